@@ -1,0 +1,79 @@
+/**
+ * Every error Glimpse reports, in one table: a stable code (scripts match on it), whether trying again can help,
+ * and what the user should do. Messages name the file or URL; hints say how to fix it.
+ */
+export const ERROR_CODES = {
+  // Input files and URLs
+  FILE_NOT_FOUND: { retryable: false, hint: 'Check the path; quote paths that contain spaces.' },
+  PERMISSION_DENIED: { retryable: false, hint: 'Make the file readable (chmod +r) or run as a user who can read it.' },
+  EMPTY_FILE: { retryable: false, hint: 'The file has no bytes; re-export or re-download it.' },
+  NOT_AN_IMAGE: { retryable: false, hint: 'The file is not an image Glimpse can read (JPEG, PNG, WebP, GIF, AVIF, TIFF, HEIC).' },
+  CORRUPT_IMAGE: { retryable: false, hint: 'The image data is damaged or truncated; re-export or re-download it.' },
+  IMAGE_TOO_LARGE: { retryable: false, hint: 'Raise the limit with --max-pixels (or GLIMPSE_MAX_PIXELS) if you trust the file.' },
+  BROKEN_SYMLINK: { retryable: false, hint: 'The link points to a file that does not exist; fix or remove the link.' },
+  SYMLINK_LOOP: { retryable: false, hint: 'The link points back to itself; fix or remove the link.' },
+  URL_UNREACHABLE: { retryable: true, hint: 'Check the URL and your network; the server did not answer.' },
+  URL_HTTP_ERROR: { retryable: false, hint: 'The server refused the request; check the URL in a browser.' },
+  // Providers
+  NO_PROVIDER: { retryable: false, hint: 'Choose one with --provider (see `glimpse models`).' },
+  UNKNOWN_PROVIDER: { retryable: false, hint: 'See `glimpse models` for the providers Glimpse knows.' },
+  UNSUPPORTED_TASK: { retryable: false, hint: 'Pick another --task, or a provider that supports it (see `glimpse models`).' },
+  PROVIDER_AUTH: { retryable: false, hint: 'Check the API key (environment variable or `glimpse config`).' },
+  PROVIDER_UNAVAILABLE: { retryable: true, hint: 'Is the server running and the --base-url right?' },
+  PROVIDER_RATE_LIMITED: { retryable: true, hint: 'Lower --concurrency or wait; Glimpse retries with backoff.' },
+  PROVIDER_TIMEOUT: { retryable: true, hint: 'Raise --timeout, or use a smaller model.' },
+  PROVIDER_BAD_OUTPUT: { retryable: true, hint: 'The model answered something Glimpse could not parse; try again or another model.' },
+  PROVIDER_ERROR: { retryable: false, hint: 'See the message from the provider.' },
+  MODEL_NOT_FOUND: { retryable: false, hint: 'Check the model name, or fetch the model files (see `glimpse models`).' },
+  // Store and commands
+  IMAGE_NOT_INDEXED: { retryable: false, hint: 'Index it first with `glimpse index <folder>`, or check `glimpse status`.' },
+  DATABASE_ERROR: { retryable: false, hint: 'Check that the --db path is writable and not used by an older Glimpse.' },
+  USAGE: { retryable: false, hint: 'See `glimpse --help`.' },
+  INTERNAL: { retryable: false, hint: 'This is a bug in Glimpse; please report it with the command you ran.' },
+} as const satisfies Record<string, { retryable: boolean; hint: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class GlimpseError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string;
+  readonly isRetryable: boolean;
+  /** The file or URL the error is about, where there is one. */
+  readonly path?: string;
+  /** Seconds the server asked us to wait (429 Retry-After). */
+  readonly retryAfterSeconds?: number;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { path?: string; hint?: string; cause?: unknown; retryable?: boolean; retryAfterSeconds?: number } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = 'GlimpseError';
+    this.code = code;
+    this.path = options.path;
+    this.hint = options.hint ?? ERROR_CODES[code].hint;
+    this.isRetryable = options.retryable ?? ERROR_CODES[code].retryable;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+
+  /** `message — hint`, the form shown to users. */
+  get advice(): string {
+    return `${this.message} — ${this.hint}`;
+  }
+
+  toJSON() {
+    return { code: this.code, message: this.advice };
+  }
+
+  static is(value: unknown, code?: ErrorCode): value is GlimpseError {
+    return value instanceof GlimpseError && (code === undefined || value.code === code);
+  }
+}
+
+/** Wrap anything thrown into a GlimpseError, keeping GlimpseErrors as they are. */
+export function toGlimpseError(error: unknown, path?: string): GlimpseError {
+  if (error instanceof GlimpseError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new GlimpseError('INTERNAL', path ? `${path}: ${message}` : message, { path, cause: error });
+}

@@ -1,0 +1,165 @@
+/**
+ * Decoding and downscaling. One decode per image: sharp reads the header (format, size — so a decompression bomb
+ * is refused before any pixel is decoded), then decodes once to raw pixels at the provider's size; the upload
+ * encoding and the thumbnail are made from those pixels, only when asked for.
+ */
+import sharp from 'sharp';
+import { GlimpseError } from '../errors.js';
+import type { ExifSummary, PreparedImage } from '../providers/spec.js';
+import { readExif } from './exif.js';
+
+type SharpPipeline = ReturnType<typeof sharp>;
+type SharpMetadata = Awaited<ReturnType<SharpPipeline['metadata']>>;
+type SharpRaw = { data: Buffer; info: { width: number; height: number } };
+
+export const DEFAULT_MAX_PIXELS = 100_000_000; // 100 MP: any real camera, refuses 30000×30000 bombs
+export const THUMBNAIL_SIZE = 320;
+
+// Keep libvips from using more threads than the machine has; indexing parallelism comes from our own pool.
+sharp.concurrency(1);
+
+export interface PrepareOptions {
+  /** Longest side after downscaling. */
+  maxSide: number;
+  /** Refuse images with more pixels than this (decompression bombs). */
+  maxPixels?: number;
+}
+
+export interface Prepared {
+  image: PreparedImage;
+  /** A small WebP for the web app, made on demand. */
+  thumbnail(): Promise<Buffer>;
+}
+
+const HEIF_BRANDS = new Set(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'mif1', 'msf1']);
+
+export async function prepareImage(bytes: Buffer, source: string, options: PrepareOptions): Promise<Prepared> {
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  let input: SharpPipeline;
+  let format: string;
+  let width: number;
+  let height: number;
+  let orientation: number | undefined;
+
+  if (isHeicNotAvif(bytes)) {
+    // sharp's prebuilt libvips reads AVIF but not HEVC-coded HEIC (patents); decode those in WebAssembly instead.
+    const decoded = await decodeHeic(bytes, source, maxPixels);
+    input = sharp(decoded.data, { raw: { width: decoded.width, height: decoded.height, channels: 4 } });
+    format = 'heic';
+    ({ width, height } = decoded);
+  } else {
+    let metadata: SharpMetadata;
+    try {
+      metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
+    } catch (error) {
+      throw decodeError(error, source);
+    }
+    format = metadata.format ?? 'unknown';
+    width = metadata.width ?? 0;
+    height = metadata.height ?? 0;
+    orientation = metadata.orientation;
+    checkPixels(width, height, maxPixels, source);
+    // failOn 'error' would accept truncated JPEGs silently as grey; 'warning' reports them, which users want to know.
+    input = sharp(bytes, { limitInputPixels: maxPixels, failOn: 'warning', pages: 1 });
+  }
+
+  let raw: SharpRaw;
+  try {
+    raw = await input
+      .rotate() // apply EXIF orientation
+      .resize({ width: options.maxSide, height: options.maxSide, fit: 'inside', withoutEnlargement: true })
+      .toColourspace('srgb')
+      .ensureAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+  } catch (error) {
+    throw decodeError(error, source);
+  }
+
+  const rawInput = { raw: { width: raw.info.width, height: raw.info.height, channels: 4 as const } };
+  const hasAlpha = hasTransparency(raw.data);
+  const exif = format === 'heic' ? null : await readExif(bytes);
+  const swapped = orientation !== undefined && orientation >= 5;
+
+  let encoded: Promise<{ data: Buffer; mediaType: 'image/jpeg' | 'image/png' }> | undefined;
+  let rgb: Promise<{ data: Buffer; width: number; height: number; channels: 3 }> | undefined;
+
+  const image: PreparedImage = {
+    width: raw.info.width,
+    height: raw.info.height,
+    source,
+    original: { width: swapped ? height : width, height: swapped ? width : height, format, bytes: bytes.length },
+    exif: exif ?? null,
+    encode() {
+      // Output carries no metadata: sharp drops EXIF (and so GPS) unless asked to keep it.
+      encoded ??= hasAlpha
+        ? sharp(raw.data, rawInput).png().toBuffer().then((data) => ({ data, mediaType: 'image/png' as const }))
+        : sharp(raw.data, rawInput).removeAlpha().jpeg({ quality: 85, mozjpeg: false }).toBuffer().then((data) => ({ data, mediaType: 'image/jpeg' as const }));
+      return encoded;
+    },
+    pixels() {
+      rgb ??= sharp(raw.data, rawInput)
+        .removeAlpha()
+        .raw()
+        .toBuffer({ resolveWithObject: true })
+        .then(({ data, info }) => ({ data, width: info.width, height: info.height, channels: 3 as const }));
+      return rgb;
+    },
+  };
+
+  return {
+    image,
+    thumbnail: () =>
+      sharp(raw.data, rawInput)
+        .resize({ width: THUMBNAIL_SIZE, height: THUMBNAIL_SIZE, fit: 'inside', withoutEnlargement: true })
+        .webp({ quality: 72 })
+        .toBuffer(),
+  };
+}
+
+function checkPixels(width: number, height: number, maxPixels: number, source: string) {
+  if (width * height > maxPixels) {
+    throw new GlimpseError(
+      'IMAGE_TOO_LARGE',
+      `${source}: ${width}×${height} is ${(width * height / 1e6).toFixed(0)} megapixels, above the limit of ${(maxPixels / 1e6).toFixed(0)}`,
+      { path: source },
+    );
+  }
+}
+
+function hasTransparency(rgba: Buffer): boolean {
+  for (let i = 3; i < rgba.length; i += 4) if (rgba[i] !== 255) return true;
+  return false;
+}
+
+function isHeicNotAvif(bytes: Buffer): boolean {
+  if (bytes.length < 12 || bytes.toString('latin1', 4, 8) !== 'ftyp') return false;
+  const brand = bytes.toString('latin1', 8, 12);
+  return HEIF_BRANDS.has(brand) && !bytes.subarray(8, 64).toString('latin1').includes('avif');
+}
+
+async function decodeHeic(bytes: Buffer, source: string, maxPixels: number) {
+  try {
+    const { default: decode } = await import('heic-decode');
+    const image = await decode({ buffer: bytes });
+    checkPixels(image.width, image.height, maxPixels, source);
+    return { width: image.width, height: image.height, data: Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength) };
+  } catch (error) {
+    if (error instanceof GlimpseError) throw error;
+    throw new GlimpseError('CORRUPT_IMAGE', `${source}: could not decode HEIC image (${(error as Error).message})`, { path: source, cause: error });
+  }
+}
+
+function decodeError(error: unknown, source: string): GlimpseError {
+  const message = (error as Error)?.message ?? String(error);
+  if (/unsupported image format|bad seek|not a known file format/i.test(message)) {
+    return new GlimpseError('NOT_AN_IMAGE', `${source}: not an image Glimpse can read`, { path: source, cause: error });
+  }
+  if (/pixel limit|exceeds pixel/i.test(message)) {
+    return new GlimpseError('IMAGE_TOO_LARGE', `${source}: image is larger than the pixel limit`, { path: source, cause: error });
+  }
+  const firstLine = message.split('\n').find((line) => line.trim()) ?? message;
+  return new GlimpseError('CORRUPT_IMAGE', `${source}: damaged or truncated image (${firstLine.trim()})`, { path: source, cause: error });
+}
+
+export type { ExifSummary };

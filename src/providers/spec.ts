@@ -1,0 +1,181 @@
+/**
+ * The provider specification, version 1.
+ *
+ * Every model backend — the built-in analyzer, cloud APIs, local servers, in-process ONNX models — implements
+ * `ImageDescriber` (and optionally `Embedder`) exactly alike, so the pipeline, search, CLI and server never know
+ * which one they talk to. Keep this file small: it is the contract, not the implementation.
+ */
+
+/** What a caller asks a provider to produce. `json` means "everything the index needs, in one call". */
+export const TASKS = ['caption', 'detailed', 'alt', 'tags', 'ocr', 'moderation', 'json'] as const;
+export type Task = (typeof TASKS)[number];
+
+/** An image as the pipeline hands it to a provider: already decoded, oriented and downscaled. */
+export interface PreparedImage {
+  /** Size after downscaling to the provider's preferred size (EXIF orientation applied). */
+  width: number;
+  height: number;
+  /**
+   * The downscaled image encoded for upload: JPEG (PNG when the source had transparency), EXIF and GPS stripped.
+   * Computed on first call and cached; in-process models that only need pixels never pay for it.
+   */
+  encode(): Promise<{ data: Buffer; mediaType: 'image/jpeg' | 'image/png' }>;
+  /** Raw RGB pixels of the downscaled image, for in-process models (3 channels, row-major, 8 bits). */
+  pixels(): Promise<{ data: Buffer; width: number; height: number; channels: 3 }>;
+  /** Where it came from (a file path or URL), for error messages and prompts that mention the file name. */
+  source: string;
+  /** The original image, before downscaling. */
+  original: { width: number; height: number; format: string; bytes: number };
+  /** EXIF context, where the file had any. */
+  exif?: ExifSummary | null;
+}
+
+export interface ExifSummary {
+  takenAt?: string | null; // ISO 8601
+  camera?: string | null;
+  latitude?: number | null;
+  longitude?: number | null;
+  orientation?: number | null;
+}
+
+/** A box in normalised coordinates (0..1 of width and height), origin top-left. */
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface DetectedObject {
+  label: string;
+  score: number;
+  box: Box | null;
+}
+
+export interface SafetyReport {
+  /** True when the provider thinks a human should look before publishing. */
+  flagged: boolean;
+  /** A short moderation note in plain English, e.g. "No unsafe content detected." */
+  description: string;
+  /** Class scores between 0 and 1, named by the provider (e.g. nsfwjs: Drawing, Hentai, Neutral, Porn, Sexy). */
+  scores: Record<string, number>;
+}
+
+export interface Usage {
+  inputTokens?: number;
+  outputTokens?: number;
+  /** Estimated cost in US dollars, where the provider knows its prices. */
+  costUsd?: number;
+}
+
+export interface DescribeRequest {
+  image: PreparedImage;
+  task: Task;
+  /** A user's own prompt; replaces the task's prompt. */
+  prompt?: string;
+  signal?: AbortSignal;
+}
+
+/** What one `describe` call returns. Fields a provider cannot fill are null or empty, never invented. */
+export interface Description {
+  caption: string | null;
+  detailed: string | null;
+  alt: string | null;
+  tags: string[];
+  objects: DetectedObject[];
+  /** Text read in the image (OCR), or null. */
+  text: string | null;
+  safety: SafetyReport | null;
+  /** The answer to a custom prompt, where one was given. */
+  answer?: string | null;
+  /** The exact model that answered (e.g. "gpt-4o-2024-08-06", "builtin-1"). */
+  model: string;
+  usage?: Usage;
+}
+
+export interface AskRequest {
+  image: PreparedImage;
+  question: string;
+  signal?: AbortSignal;
+}
+
+export interface Answer {
+  answer: string;
+  /** False when the provider could not answer from what it sees (the built-in analyzer says so rather than guess). */
+  answered: boolean;
+  model: string;
+  usage?: Usage;
+}
+
+export interface ProviderCapabilities {
+  tasks: readonly Task[];
+  ask: boolean;
+  objects: boolean;
+  ocr: boolean;
+  safety: boolean;
+  /** Free prompts (`--prompt`). */
+  prompt: boolean;
+}
+
+export interface ImageDescriber {
+  readonly specificationVersion: 'v1';
+  /** Registry name: "builtin", "openai", "ollama"… */
+  readonly provider: string;
+  /** Model id as the user chose it (resolved model ids come back in each Description). */
+  readonly modelId: string;
+  readonly capabilities: ProviderCapabilities;
+  /** Largest side, in pixels, the provider wants; the pipeline downscales to it before `describe`. */
+  readonly preferredImageSize: number;
+  /**
+   * Changes whenever prompts or analysis logic change in a way that changes output. Stored with each description;
+   * a different version makes the next index run describe the image again.
+   */
+  readonly promptVersion: string;
+  describe(request: DescribeRequest): Promise<Description>;
+  ask?(request: AskRequest): Promise<Answer>;
+  /** Free models, worker threads, sockets. Safe to call twice. */
+  close?(): Promise<void>;
+}
+
+/** Optional second interface: turns text (and images, for CLIP-like models) into vectors for hybrid search. */
+export interface Embedder {
+  readonly specificationVersion: 'v1';
+  readonly provider: string;
+  readonly modelId: string;
+  readonly dimensions: number;
+  /** Texts of the same kind share a space: `query` and `document` may be embedded differently (e.g. nomic prefixes). */
+  embedTexts(texts: string[], kind: 'query' | 'document'): Promise<Float32Array[]>;
+  /** CLIP-like models only: image vectors in the same space as text vectors. */
+  embedImages?(images: PreparedImage[]): Promise<Float32Array[]>;
+  close?(): Promise<void>;
+}
+
+/** Settings every provider factory receives; each provider reads what it needs. */
+export interface ProviderSettings {
+  model?: string;
+  baseUrl?: string;
+  apiKey?: string;
+  /** Milliseconds before a request is abandoned. */
+  timeoutMs?: number;
+  /** Provider-specific extras from the config file. */
+  options?: Record<string, unknown>;
+  /** Environment to read keys and hosts from (defaults to process.env); tests pass their own. */
+  env?: Record<string, string | undefined>;
+}
+
+/** A registry entry: how to build a provider, and how to tell a user whether it is ready. */
+export interface ProviderFactory {
+  name: string;
+  description: string;
+  /** Models users commonly pick; the first is the default. */
+  models: string[];
+  createDescriber(settings: ProviderSettings): Promise<ImageDescriber>;
+  createEmbedder?(settings: ProviderSettings): Promise<Embedder | null>;
+  /** Is it usable right now (key set, server answering, model files present)? Never throws. */
+  readiness?(settings: ProviderSettings): Promise<{ ready: boolean; detail: string }>;
+}
+
+/** An empty description, for providers to fill in. */
+export function emptyDescription(model: string): Description {
+  return { caption: null, detailed: null, alt: null, tags: [], objects: [], text: null, safety: null, model };
+}
