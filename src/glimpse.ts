@@ -1,0 +1,199 @@
+/**
+ * The library API: `createGlimpse()` returns the object the CLI, the HTTP server and user programs all use.
+ * It owns one store and, lazily, one describer and one embedder; the verbs themselves live in their own files.
+ */
+import { resolve } from 'node:path';
+import { defaultDatabasePath } from './config/paths.js';
+import { GlimpseError } from './errors.js';
+import { describeInput, describePrepared, expandInputs, loadImage } from './pipeline/describe.js';
+import { runIndex } from './pipeline/indexer.js';
+import { resolveDescriber, resolveEmbedder } from './providers/resolve.js';
+import type { Embedder, ImageDescriber, ProviderSettings } from './providers/spec.js';
+import { similarImages } from './search/similar.js';
+import { searchImages } from './search/search.js';
+import { Store } from './storage/store.js';
+import type {
+  AskResult,
+  CaptionOptions,
+  CaptionResult,
+  FailureResult,
+  ImageDetails,
+  IndexOptions,
+  IndexSummary,
+  SearchOptions,
+  SearchResponse,
+  StatusReport,
+} from './types.js';
+import { imageDetails, findImage } from './storage/details.js';
+import { refreshSearchDocument } from './search/documents.js';
+
+export interface GlimpseOptions {
+  /** SQLite file; default `$GLIMPSE_DB`, else `$XDG_DATA_HOME/glimpse/glimpse.db`, else `~/.local/share/glimpse/glimpse.db`. */
+  db?: string;
+  /**
+   * A describer object, or a registry name ("builtin", "openai"…), or a fallback chain ("ollama,builtin").
+   * Default: "builtin".
+   */
+  provider?: ImageDescriber | string;
+  /** Settings for a provider given by name: model, base URL, key, timeout. */
+  providerSettings?: ProviderSettings;
+  /**
+   * Embedder for hybrid search: an object, a registry name, or null for none. Default: the provider's own
+   * embedder when it has one configured, else none (full-text search with concept expansion only).
+   */
+  embedder?: Embedder | string | null;
+  embedderSettings?: ProviderSettings;
+  /** Parallel describe calls while indexing. Default: the provider's preference, else 4. */
+  concurrency?: number;
+  /** Refuse images with more pixels than this. */
+  maxPixels?: number;
+  readonly?: boolean;
+}
+
+export interface Glimpse {
+  readonly dbPath: string;
+  readonly store: Store;
+  /** The describer, created on first use. */
+  describer(): Promise<ImageDescriber>;
+  embedder(): Promise<Embedder | null>;
+  /** Describe one image file, URL or buffer without indexing it. Throws GlimpseError. */
+  caption(input: string | { bytes: Buffer; name: string }, options?: CaptionOptions): Promise<CaptionResult>;
+  /** Describe many inputs (folders are expanded), yielding each result or failure as it is ready. */
+  captionMany(inputs: string[], options?: CaptionOptions & { concurrency?: number }): AsyncGenerator<CaptionResult | FailureResult>;
+  ask(input: string | { bytes: Buffer; name: string }, question: string, options?: { signal?: AbortSignal }): Promise<AskResult>;
+  index(paths: string[], options?: IndexOptions): Promise<IndexSummary>;
+  search(query: string, options?: SearchOptions): Promise<SearchResponse>;
+  similar(image: string | number, options?: { limit?: number }): Promise<SearchResponse>;
+  show(idOrPath: string | number): ImageDetails;
+  edit(idOrPath: string | number, edits: { caption?: string | null; tags?: string[] | null }): ImageDetails;
+  status(): StatusReport;
+  thumbnail(idOrPath: string | number): Buffer | undefined;
+  close(): Promise<void>;
+}
+
+export async function createGlimpse(options: GlimpseOptions = {}): Promise<Glimpse> {
+  const dbPath = options.db === ':memory:' ? ':memory:' : resolve(options.db ?? defaultDatabasePath());
+  const store = new Store(dbPath, { readonly: options.readonly });
+  const providerName = typeof options.provider === 'string' ? options.provider : options.provider?.provider ?? 'builtin';
+
+  let describerPromise: Promise<ImageDescriber> | undefined;
+  let embedderPromise: Promise<Embedder | null> | undefined;
+  const describer = () => (describerPromise ??= resolveDescriber(options.provider ?? 'builtin', options.providerSettings ?? {}));
+  const embedder = () => (embedderPromise ??= resolveEmbedder(options.embedder, options.embedderSettings ?? options.providerSettings ?? {}));
+
+  const glimpse: Glimpse = {
+    dbPath,
+    store,
+    describer,
+    embedder,
+
+    async caption(input, captionOptions = {}) {
+      return describeInput(await describer(), input, captionOptions, { maxPixels: options.maxPixels });
+    },
+
+    async *captionMany(inputs, captionOptions = {}) {
+      const provider = await describer();
+      const { files, failures } = await expandInputs(inputs);
+      yield* failures;
+      const concurrency = Math.max(1, captionOptions.concurrency ?? options.concurrency ?? 2);
+      // Describe up to `concurrency` at once but yield in input order, so output is stable for scripts.
+      const pending: Promise<CaptionResult | FailureResult>[] = [];
+      const start = (file: string) =>
+        describeInput(provider, file, captionOptions, { maxPixels: options.maxPixels }).catch(
+          (error): FailureResult => ({ path: file, error: GlimpseError.is(error) ? error.toJSON() : { code: 'INTERNAL', message: String(error) } }),
+        );
+      let next = 0;
+      while (next < files.length && pending.length < concurrency) pending.push(start(files[next++]));
+      while (pending.length > 0) {
+        const result = await pending.shift()!;
+        if (next < files.length) pending.push(start(files[next++]));
+        yield result;
+      }
+    },
+
+    async ask(input, question, askOptions = {}) {
+      const provider = await describer();
+      if (!provider.ask) {
+        throw new GlimpseError('UNSUPPORTED_TASK', `Provider "${provider.provider}" cannot answer questions about images`);
+      }
+      const loaded = await loadImage(input, { maxSide: provider.preferredImageSize, maxPixels: options.maxPixels });
+      const started = performance.now();
+      const answer = await provider.ask({ image: loaded.prepared.image, question, signal: askOptions.signal });
+      return {
+        path: loaded.source,
+        question,
+        answer: answer.answer,
+        answered: answer.answered,
+        provider: provider.provider,
+        model: answer.model,
+        ms: Math.round(performance.now() - started),
+      };
+    },
+
+    async index(paths, indexOptions = {}) {
+      return runIndex({
+        store,
+        describer: await describer(),
+        embedder: await embedder(),
+        paths,
+        maxPixels: options.maxPixels,
+        concurrency: indexOptions.concurrency ?? options.concurrency,
+        ...indexOptions,
+      });
+    },
+
+    async search(query, searchOptions = {}) {
+      return searchImages(store, query, searchOptions, await embedderForSearch());
+    },
+
+    async similar(image, similarOptions = {}) {
+      return similarImages(store, image, similarOptions, await embedder(), options.maxPixels);
+    },
+
+    show(idOrPath) {
+      return imageDetails(store, findImage(store, idOrPath));
+    },
+
+    edit(idOrPath, edits) {
+      const image = findImage(store, idOrPath);
+      store.saveUserEdits(image.sha256, edits);
+      for (const copy of store.imagesBySha(image.sha256)) refreshSearchDocument(store, copy);
+      return imageDetails(store, image);
+    },
+
+    status() {
+      const counts = store.counts();
+      return {
+        db: dbPath,
+        images: counts.images,
+        described: counts.described,
+        failed: store.failures().map(({ path, code, message }) => ({ path, code, message })),
+        providers: store.providersUsed(),
+        defaultProvider: providerName,
+        embeddings: store.embeddingSpaces().map(({ model, kind, dimensions }) => ({ model, kind, dimensions })),
+      };
+    },
+
+    thumbnail(idOrPath) {
+      return store.thumbnail(findImage(store, idOrPath).sha256);
+    },
+
+    async close() {
+      const closing: Promise<unknown>[] = [];
+      if (describerPromise) closing.push(describerPromise.then((d) => d.close?.()).catch(() => undefined));
+      if (embedderPromise) closing.push(embedderPromise.then((e) => e?.close?.()).catch(() => undefined));
+      await Promise.all(closing);
+      store.close();
+    },
+  };
+
+  /** Search uses an embedder only when the store already holds vectors from it; otherwise full text alone. */
+  async function embedderForSearch(): Promise<Embedder | null> {
+    if (options.embedder === null || store.embeddingSpaces().length === 0) return null;
+    return embedder();
+  }
+
+  return glimpse;
+}
+
+export { describePrepared };

@@ -1,0 +1,111 @@
+/**
+ * Schema migrations, numbered in order and applied on open (SQLite's user_version holds the last one applied).
+ * Never edit a migration that has shipped: add the next number.
+ *
+ * Layout, in short:
+ * - `images`: one row per file path (or URL). Content is identified by `sha256`.
+ * - `descriptions`: one generated description per content hash, so a moved or copied file keeps its description.
+ * - `user_edits`: captions and tags a person wrote, per content hash; never overwritten by generated ones.
+ * - `search_index`: FTS5 over what a user searches, one row per image (rowid = images.id).
+ * - `embedding_spaces` + `vectors_<space id>` (sqlite-vec): vectors per image, one table per model and kind.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+      CREATE TABLE images (
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL UNIQUE,
+        folder TEXT NOT NULL,
+        file_name TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        size_bytes INTEGER NOT NULL,
+        mtime_ms REAL,
+        width INTEGER,
+        height INTEGER,
+        format TEXT,
+        taken_at TEXT,
+        camera TEXT,
+        latitude REAL,
+        longitude REAL,
+        added_at TEXT NOT NULL,
+        seen_at TEXT NOT NULL
+      );
+      CREATE INDEX images_sha256 ON images(sha256);
+      CREATE INDEX images_taken_at ON images(taken_at);
+      CREATE INDEX images_folder ON images(folder);
+
+      CREATE TABLE descriptions (
+        sha256 TEXT PRIMARY KEY,
+        caption TEXT,
+        detailed TEXT,
+        alt TEXT,
+        tags TEXT NOT NULL DEFAULT '[]',
+        objects TEXT NOT NULL DEFAULT '[]',
+        text TEXT,
+        safety TEXT,
+        provider TEXT NOT NULL,
+        model TEXT NOT NULL,
+        requested_model TEXT NOT NULL,
+        prompt_version TEXT NOT NULL,
+        described_at TEXT NOT NULL,
+        ms INTEGER,
+        input_tokens INTEGER,
+        output_tokens INTEGER,
+        cost_usd REAL
+      );
+
+      CREATE TABLE user_edits (
+        sha256 TEXT PRIMARY KEY,
+        caption TEXT,
+        tags TEXT,
+        edited_at TEXT NOT NULL
+      );
+
+      CREATE TABLE thumbnails (
+        sha256 TEXT PRIMARY KEY,
+        webp BLOB NOT NULL
+      );
+
+      CREATE TABLE failures (
+        path TEXT PRIMARY KEY,
+        code TEXT NOT NULL,
+        message TEXT NOT NULL,
+        run_id INTEGER,
+        failed_at TEXT NOT NULL
+      );
+
+      CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        provider TEXT,
+        model TEXT,
+        indexed INTEGER NOT NULL DEFAULT 0,
+        unchanged INTEGER NOT NULL DEFAULT 0,
+        failed INTEGER NOT NULL DEFAULT 0
+      );
+
+      CREATE VIRTUAL TABLE search_index USING fts5(
+        caption, tags, detailed, text, concepts, path,
+        tokenize = 'porter unicode61 remove_diacritics 2'
+      );
+
+      CREATE TABLE embedding_spaces (
+        id INTEGER PRIMARY KEY,
+        model TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('text', 'image')),
+        dimensions INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (model, kind)
+      );
+    `,
+  },
+];
