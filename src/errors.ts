@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   SYMLINK_LOOP: { retryable: false, hint: 'The link points back to itself; fix or remove the link.' },
   URL_UNREACHABLE: { retryable: true, hint: 'Check the URL and your network; the server did not answer.' },
   URL_HTTP_ERROR: { retryable: false, hint: 'The server refused the request; check the URL in a browser.' },
+  URL_NOT_ALLOWED: { retryable: false, hint: 'The server does not fetch loopback or private addresses; start `glimpse serve` with --allow-private-urls to allow them.' },
   // Providers
   NO_PROVIDER: { retryable: false, hint: 'Choose one with --provider (see `glimpse models`).' },
   UNKNOWN_PROVIDER: { retryable: false, hint: 'See `glimpse models` for the providers Glimpse knows.' },
@@ -29,6 +30,10 @@ export const ERROR_CODES = {
   IMAGE_NOT_INDEXED: { retryable: false, hint: 'Index it first with `glimpse index <folder>`, or check `glimpse status`.' },
   DATABASE_ERROR: { retryable: false, hint: 'Check that the --db path is writable and not used by an older Glimpse.' },
   USAGE: { retryable: false, hint: 'See `glimpse --help`.' },
+  PATH_NOT_ALLOWED: { retryable: false, hint: 'The server only indexes folders under its --allow-index roots; start `glimpse serve --allow-index DIR`.' },
+  UNAUTHORIZED: { retryable: false, hint: 'Send the server token: `Authorization: Bearer TOKEN`, or open the link `glimpse serve` printed.' },
+  FORBIDDEN_ORIGIN: { retryable: false, hint: 'Open Glimpse at the address `glimpse serve` printed, or allow this origin with --cors ORIGIN.' },
+  NOT_FOUND: { retryable: false, hint: 'Check the address; the API is described at /api/v1/openapi.json.' },
   INTERNAL: { retryable: false, hint: 'This is a bug in Glimpse; please report it with the command you ran.' },
 } as const satisfies Record<string, { retryable: boolean; hint: string }>;
 
