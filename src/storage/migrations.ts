@@ -7,6 +7,7 @@
  * - `descriptions`: one generated description per content hash, so a moved or copied file keeps its description.
  * - `user_edits`: captions and tags a person wrote, per content hash; never overwritten by generated ones.
  * - `search_index`: FTS5 over what a user searches, one row per image (rowid = images.id).
+ * - `concept_index`: FTS5 over WordNet concept ids of those words, for concept matching (same rowid).
  * - `embedding_spaces` + `vectors_<space id>` (sqlite-vec): vectors per image, one table per model and kind.
  */
 export interface Migration {
@@ -94,9 +95,13 @@ export const MIGRATIONS: Migration[] = [
       );
 
       CREATE VIRTUAL TABLE search_index USING fts5(
-        caption, tags, detailed, text, concepts, path,
+        caption, tags, detailed, text, path,
         tokenize = 'porter unicode61 remove_diacritics 2'
       );
+
+      -- WordNet concepts of the words in caption and tags, in a table of their own: in search_index they would
+      -- lengthen every document and so lower every bm25 score.
+      CREATE VIRTUAL TABLE concept_index USING fts5(concepts, tokenize = 'unicode61');
 
       CREATE TABLE embedding_spaces (
         id INTEGER PRIMARY KEY,

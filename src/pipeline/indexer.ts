@@ -1,0 +1,215 @@
+/**
+ * `glimpse index`: describe what is new or changed, keep what is not, commit each image as soon as it is done.
+ *
+ * The incremental rule: an image is described again only when its content (sha256), the provider, the model or the
+ * prompt version changed. A file whose size and modification time are unchanged is not even read. A moved or
+ * renamed file is matched by hash and keeps its description. A crash loses at most the images in flight.
+ */
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import sharp from 'sharp';
+import { GlimpseError, toGlimpseError } from '../errors.js';
+import { readExif } from '../images/exif.js';
+import { isUrl } from '../images/read-input.js';
+import type { Embedder, ImageDescriber } from '../providers/spec.js';
+import { refreshSearchDocument, searchDocumentText } from '../search/documents.js';
+import type { DescriptionKey, Store } from '../storage/store.js';
+import type { FailureResult, IndexEvent, IndexOptions, IndexSummary } from '../types.js';
+import { describePrepared, loadImage, type LoadedImage } from './describe.js';
+import { discoverInputs, exists } from './discover.js';
+
+export interface RunIndexOptions extends IndexOptions {
+  store: Store;
+  describer: ImageDescriber;
+  embedder: Embedder | null;
+  paths: string[];
+  maxPixels?: number;
+}
+
+type Outcome = 'indexed' | 'unchanged' | 'moved';
+
+export async function runIndex(options: RunIndexOptions): Promise<IndexSummary> {
+  const started = performance.now();
+  const { store, describer, embedder } = options;
+  const key: DescriptionKey = { provider: describer.provider, requestedModel: describer.modelId, promptVersion: describer.promptVersion };
+  const emit = (event: IndexEvent) => options.onProgress?.(event);
+  const runId = store.startRun(describer.provider, describer.modelId);
+
+  const discovered = await discoverInputs(options.paths);
+  const total = discovered.files.length + discovered.failures.length;
+  emit({ type: 'discovered', total });
+
+  const failures: FailureResult[] = [];
+  const counts = { indexed: 0, unchanged: 0, failed: 0 };
+  let done = 0;
+  const fail = (failure: FailureResult) => {
+    failures.push(failure);
+    counts.failed++;
+    store.recordFailure(failure.path, failure.error.code, failure.error.message, runId);
+    emit({ type: 'image', path: failure.path, status: 'failed', done: ++done, total, error: failure.error });
+  };
+  for (const failure of discovered.failures) fail(failure);
+
+  let fatal: GlimpseError | undefined;
+  const queue = [...discovered.files];
+  const concurrency = Math.max(1, Math.min(64, options.concurrency ?? 4));
+
+  const worker = async () => {
+    while (queue.length > 0 && !fatal && !options.signal?.aborted) {
+      const path = queue.shift()!;
+      try {
+        const outcome = await indexOne(path, options, key);
+        counts[outcome === 'moved' ? 'unchanged' : outcome]++;
+        store.clearFailure(path);
+        emit({ type: 'image', path, status: outcome, done: ++done, total });
+      } catch (error) {
+        const glimpseError = toGlimpseError(error, path);
+        fail({ path, error: glimpseError.toJSON() });
+        // A bad key fails every image the same way: stop instead of burning through the folder.
+        if (glimpseError.code === 'PROVIDER_AUTH') fatal = glimpseError;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, queue.length)) }, worker));
+
+  let pruned = 0;
+  if (options.prune && !fatal) pruned = await prune(store, discovered.folders, discovered.files, emit);
+
+  store.finishRun(runId, counts);
+  if (fatal) throw fatal;
+  if (options.signal?.aborted) throw new GlimpseError('USAGE', 'Indexing was cancelled; what was done is saved', { hint: 'Run the same command again to finish.' });
+  return { runId, total, ...counts, pruned, failures, ms: Math.round(performance.now() - started) };
+}
+
+async function indexOne(path: string, options: RunIndexOptions, key: DescriptionKey): Promise<Outcome> {
+  const { store, describer, embedder } = options;
+  const fileInfo = isUrl(path) ? null : await stat(path);
+  const known = store.imageByPath(path);
+
+  // Fast path: same size and modification time as last time, and described with the same provider, model and prompt.
+  if (!options.force && known && fileInfo && known.sizeBytes === fileInfo.size && known.mtimeMs === fileInfo.mtimeMs && store.isDescribed(known.sha256, key)) {
+    store.touchImage(known.id);
+    await ensureVectors(store, embedder, known.id, () => loadImage(path, { maxSide: describer.preferredImageSize, maxPixels: options.maxPixels }));
+    return 'unchanged';
+  }
+
+  const bytes = isUrl(path) ? undefined : await readFile(path);
+  const sha256 = bytes ? createHash('sha256').update(bytes).digest('hex') : undefined;
+
+  if (!options.force && sha256 && store.isDescribed(sha256, key)) {
+    // Same content as something already described: a rename, a move or a copy. Keep the description.
+    if (known?.sha256 !== sha256) {
+      const moved = store.imagesBySha(sha256).find((image) => image.path !== path);
+      if (moved && !known && !(await exists(moved.path))) {
+        store.moveImage(moved.id, path);
+        refreshSearchDocument(store, store.imageById(moved.id)!);
+        return 'moved';
+      }
+      const facts = await quickFacts(bytes!, path);
+      const id = store.db.transaction(() => {
+        const id = store.upsertImage({ path, sha256, sizeBytes: bytes!.length, mtimeMs: fileInfo?.mtimeMs ?? null, ...facts });
+        refreshSearchDocument(store, store.imageById(id)!);
+        return id;
+      })();
+      await ensureVectors(store, embedder, id, () => loadImage(path, { maxSide: describer.preferredImageSize, maxPixels: options.maxPixels }));
+      return known ? 'indexed' : 'moved';
+    }
+    store.db.transaction(() => store.upsertImage({ path, sha256, sizeBytes: bytes!.length, mtimeMs: fileInfo?.mtimeMs ?? null, ...factsOf(known) }))();
+    return 'unchanged';
+  }
+
+  const loaded = await loadImage(bytes ? { bytes, name: path } : path, { maxSide: describer.preferredImageSize, maxPixels: options.maxPixels });
+  const { description, ms } = await describePrepared(describer, loaded, { task: 'json', signal: options.signal });
+  const thumbnail = store.hasThumbnail(loaded.sha256) ? undefined : await loaded.prepared.thumbnail();
+  const { image } = loaded.prepared;
+
+  // One transaction per image: description, file row, thumbnail and search row land together or not at all.
+  const id = store.db.transaction(() => {
+    store.saveDescription(loaded.sha256, description, key, ms);
+    const id = store.upsertImage({
+      path,
+      sha256: loaded.sha256,
+      sizeBytes: loaded.bytes.length,
+      mtimeMs: fileInfo?.mtimeMs ?? null,
+      width: image.original.width,
+      height: image.original.height,
+      format: image.original.format,
+      exif: image.exif ?? null,
+    });
+    if (thumbnail) store.saveThumbnail(loaded.sha256, thumbnail);
+    // Copies of the same content elsewhere get the new description too.
+    for (const copy of store.imagesBySha(loaded.sha256)) refreshSearchDocument(store, copy);
+    return id;
+  })();
+  await ensureVectors(store, embedder, id, async () => loaded, options.force);
+  return 'indexed';
+}
+
+/** Store the embedder's vectors for an image unless they are there already (a new embedder re-embeds, never mixes). */
+async function ensureVectors(store: Store, embedder: Embedder | null, imageId: number, load: () => Promise<LoadedImage>, force = false) {
+  if (!embedder) return;
+  const image = store.imageById(imageId)!;
+  const textSpace = store.embeddingSpace(embedder.modelId, 'text', embedder.dimensions);
+  if (force || !store.hasVector(textSpace, imageId)) {
+    const text = searchDocumentText(store, image);
+    if (text) {
+      const [vector] = await embedder.embedTexts([text], 'document');
+      store.saveVector(textSpace, imageId, vector);
+    }
+  }
+  if (embedder.embedImages) {
+    const imageSpace = store.embeddingSpace(embedder.modelId, 'image', embedder.dimensions);
+    if (force || !store.hasVector(imageSpace, imageId)) {
+      const loaded = await load();
+      const [vector] = await embedder.embedImages([loaded.prepared.image]);
+      store.saveVector(imageSpace, imageId, vector);
+    }
+  }
+}
+
+async function quickFacts(bytes: Buffer, path: string) {
+  try {
+    const metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
+    const swapped = (metadata.orientation ?? 1) >= 5;
+    return {
+      width: (swapped ? metadata.height : metadata.width) ?? 0,
+      height: (swapped ? metadata.width : metadata.height) ?? 0,
+      format: metadata.format ?? 'unknown',
+      exif: await readExif(bytes),
+    };
+  } catch (error) {
+    throw new GlimpseError('CORRUPT_IMAGE', `${path}: cannot read image header`, { path, cause: error });
+  }
+}
+
+function factsOf(known: ReturnType<Store['imageByPath']>) {
+  return {
+    width: known?.width ?? 0,
+    height: known?.height ?? 0,
+    format: known?.format ?? 'unknown',
+    exif: known ? { takenAt: known.takenAt, camera: known.camera, latitude: known.latitude, longitude: known.longitude } : null,
+  };
+}
+
+/** Forget stored files under the indexed folders that are gone from disk. */
+async function prune(store: Store, folders: string[], seen: string[], emit: (event: IndexEvent) => void): Promise<number> {
+  if (folders.length === 0) return 0;
+  const seenSet = new Set(seen);
+  let pruned = 0;
+  for (const image of store.allImages()) {
+    if (seenSet.has(image.path) || isUrl(image.path)) continue;
+    if (!folders.some((folder) => image.path.startsWith(folder.endsWith('/') ? folder : `${folder}/`))) continue;
+    if (await exists(image.path)) continue;
+    store.deleteImage(image.id);
+    store.clearFailure(image.path);
+    emit({ type: 'pruned', path: image.path });
+    pruned++;
+  }
+  // Failures recorded for files that are gone are no longer worth reporting.
+  for (const failure of store.failures()) {
+    if (!isUrl(failure.path) && folders.some((folder) => failure.path.startsWith(`${folder}/`)) && !(await exists(failure.path))) {
+      store.clearFailure(failure.path);
+    }
+  }
+  return pruned;
+}

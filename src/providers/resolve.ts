@@ -1,0 +1,31 @@
+/**
+ * Turning what a user asked for ("builtin", "ollama,builtin", an object) into a describer or embedder.
+ */
+import { GlimpseError } from '../errors.js';
+import { getProviderFactory } from './registry.js';
+import type { Embedder, ImageDescriber, ProviderSettings } from './spec.js';
+
+export async function resolveDescriber(provider: ImageDescriber | string, settings: ProviderSettings): Promise<ImageDescriber> {
+  if (typeof provider !== 'string') return provider;
+  const names = provider.split(',').map((name) => name.trim()).filter(Boolean);
+  if (names.length === 0) throw new GlimpseError('NO_PROVIDER', 'No provider given');
+  if (names.length > 1) {
+    // Fallback chains live with the providers that need them (network errors); loaded only when asked for.
+    const { createProviderChain } = await import('./fallback.js');
+    return createProviderChain(names, settings);
+  }
+  const factory = await getProviderFactory(names[0]);
+  return factory.createDescriber(settings);
+}
+
+export async function resolveEmbedder(embedder: Embedder | string | null | undefined, settings: ProviderSettings): Promise<Embedder | null> {
+  if (embedder === null || embedder === undefined) return null;
+  if (typeof embedder !== 'string') return embedder;
+  const factory = await getProviderFactory(embedder);
+  if (!factory.createEmbedder) {
+    throw new GlimpseError('UNSUPPORTED_TASK', `Provider "${embedder}" has no embedding model`, {
+      hint: 'Use an embedding provider such as openai, gemini, ollama or local, or leave --embedder out.',
+    });
+  }
+  return factory.createEmbedder(settings);
+}

@@ -1,0 +1,101 @@
+/**
+ * Concept matching without a model, from WordNet: "puppy" finds dogs, "automobile" finds cars, "kitten" finds cats.
+ *
+ * Each indexed word is turned into concept tokens — the WordNet synsets of its most common senses and what they are
+ * a kind of (hypernyms, a few levels up). A query word is turned into its own senses, its synonyms and its direct
+ * hypernyms. Documents and queries meet on shared synsets; these matches rank below exact word matches.
+ */
+import { STOP_WORDS, tokenize } from './query.js';
+import { baseForm, senses, synset, type PartOfSpeech } from './wordnet.js';
+
+/** How many of a word's senses count (WordNet lists the most frequent first). */
+const DOCUMENT_SENSES = 1;
+const QUERY_SENSES = 1;
+/** How far up "is a kind of" a document word reaches: dog → canine, domestic animal → animal. */
+const DOCUMENT_HYPERNYM_DEPTH = 3;
+
+export interface QueryConcept {
+  word: string;
+  /** Concept tokens to look for. */
+  tokens: string[];
+  /** Related words, for explaining matches ("puppy → dog"). */
+  related: string[];
+}
+
+const documentCache = new Map<string, string[]>();
+
+function token(pos: PartOfSpeech, offset: number): string {
+  return `${pos[0]}${offset}`;
+}
+
+function lemmaSenses(word: string): { pos: PartOfSpeech; offsets: number[] }[] {
+  const found: { pos: PartOfSpeech; offsets: number[] }[] = [];
+  for (const pos of ['noun', 'verb'] as const) {
+    const base = baseForm(word, pos);
+    if (base) found.push({ pos, offsets: senses(base, pos) });
+  }
+  return found;
+}
+
+/** Concept tokens for one document word (cached: the same words recur across a library). */
+export function documentWordConcepts(word: string): string[] {
+  let cached = documentCache.get(word);
+  if (cached) return cached;
+  const tokens = new Set<string>();
+  for (const { pos, offsets } of lemmaSenses(word)) {
+    for (const offset of offsets.slice(0, DOCUMENT_SENSES)) {
+      tokens.add(token(pos, offset));
+      // Only nouns have a useful "kind of" tree for pictures; verb hypernyms are too abstract ("sit" → "change posture").
+      if (pos === 'noun') addHypernyms(offset, pos, DOCUMENT_HYPERNYM_DEPTH, tokens);
+    }
+  }
+  cached = [...tokens];
+  documentCache.set(word, cached);
+  return cached;
+}
+
+function addHypernyms(offset: number, pos: PartOfSpeech, depth: number, into: Set<string>) {
+  if (depth === 0) return;
+  for (const parent of synset(offset, pos).hypernyms) {
+    into.add(token(pos, parent));
+    addHypernyms(parent, pos, depth - 1, into);
+  }
+}
+
+/** The concept text indexed for a document: its content words' concepts, space-separated. */
+export function documentConcepts(text: string): string {
+  const tokens = new Set<string>();
+  for (const word of tokenize(text)) {
+    if (STOP_WORDS.has(word) || /^\d+$/.test(word)) continue;
+    for (const concept of documentWordConcepts(word)) tokens.add(concept);
+  }
+  return [...tokens].join(' ');
+}
+
+/** Concepts for a query word: its senses, synonyms and direct hypernyms (puppy → dog, kitten → cat). */
+export function queryWordConcepts(word: string): QueryConcept {
+  const tokens = new Set<string>();
+  const related = new Set<string>();
+  for (const { pos, offsets } of lemmaSenses(word)) {
+    for (const offset of offsets.slice(0, QUERY_SENSES)) {
+      const own = synset(offset, pos);
+      tokens.add(token(pos, offset));
+      for (const synonym of own.words) related.add(synonym);
+      if (pos !== 'noun') continue;
+      for (const parent of own.hypernyms) {
+        tokens.add(token(pos, parent));
+        for (const parentWord of synset(parent, pos).words.slice(0, 2)) related.add(parentWord);
+      }
+      // WordNet files young animals under "young mammal"; the gloss says what they are ("young domestic cat").
+      const young = /^(?:an? )?young (?:[a-z]+ )?([a-z]+)\b/.exec(own.gloss);
+      if (young) {
+        for (const adult of senses(young[1], 'noun').slice(0, 1)) {
+          tokens.add(token('noun', adult));
+          related.add(young[1]);
+        }
+      }
+    }
+  }
+  related.delete(word);
+  return { word, tokens: [...tokens], related: [...related].filter((w) => !w.includes(' ')).slice(0, 6) };
+}

