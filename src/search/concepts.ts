@@ -1,9 +1,10 @@
 /**
  * Concept matching without a model, from WordNet: "puppy" finds dogs, "automobile" finds cars, "kitten" finds cats.
  *
- * Each indexed word is turned into concept tokens — the WordNet synsets of its most common senses and what they are
- * a kind of (hypernyms, a few levels up). A query word is turned into its own senses, its synonyms and its direct
- * hypernyms. Documents and queries meet on shared synsets; these matches rank below exact word matches.
+ * Each indexed word is turned into concept tokens — the WordNet synset of its most common sense and what it is a
+ * kind of (hypernyms, a few levels up). A query word looks for its own synset (synonyms: automobile finds car), for
+ * words that are kinds of it (animal finds dog) and for its direct hypernyms named plainly (puppy finds dog).
+ * These matches rank below exact word matches.
  */
 import { STOP_WORDS, tokenize } from './query.js';
 import { baseForm, senses, synset, type PartOfSpeech } from './wordnet.js';
@@ -24,8 +25,17 @@ export interface QueryConcept {
 
 const documentCache = new Map<string, string[]>();
 
+/**
+ * Two kinds of token: `n02086723` says "this word means dog"; `an02086723` says "this word means a kind of dog"
+ * (puppy, poodle). A query for dog looks for both; a query for puppy looks for puppies and for plain "dog" — but not
+ * for everything else that is a kind of dog's parents, which would let "dog" find tabby cats (both domestic animals).
+ */
 function token(pos: PartOfSpeech, offset: number): string {
   return `${pos[0]}${offset}`;
+}
+
+function ancestorToken(pos: PartOfSpeech, offset: number): string {
+  return `a${pos[0]}${offset}`;
 }
 
 function lemmaSenses(word: string): { pos: PartOfSpeech; offsets: number[] }[] {
@@ -57,7 +67,7 @@ export function documentWordConcepts(word: string): string[] {
 function addHypernyms(offset: number, pos: PartOfSpeech, depth: number, into: Set<string>) {
   if (depth === 0) return;
   for (const parent of synset(offset, pos).hypernyms) {
-    into.add(token(pos, parent));
+    into.add(ancestorToken(pos, parent));
     addHypernyms(parent, pos, depth - 1, into);
   }
 }
@@ -80,6 +90,7 @@ export function queryWordConcepts(word: string): QueryConcept {
     for (const offset of offsets.slice(0, QUERY_SENSES)) {
       const own = synset(offset, pos);
       tokens.add(token(pos, offset));
+      if (pos === 'noun') tokens.add(ancestorToken(pos, offset));
       for (const synonym of own.words) related.add(synonym);
       if (pos !== 'noun') continue;
       for (const parent of own.hypernyms) {

@@ -1,0 +1,67 @@
+/**
+ * `glimpse caption <image|folder|url>...`: describe images without indexing them.
+ */
+import type { Command } from 'commander';
+import { GlimpseError } from '../../errors.js';
+import { TASKS, type Task } from '../../providers/spec.js';
+import { addProviderOptions, EXIT, openGlimpse, parsePositive, printJson } from '../context.js';
+import { displayPath, pc } from '../output.js';
+
+export function register(program: Command): void {
+  addProviderOptions(
+    program
+      .command('caption')
+      .description('describe images, folders or URLs (nothing is stored)')
+      .argument('<inputs...>', 'image files, folders or http(s) URLs')
+      .option('-t, --task <task>', `what to produce: ${TASKS.join(', ')}`, 'caption')
+      .option('--prompt <text>', 'your own instruction instead of the task (vision-language providers)')
+      .option('-c, --concurrency <n>', 'images described at once', '2')
+      .option('--json', 'one JSON object per image and line'),
+  ).action(async (inputs: string[], options: { task: string; prompt?: string; concurrency: string; json?: boolean }, command: Command) => {
+    if (!(TASKS as readonly string[]).includes(options.task)) {
+      throw new GlimpseError('USAGE', `Unknown task "${options.task}"`, { hint: `Use one of: ${TASKS.join(', ')}.` });
+    }
+    const task = options.task as Task;
+    const glimpse = await openGlimpse(command, { db: ':memory:' });
+    let failed = 0;
+    try {
+      for await (const result of glimpse.captionMany(inputs, { task, prompt: options.prompt, concurrency: parsePositive(options.concurrency, '--concurrency') })) {
+        if ('error' in result) {
+          failed++;
+          if (options.json) printJson(result);
+          else process.stderr.write(`${displayPath(result.path)}: ${pc.red('error')} ${result.error.message}\n`);
+          continue;
+        }
+        if (options.json) {
+          printJson(result);
+          continue;
+        }
+        const text = pickText(result, task, options.prompt);
+        process.stdout.write(`${displayPath(result.path)}: ${text}\n`);
+      }
+    } finally {
+      await glimpse.close();
+    }
+    process.exitCode = failed > 0 ? EXIT.partial : EXIT.ok;
+  });
+}
+
+function pickText(result: import('../../types.js').CaptionResult, task: Task, prompt?: string): string {
+  if (prompt && result.answer) return result.answer;
+  switch (task) {
+    case 'detailed':
+      return result.detailed ?? result.caption ?? '(no description)';
+    case 'alt':
+      return result.alt ?? result.caption ?? '(no alt text)';
+    case 'tags':
+      return result.tags.join(', ') || '(no tags)';
+    case 'ocr':
+      return result.text ?? '(no text found)';
+    case 'moderation':
+      return result.safety ? `${result.safety.flagged ? 'FLAGGED: ' : ''}${result.safety.description}` : '(no moderation result)';
+    case 'json':
+      return JSON.stringify(result);
+    default:
+      return result.caption ?? '(no caption)';
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * `glimpse index <folder|image>...`: describe and store what is new or changed; ends with a summary.
+ */
+import type { Command } from 'commander';
+import { addEmbedderOptions, addProviderOptions, EXIT, openGlimpse, parsePositive, printJson } from '../context.js';
+import { pc } from '../output.js';
+import { createProgress } from '../progress.js';
+
+export function register(program: Command): void {
+  addEmbedderOptions(
+    addProviderOptions(
+      program
+        .command('index')
+        .description('describe and index images so they can be searched (incremental and resumable)')
+        .argument('<paths...>', 'folders (walked recursively) and image files')
+        .option('-c, --concurrency <n>', 'images described at once (default: 4)')
+        .option('--force', 'describe every image again, even unchanged ones')
+        .option('--prune', 'forget indexed files under these folders that no longer exist')
+        .option('--json', 'print the summary as JSON'),
+    ),
+  ).action(async (paths: string[], options: { concurrency?: string; force?: boolean; prune?: boolean; json?: boolean }, command: Command) => {
+    const glimpse = await openGlimpse(command);
+    const progress = createProgress({ quiet: options.json });
+    const interrupted = new AbortController();
+    // Ctrl-C: finish the images in flight (each is committed as it completes), then stop.
+    const onSignal = () => interrupted.abort();
+    process.once('SIGINT', onSignal);
+    try {
+      const summary = await glimpse.index(paths, {
+        force: options.force,
+        prune: options.prune,
+        concurrency: options.concurrency ? parsePositive(options.concurrency, '--concurrency') : undefined,
+        onProgress: (event) => progress.update(event),
+        signal: interrupted.signal,
+      });
+      progress.stop();
+      if (options.json) {
+        printJson(summary);
+      } else {
+        const seconds = (summary.ms / 1000).toFixed(1);
+        const parts = [
+          `${pc.green(String(summary.indexed))} indexed`,
+          `${summary.unchanged} unchanged`,
+          `${summary.failed > 0 ? pc.red(String(summary.failed)) : '0'} failed`,
+        ];
+        if (options.prune) parts.push(`${summary.pruned} pruned`);
+        process.stderr.write(`${parts.join(', ')} in ${seconds} s (database: ${glimpse.dbPath})\n`);
+        if (summary.failed > 0) process.stderr.write('Run `glimpse status` to list failed files and why.\n');
+      }
+      process.exitCode = summary.failed > 0 ? EXIT.partial : EXIT.ok;
+    } finally {
+      progress.stop();
+      process.off('SIGINT', onSignal);
+      await glimpse.close();
+    }
+  });
+}

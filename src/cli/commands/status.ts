@@ -1,0 +1,43 @@
+/**
+ * `glimpse status`: what is in the store, which providers described it, and which files failed and why.
+ */
+import type { Command } from 'commander';
+import { openGlimpse, printJson } from '../context.js';
+import { displayPath, pc, table } from '../output.js';
+
+export function register(program: Command): void {
+  program
+    .command('status')
+    .description('counts, providers, and failed files with the reason')
+    .option('--json', 'print as JSON')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      const glimpse = await openGlimpse(command);
+      try {
+        const status = glimpse.status();
+        if (options.json) {
+          printJson(status);
+          return;
+        }
+        const lines = [
+          `${pc.bold('database')}   ${status.db}`,
+          `${pc.bold('images')}     ${status.images} (${status.described} described)`,
+          `${pc.bold('provider')}   ${status.defaultProvider} (default for new descriptions)`,
+        ];
+        if (status.providers.length) {
+          lines.push('', table(status.providers.map((p) => [p.provider, p.model, p.promptVersion, String(p.images)]), ['provider', 'model', 'prompts', 'images']));
+        }
+        if (status.embeddings.length) {
+          lines.push('', `embeddings: ${status.embeddings.map((e) => `${e.model} (${e.kind}, ${e.dimensions} dims)`).join('; ')}`);
+        }
+        if (status.failed.length) {
+          lines.push('', pc.red(`${status.failed.length} failed:`));
+          for (const failure of status.failed) lines.push(`  ${displayPath(failure.path)}  ${pc.dim(failure.code)}\n    ${failure.message}`);
+        } else {
+          lines.push('', 'No failures.');
+        }
+        process.stdout.write(`${lines.join('\n')}\n`);
+      } finally {
+        await glimpse.close();
+      }
+    });
+}

@@ -1,0 +1,88 @@
+/**
+ * What every command shares: the common options (--db, --provider, --model…), opening Glimpse from them, and
+ * turning errors into a message on stderr and an exit code.
+ */
+import type { Command } from 'commander';
+import { GlimpseError } from '../errors.js';
+import type { Glimpse, GlimpseOptions } from '../glimpse.js';
+
+export interface CommonOptions {
+  db?: string;
+  provider?: string;
+  model?: string;
+  baseUrl?: string;
+  timeout?: string;
+  maxPixels?: string;
+  embedder?: string;
+  embeddingModel?: string;
+  json?: boolean;
+}
+
+/** Exit codes: 0 all done, 1 usage or fatal error, 2 some inputs failed and the rest were done. */
+export const EXIT = { ok: 0, fatal: 1, partial: 2 } as const;
+
+/** Options that choose the model; added to the commands that describe images. */
+export function addProviderOptions(command: Command): Command {
+  return command
+    .option('-p, --provider <name>', 'provider, or a fallback chain like "ollama,builtin" (see `glimpse models`); env GLIMPSE_PROVIDER')
+    .option('-m, --model <id>', 'model id for the provider')
+    .option('--base-url <url>', 'API endpoint for the provider (proxies, gateways, self-hosted servers)')
+    .option('--timeout <seconds>', 'give up on a model call after this many seconds')
+    .option('--max-pixels <n>', 'refuse images larger than this many pixels (default 100000000); env GLIMPSE_MAX_PIXELS');
+}
+
+export function addEmbedderOptions(command: Command): Command {
+  return command
+    .option('--embedder <provider>', 'provider that embeds text (and images) for hybrid search, e.g. local, openai, ollama')
+    .option('--embedding-model <id>', 'embedding model id for --embedder');
+}
+
+/** Open Glimpse with the options of a command (its own and the program's global ones). */
+export async function openGlimpse(command: Command, extra: Partial<GlimpseOptions> = {}): Promise<Glimpse> {
+  const options = command.optsWithGlobals<CommonOptions>();
+  const { createGlimpse } = await import('../glimpse.js');
+  const { loadProviderSettings } = await import('../config/cli-settings.js');
+  const providerName = options.provider ?? process.env.GLIMPSE_PROVIDER;
+  const { provider, settings } = await loadProviderSettings({
+    provider: providerName,
+    model: options.model,
+    baseUrl: options.baseUrl,
+    timeoutMs: options.timeout ? Number(options.timeout) * 1000 : undefined,
+  });
+  const embedderName = options.embedder ?? process.env.GLIMPSE_EMBEDDER;
+  const embedder = embedderName
+    ? await loadProviderSettings({ provider: embedderName, model: options.embeddingModel, embedding: true })
+    : undefined;
+  const maxPixels = options.maxPixels ?? process.env.GLIMPSE_MAX_PIXELS;
+  return createGlimpse({
+    db: options.db,
+    provider,
+    providerSettings: settings,
+    embedder: embedder?.provider,
+    embedderSettings: embedder?.settings,
+    maxPixels: maxPixels ? parsePositive(maxPixels, '--max-pixels') : undefined,
+    ...extra,
+  });
+}
+
+export function parsePositive(value: string, flag: string): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new GlimpseError('USAGE', `${flag} must be a positive number, not "${value}"`);
+  return number;
+}
+
+/** Print an error the way users should see it: what went wrong, then what to do. */
+export function reportError(error: unknown): number {
+  if (error instanceof GlimpseError) {
+    process.stderr.write(`glimpse: ${error.message}\n  ${error.hint}\n`);
+    return EXIT.fatal;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`glimpse: unexpected error: ${message}\n  This is a bug in Glimpse; please report it with the command you ran.\n`);
+  if (process.env.GLIMPSE_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  return EXIT.fatal;
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value)}\n`);
+}

@@ -1,0 +1,67 @@
+/**
+ * Progress for long runs: a bar on a terminal, plain lines otherwise (logs, CI, pipes), and nothing with --json
+ * (scripts read stdout; progress goes to stderr either way).
+ */
+import cliProgress from 'cli-progress';
+import type { IndexEvent } from '../types.js';
+import { displayPath } from './output.js';
+
+export interface Progress {
+  update(event: IndexEvent): void;
+  stop(): void;
+}
+
+export function createProgress(options: { quiet?: boolean } = {}): Progress {
+  if (options.quiet) return { update() {}, stop() {} };
+  if (process.stderr.isTTY) return barProgress();
+  return lineProgress();
+}
+
+function barProgress(): Progress {
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: process.stderr,
+      format: ' {bar} {percentage}% | {value}/{total} | {eta_formatted} left | {file}',
+      hideCursor: true,
+      clearOnComplete: true,
+      etaBuffer: 20,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  // The bar owns the line it draws on; failures are listed after it ends.
+  const failures: string[] = [];
+  return {
+    update(event) {
+      if (event.type === 'discovered') {
+        bar.start(event.total, 0, { file: '' });
+        started = true;
+      } else if (event.type === 'image' && started) {
+        if (event.status === 'failed') failures.push(`failed ${displayPath(event.path)}: ${event.error?.message}`);
+        bar.update(event.done, { file: displayPath(event.path).slice(-40) });
+      }
+    },
+    stop() {
+      if (started) bar.stop();
+      for (const failure of failures) process.stderr.write(`${failure}\n`);
+    },
+  };
+}
+
+function lineProgress(): Progress {
+  let lastPrinted = 0;
+  return {
+    update(event) {
+      if (event.type === 'discovered') process.stderr.write(`found ${event.total} images\n`);
+      if (event.type !== 'image') return;
+      if (event.status === 'failed') process.stderr.write(`[${event.done}/${event.total}] failed ${displayPath(event.path)}: ${event.error?.message}\n`);
+      // Plain lines: one per image for small runs, every 2 % for large ones, so logs stay readable.
+      const step = Math.max(1, Math.floor(event.total / 50));
+      if (event.done - lastPrinted >= step || event.done === event.total) {
+        lastPrinted = event.done;
+        process.stderr.write(`[${event.done}/${event.total}] ${event.status} ${displayPath(event.path)}\n`);
+      }
+    },
+    stop() {},
+  };
+}
