@@ -1,0 +1,60 @@
+/**
+ * vit-gpt2 (`Xenova/vit-gpt2-image-captioning` layout): a ViT encoder and a GPT-2 decoder that write one short
+ * caption, through transformers.js's `image-to-text` pipeline. It only captions, so it serves caption, alt and json.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { GlimpseError } from '../../errors.js';
+import { emptyDescription, type DescribeRequest, type Description, type ImageDescriber } from '../spec.js';
+import { acquireModel, loadOptions, preprocessorImageSize, toRawImage, type LocalSettings } from './runtime.js';
+
+const PROMPT_VERSION = 'local-vit-gpt2-1';
+
+type CaptionPipeline = ((image: unknown, options: Record<string, unknown>) => Promise<Array<{ generated_text: string }>>) & {
+  dispose(): Promise<void>;
+};
+
+export async function createVitGpt2Captioner(settings: LocalSettings, maxNewTokens: number): Promise<ImageDescriber> {
+  const { model: captioner, check, runtime, release } = await acquireModel<CaptionPipeline>(
+    'vit-gpt2',
+    settings,
+    async (check, loaded) => (await loaded.pipeline('image-to-text', check.folder, loadOptions(check, settings.threads))) as unknown as CaptionPipeline,
+    (pipe) => pipe.dispose(),
+  );
+  const preprocessor = JSON.parse(readFileSync(join(check.folder, 'preprocessor_config.json'), 'utf8'));
+  const modelName = `${settings.id} (${check.dtype})`;
+
+  return {
+    specificationVersion: 'v1',
+    provider: 'local',
+    modelId: settings.id,
+    capabilities: { tasks: ['caption', 'alt', 'json'], ask: false, objects: false, ocr: false, safety: false, prompt: false },
+    preferredImageSize: preprocessorImageSize(preprocessor, 224),
+    promptVersion: PROMPT_VERSION,
+    async describe(request: DescribeRequest): Promise<Description> {
+      if (!['caption', 'alt', 'json'].includes(request.task)) {
+        throw new GlimpseError('UNSUPPORTED_TASK', `vit-gpt2 (${settings.id}) only writes short captions; it cannot do "${request.task}"`, {
+          hint: 'Use --task caption, or a Florence-2 model (--model florence-2-base) for detailed captions, objects and OCR.',
+        });
+      }
+      if (request.prompt) {
+        throw new GlimpseError('UNSUPPORTED_TASK', `vit-gpt2 (${settings.id}) cannot follow a prompt`, { hint: 'Leave --prompt out, or use a vision-language provider.' });
+      }
+      request.signal?.throwIfAborted();
+      const [output] = await captioner(await toRawImage(runtime, request.image), { max_new_tokens: maxNewTokens, do_sample: false });
+      const caption = tidy(output?.generated_text ?? '');
+      const description = emptyDescription(modelName);
+      description.caption = caption;
+      if (request.task !== 'caption') description.alt = caption;
+      return description;
+    },
+    close: release,
+  };
+}
+
+/** Captions come back lower-case without a full stop ("a cat laying on a bed"); make them read as a sentence. */
+export function tidy(text: string): string | null {
+  const trimmed = text.replace(/\s+/g, ' ').trim();
+  if (!trimmed) return null;
+  return trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+}
