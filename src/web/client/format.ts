@@ -1,0 +1,50 @@
+/**
+ * Formatting shared by the server-rendered pages and the browser script (served as /assets/format.js), so a search
+ * result reads the same whether the server or the browser drew it.
+ */
+
+export interface WhyLike {
+  fields: string[];
+  terms: string[];
+  concepts: string[];
+  fullTextRank: number | null;
+  vectorRank: number | null;
+  vectorSimilarity: number | null;
+}
+
+/** "caption, tags · words: cat · related: kitten · text rank 1, meaning rank 3 (0.81)" */
+export function whyText(why: WhyLike): string {
+  const parts: string[] = [];
+  if (why.fields.length) parts.push(`matched in ${why.fields.join(', ')}`);
+  if (why.terms.length) parts.push(`words: ${why.terms.join(', ')}`);
+  if (why.concepts.length) parts.push(`related: ${why.concepts.join(', ')}`);
+  const ranks: string[] = [];
+  if (why.fullTextRank !== null) ranks.push(`text rank ${why.fullTextRank}`);
+  if (why.vectorRank !== null) {
+    ranks.push(`meaning rank ${why.vectorRank}${why.vectorSimilarity !== null ? ` (${why.vectorSimilarity.toFixed(2)})` : ''}`);
+  }
+  if (ranks.length) parts.push(ranks.join(', '));
+  return parts.join(' · ');
+}
+
+/** Split a snippet into plain and matched pieces («matched» marks come from the search module). */
+export function snippetParts(snippet: string): { text: string; matched: boolean }[] {
+  const parts: { text: string; matched: boolean }[] = [];
+  const pattern = /«([^»]*)»/g;
+  let last = 0;
+  for (let match = pattern.exec(snippet); match; match = pattern.exec(snippet)) {
+    if (match.index > last) parts.push({ text: snippet.slice(last, match.index), matched: false });
+    parts.push({ text: match[1], matched: true });
+    last = match.index + match[0].length;
+  }
+  if (last < snippet.length) parts.push({ text: snippet.slice(last), matched: false });
+  return parts;
+}
+
+export function thumbnailUrl(id: number): string {
+  return `/api/v1/images/${id}/thumbnail`;
+}
+
+export function fileNameOf(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}

@@ -1,0 +1,70 @@
+/**
+ * The web app's pages and its two static assets (a stylesheet and a script module compiled from ./client by the
+ * normal `tsc` build). Everything else the pages need comes from the API.
+ */
+import { readFileSync } from 'node:fs';
+import { Hono } from 'hono';
+import type { Glimpse } from '../glimpse.js';
+import type { IndexJobs } from '../server/index-jobs.js';
+import type { ResolvedServerOptions } from '../server/options.js';
+import { imageIdOrNotFound, parseOrThrow, searchQuerySchema } from '../server/validation.js';
+import type { SearchResponse } from '../types.js';
+import { DescribePage } from './describe-page.js';
+import { ImagePage } from './image-page.js';
+import { ErrorView } from './layout.js';
+import { SearchPage, type SearchForm } from './search-page.js';
+import { StatusPage } from './status-page.js';
+import { STYLES } from './styles.js';
+
+/** Fixed names only: no path from the request ever reaches the file system. */
+const SCRIPTS: Record<string, string> = Object.fromEntries(
+  ['app.js', 'format.js'].map((name) => [name, readFileSync(new URL(`./client/${name}`, import.meta.url), 'utf8')]),
+);
+
+export function errorPage(status: number, message: string) {
+  return <ErrorView status={status} message={message} />;
+}
+
+export function webRoutes(glimpse: Glimpse, options: ResolvedServerOptions, jobs: IndexJobs): Hono {
+  const web = new Hono();
+
+  web.get('/assets/app.css', (c) => c.body(STYLES, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'no-cache' }));
+  web.get('/assets/:name{[a-z]+\\.js}', (c) => {
+    const script = SCRIPTS[c.req.param('name')];
+    if (script === undefined) return c.notFound();
+    return c.body(script, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache' });
+  });
+
+  web.get('/', async (c) => {
+    const form: SearchForm = {
+      q: c.req.query('q') ?? '',
+      after: c.req.query('after') ?? '',
+      before: c.req.query('before') ?? '',
+      tag: c.req.query('tag') ?? '',
+      hasText: c.req.query('has_text') === 'true',
+    };
+    let response: SearchResponse | null = null;
+    let error: string | null = null;
+    if (form.q.trim()) {
+      try {
+        const query = parseOrThrow(
+          searchQuerySchema,
+          { q: form.q, after: form.after || undefined, before: form.before || undefined, tag: form.tag ? [form.tag] : [], has_text: form.hasText ? 'true' : undefined },
+          'search',
+        );
+        response = await glimpse.search(query.q, { limit: 40, after: query.after, before: query.before, tags: query.tag.length ? query.tag : undefined, hasText: query.has_text || undefined });
+      } catch (caught) {
+        error = (caught as Error).message;
+      }
+    }
+    return c.html(<SearchPage form={form} response={response} error={error} images={glimpse.status().images} />);
+  });
+
+  web.get('/images/:id', (c) => c.html(<ImagePage image={glimpse.show(imageIdOrNotFound(c.req.param('id')))} />));
+
+  web.get('/describe', (c) => c.html(<DescribePage maxUploadMb={Math.round(options.maxUploadBytes / 1024 / 1024)} />));
+
+  web.get('/status', (c) => c.html(<StatusPage status={glimpse.status()} roots={options.allowIndex} jobs={jobs.list()} />));
+
+  return web;
+}

@@ -1,0 +1,74 @@
+/**
+ * The search page: a search box with filters, and results as a thumbnail grid. The server draws results for the
+ * address's query (so links and the back button work without script); the browser script redraws as you type.
+ */
+import type { SearchResponse, SearchResult } from '../types.js';
+import { fileNameOf, snippetParts, thumbnailUrl, whyText } from './client/format.js';
+import { Layout } from './layout.js';
+
+export interface SearchForm {
+  q: string;
+  after: string;
+  before: string;
+  tag: string;
+  hasText: boolean;
+}
+
+export function SearchPage(props: { form: SearchForm; response: SearchResponse | null; error: string | null; images: number }) {
+  const { form, response } = props;
+  return (
+    <Layout title={form.q ? `“${form.q}”` : 'Search'} page="search">
+      <h1 class="visually-hidden">Search your images</h1>
+      <form id="search-form" class="search-form" method="get" action="/" role="search">
+        <label for="q" class="visually-hidden">
+          Search images
+        </label>
+        <input id="q" name="q" type="search" value={form.q} placeholder="Search by what they show, e.g. a cat on a sofa" autocomplete="off" autofocus />
+        <button type="submit">Search</button>
+        <fieldset class="filters">
+          <legend>Filters</legend>
+          <label>
+            Taken after <input name="after" type="date" value={form.after} />
+          </label>
+          <label>
+            Taken before <input name="before" type="date" value={form.before} />
+          </label>
+          <label>
+            Tag <input name="tag" type="text" value={form.tag} placeholder="e.g. dog" size={12} />
+          </label>
+          <label class="checkbox">
+            <input name="has_text" type="checkbox" value="true" checked={form.hasText} /> Has text
+          </label>
+        </fieldset>
+      </form>
+      <p id="result-count" class="result-count" role="status" aria-live="polite">
+        {props.error ?? (response ? countText(response) : props.images === 0 ? 'No images indexed yet. Index a folder from the Status page or with `glimpse index`.' : `${props.images} images indexed. Type to search.`)}
+      </p>
+      <ol id="results" class="results">
+        {response?.results.map((result) => <ResultCard result={result} />)}
+      </ol>
+    </Layout>
+  );
+}
+
+function countText(response: SearchResponse): string {
+  const count = response.results.length;
+  return count === 0 ? `Nothing found for “${response.query}”.` : `${count} result${count === 1 ? '' : 's'} for “${response.query}”`;
+}
+
+function ResultCard(props: { result: SearchResult }) {
+  const { result } = props;
+  const caption = result.caption ?? fileNameOf(result.path);
+  return (
+    <li class="result">
+      <a href={`/images/${result.id}`} class="result-link">
+        <img src={thumbnailUrl(result.id)} alt={caption} loading="lazy" width={320} height={240} />
+        <span class="result-caption">{caption}</span>
+      </a>
+      {result.snippet ? (
+        <p class="snippet">{snippetParts(result.snippet).map((part) => (part.matched ? <mark>{part.text}</mark> : part.text))}</p>
+      ) : null}
+      <p class="why">{whyText(result.why)}</p>
+    </li>
+  );
+}
