@@ -14,13 +14,18 @@ type CaptionPipeline = ((image: unknown, options: Record<string, unknown>) => Pr
   dispose(): Promise<void>;
 };
 
-export async function createVitGpt2Captioner(settings: LocalSettings, maxNewTokens: number): Promise<ImageDescriber> {
-  const { model: captioner, check, runtime, release } = await acquireModel<CaptionPipeline>(
+/** Loads (or reuses) the pipeline; also used by tests that compare cached with uncached decoding. */
+export function acquireVitGpt2(settings: LocalSettings) {
+  return acquireModel<CaptionPipeline>(
     'vit-gpt2',
     settings,
     async (check, loaded) => (await loaded.pipeline('image-to-text', check.folder, loadOptions(check, settings.threads))) as unknown as CaptionPipeline,
     (pipe) => pipe.dispose(),
   );
+}
+
+export async function createVitGpt2Captioner(settings: LocalSettings, maxNewTokens: number): Promise<ImageDescriber> {
+  const { model: captioner, check, runtime, release } = await acquireVitGpt2(settings);
   const preprocessor = JSON.parse(readFileSync(join(check.folder, 'preprocessor_config.json'), 'utf8'));
   const modelName = `${settings.id} (${check.dtype})`;
 
