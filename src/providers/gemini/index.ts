@@ -1,0 +1,30 @@
+/**
+ * Google Gemini through @ai-sdk/google (generateContent), with text-embedding-004 embeddings. GEMINI_BASE_URL
+ * includes the API version, e.g. https://generativelanguage.googleapis.com/v1beta.
+ */
+import { createGoogleGenerativeAI } from '@ai-sdk/google';
+import { GEMINI_MAX_SIDE } from '../vision-language/image-budget.js';
+import { defineVisionProvider, modelListDetail, numberOption, probeEndpoint } from '../vision-language/define-provider.js';
+
+export const factory = defineVisionProvider({
+  name: 'gemini',
+  description: 'Google Gemini vision models (GEMINI_API_KEY)',
+  models: ['gemini-2.5-flash', 'gemini-2.5-flash-lite', 'gemini-2.5-pro', 'gemini-2.0-flash'],
+  defaultBaseUrl: 'https://generativelanguage.googleapis.com/v1beta',
+  requiresApiKey: true,
+  defaultTimeoutMs: 120_000,
+  defaultConcurrency: 4,
+  budget: (options) => ({ kind: 'gemini-tiles', maxSide: numberOption(options, 'maxImageSide') ?? GEMINI_MAX_SIDE }),
+  languageModel: (settings) => createGoogleGenerativeAI({ apiKey: settings.apiKey, baseURL: settings.baseUrl })(settings.model),
+  embedding: {
+    defaultModel: 'text-embedding-004',
+    dimensions: { 'text-embedding-004': 768, 'gemini-embedding-001': 3072 },
+    create: (settings, model) => createGoogleGenerativeAI({ apiKey: settings.apiKey, baseURL: settings.baseUrl }).embedding(model),
+    // Gemini embeds queries and documents differently for retrieval; say which one each text is.
+    providerOptions: (kind) => ({ google: { taskType: kind === 'query' ? 'RETRIEVAL_QUERY' : 'RETRIEVAL_DOCUMENT' } }),
+  },
+  probe: (settings, signal) =>
+    probeEndpoint(`${settings.baseUrl}/models`, { 'x-goog-api-key': settings.apiKey ?? '' }, signal, (body) =>
+      modelListDetail(((body as { models?: { name: string }[] })?.models ?? []).map((model) => model.name), settings.model),
+    ),
+});

@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { fromDataUrl, providerConformance, type VendorWire } from '../vision-language/provider-conformance.js';
+import type { RecordedRequest } from '../vision-language/mock-vendor-server.js';
+
+const API_KEY = 'sk-test-openai-0123456789';
+
+const common = {
+  provider: 'openai',
+  baseUrlPath: '/v1',
+  apiKey: API_KEY,
+  // OpenAI high detail: fit in 2048², then shortest side 768 → 3000×2000 uploads as 1152×768.
+  expectedUpload: { width: 1152, height: 768 },
+  error: (status: number, message: string, headers?: Record<string, string>) => ({
+    status,
+    headers,
+    json: { error: { message, type: status === 401 ? 'invalid_request_error' : 'server_error', param: null, code: null } },
+  }),
+  checkAuth(request: RecordedRequest, apiKey: string | undefined) {
+    assert.equal(request.headers.authorization, `Bearer ${apiKey}`);
+  },
+  modelOf: (request: RecordedRequest) => request.body.model,
+  embedding: {
+    model: 'text-embedding-3-small',
+    dimensions: 1536,
+    path: () => '/v1/embeddings',
+    reply: (vectors: number[][]) => ({
+      json: {
+        object: 'list',
+        data: vectors.map((embedding, index) => ({ object: 'embedding', index, embedding })),
+        model: 'text-embedding-3-small',
+        usage: { prompt_tokens: 5, total_tokens: 5 },
+      },
+    }),
+    inputsOf: (request: RecordedRequest) => request.body.input,
+  },
+  modelsList: {
+    path: '/v1/models',
+    reply: (models: string[]) => ({ json: { object: 'list', data: models.map((id) => ({ id, object: 'model', owned_by: 'openai' })) } }),
+  },
+} satisfies Partial<VendorWire>;
+
+// The Responses API: what @ai-sdk/openai uses by default.
+providerConformance({
+  ...common,
+  generatePath: () => '/v1/responses',
+  reply: (text, usage, model) => ({
+    json: {
+      id: 'resp_1',
+      object: 'response',
+      created_at: 1_764_000_000,
+      model: `${model}-2024-07-18`,
+      status: 'completed',
+      output: [{ type: 'message', id: 'msg_1', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text, annotations: [] }] }],
+      usage: { input_tokens: usage.input, output_tokens: usage.output, total_tokens: usage.input + usage.output },
+    },
+  }),
+  systemOf: (request) => {
+    const system = request.body.input.find((item: { role: string }) => item.role === 'system' || item.role === 'developer');
+    return typeof system.content === 'string' ? system.content : system.content.map((part: { text: string }) => part.text).join('');
+  },
+  userTextOf: (request) =>
+    request.body.input
+      .filter((item: { role: string }) => item.role === 'user')
+      .flatMap((item: { content: string | { type: string; text?: string }[] }) =>
+        typeof item.content === 'string' ? [item.content] : item.content.filter((part) => part.type === 'input_text').map((part) => part.text!),
+      ),
+  imagesOf: (request) => {
+    // The image travels in the first user turn; a re-ask repeats that turn and adds text-only ones.
+    const users = request.body.input.filter((item: { role: string; content: unknown }) => item.role === 'user' && Array.isArray(item.content));
+    return users
+      .slice(0, 1)
+      .flatMap((item: { content: { type: string; image_url?: string }[] }) => item.content.filter((part) => part.type === 'input_image'))
+      .map((part: { image_url: string }) => fromDataUrl(part.image_url));
+  },
+});
+
+// Chat Completions, with the option api: "chat" (gateways and proxies that lack the Responses API).
+providerConformance({
+  ...common,
+  extraSettings: { options: { api: 'chat' } },
+  generatePath: () => '/v1/chat/completions',
+  reply: (text, usage, model) => ({
+    json: {
+      id: 'chatcmpl-1',
+      object: 'chat.completion',
+      created: 1_764_000_000,
+      model: `${model}-2024-07-18`,
+      choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
+      usage: { prompt_tokens: usage.input, completion_tokens: usage.output, total_tokens: usage.input + usage.output },
+    },
+  }),
+  systemOf: (request) => request.body.messages.find((message: { role: string }) => message.role === 'system').content,
+  userTextOf: (request) => chatUserText(request),
+  imagesOf: (request) => chatImages(request),
+});
+
+export function chatUserText(request: RecordedRequest): string[] {
+  return request.body.messages
+    .filter((message: { role: string }) => message.role === 'user')
+    .flatMap((message: { content: string | { type: string; text?: string }[] }) =>
+      typeof message.content === 'string' ? [message.content] : message.content.filter((part) => part.type === 'text').map((part) => part.text!),
+    );
+}
+
+export function chatImages(request: RecordedRequest): { data: Buffer; mediaType: string }[] {
+  const users = request.body.messages.filter((message: { role: string; content: unknown }) => message.role === 'user' && Array.isArray(message.content));
+  return users
+    .slice(0, 1)
+    .flatMap((message: { content: { type: string; image_url?: { url: string } }[] }) => message.content.filter((part) => part.type === 'image_url'))
+    .map((part: { image_url: { url: string } }) => fromDataUrl(part.image_url.url));
+}

@@ -1,0 +1,30 @@
+/**
+ * OpenAI (GPT-4o, GPT-4o-mini, GPT-4.1, GPT-5…) through @ai-sdk/openai. The Responses API is the default, as in
+ * the SDK; set the option `api: "chat"` for Chat Completions (Azure-style gateways and older proxies).
+ */
+import { createOpenAI } from '@ai-sdk/openai';
+import { defineVisionProvider, modelListDetail, probeEndpoint, stringOption } from '../vision-language/define-provider.js';
+
+export const factory = defineVisionProvider({
+  name: 'openai',
+  description: 'OpenAI GPT-4o / GPT-4.1 / GPT-5 vision models (OPENAI_API_KEY)',
+  models: ['gpt-4o-mini', 'gpt-4o', 'gpt-4.1-mini', 'gpt-4.1', 'gpt-5-mini', 'gpt-5'],
+  defaultBaseUrl: 'https://api.openai.com/v1',
+  requiresApiKey: true,
+  defaultTimeoutMs: 120_000,
+  defaultConcurrency: 4,
+  budget: () => ({ kind: 'openai-tiles' }),
+  languageModel(settings) {
+    const openai = createOpenAI({ apiKey: settings.apiKey, baseURL: settings.baseUrl });
+    return stringOption(settings.options, 'api') === 'chat' ? openai.chat(settings.model) : openai.responses(settings.model);
+  },
+  embedding: {
+    defaultModel: 'text-embedding-3-small',
+    dimensions: { 'text-embedding-3-small': 1536, 'text-embedding-3-large': 3072, 'text-embedding-ada-002': 1536 },
+    create: (settings, model) => createOpenAI({ apiKey: settings.apiKey, baseURL: settings.baseUrl }).embedding(model),
+  },
+  probe: (settings, signal) =>
+    probeEndpoint(`${settings.baseUrl}/models`, { Authorization: `Bearer ${settings.apiKey}` }, signal, (body) =>
+      modelListDetail(((body as { data?: { id: string }[] })?.data ?? []).map((model) => model.id), settings.model),
+    ),
+});

@@ -1,0 +1,202 @@
+/**
+ * Builds a registry `ProviderFactory` from a small per-vendor definition, so each provider folder holds only what
+ * is vendor-specific: its AI SDK model, its image budget, its embedding models and how to ask whether it is ready.
+ */
+import type { EmbeddingModel, LanguageModel } from 'ai';
+import { PROVIDER_ENVIRONMENT } from '../../config/settings.js';
+import { GlimpseError } from '../../errors.js';
+import type { Embedder, ImageDescriber, ProviderFactory, ProviderSettings } from '../spec.js';
+import { createVisionLanguageDescriber } from './describer.js';
+import { createVisionLanguageEmbedder, type VisionLanguageEmbedderConfig } from './embedder.js';
+import type { ImageBudget } from './image-budget.js';
+import { createRateLimiter } from './rate-limit.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
+
+/** Settings after defaults and environment: what a definition's builders receive. */
+export interface ResolvedSettings {
+  model: string;
+  baseUrl: string;
+  apiKey: string | undefined;
+  timeoutMs: number;
+  options: Record<string, unknown>;
+}
+
+export interface EmbeddingDefinition {
+  defaultModel: string;
+  /** Known dimensions; other models are measured with one call. */
+  dimensions: Record<string, number>;
+  create(settings: ResolvedSettings, model: string): EmbeddingModel;
+  prefixes?(model: string): { query: string; document: string } | undefined;
+  providerOptions?: VisionLanguageEmbedderConfig['providerOptions'];
+}
+
+export interface VisionProviderDefinition {
+  name: string;
+  description: string;
+  models: string[];
+  defaultBaseUrl: string;
+  /** Cloud APIs need a key; local servers do not. */
+  requiresApiKey: boolean;
+  /** Turns a user's --base-url / env value into the URL the AI SDK wants (e.g. OLLAMA_HOST → …/api). */
+  normalizeBaseUrl?(url: string): string;
+  defaultTimeoutMs: number;
+  defaultConcurrency: number;
+  budget(options: Record<string, unknown>): ImageBudget;
+  languageModel(settings: ResolvedSettings): LanguageModel;
+  languageProviderOptions?(settings: ResolvedSettings): Parameters<typeof createVisionLanguageDescriber>[0]['providerOptions'];
+  embedding?: EmbeddingDefinition;
+  /** Asks the server (cheaply) whether it answers and accepts the key. */
+  probe(settings: ResolvedSettings, signal: AbortSignal): Promise<{ ready: boolean; detail: string }>;
+}
+
+export function defineVisionProvider(definition: VisionProviderDefinition): ProviderFactory {
+  const keyVariables = PROVIDER_ENVIRONMENT[definition.name]?.apiKey ?? [];
+
+  function resolve(settings: ProviderSettings): ResolvedSettings {
+    const env = settings.env ?? process.env;
+    const baseUrlVariable = PROVIDER_ENVIRONMENT[definition.name]?.baseUrl;
+    const rawBaseUrl = settings.baseUrl || (baseUrlVariable && env[baseUrlVariable]) || definition.defaultBaseUrl;
+    const baseUrl = (definition.normalizeBaseUrl?.(rawBaseUrl) ?? rawBaseUrl).replace(/\/+$/, '');
+    return {
+      model: settings.model || definition.models[0]!,
+      baseUrl,
+      apiKey: settings.apiKey || keyVariables.map((variable) => env[variable]).find((value) => value),
+      timeoutMs: settings.timeoutMs ?? definition.defaultTimeoutMs,
+      options: settings.options ?? {},
+    };
+  }
+
+  function requireKey(resolved: ResolvedSettings) {
+    if (definition.requiresApiKey && !resolved.apiKey) {
+      throw new GlimpseError('PROVIDER_AUTH', `${definition.name}: no API key (set ${keyVariables.join(' or ')})`, {
+        hint: `Export ${keyVariables[0]}, or run \`glimpse config set providers.${definition.name}.apiKey -\` and paste it.`,
+      });
+    }
+  }
+
+  function callSettings(resolved: ResolvedSettings, modelId: string) {
+    const options = resolved.options;
+    return {
+      provider: definition.name,
+      modelId,
+      baseUrl: resolved.baseUrl,
+      timeoutMs: resolved.timeoutMs,
+      retry: retryPolicy(options),
+      limiter: createRateLimiter({
+        concurrency: numberOption(options, 'concurrency') ?? definition.defaultConcurrency,
+        requestsPerMinute: numberOption(options, 'requestsPerMinute'),
+      }),
+    };
+  }
+
+  return {
+    name: definition.name,
+    description: definition.description,
+    models: definition.models,
+
+    async createDescriber(settings): Promise<ImageDescriber> {
+      const resolved = resolve(settings);
+      requireKey(resolved);
+      return createVisionLanguageDescriber({
+        ...callSettings(resolved, resolved.model),
+        model: definition.languageModel(resolved),
+        budget: definition.budget(resolved.options),
+        maxOutputTokens: numberOption(resolved.options, 'maxOutputTokens'),
+        jsonAttempts: numberOption(resolved.options, 'jsonAttempts'),
+        providerOptions: definition.languageProviderOptions?.(resolved),
+      });
+    },
+
+    async createEmbedder(settings): Promise<Embedder | null> {
+      const embedding = definition.embedding;
+      if (!embedding) return null;
+      const resolved = resolve(settings);
+      requireKey(resolved);
+      const model = stringOption(resolved.options, 'embeddingModel') ?? embeddingModelFrom(settings.model, embedding);
+      return createVisionLanguageEmbedder({
+        ...callSettings(resolved, model),
+        model: embedding.create(resolved, model),
+        dimensions: numberOption(resolved.options, 'embeddingDimensions') ?? embedding.dimensions[model],
+        prefixes: embedding.prefixes?.(model),
+        providerOptions: embedding.providerOptions,
+      });
+    },
+
+    async readiness(settings) {
+      try {
+        const resolved = resolve(settings);
+        if (definition.requiresApiKey && !resolved.apiKey) {
+          return { ready: false, detail: `no API key (set ${keyVariables.join(' or ')} or providers.${definition.name}.apiKey)` };
+        }
+        return await definition.probe(resolved, AbortSignal.timeout(numberOption(resolved.options, 'readinessTimeoutMs') ?? 3000));
+      } catch (error) {
+        return { ready: false, detail: (error as Error).message };
+      }
+    },
+  };
+}
+
+/** GET a URL and say what it means for readiness; never throws. */
+export async function probeEndpoint(
+  url: string,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+  describeOk: (body: unknown) => { ready: boolean; detail: string },
+): Promise<{ ready: boolean; detail: string }> {
+  const shown = url.replace(/([?&]key=)[^&]+/, '$1…');
+  let response: Response;
+  try {
+    response = await fetch(url, { headers, signal });
+  } catch (error) {
+    const reason = signal.aborted ? 'no answer in time' : ((error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message);
+    return { ready: false, detail: `server not answering at ${shown} (${reason})` };
+  }
+  if (response.status === 401 || response.status === 403) return { ready: false, detail: `API key refused (HTTP ${response.status})` };
+  if (!response.ok) return { ready: false, detail: `server answered HTTP ${response.status} at ${shown}` };
+  let body: unknown = null;
+  try {
+    body = await response.json();
+  } catch {
+    // A server that answers but not in JSON is still answering.
+  }
+  return describeOk(body);
+}
+
+/**
+ * The embedder may be handed the describer's settings, whose `model` is a vision model: use `model` only when it
+ * names an embedding model, else the provider's default embedding model.
+ */
+function embeddingModelFrom(model: string | undefined, embedding: EmbeddingDefinition): string {
+  if (model && (model in embedding.dimensions || /embed|minilm/i.test(model))) return model;
+  return embedding.defaultModel;
+}
+
+function retryPolicy(options: Record<string, unknown>): RetryPolicy {
+  const retries = numberOption(options, 'maxRetries');
+  const maxRetryAfterSeconds = numberOption(options, 'maxRetryAfterSeconds');
+  return {
+    maxAttempts: retries === undefined ? DEFAULT_RETRY_POLICY.maxAttempts : retries + 1,
+    baseDelayMs: numberOption(options, 'retryBaseDelayMs') ?? DEFAULT_RETRY_POLICY.baseDelayMs,
+    maxDelayMs: numberOption(options, 'retryMaxDelayMs') ?? DEFAULT_RETRY_POLICY.maxDelayMs,
+    maxRetryAfterMs: maxRetryAfterSeconds === undefined ? DEFAULT_RETRY_POLICY.maxRetryAfterMs : maxRetryAfterSeconds * 1000,
+  };
+}
+
+export function numberOption(options: Record<string, unknown>, name: string): number | undefined {
+  const value = options[name];
+  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof number === 'number' && Number.isFinite(number) ? number : undefined;
+}
+
+export function stringOption(options: Record<string, unknown>, name: string): string | undefined {
+  const value = options[name];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+export function modelListDetail(available: string[], wanted: string): { ready: boolean; detail: string } {
+  if (available.length === 0) return { ready: true, detail: 'server answering' };
+  const present = available.some((name) => name === wanted || name === `models/${wanted}` || name.split(':')[0] === wanted);
+  return present
+    ? { ready: true, detail: `server answering, model ${wanted} available` }
+    : { ready: false, detail: `server answering, but model ${wanted} is not among its ${available.length} models` };
+}
