@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { fromDataUrl, providerConformance, type VendorWire } from '../vision-language/provider-conformance.js';
+import { chatImages, chatUserText, fromDataUrl, providerConformance, type VendorWire } from '../vision-language/provider-conformance.js';
 import type { RecordedRequest } from '../vision-language/mock-vendor-server.js';
 
 const API_KEY = 'sk-test-openai-0123456789';
@@ -93,19 +93,3 @@ providerConformance({
   userTextOf: (request) => chatUserText(request),
   imagesOf: (request) => chatImages(request),
 });
-
-export function chatUserText(request: RecordedRequest): string[] {
-  return request.body.messages
-    .filter((message: { role: string }) => message.role === 'user')
-    .flatMap((message: { content: string | { type: string; text?: string }[] }) =>
-      typeof message.content === 'string' ? [message.content] : message.content.filter((part) => part.type === 'text').map((part) => part.text!),
-    );
-}
-
-export function chatImages(request: RecordedRequest): { data: Buffer; mediaType: string }[] {
-  const users = request.body.messages.filter((message: { role: string; content: unknown }) => message.role === 'user' && Array.isArray(message.content));
-  return users
-    .slice(0, 1)
-    .flatMap((message: { content: { type: string; image_url?: { url: string } }[] }) => message.content.filter((part) => part.type === 'image_url'))
-    .map((part: { image_url: { url: string } }) => fromDataUrl(part.image_url.url));
-}

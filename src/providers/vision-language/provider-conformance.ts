@@ -20,6 +20,8 @@ export interface VendorWire {
   /** Appended to the mock server's URL to make the --base-url a user would give. */
   baseUrlPath: string;
   apiKey?: string;
+  /** The server accepts requests without a key (self-hosted); the key, when given, is still sent. */
+  keyOptional?: boolean;
   extraSettings?: Partial<ProviderSettings>;
   /** Path the generate request must go to, for the given model. */
   generatePath(model: string): string;
@@ -201,6 +203,14 @@ export function providerConformance(wire: VendorWire): void {
     });
 
     if (wire.apiKey) {
+      if (wire.keyOptional !== true) {
+        test('no API key: PROVIDER_AUTH before any request', async () => {
+          server.handle(() => ok('unused'));
+          await assert.rejects(factory.createDescriber(settings({ apiKey: undefined })), (error: unknown) => GlimpseError.is(error, 'PROVIDER_AUTH'));
+          assert.equal(server.requests.length, 0);
+        });
+      }
+
       test('401: PROVIDER_AUTH, not retried, no key in the message', async () => {
         server.handle(() => wire.error(401, 'Invalid API key provided'));
         await assert.rejects(describer.describe({ image, task: 'caption' }), (error: unknown) => {
@@ -215,12 +225,6 @@ export function providerConformance(wire: VendorWire): void {
       test('403: PROVIDER_AUTH too', async () => {
         server.handle(() => wire.error(403, 'Permission denied'));
         await assert.rejects(describer.describe({ image, task: 'caption' }), (error: unknown) => GlimpseError.is(error, 'PROVIDER_AUTH'));
-      });
-
-      test('no API key: PROVIDER_AUTH before any request', async () => {
-        server.handle(() => ok('unused'));
-        await assert.rejects(factory.createDescriber(settings({ apiKey: undefined })), (error: unknown) => GlimpseError.is(error, 'PROVIDER_AUTH'));
-        assert.equal(server.requests.length, 0);
       });
     }
 
@@ -297,8 +301,10 @@ export function providerConformance(wire: VendorWire): void {
           server.handle(() => wire.error(401, 'bad key'));
           const refused = await factory.readiness!(settings());
           assert.deepEqual([refused.ready, /refused/.test(refused.detail)], [false, true]);
-          const keyless = await factory.readiness!(settings({ apiKey: undefined }));
-          assert.deepEqual([keyless.ready, /no API key/.test(keyless.detail)], [false, true]);
+          if (wire.keyOptional !== true) {
+            const keyless = await factory.readiness!(settings({ apiKey: undefined }));
+            assert.deepEqual([keyless.ready, /no API key/.test(keyless.detail)], [false, true]);
+          }
         }
 
         const stopped = await startMockServer();
@@ -316,4 +322,22 @@ export function fromDataUrl(url: string): { data: Buffer; mediaType: string } {
   const match = /^data:([^;,]+);base64,(.*)$/s.exec(url);
   assert.ok(match, `not a base64 data URL: ${url.slice(0, 40)}`);
   return { mediaType: match[1]!, data: Buffer.from(match[2]!, 'base64') };
+}
+
+/** User text of an OpenAI Chat Completions request. */
+export function chatUserText(request: RecordedRequest): string[] {
+  return request.body.messages
+    .filter((message: { role: string }) => message.role === 'user')
+    .flatMap((message: { content: string | { type: string; text?: string }[] }) =>
+      typeof message.content === 'string' ? [message.content] : message.content.filter((part) => part.type === 'text').map((part) => part.text!),
+    );
+}
+
+/** Images of the first user turn of an OpenAI Chat Completions request, decoded from their data URLs. */
+export function chatImages(request: RecordedRequest): { data: Buffer; mediaType: string }[] {
+  const users = request.body.messages.filter((message: { role: string; content: unknown }) => message.role === 'user' && Array.isArray(message.content));
+  return users
+    .slice(0, 1)
+    .flatMap((message: { content: { type: string; image_url?: { url: string } }[] }) => message.content.filter((part) => part.type === 'image_url'))
+    .map((part: { image_url: { url: string } }) => fromDataUrl(part.image_url.url));
 }

@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { providerConformance } from '../vision-language/provider-conformance.js';
+import type { RecordedRequest } from '../vision-language/mock-vendor-server.js';
+
+const STATUS: Record<number, string> = { 401: 'UNAUTHENTICATED', 403: 'PERMISSION_DENIED', 429: 'RESOURCE_EXHAUSTED', 500: 'INTERNAL', 503: 'UNAVAILABLE' };
+
+type Part = { text?: string; inlineData?: { mimeType: string; data: string } };
+
+function userParts(request: RecordedRequest): Part[] {
+  return request.body.contents.filter((content: { role: string }) => content.role === 'user').flatMap((content: { parts: Part[] }) => content.parts);
+}
+
+providerConformance({
+  provider: 'gemini',
+  baseUrlPath: '/v1beta',
+  apiKey: 'AIza-test-0123456789',
+  // One 768×768 tile: 3000×2000 uploads as 768×512 (258 tokens).
+  expectedUpload: { width: 768, height: 512 },
+  generatePath: (model) => `/v1beta/models/${model}:generateContent`,
+  reply: (text, usage, model) => ({
+    json: {
+      candidates: [{ content: { role: 'model', parts: [{ text }] }, finishReason: 'STOP', index: 0 }],
+      usageMetadata: { promptTokenCount: usage.input, candidatesTokenCount: usage.output, totalTokenCount: usage.input + usage.output },
+      modelVersion: model,
+    },
+  }),
+  error: (status, message, headers) => ({ status, headers, json: { error: { code: status, message, status: STATUS[status] ?? 'UNKNOWN' } } }),
+  checkAuth(request, apiKey) {
+    const key = request.headers['x-goog-api-key'] ?? request.query.get('key');
+    assert.equal(key, apiKey);
+  },
+  modelOf: (request) => /\/models\/([^:]+):/.exec(request.path)?.[1] ?? '',
+  systemOf: (request) => request.body.systemInstruction.parts.map((part: Part) => part.text).join(''),
+  userTextOf: (request) => userParts(request).filter((part) => part.text !== undefined).map((part) => part.text!),
+  imagesOf: (request) => {
+    const first = request.body.contents.find((content: { role: string }) => content.role === 'user');
+    return first.parts
+      .filter((part: Part) => part.inlineData)
+      .map((part: Part) => ({ mediaType: part.inlineData!.mimeType, data: Buffer.from(part.inlineData!.data, 'base64') }));
+  },
+  embedding: {
+    model: 'text-embedding-004',
+    dimensions: 768,
+    path: (model) => `/v1beta/models/${model}:batchEmbedContents`,
+    reply: (vectors) => ({ json: { embeddings: vectors.map((values) => ({ values })) } }),
+    inputsOf: (request) => {
+      for (const item of request.body.requests) {
+        assert.equal(item.model, 'models/text-embedding-004');
+        assert.equal(item.taskType, 'RETRIEVAL_DOCUMENT');
+      }
+      return request.body.requests.map((item: { content: { parts: Part[] } }) => item.content.parts.map((part) => part.text).join(''));
+    },
+  },
+  modelsList: {
+    path: '/v1beta/models',
+    reply: (models) => ({ json: { models: models.map((name) => ({ name: `models/${name}`, displayName: name })) } }),
+  },
+});
