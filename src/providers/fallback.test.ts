@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { after, before, test } from 'node:test';
+import { GlimpseError } from '../errors.js';
+import { prepareImage } from '../images/prepare.js';
+import { createProviderChain } from './fallback.js';
+import { registerProvider, unregisterProvider } from './registry.js';
+import { emptyDescription, type PreparedImage, type ProviderSettings } from './spec.js';
+import { startMockServer, type MockServer } from './vision-language/mock-vendor-server.js';
+
+let server: MockServer;
+let deadUrl: string;
+let image: PreparedImage;
+
+// The chain's second member is a real OpenAI-compatible provider talking to a mock server.
+const chatReply = (text: string) => ({
+  json: {
+    id: 'c1',
+    object: 'chat.completion',
+    created: 1,
+    model: 'qwen',
+    choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
+    usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+  },
+});
+
+before(async () => {
+  server = await startMockServer(() => chatReply('A tabby cat.'));
+  const dead = await startMockServer();
+  deadUrl = dead.url;
+  await dead.close();
+  const bytes = await readFile(new URL('../../samples/chelsea.png', import.meta.url));
+  image = (await prepareImage(bytes, 'chelsea.png', { maxSide: 1024 })).image;
+  // A provider that rejects its input, as a local model does with a damaged image.
+  registerProvider({
+    name: 'test-rejects-input',
+    description: 'test double: every image is corrupt',
+    models: ['m'],
+    async createDescriber() {
+      return {
+        specificationVersion: 'v1',
+        provider: 'test-rejects-input',
+        modelId: 'm',
+        capabilities: { tasks: ['caption'], ask: false, objects: false, ocr: false, safety: false, prompt: false },
+        preferredImageSize: 512,
+        promptVersion: '1',
+        async describe(request) {
+          throw new GlimpseError('CORRUPT_IMAGE', `${request.image.source}: damaged`, { path: request.image.source });
+        },
+      };
+    },
+  });
+  registerProvider({
+    name: 'test-caption-only',
+    description: 'test double: answers captions',
+    models: ['m'],
+    async createDescriber() {
+      return {
+        specificationVersion: 'v1',
+        provider: 'test-caption-only',
+        modelId: 'm',
+        capabilities: { tasks: ['caption'], ask: false, objects: false, ocr: false, safety: false, prompt: false },
+        preferredImageSize: 256,
+        promptVersion: '1',
+        async describe() {
+          return { ...emptyDescription('m'), caption: 'from the second member' };
+        },
+      };
+    },
+  });
+});
+after(async () => {
+  unregisterProvider('test-rejects-input');
+  unregisterProvider('test-caption-only');
+  await server.close();
+});
+
+const settingsFor = (name: string): ProviderSettings =>
+  name === 'ollama'
+    ? { model: 'llava', baseUrl: deadUrl, env: {} }
+    : { model: 'qwen', baseUrl: `${server.url}/v1`, env: {}, options: { retryBaseDelayMs: 1 } };
+
+test('ollama not running → the next provider answers; the dead one is skipped on the next image', async () => {
+  const fallbacks: string[] = [];
+  const chain = await createProviderChain(['ollama', 'openai-compatible'], settingsFor, { onFallback: (event) => fallbacks.push(`${event.from}:${event.error.code}`) });
+  assert.equal(chain.provider, 'ollama,openai-compatible');
+  assert.equal(chain.preferredImageSize, 1024);
+  server.handle(() => chatReply('A tabby cat.'));
+  const first = await chain.describe({ image, task: 'caption' });
+  assert.equal(first.caption, 'A tabby cat.');
+  assert.deepEqual(fallbacks, ['ollama:PROVIDER_UNAVAILABLE']);
+  await chain.describe({ image, task: 'caption' });
+  assert.deepEqual(fallbacks, ['ollama:PROVIDER_UNAVAILABLE'], 'ollama is cooling down, not asked again');
+  assert.equal(server.requests.length, 2);
+});
+
+test('a server error falls through to the next member', async () => {
+  const chain = await createProviderChain(['openai-compatible', 'test-caption-only'], (name) => ({ ...settingsFor(name), options: { maxRetries: 0 } }));
+  server.handle(() => ({ status: 500, json: { message: 'boom' } }));
+  assert.equal((await chain.describe({ image, task: 'caption' })).caption, 'from the second member');
+});
+
+test('bad input is not retried elsewhere: CORRUPT_IMAGE comes straight back', async () => {
+  const chain = await createProviderChain(['test-rejects-input', 'openai-compatible'], settingsFor);
+  server.handle(() => chatReply('should not be asked'));
+  await assert.rejects(chain.describe({ image, task: 'caption' }), (error: unknown) => GlimpseError.is(error, 'CORRUPT_IMAGE'));
+  assert.equal(server.requests.length, 0);
+});
+
+test('members that cannot do a task are passed over; when all fail the last error code is kept', async () => {
+  const chain = await createProviderChain(['test-caption-only', 'openai-compatible'], (name) => ({ ...settingsFor(name), options: { maxRetries: 0 } }));
+  server.handle(() => ({ status: 401, json: { message: 'bad key' } }));
+  await assert.rejects(chain.describe({ image, task: 'ocr' }), (error: unknown) => {
+    assert.ok(GlimpseError.is(error, 'PROVIDER_AUTH'));
+    assert.match(error.message, /Every provider in test-caption-only,openai-compatible failed/);
+    return true;
+  });
+});
+
+test('one settings object: model and base URL go to the first member; unknown names are an error', async () => {
+  server.handle(() => chatReply('A cat from the first member.'));
+  const chain = await createProviderChain(['openai-compatible', 'test-caption-only'], { model: 'qwen', baseUrl: `${server.url}/v1`, env: {} });
+  assert.equal((await chain.describe({ image, task: 'caption' })).caption, 'A cat from the first member.');
+  assert.equal(server.requests[0]!.body.model, 'qwen');
+  await assert.rejects(createProviderChain(['no-such-provider', 'openai-compatible'], settingsFor), (error: unknown) => GlimpseError.is(error, 'UNKNOWN_PROVIDER'));
+});
