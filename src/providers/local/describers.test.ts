@@ -68,6 +68,11 @@ describe('Florence-2 through the provider interface', () => {
     assert.equal(ocr.caption, null);
     assert.ok(ocr.text);
 
+    // json runs its tasks as one padded batch; the batch must not change what each task says.
+    const json = await florence.describe({ image: photo, task: 'json' });
+    assert.equal(json.caption, caption.caption);
+    assert.equal(json.text, ocr.text);
+
     const alt = await florence.describe({ image: photo, task: 'alt' });
     assert.equal(alt.alt, caption.caption);
     assert.equal(alt.caption, null);

@@ -27,8 +27,8 @@ interface TensorLike {
 
 interface Florence2Processor {
   construct_prompts(task: string): string[];
-  (image: unknown, prompts: string[]): Promise<Record<string, unknown>>;
-  batch_decode(ids: unknown, options: { skip_special_tokens: boolean }): string[];
+  (images: unknown[], tasks: string[], options: { padding: boolean }): Promise<Record<string, unknown>>;
+  batch_decode(ids: bigint[][], options: { skip_special_tokens: boolean }): string[];
   post_process_generation(text: string, task: string, size: [number, number]): Record<string, unknown>;
   image_processor: { config: Record<string, unknown> };
 }
@@ -74,15 +74,33 @@ export async function createFlorence2Describer(settings: LocalSettings, options:
   // BART-style decoders offset positions by 2; never ask for more tokens than the decoder has positions.
   const textConfig = (check.config.text_config ?? {}) as { max_position_embeddings?: number };
   const positionLimit = Math.max(1, (textConfig.max_position_embeddings ?? 1024) - 2);
+  const endOfText = BigInt(Number((check.config.text_config as { eos_token_id?: number } | undefined)?.eos_token_id ?? check.config.eos_token_id ?? 2));
 
-  async function run(image: unknown, size: [number, number], task: FlorenceTask, signal?: AbortSignal) {
+  /**
+   * Runs several Florence tasks on one image as one batch: one generate call, prompts padded to one length. Rows
+   * that finish early keep decoding until the longest does, so each row is cut at its first end-of-text token.
+   */
+  async function runTasks(image: unknown, wanted: FlorenceTask[], signal?: AbortSignal): Promise<Map<FlorenceTask, unknown>> {
     signal?.throwIfAborted();
     const { model, processor } = loaded;
-    const inputs = await processor(image, processor.construct_prompts(task));
+    const inputs = await processor(wanted.map(() => image), wanted, { padding: true });
+    const budgets = wanted.map((task) => Math.min(positionLimit, options.maxNewTokens ?? MAX_NEW_TOKENS[task]!));
     // Greedy decoding: Florence's own config asks for 3 beams, which transformers.js does not implement.
-    const ids = await model.generate({ ...inputs, max_new_tokens: Math.min(positionLimit, options.maxNewTokens ?? MAX_NEW_TOKENS[task]), num_beams: 1, do_sample: false });
-    const text = processor.batch_decode(ids, { skip_special_tokens: false })[0] ?? '';
-    return processor.post_process_generation(text, task, size)[task];
+    const ids = await model.generate({ ...inputs, max_new_tokens: Math.max(...budgets), num_beams: 1, do_sample: false });
+    const rows = (ids.tolist() as bigint[][]).map((row, index) => {
+      const end = row.findIndex((token, position) => position > 0 && token === endOfText);
+      const ended = end === -1 ? row : row.slice(0, end + 1);
+      // Each task keeps its own budget, ending as a lone run would: the last allowed token becomes end-of-text.
+      const budget = budgets[index]!;
+      return ended.length > budget + 1 ? [...ended.slice(0, budget), endOfText] : ended;
+    });
+    const results = new Map<FlorenceTask, unknown>();
+    wanted.forEach((task, index) => {
+      const text = processor.batch_decode([rows[index]!], { skip_special_tokens: false })[0] ?? '';
+      // Boxes come back scaled to the size passed here; 1×1 makes them normalised (0..1), as Glimpse stores them.
+      results.set(task, processor.post_process_generation(text, task, [1, 1])[task]);
+    });
+    return results;
   }
 
   return {
@@ -103,25 +121,24 @@ export async function createFlorence2Describer(settings: LocalSettings, options:
           hint: 'Leave --prompt out, or use a vision-language provider (ollama, openai…) for custom prompts.',
         });
       }
-      const image = await toRawImage(runtime, request.image);
-      // Boxes come back in the processor's pixel space for the size we pass; pass 1×1 to get them normalised.
-      const unit: [number, number] = [1, 1];
-      const description = emptyDescription(modelName);
-      const want = (task: Task) => request.task === task || request.task === 'json';
+      const json = request.task === 'json';
+      const wanted: FlorenceTask[] = [];
+      if (json || request.task === 'caption' || request.task === 'alt') wanted.push('<CAPTION>');
+      if (json || request.task === 'detailed') wanted.push(options.detailedTask);
+      if (json || request.task === 'tags') wanted.push('<OD>');
+      if (request.task === 'ocr' || (json && options.ocrInJson)) wanted.push('<OCR>');
+      const results = await runTasks(await toRawImage(runtime, request.image), wanted, request.signal);
 
-      if (want('caption') || request.task === 'alt') {
-        const caption = tidy(String((await run(image, unit, '<CAPTION>', request.signal)) ?? ''));
-        if (request.task !== 'alt') description.caption = caption;
-        if (request.task !== 'caption') description.alt = caption;
-      }
-      if (want('detailed')) description.detailed = tidy(String((await run(image, unit, options.detailedTask, request.signal)) ?? ''));
-      if (want('tags') || request.task === 'json') {
-        description.objects = toObjects(await run(image, unit, '<OD>', request.signal));
+      const description = emptyDescription(modelName);
+      const caption = results.has('<CAPTION>') ? tidy(String(results.get('<CAPTION>') ?? '')) : null;
+      if (request.task !== 'alt') description.caption = caption;
+      if (request.task === 'alt' || json) description.alt = caption;
+      if (results.has(options.detailedTask)) description.detailed = tidy(String(results.get(options.detailedTask) ?? ''));
+      if (results.has('<OD>')) {
+        description.objects = toObjects(results.get('<OD>'));
         description.tags = [...new Set(description.objects.map((object) => object.label))];
       }
-      if (request.task === 'ocr' || (request.task === 'json' && options.ocrInJson)) {
-        description.text = tidyText(String((await run(image, unit, '<OCR>', request.signal)) ?? ''));
-      }
+      if (results.has('<OCR>')) description.text = tidyText(String(results.get('<OCR>') ?? ''));
       return description;
     },
     close: release,
