@@ -89,7 +89,7 @@ export function defineVisionProvider(definition: VisionProviderDefinition): Prov
     };
   }
 
-  return {
+  const factory: ProviderFactory = {
     name: definition.name,
     description: definition.description,
     models: definition.models,
@@ -107,21 +107,6 @@ export function defineVisionProvider(definition: VisionProviderDefinition): Prov
       });
     },
 
-    async createEmbedder(settings): Promise<Embedder | null> {
-      const embedding = definition.embedding;
-      if (!embedding) return null;
-      const resolved = resolve(settings);
-      requireKey(resolved);
-      const model = stringOption(resolved.options, 'embeddingModel') ?? embeddingModelFrom(settings.model, embedding);
-      return createVisionLanguageEmbedder({
-        ...callSettings(resolved, model),
-        model: embedding.create(resolved, model),
-        dimensions: numberOption(resolved.options, 'embeddingDimensions') ?? embedding.dimensions[model],
-        prefixes: embedding.prefixes?.(model),
-        providerOptions: embedding.providerOptions,
-      });
-    },
-
     async readiness(settings) {
       try {
         const resolved = resolve(settings);
@@ -134,6 +119,23 @@ export function defineVisionProvider(definition: VisionProviderDefinition): Prov
       }
     },
   };
+  // Only providers with embedding models offer createEmbedder, so `glimpse models` can tell them apart.
+  if (definition.embedding) {
+    factory.createEmbedder = async (settings: ProviderSettings): Promise<Embedder | null> => {
+      const embedding = definition.embedding!;
+      const resolved = resolve(settings);
+      requireKey(resolved);
+      const model = stringOption(resolved.options, 'embeddingModel') ?? embeddingModelFrom(settings.model, embedding);
+      return createVisionLanguageEmbedder({
+        ...callSettings(resolved, model),
+        model: embedding.create(resolved, model),
+        dimensions: numberOption(resolved.options, 'embeddingDimensions') ?? embedding.dimensions[model],
+        prefixes: embedding.prefixes?.(model),
+        providerOptions: embedding.providerOptions,
+      });
+    };
+  }
+  return factory;
 }
 
 /** GET a URL and say what it means for readiness; never throws. */

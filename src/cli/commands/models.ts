@@ -1,0 +1,72 @@
+/**
+ * `glimpse models`: every provider Glimpse knows, the models people commonly pick, and whether each is ready right
+ * now (key set, server answering, model present). Keys are never shown. `glimpse models pull` (local models) is
+ * added by models-pull.ts under the same command.
+ */
+import type { Command } from 'commander';
+import { loadSettings } from '../../config/settings.js';
+import { getProviderFactory, providerNames } from '../../providers/registry.js';
+import { printJson } from '../context.js';
+import { pc, table } from '../output.js';
+
+export interface ModelsRow {
+  name: string;
+  description: string;
+  models: string[];
+  defaultModel: string | null;
+  /** The model readiness was checked for (the configured one, else the default). */
+  model: string | null;
+  embeddings: boolean;
+  ready: boolean;
+  detail: string;
+}
+
+export async function listModels(env: Record<string, string | undefined> = process.env): Promise<ModelsRow[]> {
+  const settings = await loadSettings({}, env);
+  return Promise.all(
+    providerNames().map(async (name): Promise<ModelsRow> => {
+      try {
+        const factory = await getProviderFactory(name);
+        const providerSettings = settings.settingsFor(name);
+        const readiness = factory.readiness ? await factory.readiness(providerSettings) : { ready: true, detail: 'no check needed' };
+        return {
+          name,
+          description: factory.description,
+          models: factory.models,
+          defaultModel: factory.models[0] ?? null,
+          model: providerSettings.model ?? factory.models[0] ?? null,
+          embeddings: Boolean(factory.createEmbedder),
+          ...readiness,
+        };
+      } catch (error) {
+        return { name, description: '', models: [], defaultModel: null, model: null, embeddings: false, ready: false, detail: `cannot load: ${(error as Error).message}` };
+      }
+    }),
+  );
+}
+
+export function register(program: Command): void {
+  const models = program.commands.find((command) => command.name() === 'models') ?? program.command('models');
+  models
+    .description('providers, their models, and whether each is ready (key set, server answering)')
+    .option('--json', 'print as JSON, one object per provider')
+    .action(async (options: { json?: boolean }) => {
+      const rows = await listModels();
+      if (options.json) {
+        printJson(rows);
+        return;
+      }
+      const body = rows.map((row) => [
+        row.ready ? pc.green('ready') : pc.yellow('not ready'),
+        row.name,
+        row.model ?? '',
+        row.ready ? row.detail : `${row.detail}`,
+      ]);
+      const lines = [table(body, ['status', 'provider', 'model', 'detail']), ''];
+      for (const row of rows.filter((row) => row.models.length > 1)) {
+        lines.push(`${pc.bold(row.name)}: ${row.models.join(', ')}${row.embeddings ? pc.dim('  (+ embeddings)') : ''}`);
+      }
+      lines.push('', pc.dim('Choose with --provider NAME --model ID; chains fall back in order: --provider ollama,builtin.'));
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+}
