@@ -24,7 +24,7 @@ h2 { font-size: 1.1rem; margin: 1.5rem 0 .5rem; }
 h3 { font-size: 1rem; margin: 1rem 0 .25rem; }
 .muted, .note { color: var(--muted); }
 .path { font-family: ui-monospace, monospace; font-size: .85rem; overflow-wrap: anywhere; }
-input, select, textarea, button { font: inherit; color: inherit; }
+input, select, textarea, button { font: inherit; color: inherit; max-width: 100%; }
 input[type="search"], input[type="text"], input[type="password"], input[type="date"], select, textarea {
   padding: .45rem .6rem; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); max-width: 100%; }
 button { padding: .45rem 1rem; border-radius: 6px; border: 1px solid var(--accent); background: var(--accent); color: var(--bg); cursor: pointer; }
@@ -62,9 +62,9 @@ dd { margin: 0; }
 .counts { max-width: 28rem; }
 .inline-form { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; }
 .inline-form input[type="text"] { flex: 1 1 14rem; }
-.stacked-form { display: grid; gap: .4rem; max-width: 40rem; }
+.stacked-form { display: grid; grid-template-columns: minmax(0, 1fr); gap: .4rem; max-width: 40rem; }
 .answer { font-size: 1.05rem; min-height: 1.5em; }
-.drop-zone { border: 2px dashed var(--line); border-radius: 10px; padding: 1.5rem; text-align: center; display: grid; gap: .5rem; justify-items: center; }
+.drop-zone { border: 2px dashed var(--line); border-radius: 10px; padding: 1rem; text-align: center; display: grid; grid-template-columns: minmax(0, 1fr); gap: .5rem; justify-items: center; }
 .drop-zone.dragging { border-color: var(--accent); background: var(--card); }
 .lead { font-size: 1.2rem; font-weight: 600; }
 .failures { padding-left: 1.2rem; }

@@ -1,0 +1,163 @@
+/**
+ * The web app in real headless Chromium (Debian's `chromium`, driven by playwright-core): index the sample photos
+ * from the status page, search for one by what it shows, open it, copy its alt text, ask a question, edit it, and
+ * describe an uploaded / dropped / pasted image. Screenshots go to test-artifacts/ for a human to look at.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startServer, type RunningServer } from '../server/start.js';
+import { sampleStore, SAMPLES_DIR, type SampleStore } from '../server/testing.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
+const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing: install it with \`apt-get install -y chromium\` to run the browser tests`;
+
+describe('web app in Chromium', { skip }, () => {
+  let store: SampleStore;
+  let server: RunningServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const problems: string[] = [];
+
+  before(async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    store = await sampleStore({ index: false });
+    server = await startServer(store.glimpse, { port: 0, allowIndex: [store.photos], log: (message) => problems.push(message) });
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    page = await context.newPage();
+    // Script errors and CSP violations (which Chromium reports on the console) fail the test at the end.
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !/status of 404/.test(message.text())) problems.push(`console: ${message.text()}`);
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await store?.cleanup();
+  });
+
+  const shot = (name: string, target: Page = page) => target.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+  test('index the sample photos from the status page, with live progress and failed files', async () => {
+    await writeFile(join(store.photos, 'broken.jpg'), 'this is text, not a JPEG');
+    await page.goto(`${server.url}/status`);
+    await page.getByLabel('Folder', { exact: true }).fill(store.photos);
+    await page.getByRole('button', { name: 'Index' }).click();
+    await page.locator('#index-progress-text', { hasText: 'Done: 9 indexed, 0 unchanged, 1 failed.' }).waitFor();
+    assert.equal(await page.locator('#index-bar').getAttribute('value'), '10');
+    assert.match((await page.locator('#index-failures').textContent()) ?? '', /broken\.jpg.*NOT_AN_IMAGE/);
+    await shot('status-indexing');
+    await page.reload();
+    assert.equal(await page.locator('#count-images').textContent(), '9');
+    assert.match((await page.locator('#failed-list').textContent()) ?? '', /broken\.jpg NOT_AN_IMAGE/);
+    await shot('status');
+  });
+
+  test('search as you type: the cat photo comes first, with why it matched', async () => {
+    await page.goto(server.url);
+    await page.getByLabel('Search images').pressSequentially('tabby cat', { delay: 30 });
+    const first = page.locator('#results li').first();
+    await first.locator('.result-caption', { hasText: 'A tabby cat close-up' }).waitFor();
+    assert.match((await first.locator('.why').textContent()) ?? '', /matched in .*caption/);
+    assert.ok((await first.locator('mark').count()) > 0, 'matched words are marked');
+    assert.equal(await first.locator('img').getAttribute('alt'), 'A tabby cat close-up');
+    assert.match(page.url(), /\?q=tabby\+cat$/, 'the address follows the query');
+    await shot('search');
+  });
+
+  test('keyboard only: tab to the first result and open it with Enter', async () => {
+    await page.goto(`${server.url}/?q=cat`);
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'q', 'the search box has focus');
+    for (let i = 0; i < 20; i++) {
+      await page.keyboard.press('Tab');
+      if (await page.evaluate(() => document.activeElement?.classList.contains('result-link'))) break;
+    }
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('href')?.startsWith('/images/')), true);
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+    assert.notEqual(outline, 'none', 'focus is visible');
+    await Promise.all([page.waitForURL(/\/images\/\d+$/), page.keyboard.press('Enter')]);
+    assert.equal(await page.locator('h1').textContent(), 'A tabby cat close-up');
+  });
+
+  test('image page: photo with object boxes, copy alt text, ask a question, edit the caption', async () => {
+    assert.equal(await page.locator('.photo img').getAttribute('alt'), 'Close-up of a tabby cat looking at the camera');
+    assert.equal(await page.locator('.photo img').evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth), 451);
+    assert.equal(await page.locator('svg.boxes rect').count(), 1);
+    await shot('image');
+
+    await page.getByRole('button', { name: 'Copy alt text' }).click();
+    await page.locator('.copy-status', { hasText: 'Copied.' }).waitFor();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), 'Close-up of a tabby cat looking at the camera');
+
+    await page.getByLabel('Question', { exact: true }).fill('What animal is this?');
+    await page.getByLabel('Question', { exact: true }).press('Enter');
+    await page.locator('#answer', { hasText: 'You asked: What animal is this?' }).waitFor();
+
+    await page.getByLabel('Caption', { exact: true }).fill('Chelsea the cat');
+    await page.getByLabel('Tags, separated by commas').fill('cat, chelsea');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('#edit-status', { hasText: 'Saved.' }).waitFor();
+    await page.reload();
+    assert.equal(await page.locator('h1').textContent(), 'Chelsea the cat');
+    assert.deepEqual(await page.locator('#tags li').allTextContents(), ['cat', 'chelsea']);
+    await shot('image-edited');
+  });
+
+  test('describe an uploaded, a dropped and a pasted image without indexing them', async () => {
+    const indexed = store.glimpse.status().images;
+    await page.goto(`${server.url}/describe`);
+    await page.getByLabel(/Choose an image/).setInputFiles(join(SAMPLES_DIR, 'coffee.png'));
+    await page.locator('#describe-caption', { hasText: 'A cup of coffee on a saucer' }).waitFor();
+    assert.equal(await page.locator('#describe-preview').getAttribute('alt'), 'A cup of coffee seen from above');
+    await shot('describe');
+
+    // Drop and paste: the browser builds the File itself from bytes it fetched, as a user's drag or Ctrl+V would.
+    const send = (kind: 'drop' | 'paste', name: string) =>
+      page.evaluate(
+        async ({ kind, name }) => {
+          const bytes = await (await fetch('/api/v1/images/1/file')).blob();
+          const transfer = new DataTransfer();
+          transfer.items.add(new File([bytes], name, { type: 'image/png' }));
+          if (kind === 'drop') document.getElementById('drop-zone')!.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+          else document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true }));
+        },
+        { kind, name },
+      );
+    await send('drop', 'rocket.jpg');
+    await page.locator('#describe-caption', { hasText: 'A rocket on the launch pad' }).waitFor();
+    await send('paste', 'horse.png');
+    await page.locator('#describe-caption', { hasText: 'A black horse silhouette on white' }).waitFor();
+    assert.equal(store.glimpse.status().images, indexed, 'nothing was added to the index');
+  });
+
+  test('readable on a phone', async () => {
+    const phone = await context.newPage();
+    await phone.setViewportSize({ width: 375, height: 740 });
+    for (const path of ['/?q=cat', '/images/1', '/describe', '/status']) {
+      await phone.goto(`${server.url}${path}`);
+      const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `${path} scrolls sideways by ${overflow}px on a phone`);
+      assert.equal(await phone.locator('img:not([alt])').count(), 0, `${path}: every image has alt text`);
+    }
+    await phone.goto(`${server.url}/?q=cat`);
+    await shot('phone-search', phone);
+    await phone.goto(`${server.url}/images/1`);
+    await shot('phone-image', phone);
+    await phone.close();
+  });
+
+  test('no script errors, CSP violations or server errors along the way', () => {
+    assert.deepEqual(problems, []);
+  });
+});
