@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { GlimpseError } from '../errors.js';
 import {
-  configPath, getPath, loadSettings, parseConfigValue, readConfigFile, redact, REDACTED, resolveProviderSettings, setPath, writeConfigFile,
+  configPath, getPath, loadProviderSettings, loadSettings, parseConfigValue, readConfigFile, redact, REDACTED, resolveProviderSettings, setPath, writeConfigFile,
 } from './settings.js';
 
 let home: string;
@@ -93,4 +93,15 @@ test('dotted paths get, set and unset; values are typed; prototype keys are refu
   assert.equal(parseConfigValue('providers.openai.apiKey', '12345'), '12345');
   assert.throws(() => setPath(config, '__proto__.polluted', 'yes'), (error: unknown) => GlimpseError.is(error, 'USAGE'));
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
+});
+
+test('loadProviderSettings (the CLI entry point): file values, embedding model kept apart from the vision model', async () => {
+  const env = { XDG_CONFIG_HOME: join(home, 'cli') };
+  await writeConfigFile(configPath(env), { provider: 'openai', providers: { openai: { apiKey: 'sk-file', model: 'gpt-4o' } } });
+  const describing = await loadProviderSettings({ timeoutMs: 5000 }, env);
+  assert.equal(describing.provider, 'openai');
+  assert.deepEqual([describing.settings.apiKey, describing.settings.model, describing.settings.timeoutMs], ['sk-file', 'gpt-4o', 5000]);
+  const embedding = await loadProviderSettings({ provider: 'openai', model: 'text-embedding-3-large', embedding: true }, env);
+  assert.equal(embedding.settings.model, 'gpt-4o');
+  assert.equal(embedding.settings.options?.embeddingModel, 'text-embedding-3-large');
 });

@@ -174,3 +174,20 @@ export function parseConfigValue(path: string, text: string): unknown {
   if (/^-?\d+(\.\d+)?$/.test(text)) return Number(text);
   return text;
 }
+
+/**
+ * The CLI's entry point, shaped like `loadProviderSettings` in cli-settings.ts so it can replace it: flags, then
+ * environment, then the config file. For a chain ("ollama,builtin") the settings are those of its first provider;
+ * pass `loadSettings(...).settingsFor` to createProviderChain to give every member its own.
+ */
+export async function loadProviderSettings(
+  flags: { provider?: string; model?: string; baseUrl?: string; timeoutMs?: number; embedding?: boolean },
+  env: Environment = process.env,
+): Promise<{ provider: string; settings: ProviderSettings }> {
+  const { embedding, model, ...rest } = flags;
+  const loaded = await loadSettings(embedding ? rest : { ...rest, model }, env);
+  const settings = loaded.settingsFor(loaded.provider.split(',')[0]!.trim());
+  const embeddingModel = embedding ? model || env.GLIMPSE_EMBEDDING_MODEL : undefined;
+  if (embeddingModel) settings.options = { ...settings.options, embeddingModel };
+  return { provider: loaded.provider, settings };
+}

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { startMockServer } from '../vision-language/mock-vendor-server.js';
 import { providerConformance } from '../vision-language/provider-conformance.js';
+import { factory } from './index.js';
 import type { RecordedRequest } from '../vision-language/mock-vendor-server.js';
 
 const STATUS: Record<number, string> = { 401: 'UNAUTHENTICATED', 403: 'PERMISSION_DENIED', 429: 'RESOURCE_EXHAUSTED', 500: 'INTERNAL', 503: 'UNAVAILABLE' };
@@ -55,4 +58,21 @@ providerConformance({
     path: '/v1beta/models',
     reply: (models) => ({ json: { models: models.map((name) => ({ name: `models/${name}`, displayName: name })) } }),
   },
+});
+
+test('queries are embedded as RETRIEVAL_QUERY; the key travels in x-goog-api-key', async () => {
+  const values = Array.from({ length: 768 }, () => 0.1);
+  // One text goes to :embedContent, several to :batchEmbedContents.
+  const server = await startMockServer((request) => ({ json: request.path.endsWith(':embedContent') ? { embedding: { values } } : { embeddings: [{ values }] } }));
+  try {
+    const embedder = await factory.createEmbedder!({ apiKey: 'AIza-q', baseUrl: `${server.url}/v1beta`, env: {} });
+    const [vector] = await embedder!.embedTexts(['red pagoda'], 'query');
+    assert.equal(vector!.length, 768);
+    const request = server.requests[0]!;
+    assert.equal(request.headers['x-goog-api-key'], 'AIza-q');
+    assert.equal(request.path, '/v1beta/models/text-embedding-004:embedContent');
+    assert.equal(request.body.taskType, 'RETRIEVAL_QUERY');
+  } finally {
+    await server.close();
+  }
 });

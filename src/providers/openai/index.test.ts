@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { startMockServer } from '../vision-language/mock-vendor-server.js';
+import { factory } from './index.js';
 import { chatImages, chatUserText, fromDataUrl, providerConformance, type VendorWire } from '../vision-language/provider-conformance.js';
 import type { RecordedRequest } from '../vision-language/mock-vendor-server.js';
 
@@ -92,4 +95,23 @@ providerConformance({
   systemOf: (request) => request.body.messages.find((message: { role: string }) => message.role === 'system').content,
   userTextOf: (request) => chatUserText(request),
   imagesOf: (request) => chatImages(request),
+});
+
+test('the embedding model: a vision model name is ignored, embeddingModel is honoured with its dimension', async () => {
+  const server = await startMockServer((request) => ({
+    json: { object: 'list', data: [{ object: 'embedding', index: 0, embedding: Array.from({ length: 3072 }, () => 0) }], model: request.body.model, usage: { prompt_tokens: 1, total_tokens: 1 } },
+  }));
+  try {
+    const base = { apiKey: API_KEY, baseUrl: `${server.url}/v1`, env: {} };
+    const fromVisionSettings = await factory.createEmbedder!({ ...base, model: 'gpt-4o' });
+    assert.deepEqual([fromVisionSettings!.modelId, fromVisionSettings!.dimensions], ['text-embedding-3-small', 1536]);
+    const large = await factory.createEmbedder!({ ...base, options: { embeddingModel: 'text-embedding-3-large' } });
+    assert.deepEqual([large!.modelId, large!.dimensions], ['text-embedding-3-large', 3072]);
+    await large!.embedTexts(['x'], 'query');
+    assert.equal(server.requests.at(-1)!.body.model, 'text-embedding-3-large');
+    // A vector of the wrong size is refused rather than stored beside others.
+    await assert.rejects(fromVisionSettings!.embedTexts(['x'], 'query'), /returned 3072 dimensions, expected 1536/);
+  } finally {
+    await server.close();
+  }
 });

@@ -193,6 +193,12 @@ export function providerConformance(wire: VendorWire): void {
       assert.equal(server.requests.length, 2);
     });
 
+    test('a 200 whose body is not the vendor format: PROVIDER_BAD_OUTPUT', async () => {
+      const once = await factory.createDescriber(settings({ options: { maxRetries: 0 } }));
+      server.handle(() => ({ text: '<html>gateway says hello</html>' }));
+      await assert.rejects(once.describe({ image, task: 'caption' }), (error: unknown) => GlimpseError.is(error, 'PROVIDER_BAD_OUTPUT'));
+    });
+
     test('a server that never answers: PROVIDER_TIMEOUT after timeoutMs', async () => {
       const hasty = await factory.createDescriber(settings({ timeoutMs: 300, options: { maxRetries: 0 } }));
       server.handle(() => 'hang');

@@ -27,6 +27,9 @@ export function toProviderError(error: unknown, context: CallContext): GlimpseEr
     const status = error.statusCode;
     const detail = shorten(error.message);
     if (status === undefined) return connectionError(error, who, context);
+    if (status >= 200 && status < 300) {
+      return new GlimpseError('PROVIDER_BAD_OUTPUT', `${who} answered something Glimpse could not read: ${detail}`, { cause: error });
+    }
     if (status === 401 || status === 403) {
       return new GlimpseError('PROVIDER_AUTH', `${who} refused the API key (HTTP ${status}): ${detail}`, { cause: error });
     }
