@@ -1,0 +1,90 @@
+/**
+ * Text in the image with tesseract.js 7 (LSTM engine, English data from @tesseract.js-data/eng read from disk).
+ * Chosen over Debian's tesseract by measurement on ocr-dev: equal or better CER at similar speed and no system
+ * package to install (see README in this folder).
+ *
+ * Photos rarely hold text, and tesseract reads junk out of foliage and fabric, so two guards:
+ * - a cheap layout pass first (≈30 ms): recognition (100–1000 ms) runs only when the page layout has lines shaped
+ *   like text;
+ * - only confident, word-like tokens are kept, and a line needs a real word to count.
+ */
+import sharp from 'sharp';
+import type Tesseract from 'tesseract.js';
+import { join } from 'node:path';
+import { packageFolder } from './packages.js';
+import type { Pixels, ReadText } from './signals.js';
+
+/** Word confidence (0–100) below which a word is dropped. */
+export const MIN_WORD_CONFIDENCE = 75;
+
+type Worker = Tesseract.Worker;
+type Line = Tesseract.Line;
+
+export class TextReader {
+  private constructor(private readonly worker: Worker) {}
+
+  static async load(): Promise<TextReader> {
+    const { createWorker, OEM } = await import('tesseract.js');
+    const worker = await createWorker('eng', OEM.LSTM_ONLY, {
+      langPath: join(packageFolder('@tesseract.js-data/eng'), '4.0.0'),
+      gzip: true,
+      cacheMethod: 'none',
+    });
+    // Our pixels carry no resolution; say so once rather than have tesseract warn on every image.
+    await worker.setParameters({ user_defined_dpi: '70' });
+    return new TextReader(worker);
+  }
+
+  async read(pixels: Pixels): Promise<ReadText | null> {
+    const png = await sharp(pixels.data, { raw: { width: pixels.width, height: pixels.height, channels: 3 } })
+      .greyscale()
+      .png({ compressionLevel: 1 })
+      .toBuffer();
+    const layout = await this.worker.recognize(png, {}, { text: false, blocks: false, layoutBlocks: true });
+    if (!looksLikeText((layout.data as unknown as { layoutBlocks: Tesseract.Block[] | null }).layoutBlocks, pixels.height)) return null;
+    const result = await this.worker.recognize(png, {}, { text: false, blocks: true });
+    const lines = (result.data.blocks ?? []).flatMap((block) => block.paragraphs.flatMap((paragraph) => paragraph.lines));
+    return confidentText(lines);
+  }
+
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
+
+/** Does the layout analysis find at least one line shaped like a line of text (short and wide)? */
+export function looksLikeText(blocks: Tesseract.Block[] | null, imageHeight: number): boolean {
+  for (const block of blocks ?? []) {
+    for (const paragraph of block.paragraphs ?? []) {
+      for (const line of paragraph.lines ?? []) {
+        const height = line.bbox.y1 - line.bbox.y0;
+        const width = line.bbox.x1 - line.bbox.x0;
+        if (height >= 6 && height <= imageHeight * 0.12 && width >= height * 3) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** Keeps confident word-like tokens; drops lines with no real word, and the whole text if little survives. */
+export function confidentText(lines: Pick<Line, 'words'>[]): ReadText | null {
+  const kept: string[] = [];
+  const confidences: number[] = [];
+  for (const line of lines) {
+    const words = line.words.filter((word) => word.confidence >= MIN_WORD_CONFIDENCE && isWordLike(word.text));
+    if (!words.some((word) => /[\p{L}\p{N}]{2,}/u.test(word.text))) continue;
+    kept.push(words.map((word) => word.text).join(' '));
+    confidences.push(...words.map((word) => word.confidence));
+  }
+  if (kept.length === 0) return null;
+  const characters = kept.join('').replace(/[^\p{L}\p{N}]/gu, '').length;
+  if (characters < 3) return null;
+  const confidence = confidences.reduce((sum, value) => sum + value, 0) / confidences.length;
+  return { lines: kept, confidence: Math.round(confidence) };
+}
+
+/** Mostly letters and digits: "Theatre", "62-03", "$4.50"; not "\\", "£", ")|(". */
+export function isWordLike(text: string): boolean {
+  const alphanumeric = text.replace(/[^\p{L}\p{N}]/gu, '').length;
+  return alphanumeric >= 1 && alphanumeric / text.length >= 0.6;
+}

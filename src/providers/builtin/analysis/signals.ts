@@ -1,0 +1,53 @@
+/**
+ * What the analyzers see in one image, before any language is made from it. Plain data, so it crosses the
+ * worker-thread boundary as it is and the language layer can be tested on synthetic signals.
+ */
+import type { DetectedObject, ExifSummary } from '../../spec.js';
+
+export interface Pixels {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+export interface ColourShare {
+  /** A basic colour name: "red", "dark blue", "white"… */
+  name: string;
+  /** Fraction of the image's pixels, 0..1. */
+  share: number;
+}
+
+export interface ReadText {
+  /** Lines of confident words, top to bottom. */
+  lines: string[];
+  /** Mean word confidence, 0..100. */
+  confidence: number;
+}
+
+export interface SafetyScores {
+  Drawing: number;
+  Hentai: number;
+  Neutral: number;
+  Porn: number;
+  Sexy: number;
+}
+
+export interface Signals {
+  width: number;
+  height: number;
+  objects: DetectedObject[];
+  colours: ColourShare[];
+  /** Mean brightness 0..1 and how colourful the image is 0..1, for setting hints ("dark", "black and white"). */
+  brightness: number;
+  saturation: number;
+  text: ReadText | null;
+  safety: SafetyScores | null;
+  exif: ExifSummary | null;
+}
+
+/** Which analyzers to run; the task decides (no OCR for a caption-only request, no safety for alt text…). */
+export interface AnalysisOptions {
+  objects: boolean;
+  text: boolean;
+  safety: boolean;
+}

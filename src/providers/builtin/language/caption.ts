@@ -1,0 +1,184 @@
+/**
+ * One plain-English sentence from the signals: the most salient actor first (people, then animals or vehicles),
+ * what it is doing where an object pair says so (person + horse → riding a horse), one more object, and the
+ * setting. Counts, plurals and articles come from the vocabulary. Nothing is said that the signals do not support:
+ * no genders, no ages, no invented places.
+ */
+import type { Box } from '../../spec.js';
+import type { Signals } from '../analysis/signals.js';
+import { groupObjects, type ObjectGroup } from './objects.js';
+import { inferSetting, type Setting } from './scene.js';
+import { countPhrase, noun, withArticle } from './vocabulary.js';
+
+interface Relation {
+  /** Verb phrase; "{}" stands for the object ("riding {}" → "riding a horse"). */
+  verb: string;
+  /** Only when the two boxes touch (a person next to a horse is not riding it). */
+  needsContact?: boolean;
+  /** The action needs one actor per object: one tennis racket, one player, however many spectators. */
+  onePerObject?: boolean;
+}
+
+/** What a person does with an object, most telling first. */
+const PERSON_RELATIONS: [string, Relation][] = [
+  ['surfboard', { verb: 'riding {}', onePerObject: true }],
+  ['skis', { verb: 'skiing', onePerObject: true }],
+  ['snowboard', { verb: 'riding {}', onePerObject: true }],
+  ['skateboard', { verb: 'riding {}', onePerObject: true }],
+  ['tennis racket', { verb: 'playing tennis', onePerObject: true }],
+  ['baseball bat', { verb: 'swinging {}', onePerObject: true }],
+  ['horse', { verb: 'riding {}', needsContact: true }],
+  ['motorcycle', { verb: 'riding {}', needsContact: true }],
+  ['bicycle', { verb: 'riding {}', needsContact: true }],
+  ['elephant', { verb: 'riding {}', needsContact: true }],
+  ['kite', { verb: 'flying {}' }],
+  ['frisbee', { verb: 'playing with {}' }],
+  ['baseball glove', { verb: 'playing baseball' }],
+  ['sports ball', { verb: 'playing with {}' }],
+  ['toothbrush', { verb: 'brushing their teeth', onePerObject: true }],
+  ['umbrella', { verb: 'holding {}', needsContact: true }],
+  ['laptop', { verb: 'using {}', needsContact: true }],
+  ['cell phone', { verb: 'using {}', needsContact: true, onePerObject: true }],
+  ['teddy bear', { verb: 'holding {}', needsContact: true }],
+  ['remote', { verb: 'holding {}', needsContact: true, onePerObject: true }],
+  ['dining table', { verb: 'sitting at {}' }],
+  ['couch', { verb: 'sitting on {}', needsContact: true }],
+  ['bench', { verb: 'sitting on {}', needsContact: true }],
+  ['bed', { verb: 'lying on {}', needsContact: true }],
+];
+
+/** Where an animal is, by the furniture it touches. */
+const RESTING_PLACES = ['bed', 'couch', 'chair', 'bench', 'dining table', 'suitcase', 'car', 'laptop', 'keyboard', 'toilet', 'sink'];
+const GRAZERS = new Set(['sheep', 'cow', 'horse', 'zebra', 'giraffe', 'elephant', 'bear']);
+const OUTDOOR_SETTINGS = new Set(['street', 'field', 'park', 'snow', 'airport', 'railway', 'baseball field', 'tennis court']);
+
+export interface CaptionParts {
+  sentence: string;
+  groups: ObjectGroup[];
+  setting: Setting | null;
+}
+
+export function composeCaption(signals: Signals): CaptionParts {
+  const groups = groupObjects(signals.objects);
+  const setting = inferSetting(groups, signals);
+  if (groups.length === 0) return { sentence: nothingRecognised(signals), groups, setting };
+
+  const used = new Set<string>();
+  const subject = chooseSubject(groups);
+  used.add(subject.label);
+  let head: string;
+  let place: string | null = setting?.phrase ?? null;
+
+  if (subject.label === 'person') {
+    const relation = personRelation(subject, groups);
+    if (relation) {
+      used.add(relation.object.label);
+      const actors = relation.relation.onePerObject ? Math.min(subject.count, relation.object.count) : subject.count;
+      const objectPhrase = relation.object.count > 1 && !relation.relation.onePerObject ? countPhrase(relation.object.label, relation.object.count) : withArticle(noun(relation.object.label).singular);
+      head = `${countPhrase('person', actors)} ${relation.relation.verb.replace('{}', objectPhrase)}`;
+      // "sitting at a table … at a table" — the relation already says where.
+      if (['dining table', 'couch', 'bench', 'bed'].includes(relation.object.label)) place = indoorPlace(setting, relation.object.label);
+    } else {
+      const standing = setting && OUTDOOR_SETTINGS.has(setting.name) ? ' standing' : '';
+      head = `${countPhrase('person', subject.count)}${standing}`;
+    }
+  } else if (noun(subject.label).kind === 'animal') {
+    const restingOn = groups.find((group) => RESTING_PLACES.includes(group.label) && touches(subject.extent, group.extent));
+    head = countPhrase(subject.label, subject.count);
+    if (restingOn) {
+      used.add(restingOn.label);
+      place = `${restingOn.label === 'car' ? 'in' : 'on'} ${withArticle(noun(restingOn.label).singular)}`;
+      if (['bed', 'couch', 'chair'].includes(restingOn.label)) head += ' lying';
+    } else if (GRAZERS.has(subject.label) && setting && ['field', 'street', 'park'].includes(setting.name)) {
+      head += ' standing';
+    }
+  } else if (noun(subject.label).kind === 'vehicle') {
+    head = countPhrase(subject.label, subject.count);
+    if (subject.label === 'airplane' && flying(subject, signals)) place = 'flying in the sky';
+    else if (['car', 'bus', 'truck', 'motorcycle'].includes(subject.label) && setting?.name === 'street') place = 'on a city street';
+  } else if (setting?.room && !['table', 'desk'].includes(setting.name)) {
+    // Objects only, in a recognisable room: the room heads the sentence.
+    const items = groups.filter((group) => group.label !== subject.label).slice(0, 1);
+    const listed = [subject, ...items].map((group) => countPhrase(group.label, group.count));
+    return { sentence: finish(`${withArticle(setting.name)} with ${joinAnd(listed)}`), groups, setting };
+  } else {
+    head = countPhrase(subject.label, subject.count);
+    if (setting?.name === 'table') used.add('dining table');
+  }
+
+  // One more object, the most salient not yet mentioned and not already implied by the place.
+  const extra = groups.find((group) => !used.has(group.label) && !(setting?.name === 'table' && group.label === 'dining table') && group.salience >= subject.salience * 0.15);
+  let sentence = head;
+  if (extra) {
+    const extraPhrase = countPhrase(extra.label, extra.count);
+    const sameKind = noun(extra.label).kind === noun(subject.label).kind || (subject.label === 'person' && noun(extra.label).kind === 'animal');
+    sentence += sameKind && !/ing\b/.test(head) ? ` and ${extraPhrase}` : ` with ${extraPhrase}`;
+  }
+  if (place) sentence += ` ${place}`;
+  return { sentence: finish(sentence), groups, setting };
+}
+
+function chooseSubject(groups: ObjectGroup[]): ObjectGroup {
+  const top = groups[0].salience;
+  const rank = (group: ObjectGroup) => {
+    const kind = noun(group.label).kind;
+    return kind === 'person' ? 0 : kind === 'animal' ? 1 : kind === 'vehicle' ? 2 : 3;
+  };
+  const actors = groups.filter((group) => rank(group) < 3 && group.salience >= top * 0.3);
+  actors.sort((a, b) => rank(a) - rank(b) || b.salience - a.salience);
+  // A tiny far-away person does not outrank a big animal or vehicle.
+  if (actors.length > 1 && rank(actors[0]) === 0 && actors[1].salience > actors[0].salience * 2.5) return actors[1];
+  // A table is where things are, not what the photo is of.
+  return actors[0] ?? groups.find((group) => group.label !== 'dining table') ?? groups[0];
+}
+
+function personRelation(person: ObjectGroup, groups: ObjectGroup[]): { relation: Relation; object: ObjectGroup } | null {
+  for (const [label, relation] of PERSON_RELATIONS) {
+    const object = groups.find((group) => group.label === label);
+    if (!object) continue;
+    if (relation.needsContact && !touches(person.extent, object.extent)) continue;
+    return { relation, object };
+  }
+  return null;
+}
+
+function indoorPlace(setting: Setting | null, anchor: string): string | null {
+  if (!setting || setting.name === 'table' || (setting.name === 'bedroom' && anchor === 'bed') || (setting.name === 'living room' && anchor === 'couch')) return null;
+  return setting.phrase;
+}
+
+function touches(a: Box | null, b: Box | null): boolean {
+  if (!a || !b) return false;
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}
+
+function flying(group: ObjectGroup, signals: Signals): boolean {
+  const box = group.extent;
+  if (!box) return false;
+  const skyShare = signals.colours.filter((colour) => ['light blue', 'blue', 'white', 'grey'].includes(colour.name)).reduce((sum, colour) => sum + colour.share, 0);
+  return box.y + box.height < 0.8 && skyShare > 0.6;
+}
+
+function nothingRecognised(signals: Signals): string {
+  const lines = signals.text?.lines ?? [];
+  if (lines.length >= 4) return 'A document with several lines of printed text.';
+  if (lines.length > 0) return finish(`Text reading "${truncate(lines.join(' '), 60)}"`);
+  const colours = signals.colours.slice(0, 2).map((colour) => colour.name);
+  return finish(`No objects the offline analyzer recognises; mostly ${joinAnd(colours)}`);
+}
+
+export function joinAnd(items: string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+function finish(sentence: string): string {
+  const trimmed = sentence.trim().replace(/\s+/g, ' ');
+  return `${trimmed[0].toUpperCase()}${trimmed.slice(1)}${/[.!?"]$/.test(trimmed) ? '' : '.'}`;
+}
+
+export function truncate(text: string, limit: number): string {
+  if (text.length <= limit) return text;
+  const cut = text.slice(0, limit - 1);
+  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), limit / 2))}…`;
+}

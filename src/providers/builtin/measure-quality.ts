@@ -1,0 +1,108 @@
+/**
+ * Measures the built-in analyzer on a captioned photo set (default ../shared/data/coco-dev): CIDEr-D and BLEU-4
+ * of its captions against the human references, a rough search self-check (Recall@1/5/10 of an SQLite FTS5 index
+ * of its captions and tags, queried with every human caption), images per second and peak memory.
+ * Not a test: run `node dist/providers/builtin/measure-quality.js [manifest.jsonl] [--signals cache.json] [--limit N]`.
+ * With --signals, analysis results are cached so language changes can be re-measured in seconds.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { corpusBleu } from '../../eval/metrics/bleu.js';
+import { ciderD } from '../../eval/metrics/cider.js';
+import { tokenizeCaption } from '../../eval/metrics/tokenize.js';
+import { prepareImage } from '../../images/prepare.js';
+import { readInput } from '../../images/read-input.js';
+import type { Signals } from './analysis/signals.js';
+import { BuiltinDescriber } from './index.js';
+import { composeDescription } from './language/compose.js';
+
+interface Entry {
+  file: string;
+  captions: string[];
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const option = (name: string) => {
+    const index = args.indexOf(name);
+    return index >= 0 ? args.splice(index, 2)[1] : undefined;
+  };
+  const cachePath = option('--signals');
+  const limit = Number(option('--limit') ?? Infinity);
+  const manifest = resolve(args[0] ?? '../shared/data/coco-dev/manifest.jsonl');
+  const entries = readFileSync(manifest, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Entry).slice(0, limit);
+
+  const cache: Record<string, Signals> = cachePath && existsSync(cachePath) ? JSON.parse(readFileSync(cachePath, 'utf8')) : {};
+  const missing = entries.filter((entry) => !cache[entry.file]);
+  if (missing.length > 0) {
+    const describer = new BuiltinDescriber();
+    let peakRss = process.memoryUsage().rss;
+    const timer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
+    // Warm the models first so the rate measures steady-state indexing, as a long index run sees it.
+    const warm = await prepareImage(await readInput(join(dirname(manifest), missing[0].file)), missing[0].file, { maxSide: describer.preferredImageSize });
+    await Promise.all([0, 1].map(() => describer.describe({ image: warm.image, task: 'json' })));
+    const started = performance.now();
+    let next = 0;
+    const work = async () => {
+      while (next < missing.length) {
+        const entry = missing[next++];
+        const path = join(dirname(manifest), entry.file);
+        const prepared = await prepareImage(await readInput(path), path, { maxSide: describer.preferredImageSize });
+        cache[entry.file] = await describer.analyze(prepared.image, { objects: true, text: true, safety: true });
+      }
+    };
+    await Promise.all(Array.from({ length: 4 }, work));
+    const seconds = (performance.now() - started) / 1000;
+    clearInterval(timer);
+    await describer.close();
+    // Worker threads share the process, so the process RSS covers them.
+    console.log(`analysed ${missing.length} images in ${seconds.toFixed(1)} s: ${(missing.length / seconds).toFixed(2)} images/s, peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
+    if (cachePath) writeFileSync(cachePath, JSON.stringify(cache));
+  }
+
+  const descriptions = entries.map((entry) => composeDescription(cache[entry.file], 'builtin'));
+  const pairs = entries.map((entry, index) => ({
+    candidate: tokenizeCaption(descriptions[index].caption ?? ''),
+    references: entry.captions.map(tokenizeCaption),
+  }));
+  const cider = ciderD(pairs).score;
+  const bleu = corpusBleu(pairs).scores[3];
+  const flagged = descriptions.filter((description) => description.safety?.flagged).length;
+  const withText = descriptions.filter((description) => description.text).length;
+  console.log(`images ${entries.length}  CIDEr-D ${cider.toFixed(3)}  BLEU-4 ${bleu.toFixed(3)}  safety-flagged ${flagged}  with-text ${withText}`);
+  console.log(searchSelfCheck(entries, descriptions.map((description) => [description.caption, description.tags.join(' '), description.detailed].join('\n'))));
+  if (process.env.SHOW_CAPTIONS) for (const [index, entry] of entries.entries()) console.log(`${entry.file}\t${descriptions[index].caption}\t${entry.captions[0]}`);
+}
+
+/** FTS5 with BM25, porter stemming, each human caption as an OR query of its words. A rough proxy for real search. */
+function searchSelfCheck(entries: Entry[], documents: string[]): string {
+  const db = new Database(':memory:');
+  db.exec("CREATE VIRTUAL TABLE docs USING fts5(body, tokenize='porter')");
+  const insert = db.prepare('INSERT INTO docs(rowid, body) VALUES (?, ?)');
+  documents.forEach((body, index) => insert.run(index + 1, body));
+  const query = db.prepare('SELECT rowid FROM docs WHERE docs MATCH ? ORDER BY bm25(docs) LIMIT 10');
+  const stop = new Set(['a', 'an', 'the', 'of', 'on', 'in', 'with', 'and', 'is', 'are', 'to', 'at', 'it', 'its', 'that', 'this', 'there', 'some', 'next', 'top', 'near', 'for', 'by', 'his', 'her', 'their', 'while', 'up', 'down', 'two', 'one']);
+  const hits = [0, 0, 0];
+  let reciprocal = 0;
+  let queries = 0;
+  for (const [index, entry] of entries.entries()) {
+    for (const caption of entry.captions) {
+      const words = tokenizeCaption(caption).filter((word) => /^[a-z]+$/.test(word) && !stop.has(word));
+      if (words.length === 0) continue;
+      queries++;
+      const ranked = (query.all(words.map((word) => `"${word}"`).join(' OR ')) as { rowid: number }[]).map((row) => row.rowid - 1);
+      const rank = ranked.indexOf(index);
+      if (rank < 0) continue;
+      reciprocal += 1 / (rank + 1);
+      if (rank < 1) hits[0]++;
+      if (rank < 5) hits[1]++;
+      hits[2]++;
+    }
+  }
+  db.close();
+  const [r1, r5, r10] = hits.map((count) => (count / queries).toFixed(3));
+  return `search self-check (FTS5 OR-query, ${queries} queries): R@1 ${r1}  R@5 ${r5}  R@10 ${r10}  MRR@10 ${(reciprocal / queries).toFixed(3)}`;
+}
+
+await main();
