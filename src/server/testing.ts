@@ -39,11 +39,11 @@ export interface SampleStore {
 }
 
 /** Copy the samples to a temp folder and (unless `index: false`) index them. */
-export async function sampleStore(options: { index?: boolean } = {}): Promise<SampleStore> {
+export async function sampleStore(options: { index?: boolean; latencyMs?: number } = {}): Promise<SampleStore> {
   const dir = await mkdtemp(join(tmpdir(), 'glimpse-server-'));
   const photos = join(dir, 'photos');
   await cp(SAMPLES_DIR, photos, { recursive: true, filter: (source) => !source.endsWith('.md') });
-  const provider = createRecordingProvider({ answers: SAMPLE_DESCRIPTIONS });
+  const provider = createRecordingProvider({ answers: SAMPLE_DESCRIPTIONS, latencyMs: options.latencyMs });
   const glimpse = await createGlimpse({ db: join(dir, 'glimpse.db'), provider, embedder: null });
   if (options.index !== false) await glimpse.index([photos]);
   return {
