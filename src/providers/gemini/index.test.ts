@@ -19,6 +19,11 @@ providerConformance({
   apiKey: 'AIza-test-0123456789',
   // One 768×768 tile: 3000×2000 uploads as 768×512 (258 tokens).
   expectedUpload: { width: 768, height: 512 },
+  checkRequest(request) {
+    // gemini-2.5-flash: thinking off, a caption-sized output budget.
+    assert.equal(request.body.generationConfig.thinkingConfig.thinkingBudget, 0);
+    assert.equal(request.body.generationConfig.maxOutputTokens, 1024);
+  },
   generatePath: (model) => `/v1beta/models/${model}:generateContent`,
   reply: (text, usage, model) => ({
     json: {

@@ -16,6 +16,11 @@ export const factory = defineVisionProvider({
   defaultConcurrency: 4,
   budget: (options) => ({ kind: 'gemini-tiles', maxSide: numberOption(options, 'maxImageSide') ?? GEMINI_MAX_SIDE }),
   languageModel: (settings) => createGoogleGenerativeAI({ apiKey: settings.apiKey, baseURL: settings.baseUrl })(settings.model),
+  // Gemini 2.5 Flash thinks by default, billed as output; a photo description does not need it. Pro cannot turn
+  // thinking off, so it gets room for thoughts and answer.
+  languageProviderOptions: (settings) =>
+    /^gemini-2\.5-flash/.test(settings.model) ? { google: { thinkingConfig: { thinkingBudget: 0 } } } : undefined,
+  maxOutputTokens: (model) => (/^gemini-2\.5-flash|^gemini-2\.0/.test(model) ? 1024 : 8192),
   embedding: {
     defaultModel: 'text-embedding-004',
     dimensions: { 'text-embedding-004': 768, 'gemini-embedding-001': 3072 },

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
+import { prepareImage } from '../../images/prepare.js';
 import { startMockServer } from '../vision-language/mock-vendor-server.js';
 import { factory } from './index.js';
 import { chatImages, chatUserText, fromDataUrl, providerConformance, type VendorWire } from '../vision-language/provider-conformance.js';
@@ -46,6 +48,10 @@ const common = {
 providerConformance({
   ...common,
   generatePath: () => '/v1/responses',
+  checkRequest(request) {
+    assert.equal(request.body.max_output_tokens, 1024);
+    assert.equal(request.body.reasoning, undefined);
+  },
   reply: (text, usage, model) => ({
     json: {
       id: 'resp_1',
@@ -111,6 +117,28 @@ test('the embedding model: a vision model name is ignored, embeddingModel is hon
     assert.equal(server.requests.at(-1)!.body.model, 'text-embedding-3-large');
     // A vector of the wrong size is refused rather than stored beside others.
     await assert.rejects(fromVisionSettings!.embedTexts(['x'], 'query'), /returned 3072 dimensions, expected 1536/);
+  } finally {
+    await server.close();
+  }
+});
+
+test('reasoning models (gpt-5-mini): low reasoning effort, room for the answer, instructions as the developer role', async () => {
+  const server = await startMockServer(() => ({
+    json: {
+      id: 'resp_r', object: 'response', created_at: 1, model: 'gpt-5-mini', status: 'completed',
+      output: [{ type: 'message', id: 'm', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: 'A cat.', annotations: [] }] }],
+      usage: { input_tokens: 10, output_tokens: 3, total_tokens: 13 },
+    },
+  }));
+  try {
+    const describer = await factory.createDescriber({ apiKey: API_KEY, model: 'gpt-5-mini', baseUrl: `${server.url}/v1`, env: {} });
+    const bytes = await readFile(new URL('../../../samples/chelsea.png', import.meta.url));
+    const { image } = await prepareImage(bytes, 'chelsea.png', { maxSide: describer.preferredImageSize });
+    assert.equal((await describer.describe({ image, task: 'caption' })).caption, 'A cat.');
+    const body = server.requests[0]!.body;
+    assert.deepEqual(body.reasoning, { effort: 'low' });
+    assert.equal(body.max_output_tokens, 4096);
+    assert.equal(body.input[0].role, 'developer');
   } finally {
     await server.close();
   }

@@ -18,6 +18,10 @@ export const factory = defineVisionProvider({
     const openai = createOpenAI({ apiKey: settings.apiKey, baseURL: settings.baseUrl });
     return stringOption(settings.options, 'api') === 'chat' ? openai.chat(settings.model) : openai.responses(settings.model);
   },
+  // Reasoning models (o-series, GPT-5): describing a photo needs little deliberation; keep it cheap and leave room
+  // for the answer after the reasoning tokens.
+  languageProviderOptions: (settings) => (isReasoningModel(settings.model) ? { openai: { reasoningEffort: 'low' } } : undefined),
+  maxOutputTokens: (model) => (isReasoningModel(model) ? 4096 : 1024),
   embedding: {
     defaultModel: 'text-embedding-3-small',
     dimensions: { 'text-embedding-3-small': 1536, 'text-embedding-3-large': 3072, 'text-embedding-ada-002': 1536 },
@@ -28,3 +32,7 @@ export const factory = defineVisionProvider({
       modelListDetail(((body as { data?: { id: string }[] })?.data ?? []).map((model) => model.id), settings.model),
     ),
 });
+
+function isReasoningModel(model: string): boolean {
+  return /^(o\d|gpt-5)/.test(model) && !model.includes('chat');
+}

@@ -44,6 +44,8 @@ export interface VisionProviderDefinition {
   budget(options: Record<string, unknown>): ImageBudget;
   languageModel(settings: ResolvedSettings): LanguageModel;
   languageProviderOptions?(settings: ResolvedSettings): Parameters<typeof createVisionLanguageDescriber>[0]['providerOptions'];
+  /** Reasoning ("thinking") models spend output tokens before answering, so they need a larger budget. */
+  maxOutputTokens?(model: string): number;
   embedding?: EmbeddingDefinition;
   /** Asks the server (cheaply) whether it answers and accepts the key. */
   probe(settings: ResolvedSettings, signal: AbortSignal): Promise<{ ready: boolean; detail: string }>;
@@ -101,7 +103,7 @@ export function defineVisionProvider(definition: VisionProviderDefinition): Prov
         ...callSettings(resolved, resolved.model),
         model: definition.languageModel(resolved),
         budget: definition.budget(resolved.options),
-        maxOutputTokens: numberOption(resolved.options, 'maxOutputTokens'),
+        maxOutputTokens: numberOption(resolved.options, 'maxOutputTokens') ?? definition.maxOutputTokens?.(resolved.model),
         jsonAttempts: numberOption(resolved.options, 'jsonAttempts'),
         providerOptions: definition.languageProviderOptions?.(resolved),
       });

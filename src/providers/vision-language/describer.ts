@@ -141,6 +141,11 @@ export function createVisionLanguageDescriber(config: VisionLanguageConfig): Ima
       return { ...description, usage: usageOf(completions) };
     }
     const completion = await complete([await imageMessage(image, taskPrompt(task))], signal);
+    if (completion.text.trim() === '') {
+      throw new GlimpseError('PROVIDER_BAD_OUTPUT', `${image.source}: ${config.provider} (${completion.model}) gave an empty answer (refused or filtered?)`, {
+        path: image.source,
+      });
+    }
     return { ...emptyDescription(completion.model), ...fieldsFor(task, completion.text), usage: usageOf([completion]) };
   }
 

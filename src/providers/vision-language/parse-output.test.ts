@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cleanAltText, parseModelJson, parseOcr, parseTags } from './parse-output.js';
-import { descriptionSchema, moderationSchema } from './prompts.js';
+import { descriptionSchema, moderationSchema, PROMPT_VERSION, promptVersionOf, SYSTEM_PROMPT } from './prompts.js';
 
 const valid = {
   caption: 'A cat.',
@@ -50,4 +50,10 @@ test('tags and OCR', () => {
   assert.equal(parseOcr('NO_TEXT'), null);
   assert.equal(parseOcr('  no_text. '), null);
   assert.equal(parseOcr('EXIT\nline 2'), 'EXIT\nline 2');
+});
+
+test('the prompt version follows the prompt text', () => {
+  assert.match(PROMPT_VERSION, /^vl1-[0-9a-f]{8}$/);
+  assert.notEqual(promptVersionOf([SYSTEM_PROMPT, 'caption v1']), promptVersionOf([SYSTEM_PROMPT, 'caption v2']));
+  assert.equal(promptVersionOf(['a', 'b']), promptVersionOf(['a', 'b']));
 });

@@ -1,11 +1,11 @@
 /**
- * The prompts every vision-language provider sends, one per task, versioned as a whole: bump PROMPT_VERSION when
- * any wording changes, so the next index run describes images again (the core's incremental rule).
+ * The prompts every vision-language provider sends, one per task, versioned as a whole: PROMPT_VERSION carries a
+ * hash of every prompt, so any change of wording describes images again on the next index run (the core's
+ * incremental rule) without anyone having to remember to bump a number.
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Task } from '../spec.js';
-
-export const PROMPT_VERSION = 'vl-2026-11-27.1';
 
 export const ALT_TEXT_LIMIT = 125;
 
@@ -85,3 +85,10 @@ export function userPrompt(question: string): string {
 export function repairPrompt(problem: string): string {
   return `Your reply could not be used: ${problem}. Reply again with only the JSON object, exactly matching the schema.`;
 }
+
+/** "vl1-" and the first 8 hex digits of a hash over all prompt text. */
+export function promptVersionOf(texts: string[]): string {
+  return `vl1-${createHash('sha256').update(texts.join('\u0000')).digest('hex').slice(0, 8)}`;
+}
+
+export const PROMPT_VERSION = promptVersionOf([SYSTEM_PROMPT, ...Object.values(TASK_PROMPTS), userPrompt(''), repairPrompt('')]);

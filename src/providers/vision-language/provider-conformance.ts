@@ -36,6 +36,8 @@ export interface VendorWire {
   systemOf(request: RecordedRequest): string;
   /** All user text as sent, in order. */
   userTextOf(request: RecordedRequest): string[];
+  /** Vendor-specific checks on the caption request (generation settings and the like). */
+  checkRequest?(request: RecordedRequest): void;
   /** Expected upload size for an image of this size (the provider's budget). */
   expectedUpload: { width: number; height: number };
   embedding?: {
@@ -104,6 +106,7 @@ export function providerConformance(wire: VendorWire): void {
       assert.equal(wire.modelOf(request), model());
       assert.equal(wire.systemOf(request), SYSTEM_PROMPT);
       assert.match(wire.userTextOf(request).join('\n'), /one sentence, at most 20 words/);
+      wire.checkRequest?.(request);
 
       const images = wire.imagesOf(request);
       assert.equal(images.length, 1);
@@ -191,6 +194,15 @@ export function providerConformance(wire: VendorWire): void {
       server.handle(() => wire.error(503, 'Overloaded'));
       await assert.rejects(twice.describe({ image, task: 'caption' }), (error: unknown) => GlimpseError.is(error, 'PROVIDER_UNAVAILABLE'));
       assert.equal(server.requests.length, 2);
+    });
+
+    test('an empty answer (refused or filtered) is PROVIDER_BAD_OUTPUT, not an empty caption', async () => {
+      server.handle(() => ok(''));
+      await assert.rejects(describer.describe({ image, task: 'caption' }), (error: unknown) => {
+        assert.ok(GlimpseError.is(error, 'PROVIDER_BAD_OUTPUT'));
+        assert.match(error.message, /gps-photo\.jpg.*empty answer/);
+        return true;
+      });
     });
 
     test('a 200 whose body is not the vendor format: PROVIDER_BAD_OUTPUT', async () => {
