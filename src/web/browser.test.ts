@@ -61,6 +61,7 @@ describe('web app in Chromium', { skip }, () => {
     await page.reload();
     assert.equal(await page.locator('#count-images').textContent(), '9');
     assert.match((await page.locator('#failed-list').textContent()) ?? '', /broken\.jpg NOT_AN_IMAGE/);
+    assert.match((await page.locator('#job-list').textContent()) ?? '', /done: 9 indexed, 0 unchanged, 1 failed/);
     await shot('status');
   });
 
@@ -155,6 +156,25 @@ describe('web app in Chromium', { skip }, () => {
     await phone.goto(`${server.url}/images/1`);
     await shot('phone-image', phone);
     await phone.close();
+  });
+
+  test('with a token: the link with ?token= opens the app, and its script talks to the API with the cookie', async () => {
+    const guarded = await startServer(store.glimpse, { port: 0, token: 'browser-token' });
+    const visitor = await browser.newContext();
+    try {
+      const tab = await visitor.newPage();
+      const refused = await tab.goto(`${guarded.url}/`);
+      assert.equal(refused?.status(), 401);
+      await tab.getByLabel('Token').fill('browser-token');
+      await tab.getByLabel('Token').press('Enter');
+      await tab.waitForURL(`${guarded.url}/`);
+      assert.doesNotMatch(tab.url(), /token/);
+      await tab.getByLabel('Search images').fill('coffee');
+      await tab.locator('#results .result-caption', { hasText: 'A cup of coffee on a saucer' }).waitFor();
+    } finally {
+      await visitor.close();
+      await guarded.close();
+    }
   });
 
   test('no script errors, CSP violations or server errors along the way', () => {

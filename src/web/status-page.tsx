@@ -54,6 +54,19 @@ export function StatusPage(props: { status: StatusReport; roots: string[]; jobs:
         )}
       </section>
 
+      {props.jobs.length ? (
+        <section aria-labelledby="jobs-heading">
+          <h2 id="jobs-heading">Recent indexing runs</h2>
+          <ul id="job-list" class="failures">
+            {props.jobs.map((job) => (
+              <li>
+                <span class="path">{job.path}</span> — {jobText(job)}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
       <section aria-labelledby="providers-heading">
         <h2 id="providers-heading">Providers</h2>
         {status.providers.length ? (
@@ -104,4 +117,12 @@ export function StatusPage(props: { status: StatusReport; roots: string[]; jobs:
       </p>
     </Layout>
   );
+}
+
+function jobText(job: IndexJob): string {
+  if (job.state === 'done' && job.summary) {
+    return `done: ${job.summary.indexed} indexed, ${job.summary.unchanged} unchanged, ${job.summary.failed} failed`;
+  }
+  if (job.state === 'failed') return `stopped: ${job.error?.message ?? 'unknown error'}`;
+  return job.state === 'running' ? `running: ${job.done} of ${job.total ?? '?'}` : 'waiting';
 }
