@@ -41,8 +41,8 @@ Exit codes: 0 done, 1 usage or fatal error, 2 some inputs failed (the rest were 
   for (const command of [caption, index, search, ask, show, edit, status]) command.register(program);
   for (const name of OPTIONAL_COMMANDS) {
     try {
-      const module = (await import(`./commands/${name}.js`)) as { register(program: Command): void };
-      module.register(program);
+      const module = (await import(`./commands/${name}.js`)) as { register?(program: Command): void };
+      module.register?.(program);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
     }

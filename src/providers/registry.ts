@@ -2,6 +2,8 @@
  * The one model registry: provider name → factory. Factories load lazily so that `glimpse search` never pays for
  * TensorFlow, ONNX or HTTP clients it does not use. Each provider lives in its own folder and exports `factory`.
  */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { GlimpseError } from '../errors.js';
 import type { ProviderFactory } from './spec.js';
 
@@ -32,9 +34,31 @@ export function providerNames(): string[] {
   return [...new Set([...Object.keys(loaders), ...registered.keys()])];
 }
 
+/**
+ * A provider outside Glimpse: `--provider ./my-provider.js` (or `module:<path>`) loads a JavaScript module that
+ * exports `factory` as this registry's entries do. For plugins, and for tests that drive the real CLI.
+ */
+async function loadModuleProvider(specifier: string): Promise<ProviderFactory> {
+  const path = resolve(specifier.replace(/^module:/, ''));
+  let module: { factory?: ProviderFactory };
+  try {
+    module = await import(pathToFileURL(path).href);
+  } catch (error) {
+    throw new GlimpseError('UNKNOWN_PROVIDER', `Cannot load provider module ${path}: ${(error as Error).message}`, { path, cause: error });
+  }
+  if (!module.factory?.createDescriber) {
+    throw new GlimpseError('UNKNOWN_PROVIDER', `${path} does not export a provider \`factory\``, {
+      path,
+      hint: 'Export `factory` with createDescriber(settings), as described in src/providers/spec.ts.',
+    });
+  }
+  return module.factory;
+}
+
 export async function getProviderFactory(name: string): Promise<ProviderFactory> {
   const own = registered.get(name);
   if (own) return own;
+  if (name.startsWith('module:') || /\.(m?js)$/.test(name)) return loadModuleProvider(name);
   const loader = loaders[name];
   if (!loader) {
     throw new GlimpseError('UNKNOWN_PROVIDER', `Unknown provider "${name}". Known: ${providerNames().join(', ')}.`);

@@ -10,10 +10,11 @@ import { STOP_WORDS, tokenize } from './query.js';
 import { baseForm, senses, synset, type PartOfSpeech } from './wordnet.js';
 
 /** How many of a word's senses count (WordNet lists the most frequent first). */
-const DOCUMENT_SENSES = 1;
-const QUERY_SENSES = 1;
+const DOCUMENT_SENSES = Number(process.env.T_DS ?? 1);
+const QUERY_SENSES = Number(process.env.T_QS ?? 1);
+const QUERY_HYPERNYM_DEPTH = Number(process.env.T_QD ?? 1);
 /** How far up "is a kind of" a document word reaches: dog → canine, domestic animal → animal. */
-const DOCUMENT_HYPERNYM_DEPTH = 3;
+const DOCUMENT_HYPERNYM_DEPTH = Number(process.env.T_DD ?? 3);
 
 export interface QueryConcept {
   word: string;
@@ -93,10 +94,15 @@ export function queryWordConcepts(word: string): QueryConcept {
       if (pos === 'noun') tokens.add(ancestorToken(pos, offset));
       for (const synonym of own.words) related.add(synonym);
       if (pos !== 'noun') continue;
-      for (const parent of own.hypernyms) {
-        tokens.add(token(pos, parent));
-        for (const parentWord of synset(parent, pos).words.slice(0, 2)) related.add(parentWord);
-      }
+      const addParents = (child: number, depth: number) => {
+        if (depth === 0) return;
+        for (const parent of synset(child, pos).hypernyms) {
+          tokens.add(token(pos, parent));
+          for (const parentWord of synset(parent, pos).words.slice(0, 2)) related.add(parentWord);
+          addParents(parent, depth - 1);
+        }
+      };
+      addParents(offset, QUERY_HYPERNYM_DEPTH);
       // WordNet files young animals under "young mammal"; the gloss says what they are ("young domestic cat").
       const young = /^(?:an? )?young (?:[a-z]+ )?([a-z]+)\b/.exec(own.gloss);
       if (young) {
