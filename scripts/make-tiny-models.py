@@ -7,6 +7,7 @@ transformers.js exports, so Glimpse's `local` provider can be tested end to end 
   <out>/tiny/florence-2   onnx-community/Florence-2-base-ft layout (florence2: vision encoder + BART-style text model)
   <out>/tiny/clip         Xenova/clip-vit-base-patch32 layout (text_model, vision_model and the joint model)
   <out>/tiny/minilm       Xenova/all-MiniLM-L6-v2 layout (BERT encoder)
+  <out>/tiny/siglip       Xenova/siglip-base-patch16-224 layout (text_model and vision_model, pooler_output)
 
 Usage: /usr/bin/python3 scripts/make-tiny-models.py [out-dir]   (default test-support/models)
 Needs Debian's python3-onnx and python3-numpy; no torch. Weights come from a fixed seed, so output is reproducible.
@@ -356,6 +357,31 @@ def bert_tokenizer():
     return tokenizer, config, len(vocab)
 
 
+def siglip_tokenizer(max_length):
+    """SigLIP's SentencePiece (Unigram) tokenizer: ▁-prefixed pieces, </s> after each text, padded to max_length."""
+    pieces = [['<pad>', 0.0], ['</s>', 0.0], ['<unk>', 0.0], ['▁', -2.0]]
+    pieces += [[char, -5.0] for char in 'abcdefghijklmnopqrstuvwxyz0123456789.,!?-\'']
+    pieces += [['▁' + word, -1.0] for word in WORDS]
+    tokenizer = {
+        'version': '1.0', 'truncation': None, 'padding': None,
+        'added_tokens': [added_token(i, t) for i, t in enumerate(['<pad>', '</s>', '<unk>'])],
+        'normalizer': {'type': 'Sequence', 'normalizers': [{'type': 'Lowercase'}]},
+        'pre_tokenizer': {'type': 'Metaspace', 'replacement': '▁', 'prepend_scheme': 'always', 'split': True},
+        'post_processor': {
+            'type': 'TemplateProcessing',
+            'single': [{'Sequence': {'id': 'A', 'type_id': 0}}, {'SpecialToken': {'id': '</s>', 'type_id': 0}}],
+            'pair': [{'Sequence': {'id': 'A', 'type_id': 0}}, {'Sequence': {'id': 'B', 'type_id': 0}},
+                     {'SpecialToken': {'id': '</s>', 'type_id': 0}}],
+            'special_tokens': {'</s>': {'id': '</s>', 'ids': [1], 'tokens': ['</s>']}},
+        },
+        'decoder': {'type': 'Metaspace', 'replacement': '▁', 'prepend_scheme': 'always', 'split': True},
+        'model': {'type': 'Unigram', 'unk_id': 2, 'vocab': pieces, 'byte_fallback': False},
+    }
+    config = {'tokenizer_class': 'SiglipTokenizer', 'model_max_length': max_length, 'do_lower_case': True,
+              'eos_token': '</s>', 'pad_token': '</s>', 'unk_token': '<unk>'}
+    return tokenizer, config, len(pieces)
+
+
 def write_json(path, value):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, 'w', encoding='utf-8') as file:
@@ -657,7 +683,48 @@ def make_minilm(folder):
     write_json(f'{folder}/tokenizer_config.json', tokenizer_config)
 
 
-MODELS = {'vit-gpt2': make_vit_gpt2, 'florence-2': make_florence2, 'clip': make_clip, 'minilm': make_minilm}
+def make_siglip(folder):
+    d, heads, image_size, patch, max_length = 24, 2, 32, 8, 16
+    tokenizer, tokenizer_config, vocab_size = siglip_tokenizer(max_length)
+    store, rng = {}, np.random.default_rng(19)
+
+    g = Graph(store, rng)
+    ids = g.input('input_ids', INT64, ['batch_size', 'sequence_length'])
+    length = g.dim(ids, 1)
+    x = g.op('Add', [g.op('Gather', [g.param('text.embed', (vocab_size, d)), ids], axis=0),
+                     g.op('Gather', [g.param('text.positions', (max_length, d)), g.positions(g.const(0), length)], axis=0)])
+    hidden = g.layer_norm(g.encoder_block(x, 'text.layer0', d, heads), 'text.ln', d)
+    # SigLIP pools the last position (texts are padded to max_length) and projects it with a linear head.
+    last = g.op('Squeeze', [g.op('Gather', [hidden, g.op('Sub', [g.op('Unsqueeze', [length, g.const([0])]), g.const([1])])], axis=1), g.const([1])])
+    g.output(g.linear(last, 'text.head', d, d), 'pooler_output', FLOAT, ['batch_size', d])
+    g.output(hidden, 'last_hidden_state', FLOAT, ['batch_size', 'sequence_length', d])
+    g.save(f'{folder}/onnx/text_model.onnx', 'siglip_text')
+
+    g = Graph(store, rng)
+    pixels = g.input('pixel_values', FLOAT, ['batch_size', 3, image_size, image_size])
+    hidden = g.layer_norm(g.encoder_block(g.patch_embed(pixels, 'vision', d, image_size, patch), 'vision.layer0', d, heads), 'vision.ln', d)
+    pooled = g.op('ReduceMean', [hidden], axes=[1], keepdims=0)
+    g.output(g.linear(pooled, 'vision.head', d, d), 'pooler_output', FLOAT, ['batch_size', d])
+    g.output(hidden, 'last_hidden_state', FLOAT, ['batch_size', (image_size // patch) ** 2, d])
+    g.save(f'{folder}/onnx/vision_model.onnx', 'siglip_vision')
+
+    write_json(f'{folder}/config.json', {
+        'model_type': 'siglip', 'architectures': ['SiglipModel'],
+        'text_config': {'model_type': 'siglip_text_model', 'hidden_size': d, 'num_attention_heads': heads,
+                        'num_hidden_layers': 1, 'vocab_size': vocab_size, 'max_position_embeddings': max_length},
+        'vision_config': {'model_type': 'siglip_vision_model', 'hidden_size': d, 'num_attention_heads': heads,
+                          'num_hidden_layers': 1, 'image_size': image_size, 'patch_size': patch},
+    })
+    write_json(f'{folder}/preprocessor_config.json', {
+        'image_processor_type': 'SiglipImageProcessor', 'processor_class': 'SiglipProcessor',
+        'do_resize': True, 'do_rescale': True, 'do_normalize': True, 'resample': 3, 'rescale_factor': 1 / 255,
+        'image_mean': [0.5, 0.5, 0.5], 'image_std': [0.5, 0.5, 0.5], 'size': {'height': image_size, 'width': image_size}})
+    write_json(f'{folder}/tokenizer.json', tokenizer)
+    write_json(f'{folder}/tokenizer_config.json', tokenizer_config)
+
+
+MODELS = {'vit-gpt2': make_vit_gpt2, 'florence-2': make_florence2, 'clip': make_clip, 'minilm': make_minilm,
+          'siglip': make_siglip}
 
 
 def main():

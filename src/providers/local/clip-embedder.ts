@@ -1,8 +1,8 @@
 /**
- * CLIP (`Xenova/clip-vit-base-patch32` layout) as an Embedder: `onnx/text_model.onnx` (`text_embeds`) and
- * `onnx/vision_model.onnx` (`image_embeds`) project into one space, so a text query ranks images directly and an
- * image finds its look-alikes. Vectors are L2-normalised so cosine similarity is a dot product. Texts and images
- * are embedded in batches (one ONNX run per call).
+ * CLIP (`Xenova/clip-vit-base-patch32` layout) and SigLIP (`Xenova/siglip-base-patch16-224` layout) as an Embedder:
+ * `onnx/text_model.onnx` and `onnx/vision_model.onnx` project into one space, so a text query ranks images directly
+ * and an image finds its look-alikes. Vectors are L2-normalised so cosine similarity is a dot product. Texts and
+ * images are embedded in batches (one ONNX run per call).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,9 +20,20 @@ type Callable<I, O> = ((input: I) => Promise<O>) & { dispose?(): Promise<unknown
 interface ClipLoaded {
   tokenizer: (texts: string[], options: Record<string, unknown>) => Record<string, unknown>;
   processor: (images: unknown[]) => Promise<Record<string, unknown>>;
-  textModel: Callable<Record<string, unknown>, { text_embeds: TensorLike }>;
-  visionModel: Callable<Record<string, unknown>, { image_embeds: TensorLike }>;
+  textModel: Callable<Record<string, unknown>, Record<string, TensorLike>>;
+  visionModel: Callable<Record<string, unknown>, Record<string, TensorLike>>;
 }
+
+/**
+ * How the two families differ: CLIP's towers end in projections (`text_embeds`, `image_embeds`) and its texts are
+ * padded to the longest; SigLIP's towers return `pooler_output` and were trained on texts padded to the maximum length.
+ */
+const VARIANTS = {
+  clip: { text: 'CLIPTextModelWithProjection', vision: 'CLIPVisionModelWithProjection', textOutput: 'text_embeds', imageOutput: 'image_embeds', padding: true },
+  siglip: { text: 'SiglipTextModel', vision: 'SiglipVisionModel', textOutput: 'pooler_output', imageOutput: 'pooler_output', padding: 'max_length' },
+} as const;
+
+const variantOf = (modelType: string) => VARIANTS[modelType === 'siglip' ? 'siglip' : 'clip'];
 
 export async function createClipEmbedder(settings: LocalSettings): Promise<Embedder> {
   const { model, check, runtime, release } = await acquireModel<ClipLoaded>(
@@ -30,11 +41,12 @@ export async function createClipEmbedder(settings: LocalSettings): Promise<Embed
     settings,
     async (check, runtime) => {
       const options = loadOptions(check, settings.threads);
+      const variant = variantOf(check.modelType);
       const [tokenizer, processor, textModel, visionModel] = await Promise.all([
         runtime.AutoTokenizer.from_pretrained(check.folder, { local_files_only: true }),
         runtime.AutoProcessor.from_pretrained(check.folder, { local_files_only: true }),
-        runtime.CLIPTextModelWithProjection.from_pretrained(check.folder, options),
-        runtime.CLIPVisionModelWithProjection.from_pretrained(check.folder, options),
+        runtime[variant.text].from_pretrained(check.folder, options),
+        runtime[variant.vision].from_pretrained(check.folder, options),
       ]);
       return {
         tokenizer: tokenizer as unknown as ClipLoaded['tokenizer'],
@@ -48,7 +60,8 @@ export async function createClipEmbedder(settings: LocalSettings): Promise<Embed
     },
   );
   const config = JSON.parse(readFileSync(join(check.folder, 'config.json'), 'utf8'));
-  const dimensions = Number(config.projection_dim ?? config.text_config?.projection_dim);
+  const variant = variantOf(check.modelType);
+  const dimensions = Number(config.projection_dim ?? config.text_config?.projection_dim ?? config.text_config?.hidden_size);
 
   return {
     specificationVersion: 'v1',
@@ -57,16 +70,14 @@ export async function createClipEmbedder(settings: LocalSettings): Promise<Embed
     dimensions,
     async embedTexts(texts) {
       if (texts.length === 0) return [];
-      // CLIP's text tower has 77 positions; longer captions are cut rather than refused.
-      const inputs = model.tokenizer(texts, { padding: true, truncation: true });
-      const { text_embeds } = await model.textModel(inputs);
-      return unitRows(text_embeds);
+      // The text towers have few positions (CLIP 77, SigLIP 64); longer captions are cut rather than refused.
+      const inputs = model.tokenizer(texts, { padding: variant.padding, truncation: true });
+      return unitRows((await model.textModel(inputs))[variant.textOutput]!);
     },
     async embedImages(images: PreparedImage[]) {
       if (images.length === 0) return [];
       const raw = await Promise.all(images.map((image) => toRawImage(runtime, image)));
-      const { image_embeds } = await model.visionModel(await model.processor(raw));
-      return unitRows(image_embeds);
+      return unitRows((await model.visionModel(await model.processor(raw)))[variant.imageOutput]!);
     },
     close: release,
   };

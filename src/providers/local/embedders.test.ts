@@ -67,6 +67,23 @@ describe('CLIP embedder', () => {
   });
 });
 
+describe('SigLIP embedder (same layout as CLIP, pooled outputs, texts padded to the maximum length)', () => {
+  test('embeds images and texts into one space, deterministically', async () => {
+    const siglip = (await factory.createEmbedder!({ model: 'tiny/siglip', options: { modelDir, threads: 1 } }))!;
+    try {
+      assert.equal(siglip.dimensions, 24); // hidden_size of the tiny model
+      const [image] = await siglip.embedImages!([cat]);
+      const texts = await siglip.embedTexts(['a cat on a table', 'a dog', 'a cat on a table'], 'query');
+      assertUnit(image!, 24);
+      for (const vector of texts) assertUnit(vector, 24);
+      assert.deepEqual(Array.from(texts[0]!), Array.from(texts[2]!));
+      assert.ok(dot(texts[0]!, texts[1]!) < 0.9999);
+    } finally {
+      await siglip.close?.();
+    }
+  });
+});
+
 describe('sentence embedder (MiniLM layout)', () => {
   test('embeds texts only, mean-pooled and normalised, at the hidden size', async () => {
     assert.equal(minilm.dimensions, 32);

@@ -2,8 +2,8 @@
  * The `local` provider: specialised models run in-process on CPU with transformers.js (ONNX), no server.
  *
  * Describers: Florence-2 (caption, detailed, alt, tags/objects, ocr, json) and vit-gpt2 (caption). Embedders: CLIP
- * (texts and images, one space) and sentence encoders such as MiniLM (texts). `--model` picks a model by alias
- * (florence-2-base, florence-2-large, vit-gpt2, clip, minilm), by id under the model dir, or by folder path; the
+ * and SigLIP (texts and images, one space) and sentence encoders such as MiniLM (texts). `--model` picks a model by
+ * alias (florence-2-base, florence-2-large, vit-gpt2, clip, siglip, minilm), by id under the model dir, or by folder path; the
  * architecture is read from the folder's config.json.
  *
  * Settings (`ProviderSettings.options`):
@@ -84,8 +84,8 @@ async function createEmbedder(settings: ProviderSettings): Promise<Embedder> {
 
 export const factory: ProviderFactory = {
   name: 'local',
-  description: 'In-process ONNX models on CPU (Florence-2, vit-gpt2, CLIP, MiniLM) with transformers.js; no server, fully offline once the files are present.',
-  models: ['florence-2-base', 'florence-2-large', 'vit-gpt2', 'clip', 'minilm'],
+  description: 'In-process ONNX models on CPU (Florence-2, vit-gpt2, CLIP, SigLIP, MiniLM) with transformers.js; no server, fully offline once the files are present.',
+  models: ['florence-2-base', 'florence-2-large', 'vit-gpt2', 'clip', 'siglip', 'minilm'],
   createDescriber,
   createEmbedder,
   async readiness(settings) {

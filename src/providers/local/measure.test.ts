@@ -9,6 +9,7 @@ test('measures load time and throughput of every local model present', async () 
     ['tiny/clip', 'embed-images', 1],
     ['tiny/florence-2', 'caption', 1],
     ['tiny/minilm', 'embed-texts', 4],
+    ['tiny/siglip', 'embed-images', 1],
     ['tiny/vit-gpt2', 'caption', 1],
   ]);
   for (const result of results) {

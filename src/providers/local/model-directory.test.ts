@@ -52,6 +52,7 @@ describe('model dir and ids', () => {
       ['tiny/clip', 'clip', 'fp32'],
       ['tiny/florence-2', 'florence2', 'fp32'],
       ['tiny/minilm', 'sentence', 'fp32'],
+      ['tiny/siglip', 'clip', 'fp32'],
       ['tiny/vit-gpt2', 'vit-gpt2', 'fp32'],
     ]);
     for (const model of models) assert.ok(model.sizeBytes > 10_000, `${model.id} has files`);

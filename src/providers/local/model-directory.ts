@@ -23,6 +23,7 @@ export const MODEL_ALIASES: Record<string, string> = {
   'florence-2': 'onnx-community/Florence-2-base-ft',
   'vit-gpt2': 'Xenova/vit-gpt2-image-captioning',
   clip: 'Xenova/clip-vit-base-patch32',
+  siglip: 'Xenova/siglip-base-patch16-224',
   minilm: 'Xenova/all-MiniLM-L6-v2',
 };
 
@@ -68,7 +69,8 @@ const SENTENCE_MODEL_TYPES = new Set(['bert', 'mpnet', 'roberta', 'xlm-roberta',
 export function architectureOf(modelType: string | undefined): Architecture | null {
   if (modelType === 'florence2') return 'florence2';
   if (modelType === 'vision-encoder-decoder') return 'vit-gpt2';
-  if (modelType === 'clip') return 'clip';
+  // SigLIP has CLIP's layout (text_model.onnx, vision_model.onnx); the embedder reads its outputs differently.
+  if (modelType === 'clip' || modelType === 'siglip') return 'clip';
   if (modelType && SENTENCE_MODEL_TYPES.has(modelType)) return 'sentence';
   return null;
 }
@@ -168,7 +170,7 @@ export function checkModelFolder(id: string, directory: string, wantedDtype?: Dt
   if (!architecture) {
     throw new GlimpseError('MODEL_NOT_FOUND', `Local model "${id}": ${join(folder, 'config.json')} has model_type "${modelType ?? '(none)'}", which the local provider cannot run`, {
       path: join(folder, 'config.json'),
-      hint: 'Supported: florence2, vision-encoder-decoder (vit-gpt2), clip, and BERT-like sentence encoders. See `glimpse models`.',
+      hint: 'Supported: florence2, vision-encoder-decoder (vit-gpt2), clip, siglip, and BERT-like sentence encoders. See `glimpse models`.',
     });
   }
   for (const file of LAYOUTS[architecture].json) readJson(id, folder, file, directory);

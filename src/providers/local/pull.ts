@@ -60,7 +60,7 @@ export async function pullModel(requested: string, options: PullOptions = {}): P
   const configResponse = await request(urlOf('config.json'), hub, id, directory, headers, options.signal);
   if (!configResponse) {
     throw new GlimpseError('MODEL_NOT_FOUND', `"${id}" was not found on ${hub}`, {
-      hint: `Check the id (aliases: florence-2-base, florence-2-large, vit-gpt2, clip, minilm) or copy the folder to ${folder}.`,
+      hint: `Check the id (aliases: florence-2-base, florence-2-large, vit-gpt2, clip, siglip, minilm) or copy the folder to ${folder}.`,
     });
   }
   const configText = await configResponse.text();
@@ -73,7 +73,7 @@ export async function pullModel(requested: string, options: PullOptions = {}): P
   const architecture = architectureOf(modelType);
   if (!architecture) {
     throw new GlimpseError('MODEL_NOT_FOUND', `"${id}" has model_type "${modelType}", which the local provider cannot run`, {
-      hint: 'Supported: florence2, vision-encoder-decoder (vit-gpt2), clip, and BERT-like sentence encoders.',
+      hint: 'Supported: florence2, vision-encoder-decoder (vit-gpt2), clip, siglip, and BERT-like sentence encoders.',
     });
   }
 

@@ -1,6 +1,6 @@
 /**
  * Test support: the tiny random-weight models written by scripts/make-tiny-models.py, generated on first use into
- * `test-support/models/<hash of the script>/tiny/{vit-gpt2,florence-2,clip,minilm}` (gitignored). Keying the folder
+ * `test-support/models/<hash of the script>/tiny/{vit-gpt2,florence-2,clip,minilm,siglip}` (gitignored). Keying the folder
  * by the script's hash regenerates them whenever the script changes. Parallel test files may race to generate:
  * each writes into its own temporary folder and moves it into place, and whoever comes second keeps the first.
  */
@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } 
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const TINY_MODELS = ['vit-gpt2', 'florence-2', 'clip', 'minilm'] as const;
+export const TINY_MODELS = ['vit-gpt2', 'florence-2', 'clip', 'minilm', 'siglip'] as const;
 
 const repository = fileURLToPath(new URL('../../../', import.meta.url));
 const script = join(repository, 'scripts', 'make-tiny-models.py');
