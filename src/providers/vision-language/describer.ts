@@ -43,6 +43,8 @@ interface Completion {
 
 export function createVisionLanguageDescriber(config: VisionLanguageConfig): ImageDescriber {
   const jsonAttempts = config.jsonAttempts ?? 2;
+  // One upload encoding per image, however many tasks or questions are asked about it.
+  const uploads = new WeakMap<PreparedImage, ReturnType<typeof encodeForUpload>>();
 
   async function complete(messages: ModelMessage[], signal?: AbortSignal): Promise<Completion> {
     return callProvider(config, signal, async (abortSignal) => {
@@ -65,7 +67,9 @@ export function createVisionLanguageDescriber(config: VisionLanguageConfig): Ima
   }
 
   async function imageMessage(image: PreparedImage, text: string): Promise<ModelMessage> {
-    const upload = await encodeForUpload(image, config.budget);
+    let pending = uploads.get(image);
+    if (!pending) uploads.set(image, (pending = encodeForUpload(image, config.budget)));
+    const upload = await pending;
     return {
       role: 'user',
       content: [
