@@ -85,8 +85,8 @@ export async function searchImages(store: Store, text: string, options: SearchOp
     [...candidates.values()]
       .sort((a, b) => b.textScore - a.textScore)
       .forEach((entry, index) => (entry.fullTextRank = index + 1));
-  } else if (query.excluded.length === 0 && !text.trim()) {
-    // No words: list what the filters allow, newest first.
+  } else if (query.excluded.length === 0) {
+    // No words to match: list what the filters allow, newest first.
     const rows = store.db
       .prepare(`SELECT i.id FROM images i ${filter.join} WHERE 1 ${filter.where} ORDER BY coalesce(i.taken_at, i.added_at) DESC LIMIT ?`)
       .all(...filter.parameters, limit) as { id: number }[];
@@ -100,6 +100,14 @@ export async function searchImages(store: Store, text: string, options: SearchOp
       if (entry.vectorRank === null || index + 1 < entry.vectorRank) entry.vectorRank = index + 1;
       entry.vectorSimilarity = Math.max(entry.vectorSimilarity ?? -1, 1 - hit.distance);
     });
+  }
+
+  // Excluded words rule out an image however it was found (concepts and vectors know nothing of "-garage").
+  if (query.excluded.length > 0) {
+    const excluded = store.db
+      .prepare('SELECT rowid AS id FROM search_index WHERE search_index MATCH ?')
+      .all(query.excluded.map(quote).join(' OR ')) as { id: number }[];
+    for (const { id } of excluded) candidates.delete(id);
   }
 
   const fused = [...candidates.values()];
