@@ -36,7 +36,7 @@ const VARIANTS = {
 const variantOf = (modelType: string) => VARIANTS[modelType === 'siglip' ? 'siglip' : 'clip'];
 
 export async function createClipEmbedder(settings: LocalSettings): Promise<Embedder> {
-  const { model, check, runtime, release } = await acquireModel<ClipLoaded>(
+  const { model, check, runtime, exclusive, release } = await acquireModel<ClipLoaded>(
     'clip',
     settings,
     async (check, runtime) => {
@@ -72,12 +72,13 @@ export async function createClipEmbedder(settings: LocalSettings): Promise<Embed
       if (texts.length === 0) return [];
       // The text towers have few positions (CLIP 77, SigLIP 64); longer captions are cut rather than refused.
       const inputs = model.tokenizer(texts, { padding: variant.padding, truncation: true });
-      return unitRows((await model.textModel(inputs))[variant.textOutput]!);
+      return unitRows((await exclusive(() => model.textModel(inputs)))[variant.textOutput]!);
     },
     async embedImages(images: PreparedImage[]) {
       if (images.length === 0) return [];
       const raw = await Promise.all(images.map((image) => toRawImage(runtime, image)));
-      return unitRows((await model.visionModel(await model.processor(raw)))[variant.imageOutput]!);
+      const pixels = await model.processor(raw);
+      return unitRows((await exclusive(() => model.visionModel(pixels)))[variant.imageOutput]!);
     },
     close: release,
   };

@@ -108,6 +108,12 @@ describe('vit-gpt2 through the provider interface', () => {
     assert.equal(json.alt, description.caption);
   });
 
+  test('concurrent calls take turns on the one model and give the same answers', async () => {
+    const alone = (await vitGpt2.describe({ image: photo, task: 'caption' })).caption;
+    const together = await Promise.all([1, 2, 3].map(() => vitGpt2.describe({ image: photo, task: 'caption' })));
+    assert.deepEqual(together.map((description) => description.caption), [alone, alone, alone]);
+  });
+
   test('refuses tasks it cannot do', async () => {
     await assert.rejects(vitGpt2.describe({ image: photo, task: 'detailed' }), (e: unknown) => GlimpseError.is(e, 'UNSUPPORTED_TASK'));
   });

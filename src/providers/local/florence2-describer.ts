@@ -68,7 +68,7 @@ export function acquireFlorence2(settings: LocalSettings) {
 }
 
 export async function createFlorence2Describer(settings: LocalSettings, options: FlorenceOptions): Promise<ImageDescriber> {
-  const { model: loaded, check, runtime, release } = await acquireFlorence2(settings);
+  const { model: loaded, check, runtime, exclusive, release } = await acquireFlorence2(settings);
   const modelName = `${settings.id} (${check.dtype})`;
   const tasks: Task[] = ['caption', 'detailed', 'alt', 'tags', 'ocr', 'json'];
   // BART-style decoders offset positions by 2; never ask for more tokens than the decoder has positions.
@@ -86,7 +86,7 @@ export async function createFlorence2Describer(settings: LocalSettings, options:
     const inputs = await processor(wanted.map(() => image), wanted, { padding: true });
     const budgets = wanted.map((task) => Math.min(positionLimit, options.maxNewTokens ?? MAX_NEW_TOKENS[task]!));
     // Greedy decoding: Florence's own config asks for 3 beams, which transformers.js does not implement.
-    const ids = await model.generate({ ...inputs, max_new_tokens: Math.max(...budgets), num_beams: 1, do_sample: false });
+    const ids = await exclusive(() => model.generate({ ...inputs, max_new_tokens: Math.max(...budgets), num_beams: 1, do_sample: false }));
     const rows = (ids.tolist() as bigint[][]).map((row, index) => {
       const end = row.findIndex((token, position) => position > 0 && token === endOfText);
       const ended = end === -1 ? row : row.slice(0, end + 1);

@@ -3,8 +3,8 @@
  *
  * Describers: Florence-2 (caption, detailed, alt, tags/objects, ocr, json) and vit-gpt2 (caption). Embedders: CLIP
  * and SigLIP (texts and images, one space) and sentence encoders such as MiniLM (texts). `--model` picks a model by
- * alias (florence-2-base, florence-2-large, vit-gpt2, clip, siglip, minilm), by id under the model dir, or by folder path; the
- * architecture is read from the folder's config.json.
+ * alias (florence-2-base, florence-2-large, vit-gpt2, clip, siglip, minilm), by id under the model dir, or by folder
+ * path; the architecture is read from the folder's config.json.
  *
  * Settings (`ProviderSettings.options`):
  * - `modelDir`: where ids resolve (the CLI's `--model-dir`); else `GLIMPSE_MODELS`; else `~/.cache/glimpse/models`.

@@ -55,6 +55,8 @@ interface WarmEntry {
   value: Promise<unknown>;
   users: number;
   dispose: (value: unknown) => Promise<void>;
+  /** The tail of this model's run queue (see `exclusive`). */
+  queue: Promise<unknown>;
 }
 
 const warm = new Map<string, WarmEntry>();
@@ -68,7 +70,14 @@ export async function acquireModel<T>(
   settings: LocalSettings,
   load: (check: ModelCheck, runtime: Transformers) => Promise<T>,
   dispose: (value: T) => Promise<void>,
-): Promise<{ model: T; check: ModelCheck; runtime: Transformers; release: () => Promise<void> }> {
+): Promise<{
+  model: T;
+  check: ModelCheck;
+  runtime: Transformers;
+  /** Runs work on this model one call at a time (see below). */
+  exclusive: <R>(work: () => Promise<R>) => Promise<R>;
+  release: () => Promise<void>;
+}> {
   const check = checkModelFolder(settings.id, settings.directory, settings.dtype);
   const key = `${kind}\u0000${check.folder}\u0000${check.dtype}\u0000${settings.threads}`;
   let entry = warm.get(key);
@@ -77,17 +86,25 @@ export async function acquireModel<T>(
       warm.delete(key);
       throw loadError(settings.id, check, error);
     });
-    entry = { value, users: 0, dispose: dispose as (value: unknown) => Promise<void> };
+    entry = { value, users: 0, dispose: dispose as (value: unknown) => Promise<void>, queue: Promise.resolve() };
     warm.set(key, entry);
   }
   entry.users += 1;
   const model = (await entry.value) as T;
   const runtime = await loadTransformers();
+  const shared = entry;
   let released = false;
   return {
     model,
     check,
     runtime,
+    // The indexer describes several images at once; letting them all into onnxruntime together would multiply the
+    // threads each run uses and make every run slower. Calls on one model take turns instead.
+    exclusive: <R>(work: () => Promise<R>) => {
+      const result = shared.queue.then(work, work);
+      shared.queue = result.catch(() => undefined);
+      return result;
+    },
     release: async () => {
       if (released) return;
       released = true;

@@ -14,7 +14,7 @@ type FeatureExtractor = ((texts: string[], options: Record<string, unknown>) => 
 };
 
 export async function createSentenceEmbedder(settings: LocalSettings): Promise<Embedder> {
-  const { model: extract, check, release } = await acquireModel<FeatureExtractor>(
+  const { model: extract, check, exclusive, release } = await acquireModel<FeatureExtractor>(
     'sentence',
     settings,
     async (check, runtime) =>
@@ -30,7 +30,7 @@ export async function createSentenceEmbedder(settings: LocalSettings): Promise<E
     dimensions: Number(config.hidden_size ?? config.dim ?? config.d_model),
     async embedTexts(texts) {
       if (texts.length === 0) return [];
-      const output = await extract(texts, { pooling: 'mean', normalize: true });
+      const output = await exclusive(() => extract(texts, { pooling: 'mean', normalize: true }));
       return unitRows(output);
     },
     close: release,

@@ -25,7 +25,7 @@ export function acquireVitGpt2(settings: LocalSettings) {
 }
 
 export async function createVitGpt2Captioner(settings: LocalSettings, maxNewTokens: number): Promise<ImageDescriber> {
-  const { model: captioner, check, runtime, release } = await acquireVitGpt2(settings);
+  const { model: captioner, check, runtime, exclusive, release } = await acquireVitGpt2(settings);
   const preprocessor = JSON.parse(readFileSync(join(check.folder, 'preprocessor_config.json'), 'utf8'));
   const modelName = `${settings.id} (${check.dtype})`;
 
@@ -46,7 +46,8 @@ export async function createVitGpt2Captioner(settings: LocalSettings, maxNewToke
         throw new GlimpseError('UNSUPPORTED_TASK', `vit-gpt2 (${settings.id}) cannot follow a prompt`, { hint: 'Leave --prompt out, or use a vision-language provider.' });
       }
       request.signal?.throwIfAborted();
-      const [output] = await captioner(await toRawImage(runtime, request.image), { max_new_tokens: maxNewTokens, do_sample: false });
+      const image = await toRawImage(runtime, request.image);
+      const [output] = await exclusive(() => captioner(image, { max_new_tokens: maxNewTokens, do_sample: false }));
       const caption = tidy(output?.generated_text ?? '');
       const description = emptyDescription(modelName);
       description.caption = caption;
