@@ -7,22 +7,14 @@ import { createProviderChain } from './fallback.js';
 import { registerProvider, unregisterProvider } from './registry.js';
 import { emptyDescription, type PreparedImage, type ProviderSettings } from './spec.js';
 import { startMockServer, type MockServer } from './vision-language/mock-vendor-server.js';
+import { chatCompletionReply } from './vision-language/provider-conformance.js';
 
 let server: MockServer;
 let deadUrl: string;
 let image: PreparedImage;
 
-// The chain's second member is a real OpenAI-compatible provider talking to a mock server.
-const chatReply = (text: string) => ({
-  json: {
-    id: 'c1',
-    object: 'chat.completion',
-    created: 1,
-    model: 'qwen',
-    choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
-    usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
-  },
-});
+// The chain's OpenAI-compatible member is the real provider, talking to a mock server.
+const chatReply = (text: string) => chatCompletionReply(text, { input: 10, output: 5 }, 'qwen');
 
 before(async () => {
   server = await startMockServer(() => chatReply('A tabby cat.'));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { GlimpseError } from '../../errors.js';
-import { chatImages, chatUserText, providerConformance } from '../vision-language/provider-conformance.js';
+import { chatCompletionReply, chatImages, chatUserText, providerConformance } from '../vision-language/provider-conformance.js';
 import { factory } from './index.js';
 
 providerConformance({
@@ -12,16 +12,7 @@ providerConformance({
   extraSettings: { model: 'Qwen/Qwen2-VL-7B-Instruct' },
   expectedUpload: { width: 1024, height: 683 },
   generatePath: () => '/v1/chat/completions',
-  reply: (text, usage, model) => ({
-    json: {
-      id: 'chatcmpl-vllm-1',
-      object: 'chat.completion',
-      created: 1_764_000_000,
-      model,
-      choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
-      usage: { prompt_tokens: usage.input, completion_tokens: usage.output, total_tokens: usage.input + usage.output },
-    },
-  }),
+  reply: chatCompletionReply,
   error: (status, message, headers) => ({ status, headers, json: { object: 'error', message, type: 'BadRequestError', code: status } }),
   checkAuth(request, apiKey) {
     assert.equal(request.headers.authorization, `Bearer ${apiKey}`);

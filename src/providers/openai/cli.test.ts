@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { startMockServer, type MockServer } from '../vision-language/mock-vendor-server.js';
+import { responsesReply } from '../vision-language/provider-conformance.js';
 
 const run = promisify(execFile);
 const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -33,17 +34,7 @@ async function glimpse(args: string[], env: Record<string, string> = {}) {
   }
 }
 
-const responsesReply = (text: string) => ({
-  json: {
-    id: 'resp_cli',
-    object: 'response',
-    created_at: 1_764_000_000,
-    model: 'gpt-4o-mini-2024-07-18',
-    status: 'completed',
-    output: [{ type: 'message', id: 'msg_cli', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text, annotations: [] }] }],
-    usage: { input_tokens: 300, output_tokens: 12, total_tokens: 312 },
-  },
-});
+const reply = (text: string) => responsesReply(text, { input: 300, output: 12 }, 'gpt-4o-mini-2024-07-18');
 
 before(async () => {
   server = await startMockServer();
@@ -56,7 +47,7 @@ after(async () => {
 
 describe('glimpse caption --provider openai (mock server)', () => {
   test('describes samples/chelsea.png: one JSON line with the caption and the model that answered', async () => {
-    server.handle(() => responsesReply('A tabby cat looks straight at the camera.'));
+    server.handle(() => reply('A tabby cat looks straight at the camera.'));
     const { code, stdout, stderr } = await glimpse(
       ['caption', '--provider', 'openai', '--base-url', `${server.url}/v1`, 'samples/chelsea.png', '--json'],
       { OPENAI_API_KEY: API_KEY },
@@ -82,7 +73,7 @@ describe('glimpse caption --provider openai (mock server)', () => {
 
   // The CLI reads the config file once src/config/cli-settings.ts calls loadSettings (src/config/settings.ts).
   test('the key and model can come from the config file', { todo: 'until cli-settings.ts layers in the config file' }, async () => {
-    server.handle(() => responsesReply('A cat.'));
+    server.handle(() => reply('A cat.'));
     try {
       assert.equal((await glimpse(['config', 'set', 'providers.openai.model', 'gpt-4o'])).code, 0);
       const set = await glimpse(['config', 'set', 'providers.openai.apiKey', API_KEY]);

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { prepareImage } from '../../images/prepare.js';
 import { startMockServer } from '../vision-language/mock-vendor-server.js';
 import { factory } from './index.js';
-import { chatImages, chatUserText, fromDataUrl, providerConformance, type VendorWire } from '../vision-language/provider-conformance.js';
+import { chatCompletionReply, chatImages, chatUserText, fromDataUrl, providerConformance, responsesReply, type VendorWire } from '../vision-language/provider-conformance.js';
 import type { RecordedRequest } from '../vision-language/mock-vendor-server.js';
 
 const API_KEY = 'sk-test-openai-0123456789';
@@ -52,17 +52,8 @@ providerConformance({
     assert.equal(request.body.max_output_tokens, 1024);
     assert.equal(request.body.reasoning, undefined);
   },
-  reply: (text, usage, model) => ({
-    json: {
-      id: 'resp_1',
-      object: 'response',
-      created_at: 1_764_000_000,
-      model: `${model}-2024-07-18`,
-      status: 'completed',
-      output: [{ type: 'message', id: 'msg_1', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text, annotations: [] }] }],
-      usage: { input_tokens: usage.input, output_tokens: usage.output, total_tokens: usage.input + usage.output },
-    },
-  }),
+  // The answer names the dated snapshot that served it.
+  reply: (text, usage, model) => responsesReply(text, usage, `${model}-2024-07-18`),
   systemOf: (request) => {
     const system = request.body.input.find((item: { role: string }) => item.role === 'system' || item.role === 'developer');
     return typeof system.content === 'string' ? system.content : system.content.map((part: { text: string }) => part.text).join('');
@@ -88,16 +79,7 @@ providerConformance({
   ...common,
   extraSettings: { options: { api: 'chat' } },
   generatePath: () => '/v1/chat/completions',
-  reply: (text, usage, model) => ({
-    json: {
-      id: 'chatcmpl-1',
-      object: 'chat.completion',
-      created: 1_764_000_000,
-      model: `${model}-2024-07-18`,
-      choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
-      usage: { prompt_tokens: usage.input, completion_tokens: usage.output, total_tokens: usage.input + usage.output },
-    },
-  }),
+  reply: (text, usage, model) => chatCompletionReply(text, usage, `${model}-2024-07-18`),
   systemOf: (request) => request.body.messages.find((message: { role: string }) => message.role === 'system').content,
   userTextOf: (request) => chatUserText(request),
   imagesOf: (request) => chatImages(request),
@@ -123,13 +105,7 @@ test('the embedding model: a vision model name is ignored, embeddingModel is hon
 });
 
 test('reasoning models (gpt-5-mini): low reasoning effort, room for the answer, instructions as the developer role', async () => {
-  const server = await startMockServer(() => ({
-    json: {
-      id: 'resp_r', object: 'response', created_at: 1, model: 'gpt-5-mini', status: 'completed',
-      output: [{ type: 'message', id: 'm', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: 'A cat.', annotations: [] }] }],
-      usage: { input_tokens: 10, output_tokens: 3, total_tokens: 13 },
-    },
-  }));
+  const server = await startMockServer(() => responsesReply('A cat.', { input: 10, output: 3 }, 'gpt-5-mini'));
   try {
     const describer = await factory.createDescriber({ apiKey: API_KEY, model: 'gpt-5-mini', baseUrl: `${server.url}/v1`, env: {} });
     const bytes = await readFile(new URL('../../../samples/chelsea.png', import.meta.url));

@@ -359,3 +359,32 @@ export function chatImages(request: RecordedRequest): { data: Buffer; mediaType:
     .flatMap((message: { content: { type: string; image_url?: { url: string } }[] }) => message.content.filter((part) => part.type === 'image_url'))
     .map((part: { image_url: { url: string } }) => fromDataUrl(part.image_url.url));
 }
+
+/** An OpenAI Chat Completions answer (OpenAI with api "chat", vLLM, llama.cpp, LM Studio…). */
+export function chatCompletionReply(text: string, usage: { input: number; output: number }, model: string): Reply {
+  return {
+    json: {
+      id: 'chatcmpl-1',
+      object: 'chat.completion',
+      created: 1_764_000_000,
+      model,
+      choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
+      usage: { prompt_tokens: usage.input, completion_tokens: usage.output, total_tokens: usage.input + usage.output },
+    },
+  };
+}
+
+/** An OpenAI Responses API answer. */
+export function responsesReply(text: string, usage: { input: number; output: number }, model: string): Reply {
+  return {
+    json: {
+      id: 'resp_1',
+      object: 'response',
+      created_at: 1_764_000_000,
+      model,
+      status: 'completed',
+      output: [{ type: 'message', id: 'msg_1', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text, annotations: [] }] }],
+      usage: { input_tokens: usage.input, output_tokens: usage.output, total_tokens: usage.input + usage.output },
+    },
+  };
+}
