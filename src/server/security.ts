@@ -7,6 +7,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { secureHeaders } from 'hono/secure-headers';
+import { GlimpseError } from '../errors.js';
 import { errorBody } from './http-errors.js';
 import type { ResolvedServerOptions } from './options.js';
 
@@ -96,8 +97,8 @@ export function requireToken(options: ResolvedServerOptions): MiddlewareHandler 
   };
 }
 
-function reject(c: Context, status: 401 | 403, code: string, message: string) {
-  return c.json(errorBody(code, message), status);
+function reject(c: Context, status: 401 | 403, code: 'UNAUTHORIZED' | 'FORBIDDEN_ORIGIN', message: string) {
+  return c.json(errorBody(code, new GlimpseError(code, message).advice), status);
 }
 
 function tokenPage(wrongToken: boolean): string {

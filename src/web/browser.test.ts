@@ -37,7 +37,7 @@ describe('web app in Chromium', { skip }, () => {
     // Script errors and CSP violations (which Chromium reports on the console) fail the test at the end.
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     page.on('console', (message) => {
-      if (message.type() === 'error' && !/status of 404/.test(message.text())) problems.push(`console: ${message.text()}`);
+      if (message.type() === 'error') problems.push(`console: ${message.text()}`);
     });
   });
 

@@ -19,6 +19,7 @@ export function Layout(props: { title: string; page: string; children: Child }) 
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{props.title} · Glimpse</title>
+        <link rel="icon" href="data:," />
         <link rel="stylesheet" href="/assets/app.css" />
         <script type="module" src="/assets/app.js"></script>
       </head>
