@@ -99,6 +99,19 @@ describe('glimpse caption --provider openai (mock server)', () => {
     assert.doesNotMatch(stdout + stderr, new RegExp(API_KEY));
   });
 
+  test('a fallback chain: Ollama not running, OpenAI answers', async () => {
+    server.handle(() => reply('A cat, described by the second provider.'));
+    const dead = await startMockServer();
+    await dead.close();
+    const { code, stdout, stderr } = await glimpse(
+      ['caption', '--provider', 'ollama,openai', '--base-url', dead.url, 'samples/chelsea.png', '--json'],
+      { OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: `${server.url}/v1` },
+    );
+    assert.equal(code, 0, stderr);
+    assert.equal(JSON.parse(stdout).caption, 'A cat, described by the second provider.');
+    assert.equal(server.requests.length, 1);
+  });
+
   // PROVIDER_AUTH is fatal for a run: after the first 401 the other images must not be sent.
   test('a refused key stops the run after the first request', { todo: 'until the pipeline stops captionMany on PROVIDER_AUTH' }, async () => {
     server.handle(() => ({ status: 401, json: { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } } }));
