@@ -2,9 +2,12 @@
  * The HTTP API in-process (Hono's app.request) over a real SQLite store of the sample photos.
  */
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { createGlimpse } from '../glimpse.js';
+import { createRecordingProvider } from '../providers/testing/recording-provider.js';
 import { createApp, type GlimpseApp } from './app.js';
 import { openApiDocument } from './openapi.js';
 import { sampleStore, SAMPLES_DIR, type SampleStore } from './testing.js';
@@ -190,6 +193,16 @@ describe('images', () => {
     assert.deepEqual(Buffer.from(await file.arrayBuffer()), await readFile(join(store.photos, 'chelsea.png')));
   });
 
+  test('a thumbnail missing from the store is made from the original', async () => {
+    const id = idOf('coffee.png');
+    store.glimpse.store.db.prepare('DELETE FROM thumbnails WHERE sha256 = ?').run(store.glimpse.show(id).sha256);
+    assert.equal(store.glimpse.thumbnail(id), undefined);
+    const response = await app.request(`/api/v1/images/${id}/thumbnail`);
+    assert.equal(response.status, 200);
+    const webp = Buffer.from(await response.arrayBuffer());
+    assert.equal(webp.subarray(8, 12).toString('latin1'), 'WEBP');
+  });
+
   test('unknown and malformed ids are 404', async () => {
     for (const id of ['999999', 'abc', '0', '-1', '1.5']) {
       await expectError(await app.request(`/api/v1/images/${id}`), 404, 'IMAGE_NOT_INDEXED');
@@ -258,6 +271,25 @@ describe('status and errors', () => {
     assert.equal(body.images, 9);
     assert.equal(body.described, 9);
     assert.equal(body.indexingAllowed, true);
+  });
+
+  test('provider failures map to 5xx statuses with their code', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'glimpse-api-errors-'));
+    const provider = createRecordingProvider({
+      failures: { 'slow.png': 'PROVIDER_TIMEOUT', 'busy.png': 'PROVIDER_RATE_LIMITED', 'down.png': 'PROVIDER_UNAVAILABLE', 'auth.png': 'PROVIDER_AUTH' },
+    });
+    const glimpse = await createGlimpse({ db: join(dir, 'errors.db'), provider, embedder: null });
+    try {
+      const failing = createApp(glimpse);
+      const bytes = await readFile(join(SAMPLES_DIR, 'chelsea.png'));
+      const expected = { 'slow.png': [504, 'PROVIDER_TIMEOUT'], 'busy.png': [503, 'PROVIDER_RATE_LIMITED'], 'down.png': [503, 'PROVIDER_UNAVAILABLE'], 'auth.png': [502, 'PROVIDER_AUTH'] } as const;
+      for (const [name, [status, code]] of Object.entries(expected)) {
+        await expectError(await failing.request('/api/v1/describe', upload(bytes, name)), status, code, new RegExp(name.replace('.', '\\.')));
+      }
+    } finally {
+      await glimpse.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   test('unknown routes are JSON 404s', async () => {
