@@ -2,13 +2,16 @@
  * Load time and throughput of each local model present in a model dir, for `npm run bench`. On the tiny fixtures
  * this measures Glimpse's and transformers.js's overhead around ONNX (pre-processing, generation loop,
  * tokenisation); on real weights it measures the model.
+ *
+ * Run directly for a table: `node dist/providers/local/measure.js [model dir]` (default: the model dir Glimpse uses).
  */
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { prepareImage } from '../../images/prepare.js';
 import type { PreparedImage, ProviderSettings } from '../spec.js';
 import { factory } from './index.js';
-import { listLocalModels } from './model-directory.js';
+import { listLocalModels, modelDirectory } from './model-directory.js';
+import { loadTransformers } from './runtime.js';
 
 export interface LocalModelMeasurement {
   id: string;
@@ -40,6 +43,8 @@ export async function measureLocalModels(modelDir: string, measureOptions: Measu
   const paths = measureOptions.images ?? SAMPLE_IMAGES;
   const rounds = measureOptions.rounds ?? 2;
   const results: LocalModelMeasurement[] = [];
+  // Importing transformers.js and onnxruntime happens once per process; keep it out of the first model's load time.
+  await loadTransformers();
   for (const model of listLocalModels(modelDir)) {
     const settings: ProviderSettings = { model: model.id, options: { ...measureOptions.options, modelDir, embeddingModel: model.id } };
     const started = performance.now();
@@ -78,4 +83,15 @@ async function time<T>(rounds: number, items: T[], work: (item: T) => Promise<un
   for (let round = 0; round < rounds; round++) for (const item of items) await work(item);
   const seconds = (performance.now() - started) / 1000;
   return { items: rounds * items.length, itemsPerSecond: (rounds * items.length) / seconds };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const directory = process.argv[2] ?? modelDirectory();
+  const results = await measureLocalModels(directory, { rounds: 5 });
+  if (results.length === 0) console.log(`No local models in ${directory}.`);
+  for (const result of results) {
+    console.log(
+      `${result.id.padEnd(40)} ${result.dtype.padEnd(5)} ${result.work.padEnd(13)} load ${result.loadMs.toFixed(0).padStart(6)} ms  ${result.itemsPerSecond.toFixed(1).padStart(8)} per s`,
+    );
+  }
 }
