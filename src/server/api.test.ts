@@ -84,6 +84,13 @@ describe('search', () => {
     assert.deepEqual(text.results.map((result: { path: string }) => result.path.split('/').pop()), ['page.png']);
   });
 
+  test('filters by date (date taken, else date added)', async () => {
+    const future = await (await app.request('/api/v1/search?q=cat&after=2999-01-01')).json();
+    const past = await (await app.request('/api/v1/search?q=cat&before=2999-01-01T00:00:00Z')).json();
+    assert.deepEqual(future.results, []);
+    assert.match(past.results[0].path, /chelsea\.png$/);
+  });
+
   test('bad parameters get a 400 naming the parameter', async () => {
     await expectError(await app.request('/api/v1/search'), 400, 'USAGE', /q:/);
     await expectError(await app.request('/api/v1/search?q=cat&limit=many'), 400, 'USAGE', /limit/);
@@ -105,6 +112,15 @@ describe('describe', () => {
     for (const key of ['path', 'caption', 'tags', 'text', 'objects', 'safety', 'provider', 'model', 'ms']) assert.ok(key in body, key);
     assert.equal(store.provider.requests.at(-1)?.task, 'caption');
     assert.equal(store.glimpse.status().images, before);
+  });
+
+  test('a custom prompt is passed on and answered', async () => {
+    const bytes = await readFile(join(SAMPLES_DIR, 'flower.jpg'));
+    const response = await app.request('/api/v1/describe', upload(bytes, 'flower.jpg', { prompt: 'What colour is the flower?', task: '' }));
+    const body = await response.json();
+    assert.equal(response.status, 200, JSON.stringify(body));
+    assert.equal(body.answer, 'answer to: What colour is the flower?');
+    assert.equal(store.provider.requests.at(-1)?.prompt, 'What colour is the flower?');
   });
 
   test('the type comes from the bytes: a PNG named .txt is described, text named .png is refused', async () => {

@@ -75,6 +75,16 @@ describe('web app in Chromium', { skip }, () => {
     assert.equal(await first.locator('img').getAttribute('alt'), 'A tabby cat close-up');
     assert.match(page.url(), /\?q=tabby\+cat$/, 'the address follows the query');
     await shot('search');
+    // Filters narrow the same query as you set them.
+    await page.getByLabel('Tag', { exact: true }).fill('rocket');
+    await page.locator('#result-count', { hasText: 'Nothing found' }).waitFor();
+    assert.equal(await page.locator('#results li').count(), 0);
+    await page.getByLabel('Tag', { exact: true }).fill('');
+    await page.getByLabel('Has text').check();
+    await page.locator('#result-count', { hasText: 'Nothing found' }).waitFor();
+    await page.getByLabel('Search images').fill('segmentation');
+    await page.locator('#results .result-caption', { hasText: 'A page of printed text from a book' }).waitFor();
+    assert.match(page.url(), /has_text=true/);
   });
 
   test('keyboard only: tab to the first result and open it with Enter', async () => {
