@@ -108,10 +108,9 @@ export async function acquireModel<T>(
     release: async () => {
       if (released) return;
       released = true;
-      const current = warm.get(key);
-      if (!current || --current.users > 0) return;
-      warm.delete(key);
-      await current.dispose(model).catch(() => undefined);
+      if (--shared.users > 0) return;
+      if (warm.get(key) === shared) warm.delete(key);
+      await shared.dispose(model).catch(() => undefined);
     },
   };
 }

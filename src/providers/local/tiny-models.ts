@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -46,6 +46,10 @@ export function tinyModelDirectory(): string {
     }
   } finally {
     rmSync(staging, { recursive: true, force: true });
+  }
+  // Models from earlier versions of the script are of no further use.
+  for (const entry of readdirSync(join(directory, '..'))) {
+    if (/^[0-9a-f]{12}$/.test(entry) && entry !== hash) rmSync(join(directory, '..', entry), { recursive: true, force: true });
   }
   return directory;
 }
