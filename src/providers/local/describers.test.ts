@@ -83,6 +83,19 @@ describe('Florence-2 through the provider interface', () => {
     await assert.rejects(florence.describe({ image: photo, task: 'moderation' }), (e: unknown) => GlimpseError.is(e, 'UNSUPPORTED_TASK'));
   });
 
+  test('region captions can stand in for object labels', async () => {
+    const factory = await getProviderFactory('local');
+    const regions = await factory.createDescriber({ model: 'tiny/florence-2', options: { modelDir, threads: 1, objectsTask: '<DENSE_REGION_CAPTION>' } });
+    try {
+      assert.notEqual(regions.promptVersion, florence.promptVersion, 'another task is another prompt version');
+      const description = await regions.describe({ image: photo, task: 'tags' });
+      assertDescriptionShape(description);
+      assert.equal(description.caption, null);
+    } finally {
+      await regions.close?.();
+    }
+  });
+
   test('<OD> output with <loc_N> tokens becomes labelled, normalised boxes', async () => {
     const { model, release } = await acquireFlorence2(localSettings({ options: { modelDir, threads: 1 } }, 'tiny/florence-2'));
     try {
@@ -91,6 +104,8 @@ describe('Florence-2 through the provider interface', () => {
       assert.deepEqual(objects.map((object) => object.label), ['cat', 'sofa']);
       assert.ok(Math.abs(objects[0]!.box!.x - 0.1005) < 1e-9 && Math.abs(objects[0]!.box!.height - 0.7) < 1e-9);
       assert.ok(Math.abs(objects[1]!.box!.width - 0.999) < 1e-9);
+      const regions = model.processor.post_process_generation('</s><s>a grey cat<loc_10><loc_20><loc_300><loc_400></s>', '<DENSE_REGION_CAPTION>', [1, 1]);
+      assert.deepEqual(toObjects(regions['<DENSE_REGION_CAPTION>']).map((object) => object.label), ['a grey cat']);
     } finally {
       await release();
     }

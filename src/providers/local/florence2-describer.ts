@@ -5,8 +5,9 @@
  * `post_process_generation` turns `<loc_N>` tokens into boxes.
  *
  * Glimpse tasks map onto Florence tasks: caption and alt → <CAPTION>, detailed → <MORE_DETAILED_CAPTION>
- * (`options.detailedTask` may pick <DETAILED_CAPTION>), ocr → <OCR>, tags → <OD> labels, and json runs caption,
- * detailed and OD (and OCR unless `options.ocr` is false) and merges them.
+ * (`options.detailedTask` may pick <DETAILED_CAPTION>), ocr → <OCR>, tags → <OD> labels (or region captions with
+ * `options.objectsTask: '<DENSE_REGION_CAPTION>'`), and json runs caption, detailed and objects (and OCR unless
+ * `options.ocr` is false) as one batch and merges them.
  */
 import { GlimpseError } from '../../errors.js';
 import { emptyDescription, type DescribeRequest, type Description, type DetectedObject, type ImageDescriber, type Task } from '../spec.js';
@@ -16,9 +17,16 @@ import { tidy } from './vit-gpt2-captioner.js';
 const PROMPT_VERSION = 'local-florence2-1';
 
 /** Token budgets per task: captions are one sentence, the rest can run long. */
-const MAX_NEW_TOKENS: Record<string, number> = { '<CAPTION>': 40, '<DETAILED_CAPTION>': 128, '<MORE_DETAILED_CAPTION>': 256, '<OCR>': 256, '<OD>': 256 };
+const MAX_NEW_TOKENS: Record<string, number> = {
+  '<CAPTION>': 40,
+  '<DETAILED_CAPTION>': 128,
+  '<MORE_DETAILED_CAPTION>': 256,
+  '<OCR>': 256,
+  '<OD>': 256,
+  '<DENSE_REGION_CAPTION>': 256,
+};
 
-export type FlorenceTask = '<CAPTION>' | '<DETAILED_CAPTION>' | '<MORE_DETAILED_CAPTION>' | '<OCR>' | '<OD>';
+export type FlorenceTask = '<CAPTION>' | '<DETAILED_CAPTION>' | '<MORE_DETAILED_CAPTION>' | '<OCR>' | '<OD>' | '<DENSE_REGION_CAPTION>';
 
 interface TensorLike {
   dims: number[];
@@ -48,6 +56,8 @@ export interface FlorenceOptions {
   /** Overrides the per-task token budget below. */
   maxNewTokens?: number;
   detailedTask: FlorenceTask;
+  /** `<OD>` (category names) or `<DENSE_REGION_CAPTION>` (a short caption per region) for objects and tags. */
+  objectsTask: FlorenceTask;
   ocrInJson: boolean;
 }
 
@@ -109,7 +119,7 @@ export async function createFlorence2Describer(settings: LocalSettings, options:
     modelId: settings.id,
     capabilities: { tasks, ask: false, objects: true, ocr: true, safety: false, prompt: false },
     preferredImageSize: preprocessorImageSize(loaded.processor.image_processor.config, 768),
-    promptVersion: `${PROMPT_VERSION}:${options.detailedTask}:${options.ocrInJson ? 'ocr' : 'no-ocr'}`,
+    promptVersion: `${PROMPT_VERSION}:${options.detailedTask}:${options.objectsTask}:${options.ocrInJson ? 'ocr' : 'no-ocr'}`,
     async describe(request: DescribeRequest): Promise<Description> {
       if (!tasks.includes(request.task)) {
         throw new GlimpseError('UNSUPPORTED_TASK', `Florence-2 (${settings.id}) cannot do "${request.task}"`, {
@@ -125,7 +135,7 @@ export async function createFlorence2Describer(settings: LocalSettings, options:
       const wanted: FlorenceTask[] = [];
       if (json || request.task === 'caption' || request.task === 'alt') wanted.push('<CAPTION>');
       if (json || request.task === 'detailed') wanted.push(options.detailedTask);
-      if (json || request.task === 'tags') wanted.push('<OD>');
+      if (json || request.task === 'tags') wanted.push(options.objectsTask);
       if (request.task === 'ocr' || (json && options.ocrInJson)) wanted.push('<OCR>');
       const results = await runTasks(await toRawImage(runtime, request.image), wanted, request.signal);
 
@@ -134,8 +144,8 @@ export async function createFlorence2Describer(settings: LocalSettings, options:
       if (request.task !== 'alt') description.caption = caption;
       if (request.task === 'alt' || json) description.alt = caption;
       if (results.has(options.detailedTask)) description.detailed = tidy(String(results.get(options.detailedTask) ?? ''));
-      if (results.has('<OD>')) {
-        description.objects = toObjects(results.get('<OD>'));
+      if (results.has(options.objectsTask)) {
+        description.objects = toObjects(results.get(options.objectsTask));
         description.tags = [...new Set(description.objects.map((object) => object.label))];
       }
       if (results.has('<OCR>')) description.text = tidyText(String(results.get('<OCR>') ?? ''));
@@ -146,7 +156,7 @@ export async function createFlorence2Describer(settings: LocalSettings, options:
 }
 
 /**
- * `<OD>` output, `{ labels, bboxes: [[x1, y1, x2, y2]…] }` in the size passed to post-processing (here 1×1), into
+ * `<OD>` or `<DENSE_REGION_CAPTION>` output, `{ labels, bboxes: [[x1, y1, x2, y2]…] }` in the size passed to post-processing (here 1×1), into
  * Glimpse objects. Florence-2 gives no confidence per box, so every score is 1.
  */
 export function toObjects(result: unknown): DetectedObject[] {

@@ -13,7 +13,8 @@
  * - `dtype`: fp32, q8, fp16, q4… (default: the first complete set of files present, fp32 first).
  * - `threads`: ONNX intra-op threads per model (default min(2, cores)).
  * - `maxNewTokens`: cap on generated tokens; `detailedTask`: `<DETAILED_CAPTION>` or `<MORE_DETAILED_CAPTION>`
- *   (default); `ocr: false` leaves OCR out of Florence-2's json task.
+ *   (default); `objectsTask`: `<OD>` (default) or `<DENSE_REGION_CAPTION>` (region captions as object labels);
+ *   `ocr: false` leaves OCR out of Florence-2's json task.
  */
 import { GlimpseError } from '../../errors.js';
 import type { Embedder, ImageDescriber, ProviderFactory, ProviderSettings } from '../spec.js';
@@ -46,7 +47,8 @@ async function createDescriber(settings: ProviderSettings): Promise<ImageDescrib
   const maxNewTokens = typeof options.maxNewTokens === 'number' ? options.maxNewTokens : undefined;
   if (architecture === 'florence2') {
     const detailedTask: FlorenceTask = options.detailedTask === '<DETAILED_CAPTION>' ? '<DETAILED_CAPTION>' : '<MORE_DETAILED_CAPTION>';
-    return createFlorence2Describer(local, { maxNewTokens, detailedTask, ocrInJson: options.ocr !== false });
+    const objectsTask: FlorenceTask = options.objectsTask === '<DENSE_REGION_CAPTION>' ? '<DENSE_REGION_CAPTION>' : '<OD>';
+    return createFlorence2Describer(local, { maxNewTokens, detailedTask, objectsTask, ocrInJson: options.ocr !== false });
   }
   if (architecture === 'vit-gpt2') return createVitGpt2Captioner(local, maxNewTokens ?? 30);
   throw new GlimpseError('USAGE', `Local model "${id}" is an embedding model (${architecture}); it cannot describe images`, {
