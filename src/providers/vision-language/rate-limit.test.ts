@@ -33,6 +33,6 @@ test('requests per minute space the starts', async () => {
   const starts: number[] = [];
   await Promise.all(Array.from({ length: 4 }, () => limiter.run(async () => starts.push(Date.now()))));
   starts.sort((a, b) => a - b);
-  // Lower bound only: starts are at least ~50 ms apart (timers may fire late, never early by more than a tick).
-  assert.ok(starts[3]! - starts[0]! >= 145, `4 starts spread over ${starts[3]! - starts[0]!} ms`);
+  // Lower bound only, with slack for timers that fire a few milliseconds early: unlimited, all 4 start at once.
+  assert.ok(starts[3]! - starts[0]! >= 130, `4 starts spread over ${starts[3]! - starts[0]!} ms`);
 });
