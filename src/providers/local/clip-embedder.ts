@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Embedder, PreparedImage } from '../spec.js';
+import { canonicalModelId } from './model-directory.js';
 import { acquireModel, loadOptions, toRawImage, type LocalSettings } from './runtime.js';
 import { unitRows } from './unit-vectors.js';
 
@@ -66,7 +67,8 @@ export async function createClipEmbedder(settings: LocalSettings): Promise<Embed
   return {
     specificationVersion: 'v1',
     provider: 'local',
-    modelId: settings.id,
+    // Vectors are stored per model id: `clip` and `Xenova/clip-vit-base-patch32` must land in the same space.
+    modelId: canonicalModelId(settings.id),
     dimensions,
     async embedTexts(texts) {
       if (texts.length === 0) return [];

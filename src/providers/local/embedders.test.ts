@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { GlimpseError } from '../../errors.js';
@@ -105,6 +107,18 @@ describe('choosing the embedding model', () => {
   test('a captioner is refused as embedder, an embedder as captioner', async () => {
     await assert.rejects(factory.createEmbedder!({ options: { modelDir, embeddingModel: 'tiny/vit-gpt2' } }), (e: unknown) => GlimpseError.is(e, 'USAGE'));
     await assert.rejects(factory.createDescriber({ model: 'tiny/clip', options: { modelDir } }), (e: unknown) => GlimpseError.is(e, 'USAGE'));
+  });
+
+  test('an alias and its full id name the same vector space', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'glimpse-alias-'));
+    try {
+      cpSync(join(modelDir, 'tiny', 'minilm'), join(directory, 'Xenova', 'all-MiniLM-L6-v2'), { recursive: true });
+      const byAlias = (await factory.createEmbedder!({ options: { modelDir: directory, embeddingModel: 'minilm' } }))!;
+      assert.equal(byAlias.modelId, 'Xenova/all-MiniLM-L6-v2');
+      await byAlias.close?.();
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   test('no embedding model present is a clear MODEL_NOT_FOUND', async () => {

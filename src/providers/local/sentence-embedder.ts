@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Embedder } from '../spec.js';
+import { canonicalModelId } from './model-directory.js';
 import { acquireModel, loadOptions, type LocalSettings } from './runtime.js';
 import { unitRows } from './unit-vectors.js';
 
@@ -26,7 +27,8 @@ export async function createSentenceEmbedder(settings: LocalSettings): Promise<E
   return {
     specificationVersion: 'v1',
     provider: 'local',
-    modelId: settings.id,
+    // Vectors are stored per model id: `clip` and `Xenova/clip-vit-base-patch32` must land in the same space.
+    modelId: canonicalModelId(settings.id),
     dimensions: Number(config.hidden_size ?? config.dim ?? config.d_model),
     async embedTexts(texts) {
       if (texts.length === 0) return [];
