@@ -1,0 +1,201 @@
+/**
+ * `glimpse eval captions|search|ocr`: measure a provider on images with human references (see src/eval).
+ * Every subcommand prints a table (a column per provider with --compare), `--json` for scripts and
+ * `--report out.html` for people.
+ */
+import type { Command } from 'commander';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { evaluateCaptions, evaluatePredictions } from '../../eval/captions.js';
+import { formatNotes, formatRuns, toJson, type Evaluation } from '../../eval/format.js';
+import { loadCaptionManifest, loadOcrManifest, loadPredictions, matchPredictions } from '../../eval/manifest.js';
+import { evaluateOcr } from '../../eval/ocr.js';
+import { renderReport } from '../../eval/report.js';
+import { evaluateSearchOracle, evaluateSearchWithProvider, withTemporaryFolder, type Progress } from '../../eval/search.js';
+import { GlimpseError } from '../../errors.js';
+import type { Glimpse } from '../../glimpse.js';
+import { addEmbedderOptions, addProviderOptions, EXIT, openGlimpse, parsePositive, printJson, type CommonOptions } from '../context.js';
+
+/** The development sets beside the project (../shared/data, see its README), used when --manifest is not given. */
+const SHARED_DATA = fileURLToPath(new URL('../../../../shared/data/', import.meta.url));
+const DEFAULT_CAPTIONS = join(SHARED_DATA, 'coco-dev', 'manifest.jsonl');
+const DEFAULT_OCR = join(SHARED_DATA, 'ocr-dev', 'manifest.jsonl');
+
+interface EvalFlags extends CommonOptions {
+  manifest: string;
+  images?: string;
+  limit?: string;
+  concurrency?: string;
+  compare?: string;
+  report?: string;
+}
+
+export function register(program: Command): void {
+  const evaluate = program
+    .command('eval')
+    .description('measure caption quality, search quality and OCR on images with human references')
+    .addHelpText(
+      'after',
+      `
+Manifests: JSON lines {"file", "captions": [...]} (paths relative to the manifest), a COCO captions file
+{"images", "annotations"}, or for OCR JSON lines {"file", "text"}. Scores follow the COCO caption evaluation code.
+
+Examples:
+  glimpse eval captions --manifest ../shared/data/coco-dev/manifest.jsonl --provider builtin --limit 50
+  glimpse eval captions --manifest M --predictions my-model.jsonl      score captions made elsewhere
+  glimpse eval captions --manifest M --compare builtin,ollama:llava --report report.html
+  glimpse eval search --oracle --manifest ../shared/data/coco-captions-val2017.json
+  glimpse eval ocr --manifest ../shared/data/ocr-dev/manifest.jsonl --case-insensitive`,
+    );
+
+  common(addProviderOptions(evaluate.command('captions').description('describe each image and score the captions: BLEU-1..4, ROUGE-L, CIDEr-D')), DEFAULT_CAPTIONS)
+    .option('--predictions <file>', 'score captions made elsewhere: JSON lines {"file", "caption"}')
+    .option('--compare <providers>', 'run several providers side by side, e.g. builtin,openai:gpt-4o-mini')
+    .action(async (flags: EvalFlags & { predictions?: string }, command: Command) => {
+      const entries = limited(loadCaptionManifest(flags.manifest, { imagesDir: flags.images }), flags);
+      const runs: Evaluation[] = [];
+      if (flags.predictions) {
+        runs.push(evaluatePredictions(entries, matchPredictions(entries, loadPredictions(flags.predictions), flags.predictions), flags.predictions));
+      }
+      if (!flags.predictions || flags.compare) {
+        for (const provider of providerList(flags)) {
+          runs.push(await withGlimpse(command, ':memory:', provider, (glimpse) => evaluateCaptions(glimpse, entries, { concurrency: concurrency(flags), onProgress: progress(flags) })));
+        }
+      }
+      await finish(runs, flags);
+    });
+
+  common(addEmbedderOptions(addProviderOptions(evaluate.command('search').description('index the images, query with each human caption: Recall@1/5/10, MRR, latency'))), DEFAULT_CAPTIONS)
+    .option('--oracle', 'no images or model: store one human caption per image, query with the others (measures search alone)')
+    .option('--queries-per-image <n>', 'query with at most this many captions of each image (quicker, noisier)')
+    .option('--compare <providers>', 'run several providers side by side, e.g. builtin,ollama:llava')
+    .action(async (flags: EvalFlags & { oracle?: boolean; queriesPerImage?: string }, command: Command) => {
+      const entries = limited(loadCaptionManifest(flags.manifest, { imagesDir: flags.images }), flags);
+      const queryOptions = {
+        onProgress: progress(flags),
+        keepMisses: flags.report ? 12 : 3,
+        queriesPerImage: flags.queriesPerImage ? parsePositive(flags.queriesPerImage, '--queries-per-image') : undefined,
+      };
+      const runs: Evaluation[] = [];
+      if (flags.oracle) runs.push(await evaluateSearchOracle(entries, queryOptions));
+      if (!flags.oracle || flags.compare) {
+        for (const provider of providerList(flags)) {
+          runs.push(
+            await withTemporaryFolder((folder) =>
+              withGlimpse(command, join(folder, 'eval.db'), provider, (glimpse) =>
+                evaluateSearchWithProvider(glimpse, entries, { ...queryOptions, concurrency: flags.concurrency ? concurrency(flags) : undefined }),
+              ),
+            ),
+          );
+        }
+      }
+      await finish(runs, flags);
+    });
+
+  common(addProviderOptions(evaluate.command('ocr').description('read the text in each image: CER and WER against the ground truth')), DEFAULT_OCR)
+    .option('--case-insensitive', 'compare ignoring case (the SROIE receipts are transcribed in upper case)')
+    .option('--compare <providers>', 'run several providers side by side')
+    .action(async (flags: EvalFlags & { caseInsensitive?: boolean }, command: Command) => {
+      const entries = limited(loadOcrManifest(flags.manifest), flags);
+      const runs: Evaluation[] = [];
+      for (const provider of providerList(flags)) {
+        runs.push(
+          await withGlimpse(command, ':memory:', provider, (glimpse) =>
+            evaluateOcr(glimpse, entries, { caseInsensitive: flags.caseInsensitive, concurrency: concurrency(flags), onProgress: progress(flags) }),
+          ),
+        );
+      }
+      await finish(runs, flags);
+    });
+}
+
+function common(command: Command, defaultManifest: string): Command {
+  return command
+    .option('--manifest <path>', 'manifest of images and references', defaultManifest)
+    .option('--images <folder>', 'where the images are, when the manifest is a COCO captions file elsewhere')
+    .option('-n, --limit <n>', 'only the first N images')
+    .option('--concurrency <n>', 'images described at once (latency is most honest at 1)', '1')
+    .option('--json', 'print {"metrics": {...}, "n": ..., ...} (with --compare: {"runs": [...]})')
+    .option('--report <file>', 'write an HTML report with a chart and the worst-scored images');
+}
+
+function limited<T>(entries: T[], flags: EvalFlags): T[] {
+  return flags.limit ? entries.slice(0, parsePositive(flags.limit, '--limit')) : entries;
+}
+
+function concurrency(flags: EvalFlags): number {
+  return flags.concurrency ? parsePositive(flags.concurrency, '--concurrency') : 1;
+}
+
+interface ProviderChoice {
+  provider?: string;
+  model?: string;
+}
+
+/** `--compare a,b:model` → one choice each; without it, the command's own --provider/--model (or the default). */
+function providerList(flags: EvalFlags): ProviderChoice[] {
+  if (!flags.compare) return [{}];
+  const choices = flags.compare
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)
+    .map((item) => {
+      const colon = item.indexOf(':');
+      return colon > 0 ? { provider: item.slice(0, colon), model: item.slice(colon + 1) } : { provider: item };
+    });
+  if (choices.length === 0) throw new GlimpseError('USAGE', '--compare needs providers separated by commas, e.g. builtin,openai:gpt-4o-mini');
+  return choices;
+}
+
+async function withGlimpse<T>(command: Command, db: string, choice: ProviderChoice, work: (glimpse: Glimpse) => Promise<T>): Promise<T> {
+  const flags = command.optsWithGlobals<CommonOptions>();
+  const glimpse = await openGlimpse(
+    command,
+    choice.provider
+      ? {
+          db,
+          provider: choice.provider,
+          providerSettings: { model: choice.model, baseUrl: flags.baseUrl, timeoutMs: flags.timeout ? Number(flags.timeout) * 1000 : undefined },
+        }
+      : { db },
+  );
+  try {
+    return await work(glimpse);
+  } finally {
+    await glimpse.close();
+  }
+}
+
+/** Progress on stderr: a counter on a terminal, a line every tenth otherwise; nothing with --json. */
+function progress(flags: EvalFlags): Progress | undefined {
+  if (flags.json) return undefined;
+  let lastTenth = -1;
+  return (phase, done, total) => {
+    if (process.stderr.isTTY) {
+      process.stderr.write(`\r${phase} ${done}/${total}${done === total ? '\n' : ''}`);
+      return;
+    }
+    const tenth = Math.floor((done / total) * 10);
+    if (tenth !== lastTenth) {
+      lastTenth = tenth;
+      process.stderr.write(`${phase} ${done}/${total}\n`);
+    }
+  };
+}
+
+async function finish(runs: Evaluation[], flags: EvalFlags): Promise<void> {
+  if (flags.report) {
+    await writeFile(flags.report, await renderReport(runs, { manifest: flags.manifest }));
+  }
+  if (flags.json) {
+    printJson(runs.length === 1 ? toJson(runs[0]) : { runs: runs.map(toJson) });
+  } else {
+    process.stdout.write(`${formatRuns(runs)}\n`);
+    const notes = formatNotes(runs);
+    if (notes) process.stdout.write(`${notes}\n`);
+    if (flags.report) process.stdout.write(`report: ${flags.report}\n`);
+  }
+  const failed = runs.some((run) => (run.task === 'search' ? run.failedImages.length : run.failed.length) > 0);
+  if (failed) process.exitCode = EXIT.partial;
+}

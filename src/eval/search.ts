@@ -1,0 +1,214 @@
+/**
+ * `glimpse eval search`: how often search finds the right image when queried with a human caption of it.
+ *
+ * - With a provider: index the manifest's images into a temporary store with that provider, then query with
+ *   every human caption of every image.
+ * - `--oracle`: no images and no model. Store one human caption per image as if a perfect model had written it,
+ *   and query with the other captions. This measures search alone.
+ *
+ * Metrics per query, over the top 10: Recall@1/5/10 (is the image among the first k) and MRR (1/rank, 0 when
+ * not in the top 10), plus the latency of each query through the library's `search`.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createGlimpse, type Glimpse, type GlimpseOptions } from '../glimpse.js';
+import { emptyDescription } from '../providers/spec.js';
+import { refreshSearchDocument } from '../search/documents.js';
+import type { Store } from '../storage/store.js';
+import type { CaptionEntry } from './manifest.js';
+import { summariseLatency, type LatencySummary } from './statistics.js';
+
+export const SEARCH_DEPTH = 10;
+
+export interface SearchMetrics {
+  'R@1': number;
+  'R@5': number;
+  'R@10': number;
+  MRR: number;
+}
+
+export interface SearchMiss {
+  query: string;
+  file: string;
+  /** Where the right image came (null: not in the top 10). */
+  rank: number | null;
+  /** The caption stored for the right image, and for what came first instead. */
+  expected: string | null;
+  found: { file: string; caption: string | null } | null;
+}
+
+export interface SearchEvaluation {
+  task: 'search';
+  mode: 'oracle' | 'provider';
+  provider: string | null;
+  model: string | null;
+  metrics: SearchMetrics;
+  /** Queries run. */
+  n: number;
+  images: number;
+  latency: LatencySummary;
+  /** Time to build the temporary index (describing images, for a provider). */
+  indexMs: number;
+  failedImages: { file: string; error: { code: string; message: string } }[];
+  /** The worst queries (missed entirely, or ranked lowest), for the report. */
+  misses: SearchMiss[];
+}
+
+export type Progress = (phase: string, done: number, total: number) => void;
+
+interface Target {
+  id: number;
+  file: string;
+  queries: string[];
+}
+
+/** Oracle: one human caption per image is "the description"; the others are the queries. */
+export interface QueryOptions {
+  onProgress?: Progress;
+  /** How many of the worst queries to keep for the report. */
+  keepMisses?: number;
+  /** Query with at most this many captions of each image (default: all), for quicker runs. */
+  queriesPerImage?: number;
+}
+
+export async function evaluateSearchOracle(entries: readonly CaptionEntry[], options: QueryOptions = {}): Promise<SearchEvaluation> {
+  return withTemporaryGlimpse({ embedder: null }, async (glimpse) => {
+    const started = performance.now();
+    const ids = writeOracleDescriptions(glimpse.store, entries);
+    const indexMs = performance.now() - started;
+    options.onProgress?.('indexed', entries.length, entries.length);
+    const targets = entries.map((entry, index) => ({ id: ids[index], file: entry.file, queries: entry.captions.slice(1) })).filter((target) => target.queries.length > 0);
+    const result = await runQueries(glimpse, targets, options);
+    return { task: 'search', mode: 'oracle', provider: null, model: null, images: entries.length, indexMs: Math.round(indexMs), failedImages: [], ...result };
+  });
+}
+
+/**
+ * Write "perfect" descriptions straight into a store, in one transaction: an image row per entry (a made-up
+ * content hash, since there may be no file), its first caption as the description, and its search document.
+ * Returns the image ids in entry order.
+ */
+export function writeOracleDescriptions(store: Store, entries: readonly CaptionEntry[]): number[] {
+  const key = { provider: 'oracle', requestedModel: 'human', promptVersion: 'oracle-1' };
+  return store.db.transaction(() =>
+    entries.map((entry, index) => {
+      const sha256 = createHash('sha256').update(`oracle\0${index}\0${entry.path}`).digest('hex');
+      const id = store.upsertImage({ path: entry.path, sha256, sizeBytes: 0, mtimeMs: null, width: 0, height: 0, format: 'jpeg', exif: null });
+      store.saveDescription(sha256, { ...emptyDescription('human'), caption: entry.captions[0] }, key, 0);
+      refreshSearchDocument(store, store.imageById(id)!);
+      return id;
+    }),
+  )();
+}
+
+/**
+ * Index the images with the glimpse's provider (open it on an empty temporary database), then query with every
+ * human caption.
+ */
+export async function evaluateSearchWithProvider(
+  glimpse: Glimpse,
+  entries: readonly CaptionEntry[],
+  options: QueryOptions & { concurrency?: number } = {},
+): Promise<SearchEvaluation> {
+  const describer = await glimpse.describer();
+  const started = performance.now();
+  const summary = await glimpse.index(
+    entries.map((entry) => entry.path),
+    {
+      concurrency: options.concurrency,
+      onProgress: (event) => (event.type === 'image' ? options.onProgress?.('indexing', event.done, event.total) : undefined),
+    },
+  );
+  const indexMs = performance.now() - started;
+  const targets: Target[] = [];
+  for (const entry of entries) {
+    const image = glimpse.store.imageByPath(entry.path);
+    if (image && glimpse.store.description(image.sha256)) targets.push({ id: image.id, file: entry.file, queries: entry.captions });
+  }
+  const result = await runQueries(glimpse, targets, options);
+  return {
+    task: 'search',
+    mode: 'provider',
+    provider: describer.provider,
+    model: describer.modelId,
+    images: targets.length,
+    indexMs: Math.round(indexMs),
+    failedImages: summary.failures.map((failure) => ({ file: failure.path, error: failure.error })),
+    ...result,
+  };
+}
+
+/** A temporary folder for an evaluation's database, removed afterwards whatever happens. */
+export async function withTemporaryFolder<T>(work: (folder: string) => Promise<T>): Promise<T> {
+  const folder = await mkdtemp(join(tmpdir(), 'glimpse-eval-'));
+  try {
+    return await work(folder);
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+}
+
+async function withTemporaryGlimpse<T>(options: GlimpseOptions, work: (glimpse: Glimpse) => Promise<T>): Promise<T> {
+  return withTemporaryFolder(async (folder) => {
+    const glimpse = await createGlimpse({ ...options, db: join(folder, 'eval.db') });
+    try {
+      return await work(glimpse);
+    } finally {
+      await glimpse.close();
+    }
+  });
+}
+
+async function runQueries(
+  glimpse: Glimpse,
+  targets: readonly Target[],
+  options: QueryOptions,
+): Promise<Pick<SearchEvaluation, 'metrics' | 'n' | 'latency' | 'misses'>> {
+  const perImage = options.queriesPerImage ?? Infinity;
+  targets = targets.map((target) => ({ ...target, queries: target.queries.slice(0, perImage) }));
+  const total = targets.reduce((sum, target) => sum + target.queries.length, 0);
+  const latencies: number[] = [];
+  const hits = { 1: 0, 5: 0, 10: 0 };
+  let reciprocal = 0;
+  const misses: (SearchMiss & { id: number; foundId: number | null })[] = [];
+  const keep = options.keepMisses ?? 0;
+  let done = 0;
+  for (const target of targets) {
+    for (const query of target.queries) {
+      const started = performance.now();
+      const response = await glimpse.search(query, { limit: SEARCH_DEPTH });
+      latencies.push(performance.now() - started);
+      const position = response.results.findIndex((result) => result.id === target.id);
+      const rank = position >= 0 ? position + 1 : null;
+      if (rank !== null) {
+        if (rank <= 1) hits[1]++;
+        if (rank <= 5) hits[5]++;
+        if (rank <= 10) hits[10]++;
+        reciprocal += 1 / rank;
+      }
+      if (keep > 0 && rank !== 1) {
+        const first = response.results[0];
+        misses.push({ query, file: target.file, rank, expected: null, found: first ? { file: first.path, caption: first.caption } : null, id: target.id, foundId: first?.id ?? null });
+        // Keep the worst (unfound first, then lowest ranked); trim now and then so memory stays small.
+        if (misses.length > keep * 4) trimMisses(misses, keep);
+      }
+      done++;
+      if (done % 200 === 0 || done === total) options.onProgress?.('queries', done, total);
+    }
+  }
+  trimMisses(misses, keep);
+  const count = Math.max(1, total);
+  return {
+    metrics: { 'R@1': hits[1] / count, 'R@5': hits[5] / count, 'R@10': hits[10] / count, MRR: reciprocal / count },
+    n: total,
+    latency: summariseLatency(latencies),
+    misses: misses.map(({ id, foundId: _foundId, ...miss }) => ({ ...miss, expected: glimpse.show(id).caption })),
+  };
+}
+
+function trimMisses(misses: { rank: number | null }[], keep: number): void {
+  misses.sort((a, b) => (b.rank ?? Infinity) - (a.rank ?? Infinity));
+  misses.length = Math.min(misses.length, keep);
+}
