@@ -116,6 +116,11 @@ describe('web app in Chromium', { skip }, () => {
     await page.locator('#answer', { hasText: 'You asked: What animal is this?' }).waitFor();
 
     await page.getByLabel('Caption', { exact: true }).fill('Chelsea the cat');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('#edit-status', { hasText: 'Saved.' }).waitFor();
+    const id = Number(new URL(page.url()).pathname.split('/').pop());
+    assert.equal(store.glimpse.show(id).userEdits?.caption, 'Chelsea the cat');
+    assert.equal(store.glimpse.show(id).userEdits?.tags ?? null, null, 'a new caption does not pin the generated tags');
     await page.getByLabel('Tags, separated by commas').fill('cat, chelsea');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.locator('#edit-status', { hasText: 'Saved.' }).waitFor();

@@ -136,20 +136,33 @@ function setUpImagePage() {
 
   const editForm = byId<HTMLFormElement>('edit-form');
   const editStatus = byId('edit-status');
-  editForm?.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const data = new FormData(editForm);
-    const caption = String(data.get('caption') ?? '').trim();
-    const tags = String(data.get('tags') ?? '')
+  const captionField = byId<HTMLTextAreaElement>('edit-caption');
+  const tagsField = byId<HTMLInputElement>('edit-tags');
+  const tagList = (text: string) =>
+    text
       .split(',')
       .map((tag) => tag.trim())
       .filter(Boolean);
+  editForm?.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (!captionField || !tagsField) return;
+    // Send only what the user changed, so saving a new caption does not pin the generated tags (or the reverse).
+    const edits: { caption?: string | null; tags?: string[] } = {};
+    if (captionField.value.trim() !== captionField.defaultValue.trim()) edits.caption = captionField.value.trim() || null;
+    if (tagList(tagsField.value).join(',') !== tagList(tagsField.defaultValue).join(',')) edits.tags = tagList(tagsField.value);
+    if (Object.keys(edits).length === 0) {
+      if (editStatus) editStatus.textContent = 'Nothing changed.';
+      return;
+    }
+    if (editStatus) editStatus.textContent = 'Saving…';
     try {
       const image = await api<{ caption: string | null; tags: string[] }>(`/api/v1/images/${id}`, {
         method: 'PATCH',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ caption: caption || null, tags }),
+        body: JSON.stringify(edits),
       });
+      captionField.defaultValue = captionField.value = image.caption ?? '';
+      tagsField.defaultValue = tagsField.value = image.tags.join(', ');
       const heading = byId('caption');
       if (heading && image.caption) heading.textContent = image.caption;
       byId('tags')?.replaceChildren(...image.tags.map((tag) => element('li', {}, element('a', { href: `/?q=${encodeURIComponent(tag)}` }, tag))));
