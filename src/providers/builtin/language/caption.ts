@@ -6,7 +6,10 @@
  */
 import type { Box } from '../../spec.js';
 import type { Signals } from '../analysis/signals.js';
-import { groupObjects, type ObjectGroup } from './objects.js';
+import { groupObjects, PRESENT_SCORE, type ObjectGroup } from './objects.js';
+
+/** Objects touching a person are named from this score (the pair makes a weak detection plausible). */
+const RELATED_SCORE = 0.2;
 import { inferSetting, type Setting } from './scene.js';
 import { countPhrase, noun, withArticle } from './vocabulary.js';
 
@@ -50,7 +53,7 @@ const PERSON_RELATIONS: [string, Relation][] = [
 /** Where an animal is, by the furniture it touches. */
 const RESTING_PLACES = ['bed', 'couch', 'chair', 'bench', 'dining table', 'suitcase', 'car', 'laptop', 'keyboard', 'toilet', 'sink'];
 const GRAZERS = new Set(['sheep', 'cow', 'horse', 'zebra', 'giraffe', 'elephant', 'bear']);
-const OUTDOOR_SETTINGS = new Set(['street', 'field', 'park', 'snow', 'airport', 'railway', 'baseball field', 'tennis court']);
+const OUTDOOR_SETTINGS = new Set(['street', 'field', 'park', 'snow', 'airport', 'railway', 'baseball field', 'tennis court', 'grass']);
 
 export interface CaptionParts {
   sentence: string;
@@ -59,62 +62,76 @@ export interface CaptionParts {
 }
 
 export function composeCaption(signals: Signals): CaptionParts {
-  const groups = groupObjects(signals.objects);
-  const setting = inferSetting(groups, signals);
-  if (groups.length === 0) return { sentence: nothingRecognised(signals), groups, setting };
+  let groups = groupObjects(signals.objects);
+  if (groups.length === 0) return { sentence: nothingRecognised(signals), groups, setting: inferSetting(groups, signals) };
 
   const used = new Set<string>();
   const subject = chooseSubject(groups);
   used.add(subject.label);
-  let head: string;
-  let place: string | null = setting?.phrase ?? null;
+  // Parts of the sentence: "<subject> [and <companion>] [<action>] [with <thing>] [<place>]".
+  let subjectPhrase = countPhrase(subject.label, subject.count);
+  let action = '';
+  let place: string | null = null;
+  let placeFromObjects = false;
 
   if (subject.label === 'person') {
-    const relation = personRelation(subject, groups);
+    // An object a person is touching is likely what they are doing, so it may be named at a lower score.
+    const relation = personRelation(subject, groupObjects(signals.objects, RELATED_SCORE));
     if (relation) {
       used.add(relation.object.label);
+      if (!groups.some((group) => group.label === relation.object.label)) groups = [...groups, relation.object];
       const actors = relation.relation.onePerObject ? Math.min(subject.count, relation.object.count) : subject.count;
       const objectPhrase = relation.object.count > 1 && !relation.relation.onePerObject ? countPhrase(relation.object.label, relation.object.count) : withArticle(noun(relation.object.label).singular);
-      head = `${countPhrase('person', actors)} ${relation.relation.verb.replace('{}', objectPhrase)}`;
-      // "sitting at a table … at a table" — the relation already says where.
-      if (['dining table', 'couch', 'bench', 'bed'].includes(relation.object.label)) place = indoorPlace(setting, relation.object.label);
-    } else {
-      const standing = setting && OUTDOOR_SETTINGS.has(setting.name) ? ' standing' : '';
-      head = `${countPhrase('person', subject.count)}${standing}`;
+      subjectPhrase = countPhrase('person', actors);
+      action = relation.relation.verb.replace('{}', objectPhrase);
+      // "sitting at a table … at a table": the relation already says where.
+      if (['dining table', 'couch', 'bench', 'bed'].includes(relation.object.label)) placeFromObjects = true;
     }
   } else if (noun(subject.label).kind === 'animal') {
     const restingOn = groups.find((group) => RESTING_PLACES.includes(group.label) && touches(subject.extent, group.extent));
-    head = countPhrase(subject.label, subject.count);
     if (restingOn) {
       used.add(restingOn.label);
       place = `${restingOn.label === 'car' ? 'in' : 'on'} ${withArticle(noun(restingOn.label).singular)}`;
-      if (['bed', 'couch', 'chair'].includes(restingOn.label)) head += ' lying';
-    } else if (GRAZERS.has(subject.label) && setting && ['field', 'street', 'park'].includes(setting.name)) {
-      head += ' standing';
+      placeFromObjects = true;
+      if (['bed', 'couch', 'chair'].includes(restingOn.label)) action = 'lying';
     }
-  } else if (noun(subject.label).kind === 'vehicle') {
-    head = countPhrase(subject.label, subject.count);
-    if (subject.label === 'airplane' && flying(subject, signals)) place = 'flying in the sky';
-    else if (['car', 'bus', 'truck', 'motorcycle'].includes(subject.label) && setting?.name === 'street') place = 'on a city street';
-  } else if (setting?.room && !['table', 'desk'].includes(setting.name)) {
-    // Objects only, in a recognisable room: the room heads the sentence.
-    const items = groups.filter((group) => group.label !== subject.label).slice(0, 1);
-    const listed = [subject, ...items].map((group) => countPhrase(group.label, group.count));
-    return { sentence: finish(`${withArticle(setting.name)} with ${joinAnd(listed)}`), groups, setting };
-  } else {
-    head = countPhrase(subject.label, subject.count);
-    if (setting?.name === 'table') used.add('dining table');
   }
 
-  // One more object, the most salient not yet mentioned and not already implied by the place.
-  const extra = groups.find((group) => !used.has(group.label) && !(setting?.name === 'table' && group.label === 'dining table') && group.salience >= subject.salience * 0.15);
-  let sentence = head;
-  if (extra) {
-    const extraPhrase = countPhrase(extra.label, extra.count);
-    const sameKind = noun(extra.label).kind === noun(subject.label).kind || (subject.label === 'person' && noun(extra.label).kind === 'animal');
-    sentence += sameKind && !/ing\b/.test(head) ? ` and ${extraPhrase}` : ` with ${extraPhrase}`;
+  const setting = inferSetting(groups, signals);
+  if (!placeFromObjects) place = setting?.phrase ?? null;
+  else if (subject.label === 'person' && setting && !['table', 'bedroom', 'living room'].includes(setting.name)) place = setting.phrase;
+
+  if (noun(subject.label).kind === 'vehicle') {
+    if (subject.label === 'airplane' && flying(subject, signals)) place = 'flying in the sky';
+  } else if (noun(subject.label).kind !== 'person' && noun(subject.label).kind !== 'animal') {
+    if (setting?.room && !['table', 'desk'].includes(setting.name)) {
+      // Objects only, in a recognisable room: the room heads the sentence.
+      const items = groups.filter((group) => group.label !== subject.label).slice(0, 1);
+      const listed = [subject, ...items].map((group) => countPhrase(group.label, group.count));
+      return { sentence: finish(`${withArticle(setting.name)} with ${joinAnd(listed)}`), groups, setting };
+    }
+    if (setting?.name === 'table') used.add('dining table');
   }
-  if (place) sentence += ` ${place}`;
+  if (!action && (subject.label === 'person' || GRAZERS.has(subject.label)) && setting && OUTDOOR_SETTINGS.has(setting.name)) action = 'standing';
+
+  // One more object: the most salient not yet mentioned, not implied by the place, and not a rival activity.
+  const extra = groups.find(
+    (group) =>
+      !used.has(group.label) &&
+      !(setting?.name === 'table' && group.label === 'dining table') &&
+      group.salience >= subject.salience * 0.2 &&
+      !(action && noun(group.label).kind === 'sports') &&
+      !(setting && ['tennis court', 'baseball field', 'snow', 'ocean'].includes(setting.name) && noun(group.label).kind === 'vehicle'),
+  );
+  let companion = '';
+  let thing = '';
+  if (extra) {
+    const animate = ['person', 'animal'].includes(noun(extra.label).kind) && ['person', 'animal'].includes(noun(subject.label).kind);
+    const sameKind = noun(extra.label).kind === noun(subject.label).kind;
+    if (animate || (sameKind && !action)) companion = countPhrase(extra.label, extra.count);
+    else thing = countPhrase(extra.label, extra.count);
+  }
+  const sentence = [subjectPhrase, companion && `and ${companion}`, action, thing && `with ${thing}`, place].filter(Boolean).join(' ');
   return { sentence: finish(sentence), groups, setting };
 }
 
@@ -136,15 +153,11 @@ function personRelation(person: ObjectGroup, groups: ObjectGroup[]): { relation:
   for (const [label, relation] of PERSON_RELATIONS) {
     const object = groups.find((group) => group.label === label);
     if (!object) continue;
-    if (relation.needsContact && !touches(person.extent, object.extent)) continue;
+    const weak = object.instances[0].score < PRESENT_SCORE;
+    if ((relation.needsContact || weak) && !touches(person.extent, object.extent)) continue;
     return { relation, object };
   }
   return null;
-}
-
-function indoorPlace(setting: Setting | null, anchor: string): string | null {
-  if (!setting || setting.name === 'table' || (setting.name === 'bedroom' && anchor === 'bed') || (setting.name === 'living room' && anchor === 'couch')) return null;
-  return setting.phrase;
 }
 
 function touches(a: Box | null, b: Box | null): boolean {

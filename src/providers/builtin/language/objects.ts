@@ -19,7 +19,7 @@ export interface ObjectGroup {
   extent: Box | null;
 }
 
-export function groupObjects(objects: readonly DetectedObject[]): ObjectGroup[] {
+export function groupObjects(objects: readonly DetectedObject[], minimumScore = PRESENT_SCORE): ObjectGroup[] {
   const byLabel = new Map<string, DetectedObject[]>();
   for (const object of objects) {
     const list = byLabel.get(object.label) ?? [];
@@ -30,8 +30,8 @@ export function groupObjects(objects: readonly DetectedObject[]): ObjectGroup[] 
   for (const [label, list] of byLabel) {
     list.sort((a, b) => b.score - a.score);
     const best = list[0].score;
-    if (best < PRESENT_SCORE) continue;
-    const instances = list.filter((object) => object.score >= Math.max(PRESENT_SCORE, best * INSTANCE_SHARE));
+    if (best < minimumScore) continue;
+    const instances = list.filter((object) => object.score >= Math.max(minimumScore, best * INSTANCE_SHARE));
     const saliences = instances.map(instanceSalience).sort((a, b) => b - a);
     const salience = saliences[0] + 0.3 * saliences.slice(1).reduce((sum, value) => sum + value, 0);
     groups.push({ label, count: instances.length, instances, salience, extent: union(instances.map((object) => object.box)) });

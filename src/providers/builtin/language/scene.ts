@@ -53,6 +53,7 @@ const RULES: Rule[] = [
   { when: (labels, signals) => any(labels, 'frisbee', 'kite', 'sports ball', 'bench') && greenery(signals), setting: setting('park', 'in a grassy park', ['park', 'grass', 'outdoors']) },
   { when: (labels, signals) => labels.has('kite') && sky(signals), setting: setting('sky', 'in the sky', ['sky', 'outdoors']) },
   { when: (labels) => labels.has('dining table'), setting: setting('table', 'at a table', ['table', 'indoors']) },
+  { when: (labels, signals) => labels.has('person') && share(signals, ['green', 'dark green']) >= 0.4, setting: setting('grass', 'on the grass', ['grass', 'outdoors']) },
 ];
 
 export function inferSetting(groups: readonly ObjectGroup[], signals: Signals): Setting | null {
