@@ -25,6 +25,7 @@ import {
   parseOrThrow,
   questionSchema,
   searchQuerySchema,
+  similarQuerySchema,
   taskOptionsSchema,
 } from './validation.js';
 
@@ -89,6 +90,13 @@ export function apiRoutes(glimpse: Glimpse, options: ResolvedServerOptions, jobs
   });
 
   api.get('/images/:id', (c) => c.json(glimpse.show(imageIdOrNotFound(c.req.param('id')))));
+
+  api.get('/images/:id/similar', async (c) => {
+    const id = imageIdOrNotFound(c.req.param('id'));
+    const { limit } = parseOrThrow(similarQuerySchema, withoutEmpty(c.req.query()), 'query');
+    glimpse.show(id); // 404 for ids that are not indexed
+    return c.json(await glimpse.similar(id, { limit }));
+  });
 
   api.patch('/images/:id', smallBody, async (c) => {
     const id = imageIdOrNotFound(c.req.param('id'));

@@ -99,6 +99,13 @@ export const openApiDocument = {
         responses: { '200': { description: 'WebP', content: { 'image/webp': { schema: { type: 'string', format: 'binary' } } } }, ...errors(404) },
       },
     },
+    '/images/{id}/similar': {
+      get: {
+        summary: 'Indexed images that look most like this one (needs image embeddings, e.g. --embedder local with a CLIP model)',
+        parameters: [idParameter, { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 12 } }],
+        responses: { '200': ok('Results, most similar first', ref('SearchResponse')), ...errors(400, 404) },
+      },
+    },
     '/images/{id}/file': {
       get: {
         summary: 'The original file (only for indexed images, by id)',

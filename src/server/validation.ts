@@ -36,6 +36,10 @@ export const searchQuerySchema = z.object({
   has_text: booleanText.optional(),
 });
 
+export const similarQuerySchema = z.object({
+  limit: z.coerce.number().int('a whole number').min(1).max(200).default(12),
+});
+
 export const taskOptionsSchema = z.object({
   task: z.enum(TASKS).optional(),
   prompt: z.string().trim().min(1).max(4000).optional(),

@@ -2,13 +2,14 @@
  * One image: the photo with its objects drawn as boxes, caption, description, alt text to copy, tags, text found,
  * EXIF, provenance, and forms to edit the caption and tags or ask a question (the browser script sends those).
  */
-import type { ImageDetails } from '../types.js';
+import type { ImageDetails, SearchResult } from '../types.js';
 import { Layout } from './layout.js';
+import { ResultCard } from './search-page.js';
 
 /** Formats browsers show directly; others (HEIC, TIFF) are shown by their thumbnail. */
 const BROWSER_FORMATS = new Set(['jpeg', 'jpg', 'png', 'webp', 'gif', 'avif']);
 
-export function ImagePage(props: { image: ImageDetails }) {
+export function ImagePage(props: { image: ImageDetails; similar: SearchResult[] | null }) {
   const { image } = props;
   const description = image.description;
   const alt = description?.alt ?? image.caption ?? image.fileName;
@@ -178,6 +179,16 @@ export function ImagePage(props: { image: ImageDetails }) {
           </section>
         </div>
       </div>
+      {props.similar?.length ? (
+        <section aria-labelledby="similar-heading">
+          <h2 id="similar-heading">Similar images</h2>
+          <ol class="results">
+            {props.similar.map((result) => (
+              <ResultCard result={result} />
+            ))}
+          </ol>
+        </section>
+      ) : null}
     </Layout>
   );
 }

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
+import { GlimpseError } from '../errors.js';
 import type { Glimpse } from '../glimpse.js';
 import type { IndexJobs } from '../server/index-jobs.js';
 import type { ResolvedServerOptions } from '../server/options.js';
@@ -60,7 +61,18 @@ export function webRoutes(glimpse: Glimpse, options: ResolvedServerOptions, jobs
     return c.html(<SearchPage form={form} response={response} error={error} images={glimpse.status().images} />);
   });
 
-  web.get('/images/:id', (c) => c.html(<ImagePage image={glimpse.show(imageIdOrNotFound(c.req.param('id')))} />));
+  web.get('/images/:id', async (c) => {
+    const image = glimpse.show(imageIdOrNotFound(c.req.param('id')));
+    // Look-alikes need image embeddings; without them the page simply has no "similar" section.
+    const similar = await glimpse.similar(image.id, { limit: 8 }).then(
+      (response) => response.results,
+      (error) => {
+        if (!GlimpseError.is(error, 'UNSUPPORTED_TASK')) options.log(`glimpse serve: similar images for ${image.id}: ${(error as Error).message}`);
+        return null;
+      },
+    );
+    return c.html(<ImagePage image={image} similar={similar} />);
+  });
 
   web.get('/describe', (c) => c.html(<DescribePage maxUploadMb={Math.round(options.maxUploadBytes / 1024 / 1024)} />));
 

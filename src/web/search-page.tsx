@@ -56,7 +56,7 @@ function countText(response: SearchResponse): string {
   return count === 0 ? `Nothing found for “${response.query}”.` : `${count} result${count === 1 ? '' : 's'} for “${response.query}”`;
 }
 
-function ResultCard(props: { result: SearchResult }) {
+export function ResultCard(props: { result: SearchResult }) {
   const { result } = props;
   const caption = result.caption ?? fileNameOf(result.path);
   return (
