@@ -76,6 +76,14 @@ export class GlimpseError extends Error {
   }
 }
 
+/**
+ * Errors that would fail every remaining image the same way (a refused key, a server that is down): runs stop at the
+ * first one instead of sending the same doomed request for each file.
+ */
+export function isFatal(code: string): boolean {
+  return code === 'PROVIDER_AUTH' || code === 'PROVIDER_UNAVAILABLE';
+}
+
 /** Wrap anything thrown into a GlimpseError, keeping GlimpseErrors as they are. */
 export function toGlimpseError(error: unknown, path?: string): GlimpseError {
   if (error instanceof GlimpseError) return error;

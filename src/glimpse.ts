@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { defaultDatabasePath } from './config/paths.js';
-import { GlimpseError } from './errors.js';
+import { GlimpseError, isFatal, type ErrorCode } from './errors.js';
 import { describeInput, describePrepared, expandInputs, loadImage } from './pipeline/describe.js';
 import { runIndex } from './pipeline/indexer.js';
 import { resolveDescriber, resolveEmbedder } from './providers/resolve.js';
@@ -35,8 +35,10 @@ export interface GlimpseOptions {
    * Default: "builtin".
    */
   provider?: ImageDescriber | string;
-  /** Settings for a provider given by name: model, base URL, key, timeout. */
-  providerSettings?: ProviderSettings;
+  /** Settings for a provider given by name: model, base URL, key, timeout; or a function giving each chain member its own. */
+  providerSettings?: ProviderSettings | ((name: string) => ProviderSettings);
+  /** Why this provider was chosen (shown by `status`), e.g. "--provider" or "default". */
+  providerSource?: string;
   /**
    * Embedder for hybrid search: an object, a registry name, or null for none. Default: the provider's own
    * embedder when it has one configured, else none (full-text search with concept expansion only).
@@ -79,7 +81,7 @@ export async function createGlimpse(options: GlimpseOptions = {}): Promise<Glimp
   let describerPromise: Promise<ImageDescriber> | undefined;
   let embedderPromise: Promise<Embedder | null> | undefined;
   const describer = () => (describerPromise ??= resolveDescriber(options.provider ?? 'builtin', options.providerSettings ?? {}));
-  const embedder = () => (embedderPromise ??= resolveEmbedder(options.embedder, options.embedderSettings ?? options.providerSettings ?? {}));
+  const embedder = () => (embedderPromise ??= resolveEmbedder(options.embedder, options.embedderSettings ?? {}));
 
   const glimpse: Glimpse = {
     dbPath,
@@ -103,12 +105,23 @@ export async function createGlimpse(options: GlimpseOptions = {}): Promise<Glimp
           (error): FailureResult => ({ path: file, error: GlimpseError.is(error) ? error.toJSON() : { code: 'INTERNAL', message: String(error) } }),
         );
       let next = 0;
-      while (next < files.length && pending.length < concurrency) pending.push(start(files[next++]));
-      while (pending.length > 0) {
+      let fatal: FailureResult | undefined;
+      const isFatalResult = (result: CaptionResult | FailureResult) => 'error' in result && isFatal(result.error.code);
+      // The first image goes alone: a refused key or a server that is down then costs one request, not `concurrency`.
+      if (files.length > 0) {
+        const first = await start(files[next++]);
+        if (isFatalResult(first)) fatal = first as FailureResult;
+        yield first;
+      }
+      while (next < files.length || pending.length > 0) {
+        while (!fatal && next < files.length && pending.length < concurrency) pending.push(start(files[next++]));
+        if (pending.length === 0) break;
         const result = await pending.shift()!;
-        if (next < files.length) pending.push(start(files[next++]));
+        // A refused key or an unreachable server fails every image alike: stop asking, report it once.
+        if (isFatalResult(result)) fatal ??= result as FailureResult;
         yield result;
       }
+      if (fatal) throw new GlimpseError(fatal.error.code as ErrorCode, fatal.error.message.split(' — ')[0], { path: fatal.path });
     },
 
     async ask(input, question, askOptions = {}) {
@@ -170,6 +183,7 @@ export async function createGlimpse(options: GlimpseOptions = {}): Promise<Glimp
         failed: store.failures().map(({ path, code, message }) => ({ path, code, message })),
         providers: store.providersUsed(),
         defaultProvider: providerName,
+        providerSource: options.providerSource ?? (options.provider ? 'option' : 'default'),
         embeddings: store.embeddingSpaces().map(({ model, kind, dimensions }) => ({ model, kind, dimensions })),
       };
     },

@@ -125,5 +125,7 @@ export interface StatusReport {
   failed: { path: string; code: string; message: string }[];
   providers: { provider: string; model: string; promptVersion: string; images: number }[];
   defaultProvider: string;
+  /** Why that provider: "--provider", "GLIMPSE_PROVIDER", "config file", "default"… */
+  providerSource: string;
   embeddings: { model: string; kind: 'text' | 'image'; dimensions: number }[];
 }

@@ -15,6 +15,7 @@ export interface CommonOptions {
   maxPixels?: string;
   embedder?: string;
   embeddingModel?: string;
+  modelDir?: string;
   json?: boolean;
 }
 
@@ -28,38 +29,39 @@ export function addProviderOptions(command: Command): Command {
     .option('-m, --model <id>', 'model id for the provider')
     .option('--base-url <url>', 'API endpoint for the provider (proxies, gateways, self-hosted servers)')
     .option('--timeout <seconds>', 'give up on a model call after this many seconds')
-    .option('--max-pixels <n>', 'refuse images larger than this many pixels (default 100000000); env GLIMPSE_MAX_PIXELS');
+    .option('--max-pixels <n>', 'refuse images larger than this many pixels (default 100000000); env GLIMPSE_MAX_PIXELS')
+    .option('--model-dir <path>', 'folder of local ONNX models for --provider local (env GLIMPSE_MODELS)');
 }
 
 export function addEmbedderOptions(command: Command): Command {
-  return command
+  command
     .option('--embedder <provider>', 'provider that embeds text (and images) for hybrid search, e.g. local, openai, ollama')
     .option('--embedding-model <id>', 'embedding model id for --embedder');
+  if (!command.options.some((option) => option.long === '--model-dir')) {
+    command.option('--model-dir <path>', 'folder of local ONNX models (env GLIMPSE_MODELS)');
+  }
+  return command;
 }
 
 /** Open Glimpse with the options of a command (its own and the program's global ones). */
 export async function openGlimpse(command: Command, extra: Partial<GlimpseOptions> = {}): Promise<Glimpse> {
   const options = command.optsWithGlobals<CommonOptions>();
   const { createGlimpse } = await import('../glimpse.js');
-  const { loadProviderSettings } = await import('../config/cli-settings.js');
-  const providerName = options.provider ?? process.env.GLIMPSE_PROVIDER;
-  const { provider, settings } = await loadProviderSettings({
-    provider: providerName,
-    model: options.model,
-    baseUrl: options.baseUrl,
-    timeoutMs: options.timeout ? Number(options.timeout) * 1000 : undefined,
-  });
+  const { chooseProvider } = await import('../config/cli-settings.js');
+  const timeoutMs = options.timeout ? parsePositive(options.timeout, '--timeout') * 1000 : undefined;
+  const chosen = await chooseProvider({ provider: options.provider, model: options.model, baseUrl: options.baseUrl, timeoutMs, modelDir: options.modelDir });
   const embedderName = options.embedder ?? process.env.GLIMPSE_EMBEDDER;
   const embedder = embedderName
-    ? await loadProviderSettings({ provider: embedderName, model: options.embeddingModel, embedding: true })
+    ? await chooseProvider({ provider: embedderName, model: options.embeddingModel, modelDir: options.modelDir, embedding: true })
     : undefined;
   const maxPixels = options.maxPixels ?? process.env.GLIMPSE_MAX_PIXELS;
   return createGlimpse({
     db: options.db,
-    provider,
-    providerSettings: settings,
+    provider: chosen.provider,
+    providerSettings: chosen.settingsFor,
+    providerSource: chosen.source,
     embedder: embedder?.provider,
-    embedderSettings: embedder?.settings,
+    embedderSettings: embedder ? embedder.settingsFor(embedder.provider) : undefined,
     maxPixels: maxPixels ? parsePositive(maxPixels, '--max-pixels') : undefined,
     ...extra,
   });

@@ -16,7 +16,7 @@ import * as status from './commands/status.js';
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 /** Commands added by other parts of Glimpse (providers, server, evaluation); each is optional at run time. */
-const OPTIONAL_COMMANDS = ['models', 'config', 'serve', 'eval', 'similar'];
+const OPTIONAL_COMMANDS = ['models', 'models-pull', 'config', 'serve', 'eval', 'similar'];
 
 export async function buildProgram(): Promise<Command> {
   const program = new Command('glimpse')

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import sharp from 'sharp';
-import { GlimpseError, toGlimpseError } from '../errors.js';
+import { GlimpseError, isFatal, toGlimpseError } from '../errors.js';
 import { readExif } from '../images/exif.js';
 import { isUrl } from '../images/read-input.js';
 import type { Embedder, ImageDescriber } from '../providers/spec.js';
@@ -54,8 +54,8 @@ export async function runIndex(options: RunIndexOptions): Promise<IndexSummary> 
   const queue = [...discovered.files];
   const concurrency = Math.max(1, Math.min(64, options.concurrency ?? 4));
 
-  const worker = async () => {
-    while (queue.length > 0 && !fatal && !options.signal?.aborted) {
+  const worker = async (count = Infinity) => {
+    for (let taken = 0; taken < count && queue.length > 0 && !fatal && !options.signal?.aborted; taken++) {
       const path = queue.shift()!;
       try {
         const outcome = await indexOne(path, options, key);
@@ -65,12 +65,14 @@ export async function runIndex(options: RunIndexOptions): Promise<IndexSummary> 
       } catch (error) {
         const glimpseError = toGlimpseError(error, path);
         fail({ path, error: glimpseError.toJSON() });
-        // A bad key fails every image the same way: stop instead of burning through the folder.
-        if (glimpseError.code === 'PROVIDER_AUTH') fatal = glimpseError;
+        // A bad key or a server that is down fails every image the same way: stop instead of burning through the folder.
+        if (isFatal(glimpseError.code)) fatal = glimpseError;
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, queue.length)) }, worker));
+  // The first image goes alone: a refused key or a server that is down then costs one request, not `concurrency`.
+  if (queue.length > 0) await worker(1);
+  await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, queue.length)) }, () => worker()));
 
   let pruned = 0;
   if (options.prune && !fatal) pruned = await prune(store, discovered.folders, discovered.files, emit);

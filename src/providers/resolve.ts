@@ -5,8 +5,11 @@ import { GlimpseError } from '../errors.js';
 import { getProviderFactory } from './registry.js';
 import type { Embedder, ImageDescriber, ProviderSettings } from './spec.js';
 
-export async function resolveDescriber(provider: ImageDescriber | string, settings: ProviderSettings): Promise<ImageDescriber> {
+type SettingsSource = ProviderSettings | ((name: string) => ProviderSettings);
+
+export async function resolveDescriber(provider: ImageDescriber | string, settings: SettingsSource): Promise<ImageDescriber> {
   if (typeof provider !== 'string') return provider;
+  const settingsFor = (name: string) => (typeof settings === 'function' ? settings(name) : settings);
   const names = provider.split(',').map((name) => name.trim()).filter(Boolean);
   if (names.length === 0) throw new GlimpseError('NO_PROVIDER', 'No provider given');
   if (names.length > 1) {
@@ -15,7 +18,7 @@ export async function resolveDescriber(provider: ImageDescriber | string, settin
     return createProviderChain(names, settings);
   }
   const factory = await getProviderFactory(names[0]);
-  return factory.createDescriber(settings);
+  return factory.createDescriber(settingsFor(names[0]));
 }
 
 export async function resolveEmbedder(embedder: Embedder | string | null | undefined, settings: ProviderSettings): Promise<Embedder | null> {

@@ -72,7 +72,8 @@ describe('full-text search', () => {
 
   test('each result says why it matched, with the words marked', async () => {
     const [result] = (await g.search('tabby cat')).results;
-    assert.deepEqual(result.why.fields.sort(), ['caption', 'tags']);
+    assert.ok(result.why.fields.includes('caption') && result.why.fields.includes('tags'), result.why.fields.join());
+    assert.ok(!result.why.fields.includes('text'));
     assert.deepEqual(result.why.terms.sort(), ['cat', 'tabby']);
     assert.match(result.snippet, /A «tabby» «cat» looking/);
     assert.equal(result.why.fullTextRank, 1);

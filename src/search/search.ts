@@ -17,11 +17,10 @@ import type { SearchOptions, SearchResponse, SearchResult } from '../types.js';
 import { queryWordConcepts } from './concepts.js';
 import { parseQuery, quote, toFtsExpression, type ParsedQuery } from './query.js';
 
-/** bm25 column weights: caption, tags, detailed, text, path. */
-export const COLUMN_WEIGHTS = [10, 6, 3, 1.5, 2] as const;
-const COLUMNS = ['caption', 'tags', 'detailed', 'text', 'path'] as const;
-/** A concept match is worth this fraction of an exact match of the same strength. */
-const CONCEPT_WEIGHT = 0.3;
+/** bm25 column weights: caption, tags, detailed, text, concepts, path. */
+export const COLUMN_WEIGHTS = [10, 6, 3, 1.5, Number(process.env.T_CW ?? 3), 2] as const;
+const COLUMNS = ['caption', 'tags', 'detailed', 'text', 'concepts', 'path'] as const;
+const SNIPPET_COLUMNS = ['caption', 'detailed', 'text', 'tags', 'path'] as const;
 /** Reciprocal rank fusion constant (the usual 60). */
 const RRF_K = 60;
 
@@ -52,35 +51,24 @@ export async function searchImages(store: Store, text: string, options: SearchOp
     return found;
   };
 
-  const expression = toFtsExpression(query);
+  // Words and their WordNet concepts in one FTS5 query: concept tokens only ever occur in the concepts column,
+  // so its bm25 weight is what a concept match is worth next to an exact word.
+  const concepts = query.words.map(queryWordConcepts).filter((concept) => concept.tokens.length > 0);
+  const conceptTokens = [...new Set(concepts.flatMap((concept) => concept.tokens))];
+  const related = concepts.flatMap((concept) => concept.related.map((word) => `${concept.word}→${word}`));
+  const expression = toFtsExpression(query, conceptTokens);
   if (expression) {
-    const exact = store.db
+    const rows = store.db
       .prepare(
         `SELECT s.rowid AS id, -bm25(search_index, ${COLUMN_WEIGHTS.join(', ')}) AS score
          FROM search_index s JOIN images i ON i.id = s.rowid ${filter.join}
          WHERE search_index MATCH ? ${filter.where} ORDER BY rank LIMIT ?`,
       )
       .all(expression, ...filter.parameters, pool) as { id: number; score: number }[];
-    for (const row of exact) candidate(row.id).textScore += row.score;
-
-    const concepts = query.words.map(queryWordConcepts).filter((concept) => concept.tokens.length > 0);
-    const conceptExpression = concepts.length > 0 ? concepts.flatMap((concept) => concept.tokens).map(quote).join(' OR ') : null;
-    if (conceptExpression) {
-      const matched = store.db
-        .prepare(
-          `SELECT c.rowid AS id, -bm25(concept_index) AS score
-           FROM concept_index c JOIN images i ON i.id = c.rowid ${filter.join}
-           WHERE concept_index MATCH ? ${filter.where} ORDER BY rank LIMIT ?`,
-        )
-        .all(conceptExpression, ...filter.parameters, pool) as { id: number; score: number }[];
-      const best = exact[0]?.score ?? 1;
-      const bestConcept = matched[0]?.score ?? 1;
-      for (const row of matched) {
-        // Scale concept scores into the exact scores' range before weighting, so the weight means the same in every library.
-        const entry = candidate(row.id);
-        entry.textScore += CONCEPT_WEIGHT * best * (row.score / bestConcept);
-        entry.concepts = concepts.flatMap((concept) => concept.related.map((word) => `${concept.word}→${word}`));
-      }
+    for (const row of rows) {
+      const entry = candidate(row.id);
+      entry.textScore = row.score;
+      entry.concepts = related;
     }
     [...candidates.values()]
       .sort((a, b) => b.textScore - a.textScore)
@@ -200,27 +188,30 @@ function describeResult(store: Store, entry: Candidate, query: ParsedQuery, expr
   let snippet = '';
   if (expression && entry.fullTextRank !== null) {
     const highlighted = store.db
-      .prepare(
-        `SELECT ${COLUMNS.map((_, index) => `highlight(search_index, ${index}, '«', '»')`).join(', ')},
-                snippet(search_index, -1, '«', '»', '…', 16) AS snippet
-         FROM search_index WHERE search_index MATCH ? AND rowid = ?`,
-      )
+      .prepare(`SELECT ${COLUMNS.map((_, index) => `highlight(search_index, ${index}, '«', '»')`).join(', ')} FROM search_index WHERE search_index MATCH ? AND rowid = ?`)
       .raw()
       .get(expression, entry.id) as string[] | undefined;
     if (highlighted) {
       COLUMNS.forEach((column, index) => {
-        const value = highlighted[index] ?? '';
-        const marked = value.match(/«([^»]*)»/g);
-        if (marked) {
-          fields.push(column);
-          for (const mark of marked) terms.add(mark.slice(1, -1).toLowerCase());
-        }
+        const marked = (highlighted[index] ?? '').match(/«([^»]*)»/g);
+        if (!marked) return;
+        fields.push(column);
+        // Concept ids are for machines; the related words in `why.concepts` explain them.
+        if (column !== 'concepts') for (const mark of marked) terms.add(mark.slice(1, -1).toLowerCase());
       });
-      snippet = highlighted[COLUMNS.length] ?? '';
+      // The snippet comes from the most readable column that matched.
+      const best = SNIPPET_COLUMNS.find((column) => fields.includes(column));
+      if (best) {
+        snippet = (
+          store.db
+            .prepare(`SELECT snippet(search_index, ?, '«', '»', '…', 16) FROM search_index WHERE search_index MATCH ? AND rowid = ?`)
+            .pluck()
+            .get(COLUMNS.indexOf(best), expression, entry.id) as string | undefined
+        ) ?? '';
+      }
     }
   }
   if (!snippet) snippet = caption ?? '';
-  if (entry.concepts.length > 0 && fields.length === 0) fields.push('concepts');
   return {
     id: image.id,
     path: image.path,
@@ -231,7 +222,7 @@ function describeResult(store: Store, entry: Candidate, query: ParsedQuery, expr
     why: {
       fields,
       terms: [...terms],
-      concepts: fields.includes('concepts') || terms.size < query.words.length ? entry.concepts : [],
+      concepts: fields.includes('concepts') ? entry.concepts : [],
       fullTextRank: entry.fullTextRank,
       vectorRank: entry.vectorRank,
       vectorSimilarity: entry.vectorSimilarity === null ? null : Math.round(entry.vectorSimilarity * 1000) / 1000,

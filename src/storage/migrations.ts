@@ -7,7 +7,6 @@
  * - `descriptions`: one generated description per content hash, so a moved or copied file keeps its description.
  * - `user_edits`: captions and tags a person wrote, per content hash; never overwritten by generated ones.
  * - `search_index`: FTS5 over what a user searches, one row per image (rowid = images.id).
- * - `concept_index`: FTS5 over WordNet concept ids of those words, for concept matching (same rowid).
  * - `embedding_spaces` + `vectors_<space id>` (sqlite-vec): vectors per image, one table per model and kind.
  */
 export interface Migration {
@@ -94,14 +93,12 @@ export const MIGRATIONS: Migration[] = [
         failed INTEGER NOT NULL DEFAULT 0
       );
 
+      -- concepts: WordNet concept ids of the words in caption and tags (see search/concepts.ts), in the same
+      -- table so that one bm25 ranks exact words and concepts together, each column with its own weight.
       CREATE VIRTUAL TABLE search_index USING fts5(
-        caption, tags, detailed, text, path,
+        caption, tags, detailed, text, concepts, path,
         tokenize = 'porter unicode61 remove_diacritics 2'
       );
-
-      -- WordNet concepts of the words in caption and tags, in a table of their own: in search_index they would
-      -- lengthen every document and so lower every bm25 score.
-      CREATE VIRTUAL TABLE concept_index USING fts5(concepts, tokenize = 'unicode61');
 
       CREATE TABLE embedding_spaces (
         id INTEGER PRIMARY KEY,

@@ -168,7 +168,6 @@ export class Store {
       const image = this.imageById(id);
       this.db.prepare('DELETE FROM images WHERE id = ?').run(id);
       this.db.prepare('DELETE FROM search_index WHERE rowid = ?').run(id);
-      this.db.prepare('DELETE FROM concept_index WHERE rowid = ?').run(id);
       for (const space of this.embeddingSpaces()) {
         this.db.prepare(`DELETE FROM ${vectorTable(space.id)} WHERE rowid = ?`).run(BigInt(id));
       }
@@ -280,11 +279,9 @@ export class Store {
   saveSearchDocument(imageId: number, document: SearchDocument): void {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM search_index WHERE rowid = ?').run(imageId);
-      this.db.prepare('DELETE FROM concept_index WHERE rowid = ?').run(imageId);
       this.db
-        .prepare('INSERT INTO search_index (rowid, caption, tags, detailed, text, path) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(imageId, document.caption, document.tags, document.detailed, document.text, document.path);
-      if (document.concepts) this.db.prepare('INSERT INTO concept_index (rowid, concepts) VALUES (?, ?)').run(imageId, document.concepts);
+        .prepare('INSERT INTO search_index (rowid, caption, tags, detailed, text, concepts, path) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(imageId, document.caption, document.tags, document.detailed, document.text, document.concepts, document.path);
     })();
   }
 

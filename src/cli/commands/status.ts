@@ -21,7 +21,7 @@ export function register(program: Command): void {
         const lines = [
           `${pc.bold('database')}   ${status.db}`,
           `${pc.bold('images')}     ${status.images} (${status.described} described)`,
-          `${pc.bold('provider')}   ${status.defaultProvider} (default for new descriptions)`,
+          `${pc.bold('provider')}   ${status.defaultProvider} (chosen by ${status.providerSource}; used for new descriptions)`,
         ];
         if (status.providers.length) {
           lines.push('', table(status.providers.map((p) => [p.provider, p.model, p.promptVersion, String(p.images)]), ['provider', 'model', 'prompts', 'images']));

@@ -72,7 +72,7 @@ describe('glimpse caption --provider openai (mock server)', () => {
   });
 
   // The CLI reads the config file once src/config/cli-settings.ts calls loadSettings (src/config/settings.ts).
-  test('the key and model can come from the config file', { todo: 'until cli-settings.ts layers in the config file' }, async () => {
+  test('the key and model can come from the config file', async () => {
     server.handle(() => reply('A cat.'));
     try {
       assert.equal((await glimpse(['config', 'set', 'providers.openai.model', 'gpt-4o'])).code, 0);
@@ -113,7 +113,7 @@ describe('glimpse caption --provider openai (mock server)', () => {
   });
 
   // PROVIDER_AUTH is fatal for a run: after the first 401 the other images must not be sent.
-  test('a refused key stops the run after the first request', { todo: 'until the pipeline stops captionMany on PROVIDER_AUTH' }, async () => {
+  test('a refused key stops the run after the first request', async () => {
     server.handle(() => ({ status: 401, json: { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } } }));
     await glimpse(['caption', '--provider', 'openai', '--base-url', `${server.url}/v1`, 'samples/chelsea.png', 'samples/coffee.png', 'samples/flower.jpg'], {
       OPENAI_API_KEY: API_KEY,
