@@ -1,0 +1,32 @@
+/**
+ * Child process of the built-in analyzer bench: index the given images with provider "builtin" into a temporary
+ * store and print one JSON line with timings and peak memory (maxRSS of this process).
+ */
+import { join } from 'node:path';
+import { withTemporaryFolder } from '../eval/search.js';
+import { createGlimpse } from '../glimpse.js';
+import type { BuiltinRun } from './builtin.js';
+
+const paths = process.argv.slice(2);
+const measured = await withTemporaryFolder(async (folder): Promise<BuiltinRun> => {
+  const glimpse = await createGlimpse({ db: join(folder, 'builtin.db'), provider: 'builtin', embedder: null });
+  try {
+    let started = performance.now();
+    const first = await glimpse.index(paths.slice(0, 1));
+    const loadMs = performance.now() - started;
+    started = performance.now();
+    const rest = await glimpse.index(paths.slice(1));
+    const ms = performance.now() - started;
+    return {
+      images: paths.length,
+      indexed: first.indexed + rest.indexed,
+      loadMs,
+      ms,
+      maxRssMb: process.resourceUsage().maxRSS / 1024,
+      failures: [...first.failures, ...rest.failures],
+    };
+  } finally {
+    await glimpse.close();
+  }
+});
+process.stdout.write(`${JSON.stringify(measured)}\n`);

@@ -1,0 +1,107 @@
+/**
+ * `npm run bench [-- --quick] [-- --json] [-- --out FILE]`: Glimpse's own speed, as figures measured in one run
+ * and, where a baseline exists, as ratios to it (so they mean the same on any machine):
+ * indexing overhead and throughput, search latency at 10k/100k/1M descriptions (full text and hybrid) with the
+ * store's build rate, the built-in analyzer's images/s and memory, and the CLI's cold start.
+ * Full mode takes a few minutes on 2 cores; --quick (under a minute) skips the 1M store and uses fewer images.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { measureBuiltin } from './builtin.js';
+import { measureColdStart } from './cold-start.js';
+import { benchImages } from './images.js';
+import { measureIndexOverhead, measureThroughput } from './indexing.js';
+import { formatTable, result, type BenchResult } from './results.js';
+import { measureSearch } from './search-latency.js';
+import { loadVocabulary } from './vocabulary.js';
+
+const DEFAULT_OUT = fileURLToPath(new URL('../bench-results.json', import.meta.url));
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    out: { type: 'string', default: DEFAULT_OUT },
+    only: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+if (values.help) {
+  process.stdout.write(`npm run bench -- [--quick] [--json] [--out FILE] [--only indexing,search,builtin,cli]
+  --quick   under a minute: fewer images, no 1M store
+  --json    print {"results": [{"name", "value", "unit"}]} instead of the table
+  --out     where to write the JSON (default dist/bench-results.json)
+`);
+  process.exit(0);
+}
+
+const quick = values.quick;
+const only = values.only ? new Set(values.only.split(',')) : null;
+const wanted = (part: string) => !only || only.has(part);
+const log = (text: string) => {
+  if (!values.json) process.stderr.write(`${text}\n`);
+};
+
+const plan = quick
+  ? { overheadImages: 24, rounds: 1, throughput: { 1: 6, 4: 16, 16: 48 }, sizes: [10_000, 100_000], hybridUpTo: 100_000, queries: 60, builtinImages: 6, coldRuns: 3 }
+  : { overheadImages: 100, rounds: 3, throughput: { 1: 20, 4: 60, 16: 160 }, sizes: [10_000, 100_000, 1_000_000], hybridUpTo: 100_000, queries: 200, builtinImages: 30, coldRuns: 7 };
+
+const scratch = await mkdtemp(join(tmpdir(), 'glimpse-bench-'));
+const results: BenchResult[] = [];
+const started = performance.now();
+try {
+  if (wanted('indexing')) {
+    const images = await benchImages(Math.max(plan.overheadImages, ...Object.values(plan.throughput)), scratch);
+    log(`indexing overhead: ${plan.overheadImages} images (${images.source})`);
+    results.push(...(await measureIndexOverhead(images.paths.slice(0, plan.overheadImages), plan.rounds, images.source)));
+    log('throughput with a 200 ms provider');
+    results.push(...(await measureThroughput(images.paths, plan.throughput)));
+  }
+
+  let coldStartDb: string | null = null;
+  if (wanted('search') || wanted('cli')) {
+    const vocabulary = loadVocabulary();
+    for (const size of wanted('search') ? plan.sizes : [10_000]) {
+      log(`search: ${size} synthetic descriptions`);
+      const measured = await measureSearch(scratch, vocabulary, size, {
+        hybrid: size <= plan.hybridUpTo,
+        queries: size >= 1_000_000 ? Math.min(plan.queries, 100) : plan.queries,
+        onProgress: (text) => (process.stderr.isTTY && !values.json ? process.stderr.write(`\r${text}`) : undefined),
+      });
+      if (process.stderr.isTTY && !values.json) process.stderr.write('\n');
+      if (wanted('search')) results.push(...measured.results);
+      if (size === 10_000) coldStartDb = measured.db;
+      else await rm(measured.db, { force: true }).then(() => rm(`${measured.db}-wal`, { force: true })).then(() => rm(`${measured.db}-shm`, { force: true }));
+    }
+    if (quick && wanted('search')) {
+      results.push(result('search-p95-ms-1m', null, 'ms', 'full mode only (building 1M descriptions takes about two minutes)'));
+    }
+    if (wanted('cli') && coldStartDb) {
+      log('CLI cold start');
+      results.push(...(await measureColdStart(coldStartDb, plan.coldRuns, '10k')));
+    }
+  }
+
+  if (wanted('builtin')) {
+    const images = await benchImages(plan.builtinImages, scratch);
+    log(`built-in analyzer: ${images.paths.length} images`);
+    results.push(...(await measureBuiltin(images.paths, images.source)));
+  }
+} finally {
+  await rm(scratch, { recursive: true, force: true });
+}
+
+const report = {
+  mode: quick ? 'quick' : 'full',
+  machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version, platform: process.platform },
+  seconds: Math.round((performance.now() - started) / 100) / 10,
+  results,
+};
+await mkdir(dirname(values.out), { recursive: true });
+await writeFile(values.out, `${JSON.stringify(report, null, 2)}\n`);
+if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+else process.stdout.write(`${formatTable(results)}\n\n${report.mode} run, ${report.seconds} s; written to ${values.out}\n`);
