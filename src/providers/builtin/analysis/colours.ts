@@ -69,3 +69,30 @@ export function toHsl(red: number, green: number, blue: number): [number, number
   if (hue < 0) hue += 360;
   return [hue, saturation, lightness];
 }
+
+/**
+ * The main colour of each object, from the middle 60% of its box (the edges are mostly background). Null when no
+ * colour covers at least 40% of it, so "a red bus" is only said of buses that are clearly red.
+ */
+export function objectColours(pixels: Pixels, boxes: ({ x: number; y: number; width: number; height: number } | null)[]): (string | null)[] {
+  return boxes.map((box) => {
+    if (!box) return null;
+    const left = Math.floor((box.x + box.width * 0.2) * pixels.width);
+    const right = Math.ceil((box.x + box.width * 0.8) * pixels.width);
+    const top = Math.floor((box.y + box.height * 0.2) * pixels.height);
+    const bottom = Math.ceil((box.y + box.height * 0.8) * pixels.height);
+    const step = Math.max(1, Math.floor(Math.sqrt(((right - left) * (bottom - top)) / 1024)));
+    const counts = new Map<string, number>();
+    let samples = 0;
+    for (let y = Math.max(0, top); y < Math.min(pixels.height, bottom); y += step) {
+      for (let x = Math.max(0, left); x < Math.min(pixels.width, right); x += step) {
+        const offset = (y * pixels.width + x) * 3;
+        const name = colourName(...toHsl(pixels.data[offset], pixels.data[offset + 1], pixels.data[offset + 2]));
+        counts.set(name, (counts.get(name) ?? 0) + 1);
+        samples++;
+      }
+    }
+    const [best] = [...counts].sort((a, b) => b[1] - a[1]);
+    return best && best[1] / samples >= 0.4 ? best[0] : null;
+  });
+}

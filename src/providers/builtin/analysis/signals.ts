@@ -36,6 +36,8 @@ export interface Signals {
   width: number;
   height: number;
   objects: DetectedObject[];
+  /** The main colour name of each object (same order as objects), or null where none dominates. */
+  objectColours: (string | null)[];
   colours: ColourShare[];
   /** Mean brightness 0..1 and how colourful the image is 0..1, for setting hints ("dark", "black and white"). */
   brightness: number;

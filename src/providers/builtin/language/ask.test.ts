@@ -12,6 +12,7 @@ const scene: Signals = {
     { label: 'dog', score: 0.6, box: { x: 0.3, y: 0.6, width: 0.2, height: 0.2 } },
     { label: 'cat', score: 0.22, box: { x: 0.8, y: 0.8, width: 0.1, height: 0.1 } },
   ],
+  objectColours: [null, null, 'dark red', null],
   colours: [{ name: 'green', share: 0.4 }, { name: 'blue', share: 0.3 }],
   brightness: 0.5,
   saturation: 0.4,
@@ -38,6 +39,8 @@ describe('ask', () => {
   it('reads text and names colours', () => {
     assert.equal(answerQuestion('What does the sign say?', scene).answer, 'The text reads: "NO PARKING".');
     assert.match(answerQuestion('What colours are in it?', scene).answer, /green \(40%\) and blue \(30%\)/);
+    assert.equal(answerQuestion('What colour is the dog?', scene).answer, 'The dog looks mostly red.');
+    assert.match(answerQuestion('What colour is the car?', scene).answer, /^I cannot tell that colour/);
   });
 
   it('refuses what it cannot know and names providers that can', () => {

@@ -5,7 +5,7 @@
 import type { Signals } from '../analysis/signals.js';
 import { composeCaption, joinAnd } from './caption.js';
 import { groupObjects } from './objects.js';
-import { countPhrase, labelsForWord, noun, numberWord } from './vocabulary.js';
+import { countPhrase, labelsForWord, noun, numberWord, plainColour } from './vocabulary.js';
 
 export const CAPABLE_PROVIDERS = ['openai', 'anthropic', 'gemini', 'ollama', 'local'];
 
@@ -59,9 +59,16 @@ function colourQuestion(asked: string, signals: Signals): Reply | null {
   const colours = signals.colours.filter((colour) => colour.share >= 0.08).slice(0, 3);
   if (colours.length === 0) return null;
   const listed = colours.map((colour) => `${colour.name} (${Math.round(colour.share * 100)}%)`);
-  const aboutObject = asked.match(/colou?r (?:is|are) (?:the )?([a-z ]+)$/);
-  const prefix = aboutObject ? `I can only tell the image's overall colours, not the colour of the ${aboutObject[1]}: ` : 'The main colours are ';
-  return { answered: true, answer: `${prefix}${joinAnd(listed)}.` };
+  const aboutObject = asked.match(/colou?r (?:is|are) (?:the |that |this )?([a-z ]+)$/);
+  if (aboutObject) {
+    const labels = resolve(aboutObject[1]);
+    const group = groupObjects(signals.objects, undefined, signals.objectColours).find((candidate) => labels.includes(candidate.label));
+    const colour = group?.colour ? plainColour(group.colour) : null;
+    if (group && colour) return { answered: true, answer: `The ${noun(group.label).singular} looks mostly ${colour}.` };
+    const reason = group ? `no single colour dominates the ${noun(group.label).singular}` : `I do not detect ${aboutObject[1]}`;
+    return { answered: true, answer: `I cannot tell that colour (${reason}); the image's main colours are ${joinAnd(listed)}.` };
+  }
+  return { answered: true, answer: `The main colours are ${joinAnd(listed)}.` };
 }
 
 function overviewQuestion(asked: string, signals: Signals): Reply | null {

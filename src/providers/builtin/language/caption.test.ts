@@ -11,7 +11,7 @@ function object(label: string, score: number, x: number, y: number, width: numbe
 }
 
 function signals(objects: DetectedObject[], extra: Partial<Signals> = {}): Signals {
-  return { width: 640, height: 480, objects, colours: [{ name: 'grey', share: 0.5 }, { name: 'white', share: 0.3 }], brightness: 0.5, saturation: 0.2, text: null, safety: null, exif: null, ...extra };
+  return { width: 640, height: 480, objects, objectColours: [], colours: [{ name: 'grey', share: 0.5 }, { name: 'white', share: 0.3 }], brightness: 0.5, saturation: 0.2, text: null, safety: null, exif: null, ...extra };
 }
 
 describe('caption grammar', () => {
@@ -46,6 +46,12 @@ describe('caption grammar', () => {
     assert.match(kitchen.sentence, /^A kitchen with an oven and a refrigerator\.$/);
     const meal = composeCaption(signals([object('pizza', 0.7, 0.2, 0.3, 0.5, 0.4), object('dining table', 0.5, 0, 0.2, 1, 0.8)]));
     assert.equal(meal.sentence, 'A pizza on a table.');
+  });
+
+  it('puts a person next to a vehicle, and colour words after articles', () => {
+    const caption = composeCaption({ ...signals([object('bus', 0.8, 0.2, 0.2, 0.6, 0.5), object('person', 0.7, 0.1, 0.3, 0.3, 0.6)]), objectColours: ['dark red', 'blue'] });
+    assert.equal(caption.sentence, 'A person standing next to a bus on a city street.');
+    assert.equal(countPhrase('cat', 1, 'orange'), 'an orange cat');
   });
 
   it('counts one player per racket, not the spectators', () => {

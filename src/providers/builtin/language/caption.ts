@@ -62,26 +62,26 @@ export interface CaptionParts {
 }
 
 export function composeCaption(signals: Signals): CaptionParts {
-  let groups = groupObjects(signals.objects);
+  let groups = groupObjects(signals.objects, PRESENT_SCORE, signals.objectColours ?? []);
   if (groups.length === 0) return { sentence: nothingRecognised(signals), groups, setting: inferSetting(groups, signals) };
 
   const used = new Set<string>();
   const subject = chooseSubject(groups);
   used.add(subject.label);
   // Parts of the sentence: "<subject> [and <companion>] [<action>] [with <thing>] [<place>]".
-  let subjectPhrase = countPhrase(subject.label, subject.count);
+  let subjectPhrase = phrase(subject);
   let action = '';
   let place: string | null = null;
   let placeFromObjects = false;
 
   if (subject.label === 'person') {
     // An object a person is touching is likely what they are doing, so it may be named at a lower score.
-    const relation = personRelation(subject, groupObjects(signals.objects, RELATED_SCORE));
+    const relation = personRelation(subject, groupObjects(signals.objects, RELATED_SCORE, signals.objectColours ?? []));
     if (relation) {
       used.add(relation.object.label);
       if (!groups.some((group) => group.label === relation.object.label)) groups = [...groups, relation.object];
       const actors = relation.relation.onePerObject ? Math.min(subject.count, relation.object.count) : subject.count;
-      const objectPhrase = relation.object.count > 1 && !relation.relation.onePerObject ? countPhrase(relation.object.label, relation.object.count) : withArticle(noun(relation.object.label).singular);
+      const objectPhrase = relation.relation.onePerObject && actors > 1 ? noun(relation.object.label).plural : objectCount(relation.object);
       subjectPhrase = countPhrase('person', actors);
       action = relation.relation.verb.replace('{}', objectPhrase);
       // "sitting at a table … at a table": the relation already says where.
@@ -121,18 +121,34 @@ export function composeCaption(signals: Signals): CaptionParts {
       !(setting?.name === 'table' && group.label === 'dining table') &&
       group.salience >= subject.salience * 0.2 &&
       !(action && noun(group.label).kind === 'sports') &&
-      !(setting && ['tennis court', 'baseball field', 'snow', 'ocean'].includes(setting.name) && noun(group.label).kind === 'vehicle'),
+      !(setting && ['tennis court', 'baseball field', 'snow', 'ocean'].includes(setting.name) && noun(group.label).kind === 'vehicle') &&
+      !(setting?.name === 'street' && noun(group.label).kind === 'street'),
   );
   let companion = '';
   let thing = '';
   if (extra) {
-    const animate = ['person', 'animal'].includes(noun(extra.label).kind) && ['person', 'animal'].includes(noun(subject.label).kind);
+    const animate = ['person', 'animal'].includes(noun(extra.label).kind);
     const sameKind = noun(extra.label).kind === noun(subject.label).kind;
-    if (animate || (sameKind && !action)) companion = countPhrase(extra.label, extra.count);
-    else thing = countPhrase(extra.label, extra.count);
+    if (animate || (sameKind && !action)) companion = phrase(extra);
+    else thing = objectCount(extra);
   }
-  const sentence = [subjectPhrase, companion && `and ${companion}`, action, thing && `with ${thing}`, place].filter(Boolean).join(' ');
+  // People and animals are "next to" big things and "with" things they can hold.
+  const beside = extra && ['person', 'animal'].includes(noun(subject.label).kind) && ['vehicle', 'furniture', 'household', 'street'].includes(noun(extra.label).kind);
+  const sentence = [subjectPhrase, companion && `and ${companion}`, action, thing && `${beside ? 'next to' : 'with'} ${thing}`, place].filter(Boolean).join(' ');
   return { sentence: finish(sentence), groups, setting };
+}
+
+/** A secondary object: "a cup", "two cups", or for larger numbers just "cups" (exact counts of clutter distract). */
+function objectCount(group: ObjectGroup): string {
+  return group.count > 3 ? noun(group.label).plural : phrase(group);
+}
+
+/**
+ * Count and noun. Colour adjectives were tried here and measured worse: a box's main colour is often the
+ * windows, shadow or background (red buses came out "black"), so colours stay in the detailed description.
+ */
+function phrase(group: ObjectGroup): string {
+  return countPhrase(group.label, group.count);
 }
 
 function chooseSubject(groups: ObjectGroup[]): ObjectGroup {

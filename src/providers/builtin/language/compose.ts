@@ -8,7 +8,7 @@ import { exifSentence, orientation, timeOfDay } from './context.js';
 import { position, size, type ObjectGroup } from './objects.js';
 import { safetyReport } from './safety-note.js';
 import type { Setting } from './scene.js';
-import { countPhrase, noun } from './vocabulary.js';
+import { colourWord, countPhrase, noun } from './vocabulary.js';
 
 export const ALT_TEXT_LIMIT = 125;
 
@@ -31,7 +31,8 @@ function detailedDescription(signals: Signals, caption: string, groups: ObjectGr
   const sentences = [caption];
   if (groups.length > 0) {
     const described = groups.slice(0, 6).map((group) => {
-      const where = group.extent ? `${size(group.extent)}, ${position(group.extent)}` : '';
+      const colour = colourWord(group.label, group.colour);
+      const where = [group.extent && size(group.extent), group.extent && position(group.extent), colour && `mostly ${colour}`].filter(Boolean).join(', ');
       return `${countPhrase(group.label, group.count)}${where ? ` (${where})` : ''}`;
     });
     sentences.push(`Objects detected: ${joinAnd(described)}.`);

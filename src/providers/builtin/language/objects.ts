@@ -17,9 +17,12 @@ export interface ObjectGroup {
   salience: number;
   /** Union of the counted instances' boxes. */
   extent: Box | null;
+  /** The colour all counted instances share, where one clearly dominates each. */
+  colour: string | null;
 }
 
-export function groupObjects(objects: readonly DetectedObject[], minimumScore = PRESENT_SCORE): ObjectGroup[] {
+export function groupObjects(objects: readonly DetectedObject[], minimumScore = PRESENT_SCORE, colours: readonly (string | null)[] = []): ObjectGroup[] {
+  const colourOf = new Map(objects.map((object, index) => [object, colours[index] ?? null]));
   const byLabel = new Map<string, DetectedObject[]>();
   for (const object of objects) {
     const list = byLabel.get(object.label) ?? [];
@@ -34,7 +37,9 @@ export function groupObjects(objects: readonly DetectedObject[], minimumScore = 
     const instances = list.filter((object) => object.score >= Math.max(minimumScore, best * INSTANCE_SHARE));
     const saliences = instances.map(instanceSalience).sort((a, b) => b - a);
     const salience = saliences[0] + 0.3 * saliences.slice(1).reduce((sum, value) => sum + value, 0);
-    groups.push({ label, count: instances.length, instances, salience, extent: union(instances.map((object) => object.box)) });
+    const instanceColours = new Set(instances.map((object) => colourOf.get(object) ?? null));
+    const colour = instanceColours.size === 1 ? [...instanceColours][0] : null;
+    groups.push({ label, count: instances.length, instances, salience, extent: union(instances.map((object) => object.box)), colour });
   }
   return groups.sort((a, b) => b.salience - a.salience);
 }

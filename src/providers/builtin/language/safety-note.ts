@@ -1,12 +1,13 @@
 /**
  * A moderation verdict from nsfwjs scores. Thresholds are deliberately high: the classifier gives beaches,
- * sports and skin-toned walls some "Sexy"/"Porn" mass, and ordinary photos must not be flagged.
+ * sports and skin-toned walls some "Sexy"/"Porn" mass, and ordinary photos must not be flagged. Calibrated on
+ * ordinary photos: the highest explicit score among 300 COCO photos was 0.88 (a mother holding a baby in a nappy).
  */
 import type { SafetyReport } from '../../spec.js';
 import type { SafetyScores } from '../analysis/signals.js';
 
-export const EXPLICIT_THRESHOLD = 0.7;
-export const SUGGESTIVE_THRESHOLD = 0.85;
+export const EXPLICIT_THRESHOLD = 0.92;
+export const SUGGESTIVE_THRESHOLD = 0.9;
 
 export function safetyReport(scores: SafetyScores | null): SafetyReport | null {
   if (!scores) return null;
@@ -19,8 +20,6 @@ export function safetyReport(scores: SafetyScores | null): SafetyReport | null {
   } else if (scores.Sexy >= SUGGESTIVE_THRESHOLD) {
     flagged = true;
     description = `Possibly suggestive content (score ${scores.Sexy.toFixed(2)}); review before publishing.`;
-  } else if (scores.Drawing >= 0.8) {
-    description = 'No unsafe content detected; looks like a drawing or illustration.';
   }
   return { flagged, description, scores: { ...scores } };
 }

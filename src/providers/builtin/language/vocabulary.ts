@@ -132,14 +132,34 @@ const GROUPS: Partial<Record<CocoLabel, string>> = {
   bird: 'flock',
 };
 
-/** "a cat", "two cats", "a group of people", "several cars". */
-export function countPhrase(label: string, count: number): string {
+/** "a cat", "two cats", "a group of people", "many cars"; with a colour, "an orange cat", "two red buses". */
+export function countPhrase(label: string, count: number, colour: string | null = null): string {
   const word = noun(label);
-  if (count <= 1) return withArticle(word.singular);
+  const adjective = colour ? `${colour} ` : '';
+  if (count <= 1) return withArticle(`${adjective}${word.singular}`);
   const group = GROUPS[label as CocoLabel];
   if (count >= 4 && group) return `${withArticle(group)} of ${word.plural}`;
-  if (count > 6) return `many ${word.plural}`;
-  return `${numberWord(count)} ${word.plural}`;
+  if (count > 6) return `many ${adjective}${word.plural}`;
+  return `${numberWord(count)} ${adjective}${word.plural}`;
+}
+
+/** Things whose colour people mention ("a red bus", "a black cat"); not people, food or rooms. */
+const COLOURED = new Set<string>(['bicycle', 'car', 'motorcycle', 'airplane', 'bus', 'train', 'truck', 'boat', 'fire hydrant', 'cat', 'dog', 'horse', 'bird', 'umbrella', 'kite', 'surfboard', 'frisbee', 'couch', 'teddy bear', 'suitcase', 'backpack', 'vase']);
+/** Detector-level colour names mapped to the plain words a caption uses; murky hues are not worth saying. */
+const PLAIN_COLOURS: Record<string, string | null> = {
+  'dark red': 'red', red: 'red', pink: 'pink', magenta: 'pink', orange: 'orange', brown: 'brown', yellow: 'yellow',
+  green: 'green', 'dark green': 'green', blue: 'blue', 'dark blue': 'blue', 'light blue': 'blue', purple: 'purple',
+  white: 'white', black: 'black', grey: 'grey', olive: null, teal: null, beige: null,
+};
+
+/** The colour word to put before this object's noun, or null. */
+export function colourWord(label: string, colour: string | null): string | null {
+  if (!colour || !COLOURED.has(label)) return null;
+  return plainColour(colour);
+}
+
+export function plainColour(colour: string): string | null {
+  return PLAIN_COLOURS[colour] ?? null;
 }
 
 /** Words in questions that mean people; not tags, since the detector cannot tell a man from a child. */

@@ -1,0 +1,62 @@
+/**
+ * OCR accuracy and speed of the built-in analyzer's text reader (with its text gate and confidence filter) on an
+ * OCR set with ground truth (default ../shared/data/ocr-dev): CER and WER, case-insensitive, per subset.
+ * Not a test: run `node dist/providers/builtin/measure-ocr.js [manifest.jsonl]`.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { prepareImage } from '../../images/prepare.js';
+import { readInput } from '../../images/read-input.js';
+import { TextReader } from './analysis/ocr.js';
+import { PREFERRED_IMAGE_SIZE } from './index.js';
+
+interface Entry {
+  file: string;
+  subset: string;
+  text: string;
+}
+
+export function editDistance<T>(a: readonly T[], b: readonly T[]): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+const normalise = (text: string) => text.toLowerCase().replace(/###/g, ' ').replace(/\s+/g, ' ').trim();
+
+async function main() {
+  const manifest = resolve(process.argv[2] ?? '../shared/data/ocr-dev/manifest.jsonl');
+  const entries = readFileSync(manifest, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Entry);
+  const maxSide = Number(process.env.OCR_MAX_SIDE ?? PREFERRED_IMAGE_SIZE);
+  const reader = await TextReader.load();
+  const totals = new Map<string, { characterErrors: number; characters: number; wordErrors: number; words: number; images: number }>();
+  let milliseconds = 0;
+  for (const entry of entries) {
+    const path = join(dirname(manifest), entry.file);
+    const { image } = await prepareImage(await readInput(path), path, { maxSide });
+    const pixels = await image.pixels();
+    const started = performance.now();
+    const read = await reader.read({ data: pixels.data, width: pixels.width, height: pixels.height });
+    milliseconds += performance.now() - started;
+    const hypothesis = normalise(read?.lines.join(' ') ?? '');
+    const reference = normalise(entry.text);
+    const total = totals.get(entry.subset) ?? { characterErrors: 0, characters: 0, wordErrors: 0, words: 0, images: 0 };
+    total.characterErrors += editDistance([...hypothesis], [...reference]);
+    total.characters += reference.length;
+    total.wordErrors += editDistance(hypothesis ? hypothesis.split(' ') : [], reference.split(' '));
+    total.words += reference.split(' ').length;
+    total.images++;
+    totals.set(entry.subset, total);
+  }
+  await reader.close();
+  for (const [subset, total] of totals) {
+    console.log(`${subset.padEnd(18)} images ${total.images}  CER ${(total.characterErrors / total.characters).toFixed(3)}  WER ${(total.wordErrors / total.words).toFixed(3)}`);
+  }
+  console.log(`max side ${maxSide}px, ${(milliseconds / entries.length).toFixed(0)} ms per image (one thread)`);
+}
+
+await main();
