@@ -96,7 +96,7 @@ describe('full description', () => {
 
   it('flags explicit scores and keeps alt text within 125 characters', () => {
     const many = Array.from({ length: 30 }, (_, index) => `word${index}`).join(' ');
-    const description = composeDescription(signals([], { text: { lines: [many], confidence: 90 }, safety: { Drawing: 0, Hentai: 0.1, Neutral: 0.1, Porn: 0.8, Sexy: 0 } }), 'builtin-1');
+    const description = composeDescription(signals([], { text: { lines: [many], confidence: 90 }, safety: { Drawing: 0, Hentai: 0.02, Neutral: 0.01, Porn: 0.96, Sexy: 0.01 } }), 'builtin-1');
     assert.equal(description.safety?.flagged, true);
     assert.ok((description.alt ?? '').length <= ALT_TEXT_LIMIT);
   });
