@@ -59,7 +59,8 @@ export function seededRandom(seed: number): () => number {
 /** A word drawn by corpus frequency (binary search over cumulative counts). */
 export function sampleWord(vocabulary: Vocabulary, random: () => number, skipCommon = 0): string {
   const { cumulative, words } = vocabulary;
-  const low = skipCommon > 0 ? cumulative[Math.min(skipCommon, words.length) - 1] : 0;
+  const skip = skipCommon < words.length ? skipCommon : 0;
+  const low = skip > 0 ? cumulative[skip - 1] : 0;
   const target = low + random() * (cumulative[cumulative.length - 1] - low);
   let lo = 0;
   let hi = cumulative.length - 1;

@@ -2,9 +2,8 @@
  * `glimpse eval captions`: describe each image of a manifest (or take captions made elsewhere) and score them
  * against the human references with BLEU-1..4, ROUGE-L and CIDEr-D, plus latency, tokens and cost per image.
  */
-import { GlimpseError } from '../errors.js';
 import type { Glimpse } from '../glimpse.js';
-import { mapConcurrent } from './concurrency.js';
+import { nothingScored, overImages, type ImageFailure } from './concurrency.js';
 import type { CaptionEntry } from './manifest.js';
 import { scoreCaptions, type CaptionMetrics } from './metrics/captions.js';
 import type { Progress } from './search.js';
@@ -30,7 +29,7 @@ export interface CaptionEvaluation {
   latency: LatencySummary | null;
   usage: { inputTokens: number; outputTokens: number; costUsd: number | null } | null;
   /** Images that could not be described (left out of the scores), or had no prediction. */
-  failed: { file: string; error: { code: string; message: string } }[];
+  failed: ImageFailure[];
   items: ScoredCaption[];
 }
 
@@ -59,32 +58,22 @@ export async function evaluateCaptions(
   options: { concurrency?: number; onProgress?: Progress } = {},
 ): Promise<CaptionEvaluation> {
   const describer = await glimpse.describer();
-  const failed: CaptionEvaluation['failed'] = [];
   const usage = { inputTokens: 0, outputTokens: 0, costUsd: 0, reported: false, costReported: false };
-  let done = 0;
-  const described = await mapConcurrent(entries, options.concurrency ?? 1, async (entry): Promise<Candidate | null> => {
+  const { done: candidates, failed } = await overImages(entries, { ...options, phase: 'describing' }, async (entry): Promise<Candidate> => {
     const started = performance.now();
-    try {
-      const result = await glimpse.caption(entry.path, { task: 'caption' });
-      const ms = performance.now() - started;
-      if (result.usage) {
-        usage.reported = true;
-        usage.inputTokens += result.usage.inputTokens ?? 0;
-        usage.outputTokens += result.usage.outputTokens ?? 0;
-        if (result.usage.costUsd !== undefined) {
-          usage.costReported = true;
-          usage.costUsd += result.usage.costUsd;
-        }
+    const result = await glimpse.caption(entry.path, { task: 'caption' });
+    const ms = performance.now() - started;
+    if (result.usage) {
+      usage.reported = true;
+      usage.inputTokens += result.usage.inputTokens ?? 0;
+      usage.outputTokens += result.usage.outputTokens ?? 0;
+      if (result.usage.costUsd !== undefined) {
+        usage.costReported = true;
+        usage.costUsd += result.usage.costUsd;
       }
-      return { entry, caption: result.caption ?? '', ms };
-    } catch (error) {
-      failed.push({ file: entry.file, error: GlimpseError.is(error) ? error.toJSON() : { code: 'INTERNAL', message: String(error) } });
-      return null;
-    } finally {
-      options.onProgress?.('describing', ++done, entries.length);
     }
+    return { entry, caption: result.caption ?? '', ms };
   });
-  const candidates = described.filter((candidate): candidate is Candidate => candidate !== null);
   return score(candidates, failed, {
     provider: describer.provider,
     model: describer.modelId,
@@ -98,11 +87,7 @@ function score(
   failed: CaptionEvaluation['failed'],
   about: Pick<CaptionEvaluation, 'provider' | 'model' | 'latency' | 'usage'>,
 ): CaptionEvaluation {
-  if (candidates.length === 0) {
-    throw new GlimpseError('USAGE', `No image could be scored: ${failed[0]?.error.message ?? 'the manifest is empty'}`, {
-      hint: 'Check the provider (`glimpse models`) and that the manifest\'s files exist.',
-    });
-  }
+  if (candidates.length === 0) throw nothingScored(failed);
   const scored = scoreCaptions(candidates.map((candidate) => ({ candidate: candidate.caption, references: candidate.entry.captions })));
   return {
     task: 'captions',

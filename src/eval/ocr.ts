@@ -2,9 +2,8 @@
  * `glimpse eval ocr`: read the text in each image of an OCR manifest (task "ocr") and compare it with the ground
  * truth: character and word error rates, overall and per subset (e.g. scene photos against receipts).
  */
-import { GlimpseError } from '../errors.js';
 import type { Glimpse } from '../glimpse.js';
-import { mapConcurrent } from './concurrency.js';
+import { overImages, type ImageFailure } from './concurrency.js';
 import type { OcrEntry } from './manifest.js';
 import { characterEdits, errorRate, wordEdits, type EditCounts } from './metrics/edit-distance.js';
 import type { Progress } from './search.js';
@@ -33,7 +32,7 @@ export interface OcrEvaluation {
   n: number;
   subsets: Record<string, OcrMetrics & { n: number }>;
   latency: LatencySummary | null;
-  failed: { file: string; error: { code: string; message: string } }[];
+  failed: ImageFailure[];
   items: ReadText[];
 }
 
@@ -51,31 +50,16 @@ export async function evaluateOcr(
 ): Promise<OcrEvaluation> {
   const describer = await glimpse.describer();
   const rateOptions = { caseInsensitive: options.caseInsensitive ?? false };
-  const failed: OcrEvaluation['failed'] = [];
-  let done = 0;
-  const read = await mapConcurrent(entries, options.concurrency ?? 1, async (entry): Promise<Counted | null> => {
+  const { done: counted, failed } = await overImages(entries, { ...options, phase: 'reading' }, async (entry): Promise<Counted> => {
     const started = performance.now();
-    try {
-      const result = await glimpse.caption(entry.path, { task: 'ocr' });
-      const ms = performance.now() - started;
-      const text = result.text ?? '';
-      const characters = characterEdits(text, entry.text, rateOptions);
-      const words = wordEdits(text, entry.text, rateOptions);
-      const scores = { CER: errorRate([characters]), WER: errorRate([words]) };
-      return { item: { file: entry.file, path: entry.path, text, reference: entry.text, scores, ms: Math.round(ms) }, subset: entry.subset, characters, words };
-    } catch (error) {
-      failed.push({ file: entry.file, error: GlimpseError.is(error) ? error.toJSON() : { code: 'INTERNAL', message: String(error) } });
-      return null;
-    } finally {
-      options.onProgress?.('reading', ++done, entries.length);
-    }
+    const result = await glimpse.caption(entry.path, { task: 'ocr' });
+    const ms = performance.now() - started;
+    const text = result.text ?? '';
+    const characters = characterEdits(text, entry.text, rateOptions);
+    const words = wordEdits(text, entry.text, rateOptions);
+    const scores = { CER: errorRate([characters]), WER: errorRate([words]) };
+    return { item: { file: entry.file, path: entry.path, text, reference: entry.text, scores, ms: Math.round(ms) }, subset: entry.subset, characters, words };
   });
-  const counted = read.filter((entry): entry is Counted => entry !== null);
-  if (counted.length === 0) {
-    throw new GlimpseError('USAGE', `No image could be read: ${failed[0]?.error.message ?? 'the manifest is empty'}`, {
-      hint: 'Check the provider (`glimpse models`) and that the manifest\'s files exist.',
-    });
-  }
   const rates = (group: Counted[]): OcrMetrics => ({
     CER: errorRate(group.map((entry) => entry.characters)),
     WER: errorRate(group.map((entry) => entry.words)),
