@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createGlimpse } from '../glimpse.js';
 import { createRecordingProvider } from '../providers/testing/recording-provider.js';
-import { evaluateCaptions, evaluatePredictions } from './captions.js';
+import { evaluateCaptions, evaluateHumanBaseline, evaluatePredictions } from './captions.js';
 import { formatRuns, toJson } from './format.js';
 import type { CaptionEntry } from './manifest.js';
 import { scoreCaptions } from './metrics/captions.js';
@@ -67,4 +67,14 @@ test('predictions made elsewhere are scored on the same footing; missing ones ar
 
 test('nothing to score is an error, not a table of zeros', () => {
   assert.throws(() => evaluatePredictions(entries, [undefined, undefined, undefined]), /No image could be scored/);
+});
+
+test('human baseline: the first caption against the others, never against itself', () => {
+  const withSingle: CaptionEntry[] = [...entries, { file: 'lonely.png', path: '/x/lonely.png', captions: ['Only one caption.'] }];
+  const result = evaluateHumanBaseline(withSingle);
+  assert.equal(result.n, 3);
+  assert.deepEqual(result.failed.map((failure) => failure.file), ['lonely.png']);
+  assert.deepEqual(result.items[0].references, ['The face of a striped cat.']);
+  const expected = scoreCaptions(entries.map((entry) => ({ candidate: entry.captions[0], references: entry.captions.slice(1) })));
+  assert.deepEqual(result.metrics, expected.metrics);
 });

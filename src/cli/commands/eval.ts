@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { evaluateCaptions, evaluatePredictions } from '../../eval/captions.js';
+import { evaluateCaptions, evaluateHumanBaseline, evaluatePredictions } from '../../eval/captions.js';
 import { formatNotes, formatRuns, toJson, type Evaluation } from '../../eval/format.js';
 import { loadCaptionManifest, loadOcrManifest, loadPredictions, matchPredictions } from '../../eval/manifest.js';
 import { evaluateOcr } from '../../eval/ocr.js';
@@ -44,6 +44,7 @@ Manifests: JSON lines {"file", "captions": [...]} (paths relative to the manifes
 Examples:
   glimpse eval captions --manifest ../shared/data/coco-dev/manifest.jsonl --provider builtin --limit 50
   glimpse eval captions --manifest M --predictions my-model.jsonl      score captions made elsewhere
+  glimpse eval captions --manifest ../shared/data/coco-captions-val2017.json --human   the human baseline
   glimpse eval captions --manifest M --compare builtin,ollama:llava --report report.html
   glimpse eval search --oracle --manifest ../shared/data/coco-captions-val2017.json
   glimpse eval ocr --manifest ../shared/data/ocr-dev/manifest.jsonl --case-insensitive`,
@@ -51,14 +52,16 @@ Examples:
 
   common(addProviderOptions(evaluate.command('captions').description('describe each image and score the captions: BLEU-1..4, ROUGE-L, CIDEr-D')), DEFAULT_CAPTIONS)
     .option('--predictions <file>', 'score captions made elsewhere: JSON lines {"file", "caption"}')
+    .option('--human', 'score one human caption per image against the others: the human baseline')
     .option('--compare <providers>', 'run several providers side by side, e.g. builtin,openai:gpt-4o-mini')
-    .action(async (flags: EvalFlags & { predictions?: string }, command: Command) => {
+    .action(async (flags: EvalFlags & { predictions?: string; human?: boolean }, command: Command) => {
       const entries = limited(loadCaptionManifest(flags.manifest, { imagesDir: flags.images }), flags);
       const runs: Evaluation[] = [];
+      if (flags.human) runs.push(evaluateHumanBaseline(entries));
       if (flags.predictions) {
         runs.push(evaluatePredictions(entries, matchPredictions(entries, loadPredictions(flags.predictions), flags.predictions), flags.predictions));
       }
-      if (!flags.predictions || flags.compare) {
+      if ((!flags.predictions && !flags.human) || flags.compare) {
         for (const provider of providerList(flags)) {
           runs.push(await withGlimpse(command, ':memory:', provider, (glimpse) => evaluateCaptions(glimpse, entries, { concurrency: concurrency(flags), onProgress: progress(flags) })));
         }
