@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { createGlimpse } from '../glimpse.js';
 import { createRecordingProvider } from '../providers/testing/recording-provider.js';
 import { evaluateCaptions, evaluateHumanBaseline, evaluatePredictions } from './captions.js';
@@ -77,4 +81,26 @@ test('human baseline: the first caption against the others, never against itself
   assert.deepEqual(result.items[0].references, ['The face of a striped cat.']);
   const expected = scoreCaptions(entries.map((entry) => ({ candidate: entry.captions[0], references: entry.captions.slice(1) })));
   assert.deepEqual(result.metrics, expected.metrics);
+});
+
+test('CLI: eval captions --predictions --human --json prints every metric of both runs', async () => {
+  const folder = await mkdtemp(join(tmpdir(), 'glimpse-eval-captions-'));
+  try {
+    const manifest = join(folder, 'manifest.jsonl');
+    const predictions = join(folder, 'predictions.jsonl');
+    await writeFile(manifest, entries.map((entry) => JSON.stringify({ file: entry.file, captions: entry.captions })).join('\n'));
+    await writeFile(predictions, entries.map((entry) => JSON.stringify({ file: entry.file, caption: entry.captions[1] })).join('\n'));
+    const binary = fileURLToPath(new URL('../../bin/glimpse.js', import.meta.url));
+    const { stdout } = await promisify(execFile)(process.execPath, [binary, 'eval', 'captions', '--manifest', manifest, '--predictions', predictions, '--human', '--json']);
+    const output = JSON.parse(stdout) as { runs: { metrics: Record<string, number>; n: number }[] };
+    assert.equal(output.runs.length, 2);
+    for (const run of output.runs) {
+      assert.equal(run.n, 3);
+      for (const key of ['BLEU-1', 'BLEU-2', 'BLEU-3', 'BLEU-4', 'ROUGE-L', 'CIDEr-D']) assert.equal(typeof run.metrics[key], 'number', key);
+    }
+    // Predictions are scored against all references, including the one they copy; the human baseline never is.
+    assert.ok(output.runs[1].metrics['BLEU-4'] > output.runs[0].metrics['BLEU-4']);
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
 });
