@@ -10,11 +10,12 @@ import { STOP_WORDS, tokenize } from './query.js';
 import { baseForm, senses, synset, type PartOfSpeech } from './wordnet.js';
 
 /** How many of a word's senses count (WordNet lists the most frequent first). */
-const DOCUMENT_SENSES = Number(process.env.T_DS ?? 1);
-const QUERY_SENSES = Number(process.env.T_QS ?? 1);
-const QUERY_HYPERNYM_DEPTH = Number(process.env.T_QD ?? 1);
+const DOCUMENT_SENSES = 1;
+const QUERY_SENSES = 1;
+/** How far up a query word reaches by name: puppy → dog (1). Further (dog → carnivore) finds too much. */
+const QUERY_HYPERNYM_DEPTH = 1;
 /** How far up "is a kind of" a document word reaches: dog → canine, domestic animal → animal. */
-const DOCUMENT_HYPERNYM_DEPTH = Number(process.env.T_DD ?? 3);
+const DOCUMENT_HYPERNYM_DEPTH = 3;
 
 export interface QueryConcept {
   word: string;
@@ -115,4 +116,23 @@ export function queryWordConcepts(word: string): QueryConcept {
   }
   related.delete(word);
   return { word, tokens: [...tokens], related: [...related].filter((w) => !w.includes(' ')).slice(0, 6) };
+}
+
+/** WordNet lexicographer files of things a picture can show: animal, artifact, body, food, location, object, person, plant. */
+const VISIBLE_THINGS = new Set([5, 6, 8, 13, 15, 17, 18, 20]);
+const visibleCache = new Map<string, boolean>();
+
+/**
+ * Does the word name a thing one can see (a dog, a cup, a beach) rather than an action, a quality or an idea? Such
+ * words decide what a picture shows; matching them counts for more. General knowledge from WordNet, not tuned to
+ * any data set.
+ */
+export function namesVisibleThing(word: string): boolean {
+  let cached = visibleCache.get(word);
+  if (cached !== undefined) return cached;
+  const base = /(ing|ed)$/.test(word) && baseForm(word, 'verb') ? null : baseForm(word, 'noun');
+  const first = base ? senses(base, 'noun')[0] : undefined;
+  cached = first !== undefined && VISIBLE_THINGS.has(synset(first, 'noun').lexicalFile);
+  visibleCache.set(word, cached);
+  return cached;
 }

@@ -6,7 +6,7 @@ import { createGlimpse, type Glimpse } from '../glimpse.js';
 import type { Embedder } from '../providers/spec.js';
 import { createRecordingProvider } from '../providers/testing/recording-provider.js';
 import { sample, temporaryDirectory } from '../testing/fixtures.js';
-import { documentConcepts, queryWordConcepts } from './concepts.js';
+import { documentConcepts, namesVisibleThing, queryWordConcepts } from './concepts.js';
 import { parseQuery, toFtsExpression } from './query.js';
 import { baseForm, senses } from './wordnet.js';
 
@@ -110,6 +110,8 @@ describe('concept matching from WordNet', () => {
     assert.ok(documentConcepts('a red car').split(' ').includes(`n${car}`));
     assert.ok(queryWordConcepts('automobile').tokens.includes(`n${car}`), 'automobile and car share a synset');
     assert.deepEqual(queryWordConcepts('zzzzqqq').tokens, []);
+    assert.ok(namesVisibleThing('dogs') && namesVisibleThing('cup') && namesVisibleThing('woman') && namesVisibleThing('pizza'));
+    assert.ok(!namesVisibleThing('riding') && !namesVisibleThing('beauty') && !namesVisibleThing('red') && !namesVisibleThing('the'));
   });
 });
 

@@ -14,13 +14,16 @@
 import type { Embedder } from '../providers/spec.js';
 import type { Store } from '../storage/store.js';
 import type { SearchOptions, SearchResponse, SearchResult } from '../types.js';
-import { queryWordConcepts } from './concepts.js';
+import { namesVisibleThing, queryWordConcepts } from './concepts.js';
 import { parseQuery, quote, toFtsExpression, type ParsedQuery } from './query.js';
 
 /** bm25 column weights: caption, tags, detailed, text, concepts, path. */
-export const COLUMN_WEIGHTS = [10, 6, 3, 1.5, Number(process.env.T_CW ?? 3), 2] as const;
+export const COLUMN_WEIGHTS = [10, 6, 3, 1.5, 1, 2] as const;
 const COLUMNS = ['caption', 'tags', 'detailed', 'text', 'concepts', 'path'] as const;
 const SNIPPET_COLUMNS = ['caption', 'detailed', 'text', 'tags', 'path'] as const;
+/** Query words naming visible things count VISIBLE_WEIGHT times, others OTHER_WEIGHT times (integers: repeats). */
+const VISIBLE_WEIGHT = 3;
+const OTHER_WEIGHT = 2;
 /** Reciprocal rank fusion constant (the usual 60). */
 const RRF_K = 60;
 
@@ -56,7 +59,7 @@ export async function searchImages(store: Store, text: string, options: SearchOp
   const concepts = query.words.map(queryWordConcepts).filter((concept) => concept.tokens.length > 0);
   const conceptTokens = [...new Set(concepts.flatMap((concept) => concept.tokens))];
   const related = concepts.flatMap((concept) => concept.related.map((word) => `${concept.word}→${word}`));
-  const expression = toFtsExpression(query, conceptTokens);
+  const expression = toFtsExpression(query, conceptTokens, (word) => (namesVisibleThing(word) ? VISIBLE_WEIGHT : OTHER_WEIGHT));
   if (expression) {
     const rows = store.db
       .prepare(

@@ -15,6 +15,8 @@ export interface Synset {
   words: string[];
   hypernyms: number[];
   gloss: string;
+  /** WordNet's lexicographer file: 5 animal, 6 artifact, 13 food, 17 object, 18 person, 20 plant… (see lexnames). */
+  lexicalFile: number;
 }
 
 const require = createRequire(import.meta.url);
@@ -125,7 +127,7 @@ export function synset(offset: number, pos: PartOfSpeech): Synset {
     // '@' hypernym, '@i' instance hypernym: "is a kind of".
     if (fields[index] === '@' || fields[index] === '@i') hypernyms.push(Number(fields[index + 1]));
   }
-  cached = { offset, pos, words, hypernyms, gloss: gloss.trim() };
+  cached = { offset, pos, words, hypernyms, gloss: gloss.trim(), lexicalFile: Number(fields[1]) };
   synsetCache.set(key, cached);
   return cached;
 }
