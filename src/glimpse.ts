@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { defaultDatabasePath } from './config/paths.js';
 import { GlimpseError, isFatal, type ErrorCode } from './errors.js';
 import { describeInput, describePrepared, expandInputs, loadImage } from './pipeline/describe.js';
+import { estimateIndex, type IndexEstimate } from './pipeline/estimate.js';
 import { runIndex } from './pipeline/indexer.js';
 import { resolveDescriber, resolveEmbedder } from './providers/resolve.js';
 import type { Embedder, ImageDescriber, ProviderSettings } from './providers/spec.js';
@@ -64,6 +65,8 @@ export interface Glimpse {
   captionMany(inputs: string[], options?: CaptionOptions & { concurrency?: number }): AsyncGenerator<CaptionResult | FailureResult>;
   ask(input: string | { bytes: Buffer; name: string }, question: string, options?: { signal?: AbortSignal }): Promise<AskResult>;
   index(paths: string[], options?: IndexOptions): Promise<IndexSummary>;
+  /** What `index` would describe and roughly cost, without calling the model (`--dry-run`). */
+  estimate(paths: string[], options?: { force?: boolean }): Promise<IndexEstimate>;
   search(query: string, options?: SearchOptions): Promise<SearchResponse>;
   similar(image: string | number, options?: { limit?: number }): Promise<SearchResponse>;
   show(idOrPath: string | number): ImageDetails;
@@ -153,6 +156,10 @@ export async function createGlimpse(options: GlimpseOptions = {}): Promise<Glimp
         concurrency: indexOptions.concurrency ?? options.concurrency,
         ...indexOptions,
       });
+    },
+
+    async estimate(paths, estimateOptions = {}) {
+      return estimateIndex(store, await describer(), paths, estimateOptions);
     },
 
     async search(query, searchOptions = {}) {

@@ -67,6 +67,8 @@ export interface IndexSummary {
   pruned: number;
   failures: FailureResult[];
   ms: number;
+  /** Tokens and cost the provider reported for this run (paid APIs); zeros for local providers. */
+  usage: { inputTokens: number; outputTokens: number; costUsd: number | null };
 }
 
 export interface SearchOptions {

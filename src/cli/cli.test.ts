@@ -144,6 +144,23 @@ describe('glimpse CLI', () => {
     assert.equal(cat.provider, 'test-module');
   });
 
+  test('index --dry-run estimates tokens and cost without calling the model', () => {
+    const { photos, provider, db, dir } = setUp();
+    glimpse(['index', join(photos, 'chelsea.png'), '--db', db, '--provider', provider]);
+    const plain = glimpse(['index', photos, '--db', db, '--provider', provider, '--dry-run', '--json']);
+    assert.equal(plain.code, 0, plain.stderr);
+    const estimate = JSON.parse(plain.stdout);
+    assert.deepEqual([estimate.total, estimate.toDescribe, estimate.unchanged], [3, 2, 1]);
+    assert.equal(calls(dir).length, 1, 'the dry run described nothing');
+    // A priced model: nothing listens on the base URL, so any request would fail the run.
+    const priced = glimpse(['index', photos, '--db', db, '--provider', 'openai', '--model', 'gpt-4o-mini', '--base-url', 'http://127.0.0.1:9/v1', '--dry-run'], {
+      OPENAI_API_KEY: 'sk-test-not-used',
+    });
+    assert.equal(priced.code, 0, priced.stderr);
+    assert.match(priced.stdout, /3 of 3 images would be described with openai \/ gpt-4o-mini/);
+    assert.match(priced.stdout, /≈ \$0\.0\d+/);
+  });
+
   test('edit keeps a hand-written caption over re-indexing', () => {
     const { photos, provider, db } = setUp(['chelsea.png']);
     glimpse(['index', photos, '--db', db, '--provider', provider]);

@@ -11,7 +11,7 @@ import sharp from 'sharp';
 import { GlimpseError, isFatal, toGlimpseError } from '../errors.js';
 import { readExif } from '../images/exif.js';
 import { isUrl } from '../images/read-input.js';
-import type { Embedder, ImageDescriber } from '../providers/spec.js';
+import type { Description, Embedder, ImageDescriber } from '../providers/spec.js';
 import { refreshSearchDocument, searchDocumentText } from '../search/documents.js';
 import type { DescriptionKey, Store } from '../storage/store.js';
 import type { FailureResult, IndexEvent, IndexOptions, IndexSummary } from '../types.js';
@@ -41,6 +41,14 @@ export async function runIndex(options: RunIndexOptions): Promise<IndexSummary> 
 
   const failures: FailureResult[] = [];
   const counts = { indexed: 0, unchanged: 0, failed: 0 };
+  const usage = { inputTokens: 0, outputTokens: 0, costUsd: 0 as number | null };
+  const addUsage = (spent: Description['usage']) => {
+    if (!spent) return;
+    usage.inputTokens += spent.inputTokens ?? 0;
+    usage.outputTokens += spent.outputTokens ?? 0;
+    if (spent.inputTokens && spent.costUsd === undefined) usage.costUsd = null; // tokens without a price: unknown cost
+    else if (usage.costUsd !== null) usage.costUsd += spent.costUsd ?? 0;
+  };
   let done = 0;
   const fail = (failure: FailureResult) => {
     failures.push(failure);
@@ -58,7 +66,7 @@ export async function runIndex(options: RunIndexOptions): Promise<IndexSummary> 
     for (let taken = 0; taken < count && queue.length > 0 && !fatal && !options.signal?.aborted; taken++) {
       const path = queue.shift()!;
       try {
-        const outcome = await indexOne(path, options, key);
+        const outcome = await indexOne(path, options, key, addUsage);
         counts[outcome === 'moved' ? 'unchanged' : outcome]++;
         store.clearFailure(path);
         emit({ type: 'image', path, status: outcome, done: ++done, total });
@@ -80,10 +88,10 @@ export async function runIndex(options: RunIndexOptions): Promise<IndexSummary> 
   store.finishRun(runId, counts);
   if (fatal) throw fatal;
   if (options.signal?.aborted) throw new GlimpseError('USAGE', 'Indexing was cancelled; what was done is saved', { hint: 'Run the same command again to finish.' });
-  return { runId, total, ...counts, pruned, failures, ms: Math.round(performance.now() - started) };
+  return { runId, total, ...counts, pruned, failures, ms: Math.round(performance.now() - started), usage };
 }
 
-async function indexOne(path: string, options: RunIndexOptions, key: DescriptionKey): Promise<Outcome> {
+async function indexOne(path: string, options: RunIndexOptions, key: DescriptionKey, addUsage: (usage: Description['usage']) => void): Promise<Outcome> {
   const { store, describer, embedder } = options;
   const fileInfo = isUrl(path) ? null : await stat(path);
   const known = store.imageByPath(path);
@@ -122,6 +130,7 @@ async function indexOne(path: string, options: RunIndexOptions, key: Description
 
   const loaded = await loadImage(bytes ? { bytes, name: path } : path, { maxSide: describer.preferredImageSize, maxPixels: options.maxPixels });
   const { description, ms } = await describePrepared(describer, loaded, { task: 'json', signal: options.signal });
+  addUsage(description.usage);
   const thumbnail = store.hasThumbnail(loaded.sha256) ? undefined : await loaded.prepared.thumbnail();
   const { image } = loaded.prepared;
 

@@ -1,0 +1,72 @@
+/**
+ * `glimpse index --dry-run`: what a run would describe and roughly what it would cost, without calling the model.
+ * Only image headers are read (and whole files only where the size or date changed, to hash them).
+ */
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import sharp from 'sharp';
+import { estimateCost, sumEstimates, type CostEstimate } from '../providers/cost.js';
+import type { ImageDescriber } from '../providers/spec.js';
+import type { DescriptionKey, Store } from '../storage/store.js';
+import type { FailureResult } from '../types.js';
+import { discoverInputs } from './discover.js';
+import { isUrl } from '../images/read-input.js';
+
+export interface IndexEstimate {
+  total: number;
+  toDescribe: number;
+  unchanged: number;
+  unreadable: FailureResult[];
+  provider: string;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  /** US dollars; null when the model's price is unknown (self-hosted servers), 0 for local models. */
+  costUsd: number | null;
+}
+
+export async function estimateIndex(store: Store, describer: ImageDescriber, paths: string[], options: { force?: boolean } = {}): Promise<IndexEstimate> {
+  const key: DescriptionKey = { provider: describer.provider, requestedModel: describer.modelId, promptVersion: describer.promptVersion };
+  const provider = describer.provider.split(',')[0].trim();
+  const discovered = await discoverInputs(paths);
+  const estimates: CostEstimate[] = [];
+  const unreadable = [...discovered.failures];
+  let unchanged = 0;
+  for (const path of discovered.files) {
+    try {
+      if (isUrl(path)) {
+        // A URL's size is unknown until fetched: estimate for a typical 12-megapixel photo.
+        estimates.push(estimateCost(provider, describer.modelId, 4000, 3000));
+        continue;
+      }
+      const info = await stat(path);
+      const known = store.imageByPath(path);
+      if (!options.force && known && known.sizeBytes === info.size && known.mtimeMs === info.mtimeMs && store.isDescribed(known.sha256, key)) {
+        unchanged++;
+        continue;
+      }
+      const bytes = await readFile(path);
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      if (!options.force && store.isDescribed(sha256, key)) {
+        unchanged++;
+        continue;
+      }
+      const metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
+      const swapped = (metadata.orientation ?? 1) >= 5;
+      const width = (swapped ? metadata.height : metadata.width) ?? 0;
+      const height = (swapped ? metadata.width : metadata.height) ?? 0;
+      estimates.push(estimateCost(provider, describer.modelId, width, height));
+    } catch (error) {
+      unreadable.push({ path, error: { code: 'NOT_AN_IMAGE', message: `${path}: ${(error as Error).message}` } });
+    }
+  }
+  return {
+    total: discovered.files.length + discovered.failures.length,
+    toDescribe: estimates.length,
+    unchanged,
+    unreadable,
+    provider,
+    model: describer.modelId,
+    ...sumEstimates(estimates),
+  };
+}
