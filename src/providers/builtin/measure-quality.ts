@@ -14,6 +14,7 @@ import { tokenizeCaption } from '../../eval/metrics/tokenize.js';
 import { prepareImage } from '../../images/prepare.js';
 import { readInput } from '../../images/read-input.js';
 import type { Signals } from './analysis/signals.js';
+import type { ImageDescriber } from '../spec.js';
 import { BuiltinDescriber } from './index.js';
 import { composeDescription } from './language/compose.js';
 
@@ -30,6 +31,7 @@ async function main() {
   };
   const cachePath = option('--signals');
   const limit = Number(option('--limit') ?? Infinity);
+  const realSearch = args.includes('--search') && args.splice(args.indexOf('--search'), 1).length > 0;
   const manifest = resolve(args[0] ?? '../shared/data/coco-dev/manifest.jsonl');
   const entries = readFileSync(manifest, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Entry).slice(0, limit);
 
@@ -72,7 +74,45 @@ async function main() {
   const withText = descriptions.filter((description) => description.text).length;
   console.log(`images ${entries.length}  CIDEr-D ${cider.toFixed(3)}  BLEU-4 ${bleu.toFixed(3)}  safety-flagged ${flagged}  with-text ${withText}`);
   console.log(searchSelfCheck(entries, descriptions.map((description) => [description.caption, description.tags.join(' '), description.detailed].join('\n'))));
+  if (realSearch) console.log(await projectSearch(manifest, entries, cache));
   if (process.env.SHOW_CAPTIONS) for (const [index, entry] of entries.entries()) console.log(`${entry.file}\t${descriptions[index].caption}\t${entry.captions[0]}`);
+}
+
+/**
+ * The project's own search (src/search) over descriptions composed from the cached signals: a describer that
+ * replays them, indexed and queried by `glimpse eval search`'s code. Needs the signals of every image.
+ */
+async function projectSearch(manifest: string, entries: Entry[], cache: Record<string, Signals>): Promise<string> {
+  const { loadCaptionManifest } = await import('../../eval/manifest.js');
+  const { evaluateSearchWithProvider, withTemporaryFolder } = await import('../../eval/search.js');
+  const { createGlimpse } = await import('../../glimpse.js');
+  const wanted = new Set(entries.map((entry) => entry.file));
+  const captionEntries = loadCaptionManifest(manifest).filter((entry) => wanted.has(entry.file));
+  const byPath = new Map(captionEntries.map((entry) => [entry.path, cache[entry.file]]));
+  const live = new BuiltinDescriber();
+  const replay: ImageDescriber = {
+    specificationVersion: 'v1',
+    provider: 'builtin',
+    modelId: live.modelId,
+    capabilities: live.capabilities,
+    preferredImageSize: 64,
+    promptVersion: live.promptVersion,
+    async describe(request) {
+      const signals = byPath.get(request.image.source);
+      if (!signals) throw new Error(`no cached signals for ${request.image.source}`);
+      return composeDescription(signals, live.modelId);
+    },
+  };
+  const result = await withTemporaryFolder(async (folder) => {
+    const glimpse = await createGlimpse({ db: join(folder, 'search.db'), provider: replay, embedder: null });
+    try {
+      return await evaluateSearchWithProvider(glimpse, captionEntries, { concurrency: 4 });
+    } finally {
+      await glimpse.close();
+    }
+  });
+  const metrics = result.metrics as unknown as Record<string, number>;
+  return `project search (${result.images} images): ${Object.entries(metrics).map(([name, value]) => `${name} ${value.toFixed(3)}`).join('  ')}`;
 }
 
 /** FTS5 with BM25, porter stemming, each human caption as an OR query of its words. A rough proxy for real search. */

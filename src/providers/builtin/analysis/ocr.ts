@@ -68,12 +68,18 @@ export function looksLikeText(blocks: Tesseract.Block[] | null, imageHeight: num
   return false;
 }
 
+/** In a document (several lines of confident words) tesseract is on firm ground, so weaker words are kept too. */
+export const DOCUMENT_WORD_CONFIDENCE = 45;
+const DOCUMENT_LINES = 5;
+
 /** Keeps confident word-like tokens; drops lines with no real word, and the whole text if little survives. */
 export function confidentText(lines: Pick<Line, 'words'>[]): ReadText | null {
+  const solidLines = lines.filter((line) => line.words.filter((word) => word.confidence >= MIN_WORD_CONFIDENCE && isWordLike(word.text)).length >= 2).length;
+  const threshold = solidLines >= DOCUMENT_LINES ? DOCUMENT_WORD_CONFIDENCE : MIN_WORD_CONFIDENCE;
   const kept: string[] = [];
   const confidences: number[] = [];
   for (const line of lines) {
-    const words = line.words.filter((word) => word.confidence >= MIN_WORD_CONFIDENCE && isWordLike(word.text));
+    const words = line.words.filter((word) => word.confidence >= threshold && isWordLike(word.text));
     if (!words.some((word) => /[\p{L}\p{N}]{2,}/u.test(word.text))) continue;
     kept.push(words.map((word) => word.text).join(' '));
     confidences.push(...words.map((word) => word.confidence));

@@ -20,31 +20,33 @@ interface Relation {
   needsContact?: boolean;
   /** The action needs one actor per object: one tennis racket, one player, however many spectators. */
   onePerObject?: boolean;
+  /** What people doing this are called, for tags and search ("surfer"). */
+  roles?: string[];
 }
 
 /** What a person does with an object, most telling first. */
 const PERSON_RELATIONS: [string, Relation][] = [
-  ['surfboard', { verb: 'riding {}', onePerObject: true }],
-  ['skis', { verb: 'skiing', onePerObject: true }],
-  ['snowboard', { verb: 'riding {}', onePerObject: true }],
-  ['skateboard', { verb: 'riding {}', onePerObject: true }],
-  ['tennis racket', { verb: 'playing tennis', onePerObject: true }],
-  ['baseball bat', { verb: 'swinging {}', onePerObject: true }],
-  ['horse', { verb: 'riding {}', needsContact: true }],
-  ['motorcycle', { verb: 'riding {}', needsContact: true }],
-  ['bicycle', { verb: 'riding {}', needsContact: true }],
-  ['elephant', { verb: 'riding {}', needsContact: true }],
-  ['kite', { verb: 'flying {}' }],
-  ['frisbee', { verb: 'playing with {}' }],
-  ['baseball glove', { verb: 'playing baseball' }],
-  ['sports ball', { verb: 'playing with {}' }],
+  ['surfboard', { verb: 'riding {}', onePerObject: true, roles: ['surfer', 'surfing'] }],
+  ['skis', { verb: 'skiing', onePerObject: true, roles: ['skier', 'skiing'] }],
+  ['snowboard', { verb: 'riding {}', onePerObject: true, roles: ['snowboarder', 'snowboarding'] }],
+  ['skateboard', { verb: 'riding {}', onePerObject: true, roles: ['skateboarder', 'skateboarding', 'skater'] }],
+  ['tennis racket', { verb: 'playing tennis', onePerObject: true, roles: ['tennis player', 'player', 'playing'] }],
+  ['baseball bat', { verb: 'swinging {}', onePerObject: true, roles: ['batter', 'baseball player', 'player', 'playing'] }],
+  ['horse', { verb: 'riding {}', needsContact: true, roles: ['rider', 'riding'] }],
+  ['motorcycle', { verb: 'riding {}', needsContact: true, roles: ['rider', 'motorcyclist', 'riding'] }],
+  ['bicycle', { verb: 'riding {}', needsContact: true, roles: ['cyclist', 'rider', 'riding'] }],
+  ['elephant', { verb: 'riding {}', needsContact: true, roles: ['rider', 'riding'] }],
+  ['kite', { verb: 'flying {}', roles: ['flying'] }],
+  ['frisbee', { verb: 'playing with {}', roles: ['player', 'playing', 'throwing', 'catching'] }],
+  ['baseball glove', { verb: 'playing baseball', roles: ['baseball player', 'player', 'playing'] }],
+  ['sports ball', { verb: 'playing with {}', roles: ['player', 'playing'] }],
   ['toothbrush', { verb: 'brushing their teeth', onePerObject: true }],
   ['umbrella', { verb: 'holding {}', needsContact: true }],
   ['laptop', { verb: 'using {}', needsContact: true }],
   ['cell phone', { verb: 'using {}', needsContact: true, onePerObject: true }],
   ['teddy bear', { verb: 'holding {}', needsContact: true }],
   ['remote', { verb: 'holding {}', needsContact: true, onePerObject: true }],
-  ['dining table', { verb: 'sitting at {}' }],
+  ['dining table', { verb: 'sitting at {}', roles: ['sitting', 'eating'] }],
   ['couch', { verb: 'sitting on {}', needsContact: true }],
   ['bench', { verb: 'sitting on {}', needsContact: true }],
   ['bed', { verb: 'lying on {}', needsContact: true }],
@@ -59,11 +61,14 @@ export interface CaptionParts {
   sentence: string;
   groups: ObjectGroup[];
   setting: Setting | null;
+  /** Words for what people are doing ("riding", "surfer"), for tags. */
+  activity: string[];
 }
 
 export function composeCaption(signals: Signals): CaptionParts {
   let groups = groupObjects(signals.objects, PRESENT_SCORE, signals.objectColours ?? []);
-  if (groups.length === 0) return { sentence: nothingRecognised(signals), groups, setting: inferSetting(groups, signals) };
+  if (groups.length === 0) return { sentence: nothingRecognised(signals), groups, setting: inferSetting(groups, signals), activity: [] };
+  const activity: string[] = [];
 
   const used = new Set<string>();
   const subject = chooseSubject(groups);
@@ -84,6 +89,7 @@ export function composeCaption(signals: Signals): CaptionParts {
       const objectPhrase = relation.relation.onePerObject && actors > 1 ? noun(relation.object.label).plural : objectCount(relation.object);
       subjectPhrase = countPhrase('person', actors);
       action = relation.relation.verb.replace('{}', objectPhrase);
+      activity.push(action.split(' ')[0], ...(relation.relation.roles ?? []));
       // "sitting at a table … at a table": the relation already says where.
       if (['dining table', 'couch', 'bench', 'bed'].includes(relation.object.label)) placeFromObjects = true;
     }
@@ -108,7 +114,7 @@ export function composeCaption(signals: Signals): CaptionParts {
       // Objects only, in a recognisable room: the room heads the sentence.
       const items = groups.filter((group) => group.label !== subject.label).slice(0, 1);
       const listed = [subject, ...items].map((group) => countPhrase(group.label, group.count));
-      return { sentence: finish(`${withArticle(setting.name)} with ${joinAnd(listed)}`), groups, setting };
+      return { sentence: finish(`${withArticle(setting.name)} with ${joinAnd(listed)}`), groups, setting, activity };
     }
     if (setting?.name === 'table') used.add('dining table');
   }
@@ -135,7 +141,8 @@ export function composeCaption(signals: Signals): CaptionParts {
   // People and animals are "next to" big things and "with" things they can hold.
   const beside = extra && ['person', 'animal'].includes(noun(subject.label).kind) && ['vehicle', 'furniture', 'household', 'street'].includes(noun(extra.label).kind);
   const sentence = [subjectPhrase, companion && `and ${companion}`, action, thing && `${beside ? 'next to' : 'with'} ${thing}`, place].filter(Boolean).join(' ');
-  return { sentence: finish(sentence), groups, setting };
+  if (action && !activity.length) activity.push(action.split(' ')[0]);
+  return { sentence: finish(sentence), groups, setting, activity };
 }
 
 /** A secondary object: "a cup", "two cups", or for larger numbers just "cups" (exact counts of clutter distract). */

@@ -11,15 +11,17 @@ import type { Setting } from './scene.js';
 import { colourWord, countPhrase, noun } from './vocabulary.js';
 
 export const ALT_TEXT_LIMIT = 125;
+/** Detections between this and the caption's threshold are mentioned as "possibly" in the detailed description. */
+const MIN_POSSIBLE_SCORE = 0.2;
 
 export function composeDescription(signals: Signals, model: string): Description {
-  const { sentence, groups, setting } = composeCaption(signals);
+  const { sentence, groups, setting, activity } = composeCaption(signals);
   const text = signals.text?.lines.length ? signals.text.lines.join('\n') : null;
   return {
     caption: sentence,
     detailed: detailedDescription(signals, sentence, groups, setting),
     alt: altText(sentence, signals),
-    tags: tags(signals, groups, setting),
+    tags: tags(signals, groups, setting, activity),
     objects: signals.objects.filter((object) => object.score >= 0.3),
     text,
     safety: safetyReport(signals.safety),
@@ -36,9 +38,15 @@ function detailedDescription(signals: Signals, caption: string, groups: ObjectGr
       return `${countPhrase(group.label, group.count)}${where ? ` (${where})` : ''}`;
     });
     sentences.push(`Objects detected: ${joinAnd(described)}.`);
+    // Said so that searches for men, women or children still find people, without claiming which they are.
+    if (groups.some((group) => group.label === 'person')) sentences.push('The analyzer does not tell men, women and children apart.');
   } else {
     sentences.push('The offline analyzer recognised none of the 80 common object types it knows.');
   }
+  // Weak detections are worth a hedged mention: they help a search find the photo, and the wording says how sure.
+  const seen = new Set(groups.map((group) => group.label));
+  const possible = [...new Set(signals.objects.filter((object) => object.score >= MIN_POSSIBLE_SCORE && !seen.has(object.label)).map((object) => object.label))];
+  if (possible.length) sentences.push(`Possibly also ${joinAnd(possible.slice(0, 4).map((label) => countPhrase(label, 1)))} (low confidence).`);
   if (setting) sentences.push(`The setting looks like ${setting.room ? 'a ' : ''}${setting.name}${setting.room ? '' : ' scene'}.`);
   const colours = signals.colours.filter((colour) => colour.share >= 0.08).slice(0, 3).map((colour) => colour.name);
   const tone = signals.saturation < 0.04 ? 'black and white or nearly colourless' : signals.brightness < 0.25 ? 'dark' : signals.brightness > 0.75 ? 'bright' : '';
@@ -59,8 +67,8 @@ function altText(caption: string, signals: Signals): string {
   return truncate(caption, ALT_TEXT_LIMIT);
 }
 
-function tags(signals: Signals, groups: ObjectGroup[], setting: Setting | null): string[] {
-  const found: string[] = [];
+function tags(signals: Signals, groups: ObjectGroup[], setting: Setting | null, activity: string[]): string[] {
+  const found: string[] = [...activity];
   for (const group of groups) {
     const word = noun(group.label);
     found.push(word.singular.replace(/^pair of /, ''), ...word.synonyms, ...word.categories);
