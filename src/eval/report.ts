@@ -24,7 +24,7 @@ export async function thumbnailDataUri(path: string, size = 160): Promise<string
 export function barChart(runs: readonly Evaluation[]): string {
   const metrics = [...new Set(runs.flatMap((run) => Object.keys(run.metrics)))];
   const barWidth = 22;
-  const groupWidth = runs.length * barWidth + 24;
+  const groupWidth = Math.max(64, runs.length * barWidth + 24);
   const height = 220;
   const plot = 160;
   const width = Math.max(320, metrics.length * groupWidth + 40);
