@@ -43,16 +43,16 @@ const quick = values.quick;
 const only = values.only ? new Set(values.only.split(',')) : null;
 const wanted = (part: string) => !only || only.has(part);
 const log = (text: string) => {
-  if (!values.json) process.stderr.write(`${text}\n`);
+  if (!values.json) process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${text}\n`);
 };
 
 const plan = quick
   ? { overheadImages: 24, rounds: 1, throughput: { 1: 6, 4: 16, 16: 48 }, sizes: [10_000, 100_000], hybridUpTo: 100_000, queries: 60, builtinImages: 6, coldRuns: 3 }
   : { overheadImages: 100, rounds: 3, throughput: { 1: 20, 4: 60, 16: 160 }, sizes: [10_000, 100_000, 1_000_000], hybridUpTo: 100_000, queries: 200, builtinImages: 30, coldRuns: 7 };
 
+const started = performance.now();
 const scratch = await mkdtemp(join(tmpdir(), 'glimpse-bench-'));
 const results: BenchResult[] = [];
-const started = performance.now();
 try {
   if (wanted('indexing')) {
     const images = await benchImages(Math.max(plan.overheadImages, ...Object.values(plan.throughput)), scratch);
