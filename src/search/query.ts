@@ -58,12 +58,17 @@ export function quote(term: string): string {
 }
 
 /** `"dog" OR "beach" OR "red car"` with NOT for excluded words; null when there is nothing to match. */
-export function toFtsExpression(query: ParsedQuery, extraTerms: string[] = [], weight: (word: string) => number = () => 1): string | null {
+export function toFtsExpression(
+  query: ParsedQuery,
+  extraTerms: string[] = [],
+  weight: (word: string) => number = () => 1,
+  operator: 'OR' | 'AND' = 'OR',
+): string | null {
   // bm25 adds up every phrase of the query, so a word written twice counts twice: that is how words get weights.
   const weighted = query.words.flatMap((word) => Array.from({ length: weight(word) }, () => word));
   const positives = [...weighted, ...extraTerms].map(quote).concat(query.phrases.map((phrase) => quote(phrase.join(' '))));
   if (positives.length === 0) return null;
-  let expression = positives.length === 1 ? positives[0] : `(${positives.join(' OR ')})`;
+  let expression = positives.length === 1 ? positives[0] : `(${positives.join(` ${operator} `)})`;
   for (const word of query.excluded) expression += ` NOT ${quote(word)}`;
   return expression;
 }

@@ -57,17 +57,19 @@ export async function searchImages(store: Store, text: string, options: SearchOp
   // Words and their WordNet concepts in one FTS5 query: concept tokens only ever occur in the concepts column,
   // so its bm25 weight is what a concept match is worth next to an exact word.
   const concepts = query.words.map(queryWordConcepts).filter((concept) => concept.tokens.length > 0);
-  const conceptTokens = [...new Set(concepts.flatMap((concept) => concept.tokens))];
+  const conceptTokens = selectiveTerms(store, [...new Set(concepts.flatMap((concept) => concept.tokens))]);
   const related = concepts.flatMap((concept) => concept.related.map((word) => `${concept.word}→${word}`));
   const expression = toFtsExpression(query, conceptTokens, (word) => (namesVisibleThing(word) ? VISIBLE_WEIGHT : OTHER_WEIGHT));
   if (expression) {
-    const rows = store.db
-      .prepare(
-        `SELECT s.rowid AS id, -bm25(search_index, ${COLUMN_WEIGHTS.join(', ')}) AS score
-         FROM search_index s JOIN images i ON i.id = s.rowid ${filter.join}
-         WHERE search_index MATCH ? ${filter.where} ORDER BY rank LIMIT ?`,
-      )
-      .all(expression, ...filter.parameters, pool) as { id: number; score: number }[];
+    const rank = (match: string) =>
+      store.db
+        .prepare(
+          `SELECT s.rowid AS id, -bm25(search_index, ${COLUMN_WEIGHTS.join(', ')}) AS score
+           FROM search_index s JOIN images i ON i.id = s.rowid ${filter.join}
+           WHERE search_index MATCH ? ${filter.where} ORDER BY score DESC LIMIT ?`,
+        )
+        .all(match, ...filter.parameters, pool) as { id: number; score: number }[];
+    const rows = rank(expression);
     for (const row of rows) {
       const entry = candidate(row.id);
       entry.textScore = row.score;
@@ -139,6 +141,25 @@ function allowedIds(store: Store, ids: number[], filter: ReturnType<typeof filte
     .prepare(`SELECT i.id FROM images i ${filter.join} WHERE i.id IN (${ids.map(() => '?').join(',')}) ${filter.where}`)
     .all(...ids, ...filter.parameters) as { id: number }[];
   return new Set(rows.map((row) => row.id));
+}
+
+/**
+ * Concept tokens that occur in more than this share of the library rank almost nothing (bm25's idf is near zero for
+ * them) but make FTS5 score most rows: "person" would otherwise match every man, woman and child.
+ */
+const MAX_CONCEPT_SHARE = 0.05;
+
+function selectiveTerms(store: Store, tokens: string[]): string[] {
+  if (tokens.length === 0) return tokens;
+  // max(rowid) is an O(log n) stand-in for the number of images (ids are not reused).
+  const images = (store.db.prepare('SELECT max(rowid) FROM images').pluck().get() as number | null) ?? 0;
+  const limit = Math.max(50, images * MAX_CONCEPT_SHARE);
+  const rows = store.db
+    .prepare(`SELECT term, doc FROM search_terms WHERE term IN (${tokens.map(() => '?').join(',')})`)
+    .all(...tokens) as { term: string; doc: number }[];
+  const frequencies = new Map(rows.map((row) => [row.term, row.doc]));
+  // Tokens no image has are dropped too: they cannot match.
+  return tokens.filter((token) => (frequencies.get(token) ?? 0) > 0 && (frequencies.get(token) ?? 0) <= limit);
 }
 
 function filterSql(options: SearchOptions) {
