@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { createGlimpse } from '../glimpse.js';
 import { createRecordingProvider } from '../providers/testing/recording-provider.js';
 import { loadCaptionManifest, type CaptionEntry } from './manifest.js';
+import { hashingEmbedder } from '../bench/fake-providers.js';
 import { evaluateSearchOracle, evaluateSearchWithProvider, withTemporaryFolder } from './search.js';
 
 const run = promisify(execFile);
@@ -30,6 +31,27 @@ test('oracle: one caption stored per image, the others as queries; a nonsense qu
   assert.equal(nonsense.rank, null);
   assert.equal(nonsense.expected, 'Two giraffes eating leaves from a tall tree.');
   assert.ok(result.latency.medianMs >= 0 && result.latency.p95Ms >= result.latency.medianMs);
+});
+
+test('oracle with an embedder stores a vector per caption and fuses vector and full-text ranks', async () => {
+  const embedder = hashingEmbedder(64);
+  let vectorRanked = 0;
+  const result = await evaluateSearchOracle(loadCaptionManifest(tinyCoco), {
+    open: async (db) => {
+      const glimpse = await createGlimpse({ db, embedder });
+      const search = glimpse.search.bind(glimpse);
+      // Count results the vectors ranked: they must take part.
+      glimpse.search = async (query, options) => {
+        const response = await search(query, options);
+        vectorRanked += response.results.filter((hit) => hit.why.vectorRank !== null).length;
+        return response;
+      };
+      return glimpse;
+    },
+  });
+  assert.equal(result.model, 'full text + hashing-64');
+  assert.equal(result.n, 10);
+  assert.ok(vectorRanked > 0);
 });
 
 test('oracle with one query per image uses only the second caption', async () => {

@@ -13,9 +13,9 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createGlimpse, type Glimpse, type GlimpseOptions } from '../glimpse.js';
-import { emptyDescription } from '../providers/spec.js';
-import { refreshSearchDocument } from '../search/documents.js';
+import { createGlimpse, type Glimpse } from '../glimpse.js';
+import { emptyDescription, type Embedder } from '../providers/spec.js';
+import { refreshSearchDocument, searchDocumentText } from '../search/documents.js';
 import type { Store } from '../storage/store.js';
 import type { CaptionEntry } from './manifest.js';
 import { summariseLatency, type LatencySummary } from './statistics.js';
@@ -73,16 +73,52 @@ export interface QueryOptions {
   queriesPerImage?: number;
 }
 
-export async function evaluateSearchOracle(entries: readonly CaptionEntry[], options: QueryOptions = {}): Promise<SearchEvaluation> {
-  return withTemporaryGlimpse({ embedder: null }, async (glimpse) => {
-    const started = performance.now();
-    const ids = writeOracleDescriptions(glimpse.store, entries);
-    const indexMs = performance.now() - started;
-    options.onProgress?.('indexed', entries.length, entries.length);
-    const targets = entries.map((entry, index) => ({ id: ids[index], file: entry.file, queries: entry.captions.slice(1) })).filter((target) => target.queries.length > 0);
-    const result = await runQueries(glimpse, targets, options);
-    return { task: 'search', mode: 'oracle', provider: null, model: null, images: entries.length, indexMs: Math.round(indexMs), failedImages: [], ...result };
+/**
+ * Oracle search. `open` opens Glimpse on the temporary database (the CLI passes its --embedder options through
+ * it); by default full-text search alone. With an embedder, the stored captions are embedded too (hybrid search).
+ */
+export async function evaluateSearchOracle(
+  entries: readonly CaptionEntry[],
+  options: QueryOptions & { open?: (db: string) => Promise<Glimpse> } = {},
+): Promise<SearchEvaluation> {
+  const open = options.open ?? ((db: string) => createGlimpse({ db, embedder: null }));
+  return withTemporaryFolder(async (folder) => {
+    const glimpse = await open(join(folder, 'oracle.db'));
+    try {
+      const started = performance.now();
+      const ids = writeOracleDescriptions(glimpse.store, entries);
+      const embedder = await glimpse.embedder();
+      if (embedder) await embedOracleDescriptions(glimpse.store, embedder, ids, options.onProgress);
+      const indexMs = performance.now() - started;
+      options.onProgress?.('indexed', entries.length, entries.length);
+      const targets = entries.map((entry, index) => ({ id: ids[index], file: entry.file, queries: entry.captions.slice(1) })).filter((target) => target.queries.length > 0);
+      const result = await runQueries(glimpse, targets, options);
+      return {
+        task: 'search',
+        mode: 'oracle',
+        provider: null,
+        model: embedder ? `full text + ${embedder.modelId}` : null,
+        images: entries.length,
+        indexMs: Math.round(indexMs),
+        failedImages: [],
+        ...result,
+      };
+    } finally {
+      await glimpse.close();
+    }
   });
+}
+
+/** Text vectors of the stored descriptions, as the indexer would make them, written in batches. */
+async function embedOracleDescriptions(store: Store, embedder: Embedder, ids: readonly number[], onProgress?: Progress): Promise<void> {
+  const space = store.embeddingSpace(embedder.modelId, 'text', embedder.dimensions);
+  const batch = 64;
+  for (let start = 0; start < ids.length; start += batch) {
+    const slice = ids.slice(start, start + batch);
+    const vectors = await embedder.embedTexts(slice.map((id) => searchDocumentText(store, store.imageById(id)!)), 'document');
+    store.db.transaction(() => slice.forEach((id, index) => store.saveVector(space, id, vectors[index])))();
+    onProgress?.('embedding', Math.min(ids.length, start + batch), ids.length);
+  }
 }
 
 /**
@@ -148,17 +184,6 @@ export async function withTemporaryFolder<T>(work: (folder: string) => Promise<T
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
-}
-
-async function withTemporaryGlimpse<T>(options: GlimpseOptions, work: (glimpse: Glimpse) => Promise<T>): Promise<T> {
-  return withTemporaryFolder(async (folder) => {
-    const glimpse = await createGlimpse({ ...options, db: join(folder, 'eval.db') });
-    try {
-      return await work(glimpse);
-    } finally {
-      await glimpse.close();
-    }
-  });
 }
 
 async function runQueries(

@@ -70,7 +70,7 @@ Examples:
     });
 
   common(addEmbedderOptions(addProviderOptions(evaluate.command('search').description('index the images, query with each human caption: Recall@1/5/10, MRR, latency'))), DEFAULT_CAPTIONS)
-    .option('--oracle', 'no images or model: store one human caption per image, query with the others (measures search alone)')
+    .option('--oracle', 'no images or model: store one human caption per image, query with the others (measures search alone; with --embedder, hybrid)')
     .option('--queries-per-image <n>', 'query with at most this many captions of each image (quicker, noisier)')
     .option('--compare <providers>', 'run several providers side by side, e.g. builtin,ollama:llava')
     .action(async (flags: EvalFlags & { oracle?: boolean; queriesPerImage?: string }, command: Command) => {
@@ -81,7 +81,11 @@ Examples:
         queriesPerImage: flags.queriesPerImage ? parsePositive(flags.queriesPerImage, '--queries-per-image') : undefined,
       };
       const runs: Evaluation[] = [];
-      if (flags.oracle) runs.push(await evaluateSearchOracle(entries, queryOptions));
+      if (flags.oracle) {
+        // Full text alone unless --embedder is given (then the human captions are embedded too: hybrid search).
+        const open = (db: string) => openGlimpse(command, flags.embedder || process.env.GLIMPSE_EMBEDDER ? { db } : { db, embedder: null });
+        runs.push(await evaluateSearchOracle(entries, { ...queryOptions, open }));
+      }
       if (!flags.oracle || flags.compare) {
         for (const provider of providerList(flags)) {
           runs.push(
