@@ -112,7 +112,7 @@ export async function prepareImage(bytes: Buffer, source: string, options: Prepa
     thumbnail: () =>
       sharp(raw.data, rawInput)
         .resize({ width: THUMBNAIL_SIZE, height: THUMBNAIL_SIZE, fit: 'inside', withoutEnlargement: true })
-        .webp({ quality: 72 })
+        .webp({ quality: 72, effort: 2 })
         .toBuffer(),
   };
 }

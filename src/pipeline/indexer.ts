@@ -131,10 +131,10 @@ async function indexOne(path: string, options: RunIndexOptions, key: Description
   const loaded = await loadImage(bytes ? { bytes, name: path } : path, { maxSide: describer.preferredImageSize, maxPixels: options.maxPixels });
   const { description, ms } = await describePrepared(describer, loaded, { task: 'json', signal: options.signal });
   addUsage(description.usage);
-  const thumbnail = store.hasThumbnail(loaded.sha256) ? undefined : await loaded.prepared.thumbnail();
   const { image } = loaded.prepared;
 
-  // One transaction per image: description, file row, thumbnail and search row land together or not at all.
+  // One transaction per image: description, file row and search row land together or not at all. (Thumbnails are
+  // made when the web app first shows an image: encoding one costs as much as decoding the photo.)
   const id = store.db.transaction(() => {
     store.saveDescription(loaded.sha256, description, key, ms);
     const id = store.upsertImage({
@@ -147,7 +147,6 @@ async function indexOne(path: string, options: RunIndexOptions, key: Description
       format: image.original.format,
       exif: image.exif ?? null,
     });
-    if (thumbnail) store.saveThumbnail(loaded.sha256, thumbnail);
     // Copies of the same content elsewhere get the new description too.
     for (const copy of store.imagesBySha(loaded.sha256)) refreshSearchDocument(store, copy);
     return id;

@@ -209,7 +209,7 @@ describe('images', () => {
     assert.deepEqual(Buffer.from(await file.arrayBuffer()), await readFile(join(store.photos, 'chelsea.png')));
   });
 
-  test('a thumbnail missing from the store is made from the original', async () => {
+  test('a thumbnail is made from the original on first view, then kept', async () => {
     const id = idOf('coffee.png');
     store.glimpse.store.db.prepare('DELETE FROM thumbnails WHERE sha256 = ?').run(store.glimpse.show(id).sha256);
     assert.equal(store.glimpse.thumbnail(id), undefined);
@@ -217,6 +217,7 @@ describe('images', () => {
     assert.equal(response.status, 200);
     const webp = Buffer.from(await response.arrayBuffer());
     assert.equal(webp.subarray(8, 12).toString('latin1'), 'WEBP');
+    assert.deepEqual(store.glimpse.thumbnail(id), webp, 'kept for the next view');
   });
 
   test('unknown and malformed ids are 404', async () => {

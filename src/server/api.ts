@@ -109,9 +109,11 @@ export function apiRoutes(glimpse: Glimpse, options: ResolvedServerOptions, jobs
     const id = imageIdOrNotFound(c.req.param('id'));
     let webp = glimpse.thumbnail(id);
     if (!webp) {
-      // Stores indexed before thumbnails were kept: make one from the original (same safety checks as /file).
-      const { bytes } = await readIndexedFile(glimpse.show(id), options.allowIndex);
+      // Made on first view and kept: indexing does not spend time on thumbnails nobody looks at.
+      const details = glimpse.show(id);
+      const { bytes } = await readIndexedFile(details, options.allowIndex);
       webp = await (await prepareImage(bytes, `image ${id}`, { maxSide: 320 })).thumbnail();
+      glimpse.store.saveThumbnail(details.sha256, webp);
     }
     return c.body(new Uint8Array(webp), 200, { 'Content-Type': 'image/webp', 'Cache-Control': 'private, max-age=300' });
   });
