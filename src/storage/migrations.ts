@@ -99,8 +99,6 @@ export const MIGRATIONS: Migration[] = [
         caption, tags, detailed, text, concepts, path,
         tokenize = 'porter unicode61 remove_diacritics 2'
       );
-      -- How many images each indexed term occurs in: lets search skip concepts too common to rank by.
-      CREATE VIRTUAL TABLE search_terms USING fts5vocab(search_index, row);
 
       CREATE TABLE embedding_spaces (
         id INTEGER PRIMARY KEY,
@@ -110,6 +108,14 @@ export const MIGRATIONS: Migration[] = [
         created_at TEXT NOT NULL,
         UNIQUE (model, kind)
       );
+    `,
+  },
+  {
+    version: 2,
+    name: 'term frequencies for search',
+    sql: `
+      -- How many images each indexed term occurs in: lets search skip concepts too common to rank by.
+      CREATE VIRTUAL TABLE search_terms USING fts5vocab(search_index, row);
     `,
   },
 ];
