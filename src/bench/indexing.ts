@@ -7,7 +7,6 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { mapConcurrent } from '../eval/concurrency.js';
-import { percentile } from '../eval/statistics.js';
 import { withTemporaryFolder } from '../eval/search.js';
 import { createGlimpse } from '../glimpse.js';
 import { fakeDescriber } from './fake-providers.js';
@@ -57,9 +56,10 @@ export async function measureIndexOverhead(paths: readonly string[], rounds: num
     baseline.push(await decodeAndResize(paths));
     pipeline.push(await indexWith(paths, 0, CONCURRENCY));
   }
-  const baseMs = percentile(baseline, 50);
-  const indexMs = percentile(pipeline, 50);
-  const note = `${paths.length} ${source}, concurrency ${CONCURRENCY}, median of ${rounds}`;
+  // The fastest of several interleaved rounds: what the code costs, with the least interference from the machine.
+  const baseMs = Math.min(...baseline);
+  const indexMs = Math.min(...pipeline);
+  const note = `${paths.length} ${source}, concurrency ${CONCURRENCY}, fastest of ${rounds}`;
   return [
     result('index-overhead-ratio', indexMs / baseMs, 'x', `${note}; aim ≤ 1.2`),
     result('index-ms-per-image', indexMs / paths.length, 'ms', 'instant provider: decode, hash, EXIF, thumbnail, store'),
@@ -67,14 +67,20 @@ export async function measureIndexOverhead(paths: readonly string[], rounds: num
   ];
 }
 
-export async function measureThroughput(paths: readonly string[], counts: Record<number, number>): Promise<BenchResult[]> {
+/**
+ * `instantMsPerImage` (the pipeline's own wall time per image, from measureIndexOverhead) bounds what 2 cores can
+ * do however slow the provider is; the note says so, since at high concurrency that, not waiting, is the limit.
+ */
+export async function measureThroughput(paths: readonly string[], counts: Record<number, number>, instantMsPerImage?: number): Promise<BenchResult[]> {
   const latency = 200;
   const results: BenchResult[] = [];
   for (const [concurrency, count] of Object.entries(counts).map(([c, n]) => [Number(c), n] as const)) {
     const subset = paths.slice(0, count);
     const ms = await indexWith(subset, latency, concurrency);
     const ideal = Math.ceil(subset.length / concurrency) * latency;
-    results.push(result(`throughput-ratio-c${concurrency}`, ideal / ms, 'of ideal', `${subset.length} images, 200 ms provider: ${(subset.length / (ms / 1000)).toFixed(1)} images/s, ideal ${(subset.length / (ideal / 1000)).toFixed(1)}`));
+    const cpuBound = instantMsPerImage ? `, CPU allows ≈${(1000 / instantMsPerImage).toFixed(0)}` : '';
+    const note = `${subset.length} images, 200 ms provider: ${(subset.length / (ms / 1000)).toFixed(1)} images/s, ideal ${(subset.length / (ideal / 1000)).toFixed(1)}${cpuBound}`;
+    results.push(result(`throughput-ratio-c${concurrency}`, ideal / ms, 'of ideal', note));
   }
   return results;
 }

@@ -47,8 +47,8 @@ const log = (text: string) => {
 };
 
 const plan = quick
-  ? { overheadImages: 24, rounds: 1, throughput: { 1: 6, 4: 16, 16: 48 }, sizes: [10_000, 100_000], hybridUpTo: 100_000, queries: 60, builtinImages: 6, coldRuns: 3 }
-  : { overheadImages: 100, rounds: 3, throughput: { 1: 20, 4: 60, 16: 160 }, sizes: [10_000, 100_000, 1_000_000], hybridUpTo: 100_000, queries: 200, builtinImages: 30, coldRuns: 7 };
+  ? { overheadImages: 16, rounds: 3, throughput: { 1: 6, 4: 16, 16: 48 }, sizes: [10_000, 100_000], hybridUpTo: 100_000, queries: 60, builtinImages: 6, coldRuns: 3 }
+  : { overheadImages: 60, rounds: 5, throughput: { 1: 20, 4: 60, 16: 160 }, sizes: [10_000, 100_000, 1_000_000], hybridUpTo: 100_000, queries: 200, builtinImages: 30, coldRuns: 7 };
 
 const started = performance.now();
 const scratch = await mkdtemp(join(tmpdir(), 'glimpse-bench-'));
@@ -57,9 +57,11 @@ try {
   if (wanted('indexing')) {
     const images = await benchImages(Math.max(plan.overheadImages, ...Object.values(plan.throughput)), scratch);
     log(`indexing overhead: ${plan.overheadImages} images (${images.source})`);
-    results.push(...(await measureIndexOverhead(images.paths.slice(0, plan.overheadImages), plan.rounds, images.source)));
+    const overhead = await measureIndexOverhead(images.paths.slice(0, plan.overheadImages), plan.rounds, images.source);
+    results.push(...overhead);
     log('throughput with a 200 ms provider');
-    results.push(...(await measureThroughput(images.paths, plan.throughput)));
+    const perImage = overhead.find((entry) => entry.name === 'index-ms-per-image')?.value ?? undefined;
+    results.push(...(await measureThroughput(images.paths, plan.throughput, perImage)));
   }
 
   let coldStartDb: string | null = null;

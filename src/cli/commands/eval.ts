@@ -52,7 +52,7 @@ Examples:
 
   common(addProviderOptions(evaluate.command('captions').description('describe each image and score the captions: BLEU-1..4, ROUGE-L, CIDEr-D')), DEFAULT_CAPTIONS)
     .option('--predictions <file>', 'score captions made elsewhere: JSON lines {"file", "caption"}')
-    .option('--human', 'score one human caption per image against the others: the human baseline')
+    .option('--human', 'score one human caption per image against the others: the human baseline (one reference fewer than models get)')
     .option('--compare <providers>', 'run several providers side by side, e.g. builtin,openai:gpt-4o-mini')
     .action(async (flags: EvalFlags & { predictions?: string; human?: boolean }, command: Command) => {
       const entries = limited(loadCaptionManifest(flags.manifest, { imagesDir: flags.images }), flags);
