@@ -1,16 +1,15 @@
 /**
  * The library API: `createGlimpse()` returns the object the CLI, the HTTP server and user programs all use.
  * It owns one store and, lazily, one describer and one embedder; the verbs themselves live in their own files.
+ * The image pipeline (sharp) loads on first use, so `glimpse search` starts without it.
  */
+const pipeline = () => import('./pipeline/describe.js');
 import { resolve } from 'node:path';
 import { defaultDatabasePath } from './config/paths.js';
 import { GlimpseError, isFatal, type ErrorCode } from './errors.js';
-import { describeInput, describePrepared, expandInputs, loadImage } from './pipeline/describe.js';
-import { estimateIndex, type IndexEstimate } from './pipeline/estimate.js';
-import { runIndex } from './pipeline/indexer.js';
+import type { IndexEstimate } from './pipeline/estimate.js';
 import { resolveDescriber, resolveEmbedder } from './providers/resolve.js';
 import type { Embedder, ImageDescriber, ProviderSettings } from './providers/spec.js';
-import { similarImages } from './search/similar.js';
 import { searchImages } from './search/search.js';
 import { Store } from './storage/store.js';
 import type {
@@ -93,11 +92,13 @@ export async function createGlimpse(options: GlimpseOptions = {}): Promise<Glimp
     embedder,
 
     async caption(input, captionOptions = {}) {
+      const { describeInput } = await pipeline();
       return describeInput(await describer(), input, captionOptions, { maxPixels: options.maxPixels });
     },
 
     async *captionMany(inputs, captionOptions = {}) {
       const provider = await describer();
+      const { describeInput, expandInputs } = await pipeline();
       const { files, failures } = await expandInputs(inputs);
       yield* failures;
       const concurrency = Math.max(1, captionOptions.concurrency ?? options.concurrency ?? 2);
@@ -132,6 +133,7 @@ export async function createGlimpse(options: GlimpseOptions = {}): Promise<Glimp
       if (!provider.ask) {
         throw new GlimpseError('UNSUPPORTED_TASK', `Provider "${provider.provider}" cannot answer questions about images`);
       }
+      const { loadImage } = await pipeline();
       const loaded = await loadImage(input, { maxSide: provider.preferredImageSize, maxPixels: options.maxPixels });
       const started = performance.now();
       const answer = await provider.ask({ image: loaded.prepared.image, question, signal: askOptions.signal });
@@ -147,6 +149,7 @@ export async function createGlimpse(options: GlimpseOptions = {}): Promise<Glimp
     },
 
     async index(paths, indexOptions = {}) {
+      const { runIndex } = await import('./pipeline/indexer.js');
       return runIndex({
         store,
         describer: await describer(),
@@ -159,6 +162,7 @@ export async function createGlimpse(options: GlimpseOptions = {}): Promise<Glimp
     },
 
     async estimate(paths, estimateOptions = {}) {
+      const { estimateIndex } = await import('./pipeline/estimate.js');
       return estimateIndex(store, await describer(), paths, estimateOptions);
     },
 
@@ -167,6 +171,7 @@ export async function createGlimpse(options: GlimpseOptions = {}): Promise<Glimp
     },
 
     async similar(image, similarOptions = {}) {
+      const { similarImages } = await import('./search/similar.js');
       return similarImages(store, image, similarOptions, await embedder(), options.maxPixels);
     },
 
@@ -217,4 +222,3 @@ export async function createGlimpse(options: GlimpseOptions = {}): Promise<Glimp
   return glimpse;
 }
 
-export { describePrepared };

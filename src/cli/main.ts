@@ -18,7 +18,13 @@ const { version } = createRequire(import.meta.url)('../../package.json') as { ve
 /** Commands added by other parts of Glimpse (providers, server, evaluation); each is optional at run time. */
 const OPTIONAL_COMMANDS = ['models', 'models-pull', 'config', 'serve', 'eval', 'similar'];
 
-export async function buildProgram(): Promise<Command> {
+const CORE_COMMANDS = ['caption', 'index', 'search', 'ask', 'show', 'edit', 'status'];
+
+/**
+ * @param argv when given, and it runs a core command without --help, the optional commands are not loaded:
+ * `glimpse search` should not pay for the web server's or the evaluation's modules.
+ */
+export async function buildProgram(argv?: string[]): Promise<Command> {
   const program = new Command('glimpse')
     .description('Describe images in natural language and search them by what they show.')
     .version(version)
@@ -39,7 +45,9 @@ Examples:
 Exit codes: 0 done, 1 usage or fatal error, 2 some inputs failed (the rest were done).`,
     );
   for (const command of [caption, index, search, ask, show, edit, status]) command.register(program);
-  for (const name of OPTIONAL_COMMANDS) {
+  const commandName = argv?.slice(2).find((argument) => !argument.startsWith('-'));
+  const onlyCore = commandName !== undefined && CORE_COMMANDS.includes(commandName) && !argv!.some((a) => a === '--help' || a === '-h');
+  for (const name of onlyCore ? [] : OPTIONAL_COMMANDS) {
     try {
       const module = (await import(`./commands/${name}.js`)) as { register?(program: Command): void };
       module.register?.(program);
@@ -51,7 +59,7 @@ Exit codes: 0 done, 1 usage or fatal error, 2 some inputs failed (the rest were 
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const program = await buildProgram();
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
