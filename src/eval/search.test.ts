@@ -115,3 +115,14 @@ test('CLI: a missing manifest is a usage error with the path', async () => {
     return true;
   });
 });
+
+test('with a provider and no readable image, the evaluation fails instead of reporting zeros', async () => {
+  await withTemporaryFolder(async (folder) => {
+    const glimpse = await createGlimpse({ db: join(folder, 'eval.db'), provider: createRecordingProvider(), embedder: null });
+    try {
+      await assert.rejects(evaluateSearchWithProvider(glimpse, loadCaptionManifest(tinyCoco)), /No image could be scored: .*bicycle\.jpg/);
+    } finally {
+      await glimpse.close();
+    }
+  });
+});

@@ -17,6 +17,7 @@ import { createGlimpse, type Glimpse } from '../glimpse.js';
 import { emptyDescription, type Embedder } from '../providers/spec.js';
 import { refreshSearchDocument, searchDocumentText } from '../search/documents.js';
 import type { Store } from '../storage/store.js';
+import { nothingScored } from './concurrency.js';
 import type { CaptionEntry } from './manifest.js';
 import { summariseLatency, type LatencySummary } from './statistics.js';
 
@@ -163,6 +164,8 @@ export async function evaluateSearchWithProvider(
     const image = glimpse.store.imageByPath(entry.path);
     if (image && glimpse.store.description(image.sha256)) targets.push({ id: image.id, file: entry.file, queries: entry.captions });
   }
+  const failedImages = summary.failures.map((failure) => ({ file: failure.path, error: failure.error }));
+  if (targets.length === 0) throw nothingScored(failedImages);
   const result = await runQueries(glimpse, targets, options);
   return {
     task: 'search',
@@ -171,7 +174,7 @@ export async function evaluateSearchWithProvider(
     model: describer.modelId,
     images: targets.length,
     indexMs: Math.round(indexMs),
-    failedImages: summary.failures.map((failure) => ({ file: failure.path, error: failure.error })),
+    failedImages,
     ...result,
   };
 }
