@@ -122,7 +122,7 @@ function common(command: Command, defaultManifest: string): Command {
     .option('--manifest <path>', 'manifest of images and references', defaultManifest)
     .option('--images <folder>', 'where the images are, when the manifest is a COCO captions file elsewhere')
     .option('-n, --limit <n>', 'only the first N images')
-    .option('--concurrency <n>', 'images described at once (latency is most honest at 1)', '1')
+    .option('--concurrency <n>', 'images described at once (default 1, where latency is most honest; for search, the provider\'s own)')
     .option('--json', 'print {"metrics": {...}, "n": ..., ...} (with --compare: {"runs": [...]})')
     .option('--report <file>', 'write an HTML report with a chart and the worst-scored images');
 }
