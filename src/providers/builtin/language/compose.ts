@@ -38,8 +38,6 @@ function detailedDescription(signals: Signals, caption: string, groups: ObjectGr
       return `${countPhrase(group.label, group.count)}${where ? ` (${where})` : ''}`;
     });
     sentences.push(`Objects detected: ${joinAnd(described)}.`);
-    // Said so that searches for men, women or children still find people, without claiming which they are.
-    if (groups.some((group) => group.label === 'person')) sentences.push('The analyzer does not tell men, women and children apart.');
   } else {
     sentences.push('The offline analyzer recognised none of the 80 common object types it knows.');
   }
