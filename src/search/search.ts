@@ -20,7 +20,6 @@ import { parseQuery, quote, toFtsExpression, type ParsedQuery } from './query.js
 /** bm25 column weights: caption, tags, detailed, text, concepts, path. */
 export const COLUMN_WEIGHTS = [10, 6, 3, 1.5, 1, 2] as const;
 const COLUMNS = ['caption', 'tags', 'detailed', 'text', 'concepts', 'path'] as const;
-const SNIPPET_COLUMNS = ['caption', 'detailed', 'text', 'tags', 'path'] as const;
 /** Query words naming visible things count VISIBLE_WEIGHT times, others OTHER_WEIGHT times (integers: repeats). */
 const VISIBLE_WEIGHT = 3;
 const OTHER_WEIGHT = 2;
@@ -64,8 +63,9 @@ export async function searchImages(store: Store, text: string, options: SearchOp
     const rank = (match: string) =>
       store.db
         .prepare(
+          // Join the images table only when a filter needs it: for thousands of matches the join costs as much as bm25.
           `SELECT s.rowid AS id, -bm25(search_index, ${COLUMN_WEIGHTS.join(', ')}) AS score
-           FROM search_index s JOIN images i ON i.id = s.rowid ${filter.join}
+           FROM search_index s ${filter.where ? `JOIN images i ON i.id = s.rowid ${filter.join}` : ''}
            WHERE search_index MATCH ? ${filter.where} ORDER BY score DESC LIMIT ?`,
         )
         .all(match, ...filter.parameters, pool) as { id: number; score: number }[];
@@ -117,7 +117,8 @@ export async function searchImages(store: Store, text: string, options: SearchOp
   }
   fused.sort((a, b) => b.score - a.score || a.id - b.id);
 
-  const results = fused.slice(0, limit).map((entry) => describeResult(store, entry, query, expression));
+  const plainWords = toFtsExpression(query);
+  const results = fused.slice(0, limit).map((entry) => describeResult(store, entry, query, plainWords, new Set(conceptTokens)));
   return { query: text, results, ms: Math.round((performance.now() - started) * 10) / 10 };
 }
 
@@ -201,7 +202,15 @@ function endOfDay(date: string): string {
   return /^\d{4}-\d{2}-\d{2}$/.test(date) ? `${date}T99` : date;
 }
 
-function describeResult(store: Store, entry: Candidate, query: ParsedQuery, expression: string | null): SearchResult {
+/** Readable columns, in the order a snippet is taken from them. */
+const SHOWN_COLUMNS = ['caption', 'detailed', 'text', 'tags', 'path'] as const;
+
+/**
+ * Explaining a result: which readable columns hold the query words (FTS5 highlight with the plain words only —
+ * the weighted, concept-expanded ranking query would cost ten times as much per result), whether its concepts
+ * matched, and a snippet from the best column.
+ */
+function describeResult(store: Store, entry: Candidate, query: ParsedQuery, words: string | null, conceptTokens: Set<string>): SearchResult {
   const image = store.imageById(entry.id)!;
   const description = store.description(image.sha256);
   const edits = store.userEdits(image.sha256);
@@ -210,30 +219,28 @@ function describeResult(store: Store, entry: Candidate, query: ParsedQuery, expr
   const fields: string[] = [];
   const terms = new Set<string>();
   let snippet = '';
-  if (expression && entry.fullTextRank !== null) {
-    const highlighted = store.db
-      .prepare(`SELECT ${COLUMNS.map((_, index) => `highlight(search_index, ${index}, '«', '»')`).join(', ')} FROM search_index WHERE search_index MATCH ? AND rowid = ?`)
+  if (words && entry.fullTextRank !== null) {
+    const row = store.db
+      .prepare(
+        `SELECT ${SHOWN_COLUMNS.map((column) => `highlight(search_index, ${COLUMNS.indexOf(column)}, '«', '»')`).join(', ')},
+                ${SHOWN_COLUMNS.map((column) => `snippet(search_index, ${COLUMNS.indexOf(column)}, '«', '»', '…', 16)`).join(', ')}
+         FROM search_index WHERE search_index MATCH ? AND rowid = ?`,
+      )
       .raw()
-      .get(expression, entry.id) as string[] | undefined;
-    if (highlighted) {
-      COLUMNS.forEach((column, index) => {
-        const marked = (highlighted[index] ?? '').match(/«([^»]*)»/g);
+      .get(words, entry.id) as string[] | undefined;
+    if (row) {
+      SHOWN_COLUMNS.forEach((column, index) => {
+        const marked = (row[index] ?? '').match(/«([^»]*)»/g);
         if (!marked) return;
         fields.push(column);
-        // Concept ids are for machines; the related words in `why.concepts` explain them.
-        if (column !== 'concepts') for (const mark of marked) terms.add(mark.slice(1, -1).toLowerCase());
+        for (const mark of marked) terms.add(mark.slice(1, -1).toLowerCase());
+        snippet ||= row[SHOWN_COLUMNS.length + index] ?? '';
       });
-      // The snippet comes from the most readable column that matched.
-      const best = SNIPPET_COLUMNS.find((column) => fields.includes(column));
-      if (best) {
-        snippet = (
-          store.db
-            .prepare(`SELECT snippet(search_index, ?, '«', '»', '…', 16) FROM search_index WHERE search_index MATCH ? AND rowid = ?`)
-            .pluck()
-            .get(COLUMNS.indexOf(best), expression, entry.id) as string | undefined
-        ) ?? '';
-      }
     }
+  }
+  if (conceptTokens.size > 0 && entry.fullTextRank !== null) {
+    const concepts = store.db.prepare('SELECT concepts FROM search_index WHERE rowid = ?').pluck().get(entry.id) as string | undefined;
+    if (concepts?.split(' ').some((token) => conceptTokens.has(token))) fields.push('concepts');
   }
   if (!snippet) snippet = caption ?? '';
   return {
