@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
 import { after, before, describe, it } from 'node:test';
 import { GlimpseError } from '../../errors.js';
 import { prepareImage } from '../../images/prepare.js';
@@ -69,6 +70,17 @@ describe('builtin provider with real models', () => {
     assert.equal(description.caption, null);
     const answer = await describer.ask({ image: images.page, question: 'What does the text say?' });
     assert.match(answer.answer, /segmentation/i);
+  });
+
+  it('reads large light-on-dark sign text', async () => {
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="800" height="300"><rect width="800" height="300" fill="#123"/>
+      <text x="40" y="110" font-size="48" font-family="DejaVu Sans, sans-serif" fill="white">PLATFORM 4 TRAINS</text>
+      <text x="40" y="190" font-size="48" font-family="DejaVu Sans, sans-serif" fill="white">NO EXIT THIS WAY</text></svg>`;
+    const png = await sharp(Buffer.from(svg)).png().toBuffer();
+    const { image } = await prepareImage(png, 'sign.png', { maxSide: describer.preferredImageSize });
+    const description = await describer.describe({ image, task: 'ocr' });
+    assert.match(description.text ?? '', /PLATFORM/);
+    assert.match(description.text ?? '', /EXIT/);
   });
 
   it('sees a person in the astronaut portrait, and reads no junk text from it', async () => {
