@@ -12,7 +12,6 @@ import { modelFromDisk, tensorflow } from './tensorflow.js';
 import type { Pixels } from './signals.js';
 
 export const DETECTOR_INPUT_SIZE = 512;
-const INPUT_SIZE = DETECTOR_INPUT_SIZE;
 /** Candidates below this never reach the caption; the language layer applies stricter per-use thresholds. */
 export const MIN_DETECTION_SCORE = 0.2;
 const OVERLAP_LIMIT = 0.5;
@@ -32,7 +31,7 @@ export class ObjectDetector {
     const output = tf.tidy(() => {
       // The network takes 0–255 floats, the image stretched to a square as it was trained.
       let image = tf.cast(tf.tensor3d(pixels.data, [pixels.height, pixels.width, 3], 'int32'), 'float32');
-      if (pixels.width !== INPUT_SIZE || pixels.height !== INPUT_SIZE) image = tf.image.resizeBilinear(image, [INPUT_SIZE, INPUT_SIZE]);
+      if (pixels.width !== DETECTOR_INPUT_SIZE || pixels.height !== DETECTOR_INPUT_SIZE) image = tf.image.resizeBilinear(image, [DETECTOR_INPUT_SIZE, DETECTOR_INPUT_SIZE]);
       return this.model.execute(tf.expandDims(image, 0), 'tower_0/detections') as import('@tensorflow/tfjs-core').Tensor;
     });
     const rows = ((await output.array()) as number[][][])[0];
@@ -42,9 +41,9 @@ export class ObjectDetector {
       if (score < MIN_DETECTION_SCORE) continue;
       const label = COCO_LABELS[Math.round(classIndex)];
       if (!label) continue;
-      const left = clamp(x1 / INPUT_SIZE);
-      const top = clamp(y1 / INPUT_SIZE);
-      const box = { x: left, y: top, width: clamp(x2 / INPUT_SIZE) - left, height: clamp(y2 / INPUT_SIZE) - top };
+      const left = clamp(x1 / DETECTOR_INPUT_SIZE);
+      const top = clamp(y1 / DETECTOR_INPUT_SIZE);
+      const box = { x: left, y: top, width: clamp(x2 / DETECTOR_INPUT_SIZE) - left, height: clamp(y2 / DETECTOR_INPUT_SIZE) - top };
       if (box.width <= 0 || box.height <= 0) continue;
       candidates.push({ label, score: round(score), box });
     }

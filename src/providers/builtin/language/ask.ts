@@ -5,7 +5,7 @@
 import type { Signals } from '../analysis/signals.js';
 import { composeCaption, joinAnd } from './caption.js';
 import { groupObjects } from './objects.js';
-import { countPhrase, labelsForWord, noun, numberWord, plainColour } from './vocabulary.js';
+import { countPhrase, labelsForWord, noun, numberWord, plainColour, withArticle } from './vocabulary.js';
 
 export const CAPABLE_PROVIDERS = ['openai', 'anthropic', 'gemini', 'ollama', 'local'];
 
@@ -43,7 +43,7 @@ function presenceQuestion(asked: string, signals: Signals): Reply | null {
     return { answered: true, answer: `Yes: ${joinAnd(groups.map((group) => countPhrase(group.label, group.count)))}.` };
   }
   const weak = signals.objects.find((object) => labels.includes(object.label));
-  if (weak) return { answered: true, answer: `Possibly: something like ${noun(weak.label).singular === weak.label ? 'a' : 'a'} ${noun(weak.label).singular} was detected with low confidence (${weak.score.toFixed(2)}).` };
+  if (weak) return { answered: true, answer: `Possibly: ${withArticle(noun(weak.label).singular)} was detected with low confidence (${weak.score.toFixed(2)}).` };
   return { answered: true, answer: `No, I do not detect any ${noun(labels[0]).plural}.` };
 }
 
