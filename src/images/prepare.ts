@@ -40,6 +40,9 @@ export async function prepareImage(bytes: Buffer, source: string, options: Prepa
   let width: number;
   let height: number;
   let orientation: number | undefined;
+  // Only images that can carry alpha are decoded with four channels and checked for transparency.
+  let mayHaveAlpha = true;
+  let hasExif = false;
 
   if (isHeicNotAvif(bytes)) {
     // sharp's prebuilt libvips reads AVIF but not HEVC-coded HEIC (patents); decode those in WebAssembly instead.
@@ -58,6 +61,8 @@ export async function prepareImage(bytes: Buffer, source: string, options: Prepa
     width = metadata.width ?? 0;
     height = metadata.height ?? 0;
     orientation = metadata.orientation;
+    mayHaveAlpha = metadata.hasAlpha ?? true;
+    hasExif = metadata.exif !== undefined;
     checkPixels(width, height, maxPixels, source);
     // failOn 'error' would accept truncated JPEGs silently as grey; 'warning' reports them, which users want to know.
     input = sharp(bytes, { limitInputPixels: maxPixels, failOn: 'warning', pages: 1 });
@@ -65,20 +70,19 @@ export async function prepareImage(bytes: Buffer, source: string, options: Prepa
 
   let raw: SharpRaw;
   try {
-    raw = await input
+    const resized = input
       .rotate() // apply EXIF orientation
       .resize({ width: options.maxSide, height: options.maxSide, fit: 'inside', withoutEnlargement: true })
-      .toColourspace('srgb')
-      .ensureAlpha()
-      .raw()
-      .toBuffer({ resolveWithObject: true });
+      .toColourspace('srgb');
+    raw = await (mayHaveAlpha ? resized.ensureAlpha() : resized.removeAlpha()).raw().toBuffer({ resolveWithObject: true });
   } catch (error) {
     throw decodeError(error, source);
   }
 
-  const rawInput = { raw: { width: raw.info.width, height: raw.info.height, channels: 4 as const } };
-  const hasAlpha = hasTransparency(raw.data);
-  const exif = format === 'heic' ? null : await readExif(bytes);
+  const channels = mayHaveAlpha ? 4 : 3;
+  const rawInput = { raw: { width: raw.info.width, height: raw.info.height, channels } as const };
+  const hasAlpha = mayHaveAlpha && hasTransparency(raw.data);
+  const exif = hasExif ? await readExif(bytes) : null;
   const swapped = orientation !== undefined && orientation >= 5;
 
   let encoded: Promise<{ data: Buffer; mediaType: 'image/jpeg' | 'image/png' }> | undefined;
@@ -98,11 +102,14 @@ export async function prepareImage(bytes: Buffer, source: string, options: Prepa
       return encoded;
     },
     pixels() {
-      rgb ??= sharp(raw.data, rawInput)
-        .removeAlpha()
-        .raw()
-        .toBuffer({ resolveWithObject: true })
-        .then(({ data, info }) => ({ data, width: info.width, height: info.height, channels: 3 as const }));
+      rgb ??=
+        channels === 3
+          ? Promise.resolve({ data: raw.data, width: raw.info.width, height: raw.info.height, channels: 3 as const })
+          : sharp(raw.data, rawInput)
+              .removeAlpha()
+              .raw()
+              .toBuffer({ resolveWithObject: true })
+              .then(({ data, info }) => ({ data, width: info.width, height: info.height, channels: 3 as const }));
       return rgb;
     },
   };
