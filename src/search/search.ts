@@ -148,13 +148,13 @@ function allowedIds(store: Store, ids: number[], filter: ReturnType<typeof filte
  * Concept tokens that occur in more than this share of the library rank almost nothing (bm25's idf is near zero for
  * them) but make FTS5 score most rows: "person" would otherwise match every man, woman and child.
  */
-const MAX_CONCEPT_SHARE = 0.05;
+const MAX_CONCEPT_SHARE = 0.01;
 
 function selectiveTerms(store: Store, tokens: string[]): string[] {
   if (tokens.length === 0) return tokens;
   // max(rowid) is an O(log n) stand-in for the number of images (ids are not reused).
   const images = (store.db.prepare('SELECT max(rowid) FROM images').pluck().get() as number | null) ?? 0;
-  const limit = Math.max(50, images * MAX_CONCEPT_SHARE);
+  const limit = Math.max(500, images * MAX_CONCEPT_SHARE);
   const rows = store.db
     .prepare(`SELECT term, doc FROM search_terms WHERE term IN (${tokens.map(() => '?').join(',')})`)
     .all(...tokens) as { term: string; doc: number }[];
