@@ -2,15 +2,10 @@
  * Formatting shared by the server-rendered pages and the browser script (served as /assets/format.js), so a search
  * result reads the same whether the server or the browser drew it.
  */
+import type { SearchResult } from '../../types.js';
 
-export interface WhyLike {
-  fields: string[];
-  terms: string[];
-  concepts: string[];
-  fullTextRank: number | null;
-  vectorRank: number | null;
-  vectorSimilarity: number | null;
-}
+/** A type-only import: erased when compiled, so the browser script loads nothing more. */
+export type WhyLike = SearchResult['why'];
 
 /** "caption, tags · words: cat · related: kitten · text rank 1, meaning rank 3 (0.81)" */
 export function whyText(why: WhyLike): string {
