@@ -54,7 +54,11 @@ function lineProgress(): Progress {
     update(event) {
       if (event.type === 'discovered') process.stderr.write(`found ${event.total} images\n`);
       if (event.type !== 'image') return;
-      if (event.status === 'failed') process.stderr.write(`[${event.done}/${event.total}] failed ${displayPath(event.path)}: ${event.error?.message}\n`);
+      if (event.status === 'failed') {
+        process.stderr.write(`[${event.done}/${event.total}] failed ${displayPath(event.path)}: ${event.error?.message}\n`);
+        lastPrinted = event.done;
+        return;
+      }
       // Plain lines: one per image for small runs, every 2 % for large ones, so logs stay readable.
       const step = Math.max(1, Math.floor(event.total / 50));
       if (event.done - lastPrinted >= step || event.done === event.total) {

@@ -54,6 +54,10 @@ describe('full-text search', () => {
     const results = (await g.search('cup workbench')).results;
     assert.equal(results[0].path, path('coffee.png'));
     assert.equal(results[1].path, path('motorcycle_left.png'));
+    // Each result is explained from its own text, not the first match's.
+    assert.match(results[1].snippet, /«workbench»/);
+    assert.deepEqual(results[1].why.fields, ['detailed']);
+    assert.match(results[0].snippet, /«cup»/);
   });
 
   test('phrases in quotes, and -excluded words', async () => {

@@ -227,7 +227,8 @@ function describeResult(store: Store, entry: Candidate, query: ParsedQuery, word
          FROM search_index WHERE search_index MATCH ? AND rowid = ?`,
       )
       .raw()
-      .get(words, entry.id) as string[] | undefined;
+      // BigInt: better-sqlite3 binds numbers as REAL, and FTS5 ignores `rowid = <real>` next to MATCH.
+      .get(words, BigInt(entry.id)) as string[] | undefined;
     if (row) {
       SHOWN_COLUMNS.forEach((column, index) => {
         const marked = (row[index] ?? '').match(/«([^»]*)»/g);
