@@ -19,6 +19,8 @@ export interface ModelsRow {
   embeddings: boolean;
   ready: boolean;
   detail: string;
+  /** For `local`: the model folders present, with size and dtype. */
+  localModels?: { id: string; architecture: string; sizeBytes: number; dtype: string; dtypes: string[] }[];
 }
 
 export async function listModels(env: Record<string, string | undefined> = process.env): Promise<ModelsRow[]> {
@@ -37,12 +39,19 @@ export async function listModels(env: Record<string, string | undefined> = proce
           model: providerSettings.model ?? factory.models[0] ?? null,
           embeddings: Boolean(factory.createEmbedder),
           ...readiness,
+          ...(name === 'local' ? { localModels: await localModels(providerSettings) } : {}),
         };
       } catch (error) {
         return { name, description: '', models: [], defaultModel: null, model: null, embeddings: false, ready: false, detail: `cannot load: ${(error as Error).message}` };
       }
     }),
   );
+}
+
+/** Local model folders present in the model dir (read from disk only; no model is loaded). */
+async function localModels(settings: import('../../providers/spec.js').ProviderSettings) {
+  const { listLocalModels, modelDirectory } = await import('../../providers/local/model-directory.js');
+  return listLocalModels(modelDirectory(settings)).map(({ id, architecture, sizeBytes, dtype, dtypes }) => ({ id, architecture, sizeBytes, dtype, dtypes }));
 }
 
 export function register(program: Command): void {
@@ -65,6 +74,12 @@ export function register(program: Command): void {
       const lines = [table(body, ['status', 'provider', 'model', 'detail']), ''];
       for (const row of rows.filter((row) => row.models.length > 1)) {
         lines.push(`${pc.bold(row.name)}: ${row.models.join(', ')}${row.embeddings ? pc.dim('  (+ embeddings)') : ''}`);
+      }
+      const present = rows.find((row) => row.name === 'local')?.localModels ?? [];
+      if (present.length > 0) {
+        const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+        lines.push('', pc.bold('Local models present:'));
+        lines.push(table(present.map((model) => [model.id, model.architecture, megabytes(model.sizeBytes), model.dtypes.join(', ')]), ['id', 'architecture', 'size', 'dtype']));
       }
       lines.push('', pc.dim('Choose with --provider NAME --model ID; chains fall back in order: --provider ollama,builtin.'));
       process.stdout.write(`${lines.join('\n')}\n`);
