@@ -6,20 +6,19 @@ import type { ImageRecord, Store } from '../storage/store.js';
 import type { SearchDocument } from '../storage/store.js';
 import { documentConcepts } from './concepts.js';
 
-export function buildSearchDocument(store: Store, image: ImageRecord): SearchDocument {
+/** The readable fields of an image's search document (everything but the concept tokens). */
+function readableFields(store: Store, image: ImageRecord): Omit<SearchDocument, 'concepts'> {
   const description = store.description(image.sha256);
   const edits = store.userEdits(image.sha256);
   const captions = [edits?.caption, description?.caption].filter(Boolean).join('\n');
   const tags = [...new Set([...(edits?.tags ?? []), ...(description?.tags ?? []), ...(description?.objects ?? []).map((object) => object.label)])].join(', ');
   const detailed = [description?.detailed, description?.alt].filter(Boolean).join('\n');
-  return {
-    caption: captions,
-    tags,
-    detailed,
-    text: description?.text ?? '',
-    concepts: documentConcepts(`${captions} ${tags}`),
-    path: pathWords(image.path),
-  };
+  return { caption: captions, tags, detailed, text: description?.text ?? '', path: pathWords(image.path) };
+}
+
+export function buildSearchDocument(store: Store, image: ImageRecord): SearchDocument {
+  const fields = readableFields(store, image);
+  return { ...fields, concepts: documentConcepts(`${fields.caption} ${fields.tags}`) };
 }
 
 export function refreshSearchDocument(store: Store, image: ImageRecord): void {
@@ -28,8 +27,8 @@ export function refreshSearchDocument(store: Store, image: ImageRecord): void {
 
 /** The text an embedding model sees for an image (for hybrid search). */
 export function searchDocumentText(store: Store, image: ImageRecord): string {
-  const document = buildSearchDocument(store, image);
-  return [document.caption, document.tags, document.detailed, document.text].filter(Boolean).join('\n');
+  const fields = readableFields(store, image);
+  return [fields.caption, fields.tags, fields.detailed, fields.text].filter(Boolean).join('\n');
 }
 
 /** "/photos/2024 Beach-Day/IMG_0042.jpg" → "2024 Beach Day IMG 0042 jpg": folder and file name as words. */
