@@ -124,6 +124,24 @@ export async function prepareImage(bytes: Buffer, source: string, options: Prepa
   };
 }
 
+/**
+ * An image's format and size as shown (EXIF rotation applied), from its header only: no pixel is decoded.
+ * For callers that need the facts of a file whose description they already have (moves, copies, cost estimates).
+ */
+export async function readImageHeader(bytes: Buffer, source: string): Promise<{ width: number; height: number; format: string }> {
+  try {
+    const metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
+    const swapped = (metadata.orientation ?? 1) >= 5;
+    return {
+      width: (swapped ? metadata.height : metadata.width) ?? 0,
+      height: (swapped ? metadata.width : metadata.height) ?? 0,
+      format: metadata.format ?? 'unknown',
+    };
+  } catch (error) {
+    throw decodeError(error, source);
+  }
+}
+
 function checkPixels(width: number, height: number, maxPixels: number, source: string) {
   if (width * height > maxPixels) {
     throw new GlimpseError(

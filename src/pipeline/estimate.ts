@@ -4,12 +4,13 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
-import sharp from 'sharp';
+import { readImageHeader } from '../images/prepare.js';
 import { estimateCost, sumEstimates, type CostEstimate } from '../providers/cost.js';
 import type { ImageDescriber } from '../providers/spec.js';
 import type { DescriptionKey, Store } from '../storage/store.js';
 import type { FailureResult } from '../types.js';
 import { discoverInputs } from './discover.js';
+import { unchangedSinceDescribed } from './indexer.js';
 import { isUrl } from '../images/read-input.js';
 
 export interface IndexEstimate {
@@ -41,7 +42,7 @@ export async function estimateIndex(store: Store, describer: ImageDescriber, pat
       }
       const info = await stat(path);
       const known = store.imageByPath(path);
-      if (!options.force && known && known.sizeBytes === info.size && known.mtimeMs === info.mtimeMs && store.isDescribed(known.sha256, key)) {
+      if (!options.force && known && unchangedSinceDescribed(store, key, known, info)) {
         unchanged++;
         continue;
       }
@@ -51,10 +52,7 @@ export async function estimateIndex(store: Store, describer: ImageDescriber, pat
         unchanged++;
         continue;
       }
-      const metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
-      const swapped = (metadata.orientation ?? 1) >= 5;
-      const width = (swapped ? metadata.height : metadata.width) ?? 0;
-      const height = (swapped ? metadata.width : metadata.height) ?? 0;
+      const { width, height } = await readImageHeader(bytes, path);
       estimates.push(estimateCost(provider, describer.modelId, width, height));
     } catch (error) {
       unreadable.push({ path, error: { code: 'NOT_AN_IMAGE', message: `${path}: ${(error as Error).message}` } });

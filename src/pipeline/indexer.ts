@@ -7,13 +7,13 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
-import sharp from 'sharp';
 import { GlimpseError, isFatal, toGlimpseError } from '../errors.js';
 import { readExif } from '../images/exif.js';
+import { readImageHeader } from '../images/prepare.js';
 import { isUrl } from '../images/read-input.js';
 import type { Description, Embedder, ImageDescriber } from '../providers/spec.js';
 import { refreshSearchDocument, searchDocumentText } from '../search/documents.js';
-import type { DescriptionKey, Store } from '../storage/store.js';
+import type { DescriptionKey, ImageRecord, Store } from '../storage/store.js';
 import type { FailureResult, IndexEvent, IndexOptions, IndexSummary } from '../types.js';
 import { describePrepared, loadImage, type LoadedImage } from './describe.js';
 import { discoverInputs, exists } from './discover.js';
@@ -96,8 +96,7 @@ async function indexOne(path: string, options: RunIndexOptions, key: Description
   const fileInfo = isUrl(path) ? null : await stat(path);
   const known = store.imageByPath(path);
 
-  // Fast path: same size and modification time as last time, and described with the same provider, model and prompt.
-  if (!options.force && known && fileInfo && known.sizeBytes === fileInfo.size && known.mtimeMs === fileInfo.mtimeMs && store.isDescribed(known.sha256, key)) {
+  if (!options.force && known && fileInfo && unchangedSinceDescribed(store, key, known, fileInfo)) {
     store.touchImage(known.id);
     await ensureVectors(store, embedder, known.id, () => loadImage(path, { maxSide: describer.preferredImageSize, maxPixels: options.maxPixels }));
     return 'unchanged';
@@ -177,19 +176,16 @@ async function ensureVectors(store: Store, embedder: Embedder | null, imageId: n
   }
 }
 
+/**
+ * The fast path of the incremental rule: same size and modification time as when it was indexed, and described with
+ * the same provider, model and prompt — so the file need not even be read. (Also used by `--dry-run`.)
+ */
+export function unchangedSinceDescribed(store: Store, key: DescriptionKey, known: ImageRecord, fileInfo: { size: number; mtimeMs: number }): boolean {
+  return known.sizeBytes === fileInfo.size && known.mtimeMs === fileInfo.mtimeMs && store.isDescribed(known.sha256, key);
+}
+
 async function quickFacts(bytes: Buffer, path: string) {
-  try {
-    const metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
-    const swapped = (metadata.orientation ?? 1) >= 5;
-    return {
-      width: (swapped ? metadata.height : metadata.width) ?? 0,
-      height: (swapped ? metadata.width : metadata.height) ?? 0,
-      format: metadata.format ?? 'unknown',
-      exif: await readExif(bytes),
-    };
-  } catch (error) {
-    throw new GlimpseError('CORRUPT_IMAGE', `${path}: cannot read image header`, { path, cause: error });
-  }
+  return { ...(await readImageHeader(bytes, path)), exif: await readExif(bytes) };
 }
 
 function factsOf(known: ReturnType<Store['imageByPath']>) {
