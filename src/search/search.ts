@@ -15,10 +15,9 @@ import type { Embedder } from '../providers/spec.js';
 import type { Store } from '../storage/store.js';
 import type { SearchOptions, SearchResponse, SearchResult } from '../types.js';
 import { namesVisibleThing, queryWordConcepts } from './concepts.js';
+import { rankFullText } from './full-text.js';
 import { parseQuery, quote, toFtsExpression, type ParsedQuery } from './query.js';
 
-/** bm25 column weights: caption, tags, detailed, text, concepts, path. */
-export const COLUMN_WEIGHTS = [10, 6, 3, 1.5, 1, 2] as const;
 const COLUMNS = ['caption', 'tags', 'detailed', 'text', 'concepts', 'path'] as const;
 /** Query words naming visible things count VISIBLE_WEIGHT times, others OTHER_WEIGHT times (integers: repeats). */
 const VISIBLE_WEIGHT = 3;
@@ -60,16 +59,7 @@ export async function searchImages(store: Store, text: string, options: SearchOp
   const related = concepts.flatMap((concept) => concept.related.map((word) => `${concept.word}→${word}`));
   const expression = toFtsExpression(query, conceptTokens, (word) => (namesVisibleThing(word) ? VISIBLE_WEIGHT : OTHER_WEIGHT));
   if (expression) {
-    const rank = (match: string) =>
-      store.db
-        .prepare(
-          // Join the images table only when a filter needs it: for thousands of matches the join costs as much as bm25.
-          `SELECT s.rowid AS id, -bm25(search_index, ${COLUMN_WEIGHTS.join(', ')}) AS score
-           FROM search_index s ${filter.where ? `JOIN images i ON i.id = s.rowid ${filter.join}` : ''}
-           WHERE search_index MATCH ? ${filter.where} ORDER BY score DESC LIMIT ?`,
-        )
-        .all(match, ...filter.parameters, pool) as { id: number; score: number }[];
-    const rows = rank(expression);
+    const rows = rankFullText(store, expression, filter, pool);
     for (const row of rows) {
       const entry = candidate(row.id);
       entry.textScore = row.score;
@@ -162,6 +152,8 @@ function selectiveTerms(store: Store, tokens: string[]): string[] {
   // Tokens no image has are dropped too: they cannot match.
   return tokens.filter((token) => (frequencies.get(token) ?? 0) > 0 && (frequencies.get(token) ?? 0) <= limit);
 }
+
+export type Filter = ReturnType<typeof filterSql>;
 
 function filterSql(options: SearchOptions) {
   const where: string[] = [];
