@@ -5,9 +5,9 @@
  * store's build rate, the built-in analyzer's images/s and memory, and the CLI's cold start.
  * Full mode takes a few minutes on 2 cores; --quick (under a minute) skips the 1M store and uses fewer images.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { measureBuiltin } from './builtin.js';
@@ -48,7 +48,7 @@ const log = (text: string) => {
 
 const plan = quick
   ? { overheadImages: 16, rounds: 3, throughput: { 1: 6, 4: 16, 16: 48 }, sizes: [10_000, 100_000], hybridUpTo: 100_000, queries: 60, builtinImages: 6, coldRuns: 3 }
-  : { overheadImages: 60, rounds: 5, throughput: { 1: 20, 4: 60, 16: 160 }, sizes: [10_000, 100_000, 1_000_000], hybridUpTo: 100_000, queries: 200, builtinImages: 30, coldRuns: 7 };
+  : { overheadImages: 60, rounds: 5, throughput: { 1: 20, 4: 60, 16: 160 }, sizes: [10_000, 100_000, 1_000_000], hybridUpTo: 1_000_000, queries: 200, builtinImages: 30, coldRuns: 7 };
 
 const started = performance.now();
 const scratch = await mkdtemp(join(tmpdir(), 'glimpse-bench-'));
@@ -77,7 +77,11 @@ try {
       if (process.stderr.isTTY && !values.json) process.stderr.write('\n');
       if (wanted('search')) results.push(...measured.results);
       if (size === 10_000) coldStartDb = measured.db;
-      else await rm(measured.db, { force: true }).then(() => rm(`${measured.db}-wal`, { force: true })).then(() => rm(`${measured.db}-shm`, { force: true }));
+      else {
+        // The database, its WAL files and its vector index files (hundreds of MB at 1M): free the disk before the next size.
+        const files = (await readdir(scratch)).filter((name) => name.startsWith(basename(measured.db)));
+        await Promise.all(files.map((name) => rm(join(scratch, name), { force: true })));
+      }
     }
     if (quick && wanted('search')) {
       results.push(result('search-p95-ms-1m', null, 'ms', 'full mode only (building 1M descriptions takes about two minutes)'));
