@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { temporaryDirectory } from '../testing/fixtures.js';
@@ -186,6 +186,13 @@ test('a stale, missing or corrupt cache is rebuilt from the table, never trusted
   assert.equal(afterCorruption.nearest(space, probe, 1)[0].imageId, 9000);
   afterCorruption.close();
   assert.notDeepEqual(readFileSync(file), bytes, 'the damaged file was replaced');
+
+  // Missing: deleted by hand; rebuilt and written again.
+  rmSync(file);
+  const afterRemoval = new Store(path, { exactScanBelow: 0 });
+  assert.equal(afterRemoval.nearest(space, probe, 1)[0].imageId, 9000);
+  afterRemoval.close();
+  assert.ok(existsSync(file));
 
   // A file that belongs to another database at the same place (deleted and made anew) is not used either.
   const elsewhere = filledStore(temporaryDirectory(), 50, 99);
