@@ -10,6 +10,7 @@ import { GlimpseError, isFatal, type ErrorCode } from './errors.js';
 import type { IndexEstimate } from './pipeline/estimate.js';
 import { resolveDescriber, resolveEmbedder } from './providers/resolve.js';
 import type { Embedder, ImageDescriber, ProviderSettings } from './providers/spec.js';
+import { closeRankingThreads } from './search/full-text.js';
 import { searchImages } from './search/search.js';
 import { Store } from './storage/store.js';
 import type {
@@ -208,6 +209,7 @@ export async function createGlimpse(options: GlimpseOptions = {}): Promise<Glimp
       const closing: Promise<unknown>[] = [];
       if (describerPromise) closing.push(describerPromise.then((d) => d.close?.()).catch(() => undefined));
       if (embedderPromise) closing.push(embedderPromise.then((e) => e?.close?.()).catch(() => undefined));
+      closing.push(closeRankingThreads(store));
       await Promise.all(closing);
       store.close();
     },

@@ -1,0 +1,27 @@
+/**
+ * One worker thread of the parallel full-text ranker (see full-text.ts): its own read-only connection to the
+ * library, answering { id, sql, parameters } with the rows of that query.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+
+export interface RankingRequest {
+  id: number;
+  sql: string;
+  parameters: unknown[];
+}
+
+export type RankingReply = { id: number; rows: { id: number; score: number }[] } | { id: number; error: string };
+
+const db = new Database((workerData as { path: string }).path, { readonly: true, fileMustExist: true });
+db.pragma('busy_timeout = 5000');
+
+parentPort!.on('message', (request: RankingRequest) => {
+  let reply: RankingReply;
+  try {
+    reply = { id: request.id, rows: db.prepare(request.sql).all(...request.parameters) as { id: number; score: number }[] };
+  } catch (error) {
+    reply = { id: request.id, error: (error as Error).message };
+  }
+  parentPort!.postMessage(reply);
+});
