@@ -59,7 +59,7 @@ export async function searchImages(store: Store, text: string, options: SearchOp
   const related = concepts.flatMap((concept) => concept.related.map((word) => `${concept.word}→${word}`));
   const expression = toFtsExpression(query, conceptTokens, (word) => (namesVisibleThing(word) ? VISIBLE_WEIGHT : OTHER_WEIGHT));
   if (expression) {
-    const rows = rankFullText(store, expression, filter, pool);
+    const rows = await rankFullText(store, expression, filter, pool);
     for (const row of rows) {
       const entry = candidate(row.id);
       entry.textScore = row.score;
