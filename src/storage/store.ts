@@ -515,7 +515,7 @@ export class Store {
   }
 
   private openVectorIndex(spaceId: number, generation: number): VectorIndexState {
-    const count = (this.db.prepare(`SELECT count(*) AS count FROM ${vectorTable(spaceId)}`).get() as { count: number }).count;
+    const count = this.vectorCount(spaceId);
     if (count < this.exactScanBelow) return { generation, count, vectors: null };
     const space = this.db.prepare('SELECT dimensions, created_at AS createdAt FROM embedding_spaces WHERE id = ?').get(spaceId) as
       | { dimensions: number; createdAt: string }
@@ -539,6 +539,16 @@ export class Store {
       }
     }
     return { generation, count, vectors };
+  }
+
+  /**
+   * How many vectors a space holds. vec0 answers count(*) by visiting every row (1 s at 1M); its own rowid table
+   * (one row per vector) answers in milliseconds, so ask that when it is there.
+   */
+  private vectorCount(spaceId: number): number {
+    const table = vectorTable(spaceId);
+    const shadow = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(`${table}_rowids`) ? `${table}_rowids` : table;
+    return (this.db.prepare(`SELECT count(*) AS count FROM ${shadow}`).get() as { count: number }).count;
   }
 
   private rebuildVectorIndex(spaceId: number, dimensions: number, generation: number, count: number): QuantizedVectors {

@@ -134,11 +134,11 @@ test('the cache survives reopening, and is caught up with changes other connecti
   const before = store.nearest(space, probe, 10);
   store.close();
   const file = `${path}.vectors-${space}.i8`;
-  const written = statSync(file).mtimeMs;
+  const written = statSync(file).ino; // every save renames a new file into place
 
   const reopened = new Store(path, { exactScanBelow: 0 });
   assert.deepEqual(reopened.nearest(space, probe, 10), before);
-  assert.equal(statSync(file).mtimeMs, written, 'loaded from the file, not rebuilt');
+  assert.equal(statSync(file).ino, written, 'loaded from the file, not rebuilt');
 
   // Another connection (as another process would) re-embeds one image, deletes another, adds a third.
   const other = new Store(path, { exactScanBelow: 0 });
@@ -161,6 +161,12 @@ test('the cache survives reopening, and is caught up with changes other connecti
   assert.equal(fresh.nearest(space, added, 1)[0].imageId, 5000);
   assert.equal(fresh.nearest(space, probe, 1000).length, vectors.size + 1 - 1);
   fresh.close();
+  const caughtUp = statSync(file).ino;
+  assert.notEqual(caughtUp, written, 'the caught-up copy was saved');
+  const later = new Store(path, { exactScanBelow: 0 });
+  assert.equal(later.nearest(space, probe, 1)[0].imageId, 5);
+  later.close();
+  assert.equal(statSync(file).ino, caughtUp, 'and the next connection trusts it (counts agree after deletes)');
 });
 
 test('a stale, missing or corrupt cache is rebuilt from the table, never trusted', () => {
