@@ -5,6 +5,7 @@
 import { basename, dirname } from 'node:path';
 import type { Description, DetectedObject, ExifSummary, SafetyReport } from '../providers/spec.js';
 import { openDatabase, type SqliteDatabase } from './database.js';
+import { readVec0Chunks } from './vec0-chunks.js';
 import { QuantizedVectors, scaleFor } from './vector-index.js';
 
 export interface ImageRecord {
@@ -554,10 +555,12 @@ export class Store {
   private rebuildVectorIndex(spaceId: number, dimensions: number, generation: number, count: number): QuantizedVectors {
     const table = vectorTable(spaceId);
     const sample = (this.db.prepare(`SELECT embedding FROM ${table} LIMIT 20000`).raw().all() as [Buffer][]).map(([embedding]) => toFloat32(embedding));
-    const vectors = new QuantizedVectors(dimensions, generation, scaleFor(sample, dimensions), count);
-    for (const [rowid, embedding] of this.db.prepare(`SELECT rowid, embedding FROM ${table}`).raw().iterate() as Iterable<
-      [number | bigint, Buffer]
-    >) {
+    const scale = scaleFor(sample, dimensions);
+    const fast = new QuantizedVectors(dimensions, generation, scale, count);
+    // The chunk reader must agree with the table on the count, or its copy is dropped for the public query's.
+    if (readVec0Chunks(this.db, table, dimensions, (rowid, vector) => fast.set(rowid, vector)) && fast.count === count) return fast;
+    const vectors = new QuantizedVectors(dimensions, generation, scale, count);
+    for (const [rowid, embedding] of this.db.prepare(`SELECT rowid, embedding FROM ${table}`).raw().iterate() as Iterable<[number | bigint, Buffer]>) {
       vectors.set(Number(rowid), toFloat32(embedding));
     }
     return vectors;
