@@ -17,6 +17,7 @@ import type { SearchOptions, SearchResponse, SearchResult } from '../types.js';
 import { namesVisibleThing, queryWordConcepts } from './concepts.js';
 import { rankFullText } from './full-text.js';
 import { parseQuery, quote, toFtsExpression, type ParsedQuery } from './query.js';
+import { rerank } from './rerank.js';
 
 const COLUMNS = ['caption', 'tags', 'detailed', 'text', 'concepts', 'path'] as const;
 /** Query words naming visible things count VISIBLE_WEIGHT times, others OTHER_WEIGHT times (integers: repeats). */
@@ -59,7 +60,8 @@ export async function searchImages(store: Store, text: string, options: SearchOp
   const related = concepts.flatMap((concept) => concept.related.map((word) => `${concept.word}→${word}`));
   const expression = toFtsExpression(query, conceptTokens, (word) => (namesVisibleThing(word) ? VISIBLE_WEIGHT : OTHER_WEIGHT));
   if (expression) {
-    const rows = await rankFullText(store, expression, filter, pool);
+    // bm25 finds the candidates; the best of them are reranked as sentences (number, colour, coverage both ways).
+    const rows = rerank(store, withoutExclusions(text), await rankFullText(store, expression, filter, pool));
     for (const row of rows) {
       const entry = candidate(row.id);
       entry.textScore = row.score;
@@ -110,6 +112,14 @@ export async function searchImages(store: Store, text: string, options: SearchOp
   const plainWords = toFtsExpression(query);
   const results = fused.slice(0, limit).map((entry) => describeResult(store, entry, query, plainWords, new Set(conceptTokens)));
   return { query: text, results, ms: Math.round((performance.now() - started) * 10) / 10 };
+}
+
+/** The query as a sentence, without its -excluded words. */
+function withoutExclusions(text: string): string {
+  return text
+    .split(/\s+/)
+    .filter((chunk) => !(chunk.startsWith('-') && chunk.length > 1))
+    .join(' ');
 }
 
 async function vectorSearch(store: Store, embedder: Embedder, text: string, pool: number, filter: ReturnType<typeof filterSql>) {

