@@ -510,7 +510,9 @@ export class Store {
       state.count = state.vectors.count;
       return state.vectors;
     }
-    const fresh = this.openVectorIndex(spaceId, generation);
+    // One read transaction: the generation, the count and the vectors come from the same snapshot even while
+    // another process writes.
+    const fresh = this.db.transaction(() => this.openVectorIndex(spaceId, this.vectorGeneration(spaceId)))();
     this.vectorIndexes.set(spaceId, fresh);
     return fresh.vectors;
   }
