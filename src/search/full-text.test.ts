@@ -6,6 +6,8 @@ import type { Vocabulary } from '../bench/vocabulary.js';
 import { createGlimpse } from '../glimpse.js';
 import { temporaryDirectory } from '../testing/fixtures.js';
 import { PARALLEL_RANKING } from './full-text.js';
+import { hasWeightedBm25, NATIVE_RANKING } from './native-ranking.js';
+import { parseQuery, toWeightedExpression } from './query.js';
 
 /** A small vocabulary (no ../shared needed), skewed so that a few words match most rows, as common words do. */
 const words = ['dog', 'beach', 'street', 'red', 'car', 'man', 'woman', 'pizza', 'table', 'tree', 'kite', 'bus', 'clock'];
@@ -16,8 +18,20 @@ const vocabulary: Vocabulary = {
   source: 'test',
 };
 
-const saved = { ...PARALLEL_RANKING };
-after(() => Object.assign(PARALLEL_RANKING, saved));
+const saved = { parallel: { ...PARALLEL_RANKING }, native: { ...NATIVE_RANKING } };
+after(() => {
+  Object.assign(PARALLEL_RANKING, saved.parallel);
+  Object.assign(NATIVE_RANKING, saved.native);
+});
+
+test('a weighted expression numbers its phrases as FTS5 does: words, extra terms, phrases, then exclusions', () => {
+  const query = parseQuery('red dog "tabby cat" -garage');
+  const weighted = toWeightedExpression(query, ['n123'], (word) => (word === 'dog' ? 3 : 2))!;
+  assert.equal(weighted.expression, '("red" OR "dog" OR "n123" OR "tabby cat") NOT "garage"');
+  assert.deepEqual(weighted.weights, [2, 3, 1, 1, 0]);
+  assert.equal(weighted.repeated, '("red" OR "red" OR "dog" OR "dog" OR "dog" OR "n123" OR "tabby cat") NOT "garage"');
+  assert.equal(toWeightedExpression(parseQuery('  ')), null);
+});
 
 test('ranking split across threads by rowid range returns exactly the single-query ranking', async () => {
   const db = join(temporaryDirectory(), 'parallel.db');
@@ -28,8 +42,9 @@ test('ranking split across threads by rowid range returns exactly the single-que
   const glimpse = await createGlimpse({ db, embedder: null });
   try {
     const queries = ['dog', 'red car', 'woman beach kite', 'clock -bus', '"red car"', 'pizza table tree bus'];
-    const run = async (threads: number, options: { folder?: string } = {}) => {
+    const run = async (threads: number, options: { folder?: string } = {}, native = true) => {
       Object.assign(PARALLEL_RANKING, { above: 0, threads });
+      NATIVE_RANKING.enabled = native;
       const lists = [];
       for (const query of queries) lists.push((await glimpse.search(query, { limit: 40, ...options })).results.map((hit) => [hit.id, hit.score]));
       return lists;
@@ -42,6 +57,20 @@ test('ranking split across threads by rowid range returns exactly the single-que
     assert.ok(single.every((list) => list.length > 0));
     // With a filter, which joins the images table, the split ranking still agrees.
     assert.deepEqual(await run(3, { folder: '/synthetic/album-7' }), await run(1, { folder: '/synthetic/album-7' }));
+    // Stock bm25 over repeated phrases ranks the same, single-threaded and split.
+    assert.deepEqual(await run(1, {}, false), single);
+    assert.deepEqual(await run(3, {}, false), single);
+  } finally {
+    await glimpse.close();
+  }
+});
+
+test('the native weighted ranking is built and loads (npm run build compiles native/weighted_bm25.c)', async () => {
+  // CI has a C compiler; without one search still works (stock bm25), but this machine should have it.
+  const glimpse = await createGlimpse({ db: join(temporaryDirectory(), 'native.db'), embedder: null });
+  try {
+    NATIVE_RANKING.enabled = true;
+    assert.equal(hasWeightedBm25(glimpse.store.db), true);
   } finally {
     await glimpse.close();
   }

@@ -1,5 +1,7 @@
 /**
- * The full-text ranker: one FTS5 query, bm25 with per-column weights, best `pool` rows first.
+ * The full-text ranker: one FTS5 query, bm25 with per-column and per-word weights, best `pool` rows first.
+ * Word weights come from native/weighted_bm25.c when it is built; otherwise stock bm25 ranks an expression where a
+ * word of weight 3 is written three times (same scores, about a fifth slower: FTS5 reads each copy).
  *
  * bm25 costs about a microsecond for every row the query matches (most of it reading the row's length), so a few
  * common words in a library of a million images — 100k matching rows — take ~100 ms on one core. Large libraries
@@ -11,7 +13,9 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Store } from '../storage/store.js';
-import type { RankingReply, RankingRequest } from './ranking-worker.js';
+import { hasWeightedBm25 } from './native-ranking.js';
+import type { WeightedExpression } from './query.js';
+import type { RankingReply, RankingRequest, RankingWorkerData } from './ranking-worker.js';
 import type { Filter } from './search.js';
 
 /** bm25 column weights: caption, tags, detailed, text, concepts, path. */
@@ -28,10 +32,15 @@ export interface RankedRow {
   score: number;
 }
 
-export async function rankFullText(store: Store, expression: string, filter: Filter, pool: number): Promise<RankedRow[]> {
+export async function rankFullText(store: Store, query: WeightedExpression, filter: Filter, pool: number): Promise<RankedRow[]> {
+  const native = hasWeightedBm25(store.db);
+  const score = native
+    ? `-weighted_bm25(search_index, ${COLUMN_WEIGHTS.length}, ${COLUMN_WEIGHTS.join(', ')}, ${query.weights.join(', ')})`
+    : `-bm25(search_index, ${COLUMN_WEIGHTS.join(', ')})`;
+  const expression = native ? query.expression : query.repeated;
   const sql = (range: boolean) =>
     // Join the images table only when a filter needs it: for thousands of matches the join costs as much as bm25.
-    `SELECT s.rowid AS id, -bm25(search_index, ${COLUMN_WEIGHTS.join(', ')}) AS score
+    `SELECT s.rowid AS id, ${score} AS score
      FROM search_index s ${filter.where ? `JOIN images i ON i.id = s.rowid ${filter.join}` : ''}
      WHERE search_index MATCH ? ${filter.where} ${range ? 'AND s.rowid >= ? AND s.rowid < ?' : ''}
      ORDER BY score DESC, s.rowid LIMIT ?`;
@@ -40,7 +49,7 @@ export async function rankFullText(store: Store, expression: string, filter: Fil
 
   // BigInt bounds: better-sqlite3 binds numbers as REAL, and FTS5 ignores rowid constraints that are not integers.
   const parameters = ([low, high]: [number, number]) => [expression, ...filter.parameters, BigInt(low), BigInt(high), pool];
-  const threads = rankingThreads(store, ranges.length - 1);
+  const threads = rankingThreads(store, ranges.length - 1, native);
   const others = ranges.slice(1).map((range, index) => threads[index].run(sql(true), parameters(range)));
   const own = store.db.prepare(sql(true)).all(...parameters(ranges[0])) as RankedRow[];
   const rows = own.concat(...(await Promise.all(others)));
@@ -65,8 +74,9 @@ class RankingThread {
   private readonly waiting = new Map<number, { resolve: (rows: RankedRow[]) => void; reject: (error: Error) => void }>();
   private nextId = 1;
 
-  constructor(path: string) {
-    this.worker = new Worker(new URL('./ranking-worker.js', import.meta.url), { workerData: { path } });
+  constructor(path: string, native: boolean) {
+    const workerData: RankingWorkerData = { path, native };
+    this.worker = new Worker(new URL('./ranking-worker.js', import.meta.url), { workerData });
     // An idle ranking thread must not keep a finished CLI process alive.
     this.worker.unref();
     this.worker.on('message', (reply: RankingReply) => {
@@ -100,10 +110,10 @@ class RankingThread {
 const threadsByStore = new WeakMap<Store, RankingThread[]>();
 
 /** The store's ranking threads, started on first need and kept until closeRankingThreads. */
-function rankingThreads(store: Store, count: number): RankingThread[] {
+function rankingThreads(store: Store, count: number, native: boolean): RankingThread[] {
   let threads = threadsByStore.get(store);
   if (!threads) threadsByStore.set(store, (threads = []));
-  while (threads.length < count) threads.push(new RankingThread(store.path));
+  while (threads.length < count) threads.push(new RankingThread(store.path, native));
   return threads;
 }
 

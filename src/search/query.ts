@@ -73,6 +73,25 @@ export function toFtsExpression(
   return expression;
 }
 
+/** A full-text query with a weight for each phrase, ready for either ranking function (see full-text.ts). */
+export interface WeightedExpression {
+  /** Each phrase once, for weighted_bm25. */
+  expression: string;
+  /** Each phrase's weight, in the order FTS5 numbers phrases (as written, the excluded ones last with weight 0). */
+  weights: number[];
+  /** The same ranking for stock bm25, which has no phrase weights: each phrase written `weight` times. */
+  repeated: string;
+}
+
+/** Like toFtsExpression with weights, for both the native weighted ranking and stock bm25. Null: nothing to match. */
+export function toWeightedExpression(query: ParsedQuery, extraTerms: string[] = [], weight: (word: string) => number = () => 1): WeightedExpression | null {
+  const repeated = toFtsExpression(query, extraTerms, weight);
+  if (repeated === null) return null;
+  const once = toFtsExpression(query, extraTerms)!;
+  const weights = [...query.words.map(weight), ...extraTerms.map(() => 1), ...query.phrases.map(() => 1), ...query.excluded.map(() => 0)];
+  return { expression: once, weights, repeated };
+}
+
 function unique<T>(values: T[]): T[] {
   return [...new Set(values)];
 }

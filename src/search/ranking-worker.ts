@@ -4,6 +4,13 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { loadWeightedBm25 } from './native-ranking.js';
+
+export interface RankingWorkerData {
+  path: string;
+  /** Load weighted_bm25 (the main thread uses it). */
+  native: boolean;
+}
 
 export interface RankingRequest {
   id: number;
@@ -13,8 +20,10 @@ export interface RankingRequest {
 
 export type RankingReply = { id: number; rows: { id: number; score: number }[] } | { id: number; error: string };
 
-const db = new Database((workerData as { path: string }).path, { readonly: true, fileMustExist: true });
+const { path, native } = workerData as RankingWorkerData;
+const db = new Database(path, { readonly: true, fileMustExist: true });
 db.pragma('busy_timeout = 5000');
+if (native) loadWeightedBm25(db);
 
 parentPort!.on('message', (request: RankingRequest) => {
   let reply: RankingReply;

@@ -16,7 +16,7 @@ import type { Store } from '../storage/store.js';
 import type { SearchOptions, SearchResponse, SearchResult } from '../types.js';
 import { namesVisibleThing, queryWordConcepts } from './concepts.js';
 import { rankFullText } from './full-text.js';
-import { parseQuery, quote, toFtsExpression, type ParsedQuery } from './query.js';
+import { parseQuery, quote, toFtsExpression, toWeightedExpression, type ParsedQuery } from './query.js';
 import { rerank } from './rerank.js';
 
 const COLUMNS = ['caption', 'tags', 'detailed', 'text', 'concepts', 'path'] as const;
@@ -58,7 +58,7 @@ export async function searchImages(store: Store, text: string, options: SearchOp
   const concepts = query.words.map(queryWordConcepts).filter((concept) => concept.tokens.length > 0);
   const conceptTokens = selectiveTerms(store, [...new Set(concepts.flatMap((concept) => concept.tokens))]);
   const related = concepts.flatMap((concept) => concept.related.map((word) => `${concept.word}→${word}`));
-  const expression = toFtsExpression(query, conceptTokens, (word) => (namesVisibleThing(word) ? VISIBLE_WEIGHT : OTHER_WEIGHT));
+  const expression = toWeightedExpression(query, conceptTokens, (word) => (namesVisibleThing(word) ? VISIBLE_WEIGHT : OTHER_WEIGHT));
   if (expression) {
     // bm25 finds the candidates; the best of them are reranked as sentences (number, colour, coverage both ways).
     const rows = rerank(store, withoutExclusions(text), await rankFullText(store, expression, filter, pool));
