@@ -129,7 +129,8 @@ function things(tokens: string[]): Thing[] {
   const found: Thing[] = [];
   tokens.forEach((token, index) => {
     if (STOP_WORDS.has(token) && COUNT_WORDS[token] === undefined) return;
-    if (!namesVisibleThing(token)) return;
+    // WordNet's first sense of "white" or "black" is a person: in a caption they are colours.
+    if (COLOURS.has(token) || !namesVisibleThing(token)) return;
     // "group of", "couple of": the count word itself is not the thing.
     if (COUNT_WORDS[token] !== undefined && tokens[index + 1] === 'of') return;
     const word = lemmaWord(token);

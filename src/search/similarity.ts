@@ -44,17 +44,18 @@ function meets(a: Set<string>, b: Set<string>): boolean {
   return false;
 }
 
-const cache = new Map<number, number>();
+/** Per word, its similarity to the words it has been compared with (small maps look up faster than one big one). */
+const cache = new Map<number, Map<number, number>>();
 
 export function wordSimilarity(a: Word, b: Word): number {
   if (a.id === b.id) return 1;
-  // Word ids stay far below 2^26, so the pair key is exact.
-  const key = a.id * 67_108_864 + b.id;
-  let similarity = cache.get(key);
-  if (similarity !== undefined) return similarity;
-  similarity = uncachedSimilarity(a, b);
-  if (cache.size > 1_000_000) cache.clear();
-  cache.set(key, similarity);
+  let row = cache.get(a.id);
+  if (!row) {
+    if (cache.size > 100_000) cache.clear();
+    cache.set(a.id, (row = new Map()));
+  }
+  let similarity = row.get(b.id);
+  if (similarity === undefined) row.set(b.id, (similarity = uncachedSimilarity(a, b)));
   return similarity;
 }
 

@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, afterEach, before, describe, test } from 'node:test';
+import { writeOracleDescriptions } from '../eval/search.js';
+import { createGlimpse, type Glimpse } from '../glimpse.js';
+import { temporaryDirectory } from '../testing/fixtures.js';
+import { RERANKING, rerank } from './rerank.js';
+
+/** Captions stored as if a model had written them (no images needed: search reads only the text). */
+const CAPTIONS = [
+  'A dog sleeping on a couch.',
+  'Dogs resting together on a leather couch in a living room.',
+  'A white cat next to a black dog.',
+  'A black cat next to a white dog.',
+  'A man riding a horse on a beach.',
+];
+
+let g: Glimpse;
+const byCaption = new Map<number, string>();
+
+before(async () => {
+  g = await createGlimpse({ db: join(temporaryDirectory(), 'rerank.db'), embedder: null });
+  const ids = writeOracleDescriptions(
+    g.store,
+    CAPTIONS.map((caption, index) => ({ file: `${index}.jpg`, path: `/library/${index}.jpg`, captions: [caption] })),
+  );
+  ids.forEach((id, index) => byCaption.set(id, CAPTIONS[index]));
+});
+after(() => g.close());
+afterEach(() => (RERANKING.depth = 50));
+
+const ranked = async (query: string) => (await g.search(query, { limit: 5 })).results.map((result) => byCaption.get(result.id));
+
+describe('reranking the best full-text matches', () => {
+  test('several things asked for: a caption of several outranks a shorter one of one', async () => {
+    RERANKING.depth = 0;
+    // bm25 alone prefers the short caption (stemming makes "dogs" and "dog" the same word)...
+    assert.equal((await ranked('three dogs on a couch'))[0], CAPTIONS[0]);
+    RERANKING.depth = 50;
+    // ...reranking sees that one dog is not three.
+    assert.equal((await ranked('three dogs on a couch'))[0], CAPTIONS[1]);
+  });
+
+  test('colours belong to the things they are said of', async () => {
+    RERANKING.depth = 0;
+    // The same words in both captions: bm25 cannot tell them apart...
+    const [first, second] = (await g.search('a black cat and a white dog', { limit: 2 })).results;
+    assert.equal(first.score, second.score);
+    RERANKING.depth = 50;
+    // ...but only one has the black cat.
+    assert.deepEqual((await ranked('a black cat and a white dog')).slice(0, 2), [CAPTIONS[3], CAPTIONS[2]]);
+  });
+
+  test('reranking keeps every full-text match and only reorders them', async () => {
+    const rows = [...byCaption.keys()].map((id, index) => ({ id, score: 10 - index }));
+    const reranked = rerank(g.store, 'a black cat and a white dog', rows);
+    assert.deepEqual(reranked.map((row) => row.id).sort(), rows.map((row) => row.id).sort());
+    for (let index = 1; index < reranked.length; index++) assert.ok(reranked[index - 1].score >= reranked[index].score, 'scores go down');
+    // Rows past the reranked depth stay below the reranked ones, in their own order.
+    RERANKING.depth = 2;
+    const partial = rerank(g.store, 'a black cat and a white dog', rows);
+    assert.deepEqual(partial.slice(2).map((row) => row.id), rows.slice(2).map((row) => row.id));
+    assert.deepEqual(new Set(partial.slice(0, 2).map((row) => row.id)), new Set(rows.slice(0, 2).map((row) => row.id)));
+  });
+
+  test('a query with only excluded or stop words is left alone', async () => {
+    const rows = [...byCaption.keys()].map((id, index) => ({ id, score: 10 - index }));
+    assert.deepEqual(rerank(g.store, 'the of', rows), rows);
+    assert.deepEqual(await ranked('horse -couch'), [CAPTIONS[4]]);
+  });
+});

@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { analyseSentence, lemmaWord, MANY } from './sentence.js';
+
+const things = (text: string) => analyseSentence(text).things.map((thing) => [thing.word.lemma, thing.number, thing.colour]);
+
+describe('a caption read as a sentence', () => {
+  test('content words become lemmas; -ing words their verb', () => {
+    assert.deepEqual(analyseSentence('Two horses riding on the beach').words.map((word) => word.lemma), ['two', 'horse', 'ride', 'beach']);
+    assert.equal(lemmaWord('women').lemma, 'woman');
+    assert.ok(lemmaWord('riding').forms.includes('riding'), 'the surface form counts as the same word too');
+  });
+
+  test('two words WordNet knows as one thing are joined', () => {
+    assert.deepEqual(analyseSentence('a man on a skate board').words.map((word) => word.lemma), ['man', 'skateboard']);
+    // A hot dog is food, not a dog.
+    assert.deepEqual(analyseSentence('a hot dog with mustard').words.map((word) => word.lemma), ['hotdog', 'mustard']);
+  });
+
+  test('things come with how many and their colour', () => {
+    assert.deepEqual(things('Two black dogs on a red couch'), [['dog', 2, 'black'], ['couch', 1, 'red']]);
+    assert.deepEqual(things('A group of horses in a field'), [['horse', MANY, null], ['field', 1, null]]);
+    assert.deepEqual(things('Horses grazing'), [['horse', MANY, null]]);
+    assert.deepEqual(things('a couple of grey cats'), [['cat', 2, 'gray']]);
+    assert.deepEqual(things('The men and a child'), [['man', MANY, null], ['child', 1, null]]);
+  });
+
+  test('the first number word of the sentence', () => {
+    assert.equal(analyseSentence('three people and two dogs').count, 3);
+    assert.equal(analyseSentence('a herd of sheep').count, 7);
+    assert.equal(analyseSentence('a dog').count, 0);
+  });
+});
