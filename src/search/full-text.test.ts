@@ -75,3 +75,35 @@ test('the native weighted ranking is built and loads (npm run build compiles nat
     await glimpse.close();
   }
 });
+
+test('the native ranking forgets cached row lengths when this or another connection changes the library', async () => {
+  const db = join(temporaryDirectory(), 'lengths.db');
+  const builder = await createGlimpse({ db, embedder: null });
+  await buildSyntheticStore(builder.store, vocabulary, 500, {});
+  await builder.close();
+  const glimpse = await createGlimpse({ db, embedder: null });
+  const other = await createGlimpse({ db, embedder: null });
+  const ranking = async (native: boolean) => {
+    NATIVE_RANKING.enabled = native;
+    return (await glimpse.search('red car', { limit: 30 })).results.map((hit) => [hit.id, hit.score]);
+  };
+  try {
+    Object.assign(PARALLEL_RANKING, { above: Number.MAX_SAFE_INTEGER });
+    const before = await ranking(true); // fills the cache with the lengths of every row matching "red car"
+    const top = before[0][0] as number;
+    // A much longer caption for the best match changes its length, and so its bm25 score.
+    glimpse.edit(top, { caption: `red car ${'with many more words in its caption '.repeat(6)}` });
+    const afterOwnEdit = await ranking(true);
+    assert.deepEqual(afterOwnEdit, await ranking(false));
+    assert.notDeepEqual(afterOwnEdit, before);
+    // The same through another connection (the worker threads' case: data_version tells).
+    const second = afterOwnEdit[1][0] as number;
+    other.edit(second, { caption: `red car ${'and a long story about the weather that day '.repeat(6)}` });
+    const afterOtherEdit = await ranking(true);
+    assert.deepEqual(afterOtherEdit, await ranking(false));
+    assert.notDeepEqual(afterOtherEdit, afterOwnEdit);
+  } finally {
+    await other.close();
+    await glimpse.close();
+  }
+});

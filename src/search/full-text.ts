@@ -35,7 +35,8 @@ export interface RankedRow {
 export async function rankFullText(store: Store, query: WeightedExpression, filter: Filter, pool: number): Promise<RankedRow[]> {
   const native = hasWeightedBm25(store.db);
   const score = native
-    ? `-weighted_bm25(search_index, ${COLUMN_WEIGHTS.length}, ${COLUMN_WEIGHTS.join(', ')}, ${query.weights.join(', ')})`
+    ? // 'search_index' names the connection's cache of row lengths (see native/weighted_bm25.c).
+      `-weighted_bm25(search_index, 'search_index', ${COLUMN_WEIGHTS.length}, ${COLUMN_WEIGHTS.join(', ')}, ${query.weights.join(', ')})`
     : `-bm25(search_index, ${COLUMN_WEIGHTS.join(', ')})`;
   const expression = native ? query.expression : query.repeated;
   const sql = (range: boolean) =>

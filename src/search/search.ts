@@ -18,6 +18,7 @@ import { namesVisibleThing, queryWordConcepts } from './concepts.js';
 import { rankFullText } from './full-text.js';
 import { parseQuery, quote, toFtsExpression, toWeightedExpression, type ParsedQuery } from './query.js';
 import { rerank } from './rerank.js';
+import { documentFrequencies } from './term-frequencies.js';
 
 const COLUMNS = ['caption', 'tags', 'detailed', 'text', 'concepts', 'path'] as const;
 /** Query words naming visible things count VISIBLE_WEIGHT times, others OTHER_WEIGHT times (integers: repeats). */
@@ -155,12 +156,9 @@ function selectiveTerms(store: Store, tokens: string[]): string[] {
   // max(rowid) is an O(log n) stand-in for the number of images (ids are not reused).
   const images = (store.db.prepare('SELECT max(rowid) FROM images').pluck().get() as number | null) ?? 0;
   const limit = Math.max(500, images * MAX_CONCEPT_SHARE);
-  const rows = store.db
-    .prepare(`SELECT term, doc FROM search_terms WHERE term IN (${tokens.map(() => '?').join(',')})`)
-    .all(...tokens) as { term: string; doc: number }[];
-  const frequencies = new Map(rows.map((row) => [row.term, row.doc]));
+  const frequencies = documentFrequencies(store, tokens);
   // Tokens no image has are dropped too: they cannot match.
-  return tokens.filter((token) => (frequencies.get(token) ?? 0) > 0 && (frequencies.get(token) ?? 0) <= limit);
+  return tokens.filter((token) => frequencies.get(token)! > 0 && frequencies.get(token)! <= limit);
 }
 
 export type Filter = ReturnType<typeof filterSql>;
