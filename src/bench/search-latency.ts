@@ -93,9 +93,8 @@ const K = 50;
  */
 async function measureVectorIndex(db: string, embedder: Embedder, queries: readonly string[], size: string): Promise<BenchResult[]> {
   const vectors = await embedder.embedTexts([...queries], 'query');
-  const space = () => store.embeddingSpaces().find((candidate) => candidate.model === embedder.modelId)!.id;
   let store = new Store(db);
-  const spaceId = space();
+  const spaceId = store.embeddingSpaces().find((candidate) => candidate.model === embedder.modelId)!.id;
   let started = performance.now();
   store.nearest(spaceId, vectors[0], K);
   const buildMs = performance.now() - started;
