@@ -2,7 +2,7 @@
  * Reranking the best full-text matches as sentences. bm25 counts how well a document holds the query's words; it
  * cannot see how much of the document the query explains, that "horses" are several and "a horse" one, or that
  * the query's dog is black and the document's brown. Captions of the same picture by different people agree on
- * those things, so the first RERANK_DEPTH rows are scored again with them:
+ * those things, so the first RERANKING.depth rows are scored again with them:
  *
  * - coverage both ways: the share of the query's words (weighted by idf in this library) that the document has,
  *   counting WordNet relatives as partly the same word (see similarity.ts), and the share of the document's words
@@ -33,39 +33,48 @@ export const FEATURES = [
 
 export type Features = Record<(typeof FEATURES)[number], number>;
 
-/** Fitted on the even half of the oracle queries (see the module comment), rounded. */
+/**
+ * Fitted on the even half of the oracle queries (see the module comment): the weights that make the right caption
+ * most probable among the 50 (softmax over the candidates, a little L2), rounded.
+ */
 export const WEIGHTS: Features = {
-  fullText: 2.43,
+  fullText: 2.33,
   logRank: -0.36,
-  queryCovered: 2.05,
-  documentCoveredExactly: -1.3,
-  documentCovered: 1.39,
-  countAgrees: 0.75,
-  subjectNumberAgrees: 0.55,
-  numberAgrees: 0.67,
-  numberConflicts: -1.1,
-  colourAgrees: 0.61,
-  colourConflicts: -0.61,
-  subjectInDocument: 0.39,
-  documentLength: -0.51,
+  queryCovered: 2.25,
+  documentCoveredExactly: -1.37,
+  documentCovered: 1.49,
+  countAgrees: 0.71,
+  subjectNumberAgrees: 0.58,
+  numberAgrees: 0.63,
+  numberConflicts: -0.93,
+  colourAgrees: 0.69,
+  colourConflicts: -0.77,
+  subjectInDocument: 0.46,
+  documentLength: -0.55,
 };
 
 /** Rows best first, with the reranked ones rescored (their scores stay above the rows not reranked). */
 export function rerank(store: Store, queryText: string, rows: readonly RankedRow[]): RankedRow[] {
   if (rows.length < 2 || RERANKING.depth === 0) return [...rows];
-  const query = analyseSentence(queryText);
-  if (query.words.length === 0) return [...rows];
   const head = rows.slice(0, RERANKING.depth);
-  const texts = documentTexts(store, head.map((row) => row.id));
-  const documents = head.map((row) => analyseSentence(texts.get(row.id) ?? ''));
-  const idf = inverseDocumentFrequencies(store, [query, ...documents]);
-  const comparison = new QueryComparison(query, idf);
-  const rescored = head.map((row, index) => ({ id: row.id, score: score(comparison.features(documents[index], row.score / head[0].score, index)) }));
+  const features = rerankFeatures(store, queryText, head);
+  if (!features) return [...rows];
+  const rescored = head.map((row, index) => ({ id: row.id, score: score(features[index]) }));
   rescored.sort((a, b) => b.score - a.score);
   // The rows past the reranked ones stay below them, in bm25 order.
   const floor = rescored[rescored.length - 1].score;
   const tail = rows.slice(RERANKING.depth).map((row, index) => ({ id: row.id, score: floor - 1 - index / rows.length }));
   return [...rescored, ...tail];
+}
+
+/** The features of each full-text row (best first) against the query; null when the query has no content words. */
+export function rerankFeatures(store: Store, queryText: string, rows: readonly RankedRow[]): Features[] | null {
+  const query = analyseSentence(queryText);
+  if (query.words.length === 0 || rows.length === 0) return null;
+  const texts = documentTexts(store, rows.map((row) => row.id));
+  const documents = rows.map((row) => analyseSentence(texts.get(row.id) ?? ''));
+  const comparison = new QueryComparison(query, inverseDocumentFrequencies(store, [query, ...documents]));
+  return rows.map((row, index) => comparison.features(documents[index], row.score / rows[0].score, index));
 }
 
 export function score(features: Features): number {
