@@ -36,6 +36,7 @@ typedef struct {
   sqlite3_int64 dataVersion, changes;
   unsigned int *lengths;
   sqlite3_int64 capacity;
+  int complete; /* every row's length was read in one pass over the docsize table */
 } LengthCache;
 
 typedef struct {
@@ -87,10 +88,68 @@ static LengthCache *lengthCache(Connection *connection, sqlite3_value *nameValue
   sqlite3_int64 version = dataVersion(connection->db), changes = sqlite3_total_changes64(connection->db);
   if (version != cache->dataVersion || changes != cache->changes) {
     if (cache->lengths) memset(cache->lengths, 0, sizeof(unsigned int) * (size_t)cache->capacity);
+    cache->complete = 0;
     cache->dataVersion = version;
     cache->changes = changes;
   }
   return cache;
+}
+
+/* Room in the cache for this rowid; 0 when memory is short (the cache is then just not used for it). */
+static int makeRoom(LengthCache *cache, sqlite3_int64 rowid) {
+  if (rowid < cache->capacity) return 1;
+  sqlite3_int64 capacity = cache->capacity ? cache->capacity : 65536;
+  while (capacity <= rowid) capacity *= 2;
+  unsigned int *grown = (unsigned int *)sqlite3_realloc64(cache->lengths, sizeof(unsigned int) * capacity);
+  if (grown == 0) return 0;
+  memset(grown + cache->capacity, 0, sizeof(unsigned int) * (size_t)(capacity - cache->capacity));
+  cache->lengths = grown;
+  cache->capacity = capacity;
+  return 1;
+}
+
+/* SQLite's varint (as FTS5 writes the column sizes of a docsize row); returns the bytes read, 0 past the end. */
+static int readVarint(const unsigned char *bytes, int available, sqlite3_uint64 *value) {
+  sqlite3_uint64 result = 0;
+  for (int i = 0; i < available && i < 9; i++) {
+    if (i == 8) {
+      *value = (result << 8) | bytes[i];
+      return 9;
+    }
+    result = (result << 7) | (bytes[i] & 0x7f);
+    if ((bytes[i] & 0x80) == 0) {
+      *value = result;
+      return i + 1;
+    }
+  }
+  return 0;
+}
+
+/*
+ * Every row's length in one pass over the table's docsize rows (a scan step costs a fraction of a lookup), for a
+ * query that is about to score a large share of the table. The cache name is the table's name here; if no such
+ * docsize table exists, nothing happens and lengths are cached row by row.
+ */
+static void fillCache(sqlite3 *db, LengthCache *cache) {
+  char *sql = sqlite3_mprintf("SELECT id, sz FROM main.\"%w_docsize\"", cache->name);
+  sqlite3_stmt *statement = 0;
+  if (sql && sqlite3_prepare_v2(db, sql, -1, &statement, 0) == SQLITE_OK) {
+    int rc;
+    while ((rc = sqlite3_step(statement)) == SQLITE_ROW) {
+      sqlite3_int64 rowid = sqlite3_column_int64(statement, 0);
+      const unsigned char *sizes = (const unsigned char *)sqlite3_column_blob(statement, 1);
+      int available = sqlite3_column_bytes(statement, 1), at = 0, used;
+      sqlite3_uint64 total = 0, size;
+      while (at < available && (used = readVarint(sizes + at, available - at, &size)) > 0) {
+        total += size;
+        at += used;
+      }
+      if (rowid >= 0 && rowid < MAX_CACHED_ROWID && makeRoom(cache, rowid)) cache->lengths[rowid] = (unsigned int)total + 1;
+    }
+    cache->complete = rc == SQLITE_DONE;
+  }
+  sqlite3_finalize(statement);
+  sqlite3_free(sql);
 }
 
 /* A row's length in tokens, from the cache when it has it. */
@@ -102,18 +161,7 @@ static int rowLength(const Fts5ExtensionApi *api, Fts5Context *fts, LengthCache 
     return SQLITE_OK;
   }
   int rc = api->xColumnSize(fts, -1, length);
-  if (rc == SQLITE_OK && cacheable) {
-    if (rowid >= cache->capacity) {
-      sqlite3_int64 capacity = cache->capacity ? cache->capacity : 65536;
-      while (capacity <= rowid) capacity *= 2;
-      unsigned int *grown = (unsigned int *)sqlite3_realloc64(cache->lengths, sizeof(unsigned int) * capacity);
-      if (grown == 0) return SQLITE_OK; /* no memory for the cache: the length is still right */
-      memset(grown + cache->capacity, 0, sizeof(unsigned int) * (size_t)(capacity - cache->capacity));
-      cache->lengths = grown;
-      cache->capacity = capacity;
-    }
-    cache->lengths[rowid] = (unsigned int)*length + 1;
-  }
+  if (rc == SQLITE_OK && cacheable && makeRoom(cache, rowid)) cache->lengths[rowid] = (unsigned int)*length + 1;
   return rc;
 }
 
@@ -135,13 +183,20 @@ static int queryData(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_valu
     rc = api->xRowCount(fts, &rows);
     if (rc == SQLITE_OK) rc = api->xColumnTotalSize(fts, -1, &tokens);
     if (rc == SQLITE_OK) data->averageLength = rows > 0 ? (double)tokens / (double)rows : 1.0;
+    sqlite3_int64 allHits = 0;
     for (int phrase = 0; rc == SQLITE_OK && phrase < phrases; phrase++) {
       sqlite3_int64 hits = 0;
       rc = api->xQueryPhrase(fts, phrase, (void *)&hits, countRow);
       if (rc == SQLITE_OK) {
         double idf = log((rows - hits + 0.5) / (hits + 0.5));
         data->idf[phrase] = idf <= 0.0 ? 1e-6 : idf;
+        allHits += hits;
       }
+    }
+    /* A query that may score a fifth of the table or more: reading every length in one pass costs about what its
+       own lookups would, and later queries find them all cached. */
+    if (rc == SQLITE_OK && data->cache && !data->cache->complete && allHits * 5 >= rows && rows >= 10000) {
+      fillCache(((Connection *)api->xUserData(fts))->db, data->cache);
     }
     if (rc == SQLITE_OK) {
       rc = api->xSetAuxdata(fts, data, sqlite3_free);
