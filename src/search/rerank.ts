@@ -74,7 +74,8 @@ export function rerankFeatures(store: Store, queryText: string, rows: readonly R
   const texts = documentTexts(store, rows.map((row) => row.id));
   const documents = rows.map((row) => analyseSentence(texts.get(row.id) ?? ''));
   const comparison = new QueryComparison(query, inverseDocumentFrequencies(store, [query, ...documents]));
-  return rows.map((row, index) => comparison.features(documents[index], row.score / rows[0].score, index));
+  const best = rows[0].score;
+  return rows.map((row, index) => comparison.features(documents[index], best > 0 ? row.score / best : 0, index));
 }
 
 export function score(features: Features): number {
