@@ -16,11 +16,13 @@ import type { Store } from '../storage/store.js';
 import type { SearchOptions, SearchResponse, SearchResult } from '../types.js';
 import { namesVisibleThing, queryWordConcepts } from './concepts.js';
 import { rankFullText } from './full-text.js';
-import { parseQuery, quote, toFtsExpression, toWeightedExpression, type ParsedQuery } from './query.js';
+import { parseQuery, quote, toFtsExpression, toWeightedExpression } from './query.js';
 import { rerank } from './rerank.js';
 import { documentFrequencies } from './term-frequencies.js';
+import { markMatches, type MarkedRow } from './highlights.js';
 
-const COLUMNS = ['caption', 'tags', 'detailed', 'text', 'concepts', 'path'] as const;
+/** Readable columns of the full-text table, in the order a snippet is taken from them. */
+const SHOWN_COLUMNS = ['caption', 'detailed', 'text', 'tags', 'path'];
 /** Query words naming visible things count VISIBLE_WEIGHT times, others OTHER_WEIGHT times (integers: repeats). */
 const VISIBLE_WEIGHT = 3;
 const OTHER_WEIGHT = 2;
@@ -111,7 +113,11 @@ export async function searchImages(store: Store, text: string, options: SearchOp
   fused.sort((a, b) => b.score - a.score || a.id - b.id);
 
   const plainWords = toFtsExpression(query);
-  const results = fused.slice(0, limit).map((entry) => describeResult(store, entry, query, plainWords, new Set(conceptTokens)));
+  const shown = fused.slice(0, limit);
+  // Which columns hold the query words, and a snippet: FTS5 highlight with the plain words only (the weighted,
+  // concept-expanded ranking query would cost ten times as much), for the whole page at once.
+  const marks = plainWords ? markMatches(store, plainWords, shown.filter((entry) => entry.fullTextRank !== null).map((entry) => entry.id), SHOWN_COLUMNS) : new Map();
+  const results = shown.map((entry) => describeResult(store, entry, marks.get(entry.id), new Set(conceptTokens)));
   return { query: text, results, ms: Math.round((performance.now() - started) * 10) / 10 };
 }
 
@@ -202,15 +208,8 @@ function endOfDay(date: string): string {
   return /^\d{4}-\d{2}-\d{2}$/.test(date) ? `${date}T99` : date;
 }
 
-/** Readable columns, in the order a snippet is taken from them. */
-const SHOWN_COLUMNS = ['caption', 'detailed', 'text', 'tags', 'path'] as const;
-
-/**
- * Explaining a result: which readable columns hold the query words (FTS5 highlight with the plain words only —
- * the weighted, concept-expanded ranking query would cost ten times as much per result), whether its concepts
- * matched, and a snippet from the best column.
- */
-function describeResult(store: Store, entry: Candidate, query: ParsedQuery, words: string | null, conceptTokens: Set<string>): SearchResult {
+/** Explaining a result: which readable columns hold the query words, whether its concepts matched, and a snippet. */
+function describeResult(store: Store, entry: Candidate, marked: MarkedRow | undefined, conceptTokens: Set<string>): SearchResult {
   const image = store.imageById(entry.id)!;
   const description = store.description(image.sha256);
   const edits = store.userEdits(image.sha256);
@@ -219,26 +218,13 @@ function describeResult(store: Store, entry: Candidate, query: ParsedQuery, word
   const fields: string[] = [];
   const terms = new Set<string>();
   let snippet = '';
-  if (words && entry.fullTextRank !== null) {
-    const row = store.db
-      .prepare(
-        `SELECT ${SHOWN_COLUMNS.map((column) => `highlight(search_index, ${COLUMNS.indexOf(column)}, '«', '»')`).join(', ')},
-                ${SHOWN_COLUMNS.map((column) => `snippet(search_index, ${COLUMNS.indexOf(column)}, '«', '»', '…', 16)`).join(', ')}
-         FROM search_index WHERE search_index MATCH ? AND rowid = ?`,
-      )
-      .raw()
-      // BigInt: better-sqlite3 binds numbers as REAL, and FTS5 ignores `rowid = <real>` next to MATCH.
-      .get(words, BigInt(entry.id)) as string[] | undefined;
-    if (row) {
-      SHOWN_COLUMNS.forEach((column, index) => {
-        const marked = (row[index] ?? '').match(/«([^»]*)»/g);
-        if (!marked) return;
-        fields.push(column);
-        for (const mark of marked) terms.add(mark.slice(1, -1).toLowerCase());
-        snippet ||= row[SHOWN_COLUMNS.length + index] ?? '';
-      });
-    }
-  }
+  SHOWN_COLUMNS.forEach((column, index) => {
+    const words = (marked?.highlighted[index] ?? '').match(/«([^»]*)»/g);
+    if (!words) return;
+    fields.push(column);
+    for (const word of words) terms.add(word.slice(1, -1).toLowerCase());
+    snippet ||= marked?.snippets[index] ?? '';
+  });
   if (conceptTokens.size > 0 && entry.fullTextRank !== null) {
     const concepts = store.db.prepare('SELECT concepts FROM search_index WHERE rowid = ?').pluck().get(entry.id) as string | undefined;
     if (concepts?.split(' ').some((token) => conceptTokens.has(token))) fields.push('concepts');
