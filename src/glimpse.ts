@@ -11,6 +11,7 @@ import type { IndexEstimate } from './pipeline/estimate.js';
 import { resolveDescriber, resolveEmbedder } from './providers/resolve.js';
 import type { Embedder, ImageDescriber, ProviderSettings } from './providers/spec.js';
 import { closeRankingThreads } from './search/full-text.js';
+import { closeHighlights } from './search/highlights.js';
 import { searchImages } from './search/search.js';
 import { Store } from './storage/store.js';
 import type {
@@ -210,6 +211,7 @@ export async function createGlimpse(options: GlimpseOptions = {}): Promise<Glimp
       if (describerPromise) closing.push(describerPromise.then((d) => d.close?.()).catch(() => undefined));
       if (embedderPromise) closing.push(embedderPromise.then((e) => e?.close?.()).catch(() => undefined));
       closing.push(closeRankingThreads(store));
+      closeHighlights(store);
       await Promise.all(closing);
       store.close();
     },

@@ -21,7 +21,11 @@ test('highlights and snippets from the copy equal those FTS5 gives on the librar
     for (const expression of ['"dog"', '("run" OR "cars")', '"red car"']) {
       const ids = store.db.prepare('SELECT rowid FROM search_index WHERE search_index MATCH ? LIMIT 12').pluck().all(expression) as number[];
       assert.ok(ids.length > 0, expression);
+      const changes = () => store.db.prepare('SELECT total_changes()').pluck().get();
+      const before = changes();
       const marks = markMatches(store, expression, [...ids, 999_999], columns);
+      // Nothing is written through the library's connection: that would drop its caches (term counts, row lengths).
+      assert.equal(changes(), before);
       assert.equal(marks.size, ids.length, 'a row that does not exist or match is absent');
       for (const id of ids) {
         const expected = store.db

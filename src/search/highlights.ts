@@ -1,10 +1,15 @@
 /**
  * Explaining results: FTS5's highlight() and snippet() for the rows being shown, run over a copy of those rows in a
- * small temporary FTS5 table with the library table's own columns and tokenizer. On the library's table each row
- * would be a full-text query of its own — about half a millisecond per row for common words in a million-image
- * library, ten milliseconds for a page of results; on the copy, one query over a page of rows takes a fraction of
- * one. The temporary table belongs to the connection and is emptied on every call (no await in between).
+ * small FTS5 table with the library table's own columns and tokenizer. On the library's table each row would be a
+ * full-text query of its own — about half a millisecond per row for common words in a million-image library, ten
+ * milliseconds for a page of results; on the copy, one query over a page of rows takes a fraction of one.
+ *
+ * The copy lives in a private in-memory database, not in the library connection's temp schema: writes there would
+ * count as changes of the library connection, and its caches (term counts, row lengths) would be dropped at every
+ * search. It is emptied on every call (no await in between).
  */
+import Database from 'better-sqlite3';
+import type { SqliteDatabase } from '../storage/database.js';
 import type { Store } from '../storage/store.js';
 
 export interface MarkedRow {
@@ -14,40 +19,53 @@ export interface MarkedRow {
   snippets: string[];
 }
 
-const COPY = 'temp.shown_rows';
-const prepared = new WeakMap<Store, string[]>();
+interface Copy {
+  db: SqliteDatabase;
+  columns: string[];
+}
+
+const copies = new WeakMap<Store, Copy>();
 
 /** Highlights and snippets of `columns` for the rows `ids` against `expression` (rows that do not match are absent). */
 export function markMatches(store: Store, expression: string, ids: readonly number[], columns: readonly string[]): Map<number, MarkedRow> {
   if (ids.length === 0) return new Map();
-  const allColumns = copyTable(store);
-  store.db.exec(`DELETE FROM ${COPY}`);
-  store.db
-    .prepare(`INSERT INTO ${COPY} (rowid, ${allColumns.join(', ')}) SELECT rowid, ${allColumns.join(', ')} FROM main.search_index WHERE rowid IN (${ids.map(() => '?').join(',')})`)
-    .run(...ids);
-  const indexes = columns.map((column) => allColumns.indexOf(column));
+  const copy = copyOf(store);
   const rows = store.db
+    .prepare(`SELECT rowid, ${copy.columns.join(', ')} FROM search_index WHERE rowid IN (${ids.map(() => '?').join(',')})`)
+    .raw()
+    .all(...ids) as unknown[][];
+  const insert = copy.db.prepare(`INSERT INTO shown_rows (rowid, ${copy.columns.join(', ')}) VALUES (?${', ?'.repeat(copy.columns.length)})`);
+  copy.db.transaction(() => {
+    copy.db.exec('DELETE FROM shown_rows');
+    for (const row of rows) insert.run(...row);
+  })();
+  const indexes = columns.map((column) => copy.columns.indexOf(column));
+  const marked = copy.db
     .prepare(
       `SELECT rowid, ${indexes.map((index) => `highlight(shown_rows, ${index}, '«', '»')`).join(', ')},
               ${indexes.map((index) => `snippet(shown_rows, ${index}, '«', '»', '…', 16)`).join(', ')}
-       FROM ${COPY} WHERE shown_rows MATCH ?`,
+       FROM shown_rows WHERE shown_rows MATCH ?`,
     )
     .raw()
     .all(expression) as [number, ...string[]][];
-  return new Map(
-    rows.map(([id, ...marked]) => [id, { highlighted: marked.slice(0, columns.length), snippets: marked.slice(columns.length) }]),
-  );
+  return new Map(marked.map(([id, ...texts]) => [id, { highlighted: texts.slice(0, columns.length), snippets: texts.slice(columns.length) }]));
 }
 
-/** Create the connection's temporary copy table once, from the library table's own definition. */
-function copyTable(store: Store): string[] {
-  let columns = prepared.get(store);
-  if (columns) return columns;
-  columns = (store.db.prepare("SELECT name FROM pragma_table_info('search_index')").pluck().all() as string[]);
-  const definition = store.db.prepare("SELECT sql FROM main.sqlite_master WHERE name = 'search_index'").pluck().get() as string;
+/** The store's private copy table, made once from the library table's own definition. */
+function copyOf(store: Store): Copy {
+  let copy = copies.get(store);
+  if (copy) return copy;
+  const columns = store.db.prepare("SELECT name FROM pragma_table_info('search_index')").pluck().all() as string[];
+  const definition = store.db.prepare("SELECT sql FROM sqlite_master WHERE name = 'search_index'").pluck().get() as string;
   // The same tokenizer, so the copy finds exactly the words the library's table found.
   const tokenizer = /tokenize\s*=\s*('(?:[^']|'')*')/i.exec(definition)?.[1];
-  store.db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS ${COPY} USING fts5(${columns.join(', ')}${tokenizer ? `, tokenize = ${tokenizer}` : ''})`);
-  prepared.set(store, columns);
-  return columns;
+  const db = new Database(':memory:');
+  db.exec(`CREATE VIRTUAL TABLE shown_rows USING fts5(${columns.join(', ')}${tokenizer ? `, tokenize = ${tokenizer}` : ''})`);
+  copies.set(store, (copy = { db, columns }));
+  return copy;
+}
+
+export function closeHighlights(store: Store): void {
+  copies.get(store)?.db.close();
+  copies.delete(store);
 }
