@@ -5,7 +5,7 @@ import { buildSyntheticStore } from '../bench/synthetic-store.js';
 import type { Vocabulary } from '../bench/vocabulary.js';
 import { createGlimpse } from '../glimpse.js';
 import { temporaryDirectory } from '../testing/fixtures.js';
-import { PARALLEL_RANKING } from './full-text.js';
+import { PARALLEL_RANKING, rankFullText } from './full-text.js';
 import { hasWeightedBm25, NATIVE_RANKING } from './native-ranking.js';
 import { parseQuery, toWeightedExpression } from './query.js';
 
@@ -57,6 +57,14 @@ test('ranking split across threads by rowid range returns exactly the single-que
     assert.ok(single.every((list) => list.length > 0));
     // With a filter, which joins the images table, the split ranking still agrees.
     assert.deepEqual(await run(3, { folder: '/synthetic/album-7' }), await run(1, { folder: '/synthetic/album-7' }));
+    // In the background (every range on a worker thread, as hybrid search does), the rows are the same.
+    const expression = toWeightedExpression(parseQuery('woman beach kite'), [], () => 2)!;
+    const noFilter = { join: '', where: '', parameters: [] };
+    Object.assign(PARALLEL_RANKING, { above: 0, threads: 2 });
+    const background = await rankFullText(glimpse.store, expression, noFilter, 40, { background: true });
+    PARALLEL_RANKING.threads = 1;
+    assert.deepEqual(background, await rankFullText(glimpse.store, expression, noFilter, 40));
+    assert.equal(background.length, 40);
     // Stock bm25 over repeated phrases ranks the same, single-threaded and split.
     assert.deepEqual(await run(1, {}, false), single);
     assert.deepEqual(await run(3, {}, false), single);

@@ -32,7 +32,17 @@ export interface RankedRow {
   score: number;
 }
 
-export async function rankFullText(store: Store, query: WeightedExpression, filter: Filter, pool: number): Promise<RankedRow[]> {
+/**
+ * `background`: for a library large enough to be split, rank every range on worker threads, leaving this thread free
+ * until the promise is awaited (search scans vectors meanwhile). Otherwise this thread ranks one range itself.
+ */
+export async function rankFullText(
+  store: Store,
+  query: WeightedExpression,
+  filter: Filter,
+  pool: number,
+  options: { background?: boolean } = {},
+): Promise<RankedRow[]> {
   const native = hasWeightedBm25(store.db);
   const score = native
     ? // 'search_index' names the connection's cache of row lengths (see native/weighted_bm25.c).
@@ -50,10 +60,11 @@ export async function rankFullText(store: Store, query: WeightedExpression, filt
 
   // BigInt bounds: better-sqlite3 binds numbers as REAL, and FTS5 ignores rowid constraints that are not integers.
   const parameters = ([low, high]: [number, number]) => [expression, ...filter.parameters, BigInt(low), BigInt(high), pool];
-  const threads = rankingThreads(store, ranges.length - 1, native);
-  const others = ranges.slice(1).map((range, index) => threads[index].run(sql(true), parameters(range)));
-  const own = store.db.prepare(sql(true)).all(...parameters(ranges[0])) as RankedRow[];
-  const rows = own.concat(...(await Promise.all(others)));
+  const own = options.background ? [] : ranges.slice(0, 1);
+  const others = ranges.slice(own.length);
+  const threads = rankingThreads(store, others.length, native);
+  const ranked = others.map((range, index) => threads[index].run(sql(true), parameters(range)));
+  const rows = own.flatMap((range) => store.db.prepare(sql(true)).all(...parameters(range)) as RankedRow[]).concat(...(await Promise.all(ranked)));
   return rows.sort((a, b) => b.score - a.score || a.id - b.id).slice(0, pool);
 }
 

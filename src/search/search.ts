@@ -62,9 +62,16 @@ export async function searchImages(store: Store, text: string, options: SearchOp
   const conceptTokens = selectiveTerms(store, [...new Set(concepts.flatMap((concept) => concept.tokens))]);
   const related = concepts.flatMap((concept) => concept.related.map((word) => `${concept.word}→${word}`));
   const expression = toWeightedExpression(query, conceptTokens, (word) => (namesVisibleThing(word) ? VISIBLE_WEIGHT : OTHER_WEIGHT));
-  if (expression) {
+  const wantsVectors = embedder !== null && text.trim() !== '';
+  // With vectors to find too, a large library's full-text ranking runs on worker threads while this thread scans the
+  // vectors; the lists are merged below in the same order either way.
+  const fullText = expression ? rankFullText(store, expression, filter, pool, { background: wantsVectors }) : null;
+  // Its error, if any, is thrown where it is awaited below; until then it must not count as unhandled.
+  fullText?.catch(() => undefined);
+  const vectorLists = wantsVectors ? await vectorSearch(store, embedder, text, pool, filter) : [];
+  if (expression && fullText) {
     // bm25 finds the candidates; the best of them are reranked as sentences (number, colour, coverage both ways).
-    const rows = rerank(store, withoutExclusions(text), await rankFullText(store, expression, filter, pool));
+    const rows = rerank(store, withoutExclusions(text), await fullText);
     for (const row of rows) {
       const entry = candidate(row.id);
       entry.textScore = row.score;
@@ -81,7 +88,6 @@ export async function searchImages(store: Store, text: string, options: SearchOp
     rows.forEach((row, index) => Object.assign(candidate(row.id), { fullTextRank: index + 1, textScore: 1 / (index + 1) }));
   }
 
-  const vectorLists = embedder && text.trim() ? await vectorSearch(store, embedder, text, pool, filter) : [];
   for (const list of vectorLists) {
     list.forEach((hit, index) => {
       const entry = candidate(hit.id);
