@@ -7,6 +7,7 @@
  * - coverage both ways: the share of the query's words (weighted by idf in this library) that the document has,
  *   counting WordNet relatives as partly the same word (see similarity.ts), and the share of the document's words
  *   the query has;
+ * - words left unmatched that one's WordNet definition uses for the other (racket → tennis);
  * - agreement on how many (one, two, several) and on colour for the things both name (see sentence.ts);
  * - the bm25 score itself and its rank.
  *
@@ -18,7 +19,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Store } from '../storage/store.js';
 import type { RankedRow } from './full-text.js';
 import { analyseSentence, MANY, type Sentence, type Thing, type Word } from './sentence.js';
-import { wordSimilarity } from './similarity.js';
+import { definitionsRelate, wordSimilarity } from './similarity.js';
 
 /**
  * How many of the best full-text rows are reranked; the rest keep their bm25 order below them. The weights were
@@ -29,6 +30,7 @@ export const RERANKING = { depth: 50 };
 export const FEATURES = [
   'fullText', 'logRank', 'queryCovered', 'documentCoveredExactly', 'documentCovered', 'countAgrees',
   'subjectNumberAgrees', 'numberAgrees', 'numberConflicts', 'colourAgrees', 'colourConflicts', 'subjectInDocument', 'documentLength',
+  'queryDefined', 'documentDefined',
 ] as const;
 
 export type Features = Record<(typeof FEATURES)[number], number>;
@@ -38,19 +40,21 @@ export type Features = Record<(typeof FEATURES)[number], number>;
  * most probable among the 50 (softmax over the candidates, a little L2), rounded.
  */
 export const WEIGHTS: Features = {
-  fullText: 2.33,
-  logRank: -0.36,
-  queryCovered: 2.25,
-  documentCoveredExactly: -1.37,
-  documentCovered: 1.49,
-  countAgrees: 0.71,
-  subjectNumberAgrees: 0.58,
-  numberAgrees: 0.63,
-  numberConflicts: -0.93,
-  colourAgrees: 0.69,
-  colourConflicts: -0.77,
-  subjectInDocument: 0.46,
-  documentLength: -0.55,
+  fullText: 2.15,
+  logRank: -0.35,
+  queryCovered: 2.74,
+  documentCoveredExactly: -1.14,
+  documentCovered: 1.52,
+  countAgrees: 0.68,
+  subjectNumberAgrees: 0.62,
+  numberAgrees: 0.67,
+  numberConflicts: -0.87,
+  colourAgrees: 0.67,
+  colourConflicts: -0.79,
+  subjectInDocument: 0.42,
+  documentLength: -0.63,
+  queryDefined: 1.75,
+  documentDefined: 0.61,
 };
 
 /** Rows best first, with the reranked ones rescored (their scores stay above the rows not reranked). */
@@ -118,6 +122,7 @@ export class QueryComparison {
     let documentTotal = 0;
     let documentFound = 0;
     let documentFoundExactly = 0;
+    let documentDefined = 0;
     for (const word of document.words) {
       const row = this.row(word);
       let found = 0;
@@ -129,12 +134,15 @@ export class QueryComparison {
       documentTotal += weight;
       documentFound += weight * found;
       if (query.words.some((queryWord) => queryWord.lemma === word.lemma)) documentFoundExactly += weight;
+      if (found < 0.5 && query.words.some((queryWord) => definitionsRelate(queryWord, word))) documentDefined += weight;
     }
     let queryTotal = 0;
     let queryFound = 0;
+    let queryDefined = 0;
     this.queryWeights.forEach((weight, index) => {
       queryTotal += weight;
       queryFound += weight * best[index];
+      if (best[index] < 0.5 && document.words.some((word) => definitionsRelate(query.words[index], word))) queryDefined += weight;
     });
     const querySubject = query.things[0];
     const documentSubject = document.things[0];
@@ -153,6 +161,8 @@ export class QueryComparison {
       ...thingAgreement(query.things, document.things, idf),
       subjectInDocument,
       documentLength: document.words.length / 10,
+      queryDefined: share(queryDefined, queryTotal),
+      documentDefined: share(documentDefined, documentTotal),
     };
   }
 }

@@ -1,10 +1,11 @@
 /**
- * How alike two words are, from WordNet alone: the same lemma 1, synonyms (same first sense) 0.8, one a direct
+ * How alike two words are, from WordNet alone (and, apart, whether their definitions relate them): the same lemma 1, synonyms (same first sense) 0.8, one a direct
  * kind of the other (puppy, dog) or derived from it (skater, skate) 0.6, two steps apart or siblings (cat, dog
  * under "domestic animal"; sofa, chair under "seat") 0.4, else 0. First senses only: WordNet lists the most
  * frequent first, and a caption rarely means a rarer one.
  */
-import type { Word } from './sentence.js';
+import { STOP_WORDS, tokenize } from './query.js';
+import { lemmaWord, type Word } from './sentence.js';
 import { senses, synset, type PartOfSpeech } from './wordnet.js';
 
 export const SYNONYM = 0.8;
@@ -70,4 +71,29 @@ function uncachedSimilarity(a: Word, b: Word): number {
   else if (meets(x.own, y.grandparents) || meets(y.own, x.grandparents) || meets(x.parents, y.parents)) similarity = DISTANT;
   if (similarity < RELATED && (meets(x.own, y.derived) || meets(y.own, x.derived))) similarity = RELATED;
   return similarity;
+}
+
+const glosses = new Map<string, Set<string>>();
+
+/** Lemmas of the words in the definitions (and examples) of a lemma's first noun and verb senses. */
+function glossLemmas(lemma: string): Set<string> {
+  let found = glosses.get(lemma);
+  if (found) return found;
+  found = new Set();
+  for (const pos of ['noun', 'verb'] as const satisfies readonly PartOfSpeech[]) {
+    const first = senses(lemma, pos)[0];
+    if (first === undefined) continue;
+    for (const token of tokenize(synset(first, pos).gloss)) if (token.length > 2 && !STOP_WORDS.has(token)) found.add(lemmaWord(token).lemma);
+  }
+  if (glosses.size > 100_000) glosses.clear();
+  glosses.set(lemma, found);
+  return found;
+}
+
+/**
+ * Does one word's WordNet definition use the other? "racket: a sports implement … used in playing tennis",
+ * "surfboard: a narrow buoyant board for riding surf". Related words the "kind of" tree does not connect.
+ */
+export function definitionsRelate(a: Word, b: Word): boolean {
+  return glossLemmas(a.lemma).has(b.lemma) || glossLemmas(b.lemma).has(a.lemma);
 }
