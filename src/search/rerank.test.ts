@@ -13,6 +13,8 @@ const CAPTIONS = [
   'A white cat next to a black dog.',
   'A black cat next to a white dog.',
   'A man riding a horse on a beach.',
+  'A man on a bench.',
+  'A man on a surfboard.',
 ];
 
 let g: Glimpse;
@@ -49,6 +51,16 @@ describe('reranking the best full-text matches', () => {
     RERANKING.depth = 50;
     // ...but only one has the black cat.
     assert.deepEqual((await ranked('a black cat and a white dog')).slice(0, 2), [CAPTIONS[3], CAPTIONS[2]]);
+  });
+
+  test('a word the query lacks counts when a definition relates it to a query word', async () => {
+    const scoreOf = async (caption: string) => (await g.search('a man riding a wave')).results.find((result) => byCaption.get(result.id) === caption)!.score;
+    RERANKING.depth = 0;
+    // bm25 sees only "man" in both captions...
+    assert.equal(await scoreOf(CAPTIONS[5]), await scoreOf(CAPTIONS[6]));
+    RERANKING.depth = 50;
+    // ...WordNet defines a surfboard as a board for riding surf (waves).
+    assert.ok((await scoreOf(CAPTIONS[6])) > (await scoreOf(CAPTIONS[5])));
   });
 
   test('reranking keeps every full-text match and only reorders them', async () => {

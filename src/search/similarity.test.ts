@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { lemmaWord } from './sentence.js';
-import { DISTANT, RELATED, SYNONYM, wordSimilarity } from './similarity.js';
+import { definitionsRelate, DISTANT, RELATED, SYNONYM, wordSimilarity } from './similarity.js';
 
 const similarity = (a: string, b: string) => wordSimilarity(lemmaWord(a), lemmaWord(b));
 
@@ -22,5 +22,15 @@ describe('word similarity from WordNet', () => {
   test('unrelated words are not alike', () => {
     assert.equal(similarity('dog', 'pizza'), 0);
     assert.equal(similarity('giraffe', 'umbrella'), 0);
+  });
+
+  test('definitions relate words the "kind of" tree does not', () => {
+    const related = (a: string, b: string) => definitionsRelate(lemmaWord(a), lemmaWord(b));
+    assert.equal(similarity('racket', 'tennis'), 0);
+    assert.ok(related('racket', 'tennis'));
+    assert.ok(related('tennis', 'racket'), 'both ways');
+    assert.ok(related('surfboard', 'waves'), 'in any form');
+    assert.ok(related('giraffe', 'neck'));
+    assert.ok(!related('dog', 'umbrella'));
   });
 });
