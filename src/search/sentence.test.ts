@@ -8,6 +8,10 @@ describe('a caption read as a sentence', () => {
   test('content words become lemmas; -ing words their verb', () => {
     assert.deepEqual(analyseSentence('Two horses riding on the beach').words.map((word) => word.lemma), ['two', 'horse', 'ride', 'beach']);
     assert.equal(lemmaWord('women').lemma, 'woman');
+    // Of two verbs WordNet knows, the commoner: sing, not singe; swing, not swinge.
+    assert.equal(lemmaWord('singing').lemma, 'sing');
+    assert.equal(lemmaWord('swinging').lemma, 'swing');
+    assert.equal(lemmaWord('lying').lemma, 'lie');
     assert.ok(lemmaWord('riding').forms.includes('riding'), 'the surface form counts as the same word too');
   });
 

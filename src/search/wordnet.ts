@@ -152,7 +152,7 @@ const IRREGULAR: Record<string, string> = {
   geese: 'goose', oxen: 'ox', knives: 'knife', wolves: 'wolf', leaves: 'leaf', shelves: 'shelf', loaves: 'loaf',
   halves: 'half', lives: 'life', wives: 'wife', sheep: 'sheep', fish: 'fish', deer: 'deer', skis: 'ski',
   ran: 'run', sat: 'sit', stood: 'stand', held: 'hold', rode: 'ride', ate: 'eat', flew: 'fly', lay: 'lie',
-  worn: 'wear', wore: 'wear', taken: 'take', took: 'take', made: 'make', left: 'leave', parked: 'park',
+  lying: 'lie', tying: 'tie', worn: 'wear', wore: 'wear', taken: 'take', took: 'take', made: 'make', left: 'leave', parked: 'park',
 };
 
 const NOUN_RULES: [string, string][] = [['ses', 's'], ['xes', 'x'], ['zes', 'z'], ['ches', 'ch'], ['shes', 'sh'], ['men', 'man'], ['ies', 'y'], ['s', '']];
@@ -164,15 +164,21 @@ export function baseForm(word: string, pos: PartOfSpeech): string | null {
   const irregular = IRREGULAR[lower];
   if (irregular && senses(irregular, pos).length > 0) return irregular;
   if (senses(lower, pos).length > 0) return lower;
+  // Several rules may give a word WordNet knows ("singing": singe, sing): the one with more senses is the commoner.
+  let best: string | null = null;
+  let bestSenses = 0;
+  const consider = (candidate: string) => {
+    const count = senses(candidate, pos).length;
+    if (count > bestSenses) [best, bestSenses] = [candidate, count];
+  };
   for (const [suffix, replacement] of pos === 'noun' ? NOUN_RULES : VERB_RULES) {
     if (!lower.endsWith(suffix) || lower.length <= suffix.length + 1) continue;
-    let candidate = lower.slice(0, -suffix.length) + replacement;
-    if (senses(candidate, pos).length > 0) return candidate;
+    const candidate = lower.slice(0, -suffix.length) + replacement;
+    consider(candidate);
     // running → run, sitting → sit
-    if (pos === 'verb' && suffix === 'ing' && /([bdgmnprt])\1$/.test(candidate)) {
-      candidate = candidate.slice(0, -1);
-      if (senses(candidate, pos).length > 0) return candidate;
-    }
+    if (pos === 'verb' && suffix === 'ing' && /([bdgmnprt])\1$/.test(candidate)) consider(candidate.slice(0, -1));
+    // Nouns: the first rule that applies is the right one (buses → bus before buse).
+    if (pos === 'noun' && best) return best;
   }
-  return null;
+  return best;
 }
