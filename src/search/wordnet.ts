@@ -64,9 +64,14 @@ class SortedIndex {
     this.contents = readFileSync(path);
   }
 
-  /** Binary search for the line whose first space-separated field equals `key` (licence lines start with spaces). */
+  /**
+   * Binary search for the line whose first space-separated field equals `key` (licence lines start with spaces).
+   * Keys are compared byte by byte in the buffer: a first query looks up a few thousand words, and making a string of
+   * every probed line cost more than the search itself.
+   */
   find(key: string): string | null {
     const contents = this.contents;
+    const wanted = Buffer.from(key, 'latin1');
     let low = 0;
     let high = contents.length;
     while (low < high) {
@@ -74,13 +79,27 @@ class SortedIndex {
       const start = middle === 0 ? 0 : contents.lastIndexOf(10, middle - 1) + 1;
       let end = contents.indexOf(10, start);
       if (end < 0) end = contents.length;
-      const line = contents.toString('latin1', start, end);
-      const lineKey = line.slice(0, line.indexOf(' '));
-      if (lineKey === key) return line;
-      if (line.startsWith('  ') || lineKey < key) low = end + 1;
+      if (contents[start] === 32) {
+        low = end + 1; // licence line
+        continue;
+      }
+      const order = compareKey(contents, start, end, wanted);
+      if (order === 0) return contents.toString('latin1', start, end);
+      if (order < 0) low = end + 1;
       else high = start;
     }
     return null;
+  }
+}
+
+/** The line's first field (up to a space) against `key`, in byte order as the index files are sorted: <0, 0, >0. */
+function compareKey(contents: Buffer, start: number, end: number, key: Buffer): number {
+  for (let index = 0; ; index++) {
+    const position = start + index;
+    const lineByte = position < end && contents[position] !== 32 ? contents[position] : -1;
+    const keyByte = index < key.length ? key[index] : -1;
+    if (lineByte !== keyByte) return lineByte - keyByte;
+    if (lineByte === -1) return 0;
   }
 }
 
