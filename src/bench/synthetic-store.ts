@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { documentConcepts } from '../search/concepts.js';
 import { buildSearchDocument, pathWords } from '../search/documents.js';
 import type { Embedder } from '../providers/spec.js';
-import { vectorTable, type SearchDocument, type Store } from '../storage/store.js';
+import { Store, vectorTable, type SearchDocument } from '../storage/store.js';
 import { sampleWord, seededRandom, type Vocabulary } from './vocabulary.js';
 
 export interface SyntheticDescription {
@@ -100,6 +100,17 @@ export async function buildSyntheticStore(
   const ms = performance.now() - started;
   checkAgainstSearchModule(store);
   return { count, ms, perSecond: count / (ms / 1000) };
+}
+
+/** A library file of `count` synthetic descriptions at `path` (tests and scratch measurements); returns the path. */
+export async function writeSyntheticLibrary(path: string, vocabulary: Vocabulary, count: number): Promise<string> {
+  const store = new Store(path);
+  try {
+    await buildSyntheticStore(store, vocabulary, count);
+  } finally {
+    store.close();
+  }
+  return path;
 }
 
 function searchColumns(store: Store, table: string): string[] {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { buildSyntheticStore } from '../bench/synthetic-store.js';
+import { writeSyntheticLibrary } from '../bench/synthetic-store.js';
 import type { Vocabulary } from '../bench/vocabulary.js';
-import { createGlimpse } from '../glimpse.js';
+import { createGlimpse, type Glimpse } from '../glimpse.js';
 import { temporaryDirectory } from '../testing/fixtures.js';
 import { PARALLEL_RANKING, rankFullText } from './full-text.js';
 import { hasWeightedBm25, NATIVE_RANKING } from './native-ranking.js';
@@ -34,10 +34,7 @@ test('a weighted expression numbers its phrases as FTS5 does: words, extra terms
 });
 
 test('ranking split across threads by rowid range returns exactly the single-query ranking', async () => {
-  const db = join(temporaryDirectory(), 'parallel.db');
-  const builder = await createGlimpse({ db, embedder: null });
-  await buildSyntheticStore(builder.store, vocabulary, 3000, {});
-  await builder.close();
+  const db = await writeSyntheticLibrary(join(temporaryDirectory(), 'parallel.db'), vocabulary, 3000);
 
   const glimpse = await createGlimpse({ db, embedder: null });
   try {
@@ -84,31 +81,30 @@ test('the native weighted ranking is built and loads (npm run build compiles nat
   }
 });
 
+/** [id, score] of the results of `query`, ranked natively or with stock bm25. */
+async function ranking(glimpse: Glimpse, query: string, native: boolean) {
+  NATIVE_RANKING.enabled = native;
+  return (await glimpse.search(query, { limit: 30 })).results.map((hit) => [hit.id, hit.score]);
+}
+
 test('the native ranking forgets cached row lengths when this or another connection changes the library', async () => {
-  const db = join(temporaryDirectory(), 'lengths.db');
-  const builder = await createGlimpse({ db, embedder: null });
-  await buildSyntheticStore(builder.store, vocabulary, 500, {});
-  await builder.close();
+  const db = await writeSyntheticLibrary(join(temporaryDirectory(), 'lengths.db'), vocabulary, 500);
   const glimpse = await createGlimpse({ db, embedder: null });
   const other = await createGlimpse({ db, embedder: null });
-  const ranking = async (native: boolean) => {
-    NATIVE_RANKING.enabled = native;
-    return (await glimpse.search('red car', { limit: 30 })).results.map((hit) => [hit.id, hit.score]);
-  };
   try {
     Object.assign(PARALLEL_RANKING, { above: Number.MAX_SAFE_INTEGER });
-    const before = await ranking(true); // fills the cache with the lengths of every row matching "red car"
+    const before = await ranking(glimpse, 'red car', true); // fills the cache with the lengths of every row matching "red car"
     const top = before[0][0] as number;
     // A much longer caption for the best match changes its length, and so its bm25 score.
     glimpse.edit(top, { caption: `red car ${'with many more words in its caption '.repeat(6)}` });
-    const afterOwnEdit = await ranking(true);
-    assert.deepEqual(afterOwnEdit, await ranking(false));
+    const afterOwnEdit = await ranking(glimpse, 'red car', true);
+    assert.deepEqual(afterOwnEdit, await ranking(glimpse, 'red car', false));
     assert.notDeepEqual(afterOwnEdit, before);
     // The same through another connection (the worker threads' case: data_version tells).
     const second = afterOwnEdit[1][0] as number;
     other.edit(second, { caption: `red car ${'and a long story about the weather that day '.repeat(6)}` });
-    const afterOtherEdit = await ranking(true);
-    assert.deepEqual(afterOtherEdit, await ranking(false));
+    const afterOtherEdit = await ranking(glimpse, 'red car', true);
+    assert.deepEqual(afterOtherEdit, await ranking(glimpse, 'red car', false));
     assert.notDeepEqual(afterOtherEdit, afterOwnEdit);
   } finally {
     await other.close();
@@ -119,21 +115,14 @@ test('the native ranking forgets cached row lengths when this or another connect
 test('a query over a fifth of a large table reads every row length in one pass, and ranks as bm25 does', async () => {
   // 12,000 rows of a 13-word vocabulary: every word matches a large share, which makes weighted_bm25 fill its
   // length cache from the docsize table at once (see native/weighted_bm25.c) instead of row by row.
-  const db = join(temporaryDirectory(), 'fill.db');
-  const builder = await createGlimpse({ db, embedder: null });
-  await buildSyntheticStore(builder.store, vocabulary, 12_000, {});
-  await builder.close();
+  const db = await writeSyntheticLibrary(join(temporaryDirectory(), 'fill.db'), vocabulary, 12_000);
   const glimpse = await createGlimpse({ db, embedder: null });
-  const ranking = async (query: string, native: boolean) => {
-    NATIVE_RANKING.enabled = native;
-    return (await glimpse.search(query, { limit: 30 })).results.map((hit) => [hit.id, hit.score]);
-  };
   try {
     Object.assign(PARALLEL_RANKING, { above: Number.MAX_SAFE_INTEGER });
-    for (const query of ['dog', 'red car', 'clock bus kite', 'woman']) assert.deepEqual(await ranking(query, true), await ranking(query, false), query);
-    const top = (await ranking('woman', true))[0][0] as number;
+    for (const query of ['dog', 'red car', 'clock bus kite', 'woman']) assert.deepEqual(await ranking(glimpse, query, true), await ranking(glimpse, query, false), query);
+    const top = (await ranking(glimpse, 'woman', true))[0][0] as number;
     glimpse.edit(top, { caption: `woman ${'walking her bicycle along the long river path '.repeat(5)}` });
-    assert.deepEqual(await ranking('woman', true), await ranking('woman', false), 'after an edit');
+    assert.deepEqual(await ranking(glimpse, 'woman', true), await ranking(glimpse, 'woman', false), 'after an edit');
   } finally {
     await glimpse.close();
   }

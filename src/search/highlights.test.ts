@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { buildSyntheticStore } from '../bench/synthetic-store.js';
+import { writeSyntheticLibrary } from '../bench/synthetic-store.js';
 import type { Vocabulary } from '../bench/vocabulary.js';
 import { Store } from '../storage/store.js';
 import { temporaryDirectory } from '../testing/fixtures.js';
@@ -11,10 +11,7 @@ const words = ['dogs', 'running', 'beach', 'red', 'cars', 'parked', 'kite', 'fly
 const vocabulary: Vocabulary = { words, cumulative: Float64Array.from(words.map((_, index) => index + 1)), captions: [], source: 'test' };
 
 test('highlights and snippets from the copy equal those FTS5 gives on the library table, read-only too', async () => {
-  const path = join(temporaryDirectory(), 'marks.db');
-  const writer = new Store(path);
-  await buildSyntheticStore(writer, vocabulary, 300, {});
-  writer.close();
+  const path = await writeSyntheticLibrary(join(temporaryDirectory(), 'marks.db'), vocabulary, 300);
   const store = new Store(path, { readonly: true });
   try {
     const columns = ['caption', 'tags', 'path'];

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { buildSyntheticStore } from '../bench/synthetic-store.js';
+import { writeSyntheticLibrary } from '../bench/synthetic-store.js';
 import type { Vocabulary } from '../bench/vocabulary.js';
 import { createGlimpse } from '../glimpse.js';
 import { temporaryDirectory } from '../testing/fixtures.js';
@@ -11,10 +11,7 @@ const words = ['dog', 'beach', 'red', 'car', 'kite'];
 const vocabulary: Vocabulary = { words, cumulative: Float64Array.from(words.map((_, index) => index + 1)), captions: [], source: 'test' };
 
 test('term counts are the index counts, and follow changes made here or through another connection', async () => {
-  const db = join(temporaryDirectory(), 'terms.db');
-  const builder = await createGlimpse({ db, embedder: null });
-  await buildSyntheticStore(builder.store, vocabulary, 200, {});
-  await builder.close();
+  const db = await writeSyntheticLibrary(join(temporaryDirectory(), 'terms.db'), vocabulary, 200);
   const glimpse = await createGlimpse({ db, embedder: null });
   const other = await createGlimpse({ db, embedder: null });
   try {
