@@ -71,7 +71,6 @@ class SortedIndex {
    */
   find(key: string): string | null {
     const contents = this.contents;
-    const wanted = Buffer.from(key, 'latin1');
     let low = 0;
     let high = contents.length;
     while (low < high) {
@@ -83,7 +82,7 @@ class SortedIndex {
         low = end + 1; // licence line
         continue;
       }
-      const order = compareKey(contents, start, end, wanted);
+      const order = compareKey(contents, start, end, key);
       if (order === 0) return contents.toString('latin1', start, end);
       if (order < 0) low = end + 1;
       else high = start;
@@ -92,12 +91,15 @@ class SortedIndex {
   }
 }
 
-/** The line's first field (up to a space) against `key`, in byte order as the index files are sorted: <0, 0, >0. */
-function compareKey(contents: Buffer, start: number, end: number, key: Buffer): number {
+/**
+ * The line's first field (up to a space) against `key`, in byte order as the index files are sorted: <0, 0, >0.
+ * The files are ASCII and so are WordNet keys; a character past latin1 simply never matches.
+ */
+function compareKey(contents: Buffer, start: number, end: number, key: string): number {
   for (let index = 0; ; index++) {
     const position = start + index;
     const lineByte = position < end && contents[position] !== 32 ? contents[position] : -1;
-    const keyByte = index < key.length ? key[index] : -1;
+    const keyByte = index < key.length ? key.charCodeAt(index) : -1;
     if (lineByte !== keyByte) return lineByte - keyByte;
     if (lineByte === -1) return 0;
   }

@@ -21,7 +21,12 @@ import { crc32 } from 'node:zlib';
 
 // The package's ESM entry locates its native build by walking up from a stack-derived path, which fails under
 // some working directories; the CommonJS entry uses __dirname and always finds the prebuilt binary.
-const usearch = createRequire(import.meta.url)('usearch') as typeof import('usearch');
+type Usearch = typeof import('usearch');
+let loadedUsearch: Usearch | null = null;
+/** usearch (a native module, ~10 ms to load) is loaded on the first vector search, not by every `glimpse` command. */
+function usearch(): Usearch {
+  return (loadedUsearch ??= createRequire(import.meta.url)('usearch') as Usearch);
+}
 
 export interface IndexStamp {
   space: number;
@@ -102,7 +107,8 @@ export class QuantizedVectors {
     // usearch reads a typed array from the start of its ArrayBuffer (it ignores byteOffset), so both arrays must
     // begin at offset 0: `subarray(0, n)` and a fresh query do. One thread: under load a second one cost more than
     // it saved on this 2-core machine.
-    const matches = usearch.exactSearch(this.codes.subarray(0, this.size * dimensions), query, dimensions, candidates, usearch.MetricKind.IP, 1);
+    const { exactSearch, MetricKind } = usearch();
+    const matches = exactSearch(this.codes.subarray(0, this.size * dimensions), query, dimensions, candidates, MetricKind.IP, 1);
     let queryNorm = 0;
     for (let index = 0; index < dimensions; index++) queryNorm += query[index] * query[index];
     queryNorm = Math.sqrt(queryNorm) || 1;
