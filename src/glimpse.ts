@@ -12,6 +12,7 @@ import { resolveDescriber, resolveEmbedder } from './providers/resolve.js';
 import type { Embedder, ImageDescriber, ProviderSettings } from './providers/spec.js';
 import { closeRankingThreads } from './search/full-text.js';
 import { closeHighlights } from './search/highlights.js';
+import { hasWeightedBm25 } from './search/native-ranking.js';
 import { searchImages } from './search/search.js';
 import { Store } from './storage/store.js';
 import type {
@@ -199,6 +200,7 @@ export async function createGlimpse(options: GlimpseOptions = {}): Promise<Glimp
         defaultProvider: providerName,
         providerSource: options.providerSource ?? (options.provider ? 'option' : 'default'),
         embeddings: store.embeddingSpaces().map(({ model, kind, dimensions }) => ({ model, kind, dimensions })),
+        ranking: hasWeightedBm25(store.db) ? 'native' : 'stock',
       };
     },
 

@@ -130,4 +130,6 @@ export interface StatusReport {
   /** Why that provider: "--provider", "GLIMPSE_PROVIDER", "config file", "default"… */
   providerSource: string;
   embeddings: { model: string; kind: 'text' | 'image'; dimensions: number }[];
+  /** How full-text search ranks: "native" (weighted_bm25, built at install) or "stock" (bm25; same results, slower). */
+  ranking: 'native' | 'stock';
 }

@@ -81,6 +81,8 @@ describe('glimpse CLI', () => {
     assert.equal(status.images, 3);
     assert.equal(status.described, 3);
     assert.deepEqual(status.failed, []);
+    assert.equal(status.ranking, 'native', 'npm run build compiled the native ranking function');
+    assert.match(glimpse(['status', '--db', db], { GLIMPSE_NATIVE_RANKING: '0' }).stdout, /stock bm25.*\n.*run `npm run build`/);
 
     const again = glimpse(['index', photos, '--db', db, '--provider', provider]);
     assert.match(again.stderr, /0 indexed, 3 unchanged, 0 failed/);

@@ -26,6 +26,10 @@ export function register(program: Command): void {
         if (status.providers.length) {
           lines.push('', table(status.providers.map((p) => [p.provider, p.model, p.promptVersion, String(p.images)]), ['provider', 'model', 'prompts', 'images']));
         }
+        if (status.ranking === 'stock') {
+          lines.push('', pc.yellow('search ranks with stock bm25: the native ranking function is off (GLIMPSE_NATIVE_RANKING=0) or was not built.'));
+          lines.push('  Same results, slower on large libraries. To build it: install a C compiler (gcc) and run `npm run build`.');
+        }
         if (status.embeddings.length) {
           lines.push('', `embeddings: ${status.embeddings.map((e) => `${e.model} (${e.kind}, ${e.dimensions} dims)`).join('; ')}`);
         }
