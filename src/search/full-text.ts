@@ -71,7 +71,8 @@ export async function rankFullText(
 
 /** Equal rowid ranges covering the library, one per thread; a single range for small or in-memory libraries. */
 function rowidRanges(store: Store): [number, number][] {
-  if (store.path === ':memory:' || PARALLEL_RANKING.threads < 2) return [[0, Number.MAX_SAFE_INTEGER]];
+  // In-memory and private temporary ('') databases cannot be opened again by a worker thread.
+  if (store.path === ':memory:' || store.path === '' || PARALLEL_RANKING.threads < 2) return [[0, Number.MAX_SAFE_INTEGER]];
   // max(rowid) is O(log n) and a fair stand-in for the number of images (ids are not reused).
   const last = (store.db.prepare('SELECT max(rowid) FROM search_index').pluck().get() as number | null) ?? 0;
   if (last < PARALLEL_RANKING.above) return [[0, Number.MAX_SAFE_INTEGER]];
