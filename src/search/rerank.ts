@@ -20,7 +20,7 @@ import type { Store } from '../storage/store.js';
 import type { RankedRow } from './full-text.js';
 import { analyseSentence, MANY, type Sentence, type Thing, type Word } from './sentence.js';
 import { definitionsRelate, wordSimilarity } from './similarity.js';
-import { documentFrequencies } from './term-frequencies.js';
+import { approximateDocumentFrequencies } from './term-frequencies.js';
 
 /**
  * How many of the best full-text rows are reranked; the rest keep their bm25 order below them. The weights were
@@ -225,31 +225,17 @@ function documentTexts(store: Store, ids: readonly number[]): Map<number, string
 }
 
 /**
- * Document frequencies from the full-text index's own term counts (see term-frequencies.ts), by porter stem as
- * FTS5 stores them. Counting a common term in a large library takes milliseconds, and those counts are dropped
- * whenever the library changes; an idf need not be exact, so the reranker keeps its own copy until the library has
- * grown or shrunk by more than 2% (searching while indexing would otherwise recount hundreds of terms per query).
+ * Document frequencies from the full-text index's own term counts, by porter stem as FTS5 stores them; an idf
+ * need not be exact, so approximate counts will do (see term-frequencies.ts).
  */
-interface FrequencyCache {
-  images: number;
-  documents: Map<string, number>;
-}
-
-const frequencyCaches = new WeakMap<Store, FrequencyCache>();
-
 function inverseDocumentFrequencies(store: Store, sentences: readonly Sentence[]): (word: Word) => number {
   const images = (statement(store, 'SELECT max(rowid) AS images FROM images').get() as { images: number | null }).images ?? 0;
-  let cache = frequencyCaches.get(store);
-  if (!cache || Math.abs(cache.images - images) > cache.images * 0.02) {
-    cache = { images, documents: new Map() };
-    frequencyCaches.set(store, cache);
-  }
-  const known = cache.documents;
-  const missing = new Set<string>();
+  // The words of the sentences and the things they name (a compound's last word, "dog" of "hot dog", is a thing).
+  const stemsUsed = new Set<string>();
   for (const sentence of sentences) {
-    for (const word of sentence.words) for (const stem of stems(word)) if (!known.has(stem)) missing.add(stem);
+    for (const word of [...sentence.words, ...sentence.things.map((thing) => thing.word)]) for (const stem of stems(word)) stemsUsed.add(stem);
   }
-  if (missing.size > 0) for (const [stem, documents] of documentFrequencies(store, [...missing])) known.set(stem, documents);
+  const known = approximateDocumentFrequencies(store, [...stemsUsed], images);
   const total = Math.max(images, 1);
   const weights = new Map<number, number>();
   return (word) => {

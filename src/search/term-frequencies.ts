@@ -1,8 +1,9 @@
 /**
  * How many images hold each term of the full-text index. FTS5 keeps no such count: its vocabulary table
  * (search_terms) reads a term's whole row list to count it — milliseconds for a common term in a large library.
- * Counts are therefore kept per connection and reused until the library changes (PRAGMA data_version for other
- * connections' commits, total_changes() for this one's).
+ * Counts are therefore kept per connection: exact ones until the library changes at all (PRAGMA data_version for
+ * other connections' commits, total_changes() for this one's), approximate ones until it has grown or shrunk by
+ * more than 2%.
  */
 import type { Store } from '../storage/store.js';
 
@@ -28,5 +29,23 @@ export function documentFrequencies(store: Store, terms: readonly string[]): Map
     for (const term of batch) known.set(term, 0);
     for (const row of rows) known.set(row.term, row.doc);
   }
+  return new Map(terms.map((term) => [term, known.get(term) ?? 0]));
+}
+
+/** The library's size when the approximate counts were taken, and the counts. */
+const approximateByStore = new WeakMap<Store, { images: number; documents: Map<string, number> }>();
+
+/**
+ * Counts that may be up to 2% of the library out of date, for weighting words by rarity (the reranker's idf):
+ * searching while indexing would otherwise recount hundreds of terms per query. `images`: the library's size now.
+ */
+export function approximateDocumentFrequencies(store: Store, terms: readonly string[], images: number): Map<string, number> {
+  let approximate = approximateByStore.get(store);
+  if (!approximate || Math.abs(approximate.images - images) > approximate.images * 0.02) {
+    approximateByStore.set(store, (approximate = { images, documents: new Map() }));
+  }
+  const known = approximate.documents;
+  const missing = [...new Set(terms.filter((term) => !known.has(term)))];
+  if (missing.length > 0) for (const [term, documents] of documentFrequencies(store, missing)) known.set(term, documents);
   return new Map(terms.map((term) => [term, known.get(term) ?? 0]));
 }
