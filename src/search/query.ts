@@ -42,7 +42,7 @@ export function parseQuery(input: string): ParsedQuery {
   const kept: string[] = [];
   for (const chunk of rest.split(/\s+/)) {
     if (!chunk) continue;
-    const negated = chunk.startsWith('-') && chunk.length > 1;
+    const negated = isExclusion(chunk);
     const words = tokenize(negated ? chunk.slice(1) : chunk);
     (negated ? excluded : kept).push(...words);
   }
@@ -50,6 +50,19 @@ export function parseQuery(input: string): ParsedQuery {
   // "the who" is a band: if only stop words were typed, search for them.
   const words = unique(contentWords.length > 0 || phrases.length > 0 ? contentWords : kept);
   return { words, phrases, excluded: unique(excluded) };
+}
+
+/** "-garage": a word the results must not have. */
+function isExclusion(chunk: string): boolean {
+  return chunk.startsWith('-') && chunk.length > 1;
+}
+
+/** What was typed, as a sentence without its -excluded words (for comparing it with captions). */
+export function withoutExclusions(input: string): string {
+  return input
+    .split(/\s+/)
+    .filter((chunk) => !isExclusion(chunk))
+    .join(' ');
 }
 
 /** FTS5 string literal: double the quotes inside, wrap in quotes. Safe for any input. */

@@ -16,7 +16,7 @@ import type { Store } from '../storage/store.js';
 import type { SearchOptions, SearchResponse, SearchResult } from '../types.js';
 import { namesVisibleThing, queryWordConcepts } from './concepts.js';
 import { rankFullText } from './full-text.js';
-import { parseQuery, quote, toFtsExpression, toWeightedExpression } from './query.js';
+import { parseQuery, quote, toFtsExpression, toWeightedExpression, withoutExclusions } from './query.js';
 import { rerank } from './rerank.js';
 import { documentFrequencies } from './term-frequencies.js';
 import { markMatches, type MarkedRow } from './highlights.js';
@@ -69,7 +69,7 @@ export async function searchImages(store: Store, text: string, options: SearchOp
   // Its error, if any, is thrown where it is awaited below; until then it must not count as unhandled.
   fullText?.catch(() => undefined);
   const vectorLists = wantsVectors ? await vectorSearch(store, embedder, text, pool, filter) : [];
-  if (expression && fullText) {
+  if (fullText) {
     // bm25 finds the candidates; the best of them are reranked as sentences (number, colour, coverage both ways).
     const rows = rerank(store, withoutExclusions(text), await fullText);
     for (const row of rows) {
@@ -123,16 +123,9 @@ export async function searchImages(store: Store, text: string, options: SearchOp
   // Which columns hold the query words, and a snippet: FTS5 highlight with the plain words only (the weighted,
   // concept-expanded ranking query would cost ten times as much), for the whole page at once.
   const marks = plainWords ? markMatches(store, plainWords, shown.filter((entry) => entry.fullTextRank !== null).map((entry) => entry.id), SHOWN_COLUMNS) : new Map();
-  const results = shown.map((entry) => describeResult(store, entry, marks.get(entry.id), new Set(conceptTokens)));
+  const queryConcepts = new Set(conceptTokens);
+  const results = shown.map((entry) => describeResult(store, entry, marks.get(entry.id), queryConcepts));
   return { query: text, results, ms: Math.round((performance.now() - started) * 10) / 10 };
-}
-
-/** The query as a sentence, without its -excluded words. */
-function withoutExclusions(text: string): string {
-  return text
-    .split(/\s+/)
-    .filter((chunk) => !(chunk.startsWith('-') && chunk.length > 1))
-    .join(' ');
 }
 
 async function vectorSearch(store: Store, embedder: Embedder, text: string, pool: number, filter: ReturnType<typeof filterSql>) {
