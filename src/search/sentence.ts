@@ -6,7 +6,7 @@
  */
 import { namesVisibleThing } from './concepts.js';
 import { STOP_WORDS, tokenize } from './query.js';
-import { baseForm } from './wordnet.js';
+import { baseForm, isIrregularPlural } from './wordnet.js';
 
 export interface Word {
   /** A number for this word in this process (similarities are cached by it). */
@@ -53,8 +53,6 @@ const SENTENCE_COUNTS: Record<string, number> = {
   one: 1, single: 1, lone: 1, two: 2, pair: 2, couple: 2, both: 2, three: 3, four: 4, five: 5, six: 6,
   several: 7, many: 7, group: 7, herd: 7, bunch: 7, crowd: 7, lot: 7, lots: 7, few: 3, multiple: 7, flock: 7, team: 7,
 };
-
-const IRREGULAR_PLURALS = new Set(['men', 'women', 'people', 'children', 'feet', 'teeth', 'mice', 'geese', 'oxen', 'knives', 'wolves', 'leaves', 'shelves', 'loaves', 'halves', 'lives', 'wives', 'skis']);
 
 const wordCache = new Map<string, Word>();
 let nextWordId = 0;
@@ -150,7 +148,7 @@ function things(tokens: string[]): Thing[] {
       if (PHRASE_BREAKS.has(previous)) break;
       if (!COLOURS.has(previous) && namesVisibleThing(previous)) break;
     }
-    const plural = IRREGULAR_PLURALS.has(token) || (word.lemma !== token && /s$/.test(token) && !/ss$/.test(token));
+    const plural = isIrregularPlural(token) || (word.lemma !== token && /s$/.test(token) && !/ss$/.test(token));
     if (plural && number <= 1) number = MANY;
     if (!number) number = 1;
     found.push({ word, number, colour });

