@@ -3,7 +3,7 @@
  * Methods are synchronous (better-sqlite3); each write is its own transaction, committed at once.
  */
 import { basename, dirname } from 'node:path';
-import type { Description, DetectedObject, ExifSummary, SafetyReport } from '../providers/spec.js';
+import type { Description, ExifSummary } from '../providers/spec.js';
 import { openDatabase, type SqliteDatabase } from './database.js';
 import { readVec0Chunks } from './vec0-chunks.js';
 import { QuantizedVectors, scaleFor } from './vector-index.js';
@@ -27,16 +27,9 @@ export interface ImageRecord {
   seenAt: string;
 }
 
-export interface StoredDescription {
-  caption: string | null;
-  detailed: string | null;
-  alt: string | null;
-  tags: string[];
-  objects: DetectedObject[];
-  text: string | null;
-  safety: SafetyReport | null;
+/** What a provider returned (its answer to a custom prompt and token counts aside), and where it came from. */
+export interface StoredDescription extends Omit<Description, 'answer' | 'usage'> {
   provider: string;
-  model: string;
   requestedModel: string;
   promptVersion: string;
   describedAt: string;
@@ -115,6 +108,7 @@ export class Store {
   /** Spaces with at least this many vectors use the in-memory int8 index (tests set 0 to exercise it). */
   readonly exactScanBelow: number;
   private readonly vectorIndexes = new Map<number, VectorIndexState>();
+  private changeLogSeen = false;
 
   constructor(path: string, options: { readonly?: boolean; exactScanBelow?: number } = {}) {
     this.path = path;
@@ -478,8 +472,10 @@ export class Store {
       .generation;
   }
 
+  /** Asked at every vector search: once the table is seen it stays (it is never dropped), so stop asking. */
   private hasChangeLog(): boolean {
-    return this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'vector_changes'").get() !== undefined;
+    this.changeLogSeen ||= this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'vector_changes'").get() !== undefined;
+    return this.changeLogSeen;
   }
 
   /** Keep this process's copy in step with its own write, or drop it if the write was not the next generation. */
