@@ -2,9 +2,12 @@
  * Progress for long runs: a bar on a terminal, plain lines otherwise (logs, CI, pipes), and nothing with --json
  * (scripts read stdout; progress goes to stderr either way).
  */
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
 import type { IndexEvent } from '../types.js';
 import { displayPath } from './output.js';
+
+/** cli-progress takes ~10 ms to load: only a bar on a terminal loads it, not every command that imports this file. */
+const require = createRequire(import.meta.url);
 
 export interface Progress {
   update(event: IndexEvent): void;
@@ -18,6 +21,7 @@ export function createProgress(options: { quiet?: boolean } = {}): Progress {
 }
 
 function barProgress(): Progress {
+  const cliProgress = require('cli-progress') as typeof import('cli-progress');
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,
