@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import Database from 'better-sqlite3';
 import { writeSyntheticLibrary } from '../bench/synthetic-store.js';
 import type { Vocabulary } from '../bench/vocabulary.js';
 import { createGlimpse } from '../glimpse.js';
+import { Store } from '../storage/store.js';
 import { temporaryDirectory } from '../testing/fixtures.js';
 import { documentFrequencies } from './term-frequencies.js';
 
@@ -27,5 +29,61 @@ test('term counts are the index counts, and follow changes made here or through 
   } finally {
     await other.close();
     await glimpse.close();
+  }
+});
+
+test('term counts are kept in the database for the next process, until the full-text index changes', async () => {
+  const db = await writeSyntheticLibrary(join(temporaryDirectory(), 'kept.db'), vocabulary, 200);
+  const first = new Store(db);
+  const truth = documentFrequencies(first, ['dog', 'kite', 'zebra']);
+  first.close();
+
+  // A new process finds them saved: proven by a number no index would give, planted where the saved counts live.
+  const planter = new Store(db);
+  assert.deepEqual(new Map(planter.db.prepare('SELECT term, documents FROM search_term_counts').all().map((row) => {
+    const { term, documents } = row as { term: string; documents: number };
+    return [term, documents];
+  })), truth, 'the counts are saved, a term no image holds as 0');
+  planter.db.prepare("UPDATE search_term_counts SET documents = 12345 WHERE term = 'kite'").run();
+  planter.close();
+  const next = new Store(db);
+  assert.equal(documentFrequencies(next, ['kite']).get('kite'), 12345, 'saved counts are read, not counted again');
+  next.close();
+
+  // Any change to the index (here an edited caption, through another connection) makes them stale.
+  const glimpse = await createGlimpse({ db, embedder: null });
+  glimpse.edit(1, { caption: 'a zebra' });
+  await glimpse.close();
+  const afterEdit = new Store(db);
+  const recounted = documentFrequencies(afterEdit, ['dog', 'kite', 'zebra']);
+  assert.equal(recounted.get('kite'), truth.get('kite'), 'the planted count is gone');
+  assert.equal(recounted.get('zebra'), 1);
+  afterEdit.close();
+});
+
+test('counting neither waits for another writer nor needs a writable or migrated database', async () => {
+  const db = await writeSyntheticLibrary(join(temporaryDirectory(), 'busy.db'), vocabulary, 100);
+  const writer = new Store(db);
+  const reader = new Store(db);
+  try {
+    writer.db.prepare('BEGIN IMMEDIATE').run(); // an index run holding the write lock
+    const counts = documentFrequencies(reader, ['dog', 'car']);
+    assert.ok(counts.get('dog')! > 0);
+    assert.equal(reader.db.pragma('busy_timeout', { simple: true }), 5000, 'the connection keeps its busy timeout');
+    writer.db.prepare('ROLLBACK').run();
+    assert.equal(writer.db.prepare('SELECT count(*) FROM search_term_counts').pluck().get(), 0, 'nothing saved while another wrote');
+  } finally {
+    reader.close();
+    writer.close();
+  }
+  // A database from before migration 3, opened read-only (migrations are not applied then).
+  const old = new Database(db);
+  old.exec('DROP TABLE search_term_counts; DROP TABLE search_term_counts_state; PRAGMA user_version = 2');
+  old.close();
+  const readOnly = new Store(db, { readonly: true });
+  try {
+    assert.ok(documentFrequencies(readOnly, ['dog']).get('dog')! > 0);
+  } finally {
+    readOnly.close();
   }
 });

@@ -3,7 +3,8 @@
  * (search_terms) reads a term's whole row list to count it — milliseconds for a common term in a large library.
  * Counts are therefore kept per connection: exact ones until the library changes at all (PRAGMA data_version for
  * other connections' commits, total_changes() for this one's), approximate ones until it has grown or shrunk by
- * more than 2%.
+ * more than 2%. And in the database (search_term_counts, migration 3), so that a new process — a one-shot
+ * `glimpse search` — need not count them again: those are exact while the full-text index is unchanged.
  */
 import type { Store } from '../storage/store.js';
 
@@ -16,20 +17,100 @@ const countsByStore = new WeakMap<Store, Counts>();
 
 /** Documents holding each term (0 for terms no document has), as FTS5 stores terms (porter stems, concept tokens). */
 export function documentFrequencies(store: Store, terms: readonly string[]): Map<string, number> {
-  const stamp = `${store.db.pragma('data_version', { simple: true })}:${store.db.prepare('SELECT total_changes()').pluck().get()}`;
+  const stamp = connectionStamp(store);
   let counts = countsByStore.get(store);
   if (!counts || counts.stamp !== stamp) countsByStore.set(store, (counts = { stamp, documents: new Map() }));
   const known = counts.documents;
   const missing = [...new Set(terms.filter((term) => !known.has(term)))];
-  for (let start = 0; start < missing.length; start += 500) {
-    const batch = missing.slice(start, start + 500);
-    const rows = store.db
-      .prepare(`SELECT term, doc FROM search_terms WHERE term IN (${batch.map(() => '?').join(',')})`)
-      .all(...batch) as { term: string; doc: number }[];
-    for (const term of batch) known.set(term, 0);
-    for (const row of rows) known.set(row.term, row.doc);
-  }
+  // Saving counts is a change on this connection too: the next call finds them in the database, not in memory.
+  if (missing.length > 0) countTerms(store, missing, known);
   return new Map(terms.map((term) => [term, known.get(term) ?? 0]));
+}
+
+/**
+ * Counts `terms` into `known`: those saved in the database while the index is as it was then, the others from
+ * search_terms, which are then saved.
+ */
+function countTerms(store: Store, terms: readonly string[], known: Map<string, number>): void {
+  const db = store.db;
+  // Inside a caller's transaction, FTS5 may hold changes its structure record does not show yet: count, don't keep.
+  const saved = db.inTransaction ? null : savedCounts(store);
+  const counted = new Map<string, number>();
+  const read = () => {
+    const structure = saved?.structure();
+    const found = structure ? saved!.counts(structure, terms) : new Map<string, number>();
+    const uncounted = terms.filter((term) => !found.has(term));
+    for (let start = 0; start < uncounted.length; start += 500) {
+      const batch = uncounted.slice(start, start + 500);
+      const rows = db.prepare(`SELECT term, doc FROM search_terms WHERE term IN (${batch.map(() => '?').join(',')})`).all(...batch) as {
+        term: string;
+        doc: number;
+      }[];
+      for (const term of batch) counted.set(term, 0);
+      for (const row of rows) counted.set(row.term, row.doc);
+    }
+    for (const [term, documents] of [...found, ...counted]) known.set(term, documents);
+    return structure;
+  };
+  // One read transaction: the structure record and the counts are of the same state of the index.
+  const structure = saved ? db.transaction(read)() : read();
+  if (saved && structure && counted.size > 0) saved.save(structure, counted);
+}
+
+/** The counts table (migration 3), or null for a database without it (an older one opened read-only). */
+function savedCounts(store: Store) {
+  const db = store.db;
+  if (!db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'search_term_counts_state'").get()) return null;
+  const stateStatement = db.prepare('SELECT structure FROM search_term_counts_state WHERE id = 1').pluck();
+  const currentStructure = (): Buffer | null => (db.prepare('SELECT block FROM search_index_data WHERE id = 10').pluck().get() as Buffer | undefined) ?? null;
+  return {
+    /** FTS5's structure record: it changes at every commit that changes the full-text index (see migration 3). */
+    structure: currentStructure,
+    /** The saved counts of `terms` if they were taken at `structure`. */
+    counts(structure: Buffer, terms: readonly string[]): Map<string, number> {
+      const found = new Map<string, number>();
+      const state = stateStatement.get() as Buffer | undefined;
+      if (!state || !state.equals(structure)) return found;
+      for (let start = 0; start < terms.length; start += 500) {
+        const batch = terms.slice(start, start + 500);
+        const rows = db.prepare(`SELECT term, documents FROM search_term_counts WHERE term IN (${batch.map(() => '?').join(',')})`).all(...batch) as {
+          term: string;
+          documents: number;
+        }[];
+        for (const row of rows) found.set(row.term, row.documents);
+      }
+      return found;
+    },
+    /**
+     * Keep `counted`, taken at `structure`, if the index is still there; counts of an older index are dropped.
+     * Best effort and never waiting: with another connection writing (an index run) or a read-only file, skipped.
+     */
+    save(structure: Buffer, counted: Map<string, number>): void {
+      const timeout = db.pragma('busy_timeout', { simple: true }) as number;
+      db.pragma('busy_timeout = 0');
+      try {
+        db.transaction(() => {
+          if (!structure.equals(currentStructure() ?? Buffer.alloc(0))) return;
+          const state = stateStatement.get() as Buffer | undefined;
+          if (!state || !state.equals(structure)) {
+            db.prepare('DELETE FROM search_term_counts').run();
+            db.prepare('INSERT OR REPLACE INTO search_term_counts_state (id, structure) VALUES (1, ?)').run(structure);
+          }
+          const insert = db.prepare('INSERT OR REPLACE INTO search_term_counts (term, documents) VALUES (?, ?)');
+          for (const [term, documents] of counted) insert.run(term, documents);
+        }).immediate();
+      } catch {
+        // Busy or read-only: the counts serve this process, and the next one counts again.
+      } finally {
+        db.pragma(`busy_timeout = ${timeout}`);
+      }
+    },
+  };
+}
+
+/** Changes when the library may have: another connection committed (data_version) or this one changed rows. */
+function connectionStamp(store: Store): string {
+  return `${store.db.pragma('data_version', { simple: true })}:${store.db.prepare('SELECT total_changes()').pluck().get()}`;
 }
 
 /** The library's size when the approximate counts were taken, and the counts. */

@@ -118,4 +118,17 @@ export const MIGRATIONS: Migration[] = [
       CREATE VIRTUAL TABLE search_terms USING fts5vocab(search_index, row);
     `,
   },
+  {
+    version: 3,
+    name: 'term counts kept between processes',
+    sql: `
+      -- search_terms counts a term by reading its whole row list (a tenth of a second for a common word in a
+      -- million images), and a new process counted afresh. These are its counts as search last took them, valid
+      -- while the full-text index is unchanged: while FTS5's structure record (search_index_data, id 10) is the
+      -- one kept here. FTS5 rewrites that record, with its write counter, at every commit that changes the index.
+      -- A cache: deleting its rows is always safe (see search/term-frequencies.ts).
+      CREATE TABLE search_term_counts (term TEXT PRIMARY KEY, documents INTEGER NOT NULL) WITHOUT ROWID;
+      CREATE TABLE search_term_counts_state (id INTEGER PRIMARY KEY CHECK (id = 1), structure BLOB NOT NULL);
+    `,
+  },
 ];
