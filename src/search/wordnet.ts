@@ -150,22 +150,21 @@ function lemmaIndex(pos: PartOfSpeech): LemmaIndex {
   return loaded;
 }
 
-const senseCache = new Map<string, number[]>();
-const synsetCache = new Map<string, Synset>();
+/** Per part of speech, keyed by lemma or offset as given: a first search makes thousands of look-ups, no key strings. */
+const senseCache = { noun: new Map<string, number[]>(), verb: new Map<string, number[]>() };
+const synsetCache = { noun: new Map<number, Synset>(), verb: new Map<number, Synset>() };
 
 /** Synset offsets of a lemma, most frequent sense first. */
 export function senses(lemma: string, pos: PartOfSpeech): number[] {
-  const key = `${pos}:${lemma}`;
-  let cached = senseCache.get(key);
+  let cached = senseCache[pos].get(lemma);
   if (cached) return cached;
-  cached = lemmaIndex(pos).offsets(lemma.replace(/ /g, '_'));
-  senseCache.set(key, cached);
+  cached = lemmaIndex(pos).offsets(lemma.includes(' ') ? lemma.replace(/ /g, '_') : lemma);
+  senseCache[pos].set(lemma, cached);
   return cached;
 }
 
 export function synset(offset: number, pos: PartOfSpeech): Synset {
-  const key = `${pos}:${offset}`;
-  let cached = synsetCache.get(key);
+  let cached = synsetCache[pos].get(offset);
   if (cached) return cached;
   const line = dataFile(`data.${pos}`).readLine(offset);
   const [data, gloss = ''] = line.split(' | ');
@@ -186,7 +185,7 @@ export function synset(offset: number, pos: PartOfSpeech): Synset {
     }
   }
   cached = { offset, pos, words, hypernyms, derived, gloss: gloss.trim(), lexicalFile: Number(fields[1]) };
-  synsetCache.set(key, cached);
+  synsetCache[pos].set(offset, cached);
   return cached;
 }
 
@@ -214,22 +213,30 @@ const VERB_RULES: [string, string][] = [['ies', 'y'], ['es', 'e'], ['es', ''], [
 /** WordNet's "morphy": the base form of a word that WordNet knows, or null. */
 export function baseForm(word: string, pos: PartOfSpeech): string | null {
   const lower = word.toLowerCase();
-  const irregular = IRREGULAR[lower];
+  // Own keys only: "constructor" is no irregular form of anything.
+  const irregular = Object.hasOwn(IRREGULAR, lower) ? IRREGULAR[lower] : undefined;
   if (irregular && senses(irregular, pos).length > 0) return irregular;
   if (senses(lower, pos).length > 0) return lower;
   // Several rules may give a word WordNet knows ("singing": singe, sing): the one with more senses is the commoner.
   let best: string | null = null;
   let bestSenses = 0;
-  const consider = (candidate: string) => {
-    const count = senses(candidate, pos).length;
-    if (count > bestSenses) [best, bestSenses] = [candidate, count];
-  };
   for (const [suffix, replacement] of pos === 'noun' ? NOUN_RULES : VERB_RULES) {
     if (!lower.endsWith(suffix) || lower.length <= suffix.length + 1) continue;
     const candidate = lower.slice(0, -suffix.length) + replacement;
-    consider(candidate);
+    let count = senses(candidate, pos).length;
+    if (count > bestSenses) {
+      best = candidate;
+      bestSenses = count;
+    }
     // running → run, sitting → sit
-    if (pos === 'verb' && suffix === 'ing' && /([bdgmnprt])\1$/.test(candidate)) consider(candidate.slice(0, -1));
+    if (pos === 'verb' && suffix === 'ing' && /([bdgmnprt])\1$/.test(candidate)) {
+      const shorter = candidate.slice(0, -1);
+      count = senses(shorter, pos).length;
+      if (count > bestSenses) {
+        best = shorter;
+        bestSenses = count;
+      }
+    }
     // Nouns: the first rule that applies is the right one (buses → bus before buse).
     if (pos === 'noun' && best) return best;
   }
