@@ -121,6 +121,10 @@ describe('glimpse CLI', () => {
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, /Unknown provider "no-such-provider"/);
     assert.match(unknown.stderr, /glimpse models/);
+    // A name that is also a member of every JavaScript object is just an unknown name.
+    const inherited = glimpse(['caption', sample('chelsea.png'), '--provider', 'constructor']);
+    assert.equal(inherited.code, 1);
+    assert.match(inherited.stderr, /Unknown provider "constructor"/);
     const badTask = glimpse(['caption', sample('chelsea.png'), '--task', 'poetry']);
     assert.equal(badTask.code, 1);
     assert.match(badTask.stderr, /Unknown task "poetry"/);

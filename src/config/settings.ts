@@ -89,8 +89,9 @@ export function resolveProviderName(flags: SettingsFlags, env: Environment, file
 
 /** ProviderSettings for one provider, each field taken from flags, else environment, else file. */
 export function resolveProviderSettings(name: string, flags: SettingsFlags, env: Environment, file: ConfigFile): ProviderSettings {
-  const fromFile = file.providers?.[name] ?? {};
-  const names = PROVIDER_ENVIRONMENT[name] ?? {};
+  // Own keys only: a provider called "constructor" must not read Object's methods as settings.
+  const fromFile = (file.providers && Object.hasOwn(file.providers, name) ? file.providers[name] : undefined) ?? {};
+  const names = (Object.hasOwn(PROVIDER_ENVIRONMENT, name) ? PROVIDER_ENVIRONMENT[name] : undefined) ?? {};
   const envKey = names.apiKey?.map((variable) => env[variable]).find((value) => value);
   const timeoutFromEnv = env.GLIMPSE_TIMEOUT_MS ? Number(env.GLIMPSE_TIMEOUT_MS) : undefined;
   const settings: ProviderSettings = {

@@ -59,7 +59,8 @@ export async function getProviderFactory(name: string): Promise<ProviderFactory>
   const own = registered.get(name);
   if (own) return own;
   if (name.startsWith('module:') || /\.(m?js)$/.test(name)) return loadModuleProvider(name);
-  const loader = loaders[name];
+  // Own keys only: "constructor" or "toString" must not find Object's methods.
+  const loader = Object.hasOwn(loaders, name) ? loaders[name] : undefined;
   if (!loader) {
     throw new GlimpseError('UNKNOWN_PROVIDER', `Unknown provider "${name}". Known: ${providerNames().join(', ')}.`);
   }

@@ -34,4 +34,10 @@ describe('a caption read as a sentence', () => {
     assert.equal(analyseSentence('a herd of sheep').count, 7);
     assert.equal(analyseSentence('a dog').count, 0);
   });
+
+  test('words that are names of JavaScript object members are plain words', () => {
+    // "constructor" once read as a count word (Object's own property), and "dogs" after it got a function for a number.
+    assert.deepEqual(things('a constructor of dogs'), [['constructor', 1, null], ['dog', MANY, null]]);
+    assert.equal(analyseSentence('toString valueOf hasOwnProperty').count, 0);
+  });
 });

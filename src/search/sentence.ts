@@ -39,20 +39,20 @@ export interface Sentence {
 
 const COLOURS = new Set('white black brown red blue green yellow orange pink purple gray grey silver gold tan beige'.split(' '));
 
-/** Words that say how many; MANY when they say "several" without a number. */
-const COUNT_WORDS: Record<string, number> = {
+/** Words that say how many; MANY when they say "several" without a number. (Maps: a caption may say "constructor".) */
+const COUNT_WORDS = new Map<string, number>(Object.entries({
   a: 1, an: 1, one: 1, single: 1, lone: 1, another: 1, two: 2, pair: 2, couple: 2, both: 2, twin: 2, three: 3,
   four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, several: MANY, many: MANY, group: MANY,
   herd: MANY, bunch: MANY, crowd: MANY, lot: MANY, lots: MANY, few: MANY, multiple: MANY, flock: MANY,
   various: MANY, some: MANY, team: MANY, row: MANY, line: MANY, pile: MANY, variety: MANY, assortment: MANY,
   stack: MANY, number: MANY, numerous: MANY, collection: MANY, set: MANY, fleet: MANY, pack: MANY, array: MANY,
-};
+}));
 
 /** The first number word of a caption: the coarser "how many" the reranker compares whole sentences by. */
-const SENTENCE_COUNTS: Record<string, number> = {
+const SENTENCE_COUNTS = new Map<string, number>(Object.entries({
   one: 1, single: 1, lone: 1, two: 2, pair: 2, couple: 2, both: 2, three: 3, four: 4, five: 5, six: 6,
   several: 7, many: 7, group: 7, herd: 7, bunch: 7, crowd: 7, lot: 7, lots: 7, few: 3, multiple: 7, flock: 7, team: 7,
-};
+}));
 
 const wordCache = new Map<string, Word>();
 let nextWordId = 0;
@@ -112,7 +112,7 @@ export function analyseSentence(text: string): Sentence {
     }
     if (!STOP_WORDS.has(token)) words.push(lemmaWord(token));
   }
-  const count = tokens.map((token) => SENTENCE_COUNTS[token] ?? 0).find((value) => value > 0) ?? 0;
+  const count = tokens.map((token) => SENTENCE_COUNTS.get(token) ?? 0).find((value) => value > 0) ?? 0;
   sentence = { words, things: things(tokens), count };
   if (sentenceCache.size > 50_000) sentenceCache.clear();
   sentenceCache.set(text, sentence);
@@ -126,23 +126,23 @@ const PHRASE_BREAKS = new Set(['the', 'of', 'with', 'on', 'in', 'and']);
 function things(tokens: string[]): Thing[] {
   const found: Thing[] = [];
   tokens.forEach((token, index) => {
-    if (STOP_WORDS.has(token) && COUNT_WORDS[token] === undefined) return;
+    if (STOP_WORDS.has(token) && !COUNT_WORDS.has(token)) return;
     // WordNet's first sense of "white" or "black" is a person: in a caption they are colours.
     if (COLOURS.has(token) || !namesVisibleThing(token)) return;
     // "group of", "couple of": the count word itself is not the thing.
-    if (COUNT_WORDS[token] !== undefined && tokens[index + 1] === 'of') return;
+    if (COUNT_WORDS.has(token) && tokens[index + 1] === 'of') return;
     const word = lemmaWord(token);
     let number = 0;
     let colour: string | null = null;
     for (let before = index - 1; before >= Math.max(0, index - 4); before--) {
       const previous = tokens[before];
       if (COLOURS.has(previous) && !colour) colour = previous === 'grey' ? 'gray' : previous;
-      if (previous === 'of' && before > 0 && COUNT_WORDS[tokens[before - 1]] !== undefined) {
-        number = COUNT_WORDS[tokens[before - 1]];
+      if (previous === 'of' && before > 0 && COUNT_WORDS.has(tokens[before - 1])) {
+        number = COUNT_WORDS.get(tokens[before - 1])!;
         break;
       }
-      if (COUNT_WORDS[previous] !== undefined) {
-        number = COUNT_WORDS[previous];
+      if (COUNT_WORDS.has(previous)) {
+        number = COUNT_WORDS.get(previous)!;
         break;
       }
       if (PHRASE_BREAKS.has(previous)) break;

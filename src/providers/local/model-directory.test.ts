@@ -44,6 +44,8 @@ describe('model dir and ids', () => {
     assert.equal(modelFolder('florence-2-base', '/m'), '/m/onnx-community/Florence-2-base-ft');
     assert.equal(modelFolder('clip', '/m'), '/m/Xenova/clip-vit-base-patch32');
     assert.equal(modelFolder('/opt/my-model', '/m'), '/opt/my-model');
+    // Not an alias just because every JavaScript object has a member of that name.
+    assert.equal(modelFolder('constructor', '/m'), '/m/constructor');
   });
 
   test('lists the models present with architecture, size and dtype', () => {

@@ -89,7 +89,7 @@ export function modelDirectory(settings: ProviderSettings = {}): string {
 }
 
 export function canonicalModelId(id: string): string {
-  return MODEL_ALIASES[id] ?? id;
+  return Object.hasOwn(MODEL_ALIASES, id) ? MODEL_ALIASES[id] : id;
 }
 
 /** The folder an id names: a path (absolute, or starting with `.`) as it is, anything else under the model dir. */
