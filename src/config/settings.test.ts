@@ -88,6 +88,9 @@ test('dotted paths get, set and unset; values are typed; prototype keys are refu
   setPath(config, 'providers.openai.options.concurrency', parseConfigValue('providers.openai.options.concurrency', '3'));
   assert.equal(getPath(config, 'providers.openai.model'), 'gpt-4o');
   assert.equal(getPath(config, 'providers.openai.options.concurrency'), 3);
+  // What every object inherits is not a setting.
+  assert.equal(getPath(config, 'constructor'), undefined);
+  assert.equal(getPath(config, 'providers.toString'), undefined);
   setPath(config, 'providers.openai.model', undefined);
   assert.equal(getPath(config, 'providers.openai.model'), undefined);
   assert.equal(parseConfigValue('providers.openai.apiKey', '12345'), '12345');

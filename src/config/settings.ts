@@ -150,7 +150,8 @@ export function isSecretKey(path: string): boolean {
 
 /** Dotted paths ("providers.openai.model") into the config object. */
 export function getPath(config: ConfigFile, path: string): unknown {
-  return path.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), config);
+  // Own keys only: "constructor" is not a setting.
+  return path.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' && Object.hasOwn(node, key) ? (node as Record<string, unknown>)[key] : undefined), config);
 }
 
 export function setPath(config: ConfigFile, path: string, value: unknown): ConfigFile {

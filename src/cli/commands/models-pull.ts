@@ -28,7 +28,7 @@ export function register(program: Command): void {
     .option('--hub <url>', 'hub or mirror base URL (env HF_ENDPOINT; default https://huggingface.co)')
     .option('--json', 'print the result as JSON')
     .action(async (id: string, flags: PullFlags) => {
-      if (!(flags.dtype in DTYPE_SUFFIXES)) {
+      if (!Object.hasOwn(DTYPE_SUFFIXES, flags.dtype)) {
         throw new GlimpseError('USAGE', `Unknown --dtype "${flags.dtype}"`, { hint: `Use one of ${Object.keys(DTYPE_SUFFIXES).join(', ')}.` });
       }
       const { pullModel } = await import('../../providers/local/pull.js');

@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { GlimpseError } from '../../errors.js';
 import { factory } from './index.js';
 import { bestLocalCaptioner, checkModelFolder, listLocalModels, modelDirectory, modelFolder } from './model-directory.js';
+import { localSettings } from './runtime.js';
 import { tinyModelDirectory } from './tiny-models.js';
 
 let tiny: string;
@@ -46,6 +47,9 @@ describe('model dir and ids', () => {
     assert.equal(modelFolder('/opt/my-model', '/m'), '/opt/my-model');
     // Not an alias just because every JavaScript object has a member of that name.
     assert.equal(modelFolder('constructor', '/m'), '/m/constructor');
+    // The same for a dtype: a known one is taken, an inherited member name is refused.
+    assert.equal(localSettings({ options: { dtype: 'q8', modelDir: '/m' } }, 'clip').dtype, 'q8');
+    assert.throws(() => localSettings({ options: { dtype: 'constructor', modelDir: '/m' } }, 'clip'), (error: unknown) => GlimpseError.is(error, 'USAGE'));
   });
 
   test('lists the models present with architecture, size and dtype', () => {

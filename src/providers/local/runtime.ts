@@ -34,7 +34,7 @@ export interface LocalSettings {
 export function localSettings(settings: ProviderSettings, id: string): LocalSettings {
   const options = settings.options ?? {};
   const dtype = typeof options.dtype === 'string' ? (options.dtype as Dtype) : undefined;
-  if (dtype && !(dtype in DTYPE_SUFFIXES)) {
+  if (dtype && !Object.hasOwn(DTYPE_SUFFIXES, dtype)) {
     throw new GlimpseError('USAGE', `Unknown dtype "${dtype}" for the local provider`, { hint: `Use one of ${Object.keys(DTYPE_SUFFIXES).join(', ')}.` });
   }
   const threads = Number(options.threads ?? Math.min(2, availableParallelism()));
