@@ -12,6 +12,7 @@ import { resolveDescriber, resolveEmbedder } from './providers/resolve.js';
 import type { Embedder, ImageDescriber, ProviderSettings } from './providers/spec.js';
 import { closeRankingThreads } from './search/full-text.js';
 import { closeHighlights } from './search/highlights.js';
+import { saveTermCounts } from './search/term-frequencies.js';
 import { hasWeightedBm25 } from './search/native-ranking.js';
 import { searchImages } from './search/search.js';
 import { Store } from './storage/store.js';
@@ -214,6 +215,7 @@ export async function createGlimpse(options: GlimpseOptions = {}): Promise<Glimp
       if (embedderPromise) closing.push(embedderPromise.then((e) => e?.close?.()).catch(() => undefined));
       closing.push(closeRankingThreads(store));
       closeHighlights(store);
+      saveTermCounts(store);
       await Promise.all(closing);
       store.close();
     },

@@ -7,7 +7,7 @@ import type { Vocabulary } from '../bench/vocabulary.js';
 import { createGlimpse } from '../glimpse.js';
 import { Store } from '../storage/store.js';
 import { temporaryDirectory } from '../testing/fixtures.js';
-import { documentFrequencies } from './term-frequencies.js';
+import { documentFrequencies, saveTermCounts } from './term-frequencies.js';
 
 const words = ['dog', 'beach', 'red', 'car', 'kite'];
 const vocabulary: Vocabulary = { words, cumulative: Float64Array.from(words.map((_, index) => index + 1)), captions: [], source: 'test' };
@@ -36,7 +36,15 @@ test('term counts are kept in the database for the next process, until the full-
   const db = await writeSyntheticLibrary(join(temporaryDirectory(), 'kept.db'), vocabulary, 200);
   const first = new Store(db);
   const truth = documentFrequencies(first, ['dog', 'kite', 'zebra']);
+  // Searching writes nothing: a write would empty this connection's caches (and the ranking function's).
+  const changes = first.db.prepare('SELECT total_changes()').pluck();
+  const before = changes.get();
+  const more = documentFrequencies(first, ['car', 'beach']);
+  assert.equal(changes.get(), before, 'counting wrote nothing');
+  assert.equal(first.db.prepare('SELECT count(*) FROM search_term_counts').pluck().get(), 0);
+  saveTermCounts(first); // as Glimpse.close() does
   first.close();
+  for (const [term, documents] of more) truth.set(term, documents);
 
   // A new process finds them saved: proven by a number no index would give, planted where the saved counts live.
   const planter = new Store(db);

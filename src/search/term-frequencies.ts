@@ -5,6 +5,10 @@
  * other connections' commits, total_changes() for this one's), approximate ones until it has grown or shrunk by
  * more than 2%. And in the database (search_term_counts, migration 3), so that a new process — a one-shot
  * `glimpse search` — need not count them again: those are exact while the full-text index is unchanged.
+ *
+ * New counts are written when the Glimpse closes (saveTermCounts), not as they are taken: a write on the library
+ * connection is a change to it, and every per-connection cache of a search (these counts, the native ranking
+ * function's row lengths, the ranking threads' too) would be thrown away at each query that met a new word.
  */
 import type { Store } from '../storage/store.js';
 
@@ -22,7 +26,6 @@ export function documentFrequencies(store: Store, terms: readonly string[]): Map
   if (!counts || counts.stamp !== stamp) countsByStore.set(store, (counts = { stamp, documents: new Map() }));
   const known = counts.documents;
   const missing = [...new Set(terms.filter((term) => !known.has(term)))];
-  // Saving counts is a change on this connection too: the next call finds them in the database, not in memory.
   if (missing.length > 0) countTerms(store, missing, known);
   return new Map(terms.map((term) => [term, known.get(term) ?? 0]));
 }
@@ -54,7 +57,20 @@ function countTerms(store: Store, terms: readonly string[], known: Map<string, n
   };
   // One read transaction: the structure record and the counts are of the same state of the index.
   const structure = saved ? db.transaction(read)() : read();
-  if (saved && structure && counted.size > 0) saved.save(structure, counted);
+  if (!saved || !structure || counted.size === 0) return;
+  const pending = pendingByStore.get(store);
+  if (pending && pending.structure.equals(structure)) for (const [term, documents] of counted) pending.counted.set(term, documents);
+  else pendingByStore.set(store, { structure, counted });
+}
+
+/** Counts taken since the last save, and the state of the index they were taken at. */
+const pendingByStore = new WeakMap<Store, { structure: Buffer; counted: Map<string, number> }>();
+
+/** Writes the counts this process took (if the index is still as it was then); called as the Glimpse closes. */
+export function saveTermCounts(store: Store): void {
+  const pending = pendingByStore.get(store);
+  pendingByStore.delete(store);
+  if (pending && store.db.open) savedCounts(store)?.save(pending.structure, pending.counted);
 }
 
 /** The counts table (migration 3), or null for a database without it (an older one opened read-only). */
