@@ -12,9 +12,9 @@ import { resolveDescriber, resolveEmbedder } from './providers/resolve.js';
 import type { Embedder, ImageDescriber, ProviderSettings } from './providers/spec.js';
 import { closeRankingThreads } from './search/full-text.js';
 import { closeHighlights } from './search/highlights.js';
-import { saveTermCounts } from './search/term-frequencies.js';
 import { hasWeightedBm25 } from './search/native-ranking.js';
 import { searchImages } from './search/search.js';
+import { saveTermCounts } from './search/term-frequencies.js';
 import { Store } from './storage/store.js';
 import type {
   AskResult,

@@ -73,12 +73,27 @@ export function saveTermCounts(store: Store): void {
   if (pending && store.db.open) savedCounts(store)?.save(pending.structure, pending.counted);
 }
 
+type SavedCounts = ReturnType<typeof openSavedCounts>;
+
+/**
+ * Per store, looked up once: migrations run when a store opens, so whether the table is there does not change while
+ * it is open; and its statements are prepared once, not at every query that meets a new word.
+ */
+const savedCountsByStore = new WeakMap<Store, SavedCounts>();
+
+function savedCounts(store: Store): SavedCounts {
+  let saved = savedCountsByStore.get(store);
+  if (saved === undefined) savedCountsByStore.set(store, (saved = openSavedCounts(store)));
+  return saved;
+}
+
 /** The counts table (migration 3), or null for a database without it (an older one opened read-only). */
-function savedCounts(store: Store) {
+function openSavedCounts(store: Store) {
   const db = store.db;
   if (!db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'search_term_counts_state'").get()) return null;
   const stateStatement = db.prepare('SELECT structure FROM search_term_counts_state WHERE id = 1').pluck();
-  const currentStructure = (): Buffer | null => (db.prepare('SELECT block FROM search_index_data WHERE id = 10').pluck().get() as Buffer | undefined) ?? null;
+  const structureStatement = db.prepare('SELECT block FROM search_index_data WHERE id = 10').pluck();
+  const currentStructure = (): Buffer | null => (structureStatement.get() as Buffer | undefined) ?? null;
   return {
     /** FTS5's structure record: it changes at every commit that changes the full-text index (see migration 3). */
     structure: currentStructure,
