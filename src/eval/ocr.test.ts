@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createGlimpse } from '../glimpse.js';
-import { createRecordingProvider } from '../providers/testing/recording-provider.js';
+import { createRecordingProvider } from '../testing/recording-provider.js';
 import { formatNotes } from './format.js';
 import type { OcrEntry } from './manifest.js';
 import { evaluateOcr } from './ocr.js';

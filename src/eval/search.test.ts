@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createGlimpse } from '../glimpse.js';
-import { createRecordingProvider } from '../providers/testing/recording-provider.js';
+import { createRecordingProvider } from '../testing/recording-provider.js';
 import { loadCaptionManifest, type CaptionEntry } from './manifest.js';
 import { hashingEmbedder } from '../bench/fake-providers.js';
 import { evaluateSearchOracle, evaluateSearchWithProvider, withTemporaryFolder } from './search.js';

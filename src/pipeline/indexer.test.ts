@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { createGlimpse } from '../glimpse.js';
-import { createRecordingProvider } from '../providers/testing/recording-provider.js';
+import { createRecordingProvider } from '../testing/recording-provider.js';
 import { fixturesDir, sample, temporaryDirectory, writePngBomb } from '../testing/fixtures.js';
 
 const CAT = { caption: 'A tabby cat looking at the camera', tags: ['cat', 'animal'] };

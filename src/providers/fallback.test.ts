@@ -6,8 +6,8 @@ import { prepareImage } from '../images/prepare.js';
 import { createProviderChain } from './fallback.js';
 import { registerProvider, unregisterProvider } from './registry.js';
 import { emptyDescription, type PreparedImage, type ProviderSettings } from './spec.js';
-import { startMockServer, type MockServer } from './vision-language/mock-vendor-server.js';
-import { chatCompletionReply } from './vision-language/provider-conformance.js';
+import { startMockServer, type MockServer } from '../testing/mock-vendor-server.js';
+import { chatCompletionReply } from '../testing/provider-conformance.js';
 
 let server: MockServer;
 let deadUrl: string;

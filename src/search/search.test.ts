@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { before, after, describe, test } from 'node:test';
 import { createGlimpse, type Glimpse } from '../glimpse.js';
 import type { Embedder } from '../providers/spec.js';
-import { createRecordingProvider } from '../providers/testing/recording-provider.js';
+import { createRecordingProvider } from '../testing/recording-provider.js';
 import { sample, temporaryDirectory } from '../testing/fixtures.js';
 import { documentConcepts, namesVisibleThing, queryWordConcepts } from './concepts.js';
 import { parseQuery, toFtsExpression } from './query.js';

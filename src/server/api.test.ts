@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createGlimpse } from '../glimpse.js';
-import { createRecordingProvider } from '../providers/testing/recording-provider.js';
+import { createRecordingProvider } from '../testing/recording-provider.js';
 import { createApp, type GlimpseApp } from './app.js';
 import { openApiDocument } from './openapi.js';
-import { sampleStore, SAMPLES_DIR, type SampleStore } from './testing.js';
+import { sampleStore, SAMPLES_DIR, type SampleStore } from '../testing/sample-store.js';
 
 let store: SampleStore;
 let app: GlimpseApp;

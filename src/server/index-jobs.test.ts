@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { IndexJobs, type JobEvent } from './index-jobs.js';
-import { sampleStore, type SampleStore } from './testing.js';
+import { sampleStore, type SampleStore } from '../testing/sample-store.js';
 
 let store: SampleStore;
 before(async () => {

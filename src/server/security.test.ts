@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { GlimpseError } from '../errors.js';
 import { tokenMatches } from './security.js';
 import { checkBinding, isLoopbackHost, startServer, type RunningServer } from './start.js';
-import { sampleStore, SAMPLES_DIR, type SampleStore } from './testing.js';
+import { sampleStore, SAMPLES_DIR, type SampleStore } from '../testing/sample-store.js';
 
 let store: SampleStore;
 let open: RunningServer;

@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createGlimpse, type Glimpse } from '../glimpse.js';
-import { tinyModelDirectory } from '../providers/local/tiny-models.js';
-import { createRecordingProvider } from '../providers/testing/recording-provider.js';
+import { tinyModelDirectory } from '../testing/tiny-models.js';
+import { createRecordingProvider } from '../testing/recording-provider.js';
 import { createApp } from './app.js';
-import { SAMPLES_DIR, SAMPLE_DESCRIPTIONS, sampleStore } from './testing.js';
+import { SAMPLES_DIR, SAMPLE_DESCRIPTIONS, sampleStore } from '../testing/sample-store.js';
 
 let dir: string;
 let glimpse: Glimpse;

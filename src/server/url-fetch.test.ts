@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { GlimpseError } from '../errors.js';
 import { isPrivateAddress } from './address-policy.js';
 import { createApp } from './app.js';
-import { sampleStore, SAMPLES_DIR } from './testing.js';
+import { sampleStore, SAMPLES_DIR } from '../testing/sample-store.js';
 import { fetchUrlSafely } from './url-fetch.js';
 
 let server: Server;

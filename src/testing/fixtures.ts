@@ -30,7 +30,7 @@ export function temporaryDirectory(prefix = 'glimpse-test-'): string {
  * appends every described file name to `<dir>/calls.log` so tests can count calls across processes.
  */
 export function writeProviderModule(dir: string, options: { answers?: Record<string, object>; latencyMs?: number; promptVersion?: string; failWith?: Record<string, string> } = {}): string {
-  const recording = pathToFileURL(join(repoRoot, 'dist', 'providers', 'testing', 'recording-provider.js')).href;
+  const recording = pathToFileURL(join(repoRoot, 'dist', 'testing', 'recording-provider.js')).href;
   const log = join(dir, 'calls.log');
   const path = join(dir, `provider-${Math.random().toString(36).slice(2)}.mjs`);
   writeFileSync(

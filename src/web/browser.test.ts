@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../server/start.js';
-import { sampleStore, SAMPLES_DIR, type SampleStore } from '../server/testing.js';
+import { sampleStore, SAMPLES_DIR, type SampleStore } from '../testing/sample-store.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));

@@ -11,8 +11,8 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { GlimpseError } from '../../errors.js';
 import { listLocalModels } from '../../providers/local/model-directory.js';
-import { closedPortUrl, startTestHub } from '../../providers/local/test-hub.js';
-import { repositoryRoot, tinyModelDirectory } from '../../providers/local/tiny-models.js';
+import { closedPortUrl, startTestHub } from '../../testing/test-hub.js';
+import { repositoryRoot, tinyModelDirectory } from '../../testing/tiny-models.js';
 
 const run = promisify(execFile);
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { tinyModelDirectory } from '../../providers/local/tiny-models.js';
+import { tinyModelDirectory } from '../../testing/tiny-models.js';
 import { listModels } from './models.js';
 
 test('glimpse models lists the local model folders present, with architecture, size and dtype', async () => {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
-import { repositoryRoot, tinyModelDirectory } from '../../providers/local/tiny-models.js';
+import { repositoryRoot, tinyModelDirectory } from '../../testing/tiny-models.js';
 
 const run = promisify(execFile);
 let scratch: string;

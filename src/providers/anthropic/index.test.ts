@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { providerConformance } from '../vision-language/provider-conformance.js';
-import type { RecordedRequest } from '../vision-language/mock-vendor-server.js';
+import { providerConformance } from '../../testing/provider-conformance.js';
+import type { RecordedRequest } from '../../testing/mock-vendor-server.js';
 
 const ERROR_TYPES: Record<number, string> = { 401: 'authentication_error', 403: 'permission_error', 429: 'rate_limit_error', 500: 'api_error', 503: 'overloaded_error' };
 

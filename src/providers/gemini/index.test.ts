@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { startMockServer } from '../vision-language/mock-vendor-server.js';
-import { providerConformance } from '../vision-language/provider-conformance.js';
+import { startMockServer } from '../../testing/mock-vendor-server.js';
+import { providerConformance } from '../../testing/provider-conformance.js';
 import { factory } from './index.js';
-import type { RecordedRequest } from '../vision-language/mock-vendor-server.js';
+import type { RecordedRequest } from '../../testing/mock-vendor-server.js';
 
 const STATUS: Record<number, string> = { 401: 'UNAUTHENTICATED', 403: 'PERMISSION_DENIED', 429: 'RESOURCE_EXHAUSTED', 500: 'INTERNAL', 503: 'UNAVAILABLE' };
 

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import { repositoryRoot, samplePhoto, tinyModelDirectory } from './tiny-models.js';
+import { repositoryRoot, samplePhoto, tinyModelDirectory } from '../../testing/tiny-models.js';
 
 const run = promisify(execFile);
 let modelDir: string;

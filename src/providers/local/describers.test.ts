@@ -7,7 +7,7 @@ import { getProviderFactory } from '../registry.js';
 import type { Description, ImageDescriber, PreparedImage } from '../spec.js';
 import { acquireFlorence2, toObjects } from './florence2-describer.js';
 import { localSettings, warmModelCount } from './runtime.js';
-import { samplePhoto, tinyModelDirectory } from './tiny-models.js';
+import { samplePhoto, tinyModelDirectory } from '../../testing/tiny-models.js';
 
 let modelDir: string;
 let florence: ImageDescriber;

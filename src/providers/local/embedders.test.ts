@@ -8,7 +8,7 @@ import { GlimpseError } from '../../errors.js';
 import { prepareImage } from '../../images/prepare.js';
 import type { Embedder, PreparedImage } from '../spec.js';
 import { embeddingModelId, factory } from './index.js';
-import { repositoryRoot, samplePhoto, tinyModelDirectory } from './tiny-models.js';
+import { repositoryRoot, samplePhoto, tinyModelDirectory } from '../../testing/tiny-models.js';
 
 let modelDir: string;
 let clip: Embedder;

@@ -28,7 +28,6 @@ import { createVitGpt2Captioner } from './vit-gpt2-captioner.js';
 export { bestLocalCaptioner, listLocalModels, modelDirectory, MODEL_ALIASES } from './model-directory.js';
 export type { LocalModel } from './model-directory.js';
 export { pullModel } from './pull.js';
-export { measureLocalModels } from './measure.js';
 
 function noCaptioner(directory: string): GlimpseError {
   return new GlimpseError('MODEL_NOT_FOUND', `No local captioning model in ${directory}`, {

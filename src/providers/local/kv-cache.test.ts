@@ -9,7 +9,7 @@ import { before, describe, test } from 'node:test';
 import { prepareImage } from '../../images/prepare.js';
 import { acquireFlorence2 } from './florence2-describer.js';
 import { loadTransformers, localSettings, toRawImage, type Transformers } from './runtime.js';
-import { samplePhoto, tinyModelDirectory } from './tiny-models.js';
+import { samplePhoto, tinyModelDirectory } from '../../testing/tiny-models.js';
 import { acquireVitGpt2 } from './vit-gpt2-captioner.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- transformers.js model internals are untyped here */

@@ -7,7 +7,7 @@ import { GlimpseError } from '../../errors.js';
 import { factory } from './index.js';
 import { bestLocalCaptioner, checkModelFolder, listLocalModels, modelDirectory, modelFolder } from './model-directory.js';
 import { localSettings } from './runtime.js';
-import { tinyModelDirectory } from './tiny-models.js';
+import { tinyModelDirectory } from '../../testing/tiny-models.js';
 
 let tiny: string;
 let scratch: string;

@@ -6,8 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import { GlimpseError } from '../../errors.js';
 import { checkModelFolder } from './model-directory.js';
 import { pullModel, type PullProgress } from './pull.js';
-import { closedPortUrl, startTestHub } from './test-hub.js';
-import { tinyModelDirectory } from './tiny-models.js';
+import { closedPortUrl, startTestHub } from '../../testing/test-hub.js';
+import { tinyModelDirectory } from '../../testing/tiny-models.js';
 
 let tiny: string;
 let scratch: string;

@@ -3,9 +3,9 @@ import { test } from 'node:test';
 import { GlimpseError } from '../../errors.js';
 import { prepareImage } from '../../images/prepare.js';
 import { readInput } from '../../images/read-input.js';
-import { startMockServer } from '../vision-language/mock-vendor-server.js';
-import { providerConformance } from '../vision-language/provider-conformance.js';
-import type { RecordedRequest } from '../vision-language/mock-vendor-server.js';
+import { startMockServer } from '../../testing/mock-vendor-server.js';
+import { providerConformance } from '../../testing/provider-conformance.js';
+import type { RecordedRequest } from '../../testing/mock-vendor-server.js';
 import { factory, ollamaApiUrl } from './index.js';
 
 function userMessages(request: RecordedRequest): { role: string; content: string; images?: string[] }[] {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { GlimpseError } from '../../errors.js';
-import { chatCompletionReply, chatImages, chatUserText, providerConformance } from '../vision-language/provider-conformance.js';
+import { chatCompletionReply, chatImages, chatUserText, providerConformance } from '../../testing/provider-conformance.js';
 import { factory } from './index.js';
 
 providerConformance({

@@ -10,8 +10,8 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
-import { startMockServer, type MockServer } from '../vision-language/mock-vendor-server.js';
-import { responsesReply } from '../vision-language/provider-conformance.js';
+import { startMockServer, type MockServer } from '../../testing/mock-vendor-server.js';
+import { responsesReply } from '../../testing/provider-conformance.js';
 
 const run = promisify(execFile);
 const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { prepareImage } from '../../images/prepare.js';
-import { startMockServer } from '../vision-language/mock-vendor-server.js';
+import { startMockServer } from '../../testing/mock-vendor-server.js';
 import { factory } from './index.js';
-import { chatCompletionReply, chatImages, chatUserText, fromDataUrl, providerConformance, responsesReply, type VendorWire } from '../vision-language/provider-conformance.js';
-import type { RecordedRequest } from '../vision-language/mock-vendor-server.js';
+import { chatCompletionReply, chatImages, chatUserText, fromDataUrl, providerConformance, responsesReply, type VendorWire } from '../../testing/provider-conformance.js';
+import type { RecordedRequest } from '../../testing/mock-vendor-server.js';
 
 const API_KEY = 'sk-test-openai-0123456789';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { measureLocalModels } from './measure.js';
-import { samplePhoto, tinyModelDirectory } from './tiny-models.js';
+import { measureLocalModels } from './local-models.js';
+import { samplePhoto, tinyModelDirectory } from '../testing/tiny-models.js';
 
 test('measures load time and throughput of every local model present', async () => {
   const results = await measureLocalModels(tinyModelDirectory(), { images: [samplePhoto], rounds: 1, options: { threads: 1 } });

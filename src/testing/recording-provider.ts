@@ -4,8 +4,8 @@
  * exported for users who test code built on Glimpse (like the AI SDK's mock models).
  */
 import { basename } from 'node:path';
-import { GlimpseError, type ErrorCode } from '../../errors.js';
-import { TASKS, emptyDescription, type AskRequest, type Answer, type DescribeRequest, type Description, type ImageDescriber } from '../spec.js';
+import { GlimpseError, type ErrorCode } from '../errors.js';
+import { TASKS, emptyDescription, type AskRequest, type Answer, type DescribeRequest, type Description, type ImageDescriber } from '../providers/spec.js';
 
 export interface RecordingProviderOptions {
   /** Description fields per file name (basename of the source); others get `fallback`. */

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 export const TINY_MODELS = ['vit-gpt2', 'florence-2', 'clip', 'minilm', 'siglip'] as const;
 
-const repository = fileURLToPath(new URL('../../../', import.meta.url));
+const repository = fileURLToPath(new URL('../../', import.meta.url));
 const script = join(repository, 'scripts', 'make-tiny-models.py');
 
 /** Python with Debian's python3-onnx and python3-numpy (`GLIMPSE_PYTHON` overrides). */

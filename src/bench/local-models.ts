@@ -3,15 +3,15 @@
  * this measures Glimpse's and transformers.js's overhead around ONNX (pre-processing, generation loop,
  * tokenisation); on real weights it measures the model.
  *
- * Run directly for a table: `node dist/providers/local/measure.js [model dir]` (default: the model dir Glimpse uses).
+ * Run directly for a table: `node dist/bench/local-models.js [model dir]` (default: the model dir Glimpse uses).
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { prepareImage } from '../../images/prepare.js';
-import type { PreparedImage, ProviderSettings } from '../spec.js';
-import { factory } from './index.js';
-import { listLocalModels, modelDirectory } from './model-directory.js';
-import { loadTransformers } from './runtime.js';
+import { prepareImage } from '../images/prepare.js';
+import type { PreparedImage, ProviderSettings } from '../providers/spec.js';
+import { factory } from '../providers/local/index.js';
+import { listLocalModels, modelDirectory } from '../providers/local/model-directory.js';
+import { loadTransformers } from '../providers/local/runtime.js';
 
 export interface LocalModelMeasurement {
   id: string;

@@ -2,21 +2,21 @@
  * Measures the built-in analyzer on a captioned photo set (default ../shared/data/coco-dev): CIDEr-D and BLEU-4
  * of its captions against the human references, a rough search self-check (Recall@1/5/10 of an SQLite FTS5 index
  * of its captions and tags, queried with every human caption), images per second and peak memory.
- * Not a test: run `node dist/providers/builtin/measure-quality.js [manifest.jsonl] [--signals cache.json] [--limit N]`.
+ * Not a test: run `node dist/eval/builtin/measure-quality.js [manifest.jsonl] [--signals cache.json] [--limit N]`.
  * With --signals, analysis results are cached so language changes can be re-measured in seconds.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { corpusBleu } from '../../eval/metrics/bleu.js';
-import { ciderD } from '../../eval/metrics/cider.js';
-import { tokenizeCaption } from '../../eval/metrics/tokenize.js';
+import { corpusBleu } from '../metrics/bleu.js';
+import { ciderD } from '../metrics/cider.js';
+import { tokenizeCaption } from '../metrics/tokenize.js';
 import { prepareImage } from '../../images/prepare.js';
 import { readInput } from '../../images/read-input.js';
-import type { Signals } from './analysis/signals.js';
-import type { ImageDescriber } from '../spec.js';
-import { BuiltinDescriber } from './index.js';
-import { composeDescription } from './language/compose.js';
+import type { Signals } from '../../providers/builtin/analysis/signals.js';
+import type { ImageDescriber } from '../../providers/spec.js';
+import { BuiltinDescriber } from '../../providers/builtin/index.js';
+import { composeDescription } from '../../providers/builtin/language/compose.js';
 
 interface Entry {
   file: string;

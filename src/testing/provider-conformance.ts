@@ -8,12 +8,12 @@ import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import exifr from 'exifr';
 import sharp from 'sharp';
-import { GlimpseError } from '../../errors.js';
-import { prepareImage } from '../../images/prepare.js';
-import { getProviderFactory } from '../registry.js';
-import type { ImageDescriber, PreparedImage, ProviderFactory, ProviderSettings } from '../spec.js';
+import { GlimpseError } from '../errors.js';
+import { prepareImage } from '../images/prepare.js';
+import { getProviderFactory } from '../providers/registry.js';
+import type { ImageDescriber, PreparedImage, ProviderFactory, ProviderSettings } from '../providers/spec.js';
 import { startMockServer, type MockServer, type RecordedRequest, type Reply } from './mock-vendor-server.js';
-import { SYSTEM_PROMPT } from './prompts.js';
+import { SYSTEM_PROMPT } from '../providers/vision-language/prompts.js';
 
 export interface VendorWire {
   provider: string;
@@ -54,7 +54,7 @@ export const SOURCE_SIZE = { width: 3000, height: 2000 };
 
 /** A 3000×2000 JPEG made from a real sample photo, carrying GPS EXIF (51.5 N, 0.1167 W) and a camera name. */
 export async function photoWithGps(): Promise<Buffer> {
-  const sample = new URL('../../../samples/china.jpg', import.meta.url);
+  const sample = new URL('../../samples/china.jpg', import.meta.url);
   return sharp(await readFile(sample))
     .resize(SOURCE_SIZE.width, SOURCE_SIZE.height, { fit: 'fill' })
     .withExif({

@@ -1,14 +1,14 @@
 /**
  * OCR accuracy and speed of the built-in analyzer's text reader (with its text gate and confidence filter) on an
  * OCR set with ground truth (default ../shared/data/ocr-dev): CER and WER, case-insensitive, per subset.
- * Not a test: run `node dist/providers/builtin/measure-ocr.js [manifest.jsonl]`.
+ * Not a test: run `node dist/eval/builtin/measure-ocr.js [manifest.jsonl]`.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { prepareImage } from '../../images/prepare.js';
 import { readInput } from '../../images/read-input.js';
-import { TextReader } from './analysis/ocr.js';
-import { PREFERRED_IMAGE_SIZE } from './index.js';
+import { TextReader } from '../../providers/builtin/analysis/ocr.js';
+import { PREFERRED_IMAGE_SIZE } from '../../providers/builtin/index.js';
 
 interface Entry {
   file: string;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGlimpse, type Glimpse } from '../glimpse.js';
-import { createRecordingProvider, type RecordingProvider } from '../providers/testing/recording-provider.js';
+import { createRecordingProvider, type RecordingProvider } from './recording-provider.js';
 import type { Description } from '../providers/spec.js';
 
 export const SAMPLES_DIR = fileURLToPath(new URL('../../samples', import.meta.url));
