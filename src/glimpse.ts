@@ -15,7 +15,8 @@ import { closeHighlights } from './search/highlights.js';
 import { hasWeightedBm25 } from './search/native-ranking.js';
 import { searchImages } from './search/search.js';
 import { saveTermCounts } from './search/term-frequencies.js';
-import { Store } from './storage/store.js';
+import { openStore } from './storage/open-store.js';
+import type { SqliteStore } from './storage/sqlite/sqlite-store.js';
 import type {
   AskResult,
   CaptionOptions,
@@ -58,7 +59,7 @@ export interface GlimpseOptions {
 
 export interface Glimpse {
   readonly dbPath: string;
-  readonly store: Store;
+  readonly store: SqliteStore;
   /** The describer, created on first use. */
   describer(): Promise<ImageDescriber>;
   embedder(): Promise<Embedder | null>;
@@ -81,7 +82,7 @@ export interface Glimpse {
 
 export async function createGlimpse(options: GlimpseOptions = {}): Promise<Glimpse> {
   const dbPath = options.db === ':memory:' ? ':memory:' : resolve(options.db ?? defaultDatabasePath());
-  const store = new Store(dbPath, { readonly: options.readonly });
+  const store = openStore(dbPath, { readonly: options.readonly });
   const providerName = typeof options.provider === 'string' ? options.provider : options.provider?.provider ?? 'builtin';
 
   let describerPromise: Promise<ImageDescriber> | undefined;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { percentile } from '../eval/statistics.js';
 import { createGlimpse, type Glimpse } from '../glimpse.js';
 import type { Embedder } from '../providers/spec.js';
-import { Store } from '../storage/store.js';
+import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
 import { hashingEmbedder } from './fake-providers.js';
 import { result, type BenchResult } from './results.js';
 import { buildSyntheticStore } from './synthetic-store.js';
@@ -117,13 +117,13 @@ const K = 50;
  */
 async function measureVectorIndex(db: string, embedder: Embedder, queries: readonly string[], size: string): Promise<BenchResult[]> {
   const vectors = await embedder.embedTexts([...queries], 'query');
-  let store = new Store(db);
+  let store = new SqliteStore(db);
   const spaceId = store.embeddingSpaces().find((candidate) => candidate.model === embedder.modelId)!.id;
   let started = performance.now();
   store.nearest(spaceId, vectors[0], K);
   const buildMs = performance.now() - started;
   store.close();
-  store = new Store(db);
+  store = new SqliteStore(db);
   started = performance.now();
   store.nearest(spaceId, vectors[0], K);
   const loadMs = performance.now() - started;

@@ -8,7 +8,9 @@ import { createHash } from 'node:crypto';
 import { documentConcepts } from '../search/concepts.js';
 import { buildSearchDocument, pathWords } from '../search/documents.js';
 import type { Embedder } from '../providers/spec.js';
-import { Store, vectorTable, type SearchDocument } from '../storage/store.js';
+import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
+import { vectorTable } from '../storage/sqlite/vectors.js';
+import type { SearchDocument } from '../storage/store.js';
 import { sampleWord, seededRandom, type Vocabulary } from './vocabulary.js';
 
 export interface SyntheticDescription {
@@ -38,7 +40,7 @@ export interface BuildResult {
 const BATCH = 50_000;
 
 export async function buildSyntheticStore(
-  store: Store,
+  store: SqliteStore,
   vocabulary: Vocabulary,
   count: number,
   options: { embedder?: Embedder; seed?: number; onProgress?: (done: number) => void } = {},
@@ -104,7 +106,7 @@ export async function buildSyntheticStore(
 
 /** A library file of `count` synthetic descriptions at `path` (tests and scratch measurements); returns the path. */
 export async function writeSyntheticLibrary(path: string, vocabulary: Vocabulary, count: number): Promise<string> {
-  const store = new Store(path);
+  const store = new SqliteStore(path);
   try {
     await buildSyntheticStore(store, vocabulary, count);
   } finally {
@@ -113,12 +115,12 @@ export async function writeSyntheticLibrary(path: string, vocabulary: Vocabulary
   return path;
 }
 
-function searchColumns(store: Store, table: string): string[] {
+function searchColumns(store: SqliteStore, table: string): string[] {
   return (store.db.prepare('SELECT name FROM pragma_table_info(?)').all(table) as { name: string }[]).map((row) => row.name);
 }
 
 /** The bulk rows must equal what the search module would build for the same image. */
-function checkAgainstSearchModule(store: Store): void {
+function checkAgainstSearchModule(store: SqliteStore): void {
   const image = store.imageById(1);
   if (!image) return;
   const expected = buildSearchDocument(store, image) as unknown as Record<string, string>;

@@ -117,7 +117,7 @@ async function embedOracleDescriptions(store: Store, embedder: Embedder, ids: re
   for (let start = 0; start < ids.length; start += batch) {
     const slice = ids.slice(start, start + batch);
     const vectors = await embedder.embedTexts(slice.map((id) => searchDocumentText(store, store.imageById(id)!)), 'document');
-    store.db.transaction(() => slice.forEach((id, index) => store.saveVector(space, id, vectors[index])))();
+    store.transaction(() => slice.forEach((id, index) => store.saveVector(space, id, vectors[index])));
     onProgress?.('embedding', Math.min(ids.length, start + batch), ids.length);
   }
 }
@@ -129,7 +129,7 @@ async function embedOracleDescriptions(store: Store, embedder: Embedder, ids: re
  */
 export function writeOracleDescriptions(store: Store, entries: readonly CaptionEntry[]): number[] {
   const key = { provider: 'oracle', requestedModel: 'human', promptVersion: 'oracle-1' };
-  return store.db.transaction(() =>
+  return store.transaction(() =>
     entries.map((entry, index) => {
       const sha256 = createHash('sha256').update(`oracle\0${index}\0${entry.path}`).digest('hex');
       const id = store.upsertImage({ path: entry.path, sha256, sizeBytes: 0, mtimeMs: null, width: 0, height: 0, format: 'jpeg', exif: null });
@@ -137,7 +137,7 @@ export function writeOracleDescriptions(store: Store, entries: readonly CaptionE
       refreshSearchDocument(store, store.imageById(id)!);
       return id;
     }),
-  )();
+  );
 }
 
 /**

@@ -115,15 +115,15 @@ async function indexOne(path: string, options: RunIndexOptions, key: Description
         return 'moved';
       }
       const facts = await quickFacts(bytes!, path);
-      const id = store.db.transaction(() => {
+      const id = store.transaction(() => {
         const id = store.upsertImage({ path, sha256, sizeBytes: bytes!.length, mtimeMs: fileInfo?.mtimeMs ?? null, ...facts });
         refreshSearchDocument(store, store.imageById(id)!);
         return id;
-      })();
+      });
       await ensureVectors(store, embedder, id, () => loadImage(path, { maxSide: describer.preferredImageSize, maxPixels: options.maxPixels }));
       return known ? 'indexed' : 'moved';
     }
-    store.db.transaction(() => store.upsertImage({ path, sha256, sizeBytes: bytes!.length, mtimeMs: fileInfo?.mtimeMs ?? null, ...factsOf(known) }))();
+    store.transaction(() => store.upsertImage({ path, sha256, sizeBytes: bytes!.length, mtimeMs: fileInfo?.mtimeMs ?? null, ...factsOf(known) }));
     return 'unchanged';
   }
 
@@ -134,7 +134,7 @@ async function indexOne(path: string, options: RunIndexOptions, key: Description
 
   // One transaction per image: description, file row and search row land together or not at all. (Thumbnails are
   // made when the web app first shows an image: encoding one costs as much as decoding the photo.)
-  const id = store.db.transaction(() => {
+  const id = store.transaction(() => {
     store.saveDescription(loaded.sha256, description, key, ms);
     const id = store.upsertImage({
       path,
@@ -149,7 +149,7 @@ async function indexOne(path: string, options: RunIndexOptions, key: Description
     // Copies of the same content elsewhere get the new description too.
     for (const copy of store.imagesBySha(loaded.sha256)) refreshSearchDocument(store, copy);
     return id;
-  })();
+  });
   await ensureVectors(store, embedder, id, async () => loaded, options.force);
   return 'indexed';
 }

@@ -13,7 +13,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { Store } from '../storage/store.js';
+import type { SqliteStore } from '../storage/sqlite/sqlite-store.js';
 import { hasWeightedBm25 } from './native-ranking.js';
 import type { WeightedExpression } from './query.js';
 import type { RankingReply, RankingRequest, RankingWorkerData } from './ranking-worker.js';
@@ -38,7 +38,7 @@ export interface RankedRow {
  * until the promise is awaited (search scans vectors meanwhile). Otherwise this thread ranks one range itself.
  */
 export async function rankFullText(
-  store: Store,
+  store: SqliteStore,
   query: WeightedExpression,
   filter: Filter,
   pool: number,
@@ -70,7 +70,7 @@ export async function rankFullText(
 }
 
 /** Equal rowid ranges covering the library, one per thread; a single range for small or in-memory libraries. */
-function rowidRanges(store: Store): [number, number][] {
+function rowidRanges(store: SqliteStore): [number, number][] {
   // In-memory and private temporary ('') databases cannot be opened again by a worker thread.
   if (store.path === ':memory:' || store.path === '' || PARALLEL_RANKING.threads < 2) return [[0, Number.MAX_SAFE_INTEGER]];
   // max(rowid) is O(log n) and a fair stand-in for the number of images (ids are not reused).
@@ -121,17 +121,17 @@ class RankingThread {
   }
 }
 
-const threadsByStore = new WeakMap<Store, RankingThread[]>();
+const threadsByStore = new WeakMap<SqliteStore, RankingThread[]>();
 
 /** The store's ranking threads, started on first need and kept until closeRankingThreads. */
-function rankingThreads(store: Store, count: number, native: boolean): RankingThread[] {
+function rankingThreads(store: SqliteStore, count: number, native: boolean): RankingThread[] {
   let threads = threadsByStore.get(store);
   if (!threads) threadsByStore.set(store, (threads = []));
   while (threads.length < count) threads.push(new RankingThread(store.path, native));
   return threads;
 }
 
-export async function closeRankingThreads(store: Store): Promise<void> {
+export async function closeRankingThreads(store: SqliteStore): Promise<void> {
   const threads = threadsByStore.get(store);
   threadsByStore.delete(store);
   await Promise.all((threads ?? []).map((thread) => thread.close()));

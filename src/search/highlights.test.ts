@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { writeSyntheticLibrary } from '../bench/synthetic-store.js';
 import type { Vocabulary } from '../bench/vocabulary.js';
-import { Store } from '../storage/store.js';
+import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
 import { temporaryDirectory } from '../testing/fixtures.js';
 import { markMatches } from './highlights.js';
 
@@ -12,7 +12,7 @@ const vocabulary: Vocabulary = { words, cumulative: Float64Array.from(words.map(
 
 test('highlights and snippets from the copy equal those FTS5 gives on the library table, read-only too', async () => {
   const path = await writeSyntheticLibrary(join(temporaryDirectory(), 'marks.db'), vocabulary, 300);
-  const store = new Store(path, { readonly: true });
+  const store = new SqliteStore(path, { readonly: true });
   try {
     const columns = ['caption', 'tags', 'path'];
     for (const expression of ['"dog"', '("run" OR "cars")', '"red car"']) {

@@ -9,8 +9,8 @@
  * search. It is emptied on every call (no await in between).
  */
 import Database from 'better-sqlite3';
-import type { SqliteDatabase } from '../storage/database.js';
-import type { Store } from '../storage/store.js';
+import type { SqliteDatabase } from '../storage/sqlite/database.js';
+import type { SqliteStore } from '../storage/sqlite/sqlite-store.js';
 
 export interface MarkedRow {
   /** Each requested column with the matched words between « and ». */
@@ -24,10 +24,10 @@ interface Copy {
   columns: string[];
 }
 
-const copies = new WeakMap<Store, Copy>();
+const copies = new WeakMap<SqliteStore, Copy>();
 
 /** Highlights and snippets of `columns` for the rows `ids` against `expression` (rows that do not match are absent). */
-export function markMatches(store: Store, expression: string, ids: readonly number[], columns: readonly string[]): Map<number, MarkedRow> {
+export function markMatches(store: SqliteStore, expression: string, ids: readonly number[], columns: readonly string[]): Map<number, MarkedRow> {
   if (ids.length === 0) return new Map();
   const copy = copyOf(store);
   const rows = store.db
@@ -52,7 +52,7 @@ export function markMatches(store: Store, expression: string, ids: readonly numb
 }
 
 /** The store's private copy table, made once from the library table's own definition. */
-function copyOf(store: Store): Copy {
+function copyOf(store: SqliteStore): Copy {
   let copy = copies.get(store);
   if (copy) return copy;
   const columns = store.db.prepare("SELECT name FROM pragma_table_info('search_index')").pluck().all() as string[];
@@ -65,7 +65,7 @@ function copyOf(store: Store): Copy {
   return copy;
 }
 
-export function closeHighlights(store: Store): void {
+export function closeHighlights(store: SqliteStore): void {
   copies.get(store)?.db.close();
   copies.delete(store);
 }

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { SqliteDatabase } from '../storage/database.js';
+import type { SqliteDatabase } from '../storage/sqlite/database.js';
 
 const SUFFIX = process.platform === 'win32' ? 'dll' : process.platform === 'darwin' ? 'dylib' : 'so';
 export const WEIGHTED_BM25_PATH = fileURLToPath(new URL(`../native/weighted_bm25.${SUFFIX}`, import.meta.url));

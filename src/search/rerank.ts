@@ -16,7 +16,7 @@
  */
 import { stemmer } from 'stemmer';
 import type { Statement } from 'better-sqlite3';
-import type { Store } from '../storage/store.js';
+import type { SqliteStore } from '../storage/sqlite/sqlite-store.js';
 import type { RankedRow } from './full-text.js';
 import { analyseSentence, MANY, type Sentence, type Thing, type Word } from './sentence.js';
 import { definitionsRelate, wordSimilarity } from './similarity.js';
@@ -59,7 +59,7 @@ export const WEIGHTS: Features = {
 };
 
 /** Rows best first, with the reranked ones rescored (their scores stay above the rows not reranked). */
-export function rerank(store: Store, queryText: string, rows: readonly RankedRow[]): RankedRow[] {
+export function rerank(store: SqliteStore, queryText: string, rows: readonly RankedRow[]): RankedRow[] {
   if (rows.length < 2 || RERANKING.depth === 0) return [...rows];
   const head = rows.slice(0, RERANKING.depth);
   const features = rerankFeatures(store, queryText, head);
@@ -73,7 +73,7 @@ export function rerank(store: Store, queryText: string, rows: readonly RankedRow
 }
 
 /** The features of each full-text row (best first) against the query; null when the query has no content words. */
-export function rerankFeatures(store: Store, queryText: string, rows: readonly RankedRow[]): Features[] | null {
+export function rerankFeatures(store: SqliteStore, queryText: string, rows: readonly RankedRow[]): Features[] | null {
   const query = analyseSentence(queryText);
   if (query.words.length === 0 || rows.length === 0) return null;
   const texts = documentTexts(store, rows.map((row) => row.id));
@@ -210,7 +210,7 @@ function thingAgreement(query: readonly Thing[], document: readonly Thing[], idf
 /** Prepared statements per database, one per IN-list length (preparing costs more than running them). */
 const statements = new WeakMap<object, Map<string, Statement>>();
 
-function statement(store: Store, sql: string): Statement {
+function statement(store: SqliteStore, sql: string): Statement {
   let prepared = statements.get(store.db);
   if (!prepared) statements.set(store.db, (prepared = new Map()));
   let found = prepared.get(sql);
@@ -218,7 +218,7 @@ function statement(store: Store, sql: string): Statement {
   return found;
 }
 
-function documentTexts(store: Store, ids: readonly number[]): Map<number, string> {
+function documentTexts(store: SqliteStore, ids: readonly number[]): Map<number, string> {
   const rows = statement(store, `SELECT rowid AS id, caption, tags FROM search_index WHERE rowid IN (${ids.map(() => '?').join(',')})`)
     .all(...ids) as { id: number; caption: string | null; tags: string | null }[];
   return new Map(rows.map((row) => [row.id, [row.caption, row.tags].filter(Boolean).join('\n')]));
@@ -228,7 +228,7 @@ function documentTexts(store: Store, ids: readonly number[]): Map<number, string
  * Document frequencies from the full-text index's own term counts, by porter stem as FTS5 stores them; an idf
  * need not be exact, so approximate counts will do (see term-frequencies.ts).
  */
-function inverseDocumentFrequencies(store: Store, sentences: readonly Sentence[]): (word: Word) => number {
+function inverseDocumentFrequencies(store: SqliteStore, sentences: readonly Sentence[]): (word: Word) => number {
   const images = (statement(store, 'SELECT max(rowid) AS images FROM images').get() as { images: number | null }).images ?? 0;
   // The words of the sentences and the things they name (a compound's last word, "dog" of "hot dog", is a thing).
   const stemsUsed = new Set<string>();

@@ -12,7 +12,7 @@
  * Filters (dates, tags, has text, folder) are applied inside each ranker's SQL so they never cut results short.
  */
 import type { Embedder } from '../providers/spec.js';
-import type { Store } from '../storage/store.js';
+import type { SqliteStore } from '../storage/sqlite/sqlite-store.js';
 import type { SearchOptions, SearchResponse, SearchResult } from '../types.js';
 import { namesVisibleThing, queryWordConcepts } from './concepts.js';
 import { rankFullText } from './full-text.js';
@@ -39,7 +39,7 @@ interface Candidate {
   score: number;
 }
 
-export async function searchImages(store: Store, text: string, options: SearchOptions, embedder: Embedder | null): Promise<SearchResponse> {
+export async function searchImages(store: SqliteStore, text: string, options: SearchOptions, embedder: Embedder | null): Promise<SearchResponse> {
   const started = performance.now();
   const limit = Math.max(1, Math.min(options.limit ?? 20, 1000));
   const query = parseQuery(text);
@@ -128,7 +128,7 @@ export async function searchImages(store: Store, text: string, options: SearchOp
   return { query: text, results, ms: Math.round((performance.now() - started) * 10) / 10 };
 }
 
-async function vectorSearch(store: Store, embedder: Embedder, text: string, pool: number, filter: ReturnType<typeof filterSql>) {
+async function vectorSearch(store: SqliteStore, embedder: Embedder, text: string, pool: number, filter: ReturnType<typeof filterSql>) {
   const spaces = store.embeddingSpaces().filter((space) => space.model === embedder.modelId && space.dimensions === embedder.dimensions);
   if (spaces.length === 0) return [];
   const [vector] = await embedder.embedTexts([text], 'query');
@@ -142,7 +142,7 @@ async function vectorSearch(store: Store, embedder: Embedder, text: string, pool
   return lists;
 }
 
-function allowedIds(store: Store, ids: number[], filter: ReturnType<typeof filterSql>): Set<number> {
+function allowedIds(store: SqliteStore, ids: number[], filter: ReturnType<typeof filterSql>): Set<number> {
   if (ids.length === 0) return new Set();
   const rows = store.db
     .prepare(`SELECT i.id FROM images i ${filter.join} WHERE i.id IN (${ids.map(() => '?').join(',')}) ${filter.where}`)
@@ -156,7 +156,7 @@ function allowedIds(store: Store, ids: number[], filter: ReturnType<typeof filte
  */
 const MAX_CONCEPT_SHARE = 0.01;
 
-function selectiveTerms(store: Store, tokens: string[]): string[] {
+function selectiveTerms(store: SqliteStore, tokens: string[]): string[] {
   if (tokens.length === 0) return tokens;
   // max(rowid) is an O(log n) stand-in for the number of images (ids are not reused).
   const images = (store.db.prepare('SELECT max(rowid) FROM images').pluck().get() as number | null) ?? 0;
@@ -208,7 +208,7 @@ function endOfDay(date: string): string {
 }
 
 /** Explaining a result: which readable columns hold the query words, whether its concepts matched, and a snippet. */
-function describeResult(store: Store, entry: Candidate, marked: MarkedRow | undefined, conceptTokens: Set<string>): SearchResult {
+function describeResult(store: SqliteStore, entry: Candidate, marked: MarkedRow | undefined, conceptTokens: Set<string>): SearchResult {
   const image = store.imageById(entry.id)!;
   const description = store.description(image.sha256);
   const edits = store.userEdits(image.sha256);

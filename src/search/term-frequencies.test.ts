@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { writeSyntheticLibrary } from '../bench/synthetic-store.js';
 import type { Vocabulary } from '../bench/vocabulary.js';
 import { createGlimpse } from '../glimpse.js';
-import { Store } from '../storage/store.js';
+import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
 import { temporaryDirectory } from '../testing/fixtures.js';
 import { documentFrequencies, saveTermCounts } from './term-frequencies.js';
 
@@ -34,7 +34,7 @@ test('term counts are the index counts, and follow changes made here or through 
 
 test('term counts are kept in the database for the next process, until the full-text index changes', async () => {
   const db = await writeSyntheticLibrary(join(temporaryDirectory(), 'kept.db'), vocabulary, 200);
-  const first = new Store(db);
+  const first = new SqliteStore(db);
   const truth = documentFrequencies(first, ['dog', 'kite', 'zebra']);
   // Searching writes nothing: a write would empty this connection's caches (and the ranking function's).
   const changes = first.db.prepare('SELECT total_changes()').pluck();
@@ -47,14 +47,14 @@ test('term counts are kept in the database for the next process, until the full-
   for (const [term, documents] of more) truth.set(term, documents);
 
   // A new process finds them saved: proven by a number no index would give, planted where the saved counts live.
-  const planter = new Store(db);
+  const planter = new SqliteStore(db);
   assert.deepEqual(new Map(planter.db.prepare('SELECT term, documents FROM search_term_counts').all().map((row) => {
     const { term, documents } = row as { term: string; documents: number };
     return [term, documents];
   })), truth, 'the counts are saved, a term no image holds as 0');
   planter.db.prepare("UPDATE search_term_counts SET documents = 12345 WHERE term = 'kite'").run();
   planter.close();
-  const next = new Store(db);
+  const next = new SqliteStore(db);
   assert.equal(documentFrequencies(next, ['kite']).get('kite'), 12345, 'saved counts are read, not counted again');
   next.close();
 
@@ -62,7 +62,7 @@ test('term counts are kept in the database for the next process, until the full-
   const glimpse = await createGlimpse({ db, embedder: null });
   glimpse.edit(1, { caption: 'a zebra' });
   await glimpse.close();
-  const afterEdit = new Store(db);
+  const afterEdit = new SqliteStore(db);
   const recounted = documentFrequencies(afterEdit, ['dog', 'kite', 'zebra']);
   assert.equal(recounted.get('kite'), truth.get('kite'), 'the planted count is gone');
   assert.equal(recounted.get('zebra'), 1);
@@ -71,8 +71,8 @@ test('term counts are kept in the database for the next process, until the full-
 
 test('counting neither waits for another writer nor needs a writable or migrated database', async () => {
   const db = await writeSyntheticLibrary(join(temporaryDirectory(), 'busy.db'), vocabulary, 100);
-  const writer = new Store(db);
-  const reader = new Store(db);
+  const writer = new SqliteStore(db);
+  const reader = new SqliteStore(db);
   try {
     writer.db.prepare('BEGIN IMMEDIATE').run(); // an index run holding the write lock
     const counts = documentFrequencies(reader, ['dog', 'car']);
@@ -88,7 +88,7 @@ test('counting neither waits for another writer nor needs a writable or migrated
   const old = new Database(db);
   old.exec('DROP TABLE search_term_counts; DROP TABLE search_term_counts_state; PRAGMA user_version = 2');
   old.close();
-  const readOnly = new Store(db, { readonly: true });
+  const readOnly = new SqliteStore(db, { readonly: true });
   try {
     assert.ok(documentFrequencies(readOnly, ['dog']).get('dog')! > 0);
   } finally {

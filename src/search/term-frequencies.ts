@@ -10,17 +10,17 @@
  * connection is a change to it, and every per-connection cache of a search (these counts, the native ranking
  * function's row lengths, the ranking threads' too) would be thrown away at each query that met a new word.
  */
-import type { Store } from '../storage/store.js';
+import type { SqliteStore } from '../storage/sqlite/sqlite-store.js';
 
 interface Counts {
   stamp: string;
   documents: Map<string, number>;
 }
 
-const countsByStore = new WeakMap<Store, Counts>();
+const countsByStore = new WeakMap<SqliteStore, Counts>();
 
 /** Documents holding each term (0 for terms no document has), as FTS5 stores terms (porter stems, concept tokens). */
-export function documentFrequencies(store: Store, terms: readonly string[]): Map<string, number> {
+export function documentFrequencies(store: SqliteStore, terms: readonly string[]): Map<string, number> {
   const stamp = connectionStamp(store);
   let counts = countsByStore.get(store);
   if (!counts || counts.stamp !== stamp) countsByStore.set(store, (counts = { stamp, documents: new Map() }));
@@ -34,7 +34,7 @@ export function documentFrequencies(store: Store, terms: readonly string[]): Map
  * Counts `terms` into `known`: those saved in the database while the index is as it was then, the others from
  * search_terms, which are then saved.
  */
-function countTerms(store: Store, terms: readonly string[], known: Map<string, number>): void {
+function countTerms(store: SqliteStore, terms: readonly string[], known: Map<string, number>): void {
   const db = store.db;
   // Inside a caller's transaction, FTS5 may hold changes its structure record does not show yet: count, don't keep.
   const saved = db.inTransaction ? null : savedCounts(store);
@@ -64,10 +64,10 @@ function countTerms(store: Store, terms: readonly string[], known: Map<string, n
 }
 
 /** Counts taken since the last save, and the state of the index they were taken at. */
-const pendingByStore = new WeakMap<Store, { structure: Buffer; counted: Map<string, number> }>();
+const pendingByStore = new WeakMap<SqliteStore, { structure: Buffer; counted: Map<string, number> }>();
 
 /** Writes the counts this process took (if the index is still as it was then); called as the Glimpse closes. */
-export function saveTermCounts(store: Store): void {
+export function saveTermCounts(store: SqliteStore): void {
   const pending = pendingByStore.get(store);
   pendingByStore.delete(store);
   if (pending && store.db.open) savedCounts(store)?.save(pending.structure, pending.counted);
@@ -79,16 +79,16 @@ type SavedCounts = ReturnType<typeof openSavedCounts>;
  * Per store, looked up once: migrations run when a store opens, so whether the table is there does not change while
  * it is open; and its statements are prepared once, not at every query that meets a new word.
  */
-const savedCountsByStore = new WeakMap<Store, SavedCounts>();
+const savedCountsByStore = new WeakMap<SqliteStore, SavedCounts>();
 
-function savedCounts(store: Store): SavedCounts {
+function savedCounts(store: SqliteStore): SavedCounts {
   let saved = savedCountsByStore.get(store);
   if (saved === undefined) savedCountsByStore.set(store, (saved = openSavedCounts(store)));
   return saved;
 }
 
 /** The counts table (migration 3), or null for a database without it (an older one opened read-only). */
-function openSavedCounts(store: Store) {
+function openSavedCounts(store: SqliteStore) {
   const db = store.db;
   if (!db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'search_term_counts_state'").get()) return null;
   const stateStatement = db.prepare('SELECT structure FROM search_term_counts_state WHERE id = 1').pluck();
@@ -140,18 +140,18 @@ function openSavedCounts(store: Store) {
 }
 
 /** Changes when the library may have: another connection committed (data_version) or this one changed rows. */
-function connectionStamp(store: Store): string {
+function connectionStamp(store: SqliteStore): string {
   return `${store.db.pragma('data_version', { simple: true })}:${store.db.prepare('SELECT total_changes()').pluck().get()}`;
 }
 
 /** The library's size when the approximate counts were taken, and the counts. */
-const approximateByStore = new WeakMap<Store, { images: number; documents: Map<string, number> }>();
+const approximateByStore = new WeakMap<SqliteStore, { images: number; documents: Map<string, number> }>();
 
 /**
  * Counts that may be up to 2% of the library out of date, for weighting words by rarity (the reranker's idf):
  * searching while indexing would otherwise recount hundreds of terms per query. `images`: the library's size now.
  */
-export function approximateDocumentFrequencies(store: Store, terms: readonly string[], images: number): Map<string, number> {
+export function approximateDocumentFrequencies(store: SqliteStore, terms: readonly string[], images: number): Map<string, number> {
   let approximate = approximateByStore.get(store);
   if (!approximate || Math.abs(approximate.images - images) > approximate.images * 0.02) {
     approximateByStore.set(store, (approximate = { images, documents: new Map() }));

@@ -1,6 +1,7 @@
 /**
  * Schema migrations, numbered in order and applied on open (SQLite's user_version holds the last one applied).
- * Never edit a migration that has shipped: add the next number.
+ * Never edit a migration that has shipped: add the next number. Every table is created here. A read-only open
+ * migrates nothing, so code that reads a table added by a later migration than the first checks that it is there.
  *
  * Layout, in short:
  * - `images`: one row per file path (or URL). Content is identified by `sha256`.
@@ -8,6 +9,9 @@
  * - `user_edits`: captions and tags a person wrote, per content hash; never overwritten by generated ones.
  * - `search_index`: FTS5 over what a user searches, one row per image (rowid = images.id).
  * - `embedding_spaces` + `vectors_<space id>` (sqlite-vec): vectors per image, one table per model and kind.
+ * - `vector_changes`: which vectors changed at which generation, for the in-memory copies of large spaces.
+ * - `failures`, `runs`: files that could not be indexed, and each indexing run.
+ * - `search_term_counts*`: saved term counts of the full-text index (a cache).
  */
 export interface Migration {
   version: number;
@@ -129,6 +133,21 @@ export const MIGRATIONS: Migration[] = [
       -- A cache: deleting its rows is always safe (see search/term-frequencies.ts).
       CREATE TABLE search_term_counts (term TEXT PRIMARY KEY, documents INTEGER NOT NULL) WITHOUT ROWID;
       CREATE TABLE search_term_counts_state (id INTEGER PRIMARY KEY CHECK (id = 1), structure BLOB NOT NULL);
+    `,
+  },
+  {
+    version: 4,
+    name: 'vector change log',
+    sql: `
+      -- One row per (space, image) with the generation of its last vector change, so a process holding an in-memory
+      -- copy of a space's vectors (or its cached file) can tell it is behind and re-read only what changed (see
+      -- sqlite/vectors.ts). Until this migration the table was created at the first vector write, so a database
+      -- may have it already. A read-only open migrates nothing: an older database opened so has no change log,
+      -- and its vectors are read at generation 0.
+      CREATE TABLE IF NOT EXISTS vector_changes (
+        space_id INTEGER NOT NULL, image_id INTEGER NOT NULL, generation INTEGER NOT NULL,
+        PRIMARY KEY (space_id, image_id)) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS vector_changes_by_generation ON vector_changes (space_id, generation);
     `,
   },
 ];

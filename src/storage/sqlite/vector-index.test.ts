@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { temporaryDirectory } from '../testing/fixtures.js';
-import { Store, vectorTable } from './store.js';
+import { temporaryDirectory } from '../../testing/fixtures.js';
+import { SqliteStore } from './sqlite-store.js';
+import { vectorTable } from './vectors.js';
 import { QuantizedVectors, scaleFor } from './vector-index.js';
 
 const DIMENSIONS = 24;
@@ -44,13 +45,13 @@ function overlap(found: number[], expected: number[]): number {
 }
 
 /** A store on a real file whose spaces always use the in-memory index, filled with `count` vectors. */
-function filledStore(folder: string, count: number, seed = 7): { store: Store; space: number; vectors: Map<number, Float32Array>; path: string } {
+function filledStore(folder: string, count: number, seed = 7): { store: SqliteStore; space: number; vectors: Map<number, Float32Array>; path: string } {
   const path = join(folder, 'library.db');
-  const store = new Store(path, { exactScanBelow: 0 });
+  const store = new SqliteStore(path, { exactScanBelow: 0 });
   const space = store.embeddingSpace('toy', 'text', DIMENSIONS);
   const vectors = new Map<number, Float32Array>();
   randomVectors(count, seed).forEach((vector, index) => vectors.set(index + 1, vector));
-  store.db.transaction(() => vectors.forEach((vector, id) => store.saveVector(space, id, vector)))();
+  store.transaction(() => vectors.forEach((vector, id) => store.saveVector(space, id, vector)));
   return { store, space, vectors, path };
 }
 
@@ -136,12 +137,12 @@ test('the cache survives reopening, and is caught up with changes other connecti
   const file = `${path}.vectors-${space}.i8`;
   const written = statSync(file).ino; // every save renames a new file into place
 
-  const reopened = new Store(path, { exactScanBelow: 0 });
+  const reopened = new SqliteStore(path, { exactScanBelow: 0 });
   assert.deepEqual(reopened.nearest(space, probe, 10), before);
   assert.equal(statSync(file).ino, written, 'loaded from the file, not rebuilt');
 
   // Another connection (as another process would) re-embeds one image, deletes another, adds a third.
-  const other = new Store(path, { exactScanBelow: 0 });
+  const other = new SqliteStore(path, { exactScanBelow: 0 });
   other.saveVector(space, 5, probe);
   other.deleteImage(before[0].imageId === 5 ? before[1].imageId : before[0].imageId);
   const [added] = randomVectors(1, 32);
@@ -156,14 +157,14 @@ test('the cache survives reopening, and is caught up with changes other connecti
   assert.equal(reopened.nearest(space, added, 1)[0].imageId, 5000, 'added vector found');
   reopened.close();
 
-  const fresh = new Store(path, { exactScanBelow: 0 });
+  const fresh = new SqliteStore(path, { exactScanBelow: 0 });
   assert.equal(fresh.nearest(space, probe, 1)[0].imageId, 5, 'a new connection catches the old file up too');
   assert.equal(fresh.nearest(space, added, 1)[0].imageId, 5000);
   assert.equal(fresh.nearest(space, probe, 1000).length, vectors.size + 1 - 1);
   fresh.close();
   const caughtUp = statSync(file).ino;
   assert.notEqual(caughtUp, written, 'the caught-up copy was saved');
-  const later = new Store(path, { exactScanBelow: 0 });
+  const later = new SqliteStore(path, { exactScanBelow: 0 });
   assert.equal(later.nearest(space, probe, 1)[0].imageId, 5);
   later.close();
   assert.equal(statSync(file).ino, caughtUp, 'and the next connection trusts it (counts agree after deletes)');
@@ -177,10 +178,10 @@ test('a stale, missing or corrupt cache is rebuilt from the table, never trusted
   const file = `${path}.vectors-${space}.i8`;
 
   // Stale: a bulk import wrote straight into the table, with no change log; the counts disagree.
-  const bulk = new Store(path, { exactScanBelow: 0 });
+  const bulk = new SqliteStore(path, { exactScanBelow: 0 });
   bulk.db.prepare(`INSERT INTO ${vectorTable(space)} (rowid, embedding) VALUES (?, ?)`).run(BigInt(9000), Buffer.from(probe.buffer));
   bulk.close();
-  const afterBulk = new Store(path, { exactScanBelow: 0 });
+  const afterBulk = new SqliteStore(path, { exactScanBelow: 0 });
   assert.equal(afterBulk.nearest(space, probe, 1)[0].imageId, 9000);
   afterBulk.close();
 
@@ -188,14 +189,14 @@ test('a stale, missing or corrupt cache is rebuilt from the table, never trusted
   const bytes = readFileSync(file);
   bytes.fill(0x7f, bytes.length >> 1, (bytes.length >> 1) + 64);
   writeFileSync(file, bytes);
-  const afterCorruption = new Store(path, { exactScanBelow: 0 });
+  const afterCorruption = new SqliteStore(path, { exactScanBelow: 0 });
   assert.equal(afterCorruption.nearest(space, probe, 1)[0].imageId, 9000);
   afterCorruption.close();
   assert.notDeepEqual(readFileSync(file), bytes, 'the damaged file was replaced');
 
   // Missing: deleted by hand; rebuilt and written again.
   rmSync(file);
-  const afterRemoval = new Store(path, { exactScanBelow: 0 });
+  const afterRemoval = new SqliteStore(path, { exactScanBelow: 0 });
   assert.equal(afterRemoval.nearest(space, probe, 1)[0].imageId, 9000);
   afterRemoval.close();
   assert.ok(existsSync(file));
@@ -206,7 +207,7 @@ test('a stale, missing or corrupt cache is rebuilt from the table, never trusted
   elsewhere.store.nearest(elsewhere.space, other, 1);
   elsewhere.store.close();
   copyFileSync(`${elsewhere.path}.vectors-${elsewhere.space}.i8`, file);
-  const afterSwap = new Store(path, { exactScanBelow: 0 });
+  const afterSwap = new SqliteStore(path, { exactScanBelow: 0 });
   assert.notEqual(afterSwap.nearest(space, other, 1)[0].imageId, 77);
   assert.equal(afterSwap.nearest(space, probe, 1)[0].imageId, 9000);
   afterSwap.close();
@@ -233,7 +234,7 @@ test('moves keep an image vector, forgetting removes it, a new dimension drops t
 
 test('small spaces stay on sqlite-vec alone: no cache file', () => {
   const path = join(temporaryDirectory(), 'small.db');
-  const store = new Store(path);
+  const store = new SqliteStore(path);
   const space = store.embeddingSpace('toy', 'text', DIMENSIONS);
   const vectors = randomVectors(30, 61);
   vectors.forEach((vector, index) => store.saveVector(space, index + 1, vector));

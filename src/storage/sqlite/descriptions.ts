@@ -1,0 +1,109 @@
+/**
+ * What is known about a content hash, whichever files have it: the generated description (`descriptions`),
+ * a person's own caption and tags (`user_edits`, never overwritten by generated ones) and the thumbnail.
+ */
+import type { Description } from '../../providers/spec.js';
+import type { DescriptionKey, StoredDescription, UserEdits } from '../store.js';
+import type { SqliteDatabase } from './database.js';
+
+const now = () => new Date().toISOString();
+
+export class SqliteDescriptions {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  description(sha256: string): StoredDescription | undefined {
+    const row = this.db.prepare('SELECT * FROM descriptions WHERE sha256 = ?').get(sha256) as Record<string, unknown> | undefined;
+    if (!row) return undefined;
+    return {
+      caption: row.caption as string | null,
+      detailed: row.detailed as string | null,
+      alt: row.alt as string | null,
+      tags: JSON.parse(row.tags as string),
+      objects: JSON.parse(row.objects as string),
+      text: row.text as string | null,
+      safety: row.safety ? JSON.parse(row.safety as string) : null,
+      provider: row.provider as string,
+      model: row.model as string,
+      requestedModel: row.requested_model as string,
+      promptVersion: row.prompt_version as string,
+      describedAt: row.described_at as string,
+      ms: row.ms as number | null,
+      inputTokens: row.input_tokens as number | null,
+      outputTokens: row.output_tokens as number | null,
+      costUsd: row.cost_usd as number | null,
+    };
+  }
+
+  isDescribed(sha256: string, key: DescriptionKey): boolean {
+    const row = this.db
+      .prepare('SELECT 1 FROM descriptions WHERE sha256 = ? AND provider = ? AND requested_model = ? AND prompt_version = ?')
+      .get(sha256, key.provider, key.requestedModel, key.promptVersion);
+    return row !== undefined;
+  }
+
+  saveDescription(sha256: string, description: Description, key: DescriptionKey, ms: number): void {
+    this.db
+      .prepare(
+        `INSERT OR REPLACE INTO descriptions (sha256, caption, detailed, alt, tags, objects, text, safety, provider, model,
+           requested_model, prompt_version, described_at, ms, input_tokens, output_tokens, cost_usd)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        sha256,
+        description.caption,
+        description.detailed,
+        description.alt,
+        JSON.stringify(description.tags ?? []),
+        JSON.stringify(description.objects ?? []),
+        description.text,
+        description.safety ? JSON.stringify(description.safety) : null,
+        key.provider,
+        description.model,
+        key.requestedModel,
+        key.promptVersion,
+        now(),
+        Math.round(ms),
+        description.usage?.inputTokens ?? null,
+        description.usage?.outputTokens ?? null,
+        description.usage?.costUsd ?? null,
+      );
+  }
+
+  userEdits(sha256: string): UserEdits | undefined {
+    const row = this.db.prepare('SELECT * FROM user_edits WHERE sha256 = ?').get(sha256) as Record<string, unknown> | undefined;
+    if (!row) return undefined;
+    return {
+      caption: row.caption as string | null,
+      tags: row.tags ? JSON.parse(row.tags as string) : null,
+      editedAt: row.edited_at as string,
+    };
+  }
+
+  saveUserEdits(sha256: string, edits: { caption?: string | null; tags?: string[] | null }): void {
+    const current = this.userEdits(sha256);
+    const caption = edits.caption === undefined ? current?.caption ?? null : edits.caption;
+    const tags = edits.tags === undefined ? current?.tags ?? null : edits.tags;
+    this.db
+      .prepare('INSERT OR REPLACE INTO user_edits (sha256, caption, tags, edited_at) VALUES (?, ?, ?, ?)')
+      .run(sha256, caption, tags ? JSON.stringify(tags) : null, now());
+  }
+
+  hasThumbnail(sha256: string): boolean {
+    return this.db.prepare('SELECT 1 FROM thumbnails WHERE sha256 = ?').get(sha256) !== undefined;
+  }
+
+  saveThumbnail(sha256: string, webp: Buffer): void {
+    this.db.prepare('INSERT OR REPLACE INTO thumbnails (sha256, webp) VALUES (?, ?)').run(sha256, webp);
+  }
+
+  thumbnail(sha256: string): Buffer | undefined {
+    return (this.db.prepare('SELECT webp FROM thumbnails WHERE sha256 = ?').get(sha256) as { webp: Buffer } | undefined)?.webp;
+  }
+
+  /** Content no image points at any more: forget its description, edits and thumbnail. */
+  forgetContent(sha256: string): void {
+    for (const table of ['descriptions', 'user_edits', 'thumbnails']) {
+      this.db.prepare(`DELETE FROM ${table} WHERE sha256 = ?`).run(sha256);
+    }
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * Images and files: one row per path (or URL) in `images`, and its row in the full-text index `search_index`
+ * (rowid = images.id).
+ */
+import { basename, dirname } from 'node:path';
+import type { FileFacts, ImageRecord, SearchDocument } from '../store.js';
+import type { SqliteDatabase } from './database.js';
+
+const now = () => new Date().toISOString();
+
+export class SqliteImages {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  imageByPath(path: string): ImageRecord | undefined {
+    return rowToImage(this.db.prepare('SELECT * FROM images WHERE path = ?').get(path));
+  }
+
+  imageById(id: number): ImageRecord | undefined {
+    return rowToImage(this.db.prepare('SELECT * FROM images WHERE id = ?').get(id));
+  }
+
+  imagesBySha(sha256: string): ImageRecord[] {
+    return this.db.prepare('SELECT * FROM images WHERE sha256 = ? ORDER BY id').all(sha256).map((row) => rowToImage(row)!);
+  }
+
+  allImages(): ImageRecord[] {
+    return this.db.prepare('SELECT * FROM images ORDER BY path').all().map((row) => rowToImage(row)!);
+  }
+
+  upsertImage(facts: FileFacts): number {
+    const timestamp = now();
+    const row = this.db
+      .prepare(
+        `INSERT INTO images (path, folder, file_name, sha256, size_bytes, mtime_ms, width, height, format, taken_at, camera,
+                             latitude, longitude, added_at, seen_at)
+         VALUES (@path, @folder, @fileName, @sha256, @sizeBytes, @mtimeMs, @width, @height, @format, @takenAt, @camera,
+                 @latitude, @longitude, @timestamp, @timestamp)
+         ON CONFLICT (path) DO UPDATE SET sha256 = excluded.sha256, size_bytes = excluded.size_bytes,
+           mtime_ms = excluded.mtime_ms, width = excluded.width, height = excluded.height, format = excluded.format,
+           taken_at = excluded.taken_at, camera = excluded.camera, latitude = excluded.latitude,
+           longitude = excluded.longitude, seen_at = excluded.seen_at
+         RETURNING id`,
+      )
+      .get({
+        path: facts.path,
+        folder: folderOf(facts.path),
+        fileName: fileNameOf(facts.path),
+        sha256: facts.sha256,
+        sizeBytes: facts.sizeBytes,
+        mtimeMs: facts.mtimeMs,
+        width: facts.width,
+        height: facts.height,
+        format: facts.format,
+        takenAt: facts.exif?.takenAt ?? null,
+        camera: facts.exif?.camera ?? null,
+        latitude: facts.exif?.latitude ?? null,
+        longitude: facts.exif?.longitude ?? null,
+        timestamp,
+      }) as { id: number };
+    return row.id;
+  }
+
+  moveImage(id: number, newPath: string): void {
+    this.db
+      .prepare('UPDATE images SET path = ?, folder = ?, file_name = ?, seen_at = ? WHERE id = ?')
+      .run(newPath, folderOf(newPath), fileNameOf(newPath), now(), id);
+  }
+
+  touchImage(id: number): void {
+    this.db.prepare('UPDATE images SET seen_at = ? WHERE id = ?').run(now(), id);
+  }
+
+  /** The image's row and its search row; its vectors and content are the caller's (see SqliteStore.deleteImage). */
+  deleteRows(id: number): void {
+    this.db.prepare('DELETE FROM images WHERE id = ?').run(id);
+    this.db.prepare('DELETE FROM search_index WHERE rowid = ?').run(id);
+  }
+
+  saveSearchDocument(imageId: number, document: SearchDocument): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM search_index WHERE rowid = ?').run(imageId);
+      this.db
+        .prepare('INSERT INTO search_index (rowid, caption, tags, detailed, text, concepts, path) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(imageId, document.caption, document.tags, document.detailed, document.text, document.concepts, document.path);
+    })();
+  }
+}
+
+function folderOf(path: string): string {
+  return /^https?:\/\//i.test(path) ? path.replace(/\/[^/]*$/, '') : dirname(path);
+}
+
+function fileNameOf(path: string): string {
+  return /^https?:\/\//i.test(path) ? decodeURIComponent(path.replace(/[?#].*$/, '').split('/').pop() ?? path) : basename(path);
+}
+
+function rowToImage(row: unknown): ImageRecord | undefined {
+  if (!row) return undefined;
+  const r = row as Record<string, unknown>;
+  return {
+    id: r.id as number,
+    path: r.path as string,
+    folder: r.folder as string,
+    fileName: r.file_name as string,
+    sha256: r.sha256 as string,
+    sizeBytes: r.size_bytes as number,
+    mtimeMs: r.mtime_ms as number | null,
+    width: r.width as number | null,
+    height: r.height as number | null,
+    format: r.format as string | null,
+    takenAt: r.taken_at as string | null,
+    camera: r.camera as string | null,
+    latitude: r.latitude as number | null,
+    longitude: r.longitude as number | null,
+    addedAt: r.added_at as string,
+    seenAt: r.seen_at as string,
+  };
+}
