@@ -1,8 +1,7 @@
 /**
  * The shapes the library API returns. The CLI's `--json` output and the HTTP API use these same shapes.
  */
-import type { DetectedObject, SafetyReport, Task } from './providers/spec.js';
-import type { ImageRecord, StoredDescription, UserEdits } from './storage/store.js';
+import type { Description, DetectedObject, SafetyReport, Task } from './providers/spec.js';
 
 export interface CaptionOptions {
   task?: Task;
@@ -109,6 +108,44 @@ export interface SearchResponse {
   ms: number;
 }
 
+/** An indexed file: where it is, its content hash, and what the file and its EXIF say. */
+export interface ImageRecord {
+  id: number;
+  path: string;
+  folder: string;
+  fileName: string;
+  sha256: string;
+  sizeBytes: number;
+  mtimeMs: number | null;
+  width: number | null;
+  height: number | null;
+  format: string | null;
+  takenAt: string | null;
+  camera: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  addedAt: string;
+  seenAt: string;
+}
+
+/** What a provider returned (its answer to a custom prompt and token counts aside), and where it came from. */
+export interface StoredDescription extends Omit<Description, 'answer' | 'usage'> {
+  provider: string;
+  requestedModel: string;
+  promptVersion: string;
+  describedAt: string;
+  ms: number | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  costUsd: number | null;
+}
+
+export interface UserEdits {
+  caption: string | null;
+  tags: string[] | null;
+  editedAt: string;
+}
+
 /** Everything stored about one image (`glimpse show`). */
 export interface ImageDetails extends ImageRecord {
   description: StoredDescription | null;
@@ -132,4 +169,55 @@ export interface StatusReport {
   embeddings: { model: string; kind: 'text' | 'image'; dimensions: number }[];
   /** How full-text search ranks: "native" (weighted_bm25, built at install) or "stock" (bm25; same results, slower). */
   ranking: 'native' | 'stock';
+}
+
+/** An image to describe: a file path, an http(s) URL, or bytes with a name for messages. */
+export type ImageInput = string | { bytes: Buffer; name: string };
+
+export interface ImageEdits {
+  /** A new caption; null clears the person's caption (the generated one shows again); undefined keeps it. */
+  caption?: string | null;
+  /** New tags, as for caption. */
+  tags?: string[] | null;
+}
+
+export interface ImportedDescription {
+  /** A file path or URL; it need not exist. */
+  path: string;
+  caption: string;
+  tags?: string[];
+  detailed?: string | null;
+  text?: string | null;
+  /** The content hash, when known; otherwise one is made from the source name and the path. */
+  sha256?: string;
+}
+
+export interface ImportOptions {
+  /** Who wrote the descriptions (stored as the provider), e.g. "human" or the tool's name. Default "import". */
+  source?: string;
+  /** Also embed them with the configured embedder, as indexing would (hybrid search). Default true. */
+  embed?: boolean;
+  onProgress?: (stage: 'embedding', done: number, total: number) => void;
+}
+
+export interface ThumbnailOptions {
+  /**
+   * How to read the original when no thumbnail is stored yet (the server passes its own reader, which checks the
+   * file is still the one indexed and inside the folders it may serve). Default: read the file at its path.
+   * `false`: only return a stored thumbnail.
+   */
+  read?: ((image: ImageRecord) => Promise<Buffer>) | false;
+}
+
+export interface IndexEstimate {
+  total: number;
+  toDescribe: number;
+  unchanged: number;
+  unreadable: FailureResult[];
+  provider: string;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  /** US dollars; null when the model's price is unknown (self-hosted servers), 0 for local models. */
+  costUsd: number | null;
 }

@@ -9,6 +9,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { percentile } from '../eval/statistics.js';
 import { createGlimpse, type Glimpse } from '../glimpse.js';
+import { glimpseParts } from '../methods/parts.js';
 import type { Embedder } from '../providers/spec.js';
 import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
 import { hashingEmbedder } from './fake-providers.js';
@@ -66,12 +67,12 @@ export async function measureSearch(
   const builder = await createGlimpse({ db, embedder: null });
   let build;
   try {
-    build = await buildSyntheticStore(builder.store, vocabulary, size, {
+    build = await buildSyntheticStore(glimpseParts(builder).searchIndex.store, vocabulary, size, {
       embedder: options.hybrid ? embedder : undefined,
       onProgress: (done) => options.onProgress?.(`building ${label(size)}: ${done}/${size}`),
     });
-    builder.store.db.pragma('wal_checkpoint(TRUNCATE)');
-    builder.store.db.exec('ANALYZE');
+    glimpseParts(builder).searchIndex.store.db.pragma('wal_checkpoint(TRUNCATE)');
+    glimpseParts(builder).searchIndex.store.db.exec('ANALYZE');
   } finally {
     await builder.close();
   }

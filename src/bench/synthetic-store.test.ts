@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { withTemporaryFolder } from '../eval/search.js';
 import { createGlimpse } from '../glimpse.js';
+import { glimpseParts } from '../methods/parts.js';
 import { hashingEmbedder } from './fake-providers.js';
 import { benchQueries } from './search-latency.js';
 import { buildSyntheticStore, syntheticDescription } from './synthetic-store.js';
@@ -22,7 +23,7 @@ test('bulk-built rows are what the search module builds, and search finds them',
     const embedder = hashingEmbedder(64);
     const db = join(folder, 'synthetic.db');
     const builder = await createGlimpse({ db, embedder: null });
-    const built = await buildSyntheticStore(builder.store, vocabulary, 300, { embedder });
+    const built = await buildSyntheticStore(glimpseParts(builder).searchIndex.store, vocabulary, 300, { embedder });
     assert.equal(built.count, 300);
     assert.equal(builder.status().images, 300);
     assert.equal(builder.status().described, 300);

@@ -9,14 +9,11 @@
  * Metrics per query, over the top 10: Recall@1/5/10 (is the image among the first k) and MRR (1/rank, 0 when
  * not in the top 10), plus the latency of each query through the library's `search`.
  */
-import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGlimpse, type Glimpse } from '../glimpse.js';
-import { emptyDescription, type Embedder } from '../providers/spec.js';
-import { refreshSearchDocument, searchDocumentText } from '../search/documents.js';
-import type { Store } from '../storage/store.js';
+import { GlimpseError } from '../errors.js';
 import { nothingScored } from './concurrency.js';
 import type { CaptionEntry } from './manifest.js';
 import { summariseLatency, type LatencySummary } from './statistics.js';
@@ -87,9 +84,12 @@ export async function evaluateSearchOracle(
     const glimpse = await open(join(folder, 'oracle.db'));
     try {
       const started = performance.now();
-      const ids = writeOracleDescriptions(glimpse.store, entries);
+      // One human caption per image is its description; the other captions are the queries.
+      const ids = await glimpse.importDescriptions(
+        entries.map((entry) => ({ path: entry.path, caption: entry.captions[0] })),
+        { source: 'oracle', onProgress: options.onProgress },
+      );
       const embedder = await glimpse.embedder();
-      if (embedder) await embedOracleDescriptions(glimpse.store, embedder, ids, options.onProgress);
       const indexMs = performance.now() - started;
       options.onProgress?.('indexed', entries.length, entries.length);
       const targets = entries.map((entry, index) => ({ id: ids[index], file: entry.file, queries: entry.captions.slice(1) })).filter((target) => target.queries.length > 0);
@@ -108,36 +108,6 @@ export async function evaluateSearchOracle(
       await glimpse.close();
     }
   });
-}
-
-/** Text vectors of the stored descriptions, as the indexer would make them, written in batches. */
-async function embedOracleDescriptions(store: Store, embedder: Embedder, ids: readonly number[], onProgress?: Progress): Promise<void> {
-  const space = store.embeddingSpace(embedder.modelId, 'text', embedder.dimensions);
-  const batch = 64;
-  for (let start = 0; start < ids.length; start += batch) {
-    const slice = ids.slice(start, start + batch);
-    const vectors = await embedder.embedTexts(slice.map((id) => searchDocumentText(store, store.imageById(id)!)), 'document');
-    store.transaction(() => slice.forEach((id, index) => store.saveVector(space, id, vectors[index])));
-    onProgress?.('embedding', Math.min(ids.length, start + batch), ids.length);
-  }
-}
-
-/**
- * Write "perfect" descriptions straight into a store, in one transaction: an image row per entry (a made-up
- * content hash, since there may be no file), its first caption as the description, and its search document.
- * Returns the image ids in entry order.
- */
-export function writeOracleDescriptions(store: Store, entries: readonly CaptionEntry[]): number[] {
-  const key = { provider: 'oracle', requestedModel: 'human', promptVersion: 'oracle-1' };
-  return store.transaction(() =>
-    entries.map((entry, index) => {
-      const sha256 = createHash('sha256').update(`oracle\0${index}\0${entry.path}`).digest('hex');
-      const id = store.upsertImage({ path: entry.path, sha256, sizeBytes: 0, mtimeMs: null, width: 0, height: 0, format: 'jpeg', exif: null });
-      store.saveDescription(sha256, { ...emptyDescription('human'), caption: entry.captions[0] }, key, 0);
-      refreshSearchDocument(store, store.imageById(id)!);
-      return id;
-    }),
-  );
 }
 
 /**
@@ -161,8 +131,8 @@ export async function evaluateSearchWithProvider(
   const indexMs = performance.now() - started;
   const targets: Target[] = [];
   for (const entry of entries) {
-    const image = glimpse.store.imageByPath(entry.path);
-    if (image && glimpse.store.description(image.sha256)) targets.push({ id: image.id, file: entry.file, queries: entry.captions });
+    const image = indexedImage(glimpse, entry.path);
+    if (image?.description) targets.push({ id: image.id, file: entry.file, queries: entry.captions });
   }
   const failedImages = summary.failures.map((failure) => ({ file: failure.path, error: failure.error }));
   if (targets.length === 0) throw nothingScored(failedImages);
@@ -239,4 +209,14 @@ async function runQueries(
 function trimMisses(misses: { rank: number | null }[], keep: number): void {
   misses.sort((a, b) => (b.rank ?? Infinity) - (a.rank ?? Infinity));
   misses.length = Math.min(misses.length, keep);
+}
+
+/** What the library holds for a path, or undefined when it is not indexed. */
+function indexedImage(glimpse: Glimpse, path: string) {
+  try {
+    return glimpse.show(path);
+  } catch (error) {
+    if (GlimpseError.is(error) && error.code === 'IMAGE_NOT_INDEXED') return undefined;
+    throw error;
+  }
 }

@@ -8,23 +8,10 @@ import { readImageHeader } from '../images/prepare.js';
 import { estimateCost, sumEstimates, type CostEstimate } from '../providers/cost.js';
 import type { ImageDescriber } from '../providers/spec.js';
 import type { DescriptionKey, Store } from '../storage/store.js';
-import type { FailureResult } from '../types.js';
+import type { FailureResult, IndexEstimate } from '../types.js';
 import { discoverInputs } from './discover.js';
 import { unchangedSinceDescribed } from './indexer.js';
 import { isUrl } from '../images/read-input.js';
-
-export interface IndexEstimate {
-  total: number;
-  toDescribe: number;
-  unchanged: number;
-  unreadable: FailureResult[];
-  provider: string;
-  model: string;
-  inputTokens: number;
-  outputTokens: number;
-  /** US dollars; null when the model's price is unknown (self-hosted servers), 0 for local models. */
-  costUsd: number | null;
-}
 
 export async function estimateIndex(store: Store, describer: ImageDescriber, paths: string[], options: { force?: boolean } = {}): Promise<IndexEstimate> {
   const key: DescriptionKey = { provider: describer.provider, requestedModel: describer.modelId, promptVersion: describer.promptVersion };

@@ -4,6 +4,7 @@ import { after, test } from 'node:test';
 import { writeSyntheticLibrary } from '../bench/synthetic-store.js';
 import type { Vocabulary } from '../bench/vocabulary.js';
 import { createGlimpse, type Glimpse } from '../glimpse.js';
+import { glimpseParts } from '../methods/parts.js';
 import { temporaryDirectory } from '../testing/fixtures.js';
 import { PARALLEL_RANKING, rankFullText } from './full-text.js';
 import { hasWeightedBm25, NATIVE_RANKING } from './native-ranking.js';
@@ -58,9 +59,9 @@ test('ranking split across threads by rowid range returns exactly the single-que
     const expression = toWeightedExpression(parseQuery('woman beach kite'), [], () => 2)!;
     const noFilter = { join: '', where: '', parameters: [] };
     Object.assign(PARALLEL_RANKING, { above: 0, threads: 2 });
-    const background = await rankFullText(glimpse.store, expression, noFilter, 40, { background: true });
+    const background = await rankFullText(glimpseParts(glimpse).searchIndex, expression, noFilter, 40, { background: true });
     PARALLEL_RANKING.threads = 1;
-    assert.deepEqual(background, await rankFullText(glimpse.store, expression, noFilter, 40));
+    assert.deepEqual(background, await rankFullText(glimpseParts(glimpse).searchIndex, expression, noFilter, 40));
     assert.equal(background.length, 40);
     // Stock bm25 over repeated phrases ranks the same, single-threaded and split.
     assert.deepEqual(await run(1, {}, false), single);
@@ -75,7 +76,7 @@ test('the native weighted ranking is built and loads (npm run build compiles nat
   const glimpse = await createGlimpse({ db: join(temporaryDirectory(), 'native.db'), embedder: null });
   try {
     NATIVE_RANKING.enabled = true;
-    assert.equal(hasWeightedBm25(glimpse.store.db), true);
+    assert.equal(hasWeightedBm25(glimpseParts(glimpse).searchIndex.store.db), true);
   } finally {
     await glimpse.close();
   }

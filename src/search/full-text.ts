@@ -14,6 +14,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { SqliteStore } from '../storage/sqlite/sqlite-store.js';
+import type { SearchIndex } from './search-index.js';
 import { hasWeightedBm25 } from './native-ranking.js';
 import type { WeightedExpression } from './query.js';
 import type { RankingReply, RankingRequest, RankingWorkerData } from './ranking-worker.js';
@@ -38,12 +39,13 @@ export interface RankedRow {
  * until the promise is awaited (search scans vectors meanwhile). Otherwise this thread ranks one range itself.
  */
 export async function rankFullText(
-  store: SqliteStore,
+  index: SearchIndex,
   query: WeightedExpression,
   filter: Filter,
   pool: number,
   options: { background?: boolean } = {},
 ): Promise<RankedRow[]> {
+  const store = index.store;
   const native = hasWeightedBm25(store.db);
   const score = native
     ? // 'search_index' names the connection's cache of row lengths (see native/weighted_bm25.c).
@@ -63,7 +65,7 @@ export async function rankFullText(
   const parameters = ([low, high]: [number, number]) => [expression, ...filter.parameters, BigInt(low), BigInt(high), pool];
   const own = options.background ? [] : ranges.slice(0, 1);
   const others = ranges.slice(own.length);
-  const threads = rankingThreads(store, others.length, native);
+  const threads = rankingThreads(index, others.length, native);
   const ranked = others.map((range, index) => threads[index].run(sql(true), parameters(range)));
   const rows = own.flatMap((range) => store.db.prepare(sql(true)).all(...parameters(range)) as RankedRow[]).concat(...(await Promise.all(ranked)));
   return rows.sort((a, b) => b.score - a.score || a.id - b.id).slice(0, pool);
@@ -83,7 +85,7 @@ function rowidRanges(store: SqliteStore): [number, number][] {
   ]);
 }
 
-class RankingThread {
+export class RankingThread {
   private readonly worker: Worker;
   private readonly waiting = new Map<number, { resolve: (rows: RankedRow[]) => void; reject: (error: Error) => void }>();
   private nextId = 1;
@@ -121,18 +123,9 @@ class RankingThread {
   }
 }
 
-const threadsByStore = new WeakMap<SqliteStore, RankingThread[]>();
-
-/** The store's ranking threads, started on first need and kept until closeRankingThreads. */
-function rankingThreads(store: SqliteStore, count: number, native: boolean): RankingThread[] {
-  let threads = threadsByStore.get(store);
-  if (!threads) threadsByStore.set(store, (threads = []));
-  while (threads.length < count) threads.push(new RankingThread(store.path, native));
+/** The index's ranking threads, started on first need and kept until the index closes. */
+function rankingThreads(index: SearchIndex, count: number, native: boolean): RankingThread[] {
+  const threads = index.caches.rankingThreads;
+  while (threads.length < count) threads.push(new RankingThread(index.store.path, native));
   return threads;
-}
-
-export async function closeRankingThreads(store: SqliteStore): Promise<void> {
-  const threads = threadsByStore.get(store);
-  threadsByStore.delete(store);
-  await Promise.all((threads ?? []).map((thread) => thread.close()));
 }

@@ -6,6 +6,7 @@ import type { Vocabulary } from '../bench/vocabulary.js';
 import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
 import { temporaryDirectory } from '../testing/fixtures.js';
 import { markMatches } from './highlights.js';
+import { SearchIndex } from './search-index.js';
 
 const words = ['dogs', 'running', 'beach', 'red', 'cars', 'parked', 'kite', 'flying'];
 const vocabulary: Vocabulary = { words, cumulative: Float64Array.from(words.map((_, index) => index + 1)), captions: [], source: 'test' };
@@ -13,6 +14,7 @@ const vocabulary: Vocabulary = { words, cumulative: Float64Array.from(words.map(
 test('highlights and snippets from the copy equal those FTS5 gives on the library table, read-only too', async () => {
   const path = await writeSyntheticLibrary(join(temporaryDirectory(), 'marks.db'), vocabulary, 300);
   const store = new SqliteStore(path, { readonly: true });
+  const index = new SearchIndex(store);
   try {
     const columns = ['caption', 'tags', 'path'];
     for (const expression of ['"dog"', '("run" OR "cars")', '"red car"']) {
@@ -20,7 +22,7 @@ test('highlights and snippets from the copy equal those FTS5 gives on the librar
       assert.ok(ids.length > 0, expression);
       const changes = () => store.db.prepare('SELECT total_changes()').pluck().get();
       const before = changes();
-      const marks = markMatches(store, expression, [...ids, 999_999], columns);
+      const marks = markMatches(index, expression, [...ids, 999_999], columns);
       // Nothing is written through the library's connection: that would drop its caches (term counts, row lengths).
       assert.equal(changes(), before);
       assert.equal(marks.size, ids.length, 'a row that does not exist or match is absent');
@@ -39,6 +41,7 @@ test('highlights and snippets from the copy equal those FTS5 gives on the librar
       if (expression === '"dog"') assert.match(marks.get(ids[0])!.highlighted.join(' '), /«dogs»/i);
     }
   } finally {
+    await index.close();
     store.close();
   }
 });

@@ -10,7 +10,7 @@
  */
 import Database from 'better-sqlite3';
 import type { SqliteDatabase } from '../storage/sqlite/database.js';
-import type { SqliteStore } from '../storage/sqlite/sqlite-store.js';
+import type { SearchIndex } from './search-index.js';
 
 export interface MarkedRow {
   /** Each requested column with the matched words between « and ». */
@@ -19,18 +19,16 @@ export interface MarkedRow {
   snippets: string[];
 }
 
-interface Copy {
+export interface HighlightCopy {
   db: SqliteDatabase;
   columns: string[];
 }
 
-const copies = new WeakMap<SqliteStore, Copy>();
-
 /** Highlights and snippets of `columns` for the rows `ids` against `expression` (rows that do not match are absent). */
-export function markMatches(store: SqliteStore, expression: string, ids: readonly number[], columns: readonly string[]): Map<number, MarkedRow> {
+export function markMatches(index: SearchIndex, expression: string, ids: readonly number[], columns: readonly string[]): Map<number, MarkedRow> {
   if (ids.length === 0) return new Map();
-  const copy = copyOf(store);
-  const rows = store.db
+  const copy = copyOf(index);
+  const rows = index.store.db
     .prepare(`SELECT rowid, ${copy.columns.join(', ')} FROM search_index WHERE rowid IN (${ids.map(() => '?').join(',')})`)
     .raw()
     .all(...ids) as unknown[][];
@@ -51,21 +49,16 @@ export function markMatches(store: SqliteStore, expression: string, ids: readonl
   return new Map(marked.map(([id, ...texts]) => [id, { highlighted: texts.slice(0, columns.length), snippets: texts.slice(columns.length) }]));
 }
 
-/** The store's private copy table, made once from the library table's own definition. */
-function copyOf(store: SqliteStore): Copy {
-  let copy = copies.get(store);
-  if (copy) return copy;
+/** The index's private copy table, made once from the library table's own definition; closed with the index. */
+function copyOf(index: SearchIndex): HighlightCopy {
+  if (index.caches.highlights) return index.caches.highlights;
+  const store = index.store;
   const columns = store.db.prepare("SELECT name FROM pragma_table_info('search_index')").pluck().all() as string[];
   const definition = store.db.prepare("SELECT sql FROM sqlite_master WHERE name = 'search_index'").pluck().get() as string;
   // The same tokenizer, so the copy finds exactly the words the library's table found.
   const tokenizer = /tokenize\s*=\s*('(?:[^']|'')*')/i.exec(definition)?.[1];
   const db = new Database(':memory:');
   db.exec(`CREATE VIRTUAL TABLE shown_rows USING fts5(${columns.join(', ')}${tokenizer ? `, tokenize = ${tokenizer}` : ''})`);
-  copies.set(store, (copy = { db, columns }));
-  return copy;
-}
-
-export function closeHighlights(store: SqliteStore): void {
-  copies.get(store)?.db.close();
-  copies.delete(store);
+  index.caches.highlights = { db, columns };
+  return index.caches.highlights;
 }

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { writeOracleDescriptions } from '../eval/search.js';
 import { createGlimpse, type Glimpse } from '../glimpse.js';
+import { glimpseParts } from '../methods/parts.js';
 import { temporaryDirectory } from '../testing/fixtures.js';
 import { RERANKING, rerank } from './rerank.js';
 
@@ -22,10 +22,7 @@ const byCaption = new Map<number, string>();
 
 before(async () => {
   g = await createGlimpse({ db: join(temporaryDirectory(), 'rerank.db'), embedder: null });
-  const ids = writeOracleDescriptions(
-    g.store,
-    CAPTIONS.map((caption, index) => ({ file: `${index}.jpg`, path: `/library/${index}.jpg`, captions: [caption] })),
-  );
+  const ids = await g.importDescriptions(CAPTIONS.map((caption, index) => ({ path: `/library/${index}.jpg`, caption })));
   ids.forEach((id, index) => byCaption.set(id, CAPTIONS[index]));
 });
 after(() => g.close());
@@ -65,19 +62,19 @@ describe('reranking the best full-text matches', () => {
 
   test('reranking keeps every full-text match and only reorders them', async () => {
     const rows = [...byCaption.keys()].map((id, index) => ({ id, score: 10 - index }));
-    const reranked = rerank(g.store, 'a black cat and a white dog', rows);
+    const reranked = rerank(glimpseParts(g).searchIndex, 'a black cat and a white dog', rows);
     assert.deepEqual(reranked.map((row) => row.id).sort(), rows.map((row) => row.id).sort());
     for (let index = 1; index < reranked.length; index++) assert.ok(reranked[index - 1].score >= reranked[index].score, 'scores go down');
     // Rows past the reranked depth stay below the reranked ones, in their own order.
     RERANKING.depth = 2;
-    const partial = rerank(g.store, 'a black cat and a white dog', rows);
+    const partial = rerank(glimpseParts(g).searchIndex, 'a black cat and a white dog', rows);
     assert.deepEqual(partial.slice(2).map((row) => row.id), rows.slice(2).map((row) => row.id));
     assert.deepEqual(new Set(partial.slice(0, 2).map((row) => row.id)), new Set(rows.slice(0, 2).map((row) => row.id)));
   });
 
   test('a query with only excluded or stop words is left alone', async () => {
     const rows = [...byCaption.keys()].map((id, index) => ({ id, score: 10 - index }));
-    assert.deepEqual(rerank(g.store, 'the of', rows), rows);
+    assert.deepEqual(rerank(glimpseParts(g).searchIndex, 'the of', rows), rows);
     assert.deepEqual(await ranked('horse -couch'), [CAPTIONS[4]]);
   });
 });

@@ -16,7 +16,7 @@
  */
 import { stemmer } from 'stemmer';
 import type { Statement } from 'better-sqlite3';
-import type { SqliteStore } from '../storage/sqlite/sqlite-store.js';
+import type { SearchIndex } from './search-index.js';
 import type { RankedRow } from './full-text.js';
 import { analyseSentence, MANY, type Sentence, type Thing, type Word } from './sentence.js';
 import { definitionsRelate, wordSimilarity } from './similarity.js';
@@ -59,10 +59,10 @@ export const WEIGHTS: Features = {
 };
 
 /** Rows best first, with the reranked ones rescored (their scores stay above the rows not reranked). */
-export function rerank(store: SqliteStore, queryText: string, rows: readonly RankedRow[]): RankedRow[] {
+export function rerank(index: SearchIndex, queryText: string, rows: readonly RankedRow[]): RankedRow[] {
   if (rows.length < 2 || RERANKING.depth === 0) return [...rows];
   const head = rows.slice(0, RERANKING.depth);
-  const features = rerankFeatures(store, queryText, head);
+  const features = rerankFeatures(index, queryText, head);
   if (!features) return [...rows];
   const rescored = head.map((row, index) => ({ id: row.id, score: score(features[index]) }));
   rescored.sort((a, b) => b.score - a.score);
@@ -73,12 +73,12 @@ export function rerank(store: SqliteStore, queryText: string, rows: readonly Ran
 }
 
 /** The features of each full-text row (best first) against the query; null when the query has no content words. */
-export function rerankFeatures(store: SqliteStore, queryText: string, rows: readonly RankedRow[]): Features[] | null {
+export function rerankFeatures(index: SearchIndex, queryText: string, rows: readonly RankedRow[]): Features[] | null {
   const query = analyseSentence(queryText);
   if (query.words.length === 0 || rows.length === 0) return null;
-  const texts = documentTexts(store, rows.map((row) => row.id));
+  const texts = documentTexts(index, rows.map((row) => row.id));
   const documents = rows.map((row) => analyseSentence(texts.get(row.id) ?? ''));
-  const comparison = new QueryComparison(query, inverseDocumentFrequencies(store, [query, ...documents]));
+  const comparison = new QueryComparison(query, inverseDocumentFrequencies(index, [query, ...documents]));
   const best = rows[0].score;
   return rows.map((row, index) => comparison.features(documents[index], best > 0 ? row.score / best : 0, index));
 }
@@ -207,19 +207,16 @@ function thingAgreement(query: readonly Thing[], document: readonly Thing[], idf
   };
 }
 
-/** Prepared statements per database, one per IN-list length (preparing costs more than running them). */
-const statements = new WeakMap<object, Map<string, Statement>>();
-
-function statement(store: SqliteStore, sql: string): Statement {
-  let prepared = statements.get(store.db);
-  if (!prepared) statements.set(store.db, (prepared = new Map()));
+/** Prepared statements, kept by the index: one per IN-list length (preparing costs more than running them). */
+function statement(index: SearchIndex, sql: string): Statement {
+  const prepared = index.caches.statements;
   let found = prepared.get(sql);
-  if (!found) prepared.set(sql, (found = store.db.prepare(sql)));
+  if (!found) prepared.set(sql, (found = index.store.db.prepare(sql)));
   return found;
 }
 
-function documentTexts(store: SqliteStore, ids: readonly number[]): Map<number, string> {
-  const rows = statement(store, `SELECT rowid AS id, caption, tags FROM search_index WHERE rowid IN (${ids.map(() => '?').join(',')})`)
+function documentTexts(index: SearchIndex, ids: readonly number[]): Map<number, string> {
+  const rows = statement(index, `SELECT rowid AS id, caption, tags FROM search_index WHERE rowid IN (${ids.map(() => '?').join(',')})`)
     .all(...ids) as { id: number; caption: string | null; tags: string | null }[];
   return new Map(rows.map((row) => [row.id, [row.caption, row.tags].filter(Boolean).join('\n')]));
 }
@@ -228,14 +225,14 @@ function documentTexts(store: SqliteStore, ids: readonly number[]): Map<number, 
  * Document frequencies from the full-text index's own term counts, by porter stem as FTS5 stores them; an idf
  * need not be exact, so approximate counts will do (see term-frequencies.ts).
  */
-function inverseDocumentFrequencies(store: SqliteStore, sentences: readonly Sentence[]): (word: Word) => number {
-  const images = (statement(store, 'SELECT max(rowid) AS images FROM images').get() as { images: number | null }).images ?? 0;
+function inverseDocumentFrequencies(index: SearchIndex, sentences: readonly Sentence[]): (word: Word) => number {
+  const images = (statement(index, 'SELECT max(rowid) AS images FROM images').get() as { images: number | null }).images ?? 0;
   // The words of the sentences and the things they name (a compound's last word, "dog" of "hot dog", is a thing).
   const stemsUsed = new Set<string>();
   for (const sentence of sentences) {
     for (const word of [...sentence.words, ...sentence.things.map((thing) => thing.word)]) for (const stem of stems(word)) stemsUsed.add(stem);
   }
-  const known = approximateDocumentFrequencies(store, [...stemsUsed], images);
+  const known = approximateDocumentFrequencies(index, [...stemsUsed], images);
   const total = Math.max(images, 1);
   const weights = new Map<number, number>();
   return (word) => {

@@ -3,6 +3,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, after, describe, test } from 'node:test';
 import { createGlimpse, type Glimpse } from '../glimpse.js';
+import { glimpseParts } from '../methods/parts.js';
 import type { Embedder } from '../providers/spec.js';
 import { createRecordingProvider } from '../testing/recording-provider.js';
 import { sample, temporaryDirectory } from '../testing/fixtures.js';
@@ -196,7 +197,7 @@ describe('hybrid search', () => {
     assert.equal(summary.unchanged, 1, 'the description is kept');
     const spaces = glimpse.status().embeddings.map((space) => `${space.model}:${space.dimensions}`).sort();
     assert.deepEqual(spaces, ['model-a:4', 'model-b:8']);
-    assert.ok(glimpse.store.hasVector(glimpse.store.embeddingSpace('model-b', 'text', 8), 1));
+    assert.ok(glimpseParts(glimpse).searchIndex.store.hasVector(glimpseParts(glimpse).searchIndex.store.embeddingSpace('model-b', 'text', 8), 1));
     await glimpse.close();
   });
 });

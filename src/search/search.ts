@@ -13,6 +13,7 @@
  */
 import type { Embedder } from '../providers/spec.js';
 import type { SqliteStore } from '../storage/sqlite/sqlite-store.js';
+import type { SearchIndex } from './search-index.js';
 import type { SearchOptions, SearchResponse, SearchResult } from '../types.js';
 import { namesVisibleThing, queryWordConcepts } from './concepts.js';
 import { rankFullText } from './full-text.js';
@@ -39,7 +40,8 @@ interface Candidate {
   score: number;
 }
 
-export async function searchImages(store: SqliteStore, text: string, options: SearchOptions, embedder: Embedder | null): Promise<SearchResponse> {
+export async function searchImages(index: SearchIndex, text: string, options: SearchOptions, embedder: Embedder | null): Promise<SearchResponse> {
+  const store = index.store;
   const started = performance.now();
   const limit = Math.max(1, Math.min(options.limit ?? 20, 1000));
   const query = parseQuery(text);
@@ -59,19 +61,19 @@ export async function searchImages(store: SqliteStore, text: string, options: Se
   // Words and their WordNet concepts in one FTS5 query: concept tokens only ever occur in the concepts column,
   // so its bm25 weight is what a concept match is worth next to an exact word.
   const concepts = query.words.map(queryWordConcepts).filter((concept) => concept.tokens.length > 0);
-  const conceptTokens = selectiveTerms(store, [...new Set(concepts.flatMap((concept) => concept.tokens))]);
+  const conceptTokens = selectiveTerms(index, [...new Set(concepts.flatMap((concept) => concept.tokens))]);
   const related = concepts.flatMap((concept) => concept.related.map((word) => `${concept.word}→${word}`));
   const expression = toWeightedExpression(query, conceptTokens, (word) => (namesVisibleThing(word) ? VISIBLE_WEIGHT : OTHER_WEIGHT));
   const wantsVectors = embedder !== null && text.trim() !== '';
   // With vectors to find too, a large library's full-text ranking runs on worker threads while this thread scans the
   // vectors; the lists are merged below in the same order either way.
-  const fullText = expression ? rankFullText(store, expression, filter, pool, { background: wantsVectors }) : null;
+  const fullText = expression ? rankFullText(index, expression, filter, pool, { background: wantsVectors }) : null;
   // Its error, if any, is thrown where it is awaited below; until then it must not count as unhandled.
   fullText?.catch(() => undefined);
   const vectorLists = wantsVectors ? await vectorSearch(store, embedder, text, pool, filter) : [];
   if (fullText) {
     // bm25 finds the candidates; the best of them are reranked as sentences (number, colour, coverage both ways).
-    const rows = rerank(store, withoutExclusions(text), await fullText);
+    const rows = rerank(index, withoutExclusions(text), await fullText);
     for (const row of rows) {
       const entry = candidate(row.id);
       entry.textScore = row.score;
@@ -122,7 +124,7 @@ export async function searchImages(store: SqliteStore, text: string, options: Se
   const shown = fused.slice(0, limit);
   // Which columns hold the query words, and a snippet: FTS5 highlight with the plain words only (the weighted,
   // concept-expanded ranking query would cost ten times as much), for the whole page at once.
-  const marks = plainWords ? markMatches(store, plainWords, shown.filter((entry) => entry.fullTextRank !== null).map((entry) => entry.id), SHOWN_COLUMNS) : new Map();
+  const marks = plainWords ? markMatches(index, plainWords, shown.filter((entry) => entry.fullTextRank !== null).map((entry) => entry.id), SHOWN_COLUMNS) : new Map();
   const queryConcepts = new Set(conceptTokens);
   const results = shown.map((entry) => describeResult(store, entry, marks.get(entry.id), queryConcepts));
   return { query: text, results, ms: Math.round((performance.now() - started) * 10) / 10 };
@@ -156,12 +158,13 @@ function allowedIds(store: SqliteStore, ids: number[], filter: ReturnType<typeof
  */
 const MAX_CONCEPT_SHARE = 0.01;
 
-function selectiveTerms(store: SqliteStore, tokens: string[]): string[] {
+function selectiveTerms(index: SearchIndex, tokens: string[]): string[] {
+  const store = index.store;
   if (tokens.length === 0) return tokens;
   // max(rowid) is an O(log n) stand-in for the number of images (ids are not reused).
   const images = (store.db.prepare('SELECT max(rowid) FROM images').pluck().get() as number | null) ?? 0;
   const limit = Math.max(500, images * MAX_CONCEPT_SHARE);
-  const frequencies = documentFrequencies(store, tokens);
+  const frequencies = documentFrequencies(index, tokens);
   // Tokens no image has are dropped too: they cannot match.
   return tokens.filter((token) => frequencies.get(token)! > 0 && frequencies.get(token)! <= limit);
 }

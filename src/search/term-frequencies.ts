@@ -10,23 +10,21 @@
  * connection is a change to it, and every per-connection cache of a search (these counts, the native ranking
  * function's row lengths, the ranking threads' too) would be thrown away at each query that met a new word.
  */
-import type { SqliteStore } from '../storage/sqlite/sqlite-store.js';
+import type { SearchIndex } from './search-index.js';
 
-interface Counts {
+export interface TermCounts {
   stamp: string;
   documents: Map<string, number>;
 }
 
-const countsByStore = new WeakMap<SqliteStore, Counts>();
-
 /** Documents holding each term (0 for terms no document has), as FTS5 stores terms (porter stems, concept tokens). */
-export function documentFrequencies(store: SqliteStore, terms: readonly string[]): Map<string, number> {
-  const stamp = connectionStamp(store);
-  let counts = countsByStore.get(store);
-  if (!counts || counts.stamp !== stamp) countsByStore.set(store, (counts = { stamp, documents: new Map() }));
+export function documentFrequencies(index: SearchIndex, terms: readonly string[]): Map<string, number> {
+  const stamp = connectionStamp(index);
+  let counts = index.caches.exactCounts;
+  if (!counts || counts.stamp !== stamp) index.caches.exactCounts = counts = { stamp, documents: new Map() };
   const known = counts.documents;
   const missing = [...new Set(terms.filter((term) => !known.has(term)))];
-  if (missing.length > 0) countTerms(store, missing, known);
+  if (missing.length > 0) countTerms(index, missing, known);
   return new Map(terms.map((term) => [term, known.get(term) ?? 0]));
 }
 
@@ -34,10 +32,10 @@ export function documentFrequencies(store: SqliteStore, terms: readonly string[]
  * Counts `terms` into `known`: those saved in the database while the index is as it was then, the others from
  * search_terms, which are then saved.
  */
-function countTerms(store: SqliteStore, terms: readonly string[], known: Map<string, number>): void {
-  const db = store.db;
+function countTerms(index: SearchIndex, terms: readonly string[], known: Map<string, number>): void {
+  const db = index.store.db;
   // Inside a caller's transaction, FTS5 may hold changes its structure record does not show yet: count, don't keep.
-  const saved = db.inTransaction ? null : savedCounts(store);
+  const saved = db.inTransaction ? null : savedCounts(index);
   const counted = new Map<string, number>();
   const read = () => {
     const structure = saved?.structure();
@@ -58,38 +56,38 @@ function countTerms(store: SqliteStore, terms: readonly string[], known: Map<str
   // One read transaction: the structure record and the counts are of the same state of the index.
   const structure = saved ? db.transaction(read)() : read();
   if (!saved || !structure || counted.size === 0) return;
-  const pending = pendingByStore.get(store);
-  if (pending && pending.structure.equals(structure)) for (const [term, documents] of counted) pending.counted.set(term, documents);
-  else pendingByStore.set(store, { structure, counted });
+  const pending = index.caches.pendingCounts;
+  if (pending?.structure.equals(structure)) for (const [term, documents] of counted) pending.counted.set(term, documents);
+  else index.caches.pendingCounts = { structure, counted };
 }
 
 /** Counts taken since the last save, and the state of the index they were taken at. */
-const pendingByStore = new WeakMap<SqliteStore, { structure: Buffer; counted: Map<string, number> }>();
-
-/** Writes the counts this process took (if the index is still as it was then); called as the Glimpse closes. */
-export function saveTermCounts(store: SqliteStore): void {
-  const pending = pendingByStore.get(store);
-  pendingByStore.delete(store);
-  if (pending && store.db.open) savedCounts(store)?.save(pending.structure, pending.counted);
+export interface PendingCounts {
+  structure: Buffer;
+  counted: Map<string, number>;
 }
 
-type SavedCounts = ReturnType<typeof openSavedCounts>;
+/** Writes the counts this process took (if the index is still as it was then); called as the Glimpse closes. */
+export function saveTermCounts(index: SearchIndex): void {
+  const pending = index.caches.pendingCounts;
+  index.caches.pendingCounts = null;
+  if (pending && index.store.db.open) savedCounts(index)?.save(pending.structure, pending.counted);
+}
+
+export type SavedCounts = ReturnType<typeof openSavedCounts>;
 
 /**
- * Per store, looked up once: migrations run when a store opens, so whether the table is there does not change while
+ * Per index, looked up once: migrations run when a store opens, so whether the table is there does not change while
  * it is open; and its statements are prepared once, not at every query that meets a new word.
  */
-const savedCountsByStore = new WeakMap<SqliteStore, SavedCounts>();
-
-function savedCounts(store: SqliteStore): SavedCounts {
-  let saved = savedCountsByStore.get(store);
-  if (saved === undefined) savedCountsByStore.set(store, (saved = openSavedCounts(store)));
-  return saved;
+function savedCounts(index: SearchIndex): SavedCounts {
+  if (index.caches.savedCounts === undefined) index.caches.savedCounts = openSavedCounts(index);
+  return index.caches.savedCounts;
 }
 
 /** The counts table (migration 3), or null for a database without it (an older one opened read-only). */
-function openSavedCounts(store: SqliteStore) {
-  const db = store.db;
+function openSavedCounts(index: SearchIndex) {
+  const db = index.store.db;
   if (!db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'search_term_counts_state'").get()) return null;
   const stateStatement = db.prepare('SELECT structure FROM search_term_counts_state WHERE id = 1').pluck();
   const structureStatement = db.prepare('SELECT block FROM search_index_data WHERE id = 10').pluck();
@@ -140,24 +138,28 @@ function openSavedCounts(store: SqliteStore) {
 }
 
 /** Changes when the library may have: another connection committed (data_version) or this one changed rows. */
-function connectionStamp(store: SqliteStore): string {
+function connectionStamp(index: SearchIndex): string {
+  const store = index.store;
   return `${store.db.pragma('data_version', { simple: true })}:${store.db.prepare('SELECT total_changes()').pluck().get()}`;
 }
 
 /** The library's size when the approximate counts were taken, and the counts. */
-const approximateByStore = new WeakMap<SqliteStore, { images: number; documents: Map<string, number> }>();
+export interface ApproximateCounts {
+  images: number;
+  documents: Map<string, number>;
+}
 
 /**
  * Counts that may be up to 2% of the library out of date, for weighting words by rarity (the reranker's idf):
  * searching while indexing would otherwise recount hundreds of terms per query. `images`: the library's size now.
  */
-export function approximateDocumentFrequencies(store: SqliteStore, terms: readonly string[], images: number): Map<string, number> {
-  let approximate = approximateByStore.get(store);
+export function approximateDocumentFrequencies(index: SearchIndex, terms: readonly string[], images: number): Map<string, number> {
+  let approximate = index.caches.approximateCounts;
   if (!approximate || Math.abs(approximate.images - images) > approximate.images * 0.02) {
-    approximateByStore.set(store, (approximate = { images, documents: new Map() }));
+    index.caches.approximateCounts = approximate = { images, documents: new Map() };
   }
   const known = approximate.documents;
   const missing = [...new Set(terms.filter((term) => !known.has(term)))];
-  if (missing.length > 0) for (const [term, documents] of documentFrequencies(store, missing)) known.set(term, documents);
+  if (missing.length > 0) for (const [term, documents] of documentFrequencies(index, missing)) known.set(term, documents);
   return new Map(terms.map((term) => [term, known.get(term) ?? 0]));
 }

@@ -43,8 +43,7 @@ async function expectError(response: Response, status: number, code: string, men
 }
 
 function idOf(fileName: string): number {
-  const row = store.glimpse.store.db.prepare('SELECT id FROM images WHERE file_name = ?').get(fileName) as { id: number };
-  return row.id;
+  return store.glimpse.show(join(store.photos, fileName)).id;
 }
 
 describe('OpenAPI document', () => {
@@ -211,13 +210,12 @@ describe('images', () => {
 
   test('a thumbnail is made from the original on first view, then kept', async () => {
     const id = idOf('coffee.png');
-    store.glimpse.store.db.prepare('DELETE FROM thumbnails WHERE sha256 = ?').run(store.glimpse.show(id).sha256);
-    assert.equal(store.glimpse.thumbnail(id), undefined);
+    assert.equal(await store.glimpse.thumbnail(id, { read: false }), undefined, 'indexing makes none');
     const response = await app.request(`/api/v1/images/${id}/thumbnail`);
     assert.equal(response.status, 200);
     const webp = Buffer.from(await response.arrayBuffer());
     assert.equal(webp.subarray(8, 12).toString('latin1'), 'WEBP');
-    assert.deepEqual(store.glimpse.thumbnail(id), webp, 'kept for the next view');
+    assert.deepEqual(await store.glimpse.thumbnail(id, { read: false }), webp, 'kept for the next view');
   });
 
   test('unknown and malformed ids are 404', async () => {

@@ -9,7 +9,6 @@ import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
 import { GlimpseError } from '../errors.js';
 import type { Glimpse } from '../glimpse.js';
-import { prepareImage } from '../images/prepare.js';
 import { errorBody } from './http-errors.js';
 import { checkedImage, imageFromUrl, readRequestBody, tooLarge, type ImageUpload } from './image-input.js';
 import { IndexJobs } from './index-jobs.js';
@@ -107,14 +106,7 @@ export function apiRoutes(glimpse: Glimpse, options: ResolvedServerOptions, jobs
 
   api.get('/images/:id/thumbnail', async (c) => {
     const id = imageIdOrNotFound(c.req.param('id'));
-    let webp = glimpse.thumbnail(id);
-    if (!webp) {
-      // Made on first view and kept: indexing does not spend time on thumbnails nobody looks at.
-      const details = glimpse.show(id);
-      const { bytes } = await readIndexedFile(details, options.allowIndex);
-      webp = await (await prepareImage(bytes, `image ${id}`, { maxSide: 320 })).thumbnail();
-      glimpse.store.saveThumbnail(details.sha256, webp);
-    }
+    const webp = (await glimpse.thumbnail(id, { read: async (image) => (await readIndexedFile(image, options.allowIndex)).bytes }))!;
     return c.body(new Uint8Array(webp), 200, { 'Content-Type': 'image/webp', 'Cache-Control': 'private, max-age=300' });
   });
 

@@ -37,7 +37,7 @@ function raw(server: RunningServer, path: string, options: { method?: string; he
 }
 
 function idOf(fileName: string): number {
-  return (store.glimpse.store.db.prepare('SELECT id FROM images WHERE file_name = ?').get(fileName) as { id: number }).id;
+  return store.glimpse.show(join(store.photos, fileName)).id;
 }
 
 describe('binding', () => {

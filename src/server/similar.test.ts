@@ -37,7 +37,7 @@ after(async () => {
 
 test('similar images: the others, most similar first, never the image itself', async () => {
   const app = createApp(glimpse);
-  const id = (glimpse.store.db.prepare("SELECT id FROM images WHERE file_name = 'chelsea.png'").get() as { id: number }).id;
+  const id = glimpse.show(join(dir, 'photos', 'chelsea.png')).id;
   const response = await app.request(`/api/v1/images/${id}/similar`);
   const body = await response.json();
   assert.equal(response.status, 200, JSON.stringify(body));

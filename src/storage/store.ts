@@ -1,47 +1,15 @@
 /**
  * The store: what Glimpse keeps about a library, whatever database keeps it. This file is the contract and its
- * record types; an implementation lives in its own folder (`sqlite/`) and `open-store.ts` picks one.
+ * record types (those the library returns are defined in types.ts); an implementation lives in its own folder
+ * (`sqlite/`) and `open-store.ts` picks one.
  * Methods are synchronous; each write is its own transaction, committed at once, unless it runs inside
  * `transaction()`.
  */
 import type { Description, ExifSummary } from '../providers/spec.js';
 
-export interface ImageRecord {
-  id: number;
-  path: string;
-  folder: string;
-  fileName: string;
-  sha256: string;
-  sizeBytes: number;
-  mtimeMs: number | null;
-  width: number | null;
-  height: number | null;
-  format: string | null;
-  takenAt: string | null;
-  camera: string | null;
-  latitude: number | null;
-  longitude: number | null;
-  addedAt: string;
-  seenAt: string;
-}
-
-/** What a provider returned (its answer to a custom prompt and token counts aside), and where it came from. */
-export interface StoredDescription extends Omit<Description, 'answer' | 'usage'> {
-  provider: string;
-  requestedModel: string;
-  promptVersion: string;
-  describedAt: string;
-  ms: number | null;
-  inputTokens: number | null;
-  outputTokens: number | null;
-  costUsd: number | null;
-}
-
-export interface UserEdits {
-  caption: string | null;
-  tags: string[] | null;
-  editedAt: string;
-}
+// The records a store returns are part of the library's public shapes, so they are defined with them.
+import type { ImageRecord, StoredDescription, UserEdits } from '../types.js';
+export type { ImageRecord, StoredDescription, UserEdits };
 
 /** What identifies "the same description": re-describe when any of these differ. */
 export interface DescriptionKey {

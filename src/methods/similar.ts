@@ -1,21 +1,17 @@
 /**
- * `glimpse similar`: images nearest to a given one by image embedding (CLIP-like models), so look-alikes and
+ * `similar`: images nearest to a given one by image embedding (CLIP-like models), so look-alikes and
  * near-duplicates come first. The query image may be indexed (its stored vector is used) or any file.
  */
 import { GlimpseError } from '../errors.js';
-import { loadImage } from '../pipeline/describe.js';
-import type { Embedder } from '../providers/spec.js';
-import { findImage } from '../storage/details.js';
 import type { Store } from '../storage/store.js';
 import type { SearchResponse } from '../types.js';
+import type { Parts } from './parts.js';
+import { findImage } from './show.js';
 
-export async function similarImages(
-  store: Store,
-  image: string | number,
-  options: { limit?: number },
-  embedder: Embedder | null,
-  maxPixels?: number,
-): Promise<SearchResponse> {
+export async function similar(parts: Parts, image: string | number, options: { limit?: number } = {}): Promise<SearchResponse> {
+  const { store } = parts;
+  const embedder = await parts.embedder();
+  const maxPixels = parts.settings.maxPixels;
   const started = performance.now();
   const limit = Math.max(1, Math.min(options.limit ?? 20, 1000));
   const space = store
@@ -39,6 +35,7 @@ export async function similarImages(
         hint: 'Index it with an image embedding model first, or pass --embedder.',
       });
     }
+    const { loadImage } = await import('../pipeline/describe.js');
     const loaded = await loadImage(image, { maxSide: 512, maxPixels });
     [vector] = await embedder.embedImages([loaded.prepared.image]);
   }

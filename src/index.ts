@@ -1,0 +1,68 @@
+/**
+ * The public API of the `glimpse` package: everything a program may import, by name. What is not exported here
+ * (the store, the search internals, the CLI) may change in any release.
+ *
+ *   import { createGlimpse } from 'glimpse';
+ */
+export { createGlimpse, type Glimpse, type GlimpseOptions } from './glimpse.js';
+export type {
+  AskResult,
+  CaptionOptions,
+  CaptionResult,
+  FailureResult,
+  ImageDetails,
+  ImageEdits,
+  ImageInput,
+  ImageRecord,
+  ImportedDescription,
+  ImportOptions,
+  IndexEstimate,
+  IndexEvent,
+  IndexOptions,
+  IndexSummary,
+  SearchOptions,
+  SearchResponse,
+  SearchResult,
+  StatusReport,
+  StoredDescription,
+  ThumbnailOptions,
+  UserEdits,
+} from './types.js';
+
+// Errors: one class, a stable code per failure, and whether trying again can help.
+export { ERROR_CODES, GlimpseError, type ErrorCode } from './errors.js';
+
+// The provider spec (version 1): implement ImageDescriber (and Embedder) and register a factory to add a backend.
+export { registerProvider, unregisterProvider, providerNames } from './providers/registry.js';
+export {
+  TASKS,
+  emptyDescription,
+  type Answer,
+  type AskRequest,
+  type Box,
+  type DescribeRequest,
+  type Description,
+  type DetectedObject,
+  type Embedder,
+  type ExifSummary,
+  type ImageDescriber,
+  type PreparedImage,
+  type ProviderCapabilities,
+  type ProviderFactory,
+  type ProviderSettings,
+  type SafetyReport,
+  type Task,
+  type Usage,
+} from './providers/spec.js';
+
+// Caption and OCR metrics (BLEU, ROUGE-L, CIDEr-D, CER/WER), for measuring descriptions against references.
+export {
+  characterErrorRate,
+  ciderD,
+  corpusBleu,
+  rougeL,
+  scoreCaptions,
+  wordErrorRate,
+  type CaptionMetrics,
+  type CaptionPair,
+} from './eval/metrics/index.js';

@@ -1,0 +1,46 @@
+/**
+ * The parts a Glimpse is assembled from (see glimpse.ts). Each method takes this object and uses what it needs, so
+ * a verb can be read, tested and changed in its own file without knowing how the parts were made.
+ */
+import type { Embedder, ImageDescriber } from '../providers/spec.js';
+import type { SearchIndex } from '../search/search-index.js';
+import type { Store } from '../storage/store.js';
+
+export interface Parts {
+  store: Store;
+  searchIndex: SearchIndex;
+  /** The describer, created on first use (loading a model or an HTTP client only when a verb needs one). */
+  describer(): Promise<ImageDescriber>;
+  /** The embedder for hybrid search, created on first use; null when none is configured. */
+  embedder(): Promise<Embedder | null>;
+  settings: {
+    /** Where the library lives, as the user gave it (a file path, or ':memory:'). */
+    location: string;
+    /** The provider name, or the name of the describer object given. */
+    providerName: string;
+    /** Why that provider: "--provider", "GLIMPSE_PROVIDER", "config file", "default"… */
+    providerSource: string;
+    /** False when the embedder was turned off explicitly (`embedder: null`). */
+    embedderAllowed: boolean;
+    concurrency?: number;
+    maxPixels?: number;
+  };
+}
+
+const partsByOwner = new WeakMap<object, Parts>();
+
+/** Called by createGlimpse: remember which parts a Glimpse was made of. */
+export function rememberParts<T extends object>(owner: T, parts: Parts): T {
+  partsByOwner.set(owner, parts);
+  return owner;
+}
+
+/**
+ * The parts behind a Glimpse, for Glimpse's own benchmarks and tests that must reach the store (building a
+ * synthetic library of a million images, say). Not part of the public API: src/index.ts does not export it.
+ */
+export function glimpseParts(glimpse: object): Parts {
+  const parts = partsByOwner.get(glimpse);
+  if (!parts) throw new TypeError('not a Glimpse made by createGlimpse()');
+  return parts;
+}

@@ -1,0 +1,21 @@
+/**
+ * `status`: what the library holds, which providers described it, which files failed and why.
+ */
+import type { StatusReport } from '../types.js';
+import type { Parts } from './parts.js';
+
+export function status(parts: Parts): StatusReport {
+  const { store, searchIndex, settings } = parts;
+  const counts = store.counts();
+  return {
+    db: settings.location,
+    images: counts.images,
+    described: counts.described,
+    failed: store.failures().map(({ path, code, message }) => ({ path, code, message })),
+    providers: store.providersUsed(),
+    defaultProvider: settings.providerName,
+    providerSource: settings.providerSource,
+    embeddings: store.embeddingSpaces().map(({ model, kind, dimensions }) => ({ model, kind, dimensions })),
+    ranking: searchIndex.ranking(),
+  };
+}
