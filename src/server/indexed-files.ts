@@ -7,7 +7,7 @@
 import { readFile, realpath } from 'node:fs/promises';
 import { sep } from 'node:path';
 import { GlimpseError } from '../errors.js';
-import type { ImageRecord } from '../storage/store.js';
+import type { ImageRecord } from '../types.js';
 import { sniffImageType, type SniffedType } from './sniff.js';
 
 export async function readIndexedFile(image: ImageRecord, allowedRoots: string[]): Promise<{ bytes: Buffer; type: SniffedType }> {
