@@ -3,9 +3,9 @@
  * Word weights come from native/weighted_bm25.c when it is built; otherwise stock bm25 ranks an expression where a
  * word of weight 3 is written three times (same scores, about a fifth slower: FTS5 reads each copy).
  *
- * Ranking costs time for every row the query matches: stock bm25 about a microsecond (70% of it reading the row's
- * length, which weighted_bm25 caches), so a few common words in a library of a million images — 100k matching rows
- * — took ~100 ms on one core. Large libraries are also ranked in parallel: the rowids are cut into one range per
+ * Ranking costs time for every row the query matches (most of it reading the row's length, which weighted_bm25
+ * caches), so a few common words in a library of a million images keep one core busy for a long while. Large
+ * libraries are therefore also ranked in parallel: the rowids are cut into one range per
  * core, the main thread ranks one range while worker threads (each with its own read-only connection) rank the
  * others, and the best rows are merged.
  * bm25 takes its idf and average length from the whole table whatever the range, so the merged list is exactly
@@ -24,8 +24,8 @@ import type { Filter } from './search.js';
 export const COLUMN_WEIGHTS = [10, 6, 3, 1.5, 1, 2] as const;
 
 /**
- * Libraries with fewer images than `above` are ranked in one query (a 100k library answers in ~15 ms; handing work
- * to a thread would cost more than it saves). `threads` counts the main thread. Settable for tests and the bench.
+ * Libraries with fewer images than `above` are ranked in one query: below it, handing work to a thread costs more
+ * than it saves (`npm run bench` measures both sides). `threads` counts the main thread. Settable for tests and the bench.
  */
 export const PARALLEL_RANKING = { above: 100_000, threads: Math.min(availableParallelism(), 4) };
 

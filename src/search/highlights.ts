@@ -1,8 +1,8 @@
 /**
  * Explaining results: FTS5's highlight() and snippet() for the rows being shown, run over a copy of those rows in a
  * small FTS5 table with the library table's own columns and tokenizer. On the library's table each row would be a
- * full-text query of its own — about half a millisecond per row for common words in a million-image library, ten
- * milliseconds for a page of results; on the copy, one query over a page of rows takes a fraction of one.
+ * full-text query of its own, whose cost grows with the library for common words; on the copy, one query over a
+ * page of rows costs the same whatever the library's size.
  *
  * The copy lives in a private in-memory database, not in the library connection's temp schema: writes there would
  * count as changes of the library connection, and its caches (term counts, row lengths) would be dropped at every

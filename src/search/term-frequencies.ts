@@ -1,6 +1,6 @@
 /**
  * How many images hold each term of the full-text index. FTS5 keeps no such count: its vocabulary table
- * (search_terms) reads a term's whole row list to count it — milliseconds for a common term in a large library.
+ * (search_terms) reads a term's whole row list to count it, which is slow for a common term in a large library.
  * Counts are therefore kept per connection: exact ones until the library changes at all (PRAGMA data_version for
  * other connections' commits, total_changes() for this one's), approximate ones until it has grown or shrunk by
  * more than 2%. And in the database (search_term_counts, migration 3), so that a new process — a one-shot
