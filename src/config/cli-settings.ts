@@ -1,10 +1,11 @@
 /**
  * Provider settings for the CLI and the server: flags, then environment, then the config file (settings.ts), and
- * when none of them names a provider, the best one present on this machine: a local captioning model if its files
- * are there (Florence-2 first), else the built-in analyzer.
+ * when none of them names a provider, the best one present on this machine (a provider's manifest may claim the
+ * default, as `local` does when a captioning model's files are there), else the built-in analyzer.
  */
+import { autoSelectProvider } from '../providers/registry.js';
 import type { ProviderSettings } from '../providers/spec.js';
-import { loadSettings, resolveProviderName, type SettingsFlags } from './settings.js';
+import { DEFAULT_PROVIDER, loadSettings, resolveProviderName, type SettingsFlags } from './settings.js';
 
 export interface SettingFlags {
   provider?: string;
@@ -42,15 +43,15 @@ export async function chooseProvider(flags: SettingFlags, env: Record<string, st
     const source = flags.provider ? '--provider' : env.GLIMPSE_PROVIDER ? 'GLIMPSE_PROVIDER' : loaded.file.provider ? 'config file' : 'default';
     return { provider: resolveProviderName(settingsFlags, env, loaded.file), settingsFor: (name) => withEmbeddingModel(loaded.settingsFor(name)), source };
   }
-  // Nothing named: prefer a local captioning model whose files are present, else the built-in analyzer.
-  const { bestLocalCaptioner, modelDirectory } = await import('../providers/local/model-directory.js');
-  const local = bestLocalCaptioner(modelDirectory(loaded.settingsFor('local')));
-  if (local) {
+  // Nothing named: a provider with a model ready on this machine (a local captioner), else the built-in analyzer.
+  const selected = await autoSelectProvider(loaded.settingsFor);
+  if (selected) {
+    const { provider, model } = selected;
     return {
-      provider: 'local',
-      settingsFor: (name) => (name === 'local' ? { ...loaded.settingsFor('local'), model: flags.model ?? local } : loaded.settingsFor(name)),
-      source: 'default (local model found)',
+      provider,
+      settingsFor: (name) => (name === provider ? { ...loaded.settingsFor(provider), model: flags.model ?? model } : loaded.settingsFor(name)),
+      source: `default (${provider} model found)`,
     };
   }
-  return { provider: 'builtin', settingsFor: (name) => loaded.settingsFor(name), source: 'default' };
+  return { provider: DEFAULT_PROVIDER, settingsFor: (name) => loaded.settingsFor(name), source: 'default' };
 }

@@ -15,10 +15,6 @@ export function configDirectory(env: Environment = process.env): string {
   return join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'glimpse');
 }
 
-export function cacheDirectory(env: Environment = process.env): string {
-  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'glimpse');
-}
-
 /** `GLIMPSE_DB`, else `<data directory>/glimpse.db`. */
 export function defaultDatabasePath(env: Environment = process.env): string {
   return env.GLIMPSE_DB || join(dataDirectory(env), 'glimpse.db');

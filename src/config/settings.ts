@@ -9,8 +9,9 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { GlimpseError } from '../errors.js';
-import { configDirectory } from './paths.js';
+import { providerManifest } from '../providers/registry.js';
 import type { ProviderSettings } from '../providers/spec.js';
+import { configDirectory } from './paths.js';
 
 type Environment = Record<string, string | undefined>;
 
@@ -38,15 +39,6 @@ export interface SettingsFlags {
   timeoutMs?: number;
   options?: Record<string, unknown>;
 }
-
-/** Where each provider reads its key and endpoint from the environment. */
-export const PROVIDER_ENVIRONMENT: Record<string, { apiKey?: string[]; baseUrl?: string; model?: string }> = {
-  openai: { apiKey: ['OPENAI_API_KEY'], baseUrl: 'OPENAI_BASE_URL', model: 'OPENAI_MODEL' },
-  anthropic: { apiKey: ['ANTHROPIC_API_KEY'], baseUrl: 'ANTHROPIC_BASE_URL', model: 'ANTHROPIC_MODEL' },
-  gemini: { apiKey: ['GEMINI_API_KEY', 'GOOGLE_GENERATIVE_AI_API_KEY'], baseUrl: 'GEMINI_BASE_URL', model: 'GEMINI_MODEL' },
-  ollama: { baseUrl: 'OLLAMA_HOST', model: 'OLLAMA_MODEL' },
-  'openai-compatible': { apiKey: ['OPENAI_COMPATIBLE_API_KEY'], baseUrl: 'OPENAI_COMPATIBLE_BASE_URL', model: 'OPENAI_COMPATIBLE_MODEL' },
-};
 
 export const DEFAULT_PROVIDER = 'builtin';
 
@@ -91,7 +83,8 @@ export function resolveProviderName(flags: SettingsFlags, env: Environment, file
 export function resolveProviderSettings(name: string, flags: SettingsFlags, env: Environment, file: ConfigFile): ProviderSettings {
   // Own keys only: a provider called "constructor" must not read Object's methods as settings.
   const fromFile = (file.providers && Object.hasOwn(file.providers, name) ? file.providers[name] : undefined) ?? {};
-  const names = (Object.hasOwn(PROVIDER_ENVIRONMENT, name) ? PROVIDER_ENVIRONMENT[name] : undefined) ?? {};
+  // Where the provider reads its key, endpoint and model from the environment: a fact of its manifest.
+  const names = providerManifest(name)?.env ?? {};
   const envKey = names.apiKey?.map((variable) => env[variable]).find((value) => value);
   const timeoutFromEnv = env.GLIMPSE_TIMEOUT_MS ? Number(env.GLIMPSE_TIMEOUT_MS) : undefined;
   const settings: ProviderSettings = {

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { estimateCost, sumEstimates } from './cost.js';
-import { imageTokens } from './vision-language/prices.js';
+import { estimateCost, imageTokens, sumEstimates } from './cost.js';
+import { manifest as openai } from './openai/manifest.js';
 import { uploadSize } from './vision-language/image-budget.js';
 
 test('OpenAI image tokens follow the published tile examples', () => {
   // OpenAI's docs: 1024×1024 high detail → 768×768 → 4 tiles → 765 tokens; 2048×4096 → 768×1536 → 6 tiles → 1105.
-  assert.deepEqual(uploadSize({ kind: 'openai-tiles' }, 1024, 1024), { width: 768, height: 768 });
+  assert.deepEqual(uploadSize(openai.imageBudget!({}), 1024, 1024), { width: 768, height: 768 });
   assert.equal(imageTokens('openai', 'gpt-4o', 1024, 1024), 765);
-  assert.deepEqual(uploadSize({ kind: 'openai-tiles' }, 2048, 4096), { width: 768, height: 1536 });
+  assert.deepEqual(uploadSize(openai.imageBudget!({}), 2048, 4096), { width: 768, height: 1536 });
   assert.equal(imageTokens('openai', 'gpt-4o', 2048, 4096), 1105);
   // Small images are not enlarged: 400×300 is one tile.
   assert.equal(imageTokens('openai', 'gpt-4o', 400, 300), 255);

@@ -2,7 +2,7 @@
  * Turning what a user asked for ("builtin", "ollama,builtin", an object) into a describer or embedder.
  */
 import { GlimpseError } from '../errors.js';
-import { getProviderFactory } from './registry.js';
+import { embeddingProviders, getProviderFactory } from './registry.js';
 import type { Embedder, ImageDescriber, ProviderSettings } from './spec.js';
 
 type SettingsSource = ProviderSettings | ((name: string) => ProviderSettings);
@@ -26,8 +26,10 @@ export async function resolveEmbedder(embedder: Embedder | string | null | undef
   if (typeof embedder !== 'string') return embedder;
   const factory = await getProviderFactory(embedder);
   if (!factory.createEmbedder) {
+    const names = embeddingProviders();
+    const listed = names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : names.join('');
     throw new GlimpseError('UNSUPPORTED_TASK', `Provider "${embedder}" has no embedding model`, {
-      hint: 'Use an embedding provider such as openai, gemini, ollama or local, or leave --embedder out.',
+      hint: `Use an embedding provider such as ${listed}, or leave --embedder out.`,
     });
   }
   return factory.createEmbedder(settings);

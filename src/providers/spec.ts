@@ -4,7 +4,12 @@
  * Every model backend — the built-in analyzer, cloud APIs, local servers, in-process ONNX models — implements
  * `ImageDescriber` (and optionally `Embedder`) exactly alike, so the pipeline, search, CLI and server never know
  * which one they talk to. Keep this file small: it is the contract, not the implementation.
+ *
+ * A provider is one folder with two modules: `manifest.ts` (a `ProviderManifest`: its facts, importing nothing
+ * heavy, so settings, cost estimates and `glimpse models` can read every provider's facts without loading any) and
+ * `index.ts` (its `ProviderFactory`, loaded only when the provider is used). `registry.ts` lists them.
  */
+import type { Command } from 'commander';
 
 /** What a caller asks a provider to produce. `json` means "everything the index needs, in one call". */
 export const TASKS = ['caption', 'detailed', 'alt', 'tags', 'ocr', 'moderation', 'json'] as const;
@@ -173,6 +178,94 @@ export interface ProviderFactory {
   createEmbedder?(settings: ProviderSettings): Promise<Embedder | null>;
   /** Is it usable right now (key set, server answering, model files present)? Never throws. */
   readiness?(settings: ProviderSettings): Promise<{ ready: boolean; detail: string }>;
+  /** Models whose files are on this machine, read from disk without loading any (for `glimpse models`). */
+  modelsPresent?(settings: ProviderSettings): Promise<PresentModel[]>;
+}
+
+export interface PresentModel {
+  id: string;
+  architecture: string;
+  sizeBytes: number;
+  /** The precision used by default, and all those whose files are complete. */
+  dtype: string;
+  dtypes: string[];
+}
+
+/** US dollars per million tokens. */
+export interface Price {
+  inputPerMillion: number;
+  outputPerMillion: number;
+}
+
+/**
+ * How far an image is downscaled before upload. Vendors bill (and look at) an image after their own resizing, so
+ * sending more pixels than that buys nothing. Each limit that is set applies: the longest side first, then the
+ * shortest side, then the pixel count.
+ */
+export interface ImageBudget {
+  maxSide: number;
+  maxShortSide?: number;
+  maxPixels?: number;
+}
+
+/** Environment variables a provider reads; settings take them after flags and before the config file. */
+export interface ProviderEnvironment {
+  /** Tried in order; the first one set wins. */
+  apiKey?: string[];
+  baseUrl?: string;
+  model?: string;
+  /** Other variables the provider reads itself, with what each sets (listed, not resolved by settings). */
+  other?: Record<string, string>;
+}
+
+/** What a provider can do with any of its models (a describer's `capabilities` say what one model does). */
+export interface ProviderManifestCapabilities {
+  /** Answers free questions about an image; 'limited' when only some kinds (counts, presence, text, colours). */
+  ask: boolean | 'limited';
+  /** Has embedding models, for `--embedder NAME`. */
+  embed: boolean;
+  /** Reads text in images. */
+  ocr: boolean;
+  objects: boolean;
+  safety: boolean;
+  /** Free prompts (`--prompt`). */
+  prompt: boolean;
+}
+
+/** A module of CLI commands a provider adds (e.g. `glimpse models pull` for local models). */
+export interface ProviderCommands {
+  register(program: Command): void;
+}
+
+/**
+ * A provider's facts, readable without loading the provider. Everything here must be cheap to import: no model
+ * runtimes, HTTP clients or native modules (`commands` and `autoSelect` import what they need when called).
+ */
+export interface ProviderManifest {
+  readonly specificationVersion: 'v1';
+  /** Registry name: what `--provider` takes. */
+  name: string;
+  description: string;
+  /** Models users commonly pick; the first is the default. */
+  models: string[];
+  env: ProviderEnvironment;
+  capabilities: ProviderManifestCapabilities;
+  /**
+   * Prices by model-id prefix (the longest matching prefix wins, so dated snapshots find their family), or 'free'
+   * for models that run on the user's own machine. Left out when unknown (a gateway to other vendors' models).
+   */
+  prices?: 'free' | Record<string, Price>;
+  /** For providers that upload images: how far to downscale, given the provider's options (`maxImageSide`…). */
+  imageBudget?(options: Record<string, unknown>): ImageBudget;
+  /** Input tokens one image of this size costs, by the vendor's published rule; left out, a rough count is used. */
+  imageTokens?(model: string, width: number, height: number): number;
+  /** CLI commands of the provider's own, loaded when the CLI assembles its commands. */
+  commands?(): Promise<ProviderCommands>;
+  /**
+   * When the user names no provider: a model of this provider that is ready on this machine (e.g. a local model
+   * whose files are present), making it the default over the built-in analyzer; null when there is none.
+   */
+  autoSelect?(settings: ProviderSettings): Promise<string | null>;
 }
 
 /** An empty description, for providers to fill in. */

@@ -1,11 +1,13 @@
 /**
- * `glimpse models`: every provider Glimpse knows, the models people commonly pick, and whether each is ready right
- * now (key set, server answering, model present). Keys are never shown. `glimpse models pull` (local models) is
- * added by models-pull.ts under the same command.
+ * `glimpse models`: every provider Glimpse knows, the models people commonly pick, what each can do and which
+ * environment variables it reads (from the providers' manifests), and whether each is ready right now (key set,
+ * server answering, model present). Keys are never shown. Providers add commands of their own under `models`
+ * (`glimpse models pull` comes from the local provider).
  */
 import type { Command } from 'commander';
 import { loadSettings } from '../../config/settings.js';
-import { getProviderFactory, providerNames } from '../../providers/registry.js';
+import { getProviderFactory, providerManifests } from '../../providers/registry.js';
+import type { PresentModel, ProviderEnvironment, ProviderManifestCapabilities } from '../../providers/spec.js';
 import { printJson } from '../context.js';
 import { pc, table } from '../output.js';
 
@@ -17,41 +19,36 @@ export interface ModelsRow {
   /** The model readiness was checked for (the configured one, else the default). */
   model: string | null;
   embeddings: boolean;
+  capabilities: ProviderManifestCapabilities;
+  /** Environment variables the provider reads (names only, never values). */
+  env: ProviderEnvironment;
   ready: boolean;
   detail: string;
-  /** For `local`: the model folders present, with size and dtype. */
-  localModels?: { id: string; architecture: string; sizeBytes: number; dtype: string; dtypes: string[] }[];
+  /** Model folders present on this machine (the local provider), with size and dtype. */
+  localModels?: PresentModel[];
 }
 
 export async function listModels(env: Record<string, string | undefined> = process.env): Promise<ModelsRow[]> {
   const settings = await loadSettings({}, env);
   return Promise.all(
-    providerNames().map(async (name): Promise<ModelsRow> => {
+    providerManifests().map(async (manifest): Promise<ModelsRow> => {
+      const { name, description, models, capabilities } = manifest;
+      const facts = { name, description, models, defaultModel: models[0] ?? null, embeddings: capabilities.embed, capabilities, env: manifest.env };
       try {
         const factory = await getProviderFactory(name);
         const providerSettings = settings.settingsFor(name);
         const readiness = factory.readiness ? await factory.readiness(providerSettings) : { ready: true, detail: 'no check needed' };
         return {
-          name,
-          description: factory.description,
-          models: factory.models,
-          defaultModel: factory.models[0] ?? null,
-          model: providerSettings.model ?? factory.models[0] ?? null,
-          embeddings: Boolean(factory.createEmbedder),
+          ...facts,
+          model: providerSettings.model ?? models[0] ?? null,
           ...readiness,
-          ...(name === 'local' ? { localModels: await localModels(providerSettings) } : {}),
+          ...(factory.modelsPresent ? { localModels: await factory.modelsPresent(providerSettings) } : {}),
         };
       } catch (error) {
-        return { name, description: '', models: [], defaultModel: null, model: null, embeddings: false, ready: false, detail: `cannot load: ${(error as Error).message}` };
+        return { ...facts, model: null, ready: false, detail: `cannot load: ${(error as Error).message}` };
       }
     }),
   );
-}
-
-/** Local model folders present in the model dir (read from disk only; no model is loaded). */
-async function localModels(settings: import('../../providers/spec.js').ProviderSettings) {
-  const { listLocalModels, modelDirectory } = await import('../../providers/local/model-directory.js');
-  return listLocalModels(modelDirectory(settings)).map(({ id, architecture, sizeBytes, dtype, dtypes }) => ({ id, architecture, sizeBytes, dtype, dtypes }));
 }
 
 export function register(program: Command): void {
@@ -75,7 +72,7 @@ export function register(program: Command): void {
       for (const row of rows.filter((row) => row.models.length > 1)) {
         lines.push(`${pc.bold(row.name)}: ${row.models.join(', ')}${row.embeddings ? pc.dim('  (+ embeddings)') : ''}`);
       }
-      const present = rows.find((row) => row.name === 'local')?.localModels ?? [];
+      const present = rows.flatMap((row) => row.localModels ?? []);
       if (present.length > 0) {
         const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
         lines.push('', pc.bold('Local models present:'));

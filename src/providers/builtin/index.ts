@@ -10,15 +10,17 @@ import { TASKS } from '../spec.js';
 import { GlimpseError } from '../../errors.js';
 import { composeDescription } from './language/compose.js';
 import { answerQuestion } from './language/ask.js';
+import { manifest, MODEL_ID } from './manifest.js';
+
+export { manifest, MODEL_ID };
 
 /** Bump whenever analysis or language logic changes output, so indexes describe images again. */
 export const PROMPT_VERSION = 'builtin-1';
-export const MODEL_ID = 'builtin-1';
 
 /**
- * Largest side handed to us. The detector and safety model need only 512 and 224, but OCR of receipts and pages
- * loses accuracy below ≈1300 px (measured on ocr-dev: CER 0.31 native, 0.39 at 1280, 0.46 at 1024), so 1280 is
- * the compromise; the extra decoding costs ≈10 ms an image.
+ * Largest side handed to us. The detector and safety model need far less, but OCR of receipts and pages loses
+ * accuracy when they are shrunk further (src/eval/builtin/measure-ocr.ts measures it at any OCR_MAX_SIDE), so this
+ * is the compromise between reading text and decoding time.
  */
 export const PREFERRED_IMAGE_SIZE = 1280;
 
@@ -106,9 +108,9 @@ function restrictToTask(description: Description, task: Task): Description {
 }
 
 export const factory: ProviderFactory = {
-  name: 'builtin',
-  description: 'Built-in offline analyzer: objects, text, colours and safety from small bundled models; no key, server or download.',
-  models: [MODEL_ID],
+  name: manifest.name,
+  description: manifest.description,
+  models: manifest.models,
   async createDescriber(settings: ProviderSettings): Promise<ImageDescriber> {
     const workers = Number(settings.options?.workers ?? settings.env?.GLIMPSE_BUILTIN_WORKERS ?? process.env.GLIMPSE_BUILTIN_WORKERS);
     return new BuiltinDescriber(Number.isInteger(workers) && workers > 0 ? workers : undefined);

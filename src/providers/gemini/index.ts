@@ -3,18 +3,16 @@
  * includes the API version, e.g. https://generativelanguage.googleapis.com/v1beta.
  */
 import { createGoogleGenerativeAI } from '@ai-sdk/google';
-import { GEMINI_MAX_SIDE } from '../vision-language/image-budget.js';
-import { defineVisionProvider, modelListDetail, numberOption, probeEndpoint } from '../vision-language/define-provider.js';
+import { defineVisionProvider, modelListDetail, probeEndpoint } from '../vision-language/define-provider.js';
+import { manifest } from './manifest.js';
 
-export const factory = defineVisionProvider({
-  name: 'gemini',
-  description: 'Google Gemini vision models (GEMINI_API_KEY)',
-  models: ['gemini-2.5-flash', 'gemini-2.5-flash-lite', 'gemini-2.5-pro', 'gemini-2.0-flash'],
+export { manifest };
+
+export const factory = defineVisionProvider(manifest, {
   defaultBaseUrl: 'https://generativelanguage.googleapis.com/v1beta',
   requiresApiKey: true,
   defaultTimeoutMs: 120_000,
   defaultConcurrency: 4,
-  budget: (options) => ({ kind: 'gemini-tiles', maxSide: numberOption(options, 'maxImageSide') ?? GEMINI_MAX_SIDE }),
   languageModel: (settings) => createGoogleGenerativeAI({ apiKey: settings.apiKey, baseURL: settings.baseUrl })(settings.model),
   // Gemini 2.5 Flash thinks by default, billed as output; a photo description does not need it. Pro cannot turn
   // thinking off, so it gets room for thoughts and answer.

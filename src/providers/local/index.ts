@@ -20,6 +20,7 @@ import { GlimpseError } from '../../errors.js';
 import type { Embedder, ImageDescriber, ProviderFactory, ProviderSettings } from '../spec.js';
 import { createClipEmbedder } from './clip-embedder.js';
 import { createFlorence2Describer, type FlorenceTask } from './florence2-describer.js';
+import { manifest } from './manifest.js';
 import { bestLocalCaptioner, checkModelFolder, listLocalModels, MODEL_ALIASES, modelDirectory } from './model-directory.js';
 import { localSettings } from './runtime.js';
 import { createSentenceEmbedder } from './sentence-embedder.js';
@@ -28,6 +29,7 @@ import { createVitGpt2Captioner } from './vit-gpt2-captioner.js';
 export { bestLocalCaptioner, listLocalModels, modelDirectory, MODEL_ALIASES } from './model-directory.js';
 export type { LocalModel } from './model-directory.js';
 export { pullModel } from './pull.js';
+export { manifest };
 
 function noCaptioner(directory: string): GlimpseError {
   return new GlimpseError('MODEL_NOT_FOUND', `No local captioning model in ${directory}`, {
@@ -84,11 +86,14 @@ async function createEmbedder(settings: ProviderSettings): Promise<Embedder> {
 }
 
 export const factory: ProviderFactory = {
-  name: 'local',
-  description: 'In-process ONNX models on CPU (Florence-2, vit-gpt2, CLIP, SigLIP, MiniLM) with transformers.js; no server, fully offline once the files are present.',
-  models: ['florence-2-base', 'florence-2-large', 'vit-gpt2', 'clip', 'siglip', 'minilm'],
+  name: manifest.name,
+  description: manifest.description,
+  models: manifest.models,
   createDescriber,
   createEmbedder,
+  async modelsPresent(settings) {
+    return listLocalModels(modelDirectory(settings)).map(({ id, architecture, sizeBytes, dtype, dtypes }) => ({ id, architecture, sizeBytes, dtype, dtypes }));
+  },
   async readiness(settings) {
     const directory = modelDirectory(settings);
     try {

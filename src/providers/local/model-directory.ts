@@ -8,8 +8,8 @@
  * `config.json` (`model_type`), never from the id, so any folder with a supported layout works under any name.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { cacheDirectory } from '../../config/paths.js';
 import { GlimpseError } from '../../errors.js';
 import type { ProviderSettings } from '../spec.js';
 
@@ -75,8 +75,9 @@ export function architectureOf(modelType: string | undefined): Architecture | nu
   return null;
 }
 
+/** Under the XDG cache directory, as Linux users expect (macOS and Windows users get the same layout in their home). */
 export function defaultModelDirectory(env: Record<string, string | undefined> = process.env): string {
-  return join(cacheDirectory(env), 'models');
+  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'glimpse', 'models');
 }
 
 /** `options.modelDir` (`--model-dir`), else `GLIMPSE_MODELS`, else `~/.cache/glimpse/models`. */

@@ -3,19 +3,18 @@
  * base64 images, /api/embed for nomic-embed-text. OLLAMA_HOST may be "host:port" or a URL, as Ollama accepts.
  */
 import { createOllama } from 'ollama-ai-provider-v2';
-import { defineVisionProvider, modelListDetail, numberOption, probeEndpoint } from '../vision-language/define-provider.js';
+import { defineVisionProvider, modelListDetail, probeEndpoint } from '../vision-language/define-provider.js';
+import { manifest } from './manifest.js';
 
-export const factory = defineVisionProvider({
-  name: 'ollama',
-  description: 'Local models served by Ollama (OLLAMA_HOST, default http://127.0.0.1:11434)',
-  models: ['qwen2.5vl', 'llama3.2-vision', 'llava', 'gemma3', 'moondream', 'minicpm-v'],
+export { manifest };
+
+export const factory = defineVisionProvider(manifest, {
   defaultBaseUrl: 'http://127.0.0.1:11434',
   normalizeBaseUrl: ollamaApiUrl,
   requiresApiKey: false,
   // A local model may need a minute to load into memory on the first request.
   defaultTimeoutMs: 300_000,
   defaultConcurrency: 1,
-  budget: (options) => ({ kind: 'max-side', maxSide: numberOption(options, 'maxImageSide') ?? 1024 }),
   languageModel: (settings) => createOllama({ baseURL: settings.baseUrl })(settings.model),
   embedding: {
     defaultModel: 'nomic-embed-text',

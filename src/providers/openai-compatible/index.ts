@@ -4,7 +4,10 @@
  */
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { GlimpseError } from '../../errors.js';
-import { defineVisionProvider, modelListDetail, numberOption, probeEndpoint, type ResolvedSettings } from '../vision-language/define-provider.js';
+import { defineVisionProvider, modelListDetail, probeEndpoint, type ResolvedSettings } from '../vision-language/define-provider.js';
+import { manifest } from './manifest.js';
+
+export { manifest };
 
 function provider(settings: ResolvedSettings) {
   if (!settings.baseUrl) {
@@ -15,15 +18,11 @@ function provider(settings: ResolvedSettings) {
   return createOpenAICompatible({ name: 'openai-compatible', baseURL: settings.baseUrl, apiKey: settings.apiKey, includeUsage: true });
 }
 
-export const factory = defineVisionProvider({
-  name: 'openai-compatible',
-  description: 'Any OpenAI-compatible server: vLLM, llama.cpp, LM Studio, LocalAI, OpenRouter (--base-url)',
-  models: ['Qwen/Qwen2-VL-7B-Instruct', 'Qwen/Qwen2.5-VL-7B-Instruct', 'OpenGVLab/InternVL2-8B', 'llava-hf/llava-v1.6-mistral-7b-hf'],
+export const factory = defineVisionProvider(manifest, {
   defaultBaseUrl: '',
   requiresApiKey: false,
   defaultTimeoutMs: 300_000,
   defaultConcurrency: 2,
-  budget: (options) => ({ kind: 'max-side', maxSide: numberOption(options, 'maxImageSide') ?? 1024 }),
   languageModel: (settings) => provider(settings).chatModel(settings.model),
   embedding: {
     defaultModel: 'text-embedding-3-small',

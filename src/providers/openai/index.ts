@@ -3,17 +3,17 @@
  * the SDK; set the option `api: "chat"` for Chat Completions (Azure-style gateways and older proxies).
  */
 import { createOpenAI } from '@ai-sdk/openai';
-import { defineVisionProvider, modelListDetail, probeEndpoint, stringOption } from '../vision-language/define-provider.js';
+import { stringOption } from '../options.js';
+import { defineVisionProvider, modelListDetail, probeEndpoint } from '../vision-language/define-provider.js';
+import { manifest } from './manifest.js';
 
-export const factory = defineVisionProvider({
-  name: 'openai',
-  description: 'OpenAI GPT-4o / GPT-4.1 / GPT-5 vision models (OPENAI_API_KEY)',
-  models: ['gpt-4o-mini', 'gpt-4o', 'gpt-4.1-mini', 'gpt-4.1', 'gpt-5-mini', 'gpt-5'],
+export { manifest };
+
+export const factory = defineVisionProvider(manifest, {
   defaultBaseUrl: 'https://api.openai.com/v1',
   requiresApiKey: true,
   defaultTimeoutMs: 120_000,
   defaultConcurrency: 4,
-  budget: () => ({ kind: 'openai-tiles' }),
   languageModel(settings) {
     const openai = createOpenAI({ apiKey: settings.apiKey, baseURL: settings.baseUrl });
     return stringOption(settings.options, 'api') === 'chat' ? openai.chat(settings.model) : openai.responses(settings.model);

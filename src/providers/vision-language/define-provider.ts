@@ -1,14 +1,14 @@
 /**
- * Builds a registry `ProviderFactory` from a small per-vendor definition, so each provider folder holds only what
- * is vendor-specific: its AI SDK model, its image budget, its embedding models and how to ask whether it is ready.
+ * Builds a registry `ProviderFactory` from a provider's manifest and a small per-vendor definition, so each
+ * provider folder holds only what is vendor-specific: its facts (manifest.ts: environment, image budget, prices),
+ * its AI SDK model, its embedding models and how to ask whether it is ready.
  */
 import type { EmbeddingModel, LanguageModel } from 'ai';
-import { PROVIDER_ENVIRONMENT } from '../../config/settings.js';
 import { GlimpseError } from '../../errors.js';
-import type { Embedder, ImageDescriber, ProviderFactory, ProviderSettings } from '../spec.js';
+import { numberOption, stringOption } from '../options.js';
+import type { Embedder, ImageDescriber, ProviderFactory, ProviderManifest, ProviderSettings } from '../spec.js';
 import { createVisionLanguageDescriber } from './describer.js';
 import { createVisionLanguageEmbedder, type VisionLanguageEmbedderConfig } from './embedder.js';
-import type { ImageBudget } from './image-budget.js';
 import { createRateLimiter } from './rate-limit.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 
@@ -31,9 +31,6 @@ export interface EmbeddingDefinition {
 }
 
 export interface VisionProviderDefinition {
-  name: string;
-  description: string;
-  models: string[];
   defaultBaseUrl: string;
   /** Cloud APIs need a key; local servers do not. */
   requiresApiKey: boolean;
@@ -41,7 +38,6 @@ export interface VisionProviderDefinition {
   normalizeBaseUrl?(url: string): string;
   defaultTimeoutMs: number;
   defaultConcurrency: number;
-  budget(options: Record<string, unknown>): ImageBudget;
   languageModel(settings: ResolvedSettings): LanguageModel;
   languageProviderOptions?(settings: ResolvedSettings): Parameters<typeof createVisionLanguageDescriber>[0]['providerOptions'];
   /** Reasoning ("thinking") models spend output tokens before answering, so they need a larger budget. */
@@ -51,16 +47,17 @@ export interface VisionProviderDefinition {
   probe(settings: ResolvedSettings, signal: AbortSignal): Promise<{ ready: boolean; detail: string }>;
 }
 
-export function defineVisionProvider(definition: VisionProviderDefinition): ProviderFactory {
-  const keyVariables = PROVIDER_ENVIRONMENT[definition.name]?.apiKey ?? [];
+export function defineVisionProvider(manifest: ProviderManifest, definition: VisionProviderDefinition): ProviderFactory {
+  const keyVariables = manifest.env.apiKey ?? [];
+  if (!manifest.imageBudget) throw new Error(`${manifest.name}: a vision-language provider's manifest needs an imageBudget`);
 
   function resolve(settings: ProviderSettings): ResolvedSettings {
     const env = settings.env ?? process.env;
-    const baseUrlVariable = PROVIDER_ENVIRONMENT[definition.name]?.baseUrl;
+    const baseUrlVariable = manifest.env.baseUrl;
     const rawBaseUrl = settings.baseUrl || (baseUrlVariable && env[baseUrlVariable]) || definition.defaultBaseUrl;
     const baseUrl = (definition.normalizeBaseUrl?.(rawBaseUrl) ?? rawBaseUrl).replace(/\/+$/, '');
     return {
-      model: settings.model || definition.models[0]!,
+      model: settings.model || manifest.models[0]!,
       baseUrl,
       apiKey: settings.apiKey || keyVariables.map((variable) => env[variable]).find((value) => value),
       timeoutMs: settings.timeoutMs ?? definition.defaultTimeoutMs,
@@ -70,8 +67,8 @@ export function defineVisionProvider(definition: VisionProviderDefinition): Prov
 
   function requireKey(resolved: ResolvedSettings) {
     if (definition.requiresApiKey && !resolved.apiKey) {
-      throw new GlimpseError('PROVIDER_AUTH', `${definition.name}: no API key (set ${keyVariables.join(' or ')})`, {
-        hint: `Export ${keyVariables[0]}, or run \`glimpse config set providers.${definition.name}.apiKey -\` and paste it.`,
+      throw new GlimpseError('PROVIDER_AUTH', `${manifest.name}: no API key (set ${keyVariables.join(' or ')})`, {
+        hint: `Export ${keyVariables[0]}, or run \`glimpse config set providers.${manifest.name}.apiKey -\` and paste it.`,
       });
     }
   }
@@ -79,7 +76,7 @@ export function defineVisionProvider(definition: VisionProviderDefinition): Prov
   function callSettings(resolved: ResolvedSettings, modelId: string) {
     const options = resolved.options;
     return {
-      provider: definition.name,
+      provider: manifest.name,
       modelId,
       baseUrl: resolved.baseUrl,
       timeoutMs: resolved.timeoutMs,
@@ -92,9 +89,9 @@ export function defineVisionProvider(definition: VisionProviderDefinition): Prov
   }
 
   const factory: ProviderFactory = {
-    name: definition.name,
-    description: definition.description,
-    models: definition.models,
+    name: manifest.name,
+    description: manifest.description,
+    models: manifest.models,
 
     async createDescriber(settings): Promise<ImageDescriber> {
       const resolved = resolve(settings);
@@ -102,7 +99,7 @@ export function defineVisionProvider(definition: VisionProviderDefinition): Prov
       return createVisionLanguageDescriber({
         ...callSettings(resolved, resolved.model),
         model: definition.languageModel(resolved),
-        budget: definition.budget(resolved.options),
+        budget: manifest.imageBudget!(resolved.options),
         maxOutputTokens: numberOption(resolved.options, 'maxOutputTokens') ?? definition.maxOutputTokens?.(resolved.model),
         jsonAttempts: numberOption(resolved.options, 'jsonAttempts'),
         providerOptions: definition.languageProviderOptions?.(resolved),
@@ -113,7 +110,7 @@ export function defineVisionProvider(definition: VisionProviderDefinition): Prov
       try {
         const resolved = resolve(settings);
         if (definition.requiresApiKey && !resolved.apiKey) {
-          return { ready: false, detail: `no API key (set ${keyVariables.join(' or ')} or providers.${definition.name}.apiKey)` };
+          return { ready: false, detail: `no API key (set ${keyVariables.join(' or ')} or providers.${manifest.name}.apiKey)` };
         }
         return await definition.probe(resolved, AbortSignal.timeout(numberOption(resolved.options, 'readinessTimeoutMs') ?? 3000));
       } catch (error) {
@@ -184,17 +181,6 @@ function retryPolicy(options: Record<string, unknown>): RetryPolicy {
     maxDelayMs: numberOption(options, 'retryMaxDelayMs') ?? DEFAULT_RETRY_POLICY.maxDelayMs,
     maxRetryAfterMs: maxRetryAfterSeconds === undefined ? DEFAULT_RETRY_POLICY.maxRetryAfterMs : maxRetryAfterSeconds * 1000,
   };
-}
-
-export function numberOption(options: Record<string, unknown>, name: string): number | undefined {
-  const value = options[name];
-  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  return typeof number === 'number' && Number.isFinite(number) ? number : undefined;
-}
-
-export function stringOption(options: Record<string, unknown>, name: string): string | undefined {
-  const value = options[name];
-  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 export function modelListDetail(available: string[], wanted: string): { ready: boolean; detail: string } {

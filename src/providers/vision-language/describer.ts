@@ -5,11 +5,11 @@
  */
 import { generateText, type LanguageModel, type ModelMessage } from 'ai';
 import { GlimpseError } from '../../errors.js';
+import { costOf } from '../cost.js';
 import type { Answer, AskRequest, DescribeRequest, Description, ImageDescriber, PreparedImage, Task, Usage } from '../spec.js';
 import { emptyDescription, TASKS } from '../spec.js';
 import { encodeForUpload, budgetMaxSide, type ImageBudget } from './image-budget.js';
 import { cleanAltText, cleanSentence, parseModelJson, parseOcr, parseTags } from './parse-output.js';
-import { costOf } from './prices.js';
 import { descriptionSchema, moderationSchema, PROMPT_VERSION, repairPrompt, SYSTEM_PROMPT, taskPrompt, userPrompt } from './prompts.js';
 import { toProviderError } from './provider-errors.js';
 import type { RateLimiter } from './rate-limit.js';

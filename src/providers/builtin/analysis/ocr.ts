@@ -1,10 +1,10 @@
 /**
  * Text in the image with tesseract.js 7 (LSTM engine, English data from @tesseract.js-data/eng read from disk).
- * Chosen over Debian's tesseract by measurement on ocr-dev: equal or better CER at similar speed and no system
- * package to install (see README in this folder).
+ * Chosen over Debian's tesseract on the OCR evaluation set: as accurate or better at similar speed, and no system
+ * package to install (figures in the README of the folder above).
  *
  * Photos rarely hold text, and tesseract reads junk out of foliage and fabric, so two guards:
- * - a cheap layout pass first (≈35 ms): recognition (300–1000 ms) runs only when the layout has stacked lines
+ * - a cheap layout pass first: the far costlier recognition runs only when the layout has stacked lines
  *   shaped like text (lines up to a quarter of the image high, so big sign lettering counts);
  * - only confident, word-like tokens are kept, and a line needs a real word to count.
  */
@@ -59,8 +59,8 @@ type Bbox = Tesseract.Bbox;
 
 /**
  * Does the layout analysis find text? Tesseract's layout pass finds "lines" in any texture, so one text-shaped
- * line is not enough (90% of ordinary photos have one); two of similar height stacked one above the other are
- * (measured: about two thirds of COCO photos pass, and every receipt and page). The price: a single line alone in a photo (a one-word
+ * line is not enough (most ordinary photos have one); two of similar height stacked one above the other are (every
+ * receipt and page has them, and far fewer photos pass). The price: a single line alone in a photo (a one-word
  * sign) is not read.
  */
 export function looksLikeText(blocks: Tesseract.Block[] | null, imageHeight: number): boolean {

@@ -1,6 +1,7 @@
 /**
  * A small pool of analysis worker threads, one per core (at most two by default: each holds its own copy of the
- * models, ≈300 MB). Requests go to the least busy worker; workers start on first use and end on close().
+ * models, so memory grows with every worker). Requests go to the least busy worker; workers start on first use
+ * and end on close().
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';

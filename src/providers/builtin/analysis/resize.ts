@@ -3,7 +3,7 @@ import type { Pixels } from './signals.js';
 
 /**
  * Stretches pixels to a square network input. Resizing with libvips (area-averaging) rather than tfjs's bilinear
- * resize matters: bilinear from 1280 px to 224 px aliases badly, which we measured flipping nsfwjs scores.
+ * resize matters: bilinear shrinking to a small network input aliases badly, enough to flip nsfwjs scores.
  */
 export async function squeeze(pixels: Pixels, size: number): Promise<Pixels> {
   if (pixels.width === size && pixels.height === size) return pixels;

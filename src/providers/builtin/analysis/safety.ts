@@ -2,10 +2,10 @@
  * Safety scores from nsfwjs (Drawing, Hentai, Neutral, Porn, Sexy), with its models loaded from the base64 bundles
  * inside the npm package, so nothing is fetched.
  *
- * A cascade, because ordinary photos must not be flagged: the fast MobileNetV2Mid graph model (≈150 ms) screens
- * every image, and only when it sees something (explicit ≥ 0.5 or suggestive ≥ 0.7) does InceptionV3 (≈600 ms,
- * loaded on first need) give the scores we report. We measured MobileNetV2 calling beige walls "Porn" 0.94 and
- * MobileNetV2Mid calling a hand on a toilet "Porn" 0.85; InceptionV3 kept both neutral.
+ * A cascade, because ordinary photos must not be flagged: the fast MobileNetV2Mid graph model screens every image,
+ * and only when it sees something (explicit ≥ 0.5 or suggestive ≥ 0.7) does the slower InceptionV3 (loaded on
+ * first need) give the scores we report. The small models alone flag harmless photos with high confidence
+ * (MobileNetV2 called beige walls "Porn", MobileNetV2Mid a hand on a toilet); InceptionV3 kept both neutral.
  */
 import type { Pixels, SafetyScores } from './signals.js';
 import { squeeze } from './resize.js';

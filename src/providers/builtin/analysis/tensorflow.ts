@@ -1,7 +1,7 @@
 /**
- * TensorFlow.js on its WebAssembly backend, set up once per thread. tfjs-node does not install here and the CPU
- * backend is ten times slower; WASM with SIMD runs centernet in ≈150 ms. Model files are read from disk with our
- * own IO handler because Node's fetch cannot read file:// URLs.
+ * TensorFlow.js on its WebAssembly backend, set up once per thread. tfjs-node does not install everywhere and the
+ * CPU backend is far slower than WASM with SIMD. Model files are read from disk with our own IO handler because
+ * Node's fetch cannot read file:// URLs.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -17,7 +17,7 @@ export function tensorflow(): Promise<typeof tf> {
   ready ??= (async () => {
     setWasmPaths(join(packageFolder('@tensorflow/tfjs-backend-wasm'), 'dist') + '/');
     // One thread per backend: we run one analyzer per core in worker threads, and the threaded WASM build's own
-    // pthreads would make two analyzers fight over two cores (measured: 2 workers slower than 1 with it on).
+    // pthreads would make two analyzers fight over two cores (with them on, two workers ran slower than one).
     if (process.env.GLIMPSE_WASM_THREADS !== '1') tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     await tf.setBackend('wasm');
     await tf.ready();

@@ -1,13 +1,12 @@
 /**
  * Questions the signals can answer: counting, presence, text and colours. Anything else is refused honestly,
- * naming the providers that can answer it.
+ * naming the providers that can answer it (those whose manifest says they answer any question).
  */
+import { askingProviders } from '../../registry.js';
 import type { Signals } from '../analysis/signals.js';
 import { composeCaption, joinAnd } from './caption.js';
 import { groupObjects } from './objects.js';
 import { countPhrase, labelsForWord, noun, numberWord, plainColour, withArticle } from './vocabulary.js';
-
-export const CAPABLE_PROVIDERS = ['openai', 'anthropic', 'gemini', 'ollama', 'local'];
 
 export interface Reply {
   answer: string;
@@ -87,7 +86,7 @@ function resolve(phrase: string): string[] {
 }
 
 function refuse(reason = 'The offline analyzer cannot answer that: it can count and find 80 common kinds of object, read text and name colours.'): Reply {
-  return { answered: false, answer: `${reason} Ask a vision-language provider instead: ${CAPABLE_PROVIDERS.join(', ')}.` };
+  return { answered: false, answer: `${reason} Ask a vision-language provider instead: ${askingProviders().join(', ')}.` };
 }
 
 function capitalise(word: string): string {

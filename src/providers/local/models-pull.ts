@@ -1,14 +1,13 @@
 /**
  * `glimpse models pull <id>`: download a local model (Florence-2, vit-gpt2, CLIP, MiniLM… by alias or hub id) into
- * the model dir, with a progress bar on a terminal. Adds `pull` under the `models` command when that exists
- * (register this file after models.ts), else creates `models` for it.
+ * the model dir, with a progress bar on a terminal. A command of the local provider's own, registered through its
+ * manifest. Adds `pull` under the `models` command when that exists, else creates `models` for it, so the order in
+ * which the CLI registers commands does not matter.
  */
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { DTYPE_SUFFIXES, MODEL_ALIASES, modelDirectory, type Dtype } from '../../providers/local/model-directory.js';
-import type { PullProgress } from '../../providers/local/pull.js';
 import { GlimpseError } from '../../errors.js';
-import { printJson } from '../context.js';
+import { DTYPE_SUFFIXES, MODEL_ALIASES, modelDirectory, type Dtype } from './model-directory.js';
+import type { PullProgress } from './pull.js';
 
 interface PullFlags {
   modelDir?: string;
@@ -31,13 +30,13 @@ export function register(program: Command): void {
       if (!Object.hasOwn(DTYPE_SUFFIXES, flags.dtype)) {
         throw new GlimpseError('USAGE', `Unknown --dtype "${flags.dtype}"`, { hint: `Use one of ${Object.keys(DTYPE_SUFFIXES).join(', ')}.` });
       }
-      const { pullModel } = await import('../../providers/local/pull.js');
+      const { pullModel } = await import('./pull.js');
       const directory = modelDirectory({ options: { modelDir: flags.modelDir } });
-      const progress = flags.json ? null : fileProgress();
+      const progress = flags.json ? null : await fileProgress();
       try {
         const result = await pullModel(id, { directory, hub: flags.hub, dtype: flags.dtype as Dtype, onProgress: progress?.update });
         progress?.stop();
-        if (flags.json) printJson(result);
+        if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`);
         else process.stdout.write(`Pulled ${result.id} (${result.files.length} files, ${(result.bytes / 1e6).toFixed(1)} MB) into ${result.path}\n`);
       } finally {
         progress?.stop();
@@ -46,7 +45,9 @@ export function register(program: Command): void {
 }
 
 /** A byte bar per file on a terminal; one line per finished file otherwise. */
-function fileProgress() {
+async function fileProgress() {
+  // Loaded when a bar is drawn, not whenever the CLI assembles its commands.
+  const { default: cliProgress } = await import('cli-progress');
   const bar = process.stderr.isTTY
     ? new cliProgress.SingleBar(
         { stream: process.stderr, format: ' {bar} {percentage}% | {file} ({index}/{count})', hideCursor: true, clearOnComplete: true },

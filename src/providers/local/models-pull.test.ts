@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { GlimpseError } from '../../errors.js';
-import { listLocalModels } from '../../providers/local/model-directory.js';
+import { listLocalModels } from './model-directory.js';
 import { closedPortUrl, startTestHub } from '../../testing/test-hub.js';
 import { repositoryRoot, tinyModelDirectory } from '../../testing/tiny-models.js';
 
@@ -29,16 +29,17 @@ after(async () => {
 });
 
 /**
- * Runs `glimpse models <args>` in a child process, with models.ts's `models` command and this file's `pull` on a
- * fresh program (as main.ts assembles them), and returns stdout; a failure comes back as the JSON of its error.
+ * Runs `glimpse models <args>` in a child process, on a fresh program with a `models` command and the providers'
+ * own commands added through their manifests (as the CLI assembles them), and returns stdout; a failure comes back
+ * as the JSON of its error.
  */
 async function glimpseModels(args: string[]): Promise<string> {
   const script = `
     import { Command } from 'commander';
-    import { register } from ${JSON.stringify(new URL('./models-pull.js', import.meta.url).href)};
+    import { registerProviderCommands } from ${JSON.stringify(new URL('../registry.js', import.meta.url).href)};
     const program = new Command('glimpse').exitOverride();
     program.command('models');
-    register(program);
+    await registerProviderCommands(program);
     try {
       await program.parseAsync(['node', 'glimpse', 'models', ...process.argv.slice(1)]);
     } catch (error) {
