@@ -1,33 +1,16 @@
 /**
- * Describing one input: read it, hash it, decode and downscale it for the provider, call the provider, and shape
- * the answer as a CaptionResult. Used by `caption`, `ask` and the indexer alike.
+ * Describing one input: load it (images/load-image.ts), call the provider, and shape the answer as a
+ * CaptionResult. Used by `caption` and the indexer alike, so both check tasks and tag errors the same way.
  */
-import { createHash } from 'node:crypto';
 import { GlimpseError } from '../errors.js';
-import { prepareImage, type Prepared } from '../images/prepare.js';
-import { readInput } from '../images/read-input.js';
+import { loadImage, type LoadedImage } from '../images/load-image.js';
 import type { Description, ImageDescriber, Task } from '../providers/spec.js';
 import type { CaptionOptions, CaptionResult, FailureResult } from '../types.js';
 import { discoverInputs } from './discover.js';
 
-export interface LoadedImage {
-  source: string;
-  bytes: Buffer;
-  sha256: string;
-  prepared: Prepared;
-}
-
-export async function loadImage(
-  input: string | { bytes: Buffer; name: string },
-  options: { maxSide: number; maxPixels?: number },
-): Promise<LoadedImage> {
-  const source = typeof input === 'string' ? input : input.name;
-  const bytes = typeof input === 'string' ? await readInput(input) : input.bytes;
-  if (bytes.length === 0) throw new GlimpseError('EMPTY_FILE', `${source}: the file is empty (0 bytes)`, { path: source });
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const prepared = await prepareImage(bytes, source, options);
-  return { source, bytes, sha256, prepared };
-}
+// Transitional: methods/ask.ts and methods/similar.ts still import loadImage from here; once they import
+// '../images/load-image.js' this line goes.
+export { loadImage, type LoadedImage } from '../images/load-image.js';
 
 export function checkTask(provider: ImageDescriber, task: Task, prompt?: string): void {
   if (!provider.capabilities.tasks.includes(task)) {

@@ -9,13 +9,14 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { GlimpseError, isFatal, toGlimpseError } from '../errors.js';
 import { readExif } from '../images/exif.js';
+import { loadImage, type LoadedImage } from '../images/load-image.js';
 import { readImageHeader } from '../images/prepare.js';
 import { isUrl } from '../images/read-input.js';
 import type { Description, Embedder, ImageDescriber } from '../providers/spec.js';
 import { refreshSearchDocument, searchDocumentText } from '../search/documents.js';
 import type { DescriptionKey, ImageRecord, Store } from '../storage/store.js';
 import type { FailureResult, IndexEvent, IndexOptions, IndexSummary } from '../types.js';
-import { describePrepared, loadImage, type LoadedImage } from './describe.js';
+import { describePrepared } from './describe.js';
 import { discoverInputs, exists } from './discover.js';
 
 export interface RunIndexOptions extends IndexOptions {
