@@ -6,7 +6,7 @@ import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { GlimpseError } from '../errors.js';
 import type { Glimpse } from '../glimpse.js';
-import { webRoutes, errorPage } from '../web/routes.js';
+import { errorPage, webRoutes } from './web-routes.js';
 import { apiRoutes } from './api.js';
 import { errorBody, errorResponse, statusFor } from './http-errors.js';
 import { IndexJobs } from './index-jobs.js';

@@ -2,11 +2,21 @@
  * Status: what the store holds, which providers described it, files that failed and why, and (when the server
  * allows it) a form to index a folder with live progress.
  */
-import type { IndexJob } from '../server/index-jobs.js';
-import type { StatusReport } from '../types.js';
+import type { IndexSummary, StatusReport } from '../types.js';
 import { Layout } from './layout.js';
 
-export function StatusPage(props: { status: StatusReport; roots: string[]; jobs: IndexJob[] }) {
+/** What the page shows of an indexing job started over HTTP; declared here so views need nothing from the server. */
+export interface IndexJobView {
+  id: string;
+  path: string;
+  state: 'queued' | 'running' | 'done' | 'failed';
+  done: number;
+  total: number | null;
+  summary: IndexSummary | null;
+  error: { message: string } | null;
+}
+
+export function StatusPage(props: { status: StatusReport; roots: string[]; jobs: IndexJobView[] }) {
   const { status } = props;
   const running = props.jobs.find((job) => job.state === 'running' || job.state === 'queued');
   return (
@@ -119,7 +129,7 @@ export function StatusPage(props: { status: StatusReport; roots: string[]; jobs:
   );
 }
 
-function jobText(job: IndexJob): string {
+function jobText(job: IndexJobView): string {
   if (job.state === 'done' && job.summary) {
     return `done: ${job.summary.indexed} indexed, ${job.summary.unchanged} unchanged, ${job.summary.failed} failed`;
   }

@@ -1,26 +1,22 @@
 /**
- * The web app's pages and its two static assets (a stylesheet and a script module compiled from ./client by the
- * normal `tsc` build). Everything else the pages need comes from the API.
+ * The web app's pages as HTTP routes: each reads and checks its request with the API's own validation, calls the
+ * library and renders a view from ../web. Here rather than in web/ so that web/ holds only views and assets and
+ * never imports the server (the server mounts the pages, not the other way round).
  */
-import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import { GlimpseError } from '../errors.js';
 import type { Glimpse } from '../glimpse.js';
-import type { IndexJobs } from '../server/index-jobs.js';
-import type { ResolvedServerOptions } from '../server/options.js';
-import { imageIdOrNotFound, parseOrThrow, searchQuerySchema } from '../server/validation.js';
 import type { SearchResponse } from '../types.js';
-import { DescribePage } from './describe-page.js';
-import { ImagePage } from './image-page.js';
-import { ErrorView } from './layout.js';
-import { SearchPage, type SearchForm } from './search-page.js';
-import { StatusPage } from './status-page.js';
-import { STYLES } from './styles.js';
-
-/** Fixed names only: no path from the request ever reaches the file system. */
-const SCRIPTS: Record<string, string> = Object.fromEntries(
-  ['app.js', 'format.js'].map((name) => [name, readFileSync(new URL(`./client/${name}`, import.meta.url), 'utf8')]),
-);
+import { SCRIPTS } from '../web/assets.js';
+import { DescribePage } from '../web/describe-page.js';
+import { ImagePage } from '../web/image-page.js';
+import { ErrorView } from '../web/layout.js';
+import { SearchPage, type SearchForm } from '../web/search-page.js';
+import { StatusPage } from '../web/status-page.js';
+import { STYLES } from '../web/styles.js';
+import type { IndexJobs } from './index-jobs.js';
+import type { ResolvedServerOptions } from './options.js';
+import { imageIdOrNotFound, parseOrThrow, searchQuerySchema } from './validation.js';
 
 export function errorPage(status: number, message: string) {
   return <ErrorView status={status} message={message} />;
