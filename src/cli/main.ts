@@ -1,30 +1,56 @@
 /**
- * The `glimpse` program: noun-verb commands over the library API. Each command lives in commands/<name>.ts and
- * exports `register(program)`; this file only assembles them and turns errors into exit codes.
+ * The `glimpse` program: noun-verb commands over the library API. Each command is a module under commands/ that
+ * exports `register(program)`; this file lists them in one table, assembles them and turns errors into exit codes.
  */
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
+import { GlimpseError } from '../errors.js';
 import { EXIT, reportError } from './context.js';
-import * as ask from './commands/ask.js';
-import * as caption from './commands/caption.js';
-import * as edit from './commands/edit.js';
-import * as index from './commands/index.js';
-import * as search from './commands/search.js';
-import * as show from './commands/show.js';
-import * as status from './commands/status.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
-/** Commands added by other parts of Glimpse (providers, server, evaluation); each is optional at run time. */
-const OPTIONAL_COMMANDS = ['models', 'models-pull', 'config', 'serve', 'eval', 'similar'];
+export interface CommandModule {
+  register(program: Command): void | Promise<void>;
+}
 
-const CORE_COMMANDS = ['caption', 'index', 'search', 'ask', 'show', 'edit', 'status'];
+export interface CommandEntry {
+  /** The command it adds, for the error that names it when its module fails to load. */
+  name: string;
+  /**
+   * Core commands are what a one-shot `glimpse search` (or caption, index…) needs. Running one loads only the core
+   * modules, so it does not pay for the web server's or the evaluation's; help and every other command load all.
+   */
+  core: boolean;
+  load(): Promise<CommandModule>;
+}
+
+/** Every command, in the order `glimpse --help` lists them. Modules load only when the program is built. */
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'caption', core: true, load: () => import('./commands/caption.js') },
+  { name: 'index', core: true, load: () => import('./commands/index-images.js') },
+  { name: 'search', core: true, load: () => import('./commands/search.js') },
+  { name: 'ask', core: true, load: () => import('./commands/ask.js') },
+  { name: 'show', core: true, load: () => import('./commands/show.js') },
+  { name: 'edit', core: true, load: () => import('./commands/edit.js') },
+  { name: 'status', core: true, load: () => import('./commands/status.js') },
+  { name: 'models', core: false, load: () => import('./commands/models.js') },
+  // ── Provider commands (for the lead to wire in) ──────────────────────────────────────────────────────────────
+  // Providers bring their own commands (`glimpse models pull` belongs to `local`); providers/registry.ts exports
+  // registerProviderCommands(program) for them. One entry here adds them all, right after `models`, e.g.:
+  //   { name: 'provider commands', core: false,
+  //     load: async () => ({ register: (await import('../providers/registry.js')).registerProviderCommands }) },
+  // ─────────────────────────────────────────────────────────────────────────────────────────────────────────────
+  { name: 'config', core: false, load: () => import('./commands/config.js') },
+  { name: 'serve', core: false, load: () => import('./commands/serve.js') },
+  { name: 'eval', core: false, load: () => import('./commands/eval.js') },
+  { name: 'similar', core: false, load: () => import('./commands/similar.js') },
+];
 
 /**
- * @param argv when given, and it runs a core command without --help, the optional commands are not loaded:
- * `glimpse search` should not pay for the web server's or the evaluation's modules.
+ * @param argv when given, and it runs a core command without --help, only the core commands are loaded.
+ * @param commands the command table; tests pass their own.
  */
-export async function buildProgram(argv?: string[]): Promise<Command> {
+export async function buildProgram(argv?: string[], commands: readonly CommandEntry[] = COMMANDS): Promise<Command> {
   const program = new Command('glimpse')
     .description('Describe images in natural language and search them by what they show.')
     .version(version)
@@ -44,22 +70,36 @@ Examples:
 
 Exit codes: 0 done, 1 usage or fatal error, 2 some inputs failed (the rest were done).`,
     );
-  for (const command of [caption, index, search, ask, show, edit, status]) command.register(program);
   const commandName = argv?.slice(2).find((argument) => !argument.startsWith('-'));
-  const onlyCore = commandName !== undefined && CORE_COMMANDS.includes(commandName) && !argv!.some((a) => a === '--help' || a === '-h');
-  for (const name of onlyCore ? [] : OPTIONAL_COMMANDS) {
+  const runsCore = commands.some((entry) => entry.core && entry.name === commandName);
+  const onlyCore = runsCore && !argv!.some((argument) => argument === '--help' || argument === '-h');
+  const wanted = onlyCore ? commands.filter((entry) => entry.core) : commands;
+  // Loaded together so start-up waits for the slowest module, not for their sum; registered in table order.
+  const modules = await Promise.allSettled(wanted.map((entry) => entry.load()));
+  for (const [position, entry] of wanted.entries()) {
+    const loaded = modules[position]!;
     try {
-      const module = (await import(`./commands/${name}.js`)) as { register?(program: Command): void };
-      module.register?.(program);
+      if (loaded.status === 'rejected') throw loaded.reason;
+      if (typeof loaded.value.register !== 'function') throw new Error('the module exports no register(program) function');
+      await loaded.value.register(program);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+      // Never left out quietly: a missing command would only show as "unknown command", far from its cause.
+      throw new GlimpseError('INTERNAL', `the "${entry.name}" command could not be loaded: ${(error as Error)?.message ?? String(error)}`, {
+        cause: error,
+        hint: 'Rebuild Glimpse (`npm install`, or `npm run build` in its folder); if that does not help, report it with the command you ran.',
+      });
     }
   }
   return program;
 }
 
-export async function run(argv: string[]): Promise<number> {
-  const program = await buildProgram(argv);
+export async function run(argv: string[], commands: readonly CommandEntry[] = COMMANDS): Promise<number> {
+  let program: Command;
+  try {
+    program = await buildProgram(argv, commands);
+  } catch (error) {
+    return reportError(error);
+  }
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;

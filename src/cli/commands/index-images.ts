@@ -71,7 +71,7 @@ export function register(program: Command): void {
   });
 }
 
-function formatEstimate(estimate: import('../../pipeline/estimate.js').IndexEstimate): string {
+function formatEstimate(estimate: import('../../types.js').IndexEstimate): string {
   const cost =
     estimate.costUsd === null ? 'cost unknown (no price for this model)' : estimate.costUsd === 0 ? 'free (runs locally)' : `≈ $${estimate.costUsd.toFixed(4)}`;
   const lines = [
