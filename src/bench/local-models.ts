@@ -1,9 +1,10 @@
 /**
- * Load time and throughput of each local model present in a model dir, for `npm run bench`. On the tiny fixtures
- * this measures Glimpse's and transformers.js's overhead around ONNX (pre-processing, generation loop,
- * tokenisation); on real weights it measures the model.
+ * Load time and throughput of each local model present in a model dir. On the tiny fixtures this measures
+ * Glimpse's and transformers.js's overhead around ONNX (pre-processing, generation loop, tokenisation); on real
+ * weights it measures the model.
  *
- * Run directly for a table: `node dist/bench/local-models.js [model dir]` (default: the model dir Glimpse uses).
+ * Not part of `npm run bench`; run it directly for a table: `node dist/bench/local-models.js [model dir]` (default:
+ * the model dir Glimpse uses).
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';

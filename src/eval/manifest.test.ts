@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { GlimpseError } from '../errors.js';
 import { loadCaptionManifest, loadOcrManifest, loadPredictions, matchPredictions } from './manifest.js';
 
-const tinyCoco = fileURLToPath(new URL('../../src/eval/fixtures/tiny-coco-captions.json', import.meta.url));
+const tinyCoco = fileURLToPath(new URL('../../test-support/fixtures/tiny-coco-captions.json', import.meta.url));
 let folder: string;
 
 before(async () => {

@@ -14,7 +14,7 @@ import { evaluateSearchOracle, evaluateSearchWithProvider, withTemporaryFolder }
 
 const run = promisify(execFile);
 const binary = fileURLToPath(new URL('../../bin/glimpse.js', import.meta.url));
-const tinyCoco = fileURLToPath(new URL('../../src/eval/fixtures/tiny-coco-captions.json', import.meta.url));
+const tinyCoco = fileURLToPath(new URL('../../test-support/fixtures/tiny-coco-captions.json', import.meta.url));
 const samples = fileURLToPath(new URL('../../samples/', import.meta.url));
 
 test('oracle: one caption stored per image, the others as queries; a nonsense query is never found', async () => {

@@ -1,7 +1,7 @@
 /**
  * A test double that implements the provider spec: it answers from a table keyed by file name (or a function),
- * records every request it receives, and can be told to fail, wait or count. Used by Glimpse's own tests and
- * exported for users who test code built on Glimpse (like the AI SDK's mock models).
+ * records every request it receives, and can be told to fail, wait or count. Used by Glimpse's own tests, in
+ * process and, through the provider module `writeProviderModule` writes, by the real CLI in another process.
  */
 import { basename } from 'node:path';
 import { GlimpseError, type ErrorCode } from '../errors.js';

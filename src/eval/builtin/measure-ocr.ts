@@ -9,6 +9,7 @@ import { prepareImage } from '../../images/prepare.js';
 import { readInput } from '../../images/read-input.js';
 import { TextReader } from '../../providers/builtin/analysis/ocr.js';
 import { PREFERRED_IMAGE_SIZE } from '../../providers/builtin/index.js';
+import { levenshtein } from '../metrics/edit-distance.js';
 
 interface Entry {
   file: string;
@@ -16,16 +17,7 @@ interface Entry {
   text: string;
 }
 
-export function editDistance<T>(a: readonly T[], b: readonly T[]): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = current;
-  }
-  return previous[b.length];
-}
-
+// `###` stands for an illegible word in the ground truth (ICDAR): dropped, not scored as text to read.
 const normalise = (text: string) => text.toLowerCase().replace(/###/g, ' ').replace(/\s+/g, ' ').trim();
 
 async function main() {
@@ -45,9 +37,9 @@ async function main() {
     const hypothesis = normalise(read?.lines.join(' ') ?? '');
     const reference = normalise(entry.text);
     const total = totals.get(entry.subset) ?? { characterErrors: 0, characters: 0, wordErrors: 0, words: 0, images: 0 };
-    total.characterErrors += editDistance([...hypothesis], [...reference]);
+    total.characterErrors += levenshtein([...hypothesis], [...reference]);
     total.characters += reference.length;
-    total.wordErrors += editDistance(hypothesis ? hypothesis.split(' ') : [], reference.split(' '));
+    total.wordErrors += levenshtein(hypothesis ? hypothesis.split(' ') : [], reference.split(' '));
     total.words += reference.split(' ').length;
     total.images++;
     totals.set(entry.subset, total);
