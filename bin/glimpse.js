@@ -6,5 +6,10 @@ if (!existsSync(main)) {
   console.error('glimpse: dist/ is missing — run `npm run build` in the Glimpse folder first.');
   process.exit(1);
 }
+// `glimpse search x | head`: the reader went away; stop quietly, as other command-line tools do.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 const { run } = await import(main.href);
 process.exitCode = await run(process.argv);

@@ -34,12 +34,12 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'edit', core: true, load: () => import('./commands/edit.js') },
   { name: 'status', core: true, load: () => import('./commands/status.js') },
   { name: 'models', core: false, load: () => import('./commands/models.js') },
-  // ── Provider commands (for the lead to wire in) ──────────────────────────────────────────────────────────────
-  // Providers bring their own commands (`glimpse models pull` belongs to `local`); providers/registry.ts exports
-  // registerProviderCommands(program) for them. One entry here adds them all, right after `models`, e.g.:
-  //   { name: 'provider commands', core: false,
-  //     load: async () => ({ register: (await import('../providers/registry.js')).registerProviderCommands }) },
-  // ─────────────────────────────────────────────────────────────────────────────────────────────────────────────
+  // Providers bring their own commands (`glimpse models pull` belongs to `local`), from their manifests.
+  {
+    name: 'provider commands',
+    core: false,
+    load: async () => ({ register: (await import('../providers/registry.js')).registerProviderCommands }),
+  },
   { name: 'config', core: false, load: () => import('./commands/config.js') },
   { name: 'serve', core: false, load: () => import('./commands/serve.js') },
   { name: 'eval', core: false, load: () => import('./commands/eval.js') },
