@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `glimpse` command. The CLI is written in TypeScript and compiled to dist/ by `npm install` (prepare) or `npm run build`.
 import { existsSync } from 'node:fs';
+
 const main = new URL('../dist/cli/main.js', import.meta.url);
 if (!existsSync(main)) {
   console.error('glimpse: dist/ is missing — run `npm run build` in the Glimpse folder first.');

@@ -19,9 +19,13 @@ mkdirSync(dirname(output), { recursive: true });
 
 const compiler = process.env.CC || 'cc';
 const flags = process.platform === 'darwin' ? ['-dynamiclib', '-undefined', 'dynamic_lookup'] : ['-shared', '-fPIC'];
-const result = spawnSync(compiler, ['-O2', ...flags, '-I', headers, join(root, 'native', 'weighted_bm25.c'), '-o', output, '-lm'], {
-  stdio: ['ignore', 'inherit', 'inherit'],
-});
+const result = spawnSync(
+  compiler,
+  ['-O2', ...flags, '-I', headers, join(root, 'native', 'weighted_bm25.c'), '-o', output, '-lm'],
+  {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  },
+);
 if (result.status !== 0) {
   process.stderr.write(
     `glimpse: could not build native/weighted_bm25.c with ${compiler} (${result.error?.message ?? `exit code ${result.status}`}).\n` +

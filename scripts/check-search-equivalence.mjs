@@ -19,9 +19,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const { values } = parseArgs({ options: { against: { type: 'string' }, db: { type: 'string' }, queries: { type: 'string', default: '200' } } });
+const { values } = parseArgs({
+  options: { against: { type: 'string' }, db: { type: 'string' }, queries: { type: 'string', default: '200' } },
+});
 if (!values.against || !values.db) {
-  process.stderr.write('usage: node scripts/check-search-equivalence.mjs --against <commit> --db <library.db> [--queries 200]\n');
+  process.stderr.write(
+    'usage: node scripts/check-search-equivalence.mjs --against <commit> --db <library.db> [--queries 200]\n',
+  );
   process.exit(1);
 }
 
@@ -42,16 +46,21 @@ process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 const copy = (name) => {
   const path = join(scratch, name);
   copyFileSync(values.db, path);
-  for (const suffix of ['-wal', '-shm']) if (existsSync(values.db + suffix)) copyFileSync(values.db + suffix, path + suffix);
+  for (const suffix of ['-wal', '-shm'])
+    if (existsSync(values.db + suffix)) copyFileSync(values.db + suffix, path + suffix);
   return path;
 };
 
-const { loadVocabulary, COCO_CAPTIONS } = await import(pathToFileURL(join(root, 'dist', 'bench', 'vocabulary.js')).href);
+const { loadVocabulary, COCO_CAPTIONS } = await import(
+  pathToFileURL(join(root, 'dist', 'bench', 'vocabulary.js')).href
+);
 const { benchQueries } = await import(pathToFileURL(join(root, 'dist', 'bench', 'search-latency.js')).href);
 const count = Number(values.queries);
 const queries = benchQueries(loadVocabulary(), count, 29);
 if (existsSync(COCO_CAPTIONS)) {
-  const captions = JSON.parse(readFileSync(COCO_CAPTIONS, 'utf8')).annotations.map((annotation) => annotation.caption.trim());
+  const captions = JSON.parse(readFileSync(COCO_CAPTIONS, 'utf8')).annotations.map((annotation) =>
+    annotation.caption.trim(),
+  );
   for (let index = 0; index < count; index++) queries.push(captions[(index * 7919) % captions.length]);
 }
 
@@ -63,7 +72,10 @@ async function answers(folder, db, passes) {
     const glimpse = await createGlimpse({ db, embedder: null });
     try {
       const results = [];
-      for (const query of queries) results.push((await glimpse.search(query, { limit: 50 })).results.map((result) => `${result.id}:${result.score}`));
+      for (const query of queries)
+        results.push(
+          (await glimpse.search(query, { limit: 50 })).results.map((result) => `${result.id}:${result.score}`),
+        );
       all.push(results);
     } finally {
       await glimpse.close();
@@ -80,7 +92,9 @@ passes.forEach((results, pass) => {
     if (result.join(' ') === expected[index].join(' ')) return;
     differences++;
     if (differences <= 5) {
-      process.stdout.write(`pass ${pass + 1}, "${queries[index]}":\n  ${commit.slice(0, 12)}: ${expected[index].slice(0, 8).join(' ')}\n  now: ${result.slice(0, 8).join(' ')}\n`);
+      process.stdout.write(
+        `pass ${pass + 1}, "${queries[index]}":\n  ${commit.slice(0, 12)}: ${expected[index].slice(0, 8).join(' ')}\n  now: ${result.slice(0, 8).join(' ')}\n`,
+      );
     }
   });
 });

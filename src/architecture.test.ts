@@ -58,8 +58,10 @@ export function wrongWayImports(files: ReadonlyMap<string, string>): string[] {
       if (target.startsWith('..')) continue; // package.json and the like, outside src/
       const to = roomOf(target);
       if (to === from) continue;
-      if (layerOf(to) > layerOf(from)) problems.push(`${path} → ${target} (${from} may not import ${to}, a later layer)`);
-      if (FRONT_DOORS.includes(from) && to === 'storage') problems.push(`${path} → ${target} (${from} calls methods, never storage)`);
+      if (layerOf(to) > layerOf(from))
+        problems.push(`${path} → ${target} (${from} may not import ${to}, a later layer)`);
+      if (FRONT_DOORS.includes(from) && to === 'storage')
+        problems.push(`${path} → ${target} (${from} calls methods, never storage)`);
     }
   }
   return problems;

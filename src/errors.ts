@@ -7,32 +7,59 @@ export const ERROR_CODES = {
   FILE_NOT_FOUND: { retryable: false, hint: 'Check the path; quote paths that contain spaces.' },
   PERMISSION_DENIED: { retryable: false, hint: 'Make the file readable (chmod +r) or run as a user who can read it.' },
   EMPTY_FILE: { retryable: false, hint: 'The file has no bytes; re-export or re-download it.' },
-  NOT_AN_IMAGE: { retryable: false, hint: 'The file is not an image Glimpse can read (JPEG, PNG, WebP, GIF, AVIF, TIFF, HEIC).' },
+  NOT_AN_IMAGE: {
+    retryable: false,
+    hint: 'The file is not an image Glimpse can read (JPEG, PNG, WebP, GIF, AVIF, TIFF, HEIC).',
+  },
   CORRUPT_IMAGE: { retryable: false, hint: 'The image data is damaged or truncated; re-export or re-download it.' },
-  IMAGE_TOO_LARGE: { retryable: false, hint: 'Raise the limit with --max-pixels (or GLIMPSE_MAX_PIXELS) if you trust the file.' },
+  IMAGE_TOO_LARGE: {
+    retryable: false,
+    hint: 'Raise the limit with --max-pixels (or GLIMPSE_MAX_PIXELS) if you trust the file.',
+  },
   BROKEN_SYMLINK: { retryable: false, hint: 'The link points to a file that does not exist; fix or remove the link.' },
   SYMLINK_LOOP: { retryable: false, hint: 'The link points back to itself; fix or remove the link.' },
   URL_UNREACHABLE: { retryable: true, hint: 'Check the URL and your network; the server did not answer.' },
   URL_HTTP_ERROR: { retryable: false, hint: 'The server refused the request; check the URL in a browser.' },
-  URL_NOT_ALLOWED: { retryable: false, hint: 'The server does not fetch loopback or private addresses; start `glimpse serve` with --allow-private-urls to allow them.' },
+  URL_NOT_ALLOWED: {
+    retryable: false,
+    hint: 'The server does not fetch loopback or private addresses; start `glimpse serve` with --allow-private-urls to allow them.',
+  },
   // Providers
   NO_PROVIDER: { retryable: false, hint: 'Choose one with --provider (see `glimpse models`).' },
   UNKNOWN_PROVIDER: { retryable: false, hint: 'See `glimpse models` for the providers Glimpse knows.' },
-  UNSUPPORTED_TASK: { retryable: false, hint: 'Pick another --task, or a provider that supports it (see `glimpse models`).' },
+  UNSUPPORTED_TASK: {
+    retryable: false,
+    hint: 'Pick another --task, or a provider that supports it (see `glimpse models`).',
+  },
   PROVIDER_AUTH: { retryable: false, hint: 'Check the API key (environment variable or `glimpse config`).' },
   PROVIDER_UNAVAILABLE: { retryable: true, hint: 'Is the server running and the --base-url right?' },
   PROVIDER_RATE_LIMITED: { retryable: true, hint: 'Lower --concurrency or wait; Glimpse retries with backoff.' },
   PROVIDER_TIMEOUT: { retryable: true, hint: 'Raise --timeout, or use a smaller model.' },
-  PROVIDER_BAD_OUTPUT: { retryable: true, hint: 'The model answered something Glimpse could not parse; try again or another model.' },
+  PROVIDER_BAD_OUTPUT: {
+    retryable: true,
+    hint: 'The model answered something Glimpse could not parse; try again or another model.',
+  },
   PROVIDER_ERROR: { retryable: false, hint: 'See the message from the provider.' },
   MODEL_NOT_FOUND: { retryable: false, hint: 'Check the model name, or fetch the model files (see `glimpse models`).' },
   // Store and commands
-  IMAGE_NOT_INDEXED: { retryable: false, hint: 'Index it first with `glimpse index <folder>`, or check `glimpse status`.' },
+  IMAGE_NOT_INDEXED: {
+    retryable: false,
+    hint: 'Index it first with `glimpse index <folder>`, or check `glimpse status`.',
+  },
   DATABASE_ERROR: { retryable: false, hint: 'Check that the --db path is writable and not used by an older Glimpse.' },
   USAGE: { retryable: false, hint: 'See `glimpse --help`.' },
-  PATH_NOT_ALLOWED: { retryable: false, hint: 'The server only indexes folders under its --allow-index roots; start `glimpse serve --allow-index DIR`.' },
-  UNAUTHORIZED: { retryable: false, hint: 'Send the server token: `Authorization: Bearer TOKEN`, or open the link `glimpse serve` printed.' },
-  FORBIDDEN_ORIGIN: { retryable: false, hint: 'Open Glimpse at the address `glimpse serve` printed, or allow this origin with --cors ORIGIN.' },
+  PATH_NOT_ALLOWED: {
+    retryable: false,
+    hint: 'The server only indexes folders under its --allow-index roots; start `glimpse serve --allow-index DIR`.',
+  },
+  UNAUTHORIZED: {
+    retryable: false,
+    hint: 'Send the server token: `Authorization: Bearer TOKEN`, or open the link `glimpse serve` printed.',
+  },
+  FORBIDDEN_ORIGIN: {
+    retryable: false,
+    hint: 'Open Glimpse at the address `glimpse serve` printed, or allow this origin with --cors ORIGIN.',
+  },
   NOT_FOUND: { retryable: false, hint: 'Check the address; the API is described at /api/v1/openapi.json.' },
   INTERNAL: { retryable: false, hint: 'This is a bug in Glimpse; please report it with the command you ran.' },
 } as const satisfies Record<string, { retryable: boolean; hint: string }>;

@@ -74,7 +74,10 @@ export interface Glimpse {
   /** Describe one image file, URL or buffer without indexing it. Throws GlimpseError. */
   caption(input: ImageInput, options?: CaptionOptions): Promise<CaptionResult>;
   /** Describe many inputs (folders are expanded), yielding each result or failure as it is ready. */
-  captionMany(inputs: string[], options?: CaptionOptions & { concurrency?: number }): AsyncGenerator<CaptionResult | FailureResult>;
+  captionMany(
+    inputs: string[],
+    options?: CaptionOptions & { concurrency?: number },
+  ): AsyncGenerator<CaptionResult | FailureResult>;
   ask(input: ImageInput, question: string, options?: { signal?: AbortSignal }): Promise<AskResult>;
   index(paths: string[], options?: IndexOptions): Promise<IndexSummary>;
   /** What `index` would describe and roughly cost, without calling the model (`--dry-run`). */
@@ -101,7 +104,8 @@ export async function createGlimpse(options: GlimpseOptions = {}): Promise<Glimp
   const parts: Parts = {
     store,
     searchIndex,
-    describer: () => (describerPromise ??= resolveDescriber(options.provider ?? 'builtin', options.providerSettings ?? {})),
+    describer: () =>
+      (describerPromise ??= resolveDescriber(options.provider ?? 'builtin', options.providerSettings ?? {})),
     embedder: () => (embedderPromise ??= resolveEmbedder(options.embedder, options.embedderSettings ?? {})),
     settings: {
       location: dbPath,

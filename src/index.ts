@@ -4,7 +4,50 @@
  *
  *   import { createGlimpse } from 'glimpse';
  */
+
+// Errors: one class, a stable code per failure, and whether trying again can help.
+export { ERROR_CODES, type ErrorCode, GlimpseError } from './errors.js';
+// Caption and OCR metrics (BLEU, ROUGE-L, CIDEr-D, CER/WER), for measuring descriptions against references.
+export {
+  type CaptionMetrics,
+  type CaptionPair,
+  characterErrorRate,
+  ciderD,
+  corpusBleu,
+  rougeL,
+  scoreCaptions,
+  wordErrorRate,
+} from './eval/metrics/index.js';
 export { createGlimpse, type Glimpse, type GlimpseOptions } from './glimpse.js';
+
+// The provider spec (version 1): implement ImageDescriber (and Embedder) and register a factory to add a backend.
+export { providerNames, registerProvider, unregisterProvider } from './providers/registry.js';
+export {
+  type Answer,
+  type AskRequest,
+  type Box,
+  type DescribeRequest,
+  type Description,
+  type DetectedObject,
+  type Embedder,
+  type ExifSummary,
+  emptyDescription,
+  type ImageBudget,
+  type ImageDescriber,
+  type PreparedImage,
+  type Price,
+  type ProviderCapabilities,
+  type ProviderCommands,
+  type ProviderEnvironment,
+  type ProviderFactory,
+  type ProviderManifest,
+  type ProviderManifestCapabilities,
+  type ProviderSettings,
+  type SafetyReport,
+  TASKS,
+  type Task,
+  type Usage,
+} from './providers/spec.js';
 export type {
   AskResult,
   CaptionOptions,
@@ -28,47 +71,3 @@ export type {
   ThumbnailOptions,
   UserEdits,
 } from './types.js';
-
-// Errors: one class, a stable code per failure, and whether trying again can help.
-export { ERROR_CODES, GlimpseError, type ErrorCode } from './errors.js';
-
-// The provider spec (version 1): implement ImageDescriber (and Embedder) and register a factory to add a backend.
-export { registerProvider, unregisterProvider, providerNames } from './providers/registry.js';
-export {
-  TASKS,
-  emptyDescription,
-  type Answer,
-  type AskRequest,
-  type Box,
-  type DescribeRequest,
-  type Description,
-  type DetectedObject,
-  type Embedder,
-  type ExifSummary,
-  type ImageBudget,
-  type ImageDescriber,
-  type PreparedImage,
-  type Price,
-  type ProviderCapabilities,
-  type ProviderCommands,
-  type ProviderEnvironment,
-  type ProviderFactory,
-  type ProviderManifest,
-  type ProviderManifestCapabilities,
-  type ProviderSettings,
-  type SafetyReport,
-  type Task,
-  type Usage,
-} from './providers/spec.js';
-
-// Caption and OCR metrics (BLEU, ROUGE-L, CIDEr-D, CER/WER), for measuring descriptions against references.
-export {
-  characterErrorRate,
-  ciderD,
-  corpusBleu,
-  rougeL,
-  scoreCaptions,
-  wordErrorRate,
-  type CaptionMetrics,
-  type CaptionPair,
-} from './eval/metrics/index.js';

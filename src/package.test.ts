@@ -45,7 +45,14 @@ before(() => {
 
 describe('the npm package', () => {
   test('holds what a user needs, and no tests, test helpers, benchmarks or sources', () => {
-    for (const needed of ['package.json', 'README.md', 'bin/glimpse.js', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js']) {
+    for (const needed of [
+      'package.json',
+      'README.md',
+      'bin/glimpse.js',
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/cli/main.js',
+    ]) {
       assert.ok(packed.includes(needed), `${needed} is in the tarball`);
     }
     assert.ok(

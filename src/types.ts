@@ -44,7 +44,14 @@ export interface AskResult {
 
 export type IndexEvent =
   | { type: 'discovered'; total: number }
-  | { type: 'image'; path: string; status: 'indexed' | 'unchanged' | 'moved' | 'failed'; done: number; total: number; error?: { code: string; message: string } }
+  | {
+      type: 'image';
+      path: string;
+      status: 'indexed' | 'unchanged' | 'moved' | 'failed';
+      done: number;
+      total: number;
+      error?: { code: string; message: string };
+    }
   | { type: 'pruned'; path: string };
 
 export interface IndexOptions {

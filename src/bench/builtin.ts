@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { result, type BenchResult } from './results.js';
+import { type BenchResult, result } from './results.js';
 
 const run = promisify(execFile);
 const BUILTIN = fileURLToPath(new URL('../providers/builtin/index.js', import.meta.url));
@@ -32,7 +32,12 @@ export async function measureBuiltin(paths: readonly string[], source: string): 
     const steady = measured.indexed - 1;
     const note = `${steady} ${source} after the first, default concurrency`;
     return [
-      result('builtin-images-per-s', steady > 0 ? steady / (measured.ms / 1000) : null, 'images/s', measured.failures.length ? `${note}; ${measured.failures.length} failed` : note),
+      result(
+        'builtin-images-per-s',
+        steady > 0 ? steady / (measured.ms / 1000) : null,
+        'images/s',
+        measured.failures.length ? `${note}; ${measured.failures.length} failed` : note,
+      ),
       result('builtin-first-image-ms', measured.loadMs, 'ms', 'first image, including loading the models'),
       result('builtin-peak-rss-mb', measured.maxRssMb, 'MB', 'peak resident memory of the indexing process'),
     ];

@@ -3,9 +3,11 @@
  * (like a remote API), and a deterministic embedder (random projection of word hashes) so sqlite-vec and hybrid
  * fusion do real work without a model.
  */
-import { TASKS, emptyDescription, type Embedder, type ImageDescriber } from '../providers/spec.js';
+import { type Embedder, emptyDescription, type ImageDescriber, TASKS } from '../providers/spec.js';
 
-export function fakeDescriber(options: { latencyMs?: number; preferredImageSize?: number; name?: string } = {}): ImageDescriber {
+export function fakeDescriber(
+  options: { latencyMs?: number; preferredImageSize?: number; name?: string } = {},
+): ImageDescriber {
   const latency = options.latencyMs ?? 0;
   return {
     specificationVersion: 'v1',

@@ -21,7 +21,11 @@ async function decodeAndResize(paths: readonly string[]): Promise<number> {
   const started = performance.now();
   await mapConcurrent(paths, CONCURRENCY, async (path) => {
     const bytes = await readFile(path);
-    await sharp(bytes).rotate().resize({ width: PROVIDER_SIZE, height: PROVIDER_SIZE, fit: 'inside', withoutEnlargement: true }).raw().toBuffer();
+    await sharp(bytes)
+      .rotate()
+      .resize({ width: PROVIDER_SIZE, height: PROVIDER_SIZE, fit: 'inside', withoutEnlargement: true })
+      .raw()
+      .toBuffer();
   });
   return performance.now() - started;
 }
@@ -38,7 +42,10 @@ async function indexWith(paths: readonly string[], latencyMs: number, concurrenc
       const started = performance.now();
       const summary = await glimpse.index([...paths], { concurrency });
       const ms = performance.now() - started;
-      if (summary.indexed !== paths.length) throw new Error(`bench indexing described ${summary.indexed} of ${paths.length} images: ${JSON.stringify(summary.failures.slice(0, 2))}`);
+      if (summary.indexed !== paths.length)
+        throw new Error(
+          `bench indexing described ${summary.indexed} of ${paths.length} images: ${JSON.stringify(summary.failures.slice(0, 2))}`,
+        );
       return ms;
     } finally {
       await glimpse.close();
@@ -46,7 +53,11 @@ async function indexWith(paths: readonly string[], latencyMs: number, concurrenc
   });
 }
 
-export async function measureIndexOverhead(paths: readonly string[], rounds: number, source: string): Promise<BenchResult[]> {
+export async function measureIndexOverhead(
+  paths: readonly string[],
+  rounds: number,
+  source: string,
+): Promise<BenchResult[]> {
   // Warm up sharp, the file cache and the store code once.
   await decodeAndResize(paths.slice(0, 4));
   await indexWith(paths.slice(0, 4), 0, CONCURRENCY);
@@ -62,8 +73,18 @@ export async function measureIndexOverhead(paths: readonly string[], rounds: num
   const note = `${paths.length} ${source}, concurrency ${CONCURRENCY}, fastest of ${rounds}`;
   return [
     result('index-overhead-ratio', indexMs / baseMs, 'x', `${note}; aim ≤ 1.2`),
-    result('index-ms-per-image', indexMs / paths.length, 'ms', 'instant provider: read, hash, decode, EXIF, store (thumbnails are made on first view)'),
-    result('decode-resize-ms-per-image', baseMs / paths.length, 'ms', `plain sharp decode+resize to ${PROVIDER_SIZE} px`),
+    result(
+      'index-ms-per-image',
+      indexMs / paths.length,
+      'ms',
+      'instant provider: read, hash, decode, EXIF, store (thumbnails are made on first view)',
+    ),
+    result(
+      'decode-resize-ms-per-image',
+      baseMs / paths.length,
+      'ms',
+      `plain sharp decode+resize to ${PROVIDER_SIZE} px`,
+    ),
   ];
 }
 
@@ -71,7 +92,11 @@ export async function measureIndexOverhead(paths: readonly string[], rounds: num
  * `instantMsPerImage` (the pipeline's own wall time per image, from measureIndexOverhead) bounds what 2 cores can
  * do however slow the provider is; the note says so, since at high concurrency that, not waiting, is the limit.
  */
-export async function measureThroughput(paths: readonly string[], counts: Record<number, number>, instantMsPerImage?: number): Promise<BenchResult[]> {
+export async function measureThroughput(
+  paths: readonly string[],
+  counts: Record<number, number>,
+  instantMsPerImage?: number,
+): Promise<BenchResult[]> {
   const latency = 200;
   const results: BenchResult[] = [];
   for (const [concurrency, count] of Object.entries(counts).map(([c, n]) => [Number(c), n] as const)) {

@@ -9,10 +9,10 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { prepareImage } from '../images/prepare.js';
-import type { PreparedImage, ProviderSettings } from '../providers/spec.js';
 import { factory } from '../providers/local/index.js';
 import { listLocalModels, modelDirectory } from '../providers/local/model-directory.js';
 import { loadTransformers } from '../providers/local/runtime.js';
+import type { PreparedImage, ProviderSettings } from '../providers/spec.js';
 
 export interface LocalModelMeasurement {
   id: string;
@@ -40,14 +40,20 @@ export interface MeasureOptions {
   options?: Record<string, unknown>;
 }
 
-export async function measureLocalModels(modelDir: string, measureOptions: MeasureOptions = {}): Promise<LocalModelMeasurement[]> {
+export async function measureLocalModels(
+  modelDir: string,
+  measureOptions: MeasureOptions = {},
+): Promise<LocalModelMeasurement[]> {
   const paths = measureOptions.images ?? SAMPLE_IMAGES;
   const rounds = measureOptions.rounds ?? 2;
   const results: LocalModelMeasurement[] = [];
   // Importing transformers.js and onnxruntime happens once per process; keep it out of the first model's load time.
   await loadTransformers();
   for (const model of listLocalModels(modelDir)) {
-    const settings: ProviderSettings = { model: model.id, options: { ...measureOptions.options, modelDir, embeddingModel: model.id } };
+    const settings: ProviderSettings = {
+      model: model.id,
+      options: { ...measureOptions.options, modelDir, embeddingModel: model.id },
+    };
     const started = performance.now();
     if (model.architecture === 'florence2' || model.architecture === 'vit-gpt2') {
       const describer = await factory.createDescriber(settings);
@@ -55,17 +61,38 @@ export async function measureLocalModels(modelDir: string, measureOptions: Measu
       const images = await prepareAll(paths, describer.preferredImageSize);
       const timed = await time(rounds, images, (image) => describer.describe({ image, task: 'caption' }));
       await describer.close?.();
-      results.push({ id: model.id, architecture: model.architecture, dtype: model.dtype, loadMs, work: 'caption', ...timed });
+      results.push({
+        id: model.id,
+        architecture: model.architecture,
+        dtype: model.dtype,
+        loadMs,
+        work: 'caption',
+        ...timed,
+      });
     } else {
       const embedder = (await factory.createEmbedder!(settings))!;
       const loadMs = performance.now() - started;
       if (embedder.embedImages) {
         const images = await prepareAll(paths, 224);
         const timed = await time(rounds, images, (image) => embedder.embedImages!([image]));
-        results.push({ id: model.id, architecture: model.architecture, dtype: model.dtype, loadMs, work: 'embed-images', ...timed });
+        results.push({
+          id: model.id,
+          architecture: model.architecture,
+          dtype: model.dtype,
+          loadMs,
+          work: 'embed-images',
+          ...timed,
+        });
       } else {
         const timed = await time(rounds, SAMPLE_TEXTS, (text) => embedder.embedTexts([text], 'document'));
-        results.push({ id: model.id, architecture: model.architecture, dtype: model.dtype, loadMs, work: 'embed-texts', ...timed });
+        results.push({
+          id: model.id,
+          architecture: model.architecture,
+          dtype: model.dtype,
+          loadMs,
+          work: 'embed-texts',
+          ...timed,
+        });
       }
       await embedder.close?.();
     }

@@ -14,7 +14,7 @@ import { measureBuiltin } from './builtin.js';
 import { measureColdStart } from './cold-start.js';
 import { benchImages } from './images.js';
 import { measureIndexOverhead, measureThroughput } from './indexing.js';
-import { formatTable, result, type BenchResult } from './results.js';
+import { type BenchResult, formatTable, result } from './results.js';
 import { measureSearch } from './search-latency.js';
 import { loadVocabulary } from './vocabulary.js';
 
@@ -43,12 +43,31 @@ const quick = values.quick;
 const only = values.only ? new Set(values.only.split(',')) : null;
 const wanted = (part: string) => !only || only.has(part);
 const log = (text: string) => {
-  if (!values.json) process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${text}\n`);
+  if (!values.json)
+    process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${text}\n`);
 };
 
 const plan = quick
-  ? { overheadImages: 16, rounds: 3, throughput: { 1: 6, 4: 16, 16: 48 }, sizes: [10_000, 100_000], hybridUpTo: 100_000, queries: 60, builtinImages: 6, coldRuns: 3 }
-  : { overheadImages: 60, rounds: 5, throughput: { 1: 20, 4: 60, 16: 160 }, sizes: [10_000, 100_000, 1_000_000], hybridUpTo: 1_000_000, queries: 200, builtinImages: 30, coldRuns: 7 };
+  ? {
+      overheadImages: 16,
+      rounds: 3,
+      throughput: { 1: 6, 4: 16, 16: 48 },
+      sizes: [10_000, 100_000],
+      hybridUpTo: 100_000,
+      queries: 60,
+      builtinImages: 6,
+      coldRuns: 3,
+    }
+  : {
+      overheadImages: 60,
+      rounds: 5,
+      throughput: { 1: 20, 4: 60, 16: 160 },
+      sizes: [10_000, 100_000, 1_000_000],
+      hybridUpTo: 1_000_000,
+      queries: 200,
+      builtinImages: 30,
+      coldRuns: 7,
+    };
 
 const started = performance.now();
 const scratch = await mkdtemp(join(tmpdir(), 'glimpse-bench-'));
@@ -84,7 +103,9 @@ try {
       }
     }
     if (quick && wanted('search')) {
-      results.push(result('search-p95-ms-1m', null, 'ms', 'full mode only (building 1M descriptions takes about two minutes)'));
+      results.push(
+        result('search-p95-ms-1m', null, 'ms', 'full mode only (building 1M descriptions takes about two minutes)'),
+      );
     }
     if (wanted('cli') && coldStartDb) {
       log('CLI cold start');
@@ -103,11 +124,19 @@ try {
 
 const report = {
   mode: quick ? 'quick' : 'full',
-  machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version, platform: process.platform },
+  machine: {
+    cpus: cpus().length,
+    model: cpus()[0]?.model ?? 'unknown',
+    node: process.version,
+    platform: process.platform,
+  },
   seconds: Math.round((performance.now() - started) / 100) / 10,
   results,
 };
 await mkdir(dirname(values.out), { recursive: true });
 await writeFile(values.out, `${JSON.stringify(report, null, 2)}\n`);
 if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
-else process.stdout.write(`${formatTable(results)}\n\n${report.mode} run, ${report.seconds} s; written to ${values.out}\n`);
+else
+  process.stdout.write(
+    `${formatTable(results)}\n\n${report.mode} run, ${report.seconds} s; written to ${values.out}\n`,
+  );

@@ -13,9 +13,16 @@ export function result(name: string, value: number | null, unit: string, note?: 
 }
 
 export function formatTable(results: readonly BenchResult[]): string {
-  const rows = results.map((entry) => [entry.name, entry.value === null ? '–' : String(entry.value), entry.unit, entry.note ?? '']);
+  const rows = results.map((entry) => [
+    entry.name,
+    entry.value === null ? '–' : String(entry.value),
+    entry.unit,
+    entry.note ?? '',
+  ]);
   const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column].length), 4));
   return rows
-    .map((row) => `${row[0].padEnd(widths[0])}  ${row[1].padStart(widths[1])}  ${row[2].padEnd(widths[2])}  ${row[3]}`.trimEnd())
+    .map((row) =>
+      `${row[0].padEnd(widths[0])}  ${row[1].padStart(widths[1])}  ${row[2].padEnd(widths[2])}  ${row[3]}`.trimEnd(),
+    )
     .join('\n');
 }

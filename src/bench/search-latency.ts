@@ -13,14 +13,16 @@ import { glimpseParts } from '../methods/parts.js';
 import type { Embedder } from '../providers/spec.js';
 import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
 import { hashingEmbedder } from './fake-providers.js';
-import { result, type BenchResult } from './results.js';
+import { type BenchResult, result } from './results.js';
 import { buildSyntheticStore } from './synthetic-store.js';
 import { sampleWord, seededRandom, type Vocabulary } from './vocabulary.js';
 
 export function benchQueries(vocabulary: Vocabulary, count: number, seed = 7): string[] {
   const random = seededRandom(seed);
   // Skip the commonest words ("a", "of", "on"): nobody searches for them alone.
-  return Array.from({ length: count }, () => Array.from({ length: 1 + Math.floor(random() * 3) }, () => sampleWord(vocabulary, random, 20)).join(' '));
+  return Array.from({ length: count }, () =>
+    Array.from({ length: 1 + Math.floor(random() * 3) }, () => sampleWord(vocabulary, random, 20)).join(' '),
+  );
 }
 
 /**
@@ -66,13 +68,14 @@ export async function measureSearch(
   const embedder = hashingEmbedder(384);
   const builder = await createGlimpse({ db, embedder: null });
   let build;
+  const { store } = glimpseParts(builder).searchIndex;
   try {
-    build = await buildSyntheticStore(glimpseParts(builder).searchIndex.store, vocabulary, size, {
+    build = await buildSyntheticStore(store, vocabulary, size, {
       embedder: options.hybrid ? embedder : undefined,
       onProgress: (done) => options.onProgress?.(`building ${label(size)}: ${done}/${size}`),
     });
-    glimpseParts(builder).searchIndex.store.db.pragma('wal_checkpoint(TRUNCATE)');
-    glimpseParts(builder).searchIndex.store.db.exec('ANALYZE');
+    store.db.pragma('wal_checkpoint(TRUNCATE)');
+    store.db.exec('ANALYZE');
   } finally {
     await builder.close();
   }
@@ -84,25 +87,74 @@ export async function measureSearch(
   };
   const queries = sets.measured;
   const results: BenchResult[] = [
-    result(`index-build-per-s-${label(size)}`, build.perSecond, 'images/s', `${size} synthetic descriptions${options.hybrid ? ' + 384-d vectors' : ''} (${vocabulary.source})`),
+    result(
+      `index-build-per-s-${label(size)}`,
+      build.perSecond,
+      'images/s',
+      `${size} synthetic descriptions${options.hybrid ? ' + 384-d vectors' : ''} (${vocabulary.source})`,
+    ),
   ];
   const fullText = await createGlimpse({ db, embedder: null });
   try {
     const measured = await latencies(fullText, sets);
-    results.push(result(`search-p50-ms-${label(size)}`, percentile(measured.warm, 50), 'ms', `full text, ${queries.length} new queries after ${sets.warmUp.length} others`));
-    results.push(result(`search-p95-ms-${label(size)}`, percentile(measured.warm, 95), 'ms', size === 100_000 ? 'aim < 20 ms' : size === 1_000_000 ? 'aim < 50 ms' : undefined));
-    results.push(result(`search-cold-p95-ms-${label(size)}`, percentile(measured.cold, 95), 'ms', `the first ${sets.cold.length} queries of a fresh process`));
+    results.push(
+      result(
+        `search-p50-ms-${label(size)}`,
+        percentile(measured.warm, 50),
+        'ms',
+        `full text, ${queries.length} new queries after ${sets.warmUp.length} others`,
+      ),
+    );
+    results.push(
+      result(
+        `search-p95-ms-${label(size)}`,
+        percentile(measured.warm, 95),
+        'ms',
+        size === 100_000 ? 'aim < 20 ms' : size === 1_000_000 ? 'aim < 50 ms' : undefined,
+      ),
+    );
+    results.push(
+      result(
+        `search-cold-p95-ms-${label(size)}`,
+        percentile(measured.cold, 95),
+        'ms',
+        `the first ${sets.cold.length} queries of a fresh process`,
+      ),
+    );
   } finally {
     await fullText.close();
   }
   if (options.hybrid) {
-    results.push(...(await measureVectorIndex(db, embedder, queries.slice(0, size >= 1_000_000 ? 20 : 50), label(size))));
+    results.push(
+      ...(await measureVectorIndex(db, embedder, queries.slice(0, size >= 1_000_000 ? 20 : 50), label(size))),
+    );
     const hybrid = await createGlimpse({ db, embedder });
     try {
       const measured = await latencies(hybrid, sets);
-      results.push(result(`hybrid-p50-ms-${label(size)}`, percentile(measured.warm, 50), 'ms', 'full text + vectors (384-d) fused'));
-      results.push(result(`hybrid-p95-ms-${label(size)}`, percentile(measured.warm, 95), 'ms', size === 100_000 ? 'aim < 20 ms' : size === 1_000_000 ? 'aim < 50 ms' : undefined));
-      results.push(result(`hybrid-cold-p95-ms-${label(size)}`, percentile(measured.cold, 95), 'ms', `the first ${sets.cold.length} queries of a fresh process`));
+      results.push(
+        result(
+          `hybrid-p50-ms-${label(size)}`,
+          percentile(measured.warm, 50),
+          'ms',
+          'full text + vectors (384-d) fused',
+        ),
+      );
+      results.push(
+        result(
+          `hybrid-p95-ms-${label(size)}`,
+          percentile(measured.warm, 95),
+          'ms',
+          size === 100_000 ? 'aim < 20 ms' : size === 1_000_000 ? 'aim < 50 ms' : undefined,
+        ),
+      );
+      results.push(
+        result(
+          `hybrid-cold-p95-ms-${label(size)}`,
+          percentile(measured.cold, 95),
+          'ms',
+          `the first ${sets.cold.length} queries of a fresh process`,
+        ),
+      );
     } finally {
       await hybrid.close();
     }
@@ -116,7 +168,12 @@ const K = 50;
  * The vector index on its own: the first nearest() builds it from the vec0 table (and writes the file beside the
  * database), a fresh Store loads that file; then nearest() against sqlite-vec's brute force on the same queries.
  */
-async function measureVectorIndex(db: string, embedder: Embedder, queries: readonly string[], size: string): Promise<BenchResult[]> {
+async function measureVectorIndex(
+  db: string,
+  embedder: Embedder,
+  queries: readonly string[],
+  size: string,
+): Promise<BenchResult[]> {
   const vectors = await embedder.embedTexts([...queries], 'query');
   let store = new SqliteStore(db);
   const spaceId = store.embeddingSpaces().find((candidate) => candidate.model === embedder.modelId)!.id;
@@ -142,11 +199,28 @@ async function measureVectorIndex(db: string, embedder: Embedder, queries: reado
   store.close();
   const cached = fileBytes !== null;
   return [
-    result(`vector-index-build-ms-${size}`, buildMs, 'ms', cached ? 'first nearest(): int8 copy built from the vec0 table and saved' : 'below the size for an index: sqlite-vec alone'),
-    result(`vector-index-load-ms-${size}`, loadMs, 'ms', cached ? 'first nearest() of a new Store: the saved file loaded' : undefined),
+    result(
+      `vector-index-build-ms-${size}`,
+      buildMs,
+      'ms',
+      cached
+        ? 'first nearest(): int8 copy built from the vec0 table and saved'
+        : 'below the size for an index: sqlite-vec alone',
+    ),
+    result(
+      `vector-index-load-ms-${size}`,
+      loadMs,
+      'ms',
+      cached ? 'first nearest() of a new Store: the saved file loaded' : undefined,
+    ),
     result(`vector-index-mb-${size}`, fileBytes === null ? null : fileBytes / 1e6, 'MB', cached ? file! : undefined),
     result(`vector-nearest-p50-ms-${size}`, percentile(approximate, 50), 'ms', `Store.nearest k=${K}`),
-    result(`vector-recall-at-50-${size}`, found / (vectors.length * K), 'ratio', `against sqlite-vec brute force, ${vectors.length} queries`),
+    result(
+      `vector-recall-at-50-${size}`,
+      found / (vectors.length * K),
+      'ratio',
+      `against sqlite-vec brute force, ${vectors.length} queries`,
+    ),
   ];
 }
 

@@ -39,7 +39,10 @@ test('bulk-built rows are what the search module builds, and search finds them',
 
     const hybrid = await createGlimpse({ db, embedder });
     const fused = await hybrid.search(query, { limit: 10 });
-    assert.ok(fused.results.some((hit) => hit.why.vectorRank !== null), 'the vectors take part in hybrid search');
+    assert.ok(
+      fused.results.some((hit) => hit.why.vectorRank !== null),
+      'the vectors take part in hybrid search',
+    );
     await hybrid.close();
   });
 });
@@ -55,7 +58,10 @@ test('synthetic descriptions and queries are deterministic', () => {
 
 test('the hashing embedder is deterministic, normalised, and puts shared words closer', async () => {
   const embedder = hashingEmbedder(384);
-  const [dog, dogAgain, dogBeach, pizza] = await embedder.embedTexts(['a dog', 'a dog', 'a dog on a beach', 'pizza with olives'], 'document');
+  const [dog, dogAgain, dogBeach, pizza] = await embedder.embedTexts(
+    ['a dog', 'a dog', 'a dog on a beach', 'pizza with olives'],
+    'document',
+  );
   assert.deepEqual(dog, dogAgain);
   const dot = (x: Float32Array, y: Float32Array) => x.reduce((sum, value, index) => sum + value * y[index], 0);
   assert.ok(Math.abs(dot(dog, dog) - 1) < 1e-5);

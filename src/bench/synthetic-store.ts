@@ -5,9 +5,9 @@
  * is checked against the search module's own document builder, so the bulk path cannot drift from the real one.
  */
 import { createHash } from 'node:crypto';
+import type { Embedder } from '../providers/spec.js';
 import { documentConcepts } from '../search/concepts.js';
 import { buildSearchDocument, pathWords } from '../search/documents.js';
-import type { Embedder } from '../providers/spec.js';
 import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
 import { vectorTable } from '../storage/sqlite/vectors.js';
 import type { SearchDocument } from '../storage/store.js';
@@ -19,11 +19,16 @@ export interface SyntheticDescription {
 }
 
 /** Document i: a real caption with two words swapped for others (so documents differ), plus three tags. */
-export function syntheticDescription(vocabulary: Vocabulary, index: number, random: () => number): SyntheticDescription {
+export function syntheticDescription(
+  vocabulary: Vocabulary,
+  index: number,
+  random: () => number,
+): SyntheticDescription {
   let words: string[];
   if (vocabulary.captions.length > 0) {
     words = vocabulary.captions[index % vocabulary.captions.length].split(/\s+/);
-    for (let swap = 0; swap < 2; swap++) words[Math.floor(random() * words.length)] = sampleWord(vocabulary, random, 30);
+    for (let swap = 0; swap < 2; swap++)
+      words[Math.floor(random() * words.length)] = sampleWord(vocabulary, random, 30);
   } else {
     words = Array.from({ length: 8 + Math.floor(random() * 6) }, () => sampleWord(vocabulary, random));
   }
@@ -58,11 +63,16 @@ export async function buildSyntheticStore(
   // The search tables' columns are the search module's business: take them from the schema, fill them from a
   // SearchDocument (whose keys are the column names), and check the result against buildSearchDocument below.
   const columns = searchColumns(store, 'search_index');
-  const insertDocument = db.prepare(`INSERT INTO search_index (rowid, ${columns.join(', ')}) VALUES (?${', ?'.repeat(columns.length)})`);
+  const insertDocument = db.prepare(
+    `INSERT INTO search_index (rowid, ${columns.join(', ')}) VALUES (?${', ?'.repeat(columns.length)})`,
+  );
   const conceptTable = searchColumns(store, 'concept_index').length > 0;
   const insertConcepts = conceptTable ? db.prepare('INSERT INTO concept_index (rowid, concepts) VALUES (?, ?)') : null;
-  const space = options.embedder ? store.embeddingSpace(options.embedder.modelId, 'text', options.embedder.dimensions) : null;
-  const insertVector = space === null ? null : db.prepare(`INSERT INTO ${vectorTable(space)} (rowid, embedding) VALUES (?, ?)`);
+  const space = options.embedder
+    ? store.embeddingSpace(options.embedder.modelId, 'text', options.embedder.dimensions)
+    : null;
+  const insertVector =
+    space === null ? null : db.prepare(`INSERT INTO ${vectorTable(space)} (rowid, embedding) VALUES (?, ?)`);
   const timestamp = new Date().toISOString();
 
   const started = performance.now();
@@ -71,10 +81,17 @@ export async function buildSyntheticStore(
     const batch: { id: number; description: SyntheticDescription; path: string; vector?: Float32Array }[] = [];
     for (let index = start; index < end; index++) {
       const folder = `/synthetic/album-${index % 100}`;
-      batch.push({ id: index + 1, description: syntheticDescription(vocabulary, index, random), path: `${folder}/IMG_${index}.jpg` });
+      batch.push({
+        id: index + 1,
+        description: syntheticDescription(vocabulary, index, random),
+        path: `${folder}/IMG_${index}.jpg`,
+      });
     }
     if (options.embedder) {
-      const vectors = await options.embedder.embedTexts(batch.map((item) => `${item.description.caption}\n${item.description.tags.join(', ')}`), 'document');
+      const vectors = await options.embedder.embedTexts(
+        batch.map((item) => `${item.description.caption}\n${item.description.tags.join(', ')}`),
+        'document',
+      );
       batch.forEach((item, position) => (item.vector = vectors[position]));
     }
     db.transaction(() => {
@@ -94,7 +111,11 @@ export async function buildSyntheticStore(
         };
         insertDocument.run(item.id, ...columns.map((column) => document[column as keyof SearchDocument] ?? ''));
         if (insertConcepts && document.concepts) insertConcepts.run(item.id, document.concepts);
-        if (insertVector && item.vector) insertVector.run(BigInt(item.id), Buffer.from(item.vector.buffer, item.vector.byteOffset, item.vector.byteLength));
+        if (insertVector && item.vector)
+          insertVector.run(
+            BigInt(item.id),
+            Buffer.from(item.vector.buffer, item.vector.byteOffset, item.vector.byteLength),
+          );
       }
     })();
     options.onProgress?.(end);
@@ -116,7 +137,9 @@ export async function writeSyntheticLibrary(path: string, vocabulary: Vocabulary
 }
 
 function searchColumns(store: SqliteStore, table: string): string[] {
-  return (store.db.prepare('SELECT name FROM pragma_table_info(?)').all(table) as { name: string }[]).map((row) => row.name);
+  return (store.db.prepare('SELECT name FROM pragma_table_info(?)').all(table) as { name: string }[]).map(
+    (row) => row.name,
+  );
 }
 
 /** The bulk rows must equal what the search module would build for the same image. */
@@ -125,13 +148,20 @@ function checkAgainstSearchModule(store: SqliteStore): void {
   if (!image) return;
   const expected = buildSearchDocument(store, image) as unknown as Record<string, string>;
   const columns = searchColumns(store, 'search_index');
-  const actual = store.db.prepare(`SELECT ${columns.join(', ')} FROM search_index WHERE rowid = 1`).get() as Record<string, string>;
+  const actual = store.db.prepare(`SELECT ${columns.join(', ')} FROM search_index WHERE rowid = 1`).get() as Record<
+    string,
+    string
+  >;
   if (searchColumns(store, 'concept_index').length > 0) {
-    actual.concepts = (store.db.prepare('SELECT concepts FROM concept_index WHERE rowid = 1').get() as { concepts: string } | undefined)?.concepts ?? '';
+    actual.concepts =
+      (store.db.prepare('SELECT concepts FROM concept_index WHERE rowid = 1').get() as { concepts: string } | undefined)
+        ?.concepts ?? '';
   }
   for (const field of Object.keys(actual)) {
     if (actual[field] !== expected[field]) {
-      throw new Error(`The bench's bulk search row differs from buildSearchDocument in "${field}": update src/bench/synthetic-store.ts`);
+      throw new Error(
+        `The bench's bulk search row differs from buildSearchDocument in "${field}": update src/bench/synthetic-store.ts`,
+      );
     }
   }
 }

@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 
 export const COCO_CAPTIONS = fileURLToPath(new URL('../../../shared/data/coco-captions-val2017.json', import.meta.url));
 
-const FALLBACK = `a man woman person people child boy girl dog cat horse bird cow sheep elephant bear zebra giraffe car bus truck
+const FALLBACK =
+  `a man woman person people child boy girl dog cat horse bird cow sheep elephant bear zebra giraffe car bus truck
 train motorcycle bicycle airplane boat street road sidewalk city building house kitchen table chair couch bed room window
 door wall field grass tree beach ocean water wave snow mountain sky sun cloud park bench sign clock pizza sandwich cake
 plate bowl cup glass bottle food fruit banana apple orange broccoli carrot hot dog donut laptop computer phone television

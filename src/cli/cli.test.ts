@@ -42,10 +42,12 @@ describe('glimpse CLI', () => {
   test('--help documents every command and --db', () => {
     const help = glimpse(['--help']);
     assert.equal(help.code, 0);
-    for (const command of ['caption', 'index', 'search', 'ask', 'show', 'status', 'edit']) assert.match(help.stdout, new RegExp(`\\b${command}\\b`));
+    for (const command of ['caption', 'index', 'search', 'ask', 'show', 'status', 'edit'])
+      assert.match(help.stdout, new RegExp(`\\b${command}\\b`));
     assert.match(help.stdout, /--db <path>/);
     const indexHelp = glimpse(['index', '--help']);
-    for (const flag of ['--provider', '--model', '--concurrency', '--force', '--prune']) assert.match(indexHelp.stdout, new RegExp(flag));
+    for (const flag of ['--provider', '--model', '--concurrency', '--force', '--prune'])
+      assert.match(indexHelp.stdout, new RegExp(flag));
   });
 
   test('index → search → show → status, with JSON for scripts', () => {
@@ -68,7 +70,10 @@ describe('glimpse CLI', () => {
     assert.match(readable.stdout, /A \[cup\] of \[coffee\]/, 'matched words are highlighted');
 
     const text = glimpse(['search', '--has-text', '--db', db, '--json']);
-    assert.deepEqual(JSON.parse(text.stdout).results.map((r: { path: string }) => r.path), [join(photos, 'rocket.jpg')]);
+    assert.deepEqual(
+      JSON.parse(text.stdout).results.map((r: { path: string }) => r.path),
+      [join(photos, 'rocket.jpg')],
+    );
 
     const show = glimpse(['show', join(photos, 'rocket.jpg'), '--db', db, '--json']);
     const details = JSON.parse(show.stdout);
@@ -82,7 +87,10 @@ describe('glimpse CLI', () => {
     assert.equal(status.described, 3);
     assert.deepEqual(status.failed, []);
     assert.equal(status.ranking, 'native', 'npm run build compiled the native ranking function');
-    assert.match(glimpse(['status', '--db', db], { GLIMPSE_NATIVE_RANKING: '0' }).stdout, /stock bm25.*\n.*run `npm run build`/);
+    assert.match(
+      glimpse(['status', '--db', db], { GLIMPSE_NATIVE_RANKING: '0' }).stdout,
+      /stock bm25.*\n.*run `npm run build`/,
+    );
 
     const again = glimpse(['index', photos, '--db', db, '--provider', provider]);
     assert.match(again.stderr, /0 indexed, 3 unchanged, 0 failed/);
@@ -141,12 +149,16 @@ describe('glimpse CLI', () => {
     assert.match(plain.stdout, /chelsea\.png: A tabby cat looking at the camera/);
     const json = glimpse(['caption', photos, missing, '--provider', provider, '--json']);
     assert.equal(json.code, 2);
-    const lines = json.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const lines = json.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     const failure = lines.find((line) => line.error);
     assert.equal(failure.path, missing);
     assert.equal(failure.error.code, 'FILE_NOT_FOUND');
     const cat = lines.find((line) => line.path?.endsWith('chelsea.png'));
-    for (const key of ['path', 'caption', 'tags', 'text', 'objects', 'safety', 'provider', 'model', 'ms']) assert.ok(key in cat, key);
+    for (const key of ['path', 'caption', 'tags', 'text', 'objects', 'safety', 'provider', 'model', 'ms'])
+      assert.ok(key in cat, key);
     assert.equal(cat.provider, 'test-module');
   });
 
@@ -159,9 +171,24 @@ describe('glimpse CLI', () => {
     assert.deepEqual([estimate.total, estimate.toDescribe, estimate.unchanged], [3, 2, 1]);
     assert.equal(calls(dir).length, 1, 'the dry run described nothing');
     // A priced model: nothing listens on the base URL, so any request would fail the run.
-    const priced = glimpse(['index', photos, '--db', db, '--provider', 'openai', '--model', 'gpt-4o-mini', '--base-url', 'http://127.0.0.1:9/v1', '--dry-run'], {
-      OPENAI_API_KEY: 'sk-test-not-used',
-    });
+    const priced = glimpse(
+      [
+        'index',
+        photos,
+        '--db',
+        db,
+        '--provider',
+        'openai',
+        '--model',
+        'gpt-4o-mini',
+        '--base-url',
+        'http://127.0.0.1:9/v1',
+        '--dry-run',
+      ],
+      {
+        OPENAI_API_KEY: 'sk-test-not-used',
+      },
+    );
     assert.equal(priced.code, 0, priced.stderr);
     assert.match(priced.stdout, /3 of 3 images would be described with openai \/ gpt-4o-mini/);
     assert.match(priced.stdout, /≈ \$0\.0\d+/);
@@ -170,7 +197,16 @@ describe('glimpse CLI', () => {
   test('edit keeps a hand-written caption over re-indexing', () => {
     const { photos, provider, db } = setUp(['chelsea.png']);
     glimpse(['index', photos, '--db', db, '--provider', provider]);
-    const edit = glimpse(['edit', join(photos, 'chelsea.png'), '--caption', 'Our neighbour Chelsea', '--tags', 'chelsea,neighbour', '--db', db]);
+    const edit = glimpse([
+      'edit',
+      join(photos, 'chelsea.png'),
+      '--caption',
+      'Our neighbour Chelsea',
+      '--tags',
+      'chelsea,neighbour',
+      '--db',
+      db,
+    ]);
     assert.equal(edit.code, 0, edit.stderr);
     glimpse(['index', photos, '--db', db, '--provider', provider, '--force']);
     const details = JSON.parse(glimpse(['show', join(photos, 'chelsea.png'), '--db', db, '--json']).stdout);
@@ -179,16 +215,30 @@ describe('glimpse CLI', () => {
   });
 
   test('kill -9 in the middle of a run loses nothing; the next run finishes the rest without redoing work', async () => {
-    const files = ['chelsea.png', 'coffee.png', 'rocket.jpg', 'astronaut.png', 'china.jpg', 'flower.jpg', 'horse.png', 'motorcycle_left.png', 'page.png'];
+    const files = [
+      'chelsea.png',
+      'coffee.png',
+      'rocket.jpg',
+      'astronaut.png',
+      'china.jpg',
+      'flower.jpg',
+      'horse.png',
+      'motorcycle_left.png',
+      'page.png',
+    ];
     const dir = temporaryDirectory();
     const photos = join(dir, 'photos');
     mkdirSync(photos);
     for (const file of files) copyFileSync(sample(file), join(photos, file));
     const provider = writeProviderModule(dir, { latencyMs: 150 });
     const db = join(dir, 'glimpse.db');
-    const child = spawn(process.execPath, [glimpseBin, 'index', photos, '--db', db, '--provider', provider, '--concurrency', '1'], {
-      env: { ...process.env, NO_COLOR: '1' },
-    });
+    const child = spawn(
+      process.execPath,
+      [glimpseBin, 'index', photos, '--db', db, '--provider', provider, '--concurrency', '1'],
+      {
+        env: { ...process.env, NO_COLOR: '1' },
+      },
+    );
     let output = '';
     await new Promise<void>((resolve) => {
       child.stderr.on('data', (chunk) => {
@@ -211,12 +261,16 @@ describe('glimpse CLI', () => {
     assert.equal(resumed.code, 0, resumed.stderr);
     const described = calls(dir);
     assert.equal(new Set(described).size, 9, 'every image described');
-    assert.ok(described.length <= describedBefore + (9 - status.described), 'committed images were not described again');
+    assert.ok(
+      described.length <= describedBefore + (9 - status.described),
+      'committed images were not described again',
+    );
     assert.equal(JSON.parse(glimpse(['status', '--db', db, '--json']).stdout).described, 9);
   });
 
   test('an unreadable file is reported as PERMISSION_DENIED (run as an unprivileged user)', (t) => {
-    const runAs = process.getuid?.() === 0 ? spawnSync('sh', ['-c', 'command -v runuser']).stdout.toString().trim() : '';
+    const runAs =
+      process.getuid?.() === 0 ? spawnSync('sh', ['-c', 'command -v runuser']).stdout.toString().trim() : '';
     if (process.getuid?.() === 0 && !runAs) return t.skip('root reads every file and runuser is missing');
     const dir = temporaryDirectory();
     chmodSync(dir, 0o755);
@@ -227,7 +281,10 @@ describe('glimpse CLI', () => {
     chmodSync(provider, 0o644);
     const args = [glimpseBin, 'caption', file, '--provider', provider, '--json'];
     const result = runAs
-      ? spawnSync(runAs, ['-u', 'nobody', '--', process.execPath, ...args], { encoding: 'utf8', env: { ...process.env, HOME: dir } })
+      ? spawnSync(runAs, ['-u', 'nobody', '--', process.execPath, ...args], {
+          encoding: 'utf8',
+          env: { ...process.env, HOME: dir },
+        })
       : spawnSync(process.execPath, args, { encoding: 'utf8' });
     assert.equal(result.status, 2, result.stderr);
     const line = JSON.parse(result.stdout.trim());

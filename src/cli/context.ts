@@ -25,17 +25,26 @@ export const EXIT = { ok: 0, fatal: 1, partial: 2 } as const;
 /** Options that choose the model; added to the commands that describe images. */
 export function addProviderOptions(command: Command): Command {
   return command
-    .option('-p, --provider <name>', 'provider, or a fallback chain like "ollama,builtin" (see `glimpse models`); env GLIMPSE_PROVIDER')
+    .option(
+      '-p, --provider <name>',
+      'provider, or a fallback chain like "ollama,builtin" (see `glimpse models`); env GLIMPSE_PROVIDER',
+    )
     .option('-m, --model <id>', 'model id for the provider')
     .option('--base-url <url>', 'API endpoint for the provider (proxies, gateways, self-hosted servers)')
     .option('--timeout <seconds>', 'give up on a model call after this many seconds')
-    .option('--max-pixels <n>', 'refuse images larger than this many pixels (default 100000000); env GLIMPSE_MAX_PIXELS')
+    .option(
+      '--max-pixels <n>',
+      'refuse images larger than this many pixels (default 100000000); env GLIMPSE_MAX_PIXELS',
+    )
     .option('--model-dir <path>', 'folder of local ONNX models for --provider local (env GLIMPSE_MODELS)');
 }
 
 export function addEmbedderOptions(command: Command): Command {
   command
-    .option('--embedder <provider>', 'provider that embeds text (and images) for hybrid search, e.g. local, openai, ollama')
+    .option(
+      '--embedder <provider>',
+      'provider that embeds text (and images) for hybrid search, e.g. local, openai, ollama',
+    )
     .option('--embedding-model <id>', 'embedding model id for --embedder');
   if (!command.options.some((option) => option.long === '--model-dir')) {
     command.option('--model-dir <path>', 'folder of local ONNX models (env GLIMPSE_MODELS)');
@@ -49,10 +58,21 @@ export async function openGlimpse(command: Command, extra: Partial<GlimpseOption
   const { createGlimpse } = await import('../glimpse.js');
   const { chooseProvider } = await import('../config/cli-settings.js');
   const timeoutMs = options.timeout ? parsePositive(options.timeout, '--timeout') * 1000 : undefined;
-  const chosen = await chooseProvider({ provider: options.provider, model: options.model, baseUrl: options.baseUrl, timeoutMs, modelDir: options.modelDir });
+  const chosen = await chooseProvider({
+    provider: options.provider,
+    model: options.model,
+    baseUrl: options.baseUrl,
+    timeoutMs,
+    modelDir: options.modelDir,
+  });
   const embedderName = options.embedder ?? process.env.GLIMPSE_EMBEDDER;
   const embedder = embedderName
-    ? await chooseProvider({ provider: embedderName, model: options.embeddingModel, modelDir: options.modelDir, embedding: true })
+    ? await chooseProvider({
+        provider: embedderName,
+        model: options.embeddingModel,
+        modelDir: options.modelDir,
+        embedding: true,
+      })
     : undefined;
   const maxPixels = options.maxPixels ?? process.env.GLIMPSE_MAX_PIXELS;
   return createGlimpse({
@@ -69,7 +89,8 @@ export async function openGlimpse(command: Command, extra: Partial<GlimpseOption
 
 export function parsePositive(value: string, flag: string): number {
   const number = Number(value);
-  if (!Number.isFinite(number) || number <= 0) throw new GlimpseError('USAGE', `${flag} must be a positive number, not "${value}"`);
+  if (!Number.isFinite(number) || number <= 0)
+    throw new GlimpseError('USAGE', `${flag} must be a positive number, not "${value}"`);
   return number;
 }
 
@@ -80,7 +101,9 @@ export function reportError(error: unknown): number {
     return EXIT.fatal;
   }
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`glimpse: unexpected error: ${message}\n  This is a bug in Glimpse; please report it with the command you ran.\n`);
+  process.stderr.write(
+    `glimpse: unexpected error: ${message}\n  This is a bug in Glimpse; please report it with the command you ran.\n`,
+  );
   if (process.env.GLIMPSE_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   return EXIT.fatal;
 }

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Command } from 'commander';
-import { buildProgram, run, type CommandEntry } from './main.js';
+import { buildProgram, type CommandEntry, run } from './main.js';
 
 /** Runs the program with its own command table and returns the exit code and what it wrote to stderr. */
-async function runWith(commands: readonly CommandEntry[], ...args: string[]): Promise<{ code: number; stderr: string }> {
+async function runWith(
+  commands: readonly CommandEntry[],
+  ...args: string[]
+): Promise<{ code: number; stderr: string }> {
   const write = process.stderr.write;
   let stderr = '';
   process.stderr.write = ((chunk: string | Uint8Array) => {
@@ -22,7 +25,9 @@ function command(name: string, core: boolean, ran: string[] = []): CommandEntry 
   return {
     name,
     core,
-    load: async () => ({ register: (program: Command) => void program.command(name).action(() => void ran.push(name)) }),
+    load: async () => ({
+      register: (program: Command) => void program.command(name).action(() => void ran.push(name)),
+    }),
   };
 }
 
@@ -44,7 +49,9 @@ test('a command module that fails to load is an error naming the command and the
 });
 
 test('a module that is not found is not dropped either', async () => {
-  const missing = Object.assign(new Error("Cannot find module '/x/commands/gone.js'"), { code: 'ERR_MODULE_NOT_FOUND' });
+  const missing = Object.assign(new Error("Cannot find module '/x/commands/gone.js'"), {
+    code: 'ERR_MODULE_NOT_FOUND',
+  });
   const ran: string[] = [];
   const { code, stderr } = await runWith([command('hello', false, ran), failing('gone', false, missing)], 'hello');
   assert.equal(code, 1);
@@ -53,17 +60,30 @@ test('a module that is not found is not dropped either', async () => {
 });
 
 test('a failing core command stops even a one-shot core run; a module without register() fails too', async () => {
-  const failed = await runWith([command('hello', true), failing('search', true, new Error('sharp failed to load'))], 'hello');
+  const failed = await runWith(
+    [command('hello', true), failing('search', true, new Error('sharp failed to load'))],
+    'hello',
+  );
   assert.equal(failed.code, 1);
   assert.match(failed.stderr, /"search" command could not be loaded: sharp failed to load/);
-  const empty = await runWith([command('hello', true), { name: 'empty', core: true, load: async () => ({}) as never }], 'hello');
+  const empty = await runWith(
+    [command('hello', true), { name: 'empty', core: true, load: async () => ({}) as never }],
+    'hello',
+  );
   assert.equal(empty.code, 1);
   assert.match(empty.stderr, /"empty" command could not be loaded: the module exports no register/);
 });
 
 test('a core command loads only the core modules; help loads them all', async () => {
   let optionalLoads = 0;
-  const optional: CommandEntry = { name: 'serve', core: false, load: async () => (optionalLoads++, { register: () => {} }) };
+  const optional: CommandEntry = {
+    name: 'serve',
+    core: false,
+    load: async () => {
+      optionalLoads++;
+      return { register: () => {} };
+    },
+  };
   const ran: string[] = [];
   const table = [command('hello', true, ran), optional];
   assert.deepEqual(await runWith(table, 'hello'), { code: 0, stderr: '' });
@@ -77,7 +97,23 @@ test('a core command loads only the core modules; help loads them all', async ()
 test('the real table builds: every module loads and registers, in help order', async () => {
   const program = await buildProgram();
   const names = program.commands.map((registered) => registered.name());
-  assert.deepEqual(names, ['caption', 'index', 'search', 'ask', 'show', 'edit', 'status', 'models', 'config', 'serve', 'eval', 'similar']);
+  assert.deepEqual(names, [
+    'caption',
+    'index',
+    'search',
+    'ask',
+    'show',
+    'edit',
+    'status',
+    'models',
+    'config',
+    'serve',
+    'eval',
+    'similar',
+  ]);
   const models = program.commands.find((registered) => registered.name() === 'models')!;
-  assert.ok(models.commands.some((sub) => sub.name() === 'pull'), '`glimpse models pull` comes from the local provider');
+  assert.ok(
+    models.commands.some((sub) => sub.name() === 'pull'),
+    '`glimpse models pull` comes from the local provider',
+  );
 });

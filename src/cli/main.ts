@@ -2,8 +2,9 @@
  * The `glimpse` program: noun-verb commands over the library API. Each command is a module under commands/ that
  * exports `register(program)`; this file lists them in one table, assembles them and turns errors into exit codes.
  */
-import { Command, CommanderError } from 'commander';
+
 import { createRequire } from 'node:module';
+import { Command, CommanderError } from 'commander';
 import { GlimpseError } from '../errors.js';
 import { EXIT, reportError } from './context.js';
 
@@ -80,14 +81,19 @@ Exit codes: 0 done, 1 usage or fatal error, 2 some inputs failed (the rest were 
     const loaded = modules[position]!;
     try {
       if (loaded.status === 'rejected') throw loaded.reason;
-      if (typeof loaded.value.register !== 'function') throw new Error('the module exports no register(program) function');
+      if (typeof loaded.value.register !== 'function')
+        throw new Error('the module exports no register(program) function');
       await loaded.value.register(program);
     } catch (error) {
       // Never left out quietly: a missing command would only show as "unknown command", far from its cause.
-      throw new GlimpseError('INTERNAL', `the "${entry.name}" command could not be loaded: ${(error as Error)?.message ?? String(error)}`, {
-        cause: error,
-        hint: 'Rebuild Glimpse (`npm install`, or `npm run build` in its folder); if that does not help, report it with the command you ran.',
-      });
+      throw new GlimpseError(
+        'INTERNAL',
+        `the "${entry.name}" command could not be loaded: ${(error as Error)?.message ?? String(error)}`,
+        {
+          cause: error,
+          hint: 'Rebuild Glimpse (`npm install`, or `npm run build` in its folder); if that does not help, report it with the command you ran.',
+        },
+      );
     }
   }
   return program;
@@ -105,7 +111,9 @@ export async function run(argv: string[], commands: readonly CommandEntry[] = CO
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
-      return error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? EXIT.ok : EXIT.fatal;
+      return error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version'
+        ? EXIT.ok
+        : EXIT.fatal;
     }
     return reportError(error);
   }

@@ -22,14 +22,18 @@ export function table(rows: string[][], header?: string[]): string {
   const all = header ? [header, ...rows] : rows;
   const widths = all[0]?.map((_, column) => Math.max(...all.map((row) => visibleLength(row[column] ?? '')))) ?? [];
   const line = (row: string[]) =>
-    row.map((cell, column) => (column === row.length - 1 ? cell : cell + ' '.repeat(widths[column] - visibleLength(cell)))).join('  ');
+    row
+      .map((cell, column) =>
+        column === row.length - 1 ? cell : cell + ' '.repeat(widths[column] - visibleLength(cell)),
+      )
+      .join('  ');
   const lines = all.map(line);
   if (header) lines.splice(1, 0, widths.map((width) => '─'.repeat(width)).join('  '));
   return lines.join('\n');
 }
 
 function visibleLength(text: string): number {
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes start with ESC
   return text.replace(/\x1b\[[0-9;]*m/g, '').length;
 }
 

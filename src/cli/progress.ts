@@ -59,7 +59,9 @@ function lineProgress(): Progress {
       if (event.type === 'discovered') process.stderr.write(`found ${event.total} images\n`);
       if (event.type !== 'image') return;
       if (event.status === 'failed') {
-        process.stderr.write(`[${event.done}/${event.total}] failed ${displayPath(event.path)}: ${event.error?.message}\n`);
+        process.stderr.write(
+          `[${event.done}/${event.total}] failed ${displayPath(event.path)}: ${event.error?.message}\n`,
+        );
         lastPrinted = event.done;
         return;
       }

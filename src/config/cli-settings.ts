@@ -25,7 +25,10 @@ export interface ChosenProvider {
   source: string;
 }
 
-export async function chooseProvider(flags: SettingFlags, env: Record<string, string | undefined> = process.env): Promise<ChosenProvider> {
+export async function chooseProvider(
+  flags: SettingFlags,
+  env: Record<string, string | undefined> = process.env,
+): Promise<ChosenProvider> {
   const settingsFlags: SettingsFlags = {
     provider: flags.provider,
     model: flags.embedding ? undefined : flags.model,
@@ -40,8 +43,18 @@ export async function chooseProvider(flags: SettingFlags, env: Record<string, st
   };
   const named = flags.provider || env.GLIMPSE_PROVIDER || loaded.file.provider;
   if (named || flags.embedding) {
-    const source = flags.provider ? '--provider' : env.GLIMPSE_PROVIDER ? 'GLIMPSE_PROVIDER' : loaded.file.provider ? 'config file' : 'default';
-    return { provider: resolveProviderName(settingsFlags, env, loaded.file), settingsFor: (name) => withEmbeddingModel(loaded.settingsFor(name)), source };
+    const source = flags.provider
+      ? '--provider'
+      : env.GLIMPSE_PROVIDER
+        ? 'GLIMPSE_PROVIDER'
+        : loaded.file.provider
+          ? 'config file'
+          : 'default';
+    return {
+      provider: resolveProviderName(settingsFlags, env, loaded.file),
+      settingsFor: (name) => withEmbeddingModel(loaded.settingsFor(name)),
+      source,
+    };
   }
   // Nothing named: a provider with a model ready on this machine (a local captioner), else the built-in analyzer.
   const selected = await autoSelectProvider(loaded.settingsFor);
@@ -49,7 +62,8 @@ export async function chooseProvider(flags: SettingFlags, env: Record<string, st
     const { provider, model } = selected;
     return {
       provider,
-      settingsFor: (name) => (name === provider ? { ...loaded.settingsFor(provider), model: flags.model ?? model } : loaded.settingsFor(name)),
+      settingsFor: (name) =>
+        name === provider ? { ...loaded.settingsFor(provider), model: flags.model ?? model } : loaded.settingsFor(name),
       source: `default (${provider} model found)`,
     };
   }

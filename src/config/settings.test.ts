@@ -5,7 +5,17 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { GlimpseError } from '../errors.js';
 import {
-  configPath, getPath, loadProviderSettings, loadSettings, parseConfigValue, readConfigFile, redact, REDACTED, resolveProviderSettings, setPath, writeConfigFile,
+  configPath,
+  getPath,
+  loadProviderSettings,
+  loadSettings,
+  parseConfigValue,
+  REDACTED,
+  readConfigFile,
+  redact,
+  resolveProviderSettings,
+  setPath,
+  writeConfigFile,
 } from './settings.js';
 
 let home: string;
@@ -24,7 +34,9 @@ test('precedence: flags > environment > file > defaults', async () => {
   const env = { XDG_CONFIG_HOME: home, OPENAI_API_KEY: 'sk-env', OPENAI_BASE_URL: 'http://env-proxy/v1' };
   await writeConfigFile(configPath(env), {
     provider: 'openai',
-    providers: { openai: { apiKey: 'sk-file', model: 'gpt-4o', baseUrl: 'http://file-proxy/v1', options: { concurrency: 2 } } },
+    providers: {
+      openai: { apiKey: 'sk-file', model: 'gpt-4o', baseUrl: 'http://file-proxy/v1', options: { concurrency: 2 } },
+    },
   });
 
   const fromFileAndEnv = await loadSettings({}, env);
@@ -35,7 +47,9 @@ test('precedence: flags > environment > file > defaults', async () => {
   assert.equal(settings.model, 'gpt-4o');
   assert.deepEqual(settings.options, { concurrency: 2 });
 
-  const flagged = (await loadSettings({ provider: 'openai', model: 'gpt-4o-mini', baseUrl: 'http://flag/v1', apiKey: 'sk-flag' }, env)).settingsFor('openai');
+  const flagged = (
+    await loadSettings({ provider: 'openai', model: 'gpt-4o-mini', baseUrl: 'http://flag/v1', apiKey: 'sk-flag' }, env)
+  ).settingsFor('openai');
   assert.deepEqual([flagged.model, flagged.baseUrl, flagged.apiKey], ['gpt-4o-mini', 'http://flag/v1', 'sk-flag']);
 
   const defaults = await loadSettings({}, { XDG_CONFIG_HOME: join(home, 'empty') });
@@ -46,7 +60,10 @@ test('precedence: flags > environment > file > defaults', async () => {
 });
 
 test('in a chain, --model and --base-url belong to the first provider only', async () => {
-  const loaded = await loadSettings({ provider: 'ollama,builtin', model: 'llava', baseUrl: 'http://gpu:11434' }, { XDG_CONFIG_HOME: join(home, 'none') });
+  const loaded = await loadSettings(
+    { provider: 'ollama,builtin', model: 'llava', baseUrl: 'http://gpu:11434' },
+    { XDG_CONFIG_HOME: join(home, 'none') },
+  );
   assert.equal(loaded.settingsFor('ollama').model, 'llava');
   assert.equal(loaded.settingsFor('builtin').model, undefined);
   assert.equal(loaded.settingsFor('builtin').baseUrl, undefined);
@@ -74,7 +91,10 @@ test('the file is written 0600 and read back; broken JSON is a clear error namin
 });
 
 test('redaction hides every key, token and secret, keeps the rest', () => {
-  const shown = redact({ provider: 'openai', providers: { openai: { apiKey: 'sk-123', model: 'gpt-4o' }, x: { token: 't', options: { password: 'p' } } } });
+  const shown = redact({
+    provider: 'openai',
+    providers: { openai: { apiKey: 'sk-123', model: 'gpt-4o' }, x: { token: 't', options: { password: 'p' } } },
+  });
   assert.equal(shown.providers.openai.apiKey, REDACTED);
   assert.equal(shown.providers.openai.model, 'gpt-4o');
   assert.equal(shown.providers.x.token, REDACTED);
@@ -85,7 +105,11 @@ test('redaction hides every key, token and secret, keeps the rest', () => {
 test('dotted paths get, set and unset; values are typed; prototype keys are refused', () => {
   const config = {};
   setPath(config, 'providers.openai.model', 'gpt-4o');
-  setPath(config, 'providers.openai.options.concurrency', parseConfigValue('providers.openai.options.concurrency', '3'));
+  setPath(
+    config,
+    'providers.openai.options.concurrency',
+    parseConfigValue('providers.openai.options.concurrency', '3'),
+  );
   assert.equal(getPath(config, 'providers.openai.model'), 'gpt-4o');
   assert.equal(getPath(config, 'providers.openai.options.concurrency'), 3);
   // What every object inherits is not a setting.
@@ -94,17 +118,29 @@ test('dotted paths get, set and unset; values are typed; prototype keys are refu
   setPath(config, 'providers.openai.model', undefined);
   assert.equal(getPath(config, 'providers.openai.model'), undefined);
   assert.equal(parseConfigValue('providers.openai.apiKey', '12345'), '12345');
-  assert.throws(() => setPath(config, '__proto__.polluted', 'yes'), (error: unknown) => GlimpseError.is(error, 'USAGE'));
+  assert.throws(
+    () => setPath(config, '__proto__.polluted', 'yes'),
+    (error: unknown) => GlimpseError.is(error, 'USAGE'),
+  );
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
 });
 
 test('loadProviderSettings (the CLI entry point): file values, embedding model kept apart from the vision model', async () => {
   const env = { XDG_CONFIG_HOME: join(home, 'cli') };
-  await writeConfigFile(configPath(env), { provider: 'openai', providers: { openai: { apiKey: 'sk-file', model: 'gpt-4o' } } });
+  await writeConfigFile(configPath(env), {
+    provider: 'openai',
+    providers: { openai: { apiKey: 'sk-file', model: 'gpt-4o' } },
+  });
   const describing = await loadProviderSettings({ timeoutMs: 5000 }, env);
   assert.equal(describing.provider, 'openai');
-  assert.deepEqual([describing.settings.apiKey, describing.settings.model, describing.settings.timeoutMs], ['sk-file', 'gpt-4o', 5000]);
-  const embedding = await loadProviderSettings({ provider: 'openai', model: 'text-embedding-3-large', embedding: true }, env);
+  assert.deepEqual(
+    [describing.settings.apiKey, describing.settings.model, describing.settings.timeoutMs],
+    ['sk-file', 'gpt-4o', 5000],
+  );
+  const embedding = await loadProviderSettings(
+    { provider: 'openai', model: 'text-embedding-3-large', embedding: true },
+    env,
+  );
   assert.equal(embedding.settings.model, 'gpt-4o');
   assert.equal(embedding.settings.options?.embeddingModel, 'text-embedding-3-large');
 });

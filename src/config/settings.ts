@@ -52,11 +52,15 @@ export async function readConfigFile(path: string): Promise<ConfigFile> {
     text = await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new GlimpseError('USAGE', `${path}: cannot read the config file (${(error as Error).message})`, { path, cause: error });
+    throw new GlimpseError('USAGE', `${path}: cannot read the config file (${(error as Error).message})`, {
+      path,
+      cause: error,
+    });
   }
   try {
     const parsed = JSON.parse(text) as unknown;
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('the top level must be an object');
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw new Error('the top level must be an object');
     return parsed as ConfigFile;
   } catch (error) {
     throw new GlimpseError('USAGE', `${path}: the config file is not valid JSON (${(error as Error).message})`, {
@@ -80,7 +84,12 @@ export function resolveProviderName(flags: SettingsFlags, env: Environment, file
 }
 
 /** ProviderSettings for one provider, each field taken from flags, else environment, else file. */
-export function resolveProviderSettings(name: string, flags: SettingsFlags, env: Environment, file: ConfigFile): ProviderSettings {
+export function resolveProviderSettings(
+  name: string,
+  flags: SettingsFlags,
+  env: Environment,
+  file: ConfigFile,
+): ProviderSettings {
   // Own keys only: a provider called "constructor" must not read Object's methods as settings.
   const fromFile = (file.providers && Object.hasOwn(file.providers, name) ? file.providers[name] : undefined) ?? {};
   // Where the provider reads its key, endpoint and model from the environment: a fact of its manifest.
@@ -95,7 +104,8 @@ export function resolveProviderSettings(name: string, flags: SettingsFlags, env:
     options: { ...fromFile.options, ...flags.options },
     env,
   };
-  for (const key of Object.keys(settings) as (keyof ProviderSettings)[]) if (settings[key] === undefined) delete settings[key];
+  for (const key of Object.keys(settings) as (keyof ProviderSettings)[])
+    if (settings[key] === undefined) delete settings[key];
   return settings;
 }
 
@@ -118,7 +128,13 @@ export async function loadSettings(flags: SettingsFlags = {}, env: Environment =
     configPath: path,
     file,
     // --model and --base-url name one endpoint: in a chain they apply to its first provider only.
-    settingsFor: (name) => resolveProviderSettings(name, name === chain[0] ? flags : { ...flags, model: undefined, baseUrl: undefined }, env, file),
+    settingsFor: (name) =>
+      resolveProviderSettings(
+        name,
+        name === chain[0] ? flags : { ...flags, model: undefined, baseUrl: undefined },
+        env,
+        file,
+      ),
   };
 }
 
@@ -144,13 +160,23 @@ export function isSecretKey(path: string): boolean {
 /** Dotted paths ("providers.openai.model") into the config object. */
 export function getPath(config: ConfigFile, path: string): unknown {
   // Own keys only: "constructor" is not a setting.
-  return path.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' && Object.hasOwn(node, key) ? (node as Record<string, unknown>)[key] : undefined), config);
+  return path
+    .split('.')
+    .reduce<unknown>(
+      (node, key) =>
+        node && typeof node === 'object' && Object.hasOwn(node, key)
+          ? (node as Record<string, unknown>)[key]
+          : undefined,
+      config,
+    );
 }
 
 export function setPath(config: ConfigFile, path: string, value: unknown): ConfigFile {
   const keys = path.split('.');
   if (keys.some((key) => key === '' || key === '__proto__' || key === 'constructor' || key === 'prototype')) {
-    throw new GlimpseError('USAGE', `"${path}" is not a valid setting name`, { hint: 'Use dotted names like providers.openai.model.' });
+    throw new GlimpseError('USAGE', `"${path}" is not a valid setting name`, {
+      hint: 'Use dotted names like providers.openai.model.',
+    });
   }
   let node = config as Record<string, unknown>;
   for (const key of keys.slice(0, -1)) {

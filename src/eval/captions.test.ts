@@ -16,15 +16,30 @@ import { renderReport } from './report.js';
 
 const samples = fileURLToPath(new URL('../../samples/', import.meta.url));
 const entries: CaptionEntry[] = [
-  { file: 'chelsea.png', path: join(samples, 'chelsea.png'), captions: ['A close up of a tabby cat.', 'The face of a striped cat.'] },
-  { file: 'horse.png', path: join(samples, 'horse.png'), captions: ['A black horse on a white background.', 'Silhouette of a horse.'] },
-  { file: 'coffee.png', path: join(samples, 'coffee.png'), captions: ['A cup of coffee on a saucer.', 'Coffee seen from above.'] },
+  {
+    file: 'chelsea.png',
+    path: join(samples, 'chelsea.png'),
+    captions: ['A close up of a tabby cat.', 'The face of a striped cat.'],
+  },
+  {
+    file: 'horse.png',
+    path: join(samples, 'horse.png'),
+    captions: ['A black horse on a white background.', 'Silhouette of a horse.'],
+  },
+  {
+    file: 'coffee.png',
+    path: join(samples, 'coffee.png'),
+    captions: ['A cup of coffee on a saucer.', 'Coffee seen from above.'],
+  },
 ];
 
 test('describes each image with the provider, scores the captions, counts tokens and cost', async () => {
   const provider = createRecordingProvider({
     answers: {
-      'chelsea.png': { caption: 'A close up of a tabby cat.', usage: { inputTokens: 100, outputTokens: 10, costUsd: 0.001 } },
+      'chelsea.png': {
+        caption: 'A close up of a tabby cat.',
+        usage: { inputTokens: 100, outputTokens: 10, costUsd: 0.001 },
+      },
       'horse.png': { caption: 'A dog in a field.', usage: { inputTokens: 100, outputTokens: 8, costUsd: 0.002 } },
     },
     failures: { 'coffee.png': 'PROVIDER_TIMEOUT' },
@@ -34,7 +49,10 @@ test('describes each image with the provider, scores the captions, counts tokens
     const result = await evaluateCaptions(glimpse, entries, { concurrency: 2 });
     assert.equal(result.provider, 'recording');
     assert.equal(result.n, 2);
-    assert.deepEqual(result.failed.map((failure) => [failure.file, failure.error.code]), [['coffee.png', 'PROVIDER_TIMEOUT']]);
+    assert.deepEqual(
+      result.failed.map((failure) => [failure.file, failure.error.code]),
+      [['coffee.png', 'PROVIDER_TIMEOUT']],
+    );
     assert.deepEqual(result.usage, { inputTokens: 200, outputTokens: 18, costUsd: 0.003 });
     assert.ok(result.latency && result.latency.medianMs >= 0);
     // The scores are the metrics of exactly the captions the provider gave, against all references.
@@ -63,7 +81,10 @@ test('predictions made elsewhere are scored on the same footing; missing ones ar
   const result = evaluatePredictions(entries, ['A tabby cat.', undefined, 'A cup of coffee.'], 'mine.jsonl');
   assert.equal(result.n, 2);
   assert.equal(result.model, 'mine.jsonl');
-  assert.deepEqual(result.failed.map((failure) => failure.file), ['horse.png']);
+  assert.deepEqual(
+    result.failed.map((failure) => failure.file),
+    ['horse.png'],
+  );
   const table = formatRuns([result, evaluatePredictions(entries, ['x', 'y', 'z'], 'other.jsonl')]);
   assert.match(table, /mine\.jsonl\s+other\.jsonl/);
   assert.match(table, /^CIDEr-D\s+\d\.\d{3}\s+0\.000$/m);
@@ -74,12 +95,20 @@ test('nothing to score is an error, not a table of zeros', () => {
 });
 
 test('human baseline: the first caption against the others, never against itself', () => {
-  const withSingle: CaptionEntry[] = [...entries, { file: 'lonely.png', path: '/x/lonely.png', captions: ['Only one caption.'] }];
+  const withSingle: CaptionEntry[] = [
+    ...entries,
+    { file: 'lonely.png', path: '/x/lonely.png', captions: ['Only one caption.'] },
+  ];
   const result = evaluateHumanBaseline(withSingle);
   assert.equal(result.n, 3);
-  assert.deepEqual(result.failed.map((failure) => failure.file), ['lonely.png']);
+  assert.deepEqual(
+    result.failed.map((failure) => failure.file),
+    ['lonely.png'],
+  );
   assert.deepEqual(result.items[0].references, ['The face of a striped cat.']);
-  const expected = scoreCaptions(entries.map((entry) => ({ candidate: entry.captions[0], references: entry.captions.slice(1) })));
+  const expected = scoreCaptions(
+    entries.map((entry) => ({ candidate: entry.captions[0], references: entry.captions.slice(1) })),
+  );
   assert.deepEqual(result.metrics, expected.metrics);
 });
 
@@ -88,15 +117,32 @@ test('CLI: eval captions --predictions --human --json prints every metric of bot
   try {
     const manifest = join(folder, 'manifest.jsonl');
     const predictions = join(folder, 'predictions.jsonl');
-    await writeFile(manifest, entries.map((entry) => JSON.stringify({ file: entry.file, captions: entry.captions })).join('\n'));
-    await writeFile(predictions, entries.map((entry) => JSON.stringify({ file: entry.file, caption: entry.captions[1] })).join('\n'));
+    await writeFile(
+      manifest,
+      entries.map((entry) => JSON.stringify({ file: entry.file, captions: entry.captions })).join('\n'),
+    );
+    await writeFile(
+      predictions,
+      entries.map((entry) => JSON.stringify({ file: entry.file, caption: entry.captions[1] })).join('\n'),
+    );
     const binary = fileURLToPath(new URL('../../bin/glimpse.js', import.meta.url));
-    const { stdout } = await promisify(execFile)(process.execPath, [binary, 'eval', 'captions', '--manifest', manifest, '--predictions', predictions, '--human', '--json']);
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      binary,
+      'eval',
+      'captions',
+      '--manifest',
+      manifest,
+      '--predictions',
+      predictions,
+      '--human',
+      '--json',
+    ]);
     const output = JSON.parse(stdout) as { runs: { metrics: Record<string, number>; n: number }[] };
     assert.equal(output.runs.length, 2);
     for (const run of output.runs) {
       assert.equal(run.n, 3);
-      for (const key of ['BLEU-1', 'BLEU-2', 'BLEU-3', 'BLEU-4', 'ROUGE-L', 'CIDEr-D']) assert.equal(typeof run.metrics[key], 'number', key);
+      for (const key of ['BLEU-1', 'BLEU-2', 'BLEU-3', 'BLEU-4', 'ROUGE-L', 'CIDEr-D'])
+        assert.equal(typeof run.metrics[key], 'number', key);
     }
     // Predictions are scored against all references, including the one they copy; the human baseline never is.
     assert.ok(output.runs[1].metrics['BLEU-4'] > output.runs[0].metrics['BLEU-4']);

@@ -3,11 +3,11 @@
  * against the human references with BLEU-1..4, ROUGE-L and CIDEr-D, plus latency, tokens and cost per image.
  */
 import type { Glimpse } from '../glimpse.js';
-import { nothingScored, overImages, type ImageFailure } from './concurrency.js';
+import { type ImageFailure, nothingScored, overImages } from './concurrency.js';
 import type { CaptionEntry } from './manifest.js';
-import { scoreCaptions, type CaptionMetrics } from './metrics/captions.js';
+import { type CaptionMetrics, scoreCaptions } from './metrics/captions.js';
 import type { Progress } from './search.js';
-import { summariseLatency, type LatencySummary } from './statistics.js';
+import { type LatencySummary, summariseLatency } from './statistics.js';
 
 export interface ScoredCaption {
   file: string;
@@ -40,12 +40,20 @@ interface Candidate {
 }
 
 /** Score captions already made: one per entry, undefined where there is none. */
-export function evaluatePredictions(entries: readonly CaptionEntry[], captions: readonly (string | undefined)[], source = 'predictions'): CaptionEvaluation {
+export function evaluatePredictions(
+  entries: readonly CaptionEntry[],
+  captions: readonly (string | undefined)[],
+  source = 'predictions',
+): CaptionEvaluation {
   const candidates: Candidate[] = [];
   const failed: CaptionEvaluation['failed'] = [];
   entries.forEach((entry, index) => {
     const caption = captions[index];
-    if (caption === undefined) failed.push({ file: entry.file, error: { code: 'NO_PREDICTION', message: `${source} has no caption for ${entry.file}` } });
+    if (caption === undefined)
+      failed.push({
+        file: entry.file,
+        error: { code: 'NO_PREDICTION', message: `${source} has no caption for ${entry.file}` },
+      });
     else candidates.push({ entry, caption, ms: null });
   });
   return score(candidates, failed, { provider: 'predictions', model: source, latency: null, usage: null });
@@ -57,11 +65,23 @@ export function evaluatePredictions(entries: readonly CaptionEntry[], captions: 
  */
 export function evaluateHumanBaseline(entries: readonly CaptionEntry[]): CaptionEvaluation {
   const withOthers = entries.filter((entry) => entry.captions.length > 1);
-  const candidates = withOthers.map((entry) => ({ entry: { ...entry, captions: entry.captions.slice(1) }, caption: entry.captions[0], ms: null }));
+  const candidates = withOthers.map((entry) => ({
+    entry: { ...entry, captions: entry.captions.slice(1) },
+    caption: entry.captions[0],
+    ms: null,
+  }));
   const failed = entries
     .filter((entry) => entry.captions.length <= 1)
-    .map((entry) => ({ file: entry.file, error: { code: 'ONE_CAPTION', message: `${entry.file} has no second caption to compare with` } }));
-  return score(candidates, failed, { provider: 'predictions', model: 'human (1 vs the others)', latency: null, usage: null });
+    .map((entry) => ({
+      file: entry.file,
+      error: { code: 'ONE_CAPTION', message: `${entry.file} has no second caption to compare with` },
+    }));
+  return score(candidates, failed, {
+    provider: 'predictions',
+    model: 'human (1 vs the others)',
+    latency: null,
+    usage: null,
+  });
 }
 
 /** Describe every image with the glimpse's provider (task "caption") and score the captions. */
@@ -72,26 +92,36 @@ export async function evaluateCaptions(
 ): Promise<CaptionEvaluation> {
   const describer = await glimpse.describer();
   const usage = { inputTokens: 0, outputTokens: 0, costUsd: 0, reported: false, costReported: false };
-  const { done: candidates, failed } = await overImages(entries, { ...options, phase: 'describing' }, async (entry): Promise<Candidate> => {
-    const started = performance.now();
-    const result = await glimpse.caption(entry.path, { task: 'caption' });
-    const ms = performance.now() - started;
-    if (result.usage) {
-      usage.reported = true;
-      usage.inputTokens += result.usage.inputTokens ?? 0;
-      usage.outputTokens += result.usage.outputTokens ?? 0;
-      if (result.usage.costUsd !== undefined) {
-        usage.costReported = true;
-        usage.costUsd += result.usage.costUsd;
+  const { done: candidates, failed } = await overImages(
+    entries,
+    { ...options, phase: 'describing' },
+    async (entry): Promise<Candidate> => {
+      const started = performance.now();
+      const result = await glimpse.caption(entry.path, { task: 'caption' });
+      const ms = performance.now() - started;
+      if (result.usage) {
+        usage.reported = true;
+        usage.inputTokens += result.usage.inputTokens ?? 0;
+        usage.outputTokens += result.usage.outputTokens ?? 0;
+        if (result.usage.costUsd !== undefined) {
+          usage.costReported = true;
+          usage.costUsd += result.usage.costUsd;
+        }
       }
-    }
-    return { entry, caption: result.caption ?? '', ms };
-  });
+      return { entry, caption: result.caption ?? '', ms };
+    },
+  );
   return score(candidates, failed, {
     provider: describer.provider,
     model: describer.modelId,
     latency: candidates.length > 0 ? summariseLatency(candidates.map((candidate) => candidate.ms!)) : null,
-    usage: usage.reported ? { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd: usage.costReported ? usage.costUsd : null } : null,
+    usage: usage.reported
+      ? {
+          inputTokens: usage.inputTokens,
+          outputTokens: usage.outputTokens,
+          costUsd: usage.costReported ? usage.costUsd : null,
+        }
+      : null,
   });
 }
 
@@ -101,7 +131,9 @@ function score(
   about: Pick<CaptionEvaluation, 'provider' | 'model' | 'latency' | 'usage'>,
 ): CaptionEvaluation {
   if (candidates.length === 0) throw nothingScored(failed);
-  const scored = scoreCaptions(candidates.map((candidate) => ({ candidate: candidate.caption, references: candidate.entry.captions })));
+  const scored = scoreCaptions(
+    candidates.map((candidate) => ({ candidate: candidate.caption, references: candidate.entry.captions })),
+  );
   return {
     task: 'captions',
     ...about,

@@ -2,7 +2,11 @@
 import { GlimpseError } from '../errors.js';
 
 /** Run `work` over items with at most `limit` in flight; results come back in input order. */
-export async function mapConcurrent<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapConcurrent<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const lane = async () => {
@@ -31,16 +35,23 @@ export async function overImages<E extends { file: string }, R>(
 ): Promise<{ done: R[]; failed: ImageFailure[] }> {
   const failed: ImageFailure[] = [];
   let finished = 0;
-  const results = await mapConcurrent(entries, options.concurrency ?? 1, async (entry): Promise<{ value: R } | null> => {
-    try {
-      return { value: await work(entry) };
-    } catch (error) {
-      failed.push({ file: entry.file, error: GlimpseError.is(error) ? error.toJSON() : { code: 'INTERNAL', message: String(error) } });
-      return null;
-    } finally {
-      options.onProgress?.(options.phase, ++finished, entries.length);
-    }
-  });
+  const results = await mapConcurrent(
+    entries,
+    options.concurrency ?? 1,
+    async (entry): Promise<{ value: R } | null> => {
+      try {
+        return { value: await work(entry) };
+      } catch (error) {
+        failed.push({
+          file: entry.file,
+          error: GlimpseError.is(error) ? error.toJSON() : { code: 'INTERNAL', message: String(error) },
+        });
+        return null;
+      } finally {
+        options.onProgress?.(options.phase, ++finished, entries.length);
+      }
+    },
+  );
   const done = results.filter((entry): entry is { value: R } => entry !== null).map((entry) => entry.value);
   if (done.length === 0) throw nothingScored(failed);
   return { done, failed };

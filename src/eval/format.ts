@@ -14,7 +14,7 @@ export const WORST_SHOWN = 10;
 export function runName(run: Evaluation): string {
   if (run.task === 'search' && run.mode === 'oracle') return 'oracle (human captions)';
   if (run.task === 'captions' && run.provider === 'predictions') return run.model ?? 'predictions';
-  return run.model && run.model !== run.provider ? `${run.provider}:${run.model}` : run.provider ?? '';
+  return run.model && run.model !== run.provider ? `${run.provider}:${run.model}` : (run.provider ?? '');
 }
 
 export function metricNames(run: Evaluation): string[] {
@@ -41,12 +41,16 @@ export function toJson(run: Evaluation): Record<string, unknown> {
   return json;
 }
 
-const number = (value: number | null | undefined, digits = 3) => (value === null || value === undefined || Number.isNaN(value) ? '–' : value.toFixed(digits));
+const number = (value: number | null | undefined, digits = 3) =>
+  value === null || value === undefined || Number.isNaN(value) ? '–' : value.toFixed(digits);
 
 /** A plain-text table: metrics as rows, runs as columns. */
 export function formatRuns(runs: readonly Evaluation[]): string {
   const names = [...new Set(runs.flatMap(metricNames))];
-  const rows: string[][] = names.map((name) => [name, ...runs.map((run) => number((run.metrics as unknown as Record<string, number>)[name]))]);
+  const rows: string[][] = names.map((name) => [
+    name,
+    ...runs.map((run) => number((run.metrics as unknown as Record<string, number>)[name])),
+  ]);
   rows.push(['n', ...runs.map((run) => String(run.n))]);
   const extra = (label: string, value: (run: Evaluation) => string | null) => {
     const values = runs.map(value);
@@ -56,8 +60,12 @@ export function formatRuns(runs: readonly Evaluation[]): string {
   extra('latency median ms', (run) => ('latency' in run && run.latency ? number(run.latency.medianMs, 1) : null));
   extra('latency p95 ms', (run) => ('latency' in run && run.latency ? number(run.latency.p95Ms, 1) : null));
   extra('index s', (run) => (run.task === 'search' ? number(run.indexMs / 1000, 1) : null));
-  extra('tokens in/out', (run) => (run.task === 'captions' && run.usage ? `${run.usage.inputTokens}/${run.usage.outputTokens}` : null));
-  extra('cost USD', (run) => (run.task === 'captions' && run.usage?.costUsd != null ? number(run.usage.costUsd, 4) : null));
+  extra('tokens in/out', (run) =>
+    run.task === 'captions' && run.usage ? `${run.usage.inputTokens}/${run.usage.outputTokens}` : null,
+  );
+  extra('cost USD', (run) =>
+    run.task === 'captions' && run.usage?.costUsd != null ? number(run.usage.costUsd, 4) : null,
+  );
   extra('failed', (run) => {
     const failed = run.task === 'search' ? run.failedImages.length : run.failed.length;
     return failed > 0 ? String(failed) : null;
@@ -65,7 +73,8 @@ export function formatRuns(runs: readonly Evaluation[]): string {
   const header = ['', ...runs.map(runName)];
   const all = [header, ...rows];
   const widths = header.map((_, column) => Math.max(...all.map((row) => row[column].length)));
-  const line = (row: string[]) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ');
+  const line = (row: string[]) =>
+    row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ');
   return [line(header), widths.map((width) => '─'.repeat(width)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -79,7 +88,8 @@ export function formatNotes(runs: readonly Evaluation[]): string {
       }
     }
     const failed = run.task === 'search' ? run.failedImages : run.failed;
-    for (const failure of failed.slice(0, 5)) lines.push(`${runName(run)} failed ${failure.file}: ${failure.error.message}`);
+    for (const failure of failed.slice(0, 5))
+      lines.push(`${runName(run)} failed ${failure.file}: ${failure.error.message}`);
     if (failed.length > 5) lines.push(`${runName(run)}: ${failed.length - 5} more failures`);
   }
   return lines.join('\n');

@@ -20,7 +20,10 @@ after(async () => {
 test('JSON-lines caption manifest: paths relative to the manifest, blank lines skipped', async () => {
   const path = join(folder, 'set', 'manifest.jsonl');
   await mkdir(join(folder, 'set'), { recursive: true });
-  await writeFile(path, '{"file": "images/a.jpg", "captions": ["A cat.", "A kitten."], "extra": 1}\n\n{"file": "/abs/b.jpg", "captions": ["A dog."]}\n');
+  await writeFile(
+    path,
+    '{"file": "images/a.jpg", "captions": ["A cat.", "A kitten."], "extra": 1}\n\n{"file": "/abs/b.jpg", "captions": ["A dog."]}\n',
+  );
   const entries = loadCaptionManifest(path);
   assert.deepEqual(entries, [
     { file: 'images/a.jpg', path: join(folder, 'set', 'images', 'a.jpg'), captions: ['A cat.', 'A kitten.'] },
@@ -41,19 +44,29 @@ test('COCO captions file: captions grouped per image in annotation order, uncapt
 test('bad manifests fail with the file, the line and what to do', async () => {
   const path = join(folder, 'bad.jsonl');
   await writeFile(path, '{"file": "a.jpg", "captions": ["ok"]}\n{"file": "b.jpg", "captions": [}\n');
-  assert.throws(() => loadCaptionManifest(path), (error: unknown) => GlimpseError.is(error, 'USAGE') && error.message.includes(`${path} line 2`) && /JSON/.test(error.message));
+  assert.throws(
+    () => loadCaptionManifest(path),
+    (error: unknown) =>
+      GlimpseError.is(error, 'USAGE') && error.message.includes(`${path} line 2`) && /JSON/.test(error.message),
+  );
   await writeFile(path, '{"file": "a.jpg", "captions": []}\n');
   assert.throws(() => loadCaptionManifest(path), /line 1 needs "captions"/);
   await writeFile(path, '{"captions": ["x"]}\n');
   assert.throws(() => loadCaptionManifest(path), /line 1 has no "file"/);
   await writeFile(path, '\n');
   assert.throws(() => loadCaptionManifest(path), /holds no images/);
-  assert.throws(() => loadCaptionManifest(join(folder, 'missing.jsonl')), (error: unknown) => GlimpseError.is(error, 'FILE_NOT_FOUND'));
+  assert.throws(
+    () => loadCaptionManifest(join(folder, 'missing.jsonl')),
+    (error: unknown) => GlimpseError.is(error, 'FILE_NOT_FOUND'),
+  );
 });
 
 test('OCR manifest reads text and subset', async () => {
   const path = join(folder, 'ocr.jsonl');
-  await writeFile(path, '{"file": "r/1.jpg", "subset": "sroie_receipt", "text": "TOTAL 12.00"}\n{"file": "s.jpg", "text": ""}\n');
+  await writeFile(
+    path,
+    '{"file": "r/1.jpg", "subset": "sroie_receipt", "text": "TOTAL 12.00"}\n{"file": "s.jpg", "text": ""}\n',
+  );
   assert.deepEqual(loadOcrManifest(path), [
     { file: 'r/1.jpg', path: join(folder, 'r', '1.jpg'), text: 'TOTAL 12.00', subset: 'sroie_receipt' },
     { file: 's.jpg', path: join(folder, 's.jpg'), text: '', subset: null },
@@ -64,7 +77,12 @@ test('OCR manifest reads text and subset', async () => {
 
 test('predictions match by manifest file, by absolute path, or by unambiguous file name', async () => {
   const manifest = join(folder, 'm.jsonl');
-  await writeFile(manifest, ['a.jpg', 'sub/b.jpg', 'c.jpg', 'x/d.jpg', 'y/d.jpg'].map((file) => JSON.stringify({ file, captions: ['r'] })).join('\n'));
+  await writeFile(
+    manifest,
+    ['a.jpg', 'sub/b.jpg', 'c.jpg', 'x/d.jpg', 'y/d.jpg']
+      .map((file) => JSON.stringify({ file, captions: ['r'] }))
+      .join('\n'),
+  );
   const predictionsPath = join(folder, 'predictions.jsonl');
   await writeFile(
     predictionsPath,
@@ -80,7 +98,13 @@ test('predictions match by manifest file, by absolute path, or by unambiguous fi
   );
   const entries = loadCaptionManifest(manifest);
   const predictions = loadPredictions(predictionsPath);
-  assert.deepEqual(matchPredictions(entries, predictions, predictionsPath), ['by file', 'by path', 'by name', undefined, undefined]);
+  assert.deepEqual(matchPredictions(entries, predictions, predictionsPath), [
+    'by file',
+    'by path',
+    'by name',
+    undefined,
+    undefined,
+  ]);
   await writeFile(predictionsPath, '{"file": "a.jpg"}\n');
   assert.throws(() => loadPredictions(predictionsPath), /line 1 has no "caption"/);
 });

@@ -32,22 +32,31 @@ export interface Prediction {
   caption: string;
 }
 
-const MANIFEST_HINT = 'Each line must be a JSON object like {"file": "images/1.jpg", "captions": ["..."]}; see ../shared/data/README.md.';
+const MANIFEST_HINT =
+  'Each line must be a JSON object like {"file": "images/1.jpg", "captions": ["..."]}; see ../shared/data/README.md.';
 
 function readText(path: string, what: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new GlimpseError(code === 'ENOENT' ? 'FILE_NOT_FOUND' : code === 'EACCES' ? 'PERMISSION_DENIED' : 'USAGE', `Cannot read ${what} ${path}: ${(error as Error).message}`, {
-      path,
-      cause: error,
-    });
+    throw new GlimpseError(
+      code === 'ENOENT' ? 'FILE_NOT_FOUND' : code === 'EACCES' ? 'PERMISSION_DENIED' : 'USAGE',
+      `Cannot read ${what} ${path}: ${(error as Error).message}`,
+      {
+        path,
+        cause: error,
+      },
+    );
   }
 }
 
 /** Parse JSON lines, skipping blank lines; each record comes with its line number for error messages. */
-export function parseJsonLines(text: string, path: string, hint = MANIFEST_HINT): { line: number; record: Record<string, unknown> }[] {
+export function parseJsonLines(
+  text: string,
+  path: string,
+  hint = MANIFEST_HINT,
+): { line: number; record: Record<string, unknown> }[] {
   const records: { line: number; record: Record<string, unknown> }[] = [];
   text.split(/\r?\n/).forEach((content, index) => {
     if (!content.trim()) return;
@@ -55,7 +64,10 @@ export function parseJsonLines(text: string, path: string, hint = MANIFEST_HINT)
     try {
       record = JSON.parse(content);
     } catch (error) {
-      throw new GlimpseError('USAGE', `${path} line ${index + 1} is not valid JSON: ${(error as Error).message}`, { path, hint });
+      throw new GlimpseError('USAGE', `${path} line ${index + 1} is not valid JSON: ${(error as Error).message}`, {
+        path,
+        hint,
+      });
     }
     if (!record || typeof record !== 'object' || Array.isArray(record)) {
       throw new GlimpseError('USAGE', `${path} line ${index + 1} is not a JSON object`, { path, hint });
@@ -77,8 +89,15 @@ function resolveFrom(base: string, file: string): string {
   return isAbsolute(file) || /^https?:\/\//i.test(file) ? file : resolve(base, file);
 }
 
-export function isCocoCaptions(value: unknown): value is { images: { id: number; file_name: string }[]; annotations: { image_id: number; caption: string }[] } {
-  return !!value && typeof value === 'object' && Array.isArray((value as { images?: unknown }).images) && Array.isArray((value as { annotations?: unknown }).annotations);
+export function isCocoCaptions(
+  value: unknown,
+): value is { images: { id: number; file_name: string }[]; annotations: { image_id: number; caption: string }[] } {
+  return (
+    !!value &&
+    typeof value === 'object' &&
+    Array.isArray((value as { images?: unknown }).images) &&
+    Array.isArray((value as { annotations?: unknown }).annotations)
+  );
 }
 
 /** Caption manifest (JSON lines) or COCO captions JSON, detected from the content. */
@@ -97,8 +116,15 @@ export function loadCaptionManifest(path: string, options: { imagesDir?: string 
     const where = `${path} line ${line}`;
     const file = requireString(record, 'file', where, MANIFEST_HINT);
     const captions = record.captions;
-    if (!Array.isArray(captions) || captions.length === 0 || !captions.every((caption) => typeof caption === 'string')) {
-      throw new GlimpseError('USAGE', `${where} needs "captions": a non-empty list of strings`, { path, hint: MANIFEST_HINT });
+    if (
+      !Array.isArray(captions) ||
+      captions.length === 0 ||
+      !captions.every((caption) => typeof caption === 'string')
+    ) {
+      throw new GlimpseError('USAGE', `${where} needs "captions": a non-empty list of strings`, {
+        path,
+        hint: MANIFEST_HINT,
+      });
     }
     return { file, path: resolveFrom(base, file), captions: captions as string[] };
   });
@@ -106,7 +132,11 @@ export function loadCaptionManifest(path: string, options: { imagesDir?: string 
   return entries;
 }
 
-function cocoEntries(document: { images: { id: number; file_name: string }[]; annotations: { image_id: number; caption: string }[] }, base: string, path: string): CaptionEntry[] {
+function cocoEntries(
+  document: { images: { id: number; file_name: string }[]; annotations: { image_id: number; caption: string }[] },
+  base: string,
+  path: string,
+): CaptionEntry[] {
   const captions = new Map<number, string[]>();
   for (const annotation of document.annotations) {
     if (typeof annotation?.caption !== 'string') continue;
@@ -121,33 +151,45 @@ function cocoEntries(document: { images: { id: number; file_name: string }[]; an
     entries.push({ file: image.file_name, path: resolveFrom(base, image.file_name), captions: list });
   }
   if (entries.length === 0) {
-    throw new GlimpseError('USAGE', `${path} is a COCO file without captioned images`, { path, hint: 'It needs "images" with id and file_name, and "annotations" with image_id and caption.' });
+    throw new GlimpseError('USAGE', `${path} is a COCO file without captioned images`, {
+      path,
+      hint: 'It needs "images" with id and file_name, and "annotations" with image_id and caption.',
+    });
   }
   return entries;
 }
 
-const OCR_HINT = 'Each line must be a JSON object like {"file": "receipts/1.jpg", "text": "..."}; see ../shared/data/README.md.';
+const OCR_HINT =
+  'Each line must be a JSON object like {"file": "receipts/1.jpg", "text": "..."}; see ../shared/data/README.md.';
 
 export function loadOcrManifest(path: string): OcrEntry[] {
   const base = dirname(resolve(path));
   const entries = parseJsonLines(readText(path, 'manifest'), path, OCR_HINT).map(({ line, record }) => {
     const where = `${path} line ${line}`;
     const file = requireString(record, 'file', where, OCR_HINT);
-    if (typeof record.text !== 'string') throw new GlimpseError('USAGE', `${where} has no "text" string`, { path, hint: OCR_HINT });
-    return { file, path: resolveFrom(base, file), text: record.text, subset: typeof record.subset === 'string' ? record.subset : null };
+    if (typeof record.text !== 'string')
+      throw new GlimpseError('USAGE', `${where} has no "text" string`, { path, hint: OCR_HINT });
+    return {
+      file,
+      path: resolveFrom(base, file),
+      text: record.text,
+      subset: typeof record.subset === 'string' ? record.subset : null,
+    };
   });
   if (entries.length === 0) throw new GlimpseError('USAGE', `${path} holds no images`, { path, hint: OCR_HINT });
   return entries;
 }
 
-const PREDICTIONS_HINT = 'Each line must be a JSON object like {"file": "images/1.jpg", "caption": "..."}, file as in the manifest.';
+const PREDICTIONS_HINT =
+  'Each line must be a JSON object like {"file": "images/1.jpg", "caption": "..."}, file as in the manifest.';
 
 export function loadPredictions(path: string): Prediction[] {
   return parseJsonLines(readText(path, 'predictions'), path, PREDICTIONS_HINT).map(({ line, record }) => {
     const where = `${path} line ${line}`;
     const file = requireString(record, 'file', where, PREDICTIONS_HINT);
     const caption = record.caption;
-    if (typeof caption !== 'string') throw new GlimpseError('USAGE', `${where} has no "caption" string`, { path, hint: PREDICTIONS_HINT });
+    if (typeof caption !== 'string')
+      throw new GlimpseError('USAGE', `${where} has no "caption" string`, { path, hint: PREDICTIONS_HINT });
     return { file, caption };
   });
 }
@@ -157,7 +199,11 @@ export function loadPredictions(path: string): Prediction[] {
  * predictions resolved from the predictions file), else by file name when that is unambiguous.
  * Returns the caption per entry (undefined where the predictions have none).
  */
-export function matchPredictions(entries: readonly CaptionEntry[], predictions: readonly Prediction[], predictionsPath: string): (string | undefined)[] {
+export function matchPredictions(
+  entries: readonly CaptionEntry[],
+  predictions: readonly Prediction[],
+  predictionsPath: string,
+): (string | undefined)[] {
   const byFile = new Map<string, string>();
   const byPath = new Map<string, string>();
   const byName = new Map<string, string | null>();
@@ -168,5 +214,7 @@ export function matchPredictions(entries: readonly CaptionEntry[], predictions: 
     const name = basename(prediction.file);
     byName.set(name, byName.has(name) ? null : prediction.caption);
   }
-  return entries.map((entry) => byFile.get(entry.file) ?? byPath.get(entry.path) ?? byName.get(basename(entry.file)) ?? undefined);
+  return entries.map(
+    (entry) => byFile.get(entry.file) ?? byPath.get(entry.path) ?? byName.get(basename(entry.file)) ?? undefined,
+  );
 }

@@ -3,11 +3,11 @@
  * truth: character and word error rates, overall and per subset (e.g. scene photos against receipts).
  */
 import type { Glimpse } from '../glimpse.js';
-import { overImages, type ImageFailure } from './concurrency.js';
+import { type ImageFailure, overImages } from './concurrency.js';
 import type { OcrEntry } from './manifest.js';
-import { characterEdits, errorRate, wordEdits, type EditCounts } from './metrics/edit-distance.js';
+import { characterEdits, type EditCounts, errorRate, wordEdits } from './metrics/edit-distance.js';
 import type { Progress } from './search.js';
-import { summariseLatency, type LatencySummary } from './statistics.js';
+import { type LatencySummary, summariseLatency } from './statistics.js';
 
 export interface OcrMetrics {
   CER: number;
@@ -50,22 +50,33 @@ export async function evaluateOcr(
 ): Promise<OcrEvaluation> {
   const describer = await glimpse.describer();
   const rateOptions = { caseInsensitive: options.caseInsensitive ?? false };
-  const { done: counted, failed } = await overImages(entries, { ...options, phase: 'reading' }, async (entry): Promise<Counted> => {
-    const started = performance.now();
-    const result = await glimpse.caption(entry.path, { task: 'ocr' });
-    const ms = performance.now() - started;
-    const text = result.text ?? '';
-    const characters = characterEdits(text, entry.text, rateOptions);
-    const words = wordEdits(text, entry.text, rateOptions);
-    const scores = { CER: errorRate([characters]), WER: errorRate([words]) };
-    return { item: { file: entry.file, path: entry.path, text, reference: entry.text, scores, ms: Math.round(ms) }, subset: entry.subset, characters, words };
-  });
+  const { done: counted, failed } = await overImages(
+    entries,
+    { ...options, phase: 'reading' },
+    async (entry): Promise<Counted> => {
+      const started = performance.now();
+      const result = await glimpse.caption(entry.path, { task: 'ocr' });
+      const ms = performance.now() - started;
+      const text = result.text ?? '';
+      const characters = characterEdits(text, entry.text, rateOptions);
+      const words = wordEdits(text, entry.text, rateOptions);
+      const scores = { CER: errorRate([characters]), WER: errorRate([words]) };
+      return {
+        item: { file: entry.file, path: entry.path, text, reference: entry.text, scores, ms: Math.round(ms) },
+        subset: entry.subset,
+        characters,
+        words,
+      };
+    },
+  );
   const rates = (group: Counted[]): OcrMetrics => ({
     CER: errorRate(group.map((entry) => entry.characters)),
     WER: errorRate(group.map((entry) => entry.words)),
   });
   const subsets: OcrEvaluation['subsets'] = {};
-  for (const name of new Set(counted.map((entry) => entry.subset).filter((subset): subset is string => subset !== null))) {
+  for (const name of new Set(
+    counted.map((entry) => entry.subset).filter((subset): subset is string => subset !== null),
+  )) {
     const group = counted.filter((entry) => entry.subset === name);
     subsets[name] = { ...rates(group), n: group.length };
   }

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { hashingEmbedder } from '../bench/fake-providers.js';
 import { createGlimpse } from '../glimpse.js';
 import { createRecordingProvider } from '../testing/recording-provider.js';
-import { loadCaptionManifest, type CaptionEntry } from './manifest.js';
-import { hashingEmbedder } from '../bench/fake-providers.js';
+import { type CaptionEntry, loadCaptionManifest } from './manifest.js';
 import { evaluateSearchOracle, evaluateSearchWithProvider, withTemporaryFolder } from './search.js';
 
 const run = promisify(execFile);
@@ -24,7 +24,9 @@ test('oracle: one caption stored per image, the others as queries; a nonsense qu
   assert.equal(result.n, 10);
   // Nine of ten queries share words with their image's stored caption and with no other; "zxqv plorf" shares none.
   assert.equal(result.metrics['R@10'], 0.9);
-  assert.ok(result.metrics['R@1'] >= 0.8 && result.metrics['R@1'] <= result.metrics['R@5'] && result.metrics['R@5'] <= 0.9);
+  assert.ok(
+    result.metrics['R@1'] >= 0.8 && result.metrics['R@1'] <= result.metrics['R@5'] && result.metrics['R@5'] <= 0.9,
+  );
   assert.ok(result.metrics.MRR >= result.metrics['R@1'] && result.metrics.MRR <= result.metrics['R@10']);
   const nonsense = result.misses.find((miss) => miss.query === 'zxqv plorf');
   assert.ok(nonsense, 'the unfindable query is listed among the misses');
@@ -63,9 +65,21 @@ test('oracle with one query per image uses only the second caption', async () =>
 test('with a provider: images are indexed into the given store and queried with every caption', async () => {
   // The recording provider "describes" each sample image with one of its references, except the coffee.
   const entries: CaptionEntry[] = [
-    { file: 'chelsea.png', path: join(samples, 'chelsea.png'), captions: ['a tabby cat face close up', 'whiskers of a striped cat'] },
-    { file: 'horse.png', path: join(samples, 'horse.png'), captions: ['black horse silhouette', 'a horse drawn in black on white'] },
-    { file: 'coffee.png', path: join(samples, 'coffee.png'), captions: ['a cup of coffee on a saucer', 'coffee seen from above'] },
+    {
+      file: 'chelsea.png',
+      path: join(samples, 'chelsea.png'),
+      captions: ['a tabby cat face close up', 'whiskers of a striped cat'],
+    },
+    {
+      file: 'horse.png',
+      path: join(samples, 'horse.png'),
+      captions: ['black horse silhouette', 'a horse drawn in black on white'],
+    },
+    {
+      file: 'coffee.png',
+      path: join(samples, 'coffee.png'),
+      captions: ['a cup of coffee on a saucer', 'coffee seen from above'],
+    },
   ];
   const provider = createRecordingProvider({
     answers: { 'chelsea.png': { caption: 'A striped tabby cat.' }, 'horse.png': { caption: 'A black horse.' } },
@@ -92,7 +106,17 @@ test('CLI: glimpse eval search --oracle --json, and an HTML report', async () =>
   const folder = await mkdtemp(join(tmpdir(), 'glimpse-eval-cli-'));
   try {
     const report = join(folder, 'report.html');
-    const { stdout } = await run(process.execPath, [binary, 'eval', 'search', '--oracle', '--manifest', tinyCoco, '--json', '--report', report]);
+    const { stdout } = await run(process.execPath, [
+      binary,
+      'eval',
+      'search',
+      '--oracle',
+      '--manifest',
+      tinyCoco,
+      '--json',
+      '--report',
+      report,
+    ]);
     const output = JSON.parse(stdout);
     assert.equal(output.n, 10);
     assert.equal(output.metrics['R@10'], 0.9);
@@ -100,7 +124,16 @@ test('CLI: glimpse eval search --oracle --json, and an HTML report', async () =>
     const html = await readFile(report, 'utf8');
     assert.match(html, /<svg[^>]*>.*<rect/s);
     assert.match(html, /zxqv plorf/);
-    const table = await run(process.execPath, [binary, 'eval', 'search', '--oracle', '--manifest', tinyCoco, '--limit', '2']);
+    const table = await run(process.execPath, [
+      binary,
+      'eval',
+      'search',
+      '--oracle',
+      '--manifest',
+      tinyCoco,
+      '--limit',
+      '2',
+    ]);
     assert.match(table.stdout, /R@5/);
     assert.match(table.stdout, /^n\s+4$/m);
   } finally {
@@ -109,18 +142,28 @@ test('CLI: glimpse eval search --oracle --json, and an HTML report', async () =>
 });
 
 test('CLI: a missing manifest is a usage error with the path', async () => {
-  await assert.rejects(run(process.execPath, [binary, 'eval', 'search', '--oracle', '--manifest', '/nonexistent/m.jsonl']), (error: { code: number; stderr: string }) => {
-    assert.equal(error.code, 1);
-    assert.match(error.stderr, /\/nonexistent\/m\.jsonl/);
-    return true;
-  });
+  await assert.rejects(
+    run(process.execPath, [binary, 'eval', 'search', '--oracle', '--manifest', '/nonexistent/m.jsonl']),
+    (error: { code: number; stderr: string }) => {
+      assert.equal(error.code, 1);
+      assert.match(error.stderr, /\/nonexistent\/m\.jsonl/);
+      return true;
+    },
+  );
 });
 
 test('with a provider and no readable image, the evaluation fails instead of reporting zeros', async () => {
   await withTemporaryFolder(async (folder) => {
-    const glimpse = await createGlimpse({ db: join(folder, 'eval.db'), provider: createRecordingProvider(), embedder: null });
+    const glimpse = await createGlimpse({
+      db: join(folder, 'eval.db'),
+      provider: createRecordingProvider(),
+      embedder: null,
+    });
     try {
-      await assert.rejects(evaluateSearchWithProvider(glimpse, loadCaptionManifest(tinyCoco)), /No image could be scored: .*bicycle\.jpg/);
+      await assert.rejects(
+        evaluateSearchWithProvider(glimpse, loadCaptionManifest(tinyCoco)),
+        /No image could be scored: .*bicycle\.jpg/,
+      );
     } finally {
       await glimpse.close();
     }

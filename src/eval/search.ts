@@ -12,11 +12,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createGlimpse, type Glimpse } from '../glimpse.js';
 import { GlimpseError } from '../errors.js';
+import { createGlimpse, type Glimpse } from '../glimpse.js';
 import { nothingScored } from './concurrency.js';
 import type { CaptionEntry } from './manifest.js';
-import { summariseLatency, type LatencySummary } from './statistics.js';
+import { type LatencySummary, summariseLatency } from './statistics.js';
 
 export const SEARCH_DEPTH = 10;
 
@@ -92,7 +92,9 @@ export async function evaluateSearchOracle(
       const embedder = await glimpse.embedder();
       const indexMs = performance.now() - started;
       options.onProgress?.('indexed', entries.length, entries.length);
-      const targets = entries.map((entry, index) => ({ id: ids[index], file: entry.file, queries: entry.captions.slice(1) })).filter((target) => target.queries.length > 0);
+      const targets = entries
+        .map((entry, index) => ({ id: ids[index], file: entry.file, queries: entry.captions.slice(1) }))
+        .filter((target) => target.queries.length > 0);
       const result = await runQueries(glimpse, targets, options);
       return {
         task: 'search',
@@ -125,7 +127,8 @@ export async function evaluateSearchWithProvider(
     entries.map((entry) => entry.path),
     {
       concurrency: options.concurrency,
-      onProgress: (event) => (event.type === 'image' ? options.onProgress?.('indexing', event.done, event.total) : undefined),
+      onProgress: (event) =>
+        event.type === 'image' ? options.onProgress?.('indexing', event.done, event.total) : undefined,
     },
   );
   const indexMs = performance.now() - started;
@@ -188,7 +191,15 @@ async function runQueries(
       }
       if (keep > 0 && rank !== 1) {
         const first = response.results[0];
-        misses.push({ query, file: target.file, rank, expected: null, found: first ? { file: first.path, caption: first.caption } : null, id: target.id, foundId: first?.id ?? null });
+        misses.push({
+          query,
+          file: target.file,
+          rank,
+          expected: null,
+          found: first ? { file: first.path, caption: first.caption } : null,
+          id: target.id,
+          foundId: first?.id ?? null,
+        });
         // Keep the worst (unfound first, then lowest ranked); trim now and then so memory stays small.
         if (misses.length > keep * 4) trimMisses(misses, keep);
       }

@@ -25,5 +25,9 @@ export interface LatencySummary {
 
 export function summariseLatency(milliseconds: readonly number[]): LatencySummary {
   const round = (value: number) => Math.round(value * 100) / 100;
-  return { medianMs: round(percentile(milliseconds, 50)), p95Ms: round(percentile(milliseconds, 95)), meanMs: round(mean(milliseconds)) };
+  return {
+    medianMs: round(percentile(milliseconds, 50)),
+    p95Ms: round(percentile(milliseconds, 95)),
+    meanMs: round(mean(milliseconds)),
+  };
 }

@@ -9,7 +9,18 @@ export async function readExif(bytes: Buffer): Promise<ExifSummary | null> {
   let tags: Record<string, unknown> | undefined;
   try {
     tags = await exifr.parse(bytes, {
-      pick: ['DateTimeOriginal', 'CreateDate', 'ModifyDate', 'Make', 'Model', 'Orientation', 'GPSLatitude', 'GPSLongitude', 'GPSLatitudeRef', 'GPSLongitudeRef'],
+      pick: [
+        'DateTimeOriginal',
+        'CreateDate',
+        'ModifyDate',
+        'Make',
+        'Model',
+        'Orientation',
+        'GPSLatitude',
+        'GPSLongitude',
+        'GPSLatitudeRef',
+        'GPSLongitudeRef',
+      ],
       gps: true,
       translateValues: false,
     });

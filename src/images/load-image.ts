@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { GlimpseError } from '../errors.js';
-import { prepareImage, type Prepared } from './prepare.js';
+import { type Prepared, prepareImage } from './prepare.js';
 import { readInput } from './read-input.js';
 
 export interface LoadedImage {
@@ -21,7 +21,8 @@ export async function loadImage(
 ): Promise<LoadedImage> {
   const source = typeof input === 'string' ? input : input.name;
   const bytes = typeof input === 'string' ? await readInput(input) : input.bytes;
-  if (bytes.length === 0) throw new GlimpseError('EMPTY_FILE', `${source}: the file is empty (0 bytes)`, { path: source });
+  if (bytes.length === 0)
+    throw new GlimpseError('EMPTY_FILE', `${source}: the file is empty (0 bytes)`, { path: source });
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const prepared = await prepareImage(bytes, source, options);
   return { source, bytes, sha256, prepared };

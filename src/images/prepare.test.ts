@@ -34,9 +34,15 @@ describe('prepareImage', () => {
   }
 
   test('a GIF gives its first frame', async () => {
-    const red = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#ff0000' } }).png().toBuffer();
-    const blue = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#0000ff' } }).png().toBuffer();
-    const animated = await sharp([red, blue], { join: { animated: true } }).gif().toBuffer();
+    const red = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#ff0000' } })
+      .png()
+      .toBuffer();
+    const blue = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#0000ff' } })
+      .png()
+      .toBuffer();
+    const animated = await sharp([red, blue], { join: { animated: true } })
+      .gif()
+      .toBuffer();
     assert.equal((await sharp(animated).metadata()).pages, 2);
     const { data } = await (await prepareImage(animated, 'anim.gif', { maxSide: 8 })).image.pixels();
     assert.ok(data[0] > 200 && data[2] < 50, `first frame is red, got ${data[0]},${data[1]},${data[2]}`);
@@ -85,7 +91,11 @@ describe('prepareImage', () => {
   });
 
   test('keeps transparency as PNG, and makes a small WebP thumbnail', async () => {
-    const transparent = await sharp({ create: { width: 600, height: 400, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0.5 } } }).png().toBuffer();
+    const transparent = await sharp({
+      create: { width: 600, height: 400, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0.5 } },
+    })
+      .png()
+      .toBuffer();
     const prepared = await prepareImage(transparent, 'logo.png', { maxSide: 512 });
     assert.equal((await prepared.image.encode()).mediaType, 'image/png');
     const thumbnail = await sharp(await prepared.thumbnail()).metadata();
@@ -94,12 +104,17 @@ describe('prepareImage', () => {
   });
 
   test('clear errors: not an image, truncated', async () => {
-    await assert.rejects(prepareImage(Buffer.from('%PDF-1.7 not an image'), 'doc.jpg', { maxSide: 64 }), { code: 'NOT_AN_IMAGE' });
-    await assert.rejects(prepareImage(readFileSync(join(fixturesDir, 'truncated.jpg')), 'truncated.jpg', { maxSide: 64 }), (error: Error & { code: string }) => {
-      assert.equal(error.code, 'CORRUPT_IMAGE');
-      assert.match(error.message, /^truncated\.jpg: damaged or truncated image/);
-      return true;
+    await assert.rejects(prepareImage(Buffer.from('%PDF-1.7 not an image'), 'doc.jpg', { maxSide: 64 }), {
+      code: 'NOT_AN_IMAGE',
     });
+    await assert.rejects(
+      prepareImage(readFileSync(join(fixturesDir, 'truncated.jpg')), 'truncated.jpg', { maxSide: 64 }),
+      (error: Error & { code: string }) => {
+        assert.equal(error.code, 'CORRUPT_IMAGE');
+        assert.match(error.message, /^truncated\.jpg: damaged or truncated image/);
+        return true;
+      },
+    );
   });
 
   test('file errors are told apart: permission, loop, missing', async () => {

@@ -74,7 +74,9 @@ export async function prepareImage(bytes: Buffer, source: string, options: Prepa
       .rotate() // apply EXIF orientation
       .resize({ width: options.maxSide, height: options.maxSide, fit: 'inside', withoutEnlargement: true })
       .toColourspace('srgb');
-    raw = await (mayHaveAlpha ? resized.ensureAlpha() : resized.removeAlpha()).raw().toBuffer({ resolveWithObject: true });
+    raw = await (mayHaveAlpha ? resized.ensureAlpha() : resized.removeAlpha())
+      .raw()
+      .toBuffer({ resolveWithObject: true });
   } catch (error) {
     throw decodeError(error, source);
   }
@@ -97,8 +99,15 @@ export async function prepareImage(bytes: Buffer, source: string, options: Prepa
     encode() {
       // Output carries no metadata: sharp drops EXIF (and so GPS) unless asked to keep it.
       encoded ??= hasAlpha
-        ? sharp(raw.data, rawInput).png().toBuffer().then((data) => ({ data, mediaType: 'image/png' as const }))
-        : sharp(raw.data, rawInput).removeAlpha().jpeg({ quality: 85, mozjpeg: false }).toBuffer().then((data) => ({ data, mediaType: 'image/jpeg' as const }));
+        ? sharp(raw.data, rawInput)
+            .png()
+            .toBuffer()
+            .then((data) => ({ data, mediaType: 'image/png' as const }))
+        : sharp(raw.data, rawInput)
+            .removeAlpha()
+            .jpeg({ quality: 85, mozjpeg: false })
+            .toBuffer()
+            .then((data) => ({ data, mediaType: 'image/jpeg' as const }));
       return encoded;
     },
     pixels() {
@@ -128,7 +137,10 @@ export async function prepareImage(bytes: Buffer, source: string, options: Prepa
  * An image's format and size as shown (EXIF rotation applied), from its header only: no pixel is decoded.
  * For callers that need the facts of a file whose description they already have (moves, copies, cost estimates).
  */
-export async function readImageHeader(bytes: Buffer, source: string): Promise<{ width: number; height: number; format: string }> {
+export async function readImageHeader(
+  bytes: Buffer,
+  source: string,
+): Promise<{ width: number; height: number; format: string }> {
   try {
     const metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
     const swapped = (metadata.orientation ?? 1) >= 5;
@@ -146,7 +158,7 @@ function checkPixels(width: number, height: number, maxPixels: number, source: s
   if (width * height > maxPixels) {
     throw new GlimpseError(
       'IMAGE_TOO_LARGE',
-      `${source}: ${width}×${height} is ${(width * height / 1e6).toFixed(0)} megapixels, above the limit of ${(maxPixels / 1e6).toFixed(0)}`,
+      `${source}: ${width}×${height} is ${((width * height) / 1e6).toFixed(0)} megapixels, above the limit of ${(maxPixels / 1e6).toFixed(0)}`,
       { path: source },
     );
   }
@@ -168,10 +180,17 @@ async function decodeHeic(bytes: Buffer, source: string, maxPixels: number) {
     const { default: decode } = await import('heic-decode');
     const image = await decode({ buffer: bytes });
     checkPixels(image.width, image.height, maxPixels, source);
-    return { width: image.width, height: image.height, data: Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength) };
+    return {
+      width: image.width,
+      height: image.height,
+      data: Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength),
+    };
   } catch (error) {
     if (error instanceof GlimpseError) throw error;
-    throw new GlimpseError('CORRUPT_IMAGE', `${source}: could not decode HEIC image (${(error as Error).message})`, { path: source, cause: error });
+    throw new GlimpseError('CORRUPT_IMAGE', `${source}: could not decode HEIC image (${(error as Error).message})`, {
+      path: source,
+      cause: error,
+    });
   }
 }
 
@@ -181,10 +200,16 @@ function decodeError(error: unknown, source: string): GlimpseError {
     return new GlimpseError('NOT_AN_IMAGE', `${source}: not an image Glimpse can read`, { path: source, cause: error });
   }
   if (/pixel limit|exceeds pixel/i.test(message)) {
-    return new GlimpseError('IMAGE_TOO_LARGE', `${source}: image is larger than the pixel limit`, { path: source, cause: error });
+    return new GlimpseError('IMAGE_TOO_LARGE', `${source}: image is larger than the pixel limit`, {
+      path: source,
+      cause: error,
+    });
   }
   const firstLine = message.split('\n').find((line) => line.trim()) ?? message;
-  return new GlimpseError('CORRUPT_IMAGE', `${source}: damaged or truncated image (${firstLine.trim()})`, { path: source, cause: error });
+  return new GlimpseError('CORRUPT_IMAGE', `${source}: damaged or truncated image (${firstLine.trim()})`, {
+    path: source,
+    cause: error,
+  });
 }
 
 export type { ExifSummary };

@@ -18,7 +18,8 @@ export function isUrl(input: string): boolean {
 
 export async function readInput(input: string, options: ReadOptions = {}): Promise<Buffer> {
   const bytes = isUrl(input) ? await fetchUrl(input, options) : await readLocalFile(input);
-  if (bytes.length === 0) throw new GlimpseError('EMPTY_FILE', `${input}: the file is empty (0 bytes)`, { path: input });
+  if (bytes.length === 0)
+    throw new GlimpseError('EMPTY_FILE', `${input}: the file is empty (0 bytes)`, { path: input });
   return bytes;
 }
 
@@ -38,12 +39,19 @@ export async function describeFileError(path: string, error: unknown): Promise<G
     return new GlimpseError('PERMISSION_DENIED', `${path}: permission denied`, { path, cause: error });
   }
   if (code === 'EISDIR') {
-    return new GlimpseError('NOT_AN_IMAGE', `${path}: is a folder, not an image`, { path, cause: error, hint: 'Use `glimpse index <folder>` for folders.' });
+    return new GlimpseError('NOT_AN_IMAGE', `${path}: is a folder, not an image`, {
+      path,
+      cause: error,
+      hint: 'Use `glimpse index <folder>` for folders.',
+    });
   }
   if (code === 'ENOENT') {
     const link = await lstat(path).catch(() => null);
     if (link?.isSymbolicLink()) {
-      return new GlimpseError('BROKEN_SYMLINK', `${path}: symbolic link to a file that does not exist`, { path, cause: error });
+      return new GlimpseError('BROKEN_SYMLINK', `${path}: symbolic link to a file that does not exist`, {
+        path,
+        cause: error,
+      });
     }
     return new GlimpseError('FILE_NOT_FOUND', `${path}: no such file`, { path, cause: error });
   }
@@ -66,18 +74,27 @@ async function fetchUrl(url: string, options: ReadOptions): Promise<Buffer> {
   try {
     response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' });
   } catch (error) {
-    const reason = (error as Error)?.name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000} s` : causeMessage(error);
+    const reason =
+      (error as Error)?.name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000} s` : causeMessage(error);
     throw new GlimpseError('URL_UNREACHABLE', `${url}: ${reason}`, { path: url, cause: error });
   }
   if (!response.ok) {
-    throw new GlimpseError('URL_HTTP_ERROR', `${url}: the server answered HTTP ${response.status} ${response.statusText}`, {
-      path: url,
-      retryable: response.status >= 500 || response.status === 429,
-    });
+    throw new GlimpseError(
+      'URL_HTTP_ERROR',
+      `${url}: the server answered HTTP ${response.status} ${response.statusText}`,
+      {
+        path: url,
+        retryable: response.status >= 500 || response.status === 429,
+      },
+    );
   }
   const declared = Number(response.headers.get('content-length') ?? 0);
   if (declared > maxBytes) {
-    throw new GlimpseError('IMAGE_TOO_LARGE', `${url}: ${declared} bytes is more than the ${maxBytes}-byte download limit`, { path: url });
+    throw new GlimpseError(
+      'IMAGE_TOO_LARGE',
+      `${url}: ${declared} bytes is more than the ${maxBytes}-byte download limit`,
+      { path: url },
+    );
   }
   // Read in chunks so a server that lies about its length cannot make us buffer more than the limit.
   const chunks: Buffer[] = [];
@@ -86,13 +103,18 @@ async function fetchUrl(url: string, options: ReadOptions): Promise<Buffer> {
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
       total += chunk.length;
       if (total > maxBytes) {
-        throw new GlimpseError('IMAGE_TOO_LARGE', `${url}: more than the ${maxBytes}-byte download limit`, { path: url });
+        throw new GlimpseError('IMAGE_TOO_LARGE', `${url}: more than the ${maxBytes}-byte download limit`, {
+          path: url,
+        });
       }
       chunks.push(Buffer.from(chunk));
     }
   } catch (error) {
     if (error instanceof GlimpseError) throw error;
-    throw new GlimpseError('URL_UNREACHABLE', `${url}: the download broke off (${causeMessage(error)})`, { path: url, cause: error });
+    throw new GlimpseError('URL_UNREACHABLE', `${url}: the download broke off (${causeMessage(error)})`, {
+      path: url,
+      cause: error,
+    });
   }
   return Buffer.concat(chunks);
 }

@@ -2,8 +2,7 @@
  * `ask`: answer a question about one image.
  */
 import { GlimpseError } from '../errors.js';
-import type { AskResult } from '../types.js';
-import type { ImageInput } from '../types.js';
+import type { AskResult, ImageInput } from '../types.js';
 import type { Parts } from './parts.js';
 
 export async function ask(
@@ -16,7 +15,7 @@ export async function ask(
   if (!provider.ask) {
     throw new GlimpseError('UNSUPPORTED_TASK', `Provider "${provider.provider}" cannot answer questions about images`);
   }
-  const { loadImage } = await import('../pipeline/describe.js');
+  const { loadImage } = await import('../images/load-image.js');
   const loaded = await loadImage(input, { maxSide: provider.preferredImageSize, maxPixels: parts.settings.maxPixels });
   const started = performance.now();
   const answer = await provider.ask({ image: loaded.prepared.image, question, signal: options.signal });

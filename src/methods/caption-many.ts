@@ -2,7 +2,7 @@
  * `captionMany`: describe many inputs (folders are expanded), yielding each result or failure as it is ready, in
  * input order so that output is stable for scripts.
  */
-import { GlimpseError, isFatal, type ErrorCode } from '../errors.js';
+import { type ErrorCode, GlimpseError, isFatal } from '../errors.js';
 import type { CaptionOptions, CaptionResult, FailureResult } from '../types.js';
 import type { Parts } from './parts.js';
 

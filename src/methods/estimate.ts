@@ -4,7 +4,11 @@
 import type { IndexEstimate } from '../types.js';
 import type { Parts } from './parts.js';
 
-export async function estimate(parts: Parts, paths: string[], options: { force?: boolean } = {}): Promise<IndexEstimate> {
+export async function estimate(
+  parts: Parts,
+  paths: string[],
+  options: { force?: boolean } = {},
+): Promise<IndexEstimate> {
   const { estimateIndex } = await import('../pipeline/estimate.js');
   return estimateIndex(parts.store, await parts.describer(), paths, options);
 }

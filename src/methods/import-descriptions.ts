@@ -9,14 +9,27 @@ import type { ImportedDescription, ImportOptions } from '../types.js';
 import type { Parts } from './parts.js';
 
 /** Returns the image ids, in the order given. Everything is written in one transaction. */
-export async function importDescriptions(parts: Parts, items: readonly ImportedDescription[], options: ImportOptions = {}): Promise<number[]> {
+export async function importDescriptions(
+  parts: Parts,
+  items: readonly ImportedDescription[],
+  options: ImportOptions = {},
+): Promise<number[]> {
   const { store, searchIndex } = parts;
   const source = options.source ?? 'import';
   const key = { provider: source, requestedModel: source, promptVersion: `${source}-1` };
   const ids = store.transaction(() =>
     items.map((item, index) => {
       const sha256 = item.sha256 ?? createHash('sha256').update(`${source}\0${index}\0${item.path}`).digest('hex');
-      const id = store.upsertImage({ path: item.path, sha256, sizeBytes: 0, mtimeMs: null, width: 0, height: 0, format: 'jpeg', exif: null });
+      const id = store.upsertImage({
+        path: item.path,
+        sha256,
+        sizeBytes: 0,
+        mtimeMs: null,
+        width: 0,
+        height: 0,
+        format: 'jpeg',
+        exif: null,
+      });
       const description: Description = {
         caption: item.caption,
         detailed: item.detailed ?? null,

@@ -8,7 +8,11 @@ import type { SearchResponse } from '../types.js';
 import type { Parts } from './parts.js';
 import { findImage } from './show.js';
 
-export async function similar(parts: Parts, image: string | number, options: { limit?: number } = {}): Promise<SearchResponse> {
+export async function similar(
+  parts: Parts,
+  image: string | number,
+  options: { limit?: number } = {},
+): Promise<SearchResponse> {
   const { store } = parts;
   const embedder = await parts.embedder();
   const maxPixels = parts.settings.maxPixels;
@@ -35,11 +39,14 @@ export async function similar(parts: Parts, image: string | number, options: { l
         hint: 'Index it with an image embedding model first, or pass --embedder.',
       });
     }
-    const { loadImage } = await import('../pipeline/describe.js');
+    const { loadImage } = await import('../images/load-image.js');
     const loaded = await loadImage(image, { maxSide: 512, maxPixels });
     [vector] = await embedder.embedImages([loaded.prepared.image]);
   }
-  const hits = store.nearest(space.id, vector, limit + 1).filter((hit) => hit.imageId !== self).slice(0, limit);
+  const hits = store
+    .nearest(space.id, vector, limit + 1)
+    .filter((hit) => hit.imageId !== self)
+    .slice(0, limit);
   const results = hits.map((hit, index) => {
     const record = store.imageById(hit.imageId)!;
     const description = store.description(record.sha256);
@@ -52,7 +59,14 @@ export async function similar(parts: Parts, image: string | number, options: { l
       caption: edits?.caption ?? description?.caption ?? null,
       tags: edits?.tags ?? description?.tags ?? [],
       snippet: similarity > 0.95 ? 'near-duplicate' : `image similarity ${similarity}`,
-      why: { fields: ['image'], terms: [], concepts: [], fullTextRank: null, vectorRank: index + 1, vectorSimilarity: similarity },
+      why: {
+        fields: ['image'],
+        terms: [],
+        concepts: [],
+        fullTextRank: null,
+        vectorRank: index + 1,
+        vectorSimilarity: similarity,
+      },
     };
   });
   return { query: String(image), results, ms: Math.round(performance.now() - started) };

@@ -7,7 +7,11 @@ import type { ImageRecord, ThumbnailOptions } from '../types.js';
 import type { Parts } from './parts.js';
 import { findImage } from './show.js';
 
-export async function thumbnail(parts: Parts, idOrPath: string | number, options: ThumbnailOptions = {}): Promise<Buffer | undefined> {
+export async function thumbnail(
+  parts: Parts,
+  idOrPath: string | number,
+  options: ThumbnailOptions = {},
+): Promise<Buffer | undefined> {
   const { store } = parts;
   const image = findImage(store, idOrPath);
   const stored = store.thumbnail(image.sha256);

@@ -3,18 +3,17 @@
  * CaptionResult. Used by `caption` and the indexer alike, so both check tasks and tag errors the same way.
  */
 import { GlimpseError } from '../errors.js';
-import { loadImage, type LoadedImage } from '../images/load-image.js';
+import { type LoadedImage, loadImage } from '../images/load-image.js';
 import type { Description, ImageDescriber, Task } from '../providers/spec.js';
 import type { CaptionOptions, CaptionResult, FailureResult } from '../types.js';
 import { discoverInputs } from './discover.js';
 
-// Transitional: methods/ask.ts and methods/similar.ts still import loadImage from here; once they import
-// '../images/load-image.js' this line goes.
-export { loadImage, type LoadedImage } from '../images/load-image.js';
-
 export function checkTask(provider: ImageDescriber, task: Task, prompt?: string): void {
   if (!provider.capabilities.tasks.includes(task)) {
-    throw new GlimpseError('UNSUPPORTED_TASK', `Provider "${provider.provider}" cannot do the "${task}" task (it can: ${provider.capabilities.tasks.join(', ')})`);
+    throw new GlimpseError(
+      'UNSUPPORTED_TASK',
+      `Provider "${provider.provider}" cannot do the "${task}" task (it can: ${provider.capabilities.tasks.join(', ')})`,
+    );
   }
   if (prompt && !provider.capabilities.prompt) {
     throw new GlimpseError('UNSUPPORTED_TASK', `Provider "${provider.provider}" does not take free prompts`, {
@@ -33,7 +32,12 @@ export async function describePrepared(
   checkTask(provider, task, options.prompt);
   const started = performance.now();
   try {
-    const description = await provider.describe({ image: loaded.prepared.image, task, prompt: options.prompt, signal: options.signal });
+    const description = await provider.describe({
+      image: loaded.prepared.image,
+      task,
+      prompt: options.prompt,
+      signal: options.signal,
+    });
     return { description, ms: performance.now() - started };
   } catch (error) {
     if (error instanceof GlimpseError) {
@@ -46,10 +50,14 @@ export async function describePrepared(
         retryAfterSeconds: error.retryAfterSeconds,
       });
     }
-    throw new GlimpseError('PROVIDER_ERROR', `${loaded.source}: provider "${provider.provider}" failed: ${(error as Error)?.message ?? error}`, {
-      path: loaded.source,
-      cause: error,
-    });
+    throw new GlimpseError(
+      'PROVIDER_ERROR',
+      `${loaded.source}: provider "${provider.provider}" failed: ${(error as Error)?.message ?? error}`,
+      {
+        path: loaded.source,
+        cause: error,
+      },
+    );
   }
 }
 

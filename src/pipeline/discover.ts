@@ -5,11 +5,23 @@
  */
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
-import { GlimpseError } from '../errors.js';
+import type { GlimpseError } from '../errors.js';
 import { describeFileError, isUrl } from '../images/read-input.js';
 import type { FailureResult } from '../types.js';
 
-export const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.jpe', '.png', '.webp', '.gif', '.avif', '.tif', '.tiff', '.heic', '.heif']);
+export const IMAGE_EXTENSIONS = new Set([
+  '.jpg',
+  '.jpeg',
+  '.jpe',
+  '.png',
+  '.webp',
+  '.gif',
+  '.avif',
+  '.tif',
+  '.tiff',
+  '.heic',
+  '.heif',
+]);
 
 export function hasImageExtension(path: string): boolean {
   return IMAGE_EXTENSIONS.has(extname(path).toLowerCase());
@@ -51,7 +63,12 @@ export async function discoverInputs(inputs: string[]): Promise<Discovered> {
   return { files: [...files], failures, folders };
 }
 
-async function walk(folder: string, files: Set<string>, fail: (error: GlimpseError) => void, visited: Set<string>): Promise<void> {
+async function walk(
+  folder: string,
+  files: Set<string>,
+  fail: (error: GlimpseError) => void,
+  visited: Set<string>,
+): Promise<void> {
   let entries;
   try {
     entries = await readdir(folder, { withFileTypes: true });
@@ -70,7 +87,8 @@ async function walk(folder: string, files: Set<string>, fail: (error: GlimpseErr
     } else if (entry.isSymbolicLink()) {
       const target = await stat(path).catch(async (error) => {
         // Only complain about links that look like images or lead nowhere; a broken link to a text file is not ours.
-        if (hasImageExtension(path) || (error as NodeJS.ErrnoException).code === 'ELOOP') fail(await describeFileError(path, error));
+        if (hasImageExtension(path) || (error as NodeJS.ErrnoException).code === 'ELOOP')
+          fail(await describeFileError(path, error));
         return null;
       });
       if (!target) continue;

@@ -5,16 +5,25 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { readImageHeader } from '../images/prepare.js';
-import { estimateCost, sumEstimates, type CostEstimate } from '../providers/cost.js';
+import { isUrl } from '../images/read-input.js';
+import { type CostEstimate, estimateCost, sumEstimates } from '../providers/cost.js';
 import type { ImageDescriber } from '../providers/spec.js';
 import type { DescriptionKey, Store } from '../storage/store.js';
-import type { FailureResult, IndexEstimate } from '../types.js';
+import type { IndexEstimate } from '../types.js';
 import { discoverInputs } from './discover.js';
 import { unchangedSinceDescribed } from './indexer.js';
-import { isUrl } from '../images/read-input.js';
 
-export async function estimateIndex(store: Store, describer: ImageDescriber, paths: string[], options: { force?: boolean } = {}): Promise<IndexEstimate> {
-  const key: DescriptionKey = { provider: describer.provider, requestedModel: describer.modelId, promptVersion: describer.promptVersion };
+export async function estimateIndex(
+  store: Store,
+  describer: ImageDescriber,
+  paths: string[],
+  options: { force?: boolean } = {},
+): Promise<IndexEstimate> {
+  const key: DescriptionKey = {
+    provider: describer.provider,
+    requestedModel: describer.modelId,
+    promptVersion: describer.promptVersion,
+  };
   const provider = describer.provider.split(',')[0].trim();
   const discovered = await discoverInputs(paths);
   const estimates: CostEstimate[] = [];

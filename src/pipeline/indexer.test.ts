@@ -1,11 +1,20 @@
 import assert from 'node:assert/strict';
-import { chmodSync, copyFileSync, mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync, readFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { createGlimpse } from '../glimpse.js';
-import { createRecordingProvider } from '../testing/recording-provider.js';
 import { fixturesDir, sample, temporaryDirectory, writePngBomb } from '../testing/fixtures.js';
+import { createRecordingProvider } from '../testing/recording-provider.js';
 
 const CAT = { caption: 'A tabby cat looking at the camera', tags: ['cat', 'animal'] };
 const CUP = { caption: 'A cup of coffee on a saucer', tags: ['cup', 'coffee'] };
@@ -126,7 +135,9 @@ describe('index', () => {
 
   test('a bad API key stops the run instead of failing every image', async () => {
     const dir = library();
-    const provider = createRecordingProvider({ failures: { 'chelsea.png': 'PROVIDER_AUTH', 'coffee.png': 'PROVIDER_AUTH', 'rocket.jpg': 'PROVIDER_AUTH' } });
+    const provider = createRecordingProvider({
+      failures: { 'chelsea.png': 'PROVIDER_AUTH', 'coffee.png': 'PROVIDER_AUTH', 'rocket.jpg': 'PROVIDER_AUTH' },
+    });
     const g = await createGlimpse({ db: join(dir, '..', 'g.db'), provider, concurrency: 1 });
     await assert.rejects(g.index([dir]), (error: Error & { code?: string }) => error.code === 'PROVIDER_AUTH');
     assert.equal(provider.requests.length, 1, 'stopped after the first refusal');
@@ -165,7 +176,9 @@ describe('bad input: each failure names the file, has a stable code, is stored, 
     const provider = createRecordingProvider({ answers: { [good.split('/').pop()!]: CAT } });
     const g = await createGlimpse({ db: join(dir, '..', 'g.db'), provider });
     const summary = await g.index([dir]);
-    const codes = Object.fromEntries(summary.failures.map((failure) => [failure.path.split('/').pop(), failure.error.code]));
+    const codes = Object.fromEntries(
+      summary.failures.map((failure) => [failure.path.split('/').pop(), failure.error.code]),
+    );
     for (const [file, code] of Object.entries(expected)) {
       assert.equal(codes[file], code, `${file} should fail with ${code}`);
       const failure = summary.failures.find((f) => f.path.endsWith(file))!;
@@ -175,7 +188,10 @@ describe('bad input: each failure names the file, has a stable code, is stored, 
     assert.equal(summary.failed, Object.keys(expected).length);
     assert.ok(summary.indexed >= 1, 'the good file (spaces and non-ASCII in its name) was indexed');
     assert.equal(g.show(good).caption, CAT.caption);
-    const stored = g.status().failed.map((failure) => failure.code).sort();
+    const stored = g
+      .status()
+      .failed.map((failure) => failure.code)
+      .sort();
     assert.deepEqual(stored, Object.values(expected).sort());
     await g.close();
   });
@@ -209,17 +225,26 @@ describe('bad input: each failure names the file, has a stable code, is stored, 
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as { port: number }).port;
     const { readInput } = await import('../images/read-input.js');
-    await assert.rejects(readInput(`http://127.0.0.1:${port}/slow.jpg`, { urlTimeoutMs: 200 }), (error: Error & { code?: string }) => {
-      assert.equal(error.code, 'URL_UNREACHABLE');
-      assert.match(error.message, /slow\.jpg: no answer within 0\.2 s/);
-      return true;
-    });
+    await assert.rejects(
+      readInput(`http://127.0.0.1:${port}/slow.jpg`, { urlTimeoutMs: 200 }),
+      (error: Error & { code?: string }) => {
+        assert.equal(error.code, 'URL_UNREACHABLE');
+        assert.match(error.message, /slow\.jpg: no answer within 0\.2 s/);
+        return true;
+      },
+    );
     const g = await createGlimpse({ db: ':memory:', provider: createRecordingProvider() });
-    await assert.rejects(g.caption(`http://127.0.0.1:${port}/missing.jpg`), (error: Error & { code?: string }) => error.code === 'URL_HTTP_ERROR');
+    await assert.rejects(
+      g.caption(`http://127.0.0.1:${port}/missing.jpg`),
+      (error: Error & { code?: string }) => error.code === 'URL_HTTP_ERROR',
+    );
     server.close();
     server.closeAllConnections();
     // Nothing listens on this port.
-    await assert.rejects(g.caption(`http://127.0.0.1:${port}/gone.jpg`), (error: Error & { code?: string }) => error.code === 'URL_UNREACHABLE');
+    await assert.rejects(
+      g.caption(`http://127.0.0.1:${port}/gone.jpg`),
+      (error: Error & { code?: string }) => error.code === 'URL_UNREACHABLE',
+    );
     await g.close();
   });
 

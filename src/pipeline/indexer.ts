@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { GlimpseError, isFatal, toGlimpseError } from '../errors.js';
 import { readExif } from '../images/exif.js';
-import { loadImage, type LoadedImage } from '../images/load-image.js';
+import { type LoadedImage, loadImage } from '../images/load-image.js';
 import { readImageHeader } from '../images/prepare.js';
 import { isUrl } from '../images/read-input.js';
 import type { Description, Embedder, ImageDescriber } from '../providers/spec.js';
@@ -31,8 +31,12 @@ type Outcome = 'indexed' | 'unchanged' | 'moved';
 
 export async function runIndex(options: RunIndexOptions): Promise<IndexSummary> {
   const started = performance.now();
-  const { store, describer, embedder } = options;
-  const key: DescriptionKey = { provider: describer.provider, requestedModel: describer.modelId, promptVersion: describer.promptVersion };
+  const { store, describer } = options;
+  const key: DescriptionKey = {
+    provider: describer.provider,
+    requestedModel: describer.modelId,
+    promptVersion: describer.promptVersion,
+  };
   const emit = (event: IndexEvent) => options.onProgress?.(event);
   const runId = store.startRun(describer.provider, describer.modelId);
 
@@ -47,7 +51,8 @@ export async function runIndex(options: RunIndexOptions): Promise<IndexSummary> 
     if (!spent) return;
     usage.inputTokens += spent.inputTokens ?? 0;
     usage.outputTokens += spent.outputTokens ?? 0;
-    if (spent.inputTokens && spent.costUsd === undefined) usage.costUsd = null; // tokens without a price: unknown cost
+    if (spent.inputTokens && spent.costUsd === undefined)
+      usage.costUsd = null; // tokens without a price: unknown cost
     else if (usage.costUsd !== null) usage.costUsd += spent.costUsd ?? 0;
   };
   let done = 0;
@@ -88,18 +93,28 @@ export async function runIndex(options: RunIndexOptions): Promise<IndexSummary> 
 
   store.finishRun(runId, counts);
   if (fatal) throw fatal;
-  if (options.signal?.aborted) throw new GlimpseError('USAGE', 'Indexing was cancelled; what was done is saved', { hint: 'Run the same command again to finish.' });
+  if (options.signal?.aborted)
+    throw new GlimpseError('USAGE', 'Indexing was cancelled; what was done is saved', {
+      hint: 'Run the same command again to finish.',
+    });
   return { runId, total, ...counts, pruned, failures, ms: Math.round(performance.now() - started), usage };
 }
 
-async function indexOne(path: string, options: RunIndexOptions, key: DescriptionKey, addUsage: (usage: Description['usage']) => void): Promise<Outcome> {
+async function indexOne(
+  path: string,
+  options: RunIndexOptions,
+  key: DescriptionKey,
+  addUsage: (usage: Description['usage']) => void,
+): Promise<Outcome> {
   const { store, describer, embedder } = options;
   const fileInfo = isUrl(path) ? null : await stat(path);
   const known = store.imageByPath(path);
 
   if (!options.force && known && fileInfo && unchangedSinceDescribed(store, key, known, fileInfo)) {
     store.touchImage(known.id);
-    await ensureVectors(store, embedder, known.id, () => loadImage(path, { maxSide: describer.preferredImageSize, maxPixels: options.maxPixels }));
+    await ensureVectors(store, embedder, known.id, () =>
+      loadImage(path, { maxSide: describer.preferredImageSize, maxPixels: options.maxPixels }),
+    );
     return 'unchanged';
   }
 
@@ -117,18 +132,37 @@ async function indexOne(path: string, options: RunIndexOptions, key: Description
       }
       const facts = await quickFacts(bytes!, path);
       const id = store.transaction(() => {
-        const id = store.upsertImage({ path, sha256, sizeBytes: bytes!.length, mtimeMs: fileInfo?.mtimeMs ?? null, ...facts });
+        const id = store.upsertImage({
+          path,
+          sha256,
+          sizeBytes: bytes!.length,
+          mtimeMs: fileInfo?.mtimeMs ?? null,
+          ...facts,
+        });
         refreshSearchDocument(store, store.imageById(id)!);
         return id;
       });
-      await ensureVectors(store, embedder, id, () => loadImage(path, { maxSide: describer.preferredImageSize, maxPixels: options.maxPixels }));
+      await ensureVectors(store, embedder, id, () =>
+        loadImage(path, { maxSide: describer.preferredImageSize, maxPixels: options.maxPixels }),
+      );
       return known ? 'indexed' : 'moved';
     }
-    store.transaction(() => store.upsertImage({ path, sha256, sizeBytes: bytes!.length, mtimeMs: fileInfo?.mtimeMs ?? null, ...factsOf(known) }));
+    store.transaction(() =>
+      store.upsertImage({
+        path,
+        sha256,
+        sizeBytes: bytes!.length,
+        mtimeMs: fileInfo?.mtimeMs ?? null,
+        ...factsOf(known),
+      }),
+    );
     return 'unchanged';
   }
 
-  const loaded = await loadImage(bytes ? { bytes, name: path } : path, { maxSide: describer.preferredImageSize, maxPixels: options.maxPixels });
+  const loaded = await loadImage(bytes ? { bytes, name: path } : path, {
+    maxSide: describer.preferredImageSize,
+    maxPixels: options.maxPixels,
+  });
   const { description, ms } = await describePrepared(describer, loaded, { task: 'json', signal: options.signal });
   addUsage(description.usage);
   const { image } = loaded.prepared;
@@ -156,7 +190,13 @@ async function indexOne(path: string, options: RunIndexOptions, key: Description
 }
 
 /** Store the embedder's vectors for an image unless they are there already (a new embedder re-embeds, never mixes). */
-async function ensureVectors(store: Store, embedder: Embedder | null, imageId: number, load: () => Promise<LoadedImage>, force = false) {
+async function ensureVectors(
+  store: Store,
+  embedder: Embedder | null,
+  imageId: number,
+  load: () => Promise<LoadedImage>,
+  force = false,
+) {
   if (!embedder) return;
   const image = store.imageById(imageId)!;
   const textSpace = store.embeddingSpace(embedder.modelId, 'text', embedder.dimensions);
@@ -181,8 +221,15 @@ async function ensureVectors(store: Store, embedder: Embedder | null, imageId: n
  * The fast path of the incremental rule: same size and modification time as when it was indexed, and described with
  * the same provider, model and prompt — so the file need not even be read. (Also used by `--dry-run`.)
  */
-export function unchangedSinceDescribed(store: Store, key: DescriptionKey, known: ImageRecord, fileInfo: { size: number; mtimeMs: number }): boolean {
-  return known.sizeBytes === fileInfo.size && known.mtimeMs === fileInfo.mtimeMs && store.isDescribed(known.sha256, key);
+export function unchangedSinceDescribed(
+  store: Store,
+  key: DescriptionKey,
+  known: ImageRecord,
+  fileInfo: { size: number; mtimeMs: number },
+): boolean {
+  return (
+    known.sizeBytes === fileInfo.size && known.mtimeMs === fileInfo.mtimeMs && store.isDescribed(known.sha256, key)
+  );
 }
 
 async function quickFacts(bytes: Buffer, path: string) {
@@ -194,12 +241,19 @@ function factsOf(known: ReturnType<Store['imageByPath']>) {
     width: known?.width ?? 0,
     height: known?.height ?? 0,
     format: known?.format ?? 'unknown',
-    exif: known ? { takenAt: known.takenAt, camera: known.camera, latitude: known.latitude, longitude: known.longitude } : null,
+    exif: known
+      ? { takenAt: known.takenAt, camera: known.camera, latitude: known.latitude, longitude: known.longitude }
+      : null,
   };
 }
 
 /** Forget stored files under the indexed folders that are gone from disk. */
-async function prune(store: Store, folders: string[], seen: string[], emit: (event: IndexEvent) => void): Promise<number> {
+async function prune(
+  store: Store,
+  folders: string[],
+  seen: string[],
+  emit: (event: IndexEvent) => void,
+): Promise<number> {
   if (folders.length === 0) return 0;
   const seenSet = new Set(seen);
   let pruned = 0;
@@ -214,7 +268,11 @@ async function prune(store: Store, folders: string[], seen: string[], emit: (eve
   }
   // Failures recorded for files that are gone are no longer worth reporting.
   for (const failure of store.failures()) {
-    if (!isUrl(failure.path) && folders.some((folder) => failure.path.startsWith(`${folder}/`)) && !(await exists(failure.path))) {
+    if (
+      !isUrl(failure.path) &&
+      folders.some((folder) => failure.path.startsWith(`${folder}/`)) &&
+      !(await exists(failure.path))
+    ) {
       store.clearFailure(failure.path);
     }
   }

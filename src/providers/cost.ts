@@ -3,9 +3,10 @@
  * `estimateCost` over the images it would describe. Each provider's manifest holds its prices and its image rule;
  * this file only applies them.
  */
-import { tileCount } from './vision-language/image-budget.js';
+
 import { providerManifest, providerManifests } from './registry.js';
 import type { Price } from './spec.js';
+import { tileCount } from './vision-language/image-budget.js';
 
 export type { Price } from './spec.js';
 
@@ -70,11 +71,21 @@ export function estimateCost(provider: string, model: string, imageWidth: number
   const inputTokens = PROMPT_TOKENS + imageTokens(provider, model, imageWidth, imageHeight);
   const outputTokens = ANSWER_TOKENS;
   const price = priceFor(provider, model);
-  return { provider, model, inputTokens, outputTokens, costUsd: price ? costOf(provider, model, inputTokens, outputTokens)! : null };
+  return {
+    provider,
+    model,
+    inputTokens,
+    outputTokens,
+    costUsd: price ? costOf(provider, model, inputTokens, outputTokens)! : null,
+  };
 }
 
 /** Sum of estimates, for a run's total line ("≈ $0.42 for 1,200 images"). */
-export function sumEstimates(estimates: CostEstimate[]): { inputTokens: number; outputTokens: number; costUsd: number | null } {
+export function sumEstimates(estimates: CostEstimate[]): {
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number | null;
+} {
   let costUsd: number | null = 0;
   let inputTokens = 0;
   let outputTokens = 0;

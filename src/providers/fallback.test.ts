@@ -3,11 +3,11 @@ import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import { GlimpseError } from '../errors.js';
 import { prepareImage } from '../images/prepare.js';
+import { type MockServer, startMockServer } from '../testing/mock-vendor-server.js';
+import { chatCompletionReply } from '../testing/provider-conformance.js';
 import { createProviderChain } from './fallback.js';
 import { registerProvider, unregisterProvider } from './registry.js';
 import { emptyDescription, type PreparedImage, type ProviderSettings } from './spec.js';
-import { startMockServer, type MockServer } from '../testing/mock-vendor-server.js';
-import { chatCompletionReply } from '../testing/provider-conformance.js';
 
 let server: MockServer;
 let deadUrl: string;
@@ -74,7 +74,9 @@ const settingsFor = (name: string): ProviderSettings =>
 
 test('ollama not running → the next provider answers; the dead one is skipped on the next image', async () => {
   const fallbacks: string[] = [];
-  const chain = await createProviderChain(['ollama', 'openai-compatible'], settingsFor, { onFallback: (event) => fallbacks.push(`${event.from}:${event.error.code}`) });
+  const chain = await createProviderChain(['ollama', 'openai-compatible'], settingsFor, {
+    onFallback: (event) => fallbacks.push(`${event.from}:${event.error.code}`),
+  });
   assert.equal(chain.provider, 'ollama,openai-compatible');
   assert.equal(chain.preferredImageSize, 1024);
   server.handle(() => chatReply('A tabby cat.'));
@@ -87,7 +89,10 @@ test('ollama not running → the next provider answers; the dead one is skipped 
 });
 
 test('a server error falls through to the next member', async () => {
-  const chain = await createProviderChain(['openai-compatible', 'test-caption-only'], (name) => ({ ...settingsFor(name), options: { maxRetries: 0 } }));
+  const chain = await createProviderChain(['openai-compatible', 'test-caption-only'], (name) => ({
+    ...settingsFor(name),
+    options: { maxRetries: 0 },
+  }));
   server.handle(() => ({ status: 500, json: { message: 'boom' } }));
   assert.equal((await chain.describe({ image, task: 'caption' })).caption, 'from the second member');
 });
@@ -95,12 +100,17 @@ test('a server error falls through to the next member', async () => {
 test('bad input is not retried elsewhere: CORRUPT_IMAGE comes straight back', async () => {
   const chain = await createProviderChain(['test-rejects-input', 'openai-compatible'], settingsFor);
   server.handle(() => chatReply('should not be asked'));
-  await assert.rejects(chain.describe({ image, task: 'caption' }), (error: unknown) => GlimpseError.is(error, 'CORRUPT_IMAGE'));
+  await assert.rejects(chain.describe({ image, task: 'caption' }), (error: unknown) =>
+    GlimpseError.is(error, 'CORRUPT_IMAGE'),
+  );
   assert.equal(server.requests.length, 0);
 });
 
 test('members that cannot do a task are passed over; when all fail the last error code is kept', async () => {
-  const chain = await createProviderChain(['test-caption-only', 'openai-compatible'], (name) => ({ ...settingsFor(name), options: { maxRetries: 0 } }));
+  const chain = await createProviderChain(['test-caption-only', 'openai-compatible'], (name) => ({
+    ...settingsFor(name),
+    options: { maxRetries: 0 },
+  }));
   server.handle(() => ({ status: 401, json: { message: 'bad key' } }));
   await assert.rejects(chain.describe({ image, task: 'ocr' }), (error: unknown) => {
     assert.ok(GlimpseError.is(error, 'PROVIDER_AUTH'));
@@ -111,8 +121,14 @@ test('members that cannot do a task are passed over; when all fail the last erro
 
 test('one settings object: model and base URL go to the first member; unknown names are an error', async () => {
   server.handle(() => chatReply('A cat from the first member.'));
-  const chain = await createProviderChain(['openai-compatible', 'test-caption-only'], { model: 'qwen', baseUrl: `${server.url}/v1`, env: {} });
+  const chain = await createProviderChain(['openai-compatible', 'test-caption-only'], {
+    model: 'qwen',
+    baseUrl: `${server.url}/v1`,
+    env: {},
+  });
   assert.equal((await chain.describe({ image, task: 'caption' })).caption, 'A cat from the first member.');
   assert.equal(server.requests[0]!.body.model, 'qwen');
-  await assert.rejects(createProviderChain(['no-such-provider', 'openai-compatible'], settingsFor), (error: unknown) => GlimpseError.is(error, 'UNKNOWN_PROVIDER'));
+  await assert.rejects(createProviderChain(['no-such-provider', 'openai-compatible'], settingsFor), (error: unknown) =>
+    GlimpseError.is(error, 'UNKNOWN_PROVIDER'),
+  );
 });

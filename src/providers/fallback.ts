@@ -4,14 +4,31 @@
  * missing file) fails at once, since every provider would refuse it. A provider that was unreachable or refused
  * the key is skipped for a while, so a stopped server costs one failed request, not one per image.
  */
-import { GlimpseError, toGlimpseError, type ErrorCode } from '../errors.js';
+import { type ErrorCode, GlimpseError, toGlimpseError } from '../errors.js';
 import { getProviderFactory } from './registry.js';
-import type { Answer, AskRequest, DescribeRequest, Description, ImageDescriber, ProviderSettings, Task } from './spec.js';
+import type {
+  Answer,
+  AskRequest,
+  DescribeRequest,
+  Description,
+  ImageDescriber,
+  ProviderSettings,
+  Task,
+} from './spec.js';
 
 /** Errors about the input itself: the next provider would fail the same way. */
 const INPUT_ERRORS = new Set<ErrorCode>([
-  'FILE_NOT_FOUND', 'PERMISSION_DENIED', 'EMPTY_FILE', 'NOT_AN_IMAGE', 'CORRUPT_IMAGE', 'IMAGE_TOO_LARGE',
-  'BROKEN_SYMLINK', 'SYMLINK_LOOP', 'URL_UNREACHABLE', 'URL_HTTP_ERROR', 'USAGE',
+  'FILE_NOT_FOUND',
+  'PERMISSION_DENIED',
+  'EMPTY_FILE',
+  'NOT_AN_IMAGE',
+  'CORRUPT_IMAGE',
+  'IMAGE_TOO_LARGE',
+  'BROKEN_SYMLINK',
+  'SYMLINK_LOOP',
+  'URL_UNREACHABLE',
+  'URL_HTTP_ERROR',
+  'USAGE',
 ]);
 
 /** Errors that will repeat on the next image too: skip the provider for `cooldownMs`. */
@@ -30,9 +47,14 @@ export interface ChainOptions {
  */
 export type ChainSettings = ProviderSettings | ((name: string) => ProviderSettings);
 
-export async function createProviderChain(names: string[], settings: ChainSettings = {}, options: ChainOptions = {}): Promise<ImageDescriber> {
+export async function createProviderChain(
+  names: string[],
+  settings: ChainSettings = {},
+  options: ChainOptions = {},
+): Promise<ImageDescriber> {
   if (names.length === 0) throw new GlimpseError('NO_PROVIDER', 'The provider chain is empty');
-  const settingsFor = typeof settings === 'function' ? settings : (name: string) => sharedSettings(settings, name === names[0]);
+  const settingsFor =
+    typeof settings === 'function' ? settings : (name: string) => sharedSettings(settings, name === names[0]);
   const members: ImageDescriber[] = [];
   const creationErrors: GlimpseError[] = [];
   for (const name of names) {
@@ -56,7 +78,10 @@ export function chainDescribers(members: ImageDescriber[], options: ChainOptions
   const skipUntil = new Map<ImageDescriber, number>();
   const tasks = [...new Set(members.flatMap((member) => member.capabilities.tasks))] as Task[];
 
-  async function firstThatWorks<T>(canTry: (member: ImageDescriber) => boolean, run: (member: ImageDescriber) => Promise<T>): Promise<T> {
+  async function firstThatWorks<T>(
+    canTry: (member: ImageDescriber) => boolean,
+    run: (member: ImageDescriber) => Promise<T>,
+  ): Promise<T> {
     const errors: GlimpseError[] = [];
     const now = Date.now();
     const available = members.filter((member) => canTry(member) && (skipUntil.get(member) ?? 0) <= now);
@@ -75,7 +100,10 @@ export function chainDescribers(members: ImageDescriber[], options: ChainOptions
         options.onFallback?.({ from: member.provider, error: failure });
       }
     }
-    throw chainError(members.map((member) => member.provider), errors);
+    throw chainError(
+      members.map((member) => member.provider),
+      errors,
+    );
   }
 
   return {

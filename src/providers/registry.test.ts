@@ -3,14 +3,24 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { getProviderFactory, providerManifest, providerManifests, providerNames, registerProvider, unregisterProvider } from './registry.js';
+import {
+  getProviderFactory,
+  providerManifest,
+  providerManifests,
+  providerNames,
+  registerProvider,
+  unregisterProvider,
+} from './registry.js';
 import type { ProviderFactory } from './spec.js';
 
 test('every shipped provider: its factory says what its manifest says', async () => {
   for (const manifest of providerManifests()) {
     assert.equal(manifest.specificationVersion, 'v1');
     const factory = await getProviderFactory(manifest.name);
-    assert.deepEqual([factory.name, factory.description, factory.models], [manifest.name, manifest.description, manifest.models]);
+    assert.deepEqual(
+      [factory.name, factory.description, factory.models],
+      [manifest.name, manifest.description, manifest.models],
+    );
     assert.equal(Boolean(factory.createEmbedder), manifest.capabilities.embed, `${manifest.name}: embed`);
     if (manifest.imageTokens) assert.ok(manifest.imageTokens(manifest.models[0]!, 1024, 768) > 0);
   }
@@ -46,7 +56,14 @@ test('a registered provider without a manifest keeps a shipped one’s facts, or
   registerProvider(stub('test-plugin', true));
   try {
     assert.deepEqual(providerManifest('openai')?.env.apiKey, ['OPENAI_API_KEY']);
-    assert.deepEqual(providerManifest('test-plugin')?.capabilities, { ask: false, embed: true, ocr: false, objects: false, safety: false, prompt: false });
+    assert.deepEqual(providerManifest('test-plugin')?.capabilities, {
+      ask: false,
+      embed: true,
+      ocr: false,
+      objects: false,
+      safety: false,
+      prompt: false,
+    });
     assert.deepEqual(providerNames().slice(-2), ['local', 'test-plugin']);
     assert.equal(providerManifest('constructor'), undefined);
   } finally {

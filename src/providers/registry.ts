@@ -12,8 +12,8 @@ import { manifest as builtin } from './builtin/manifest.js';
 import { manifest as gemini } from './gemini/manifest.js';
 import { manifest as local } from './local/manifest.js';
 import { manifest as ollama } from './ollama/manifest.js';
-import { manifest as openaiCompatible } from './openai-compatible/manifest.js';
 import { manifest as openai } from './openai/manifest.js';
+import { manifest as openaiCompatible } from './openai-compatible/manifest.js';
 import type { ProviderFactory, ProviderManifest, ProviderSettings } from './spec.js';
 
 export interface ProviderEntry {
@@ -48,7 +48,10 @@ export function registerProvider(factory: ProviderFactory, manifest?: ProviderMa
   if (manifest && manifest.name !== factory.name) {
     throw new GlimpseError('USAGE', `The manifest of provider "${factory.name}" is named "${manifest.name}"`);
   }
-  registered.set(factory.name, { factory, manifest: manifest ?? shipped(factory.name)?.manifest ?? manifestOf(factory) });
+  registered.set(factory.name, {
+    factory,
+    manifest: manifest ?? shipped(factory.name)?.manifest ?? manifestOf(factory),
+  });
 }
 
 export function unregisterProvider(name: string): void {
@@ -62,7 +65,14 @@ function manifestOf(factory: ProviderFactory): ProviderManifest {
     description: factory.description,
     models: factory.models,
     env: {},
-    capabilities: { ask: false, embed: Boolean(factory.createEmbedder), ocr: false, objects: false, safety: false, prompt: false },
+    capabilities: {
+      ask: false,
+      embed: Boolean(factory.createEmbedder),
+      ocr: false,
+      objects: false,
+      safety: false,
+      prompt: false,
+    },
   };
 }
 
@@ -112,7 +122,9 @@ export async function registerProviderCommands(program: Command): Promise<void> 
  * When the user names no provider: the first provider (in list order) with a model ready on this machine, e.g.
  * `local` when a captioning model's files are present; null when none has one.
  */
-export async function autoSelectProvider(settingsFor: (name: string) => ProviderSettings): Promise<{ provider: string; model: string } | null> {
+export async function autoSelectProvider(
+  settingsFor: (name: string) => ProviderSettings,
+): Promise<{ provider: string; model: string } | null> {
   for (const manifest of providerManifests()) {
     const model = await manifest.autoSelect?.(settingsFor(manifest.name));
     if (model) return { provider: manifest.name, model };
@@ -130,7 +142,10 @@ async function loadModuleProvider(specifier: string): Promise<ProviderFactory> {
   try {
     module = await import(pathToFileURL(path).href);
   } catch (error) {
-    throw new GlimpseError('UNKNOWN_PROVIDER', `Cannot load provider module ${path}: ${(error as Error).message}`, { path, cause: error });
+    throw new GlimpseError('UNKNOWN_PROVIDER', `Cannot load provider module ${path}: ${(error as Error).message}`, {
+      path,
+      cause: error,
+    });
   }
   if (!module.factory?.createDescriber) {
     throw new GlimpseError('UNKNOWN_PROVIDER', `${path} does not export a provider \`factory\``, {
@@ -154,9 +169,13 @@ export async function getProviderFactory(name: string): Promise<ProviderFactory>
     return (await entry.load()).factory;
   } catch (error) {
     if (error instanceof GlimpseError) throw error;
-    throw new GlimpseError('PROVIDER_UNAVAILABLE', `Provider "${name}" could not be loaded: ${(error as Error).message}`, {
-      cause: error,
-      hint: 'Reinstall Glimpse (npm install) so its dependencies are present.',
-    });
+    throw new GlimpseError(
+      'PROVIDER_UNAVAILABLE',
+      `Provider "${name}" could not be loaded: ${(error as Error).message}`,
+      {
+        cause: error,
+        hint: 'Reinstall Glimpse (npm install) so its dependencies are present.',
+      },
+    );
   }
 }

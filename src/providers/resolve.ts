@@ -7,10 +7,16 @@ import type { Embedder, ImageDescriber, ProviderSettings } from './spec.js';
 
 type SettingsSource = ProviderSettings | ((name: string) => ProviderSettings);
 
-export async function resolveDescriber(provider: ImageDescriber | string, settings: SettingsSource): Promise<ImageDescriber> {
+export async function resolveDescriber(
+  provider: ImageDescriber | string,
+  settings: SettingsSource,
+): Promise<ImageDescriber> {
   if (typeof provider !== 'string') return provider;
   const settingsFor = (name: string) => (typeof settings === 'function' ? settings(name) : settings);
-  const names = provider.split(',').map((name) => name.trim()).filter(Boolean);
+  const names = provider
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
   if (names.length === 0) throw new GlimpseError('NO_PROVIDER', 'No provider given');
   if (names.length > 1) {
     // Fallback chains live with the providers that need them (network errors); loaded only when asked for.
@@ -21,7 +27,10 @@ export async function resolveDescriber(provider: ImageDescriber | string, settin
   return factory.createDescriber(settingsFor(names[0]));
 }
 
-export async function resolveEmbedder(embedder: Embedder | string | null | undefined, settings: ProviderSettings): Promise<Embedder | null> {
+export async function resolveEmbedder(
+  embedder: Embedder | string | null | undefined,
+  settings: ProviderSettings,
+): Promise<Embedder | null> {
   if (embedder === null || embedder === undefined) return null;
   if (typeof embedder !== 'string') return embedder;
   const factory = await getProviderFactory(embedder);

@@ -7,7 +7,7 @@
  * These matches rank below exact word matches.
  */
 import { STOP_WORDS, tokenize } from './query.js';
-import { baseForm, senses, synset, type PartOfSpeech } from './wordnet.js';
+import { baseForm, type PartOfSpeech, senses, synset } from './wordnet.js';
 
 /** How many of a word's senses count (WordNet lists the most frequent first). */
 const DOCUMENT_SENSES = 1;

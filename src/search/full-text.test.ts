@@ -11,7 +11,21 @@ import { hasWeightedBm25, NATIVE_RANKING } from './native-ranking.js';
 import { parseQuery, toWeightedExpression } from './query.js';
 
 /** A small vocabulary (no ../shared needed), skewed so that a few words match most rows, as common words do. */
-const words = ['dog', 'beach', 'street', 'red', 'car', 'man', 'woman', 'pizza', 'table', 'tree', 'kite', 'bus', 'clock'];
+const words = [
+  'dog',
+  'beach',
+  'street',
+  'red',
+  'car',
+  'man',
+  'woman',
+  'pizza',
+  'table',
+  'tree',
+  'kite',
+  'bus',
+  'clock',
+];
 const vocabulary: Vocabulary = {
   words,
   cumulative: Float64Array.from(words.map((_, index) => (index + 1) * (index + 2))),
@@ -44,14 +58,18 @@ test('ranking split across threads by rowid range returns exactly the single-que
       Object.assign(PARALLEL_RANKING, { above: 0, threads });
       NATIVE_RANKING.enabled = native;
       const lists = [];
-      for (const query of queries) lists.push((await glimpse.search(query, { limit: 40, ...options })).results.map((hit) => [hit.id, hit.score]));
+      for (const query of queries)
+        lists.push((await glimpse.search(query, { limit: 40, ...options })).results.map((hit) => [hit.id, hit.score]));
       return lists;
     };
     const single = await run(1);
     const parallel = await run(3);
     assert.deepEqual(parallel, single);
     // The ranges after the first are ranked by worker threads: their rows must be among the results.
-    assert.ok(single.flat().some(([id]) => id > 2000), 'results come from the last third of the rowids too');
+    assert.ok(
+      single.flat().some(([id]) => id > 2000),
+      'results come from the last third of the rowids too',
+    );
     assert.ok(single.every((list) => list.length > 0));
     // With a filter, which joins the images table, the split ranking still agrees.
     assert.deepEqual(await run(3, { folder: '/synthetic/album-7' }), await run(1, { folder: '/synthetic/album-7' }));
@@ -59,7 +77,9 @@ test('ranking split across threads by rowid range returns exactly the single-que
     const expression = toWeightedExpression(parseQuery('woman beach kite'), [], () => 2)!;
     const noFilter = { join: '', where: '', parameters: [] };
     Object.assign(PARALLEL_RANKING, { above: 0, threads: 2 });
-    const background = await rankFullText(glimpseParts(glimpse).searchIndex, expression, noFilter, 40, { background: true });
+    const background = await rankFullText(glimpseParts(glimpse).searchIndex, expression, noFilter, 40, {
+      background: true,
+    });
     PARALLEL_RANKING.threads = 1;
     assert.deepEqual(background, await rankFullText(glimpseParts(glimpse).searchIndex, expression, noFilter, 40));
     assert.equal(background.length, 40);
@@ -120,7 +140,8 @@ test('a query over a fifth of a large table reads every row length in one pass, 
   const glimpse = await createGlimpse({ db, embedder: null });
   try {
     Object.assign(PARALLEL_RANKING, { above: Number.MAX_SAFE_INTEGER });
-    for (const query of ['dog', 'red car', 'clock bus kite', 'woman']) assert.deepEqual(await ranking(glimpse, query, true), await ranking(glimpse, query, false), query);
+    for (const query of ['dog', 'red car', 'clock bus kite', 'woman'])
+      assert.deepEqual(await ranking(glimpse, query, true), await ranking(glimpse, query, false), query);
     const top = (await ranking(glimpse, 'woman', true))[0][0] as number;
     glimpse.edit(top, { caption: `woman ${'walking her bicycle along the long river path '.repeat(5)}` });
     assert.deepEqual(await ranking(glimpse, 'woman', true), await ranking(glimpse, 'woman', false), 'after an edit');

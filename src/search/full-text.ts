@@ -14,11 +14,11 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { SqliteStore } from '../storage/sqlite/sqlite-store.js';
-import type { SearchIndex } from './search-index.js';
 import { hasWeightedBm25 } from './native-ranking.js';
 import type { WeightedExpression } from './query.js';
 import type { RankingReply, RankingRequest, RankingWorkerData } from './ranking-worker.js';
 import type { Filter } from './search.js';
+import type { SearchIndex } from './search-index.js';
 
 /** bm25 column weights: caption, tags, detailed, text, concepts, path. */
 export const COLUMN_WEIGHTS = [10, 6, 3, 1.5, 1, 2] as const;
@@ -59,22 +59,32 @@ export async function rankFullText(
      WHERE search_index MATCH ? ${filter.where} ${range ? 'AND s.rowid >= ? AND s.rowid < ?' : ''}
      ORDER BY score DESC, s.rowid LIMIT ?`;
   const ranges = rowidRanges(store);
-  if (ranges.length <= 1) return store.db.prepare(sql(false)).all(expression, ...filter.parameters, pool) as RankedRow[];
+  if (ranges.length <= 1)
+    return store.db.prepare(sql(false)).all(expression, ...filter.parameters, pool) as RankedRow[];
 
   // BigInt bounds: better-sqlite3 binds numbers as REAL, and FTS5 ignores rowid constraints that are not integers.
-  const parameters = ([low, high]: [number, number]) => [expression, ...filter.parameters, BigInt(low), BigInt(high), pool];
+  const parameters = ([low, high]: [number, number]) => [
+    expression,
+    ...filter.parameters,
+    BigInt(low),
+    BigInt(high),
+    pool,
+  ];
   const own = options.background ? [] : ranges.slice(0, 1);
   const others = ranges.slice(own.length);
   const threads = rankingThreads(index, others.length, native);
   const ranked = others.map((range, index) => threads[index].run(sql(true), parameters(range)));
-  const rows = own.flatMap((range) => store.db.prepare(sql(true)).all(...parameters(range)) as RankedRow[]).concat(...(await Promise.all(ranked)));
+  const rows = own
+    .flatMap((range) => store.db.prepare(sql(true)).all(...parameters(range)) as RankedRow[])
+    .concat(...(await Promise.all(ranked)));
   return rows.sort((a, b) => b.score - a.score || a.id - b.id).slice(0, pool);
 }
 
 /** Equal rowid ranges covering the library, one per thread; a single range for small or in-memory libraries. */
 function rowidRanges(store: SqliteStore): [number, number][] {
   // In-memory and private temporary ('') databases cannot be opened again by a worker thread.
-  if (store.path === ':memory:' || store.path === '' || PARALLEL_RANKING.threads < 2) return [[0, Number.MAX_SAFE_INTEGER]];
+  if (store.path === ':memory:' || store.path === '' || PARALLEL_RANKING.threads < 2)
+    return [[0, Number.MAX_SAFE_INTEGER]];
   // max(rowid) is O(log n) and a fair stand-in for the number of images (ids are not reused).
   const last = (store.db.prepare('SELECT max(rowid) FROM search_index').pluck().get() as number | null) ?? 0;
   if (last < PARALLEL_RANKING.above) return [[0, Number.MAX_SAFE_INTEGER]];
@@ -87,7 +97,10 @@ function rowidRanges(store: SqliteStore): [number, number][] {
 
 export class RankingThread {
   private readonly worker: Worker;
-  private readonly waiting = new Map<number, { resolve: (rows: RankedRow[]) => void; reject: (error: Error) => void }>();
+  private readonly waiting = new Map<
+    number,
+    { resolve: (rows: RankedRow[]) => void; reject: (error: Error) => void }
+  >();
   private nextId = 1;
 
   constructor(path: string, native: boolean) {

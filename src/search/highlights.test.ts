@@ -9,7 +9,12 @@ import { markMatches } from './highlights.js';
 import { SearchIndex } from './search-index.js';
 
 const words = ['dogs', 'running', 'beach', 'red', 'cars', 'parked', 'kite', 'flying'];
-const vocabulary: Vocabulary = { words, cumulative: Float64Array.from(words.map((_, index) => index + 1)), captions: [], source: 'test' };
+const vocabulary: Vocabulary = {
+  words,
+  cumulative: Float64Array.from(words.map((_, index) => index + 1)),
+  captions: [],
+  source: 'test',
+};
 
 test('highlights and snippets from the copy equal those FTS5 gives on the library table, read-only too', async () => {
   const path = await writeSyntheticLibrary(join(temporaryDirectory(), 'marks.db'), vocabulary, 300);
@@ -18,7 +23,10 @@ test('highlights and snippets from the copy equal those FTS5 gives on the librar
   try {
     const columns = ['caption', 'tags', 'path'];
     for (const expression of ['"dog"', '("run" OR "cars")', '"red car"']) {
-      const ids = store.db.prepare('SELECT rowid FROM search_index WHERE search_index MATCH ? LIMIT 12').pluck().all(expression) as number[];
+      const ids = store.db
+        .prepare('SELECT rowid FROM search_index WHERE search_index MATCH ? LIMIT 12')
+        .pluck()
+        .all(expression) as number[];
       assert.ok(ids.length > 0, expression);
       const changes = () => store.db.prepare('SELECT total_changes()').pluck().get();
       const before = changes();

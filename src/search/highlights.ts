@@ -25,14 +25,23 @@ export interface HighlightCopy {
 }
 
 /** Highlights and snippets of `columns` for the rows `ids` against `expression` (rows that do not match are absent). */
-export function markMatches(index: SearchIndex, expression: string, ids: readonly number[], columns: readonly string[]): Map<number, MarkedRow> {
+export function markMatches(
+  index: SearchIndex,
+  expression: string,
+  ids: readonly number[],
+  columns: readonly string[],
+): Map<number, MarkedRow> {
   if (ids.length === 0) return new Map();
   const copy = copyOf(index);
   const rows = index.store.db
-    .prepare(`SELECT rowid, ${copy.columns.join(', ')} FROM search_index WHERE rowid IN (${ids.map(() => '?').join(',')})`)
+    .prepare(
+      `SELECT rowid, ${copy.columns.join(', ')} FROM search_index WHERE rowid IN (${ids.map(() => '?').join(',')})`,
+    )
     .raw()
     .all(...ids) as unknown[][];
-  const insert = copy.db.prepare(`INSERT INTO shown_rows (rowid, ${copy.columns.join(', ')}) VALUES (?${', ?'.repeat(copy.columns.length)})`);
+  const insert = copy.db.prepare(
+    `INSERT INTO shown_rows (rowid, ${copy.columns.join(', ')}) VALUES (?${', ?'.repeat(copy.columns.length)})`,
+  );
   copy.db.transaction(() => {
     copy.db.exec('DELETE FROM shown_rows');
     for (const row of rows) insert.run(...row);
@@ -46,7 +55,12 @@ export function markMatches(index: SearchIndex, expression: string, ids: readonl
     )
     .raw()
     .all(expression) as [number, ...string[]][];
-  return new Map(marked.map(([id, ...texts]) => [id, { highlighted: texts.slice(0, columns.length), snippets: texts.slice(columns.length) }]));
+  return new Map(
+    marked.map(([id, ...texts]) => [
+      id,
+      { highlighted: texts.slice(0, columns.length), snippets: texts.slice(columns.length) },
+    ]),
+  );
 }
 
 /** The index's private copy table, made once from the library table's own definition; closed with the index. */
@@ -54,11 +68,16 @@ function copyOf(index: SearchIndex): HighlightCopy {
   if (index.caches.highlights) return index.caches.highlights;
   const store = index.store;
   const columns = store.db.prepare("SELECT name FROM pragma_table_info('search_index')").pluck().all() as string[];
-  const definition = store.db.prepare("SELECT sql FROM sqlite_master WHERE name = 'search_index'").pluck().get() as string;
+  const definition = store.db
+    .prepare("SELECT sql FROM sqlite_master WHERE name = 'search_index'")
+    .pluck()
+    .get() as string;
   // The same tokenizer, so the copy finds exactly the words the library's table found.
   const tokenizer = /tokenize\s*=\s*('(?:[^']|'')*')/i.exec(definition)?.[1];
   const db = new Database(':memory:');
-  db.exec(`CREATE VIRTUAL TABLE shown_rows USING fts5(${columns.join(', ')}${tokenizer ? `, tokenize = ${tokenizer}` : ''})`);
+  db.exec(
+    `CREATE VIRTUAL TABLE shown_rows USING fts5(${columns.join(', ')}${tokenizer ? `, tokenize = ${tokenizer}` : ''})`,
+  );
   index.caches.highlights = { db, columns };
   return index.caches.highlights;
 }

@@ -36,7 +36,9 @@ export function loadWeightedBm25(db: SqliteDatabase): boolean {
   } catch (error) {
     if (!warned) {
       warned = true;
-      process.emitWarning(`${WEIGHTED_BM25_PATH} did not load (${(error as Error).message}); searching with stock bm25 (slower). Rebuild it with npm run build.`);
+      process.emitWarning(
+        `${WEIGHTED_BM25_PATH} did not load (${(error as Error).message}); searching with stock bm25 (slower). Rebuild it with npm run build.`,
+      );
     }
     return false;
   }

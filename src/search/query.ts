@@ -16,7 +16,7 @@ export interface ParsedQuery {
 export const STOP_WORDS = new Set(
   (
     'a an the and or not of on in at to for from by with without into onto over under near next this that these those ' +
-    'is are was were be been being it its it\'s there their they them he she his her him we our you your i me my ' +
+    "is are was were be been being it its it's there their they them he she his her him we our you your i me my " +
     'some any all each very as than then so such while who whom which what where when how s t d ll ve re m ' +
     'has have had having do does did can could would should will shall may might must also just up down out off ' +
     'image picture photo photograph shows showing shown show view'
@@ -79,7 +79,9 @@ export function toFtsExpression(
 ): string | null {
   // bm25 adds up every phrase of the query, so a word written twice counts twice: that is how words get weights.
   const weighted = query.words.flatMap((word) => Array.from({ length: weight(word) }, () => word));
-  const positives = [...weighted, ...extraTerms].map(quote).concat(query.phrases.map((phrase) => quote(phrase.join(' '))));
+  const positives = [...weighted, ...extraTerms]
+    .map(quote)
+    .concat(query.phrases.map((phrase) => quote(phrase.join(' '))));
   if (positives.length === 0) return null;
   let expression = positives.length === 1 ? positives[0] : `(${positives.join(` ${operator} `)})`;
   for (const word of query.excluded) expression += ` NOT ${quote(word)}`;
@@ -97,11 +99,20 @@ export interface WeightedExpression {
 }
 
 /** Like toFtsExpression with weights, for both the native weighted ranking and stock bm25. Null: nothing to match. */
-export function toWeightedExpression(query: ParsedQuery, extraTerms: string[] = [], weight: (word: string) => number = () => 1): WeightedExpression | null {
+export function toWeightedExpression(
+  query: ParsedQuery,
+  extraTerms: string[] = [],
+  weight: (word: string) => number = () => 1,
+): WeightedExpression | null {
   const repeated = toFtsExpression(query, extraTerms, weight);
   if (repeated === null) return null;
   const once = toFtsExpression(query, extraTerms)!;
-  const weights = [...query.words.map(weight), ...extraTerms.map(() => 1), ...query.phrases.map(() => 1), ...query.excluded.map(() => 0)];
+  const weights = [
+    ...query.words.map(weight),
+    ...extraTerms.map(() => 1),
+    ...query.phrases.map(() => 1),
+    ...query.excluded.map(() => 0),
+  ];
   return { expression: once, weights, repeated };
 }
 

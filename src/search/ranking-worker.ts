@@ -28,7 +28,10 @@ if (native) loadWeightedBm25(db);
 parentPort!.on('message', (request: RankingRequest) => {
   let reply: RankingReply;
   try {
-    reply = { id: request.id, rows: db.prepare(request.sql).all(...request.parameters) as { id: number; score: number }[] };
+    reply = {
+      id: request.id,
+      rows: db.prepare(request.sql).all(...request.parameters) as { id: number; score: number }[],
+    };
   } catch (error) {
     reply = { id: request.id, error: (error as Error).message };
   }

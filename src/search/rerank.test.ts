@@ -22,13 +22,16 @@ const byCaption = new Map<number, string>();
 
 before(async () => {
   g = await createGlimpse({ db: join(temporaryDirectory(), 'rerank.db'), embedder: null });
-  const ids = await g.importDescriptions(CAPTIONS.map((caption, index) => ({ path: `/library/${index}.jpg`, caption })));
+  const ids = await g.importDescriptions(
+    CAPTIONS.map((caption, index) => ({ path: `/library/${index}.jpg`, caption })),
+  );
   ids.forEach((id, index) => byCaption.set(id, CAPTIONS[index]));
 });
 after(() => g.close());
 afterEach(() => (RERANKING.depth = 50));
 
-const ranked = async (query: string) => (await g.search(query, { limit: 5 })).results.map((result) => byCaption.get(result.id));
+const ranked = async (query: string) =>
+  (await g.search(query, { limit: 5 })).results.map((result) => byCaption.get(result.id));
 
 describe('reranking the best full-text matches', () => {
   test('several things asked for: a caption of several outranks a shorter one of one', async () => {
@@ -51,7 +54,8 @@ describe('reranking the best full-text matches', () => {
   });
 
   test('a word the query lacks counts when a definition relates it to a query word', async () => {
-    const scoreOf = async (caption: string) => (await g.search('a man riding a wave')).results.find((result) => byCaption.get(result.id) === caption)!.score;
+    const scoreOf = async (caption: string) =>
+      (await g.search('a man riding a wave')).results.find((result) => byCaption.get(result.id) === caption)!.score;
     RERANKING.depth = 0;
     // bm25 sees only "man" in both captions...
     assert.equal(await scoreOf(CAPTIONS[5]), await scoreOf(CAPTIONS[6]));
@@ -64,11 +68,15 @@ describe('reranking the best full-text matches', () => {
     const rows = [...byCaption.keys()].map((id, index) => ({ id, score: 10 - index }));
     const reranked = rerank(glimpseParts(g).searchIndex, 'a black cat and a white dog', rows);
     assert.deepEqual(reranked.map((row) => row.id).sort(), rows.map((row) => row.id).sort());
-    for (let index = 1; index < reranked.length; index++) assert.ok(reranked[index - 1].score >= reranked[index].score, 'scores go down');
+    for (let index = 1; index < reranked.length; index++)
+      assert.ok(reranked[index - 1].score >= reranked[index].score, 'scores go down');
     // Rows past the reranked depth stay below the reranked ones, in their own order.
     RERANKING.depth = 2;
     const partial = rerank(glimpseParts(g).searchIndex, 'a black cat and a white dog', rows);
-    assert.deepEqual(partial.slice(2).map((row) => row.id), rows.slice(2).map((row) => row.id));
+    assert.deepEqual(
+      partial.slice(2).map((row) => row.id),
+      rows.slice(2).map((row) => row.id),
+    );
     assert.deepEqual(new Set(partial.slice(0, 2).map((row) => row.id)), new Set(rows.slice(0, 2).map((row) => row.id)));
   });
 

@@ -14,10 +14,11 @@
  * Bounded work per query (RERANKING.depth short texts), no per-query work over the library. The weights were fitted
  * once on half of the COCO oracle queries (images with even ids) and checked on the other half.
  */
-import { stemmer } from 'stemmer';
+
 import type { Statement } from 'better-sqlite3';
-import type { SearchIndex } from './search-index.js';
+import { stemmer } from 'stemmer';
 import type { RankedRow } from './full-text.js';
+import type { SearchIndex } from './search-index.js';
 import { analyseSentence, MANY, type Sentence, type Thing, type Word } from './sentence.js';
 import { definitionsRelate, wordSimilarity } from './similarity.js';
 import { approximateDocumentFrequencies } from './term-frequencies.js';
@@ -29,9 +30,21 @@ import { approximateDocumentFrequencies } from './term-frequencies.js';
 export const RERANKING = { depth: 50 };
 
 export const FEATURES = [
-  'fullText', 'logRank', 'queryCovered', 'documentCoveredExactly', 'documentCovered', 'countAgrees',
-  'subjectNumberAgrees', 'numberAgrees', 'numberConflicts', 'colourAgrees', 'colourConflicts', 'subjectInDocument', 'documentLength',
-  'queryDefined', 'documentDefined',
+  'fullText',
+  'logRank',
+  'queryCovered',
+  'documentCoveredExactly',
+  'documentCovered',
+  'countAgrees',
+  'subjectNumberAgrees',
+  'numberAgrees',
+  'numberConflicts',
+  'colourAgrees',
+  'colourConflicts',
+  'subjectInDocument',
+  'documentLength',
+  'queryDefined',
+  'documentDefined',
 ] as const;
 
 export type Features = Record<(typeof FEATURES)[number], number>;
@@ -68,7 +81,9 @@ export function rerank(index: SearchIndex, queryText: string, rows: readonly Ran
   rescored.sort((a, b) => b.score - a.score);
   // The rows past the reranked ones stay below them, in bm25 order.
   const floor = rescored[rescored.length - 1].score;
-  const tail = rows.slice(RERANKING.depth).map((row, index) => ({ id: row.id, score: floor - 1 - index / rows.length }));
+  const tail = rows
+    .slice(RERANKING.depth)
+    .map((row, index) => ({ id: row.id, score: floor - 1 - index / rows.length }));
   return [...rescored, ...tail];
 }
 
@@ -76,7 +91,10 @@ export function rerank(index: SearchIndex, queryText: string, rows: readonly Ran
 export function rerankFeatures(index: SearchIndex, queryText: string, rows: readonly RankedRow[]): Features[] | null {
   const query = analyseSentence(queryText);
   if (query.words.length === 0 || rows.length === 0) return null;
-  const texts = documentTexts(index, rows.map((row) => row.id));
+  const texts = documentTexts(
+    index,
+    rows.map((row) => row.id),
+  );
   const documents = rows.map((row) => analyseSentence(texts.get(row.id) ?? ''));
   const comparison = new QueryComparison(query, inverseDocumentFrequencies(index, [query, ...documents]));
   const best = rows[0].score;
@@ -143,13 +161,17 @@ export class QueryComparison {
     this.queryWeights.forEach((weight, index) => {
       queryTotal += weight;
       queryFound += weight * best[index];
-      if (best[index] < 0.5 && document.words.some((word) => definitionsRelate(query.words[index], word))) queryDefined += weight;
+      if (best[index] < 0.5 && document.words.some((word) => definitionsRelate(query.words[index], word)))
+        queryDefined += weight;
     });
     const querySubject = query.things[0];
     const documentSubject = document.things[0];
-    const subjectsMatch = !!querySubject && !!documentSubject && wordSimilarity(querySubject.word, documentSubject.word) > 0.5;
+    const subjectsMatch =
+      !!querySubject && !!documentSubject && wordSimilarity(querySubject.word, documentSubject.word) > 0.5;
     let subjectInDocument = 0;
-    if (querySubject) for (const word of document.words) subjectInDocument = Math.max(subjectInDocument, wordSimilarity(querySubject.word, word));
+    if (querySubject)
+      for (const word of document.words)
+        subjectInDocument = Math.max(subjectInDocument, wordSimilarity(querySubject.word, word));
     const share = (part: number, whole: number) => (whole > 0 ? part / whole : 0);
     return {
       fullText,
@@ -216,8 +238,10 @@ function statement(index: SearchIndex, sql: string): Statement {
 }
 
 function documentTexts(index: SearchIndex, ids: readonly number[]): Map<number, string> {
-  const rows = statement(index, `SELECT rowid AS id, caption, tags FROM search_index WHERE rowid IN (${ids.map(() => '?').join(',')})`)
-    .all(...ids) as { id: number; caption: string | null; tags: string | null }[];
+  const rows = statement(
+    index,
+    `SELECT rowid AS id, caption, tags FROM search_index WHERE rowid IN (${ids.map(() => '?').join(',')})`,
+  ).all(...ids) as { id: number; caption: string | null; tags: string | null }[];
   return new Map(rows.map((row) => [row.id, [row.caption, row.tags].filter(Boolean).join('\n')]));
 }
 
@@ -226,11 +250,13 @@ function documentTexts(index: SearchIndex, ids: readonly number[]): Map<number, 
  * need not be exact, so approximate counts will do (see term-frequencies.ts).
  */
 function inverseDocumentFrequencies(index: SearchIndex, sentences: readonly Sentence[]): (word: Word) => number {
-  const images = (statement(index, 'SELECT max(rowid) AS images FROM images').get() as { images: number | null }).images ?? 0;
+  const images =
+    (statement(index, 'SELECT max(rowid) AS images FROM images').get() as { images: number | null }).images ?? 0;
   // The words of the sentences and the things they name (a compound's last word, "dog" of "hot dog", is a thing).
   const stemsUsed = new Set<string>();
   for (const sentence of sentences) {
-    for (const word of [...sentence.words, ...sentence.things.map((thing) => thing.word)]) for (const stem of stems(word)) stemsUsed.add(stem);
+    for (const word of [...sentence.words, ...sentence.things.map((thing) => thing.word)])
+      for (const stem of stems(word)) stemsUsed.add(stem);
   }
   const known = approximateDocumentFrequencies(index, [...stemsUsed], images);
   const total = Math.max(images, 1);

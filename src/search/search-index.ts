@@ -3,12 +3,13 @@
  * store — ranking threads, the highlight connection, term counts, prepared statements — and frees them all in
  * `close()`, so whoever opens a store closes its search with one call.
  */
+
+import type { Statement } from 'better-sqlite3';
 import type { Embedder } from '../providers/spec.js';
-import type { ImageRecord } from '../storage/store.js';
 import type { SqliteStore } from '../storage/sqlite/sqlite-store.js';
+import type { ImageRecord } from '../storage/store.js';
 import type { SearchOptions, SearchResponse } from '../types.js';
 import { refreshSearchDocument, searchDocumentText } from './documents.js';
-import type { Statement } from 'better-sqlite3';
 import type { RankingThread } from './full-text.js';
 import type { HighlightCopy } from './highlights.js';
 import { hasWeightedBm25 } from './native-ranking.js';

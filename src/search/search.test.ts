@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { before, after, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { createGlimpse, type Glimpse } from '../glimpse.js';
 import { glimpseParts } from '../methods/parts.js';
 import type { Embedder } from '../providers/spec.js';
-import { createRecordingProvider } from '../testing/recording-provider.js';
 import { sample, temporaryDirectory } from '../testing/fixtures.js';
+import { createRecordingProvider } from '../testing/recording-provider.js';
 import { documentConcepts, namesVisibleThing, queryWordConcepts } from './concepts.js';
 import { parseQuery, toFtsExpression } from './query.js';
 import { baseForm, senses } from './wordnet.js';
@@ -16,7 +16,11 @@ const LIBRARY: Record<string, { caption: string; tags: string[]; text?: string; 
   'chelsea.png': { caption: 'A tabby cat looking at the camera', tags: ['cat', 'pet'] },
   'coffee.png': { caption: 'A cup of coffee on a saucer', tags: ['cup', 'drink'] },
   'rocket.jpg': { caption: 'A rocket standing on the launch pad', tags: ['rocket', 'space'], text: 'NASA' },
-  'motorcycle_left.png': { caption: 'A red car parked in a garage', tags: ['car', 'vehicle'], detailed: 'A small red car next to a workbench.' },
+  'motorcycle_left.png': {
+    caption: 'A red car parked in a garage',
+    tags: ['car', 'vehicle'],
+    detailed: 'A small red car next to a workbench.',
+  },
   'horse.png': { caption: 'A puppy playing with a ball in the grass', tags: ['dog', 'ball'] },
 };
 
@@ -27,7 +31,8 @@ const path = (file: string) => join(dir, file);
 before(async () => {
   dir = join(temporaryDirectory(), 'library');
   mkdirSync(join(dir, 'trips'), { recursive: true });
-  for (const file of Object.keys(LIBRARY)) copyFileSync(sample(file), join(file === 'rocket.jpg' ? join(dir, 'trips') : dir, file));
+  for (const file of Object.keys(LIBRARY))
+    copyFileSync(sample(file), join(file === 'rocket.jpg' ? join(dir, 'trips') : dir, file));
   g = await createGlimpse({
     db: join(dir, '..', 'search.db'),
     provider: createRecordingProvider({ respond: (request) => LIBRARY[request.image.source.split('/').pop()!] }),
@@ -36,7 +41,8 @@ before(async () => {
 });
 after(() => g.close());
 
-const top = async (query: string, options = {}) => (await g.search(query, options)).results.map((result) => result.path.split('/').pop());
+const top = async (query: string, options = {}) =>
+  (await g.search(query, options)).results.map((result) => result.path.split('/').pop());
 
 describe('full-text search', () => {
   test('finds by caption words with stemming, best first', async () => {
@@ -68,7 +74,18 @@ describe('full-text search', () => {
   });
 
   test('any text is safe to type', async () => {
-    for (const query of ['C++ "dog\'s" AND (', '"', 'NEAR(', '*', 'a OR', '))', "'; DROP TABLE images; --", '^', 'col:umn', '']) {
+    for (const query of [
+      'C++ "dog\'s" AND (',
+      '"',
+      'NEAR(',
+      '*',
+      'a OR',
+      '))',
+      "'; DROP TABLE images; --",
+      '^',
+      'col:umn',
+      '',
+    ]) {
       const response = await g.search(query);
       assert.ok(Array.isArray(response.results), query);
     }
@@ -99,7 +116,10 @@ describe('concept matching from WordNet', () => {
     assert.equal(results[0].path, path('horse.png'), 'the exact word first');
     const kitten = (await g.search('kitten')).results[0];
     assert.deepEqual(kitten.why.fields, ['concepts']);
-    assert.ok(kitten.why.concepts.some((concept) => concept === 'kitten→cat'), kitten.why.concepts.join());
+    assert.ok(
+      kitten.why.concepts.some((concept) => concept === 'kitten→cat'),
+      kitten.why.concepts.join(),
+    );
   });
 
   test('a concept match does not drag in unrelated things', async () => {
@@ -115,8 +135,15 @@ describe('concept matching from WordNet', () => {
     assert.ok(documentConcepts('a red car').split(' ').includes(`n${car}`));
     assert.ok(queryWordConcepts('automobile').tokens.includes(`n${car}`), 'automobile and car share a synset');
     assert.deepEqual(queryWordConcepts('zzzzqqq').tokens, []);
-    assert.ok(namesVisibleThing('dogs') && namesVisibleThing('cup') && namesVisibleThing('woman') && namesVisibleThing('pizza'));
-    assert.ok(!namesVisibleThing('riding') && !namesVisibleThing('beauty') && !namesVisibleThing('red') && !namesVisibleThing('the'));
+    assert.ok(
+      namesVisibleThing('dogs') && namesVisibleThing('cup') && namesVisibleThing('woman') && namesVisibleThing('pizza'),
+    );
+    assert.ok(
+      !namesVisibleThing('riding') &&
+        !namesVisibleThing('beauty') &&
+        !namesVisibleThing('red') &&
+        !namesVisibleThing('the'),
+    );
   });
 });
 
@@ -142,7 +169,11 @@ describe('hybrid search', () => {
     // A toy embedder: each text is a bag of 3 "meanings"; "feline" means the same as "cat".
     const meaning = (text: string) => {
       const lower = text.toLowerCase();
-      return new Float32Array([/cat|feline|tabby/.test(lower) ? 1 : 0, /coffee|zorblat|cup/.test(lower) ? 1 : 0, /rocket|car|launch/.test(lower) ? 1 : 0.01]);
+      return new Float32Array([
+        /cat|feline|tabby/.test(lower) ? 1 : 0,
+        /coffee|zorblat|cup/.test(lower) ? 1 : 0,
+        /rocket|car|launch/.test(lower) ? 1 : 0.01,
+      ]);
     };
     const embedder: Embedder = {
       specificationVersion: 'v1',
@@ -195,9 +226,17 @@ describe('hybrid search', () => {
     glimpse = await createGlimpse({ db, embedder: make('model-b', 8), provider: createRecordingProvider() });
     const summary = await glimpse.index([folder]);
     assert.equal(summary.unchanged, 1, 'the description is kept');
-    const spaces = glimpse.status().embeddings.map((space) => `${space.model}:${space.dimensions}`).sort();
+    const spaces = glimpse
+      .status()
+      .embeddings.map((space) => `${space.model}:${space.dimensions}`)
+      .sort();
     assert.deepEqual(spaces, ['model-a:4', 'model-b:8']);
-    assert.ok(glimpseParts(glimpse).searchIndex.store.hasVector(glimpseParts(glimpse).searchIndex.store.embeddingSpace('model-b', 'text', 8), 1));
+    assert.ok(
+      glimpseParts(glimpse).searchIndex.store.hasVector(
+        glimpseParts(glimpse).searchIndex.store.embeddingSpace('model-b', 'text', 8),
+        1,
+      ),
+    );
     await glimpse.close();
   });
 });
@@ -205,7 +244,11 @@ describe('hybrid search', () => {
 describe('query parsing', () => {
   test('quotes every term so FTS5 syntax cannot leak through', () => {
     assert.equal(toFtsExpression(parseQuery('C++ "dog\'s" AND (')), '"dog"');
-    assert.equal(toFtsExpression(parseQuery('say "hi" "beach')), '("say" OR "hi" OR "beach")', 'a lone quote is a character');
+    assert.equal(
+      toFtsExpression(parseQuery('say "hi" "beach')),
+      '("say" OR "hi" OR "beach")',
+      'a lone quote is a character',
+    );
     const parsed = parseQuery('the red "tabby cat" -dog AND');
     assert.deepEqual(parsed.words, ['red']);
     assert.deepEqual(parsed.phrases, [['tabby', 'cat']]);

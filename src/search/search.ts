@@ -13,14 +13,14 @@
  */
 import type { Embedder } from '../providers/spec.js';
 import type { SqliteStore } from '../storage/sqlite/sqlite-store.js';
-import type { SearchIndex } from './search-index.js';
 import type { SearchOptions, SearchResponse, SearchResult } from '../types.js';
 import { namesVisibleThing, queryWordConcepts } from './concepts.js';
 import { rankFullText } from './full-text.js';
+import { type MarkedRow, markMatches } from './highlights.js';
 import { parseQuery, quote, toFtsExpression, toWeightedExpression, withoutExclusions } from './query.js';
 import { rerank } from './rerank.js';
+import type { SearchIndex } from './search-index.js';
 import { documentFrequencies } from './term-frequencies.js';
-import { markMatches, type MarkedRow } from './highlights.js';
 
 /** Readable columns of the full-text table, in the order a snippet is taken from them. */
 const SHOWN_COLUMNS = ['caption', 'detailed', 'text', 'tags', 'path'];
@@ -40,7 +40,12 @@ interface Candidate {
   score: number;
 }
 
-export async function searchImages(index: SearchIndex, text: string, options: SearchOptions, embedder: Embedder | null): Promise<SearchResponse> {
+export async function searchImages(
+  index: SearchIndex,
+  text: string,
+  options: SearchOptions,
+  embedder: Embedder | null,
+): Promise<SearchResponse> {
   const store = index.store;
   const started = performance.now();
   const limit = Math.max(1, Math.min(options.limit ?? 20, 1000));
@@ -52,7 +57,15 @@ export async function searchImages(index: SearchIndex, text: string, options: Se
   const candidate = (id: number): Candidate => {
     let found = candidates.get(id);
     if (!found) {
-      found = { id, textScore: 0, fullTextRank: null, vectorRank: null, vectorSimilarity: null, concepts: [], score: 0 };
+      found = {
+        id,
+        textScore: 0,
+        fullTextRank: null,
+        vectorRank: null,
+        vectorSimilarity: null,
+        concepts: [],
+        score: 0,
+      };
       candidates.set(id, found);
     }
     return found;
@@ -63,7 +76,9 @@ export async function searchImages(index: SearchIndex, text: string, options: Se
   const concepts = query.words.map(queryWordConcepts).filter((concept) => concept.tokens.length > 0);
   const conceptTokens = selectiveTerms(index, [...new Set(concepts.flatMap((concept) => concept.tokens))]);
   const related = concepts.flatMap((concept) => concept.related.map((word) => `${concept.word}→${word}`));
-  const expression = toWeightedExpression(query, conceptTokens, (word) => (namesVisibleThing(word) ? VISIBLE_WEIGHT : OTHER_WEIGHT));
+  const expression = toWeightedExpression(query, conceptTokens, (word) =>
+    namesVisibleThing(word) ? VISIBLE_WEIGHT : OTHER_WEIGHT,
+  );
   const wantsVectors = embedder !== null && text.trim() !== '';
   // With vectors to find too, a large library's full-text ranking runs on worker threads while this thread scans the
   // vectors; the lists are merged below in the same order either way.
@@ -85,9 +100,13 @@ export async function searchImages(index: SearchIndex, text: string, options: Se
   } else if (query.excluded.length === 0) {
     // No words to match: list what the filters allow, newest first.
     const rows = store.db
-      .prepare(`SELECT i.id FROM images i ${filter.join} WHERE 1 ${filter.where} ORDER BY coalesce(i.taken_at, i.added_at) DESC LIMIT ?`)
+      .prepare(
+        `SELECT i.id FROM images i ${filter.join} WHERE 1 ${filter.where} ORDER BY coalesce(i.taken_at, i.added_at) DESC LIMIT ?`,
+      )
       .all(...filter.parameters, limit) as { id: number }[];
-    rows.forEach((row, index) => Object.assign(candidate(row.id), { fullTextRank: index + 1, textScore: 1 / (index + 1) }));
+    rows.forEach((row, index) =>
+      Object.assign(candidate(row.id), { fullTextRank: index + 1, textScore: 1 / (index + 1) }),
+    );
   }
 
   for (const list of vectorLists) {
@@ -109,7 +128,7 @@ export async function searchImages(index: SearchIndex, text: string, options: Se
   const fused = [...candidates.values()];
   if (vectorLists.length > 0) {
     for (const entry of fused) {
-      entry.score = (entry.fullTextRank ? 1 / (RRF_K + entry.fullTextRank) : 0);
+      entry.score = entry.fullTextRank ? 1 / (RRF_K + entry.fullTextRank) : 0;
       for (const list of vectorLists) {
         const position = list.findIndex((hit) => hit.id === entry.id);
         if (position >= 0) entry.score += 1 / (RRF_K + position + 1);
@@ -124,22 +143,48 @@ export async function searchImages(index: SearchIndex, text: string, options: Se
   const shown = fused.slice(0, limit);
   // Which columns hold the query words, and a snippet: FTS5 highlight with the plain words only (the weighted,
   // concept-expanded ranking query would cost ten times as much), for the whole page at once.
-  const marks = plainWords ? markMatches(index, plainWords, shown.filter((entry) => entry.fullTextRank !== null).map((entry) => entry.id), SHOWN_COLUMNS) : new Map();
+  const marks = plainWords
+    ? markMatches(
+        index,
+        plainWords,
+        shown.filter((entry) => entry.fullTextRank !== null).map((entry) => entry.id),
+        SHOWN_COLUMNS,
+      )
+    : new Map();
   const queryConcepts = new Set(conceptTokens);
   const results = shown.map((entry) => describeResult(store, entry, marks.get(entry.id), queryConcepts));
   return { query: text, results, ms: Math.round((performance.now() - started) * 10) / 10 };
 }
 
-async function vectorSearch(store: SqliteStore, embedder: Embedder, text: string, pool: number, filter: ReturnType<typeof filterSql>) {
-  const spaces = store.embeddingSpaces().filter((space) => space.model === embedder.modelId && space.dimensions === embedder.dimensions);
+async function vectorSearch(
+  store: SqliteStore,
+  embedder: Embedder,
+  text: string,
+  pool: number,
+  filter: ReturnType<typeof filterSql>,
+) {
+  const spaces = store
+    .embeddingSpaces()
+    .filter((space) => space.model === embedder.modelId && space.dimensions === embedder.dimensions);
   if (spaces.length === 0) return [];
   const [vector] = await embedder.embedTexts([text], 'query');
   const lists: { id: number; distance: number }[][] = [];
   for (const space of spaces) {
     // sqlite-vec finds the k nearest first; filters apply after, so ask for more when filtering.
     const hits = store.nearest(space.id, vector, filter.where ? pool * 4 : pool);
-    const allowed = filter.where ? allowedIds(store, hits.map((hit) => hit.imageId), filter) : null;
-    lists.push(hits.filter((hit) => !allowed || allowed.has(hit.imageId)).slice(0, pool).map((hit) => ({ id: hit.imageId, distance: hit.distance })));
+    const allowed = filter.where
+      ? allowedIds(
+          store,
+          hits.map((hit) => hit.imageId),
+          filter,
+        )
+      : null;
+    lists.push(
+      hits
+        .filter((hit) => !allowed || allowed.has(hit.imageId))
+        .slice(0, pool)
+        .map((hit) => ({ id: hit.imageId, distance: hit.distance })),
+    );
   }
   return lists;
 }
@@ -198,7 +243,7 @@ function filterSql(options: SearchOptions) {
   }
   if (options.hasText) where.push("trim(coalesce(d.text, '')) <> ''");
   if (options.folder) {
-    where.push('(i.folder = ? OR i.folder LIKE ? ESCAPE \'\\\')');
+    where.push("(i.folder = ? OR i.folder LIKE ? ESCAPE '\\')");
     const folder = options.folder.replace(/\/+$/, '');
     parameters.push(folder, `${folder.replace(/[\\%_]/g, (c) => `\\${c}`)}/%`);
   }
@@ -211,7 +256,12 @@ function endOfDay(date: string): string {
 }
 
 /** Explaining a result: which readable columns hold the query words, whether its concepts matched, and a snippet. */
-function describeResult(store: SqliteStore, entry: Candidate, marked: MarkedRow | undefined, conceptTokens: Set<string>): SearchResult {
+function describeResult(
+  store: SqliteStore,
+  entry: Candidate,
+  marked: MarkedRow | undefined,
+  conceptTokens: Set<string>,
+): SearchResult {
   const image = store.imageById(entry.id)!;
   const description = store.description(image.sha256);
   const edits = store.userEdits(image.sha256);
@@ -228,7 +278,9 @@ function describeResult(store: SqliteStore, entry: Candidate, marked: MarkedRow 
     snippet ||= marked?.snippets[index] ?? '';
   });
   if (conceptTokens.size > 0 && entry.fullTextRank !== null) {
-    const concepts = store.db.prepare('SELECT concepts FROM search_index WHERE rowid = ?').pluck().get(entry.id) as string | undefined;
+    const concepts = store.db.prepare('SELECT concepts FROM search_index WHERE rowid = ?').pluck().get(entry.id) as
+      | string
+      | undefined;
     if (concepts?.split(' ').some((token) => conceptTokens.has(token))) fields.push('concepts');
   }
   if (!snippet) snippet = caption ?? '';

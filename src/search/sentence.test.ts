@@ -2,11 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { analyseSentence, lemmaWord, MANY } from './sentence.js';
 
-const things = (text: string) => analyseSentence(text).things.map((thing) => [thing.word.lemma, thing.number, thing.colour]);
+const things = (text: string) =>
+  analyseSentence(text).things.map((thing) => [thing.word.lemma, thing.number, thing.colour]);
 
 describe('a caption read as a sentence', () => {
   test('content words become lemmas; -ing words their verb', () => {
-    assert.deepEqual(analyseSentence('Two horses riding on the beach').words.map((word) => word.lemma), ['two', 'horse', 'ride', 'beach']);
+    assert.deepEqual(
+      analyseSentence('Two horses riding on the beach').words.map((word) => word.lemma),
+      ['two', 'horse', 'ride', 'beach'],
+    );
     assert.equal(lemmaWord('women').lemma, 'woman');
     // Of two verbs WordNet knows, the commoner: sing, not singe; swing, not swinge.
     assert.equal(lemmaWord('singing').lemma, 'sing');
@@ -16,17 +20,32 @@ describe('a caption read as a sentence', () => {
   });
 
   test('two words WordNet knows as one thing are joined', () => {
-    assert.deepEqual(analyseSentence('a man on a skate board').words.map((word) => word.lemma), ['man', 'skateboard']);
+    assert.deepEqual(
+      analyseSentence('a man on a skate board').words.map((word) => word.lemma),
+      ['man', 'skateboard'],
+    );
     // A hot dog is food, not a dog.
-    assert.deepEqual(analyseSentence('a hot dog with mustard').words.map((word) => word.lemma), ['hotdog', 'mustard']);
+    assert.deepEqual(
+      analyseSentence('a hot dog with mustard').words.map((word) => word.lemma),
+      ['hotdog', 'mustard'],
+    );
   });
 
   test('things come with how many and their colour', () => {
-    assert.deepEqual(things('Two black dogs on a red couch'), [['dog', 2, 'black'], ['couch', 1, 'red']]);
-    assert.deepEqual(things('A group of horses in a field'), [['horse', MANY, null], ['field', 1, null]]);
+    assert.deepEqual(things('Two black dogs on a red couch'), [
+      ['dog', 2, 'black'],
+      ['couch', 1, 'red'],
+    ]);
+    assert.deepEqual(things('A group of horses in a field'), [
+      ['horse', MANY, null],
+      ['field', 1, null],
+    ]);
     assert.deepEqual(things('Horses grazing'), [['horse', MANY, null]]);
     assert.deepEqual(things('a couple of grey cats'), [['cat', 2, 'gray']]);
-    assert.deepEqual(things('The men and a child'), [['man', MANY, null], ['child', 1, null]]);
+    assert.deepEqual(things('The men and a child'), [
+      ['man', MANY, null],
+      ['child', 1, null],
+    ]);
   });
 
   test('the first number word of the sentence', () => {
@@ -37,7 +56,10 @@ describe('a caption read as a sentence', () => {
 
   test('words that are names of JavaScript object members are plain words', () => {
     // "constructor" once read as a count word (Object's own property), and "dogs" after it got a function for a number.
-    assert.deepEqual(things('a constructor of dogs'), [['constructor', 1, null], ['dog', MANY, null]]);
+    assert.deepEqual(things('a constructor of dogs'), [
+      ['constructor', 1, null],
+      ['dog', MANY, null],
+    ]);
     assert.equal(analyseSentence('toString valueOf hasOwnProperty').count, 0);
   });
 });

@@ -37,22 +37,90 @@ export interface Sentence {
   count: number;
 }
 
-const COLOURS = new Set('white black brown red blue green yellow orange pink purple gray grey silver gold tan beige'.split(' '));
+const COLOURS = new Set(
+  'white black brown red blue green yellow orange pink purple gray grey silver gold tan beige'.split(' '),
+);
 
 /** Words that say how many; MANY when they say "several" without a number. (Maps: a caption may say "constructor".) */
-const COUNT_WORDS = new Map<string, number>(Object.entries({
-  a: 1, an: 1, one: 1, single: 1, lone: 1, another: 1, two: 2, pair: 2, couple: 2, both: 2, twin: 2, three: 3,
-  four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, several: MANY, many: MANY, group: MANY,
-  herd: MANY, bunch: MANY, crowd: MANY, lot: MANY, lots: MANY, few: MANY, multiple: MANY, flock: MANY,
-  various: MANY, some: MANY, team: MANY, row: MANY, line: MANY, pile: MANY, variety: MANY, assortment: MANY,
-  stack: MANY, number: MANY, numerous: MANY, collection: MANY, set: MANY, fleet: MANY, pack: MANY, array: MANY,
-}));
+const COUNT_WORDS = new Map<string, number>(
+  Object.entries({
+    a: 1,
+    an: 1,
+    one: 1,
+    single: 1,
+    lone: 1,
+    another: 1,
+    two: 2,
+    pair: 2,
+    couple: 2,
+    both: 2,
+    twin: 2,
+    three: 3,
+    four: 4,
+    five: 5,
+    six: 6,
+    seven: 7,
+    eight: 8,
+    nine: 9,
+    ten: 10,
+    several: MANY,
+    many: MANY,
+    group: MANY,
+    herd: MANY,
+    bunch: MANY,
+    crowd: MANY,
+    lot: MANY,
+    lots: MANY,
+    few: MANY,
+    multiple: MANY,
+    flock: MANY,
+    various: MANY,
+    some: MANY,
+    team: MANY,
+    row: MANY,
+    line: MANY,
+    pile: MANY,
+    variety: MANY,
+    assortment: MANY,
+    stack: MANY,
+    number: MANY,
+    numerous: MANY,
+    collection: MANY,
+    set: MANY,
+    fleet: MANY,
+    pack: MANY,
+    array: MANY,
+  }),
+);
 
 /** The first number word of a caption: the coarser "how many" the reranker compares whole sentences by. */
-const SENTENCE_COUNTS = new Map<string, number>(Object.entries({
-  one: 1, single: 1, lone: 1, two: 2, pair: 2, couple: 2, both: 2, three: 3, four: 4, five: 5, six: 6,
-  several: 7, many: 7, group: 7, herd: 7, bunch: 7, crowd: 7, lot: 7, lots: 7, few: 3, multiple: 7, flock: 7, team: 7,
-}));
+const SENTENCE_COUNTS = new Map<string, number>(
+  Object.entries({
+    one: 1,
+    single: 1,
+    lone: 1,
+    two: 2,
+    pair: 2,
+    couple: 2,
+    both: 2,
+    three: 3,
+    four: 4,
+    five: 5,
+    six: 6,
+    several: 7,
+    many: 7,
+    group: 7,
+    herd: 7,
+    bunch: 7,
+    crowd: 7,
+    lot: 7,
+    lots: 7,
+    few: 3,
+    multiple: 7,
+    flock: 7,
+    team: 7,
+  }),
+);
 
 const wordCache = new Map<string, Word>();
 let nextWordId = 0;
@@ -64,7 +132,12 @@ export function lemmaWord(surface: string): Word {
   const noun = baseForm(surface, 'noun');
   const verb = baseForm(surface, 'verb');
   const lemma = /(ing|ed)$/.test(surface) && verb ? verb : (noun ?? verb ?? surface);
-  word = { id: nextWordId++, lemma, forms: [...new Set([surface, noun, verb].filter((form): form is string => !!form))], surface };
+  word = {
+    id: nextWordId++,
+    lemma,
+    forms: [...new Set([surface, noun, verb].filter((form): form is string => !!form))],
+    surface,
+  };
   if (wordCache.size > 200_000) wordCache.clear();
   wordCache.set(surface, word);
   return word;

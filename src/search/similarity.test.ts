@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { lemmaWord } from './sentence.js';
-import { definitionsRelate, DISTANT, RELATED, SYNONYM, wordSimilarity } from './similarity.js';
+import { DISTANT, definitionsRelate, RELATED, SYNONYM, wordSimilarity } from './similarity.js';
 
 const similarity = (a: string, b: string) => wordSimilarity(lemmaWord(a), lemmaWord(b));
 

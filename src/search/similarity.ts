@@ -6,7 +6,7 @@
  */
 import { STOP_WORDS, tokenize } from './query.js';
 import { lemmaWord, type Word } from './sentence.js';
-import { senses, synset, type PartOfSpeech } from './wordnet.js';
+import { type PartOfSpeech, senses, synset } from './wordnet.js';
 
 export const SYNONYM = 0.8;
 export const RELATED = 0.6;
@@ -68,7 +68,8 @@ function uncachedSimilarity(a: Word, b: Word): number {
   const y = neighbourhood(b.lemma);
   if (meets(x.own, y.own)) similarity = SYNONYM;
   else if (meets(x.own, y.parents) || meets(y.own, x.parents)) similarity = RELATED;
-  else if (meets(x.own, y.grandparents) || meets(y.own, x.grandparents) || meets(x.parents, y.parents)) similarity = DISTANT;
+  else if (meets(x.own, y.grandparents) || meets(y.own, x.grandparents) || meets(x.parents, y.parents))
+    similarity = DISTANT;
   if (similarity < RELATED && (meets(x.own, y.derived) || meets(y.own, x.derived))) similarity = RELATED;
   return similarity;
 }
@@ -83,7 +84,8 @@ function glossLemmas(lemma: string): Set<string> {
   for (const pos of ['noun', 'verb'] as const satisfies readonly PartOfSpeech[]) {
     const first = senses(lemma, pos)[0];
     if (first === undefined) continue;
-    for (const token of tokenize(synset(first, pos).gloss)) if (token.length > 2 && !STOP_WORDS.has(token)) found.add(lemmaWord(token).lemma);
+    for (const token of tokenize(synset(first, pos).gloss))
+      if (token.length > 2 && !STOP_WORDS.has(token)) found.add(lemmaWord(token).lemma);
   }
   if (glosses.size > 100_000) glosses.clear();
   glosses.set(lemma, found);

@@ -8,8 +8,8 @@ import { createGlimpse } from '../glimpse.js';
 import { glimpseParts } from '../methods/parts.js';
 import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
 import { temporaryDirectory } from '../testing/fixtures.js';
-import { documentFrequencies, saveTermCounts } from './term-frequencies.js';
 import { SearchIndex } from './search-index.js';
+import { documentFrequencies, saveTermCounts } from './term-frequencies.js';
 
 /** One SearchIndex per store, as a Glimpse keeps it: its caches last as long as the store is open. */
 const indexes = new WeakMap<SqliteStore, SearchIndex>();
@@ -20,22 +20,39 @@ function searchIndexOf(store: SqliteStore): SearchIndex {
 }
 
 const words = ['dog', 'beach', 'red', 'car', 'kite'];
-const vocabulary: Vocabulary = { words, cumulative: Float64Array.from(words.map((_, index) => index + 1)), captions: [], source: 'test' };
+const vocabulary: Vocabulary = {
+  words,
+  cumulative: Float64Array.from(words.map((_, index) => index + 1)),
+  captions: [],
+  source: 'test',
+};
 
 test('term counts are the index counts, and follow changes made here or through another connection', async () => {
   const db = await writeSyntheticLibrary(join(temporaryDirectory(), 'terms.db'), vocabulary, 200);
   const glimpse = await createGlimpse({ db, embedder: null });
   const other = await createGlimpse({ db, embedder: null });
   try {
-    const count = (term: string) => glimpseParts(glimpse).searchIndex.store.db.prepare('SELECT count(*) FROM search_index WHERE search_index MATCH ?').pluck().get(`"${term}"`);
+    const count = (term: string) =>
+      glimpseParts(glimpse)
+        .searchIndex.store.db.prepare('SELECT count(*) FROM search_index WHERE search_index MATCH ?')
+        .pluck()
+        .get(`"${term}"`);
     const counts = documentFrequencies(glimpseParts(glimpse).searchIndex, ['dog', 'kite', 'zebra']);
     assert.deepEqual([...counts.values()], [count('dog'), count('kite'), 0]);
     assert.ok(counts.get('dog')! > 0);
 
     glimpse.edit(1, { caption: 'a zebra' });
-    assert.equal(documentFrequencies(glimpseParts(glimpse).searchIndex, ['zebra']).get('zebra'), 1, 'an edit on this connection is seen');
+    assert.equal(
+      documentFrequencies(glimpseParts(glimpse).searchIndex, ['zebra']).get('zebra'),
+      1,
+      'an edit on this connection is seen',
+    );
     other.edit(2, { caption: 'another zebra' });
-    assert.equal(documentFrequencies(glimpseParts(glimpse).searchIndex, ['zebra']).get('zebra'), 2, "another connection's commit is seen");
+    assert.equal(
+      documentFrequencies(glimpseParts(glimpse).searchIndex, ['zebra']).get('zebra'),
+      2,
+      "another connection's commit is seen",
+    );
   } finally {
     await other.close();
     await glimpse.close();
@@ -58,14 +75,27 @@ test('term counts are kept in the database for the next process, until the full-
 
   // A new process finds them saved: proven by a number no index would give, planted where the saved counts live.
   const planter = new SqliteStore(db);
-  assert.deepEqual(new Map(planter.db.prepare('SELECT term, documents FROM search_term_counts').all().map((row) => {
-    const { term, documents } = row as { term: string; documents: number };
-    return [term, documents];
-  })), truth, 'the counts are saved, a term no image holds as 0');
+  assert.deepEqual(
+    new Map(
+      planter.db
+        .prepare('SELECT term, documents FROM search_term_counts')
+        .all()
+        .map((row) => {
+          const { term, documents } = row as { term: string; documents: number };
+          return [term, documents];
+        }),
+    ),
+    truth,
+    'the counts are saved, a term no image holds as 0',
+  );
   planter.db.prepare("UPDATE search_term_counts SET documents = 12345 WHERE term = 'kite'").run();
   planter.close();
   const next = new SqliteStore(db);
-  assert.equal(documentFrequencies(searchIndexOf(next), ['kite']).get('kite'), 12345, 'saved counts are read, not counted again');
+  assert.equal(
+    documentFrequencies(searchIndexOf(next), ['kite']).get('kite'),
+    12345,
+    'saved counts are read, not counted again',
+  );
   next.close();
 
   // Any change to the index (here an edited caption, through another connection) makes them stale.
@@ -89,7 +119,11 @@ test('counting neither waits for another writer nor needs a writable or migrated
     assert.ok(counts.get('dog')! > 0);
     assert.equal(reader.db.pragma('busy_timeout', { simple: true }), 5000, 'the connection keeps its busy timeout');
     writer.db.prepare('ROLLBACK').run();
-    assert.equal(writer.db.prepare('SELECT count(*) FROM search_term_counts').pluck().get(), 0, 'nothing saved while another wrote');
+    assert.equal(
+      writer.db.prepare('SELECT count(*) FROM search_term_counts').pluck().get(),
+      0,
+      'nothing saved while another wrote',
+    );
   } finally {
     reader.close();
     writer.close();

@@ -43,7 +43,9 @@ function countTerms(index: SearchIndex, terms: readonly string[], known: Map<str
     const uncounted = terms.filter((term) => !found.has(term));
     for (let start = 0; start < uncounted.length; start += 500) {
       const batch = uncounted.slice(start, start + 500);
-      const rows = db.prepare(`SELECT term, doc FROM search_terms WHERE term IN (${batch.map(() => '?').join(',')})`).all(...batch) as {
+      const rows = db
+        .prepare(`SELECT term, doc FROM search_terms WHERE term IN (${batch.map(() => '?').join(',')})`)
+        .all(...batch) as {
         term: string;
         doc: number;
       }[];
@@ -57,7 +59,8 @@ function countTerms(index: SearchIndex, terms: readonly string[], known: Map<str
   const structure = saved ? db.transaction(read)() : read();
   if (!saved || !structure || counted.size === 0) return;
   const pending = index.caches.pendingCounts;
-  if (pending?.structure.equals(structure)) for (const [term, documents] of counted) pending.counted.set(term, documents);
+  if (pending?.structure.equals(structure))
+    for (const [term, documents] of counted) pending.counted.set(term, documents);
   else index.caches.pendingCounts = { structure, counted };
 }
 
@@ -99,10 +102,12 @@ function openSavedCounts(index: SearchIndex) {
     counts(structure: Buffer, terms: readonly string[]): Map<string, number> {
       const found = new Map<string, number>();
       const state = stateStatement.get() as Buffer | undefined;
-      if (!state || !state.equals(structure)) return found;
+      if (!state?.equals(structure)) return found;
       for (let start = 0; start < terms.length; start += 500) {
         const batch = terms.slice(start, start + 500);
-        const rows = db.prepare(`SELECT term, documents FROM search_term_counts WHERE term IN (${batch.map(() => '?').join(',')})`).all(...batch) as {
+        const rows = db
+          .prepare(`SELECT term, documents FROM search_term_counts WHERE term IN (${batch.map(() => '?').join(',')})`)
+          .all(...batch) as {
           term: string;
           documents: number;
         }[];
@@ -121,7 +126,7 @@ function openSavedCounts(index: SearchIndex) {
         db.transaction(() => {
           if (!structure.equals(currentStructure() ?? Buffer.alloc(0))) return;
           const state = stateStatement.get() as Buffer | undefined;
-          if (!state || !state.equals(structure)) {
+          if (!state?.equals(structure)) {
             db.prepare('DELETE FROM search_term_counts').run();
             db.prepare('INSERT OR REPLACE INTO search_term_counts_state (id, structure) VALUES (1, ?)').run(structure);
           }
@@ -153,13 +158,18 @@ export interface ApproximateCounts {
  * Counts that may be up to 2% of the library out of date, for weighting words by rarity (the reranker's idf):
  * searching while indexing would otherwise recount hundreds of terms per query. `images`: the library's size now.
  */
-export function approximateDocumentFrequencies(index: SearchIndex, terms: readonly string[], images: number): Map<string, number> {
+export function approximateDocumentFrequencies(
+  index: SearchIndex,
+  terms: readonly string[],
+  images: number,
+): Map<string, number> {
   let approximate = index.caches.approximateCounts;
   if (!approximate || Math.abs(approximate.images - images) > approximate.images * 0.02) {
     index.caches.approximateCounts = approximate = { images, documents: new Map() };
   }
   const known = approximate.documents;
   const missing = [...new Set(terms.filter((term) => !known.has(term)))];
-  if (missing.length > 0) for (const [term, documents] of documentFrequencies(index, missing)) known.set(term, documents);
+  if (missing.length > 0)
+    for (const [term, documents] of documentFrequencies(index, missing)) known.set(term, documents);
   return new Map(terms.map((term) => [term, known.get(term) ?? 0]));
 }

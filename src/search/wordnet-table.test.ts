@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { temporaryDirectory } from '../testing/fixtures.js';
-import { indexFilePath, lemmaTablePath, sortedLemmaIndex, type PartOfSpeech } from './wordnet.js';
+import { indexFilePath, lemmaTablePath, type PartOfSpeech, sortedLemmaIndex } from './wordnet.js';
 import { buildLemmaTable, LemmaTable, parseIndexLine } from './wordnet-table.js';
 
 for (const pos of ['noun', 'verb'] as const satisfies readonly PartOfSpeech[]) {
@@ -30,7 +30,11 @@ for (const pos of ['noun', 'verb'] as const satisfies readonly PartOfSpeech[]) {
       assert.deepEqual(table.offsets(key), sorted.offsets(key), key);
       assert.deepEqual(table.offsets(key), [], key);
     }
-    assert.deepEqual(table.offsets('dog').slice(0, 1), pos === 'noun' ? [2086723] : [2005890], 'dog: the familiar first sense');
+    assert.deepEqual(
+      table.offsets('dog').slice(0, 1),
+      pos === 'noun' ? [2086723] : [2005890],
+      'dog: the familiar first sense',
+    );
   });
 }
 
@@ -47,7 +51,10 @@ test('a lemma table built from another index file, of another format or cut shor
   assert.equal(LemmaTable.read(join(temporaryDirectory(), 'missing.bin'), source.length), null);
   // A copy at an odd byte offset (a slice of a pooled buffer) reads the same.
   const unaligned = Buffer.concat([Buffer.from([0]), built]).subarray(1);
-  assert.deepEqual(LemmaTable.from(unaligned, source.length)?.offsets('run'), LemmaTable.from(built, source.length)?.offsets('run'));
+  assert.deepEqual(
+    LemmaTable.from(unaligned, source.length)?.offsets('run'),
+    LemmaTable.from(built, source.length)?.offsets('run'),
+  );
 });
 
 test('the build writes current tables beside wordnet.js (npm run build; skipped after tsc alone)', (context) => {

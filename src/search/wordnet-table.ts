@@ -54,7 +54,10 @@ export function buildLemmaTable(indexFile: Buffer): Buffer {
   words.set([MAGIC, FORMAT, indexFile.length, entries.length, slotCount, senseCount, keyText.length]);
   const slots = words.subarray(HEADER_WORDS, HEADER_WORDS + slotCount);
   const keyStarts = words.subarray(HEADER_WORDS + slotCount, HEADER_WORDS + slotCount + entries.length + 1);
-  const senseStarts = words.subarray(keyStarts.byteOffset / 4 + entries.length + 1, keyStarts.byteOffset / 4 + 2 * (entries.length + 1));
+  const senseStarts = words.subarray(
+    keyStarts.byteOffset / 4 + entries.length + 1,
+    keyStarts.byteOffset / 4 + 2 * (entries.length + 1),
+  );
   const senses = words.subarray(senseStarts.byteOffset / 4 + entries.length + 1);
   let keyStart = 0;
   let senseStart = 0;

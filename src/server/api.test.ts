@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createGlimpse } from '../glimpse.js';
 import { createRecordingProvider } from '../testing/recording-provider.js';
+import { SAMPLES_DIR, type SampleStore, sampleStore } from '../testing/sample-store.js';
 import { createApp, type GlimpseApp } from './app.js';
 import { openApiDocument } from './openapi.js';
-import { sampleStore, SAMPLES_DIR, type SampleStore } from '../testing/sample-store.js';
 
 let store: SampleStore;
 let app: GlimpseApp;
@@ -24,9 +24,18 @@ after(async () => {
   await store.cleanup();
 });
 
-const json = (body: unknown, method = 'POST') => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const json = (body: unknown, method = 'POST') => ({
+  method,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 
-function upload(bytes: Uint8Array, name: string, fields: Record<string, string> = {}, type = 'application/octet-stream') {
+function upload(
+  bytes: Uint8Array,
+  name: string,
+  fields: Record<string, string> = {},
+  type = 'application/octet-stream',
+) {
   const form = new FormData();
   form.append('image', new File([new Uint8Array(bytes)], name, { type }));
   for (const [key, value] of Object.entries(fields)) form.append(key, value);
@@ -56,7 +65,10 @@ describe('OpenAPI document', () => {
     assert.ok(routes.length >= 12, `found ${routes.length} routes`);
     for (const route of routes) {
       const path = route.path.slice('/api/v1'.length).replace(/:(\w+)/g, '{$1}');
-      assert.ok(document.paths[path]?.[route.method.toLowerCase()], `${route.method} ${path} is missing from openapi.json`);
+      assert.ok(
+        document.paths[path]?.[route.method.toLowerCase()],
+        `${route.method} ${path} is missing from openapi.json`,
+      );
     }
     assert.deepEqual(document, JSON.parse(JSON.stringify(openApiDocument)));
   });
@@ -78,9 +90,15 @@ describe('search', () => {
     const tagged = await (await app.request('/api/v1/search?q=cup&tag=coffee')).json();
     const wrongTag = await (await app.request('/api/v1/search?q=cup&tag=rocket')).json();
     const text = await (await app.request('/api/v1/search?q=page%20text&has_text=true')).json();
-    assert.deepEqual(tagged.results.map((result: { path: string }) => result.path.split('/').pop()), ['coffee.png']);
+    assert.deepEqual(
+      tagged.results.map((result: { path: string }) => result.path.split('/').pop()),
+      ['coffee.png'],
+    );
     assert.deepEqual(wrongTag.results, []);
-    assert.deepEqual(text.results.map((result: { path: string }) => result.path.split('/').pop()), ['page.png']);
+    assert.deepEqual(
+      text.results.map((result: { path: string }) => result.path.split('/').pop()),
+      ['page.png'],
+    );
   });
 
   test('filters by date (date taken, else date added)', async () => {
@@ -108,14 +126,18 @@ describe('describe', () => {
     assert.equal(response.status, 200, JSON.stringify(body));
     assert.equal(body.caption, 'A cup of coffee on a saucer');
     assert.equal(body.provider, 'recording');
-    for (const key of ['path', 'caption', 'tags', 'text', 'objects', 'safety', 'provider', 'model', 'ms']) assert.ok(key in body, key);
+    for (const key of ['path', 'caption', 'tags', 'text', 'objects', 'safety', 'provider', 'model', 'ms'])
+      assert.ok(key in body, key);
     assert.equal(store.provider.requests.at(-1)?.task, 'caption');
     assert.equal(store.glimpse.status().images, before);
   });
 
   test('a custom prompt is passed on and answered', async () => {
     const bytes = await readFile(join(SAMPLES_DIR, 'flower.jpg'));
-    const response = await app.request('/api/v1/describe', upload(bytes, 'flower.jpg', { prompt: 'What colour is the flower?', task: '' }));
+    const response = await app.request(
+      '/api/v1/describe',
+      upload(bytes, 'flower.jpg', { prompt: 'What colour is the flower?', task: '' }),
+    );
     const body = await response.json();
     assert.equal(response.status, 200, JSON.stringify(body));
     assert.equal(body.answer, 'answer to: What colour is the flower?');
@@ -127,9 +149,22 @@ describe('describe', () => {
     const accepted = await app.request('/api/v1/describe', upload(png, 'notes.txt', {}, 'text/plain'));
     assert.equal(accepted.status, 200);
     const calls = store.provider.requests.length;
-    await expectError(await app.request('/api/v1/describe', upload(Buffer.from('hello, not an image at all'), 'cat.png', {}, 'image/png')), 422, 'NOT_AN_IMAGE');
-    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>');
-    await expectError(await app.request('/api/v1/describe', upload(svg, 'cat.png', {}, 'image/png')), 422, 'NOT_AN_IMAGE');
+    await expectError(
+      await app.request(
+        '/api/v1/describe',
+        upload(Buffer.from('hello, not an image at all'), 'cat.png', {}, 'image/png'),
+      ),
+      422,
+      'NOT_AN_IMAGE',
+    );
+    const svg = Buffer.from(
+      '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>',
+    );
+    await expectError(
+      await app.request('/api/v1/describe', upload(svg, 'cat.png', {}, 'image/png')),
+      422,
+      'NOT_AN_IMAGE',
+    );
     assert.equal(store.provider.requests.length, calls, 'the provider never saw the refused uploads');
   });
 
@@ -149,17 +184,45 @@ describe('describe', () => {
   test('bad requests say what is wrong', async () => {
     await expectError(await app.request('/api/v1/describe', json({})), 400, 'USAGE', /url/);
     await expectError(await app.request('/api/v1/describe', json({ url: 'not a url' })), 400, 'USAGE', /url/);
-    await expectError(await app.request('/api/v1/describe', json({ url: 'https://example.com/a.jpg', task: 'poem' })), 400, 'USAGE', /task/);
-    await expectError(await app.request('/api/v1/describe', { method: 'POST', body: 'x', headers: { 'content-type': 'text/plain' } }), 400, 'USAGE', /multipart/);
-    await expectError(await app.request('/api/v1/describe', { method: 'POST', body: '{', headers: { 'content-type': 'application/json' } }), 400, 'USAGE', /JSON/);
+    await expectError(
+      await app.request('/api/v1/describe', json({ url: 'https://example.com/a.jpg', task: 'poem' })),
+      400,
+      'USAGE',
+      /task/,
+    );
+    await expectError(
+      await app.request('/api/v1/describe', { method: 'POST', body: 'x', headers: { 'content-type': 'text/plain' } }),
+      400,
+      'USAGE',
+      /multipart/,
+    );
+    await expectError(
+      await app.request('/api/v1/describe', {
+        method: 'POST',
+        body: '{',
+        headers: { 'content-type': 'application/json' },
+      }),
+      400,
+      'USAGE',
+      /JSON/,
+    );
     const form = new FormData();
     form.append('task', 'caption');
     await expectError(await app.request('/api/v1/describe', { method: 'POST', body: form }), 400, 'USAGE', /image/);
   });
 
   test('URLs on loopback addresses are refused before any fetch', async () => {
-    await expectError(await app.request('/api/v1/describe', json({ url: 'http://127.0.0.1:9/cat.jpg' })), 403, 'URL_NOT_ALLOWED', /allow-private-urls/);
-    await expectError(await app.request('/api/v1/describe', json({ url: 'http://localhost:9/cat.jpg' })), 403, 'URL_NOT_ALLOWED');
+    await expectError(
+      await app.request('/api/v1/describe', json({ url: 'http://127.0.0.1:9/cat.jpg' })),
+      403,
+      'URL_NOT_ALLOWED',
+      /allow-private-urls/,
+    );
+    await expectError(
+      await app.request('/api/v1/describe', json({ url: 'http://localhost:9/cat.jpg' })),
+      403,
+      'URL_NOT_ALLOWED',
+    );
   });
 });
 
@@ -184,8 +247,16 @@ describe('ask', () => {
   test('needs exactly one image and a question', async () => {
     await expectError(await app.request('/api/v1/ask', json({ id: 1 })), 400, 'USAGE', /question/);
     await expectError(await app.request('/api/v1/ask', json({ question: 'why?' })), 400, 'USAGE', /url.*id/);
-    await expectError(await app.request('/api/v1/ask', json({ id: 1, url: 'https://example.com/x.jpg', question: 'why?' })), 400, 'USAGE');
-    await expectError(await app.request('/api/v1/ask', json({ id: 999999, question: 'why?' })), 404, 'IMAGE_NOT_INDEXED');
+    await expectError(
+      await app.request('/api/v1/ask', json({ id: 1, url: 'https://example.com/x.jpg', question: 'why?' })),
+      400,
+      'USAGE',
+    );
+    await expectError(
+      await app.request('/api/v1/ask', json({ id: 999999, question: 'why?' })),
+      404,
+      'IMAGE_NOT_INDEXED',
+    );
   });
 });
 
@@ -227,7 +298,10 @@ describe('images', () => {
 
   test('PATCH keeps the user caption and tags, and search finds the new tag', async () => {
     const id = idOf('horse.png');
-    const response = await app.request(`/api/v1/images/${id}`, json({ caption: 'Black Beauty', tags: ['stallion', 'horse'] }, 'PATCH'));
+    const response = await app.request(
+      `/api/v1/images/${id}`,
+      json({ caption: 'Black Beauty', tags: ['stallion', 'horse'] }, 'PATCH'),
+    );
     const body = await response.json();
     assert.equal(response.status, 200, JSON.stringify(body));
     assert.equal(body.caption, 'Black Beauty');
@@ -239,9 +313,23 @@ describe('images', () => {
   test('PATCH validates its body', async () => {
     const id = idOf('horse.png');
     await expectError(await app.request(`/api/v1/images/${id}`, json({}, 'PATCH')), 400, 'USAGE', /caption.*tags/);
-    await expectError(await app.request(`/api/v1/images/${id}`, json({ tags: 'horse' }, 'PATCH')), 400, 'USAGE', /tags/);
-    await expectError(await app.request(`/api/v1/images/${id}`, json({ caption: 'x', owner: 'me' }, 'PATCH')), 400, 'USAGE', /owner/);
-    await expectError(await app.request('/api/v1/images/999999', json({ caption: 'x' }, 'PATCH')), 404, 'IMAGE_NOT_INDEXED');
+    await expectError(
+      await app.request(`/api/v1/images/${id}`, json({ tags: 'horse' }, 'PATCH')),
+      400,
+      'USAGE',
+      /tags/,
+    );
+    await expectError(
+      await app.request(`/api/v1/images/${id}`, json({ caption: 'x', owner: 'me' }, 'PATCH')),
+      400,
+      'USAGE',
+      /owner/,
+    );
+    await expectError(
+      await app.request('/api/v1/images/999999', json({ caption: 'x' }, 'PATCH')),
+      404,
+      'IMAGE_NOT_INDEXED',
+    );
   });
 });
 
@@ -254,7 +342,10 @@ describe('indexing over HTTP', () => {
     const stream = await app.request(body.events);
     assert.equal(stream.headers.get('content-type'), 'text/event-stream');
     const text = await stream.text(); // ends when the job does
-    const events = [...text.matchAll(/event: (\w+)\ndata: (.*)\n/g)].map(([, event, data]) => ({ event, data: JSON.parse(data) }));
+    const events = [...text.matchAll(/event: (\w+)\ndata: (.*)\n/g)].map(([, event, data]) => ({
+      event,
+      data: JSON.parse(data),
+    }));
     assert.equal(events[0].data.type, 'discovered');
     assert.equal(events.filter((event) => event.data.type === 'image').length, 9);
     assert.equal(events.at(-1)?.event, 'done');
@@ -263,12 +354,19 @@ describe('indexing over HTTP', () => {
     assert.equal(job.state, 'done');
     // A late client gets the whole history again, and Last-Event-ID resumes after what it saw.
     const resumed = await (await app.request(body.events, { headers: { 'Last-Event-ID': '10' } })).text();
-    assert.deepEqual([...resumed.matchAll(/id: (\d+)/g)].map(([, id]) => Number(id)), [11]);
+    assert.deepEqual(
+      [...resumed.matchAll(/id: (\d+)/g)].map(([, id]) => Number(id)),
+      [11],
+    );
   });
 
   test('folders outside the allowed roots are refused', async () => {
     await expectError(await app.request('/api/v1/index', json({ path: '/etc' })), 403, 'PATH_NOT_ALLOWED');
-    await expectError(await app.request('/api/v1/index', json({ path: `${store.photos}/../..` })), 403, 'PATH_NOT_ALLOWED');
+    await expectError(
+      await app.request('/api/v1/index', json({ path: `${store.photos}/../..` })),
+      403,
+      'PATH_NOT_ALLOWED',
+    );
     await expectError(await app.request('/api/v1/index', json({ path: 'photos' })), 400, 'USAGE', /absolute/);
     await expectError(await app.request('/api/v1/index', json({})), 400, 'USAGE', /path/);
     await expectError(await app.request('/api/v1/jobs/nope/events'), 404, 'NOT_FOUND');
@@ -276,7 +374,12 @@ describe('indexing over HTTP', () => {
 
   test('without --allow-index, indexing over HTTP is off', async () => {
     const closed = createApp(store.glimpse, {});
-    await expectError(await closed.request('/api/v1/index', json({ path: store.photos })), 403, 'PATH_NOT_ALLOWED', /allow-index/);
+    await expectError(
+      await closed.request('/api/v1/index', json({ path: store.photos })),
+      403,
+      'PATH_NOT_ALLOWED',
+      /allow-index/,
+    );
   });
 });
 
@@ -291,15 +394,30 @@ describe('status and errors', () => {
   test('provider failures map to 5xx statuses with their code', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'glimpse-api-errors-'));
     const provider = createRecordingProvider({
-      failures: { 'slow.png': 'PROVIDER_TIMEOUT', 'busy.png': 'PROVIDER_RATE_LIMITED', 'down.png': 'PROVIDER_UNAVAILABLE', 'auth.png': 'PROVIDER_AUTH' },
+      failures: {
+        'slow.png': 'PROVIDER_TIMEOUT',
+        'busy.png': 'PROVIDER_RATE_LIMITED',
+        'down.png': 'PROVIDER_UNAVAILABLE',
+        'auth.png': 'PROVIDER_AUTH',
+      },
     });
     const glimpse = await createGlimpse({ db: join(dir, 'errors.db'), provider, embedder: null });
     try {
       const failing = createApp(glimpse);
       const bytes = await readFile(join(SAMPLES_DIR, 'chelsea.png'));
-      const expected = { 'slow.png': [504, 'PROVIDER_TIMEOUT'], 'busy.png': [503, 'PROVIDER_RATE_LIMITED'], 'down.png': [503, 'PROVIDER_UNAVAILABLE'], 'auth.png': [502, 'PROVIDER_AUTH'] } as const;
+      const expected = {
+        'slow.png': [504, 'PROVIDER_TIMEOUT'],
+        'busy.png': [503, 'PROVIDER_RATE_LIMITED'],
+        'down.png': [503, 'PROVIDER_UNAVAILABLE'],
+        'auth.png': [502, 'PROVIDER_AUTH'],
+      } as const;
       for (const [name, [status, code]] of Object.entries(expected)) {
-        await expectError(await failing.request('/api/v1/describe', upload(bytes, name)), status, code, new RegExp(name.replace('.', '\\.')));
+        await expectError(
+          await failing.request('/api/v1/describe', upload(bytes, name)),
+          status,
+          code,
+          new RegExp(name.replace('.', '\\.')),
+        );
       }
     } finally {
       await glimpse.close();
@@ -314,7 +432,12 @@ describe('status and errors', () => {
   test('unexpected errors become a 500 without a stack trace or detail', async () => {
     const logged: string[] = [];
     const broken = createApp(
-      { ...store.glimpse, status: () => { throw new Error('secret detail at /home/user/.config'); } },
+      {
+        ...store.glimpse,
+        status: () => {
+          throw new Error('secret detail at /home/user/.config');
+        },
+      },
       { log: (message) => logged.push(message) },
     );
     const response = await broken.request('/api/v1/status');

@@ -4,14 +4,14 @@
  */
 import { realpath } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { Hono, type Context } from 'hono';
+import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
 import { GlimpseError } from '../errors.js';
 import type { Glimpse } from '../glimpse.js';
 import { errorBody } from './http-errors.js';
-import { checkedImage, imageFromUrl, readRequestBody, tooLarge, type ImageUpload } from './image-input.js';
-import { IndexJobs } from './index-jobs.js';
+import { checkedImage, type ImageUpload, imageFromUrl, readRequestBody, tooLarge } from './image-input.js';
+import type { IndexJobs } from './index-jobs.js';
 import { isInside, readIndexedFile } from './indexed-files.js';
 import { openApiDocument } from './openapi.js';
 import type { ResolvedServerOptions } from './options.js';
@@ -68,7 +68,8 @@ export function apiRoutes(glimpse: Glimpse, options: ResolvedServerOptions, jobs
       return c.json(await glimpse.ask(body.image, question, { signal: c.req.raw.signal }));
     }
     const { url, id, question } = parseOrThrow(askJsonSchema, body.value, 'JSON body');
-    if (url !== undefined) return c.json(await glimpse.ask(await imageFromUrl(url, options), question, { signal: c.req.raw.signal }));
+    if (url !== undefined)
+      return c.json(await glimpse.ask(await imageFromUrl(url, options), question, { signal: c.req.raw.signal }));
     const details = glimpse.show(imageIdOrNotFound(String(id)));
     const { bytes } = await readIndexedFile(details, options.allowIndex);
     const answer = await glimpse.ask(checkedImage(bytes, details.fileName), question, { signal: c.req.raw.signal });
@@ -76,7 +77,11 @@ export function apiRoutes(glimpse: Glimpse, options: ResolvedServerOptions, jobs
   });
 
   api.get('/search', async (c) => {
-    const query = parseOrThrow(searchQuerySchema, { ...withoutEmpty(c.req.query()), tag: c.req.queries('tag') ?? [] }, 'query');
+    const query = parseOrThrow(
+      searchQuerySchema,
+      { ...withoutEmpty(c.req.query()), tag: c.req.queries('tag') ?? [] },
+      'query',
+    );
     return c.json(
       await glimpse.search(query.q, {
         limit: query.limit,
@@ -106,7 +111,9 @@ export function apiRoutes(glimpse: Glimpse, options: ResolvedServerOptions, jobs
 
   api.get('/images/:id/thumbnail', async (c) => {
     const id = imageIdOrNotFound(c.req.param('id'));
-    const webp = (await glimpse.thumbnail(id, { read: async (image) => (await readIndexedFile(image, options.allowIndex)).bytes }))!;
+    const webp = (await glimpse.thumbnail(id, {
+      read: async (image) => (await readIndexedFile(image, options.allowIndex)).bytes,
+    }))!;
     return c.body(new Uint8Array(webp), 200, { 'Content-Type': 'image/webp', 'Cache-Control': 'private, max-age=300' });
   });
 
@@ -139,14 +146,24 @@ export function apiRoutes(glimpse: Glimpse, options: ResolvedServerOptions, jobs
       let writing = Promise.resolve();
       await new Promise<void>((finished) => {
         const stop = jobs.follow(job.id, after, (event) => {
-          writing = writing.then(() => stream.writeSSE({ id: String(event.id), event: event.event, data: JSON.stringify(event.data) }));
-          if (event.event !== 'progress') writing.then(() => finished(), () => finished());
+          writing = writing.then(() =>
+            stream.writeSSE({ id: String(event.id), event: event.event, data: JSON.stringify(event.data) }),
+          );
+          if (event.event !== 'progress')
+            writing.then(
+              () => finished(),
+              () => finished(),
+            );
         });
         stream.onAbort(() => {
           stop();
           finished();
         });
-        if (job.state === 'done' || job.state === 'failed') writing.then(() => finished(), () => finished());
+        if (job.state === 'done' || job.state === 'failed')
+          writing.then(
+            () => finished(),
+            () => finished(),
+          );
       });
       await writing.catch(() => undefined);
     });
@@ -173,16 +190,23 @@ function withoutEmpty(fields: Record<string, string>): Record<string, string> {
 
 function jobOrNotFound(jobs: IndexJobs, id: string) {
   const job = jobs.get(id);
-  if (!job) throw new GlimpseError('NOT_FOUND', `No indexing job "${id.slice(0, 40)}"`, { hint: 'Start one with POST /api/v1/index.' });
+  if (!job)
+    throw new GlimpseError('NOT_FOUND', `No indexing job "${id.slice(0, 40)}"`, {
+      hint: 'Start one with POST /api/v1/index.',
+    });
   return job;
 }
 
 /** The real folder to index, if it lies under one of the roots the server was started with. */
 async function allowedFolder(path: string, roots: string[]): Promise<string> {
   if (roots.length === 0) {
-    throw new GlimpseError('PATH_NOT_ALLOWED', 'This server was started without --allow-index, so it does not index folders over HTTP');
+    throw new GlimpseError(
+      'PATH_NOT_ALLOWED',
+      'This server was started without --allow-index, so it does not index folders over HTTP',
+    );
   }
-  if (!isAbsolute(path)) throw new GlimpseError('USAGE', `Bad JSON body: path: give an absolute path (got "${path.slice(0, 200)}")`);
+  if (!isAbsolute(path))
+    throw new GlimpseError('USAGE', `Bad JSON body: path: give an absolute path (got "${path.slice(0, 200)}")`);
   const real = await realpath(resolve(path)).catch(() => null);
   const realRoots = await Promise.all(roots.map((root) => realpath(root).catch(() => null)));
   if (!real || !realRoots.some((root) => root !== null && isInside(real, root))) {

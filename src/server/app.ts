@@ -6,12 +6,12 @@ import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { GlimpseError } from '../errors.js';
 import type { Glimpse } from '../glimpse.js';
-import { errorPage, webRoutes } from './web-routes.js';
 import { apiRoutes } from './api.js';
 import { errorBody, errorResponse, statusFor } from './http-errors.js';
 import { IndexJobs } from './index-jobs.js';
 import { resolveServerOptions, type ServerOptions } from './options.js';
 import { loopbackHostOnly, requireToken, sameOriginWrites, securityHeaders } from './security.js';
+import { errorPage, webRoutes } from './web-routes.js';
 
 export type GlimpseApp = Hono & {
   /** Stop indexing jobs started over HTTP. The Glimpse instance stays open; its owner closes it. */
@@ -27,8 +27,12 @@ export function createApp(glimpse: Glimpse, serverOptions: ServerOptions = {}): 
   app.onError((error, c) => {
     if (isApi(c.req.path)) return errorResponse(c, error, options.log);
     const status = GlimpseError.is(error) ? statusFor(error.code) : 500;
-    if (status === 500) options.log(`glimpse serve: ${c.req.method} ${c.req.path} failed: ${(error as Error)?.stack ?? String(error)}`);
-    return c.html(errorPage(status, status === 500 ? 'Something went wrong on the server.' : (error as GlimpseError).advice), status);
+    if (status === 500)
+      options.log(`glimpse serve: ${c.req.method} ${c.req.path} failed: ${(error as Error)?.stack ?? String(error)}`);
+    return c.html(
+      errorPage(status, status === 500 ? 'Something went wrong on the server.' : (error as GlimpseError).advice),
+      status,
+    );
   });
   app.notFound((c) =>
     isApi(c.req.path)
@@ -39,7 +43,14 @@ export function createApp(glimpse: Glimpse, serverOptions: ServerOptions = {}): 
   app.use('*', securityHeaders());
   app.use('*', loopbackHostOnly(options));
   if (options.cors.length > 0) {
-    app.use('/api/*', cors({ origin: options.cors, allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID'], allowMethods: ['GET', 'POST', 'PATCH'] }));
+    app.use(
+      '/api/*',
+      cors({
+        origin: options.cors,
+        allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID'],
+        allowMethods: ['GET', 'POST', 'PATCH'],
+      }),
+    );
   }
   app.use('*', sameOriginWrites(options));
   app.use('*', requireToken(options));

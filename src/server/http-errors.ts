@@ -4,7 +4,7 @@
  */
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { GlimpseError, type ErrorCode } from '../errors.js';
+import { type ErrorCode, GlimpseError } from '../errors.js';
 
 const STATUS_BY_CODE: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
   USAGE: 400,
@@ -50,7 +50,9 @@ export function errorResponse(c: Context, error: unknown, log: (message: string)
     if (error.retryAfterSeconds !== undefined) c.header('Retry-After', String(Math.ceil(error.retryAfterSeconds)));
     return c.json(errorBody(error.code, error.advice), statusFor(error.code));
   }
-  log(`glimpse serve: ${c.req.method} ${c.req.path} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  log(
+    `glimpse serve: ${c.req.method} ${c.req.path} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+  );
   const code = GlimpseError.is(error) ? error.code : 'INTERNAL';
   return c.json(errorBody(code, 'The server could not complete the request; the error is in the server log.'), 500);
 }

@@ -14,7 +14,9 @@ export interface ImageUpload {
   name: string;
 }
 
-export type RequestBody = { kind: 'form'; fields: Record<string, string>; image: ImageUpload | null } | { kind: 'json'; value: unknown };
+export type RequestBody =
+  | { kind: 'form'; fields: Record<string, string>; image: ImageUpload | null }
+  | { kind: 'json'; value: unknown };
 
 /** Parse a multipart form or a JSON body; anything else is a 400 that says what to send. */
 export async function readRequestBody(c: Context, options: ResolvedServerOptions): Promise<RequestBody> {
@@ -58,23 +60,33 @@ export async function imageFromUrl(url: string, options: ResolvedServerOptions):
 }
 
 export function checkedImage(bytes: Buffer, name: string): ImageUpload {
-  if (bytes.length === 0) throw new GlimpseError('EMPTY_FILE', `${name}: the upload is empty (0 bytes)`, { path: name });
+  if (bytes.length === 0)
+    throw new GlimpseError('EMPTY_FILE', `${name}: the upload is empty (0 bytes)`, { path: name });
   if (!sniffImageType(bytes)) {
-    throw new GlimpseError('NOT_AN_IMAGE', `${name}: not a JPEG, PNG, WebP, GIF, AVIF, TIFF or HEIC image (judged by its bytes)`, { path: name });
+    throw new GlimpseError(
+      'NOT_AN_IMAGE',
+      `${name}: not a JPEG, PNG, WebP, GIF, AVIF, TIFF or HEIC image (judged by its bytes)`,
+      { path: name },
+    );
   }
   return { bytes, name };
 }
 
 export function tooLarge(name: string, maxBytes: number): GlimpseError {
-  return new GlimpseError('IMAGE_TOO_LARGE', `${name}: larger than the ${Math.round(maxBytes / 1024 / 1024)} MB upload limit`, {
-    path: name,
-    hint: 'Send a smaller image, or start the server with a larger --max-upload-mb.',
-  });
+  return new GlimpseError(
+    'IMAGE_TOO_LARGE',
+    `${name}: larger than the ${Math.round(maxBytes / 1024 / 1024)} MB upload limit`,
+    {
+      path: name,
+      hint: 'Send a smaller image, or start the server with a larger --max-upload-mb.',
+    },
+  );
 }
 
 /** A file name from the client is only a label: keep its last segment, printable and short. */
 function safeName(name: string): string {
   const cleaned = basename(name.replace(/\\/g, '/'))
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes
     .replace(/[\u0000-\u001f\u007f]/g, '')
     .slice(0, 120);
   return cleaned || 'upload';

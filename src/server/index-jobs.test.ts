@@ -3,8 +3,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { type SampleStore, sampleStore } from '../testing/sample-store.js';
 import { IndexJobs, type JobEvent } from './index-jobs.js';
-import { sampleStore, type SampleStore } from '../testing/sample-store.js';
 
 let store: SampleStore;
 before(async () => {
@@ -34,12 +34,18 @@ test('jobs run one after another and replay their events to late listeners', asy
   assert.equal(firstEvents.at(-1)?.event, 'done');
   assert.equal(jobs.get(first.id)?.summary?.indexed, 9);
   assert.equal(jobs.get(second.id)?.summary?.unchanged, 9, 'nothing changed in between');
-  assert.deepEqual(secondEvents.map((event) => event.id), secondEvents.map((_, index) => index + 1));
+  assert.deepEqual(
+    secondEvents.map((event) => event.id),
+    secondEvents.map((_, index) => index + 1),
+  );
   // A listener that arrives after the end gets everything, then nothing more.
   const late: JobEvent[] = [];
   jobs.follow(first.id, 0, (event) => late.push(event));
   assert.deepEqual(late, firstEvents);
-  assert.deepEqual(jobs.list().map((job) => job.id), [second.id, first.id]);
+  assert.deepEqual(
+    jobs.list().map((job) => job.id),
+    [second.id, first.id],
+  );
   await jobs.close();
 });
 
@@ -47,7 +53,9 @@ test('closing stops a running job; what was done stays done', async () => {
   const jobs = new IndexJobs(store.glimpse);
   const job = jobs.start(store.photos, { force: true });
   const events = finished(jobs, job.id);
-  await new Promise<void>((resolve) => jobs.follow(job.id, 0, (event) => event.event === 'progress' && event.data.type === 'image' && resolve()));
+  await new Promise<void>((resolve) =>
+    jobs.follow(job.id, 0, (event) => event.event === 'progress' && event.data.type === 'image' && resolve()),
+  );
   await jobs.close();
   const last = (await events).at(-1)!;
   assert.equal(last.event, 'failed');

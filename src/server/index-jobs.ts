@@ -88,7 +88,8 @@ export class IndexJobs {
 
   private async run(entry: JobEntry, options: { force?: boolean; prune?: boolean }): Promise<void> {
     const { job } = entry;
-    if (this.stop.signal.aborted) return this.finish(entry, 'failed', { code: 'USAGE', message: 'The server stopped before the job started' });
+    if (this.stop.signal.aborted)
+      return this.finish(entry, 'failed', { code: 'USAGE', message: 'The server stopped before the job started' });
     job.state = 'running';
     try {
       const summary = await this.glimpse.index([job.path], {
@@ -107,11 +108,20 @@ export class IndexJobs {
     }
   }
 
-  private finish(entry: JobEntry, state: 'done' | 'failed', data: IndexSummary | { code: string; message: string }): void {
+  private finish(
+    entry: JobEntry,
+    state: 'done' | 'failed',
+    data: IndexSummary | { code: string; message: string },
+  ): void {
     entry.job.state = state;
     entry.job.finishedAt = new Date().toISOString();
     if (state === 'failed') entry.job.error = data as { code: string; message: string };
-    this.emit(entry, state === 'done' ? { event: 'done', data: data as IndexSummary } : { event: 'failed', data: data as { code: string; message: string } });
+    this.emit(
+      entry,
+      state === 'done'
+        ? { event: 'done', data: data as IndexSummary }
+        : { event: 'failed', data: data as { code: string; message: string } },
+    );
     entry.listeners.clear();
   }
 

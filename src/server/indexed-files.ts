@@ -8,15 +8,21 @@ import { readFile, realpath } from 'node:fs/promises';
 import { sep } from 'node:path';
 import { GlimpseError } from '../errors.js';
 import type { ImageRecord } from '../types.js';
-import { sniffImageType, type SniffedType } from './sniff.js';
+import { type SniffedType, sniffImageType } from './sniff.js';
 
-export async function readIndexedFile(image: ImageRecord, allowedRoots: string[]): Promise<{ bytes: Buffer; type: SniffedType }> {
+export async function readIndexedFile(
+  image: ImageRecord,
+  allowedRoots: string[],
+): Promise<{ bytes: Buffer; type: SniffedType }> {
   const notFound = (why: string) =>
-    new GlimpseError('IMAGE_NOT_INDEXED', `Image ${image.id}: ${why}`, { hint: 'Run `glimpse index` on its folder again.' });
+    new GlimpseError('IMAGE_NOT_INDEXED', `Image ${image.id}: ${why}`, {
+      hint: 'Run `glimpse index` on its folder again.',
+    });
   const real = await realpath(image.path).catch(() => null);
   if (!real) throw notFound('the file is gone');
   const roots = await Promise.all([image.folder, ...allowedRoots].map((root) => realpath(root).catch(() => null)));
-  if (!roots.some((root) => root !== null && isInside(real, root))) throw notFound('the file now points outside its folder');
+  if (!roots.some((root) => root !== null && isInside(real, root)))
+    throw notFound('the file now points outside its folder');
   const bytes = await readFile(real).catch(() => null);
   const type = bytes ? sniffImageType(bytes) : null;
   if (!bytes || !type) throw notFound('the file is no longer a readable image');

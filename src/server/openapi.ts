@@ -9,14 +9,26 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const ok = (description: string, schema: object) => ({ description, content: json(schema) });
 const errors = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((status) => [String(status), { $ref: `#/components/responses/Error${status}` }]));
-const idParameter = { name: 'id', in: 'path', required: true, description: 'Image id (a positive integer)', schema: { type: 'integer', minimum: 1 } };
+const idParameter = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  description: 'Image id (a positive integer)',
+  schema: { type: 'integer', minimum: 1 },
+};
 const jobParameter = { name: 'id', in: 'path', required: true, description: 'Job id', schema: { type: 'string' } };
 const stringArray = { type: 'array', items: { type: 'string' } };
 const nullableString = { type: ['string', 'null'] };
 const imageUpload = {
   type: 'object',
   required: ['image'],
-  properties: { image: { type: 'string', format: 'binary', description: 'JPEG, PNG, WebP, GIF, AVIF, TIFF or HEIC; type judged from the bytes' } },
+  properties: {
+    image: {
+      type: 'string',
+      format: 'binary',
+      description: 'JPEG, PNG, WebP, GIF, AVIF, TIFF or HEIC; type judged from the bytes',
+    },
+  },
 };
 const providerErrors = errors(400, 403, 413, 422, 502, 503, 504);
 
@@ -32,7 +44,9 @@ export const openApiDocument = {
   servers: [{ url: '/api/v1' }],
   security: [{}, { bearer: [] }],
   paths: {
-    '/openapi.json': { get: { summary: 'This document', responses: { '200': ok('OpenAPI 3.1 document', { type: 'object' }) } } },
+    '/openapi.json': {
+      get: { summary: 'This document', responses: { '200': ok('OpenAPI 3.1 document', { type: 'object' }) } },
+    },
     '/describe': {
       post: {
         summary: 'Describe an image without indexing it (same JSON as `glimpse caption --json`)',
@@ -40,9 +54,16 @@ export const openApiDocument = {
           required: true,
           content: {
             'multipart/form-data': {
-              schema: { ...imageUpload, properties: { ...imageUpload.properties, task: ref('Task'), prompt: { type: 'string' } } },
+              schema: {
+                ...imageUpload,
+                properties: { ...imageUpload.properties, task: ref('Task'), prompt: { type: 'string' } },
+              },
             },
-            ...json({ type: 'object', required: ['url'], properties: { url: { type: 'string', format: 'uri' }, task: ref('Task'), prompt: { type: 'string' } } }),
+            ...json({
+              type: 'object',
+              required: ['url'],
+              properties: { url: { type: 'string', format: 'uri' }, task: ref('Task'), prompt: { type: 'string' } },
+            }),
           },
         },
         responses: { '200': ok('The description', ref('CaptionResult')), ...providerErrors },
@@ -54,12 +75,22 @@ export const openApiDocument = {
         requestBody: {
           required: true,
           content: {
-            'multipart/form-data': { schema: { ...imageUpload, required: ['image', 'question'], properties: { ...imageUpload.properties, question: { type: 'string' } } } },
+            'multipart/form-data': {
+              schema: {
+                ...imageUpload,
+                required: ['image', 'question'],
+                properties: { ...imageUpload.properties, question: { type: 'string' } },
+              },
+            },
             ...json({
               type: 'object',
               required: ['question'],
               description: 'Exactly one of url or id',
-              properties: { url: { type: 'string', format: 'uri' }, id: { type: 'integer', minimum: 1 }, question: { type: 'string' } },
+              properties: {
+                url: { type: 'string', format: 'uri' },
+                id: { type: 'integer', minimum: 1 },
+                question: { type: 'string' },
+              },
             }),
           },
         },
@@ -72,22 +103,46 @@ export const openApiDocument = {
         parameters: [
           { name: 'q', in: 'query', required: true, schema: { type: 'string', maxLength: 500 } },
           { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 20 } },
-          { name: 'after', in: 'query', description: 'ISO date; date taken (EXIF) else date added', schema: { type: 'string' } },
+          {
+            name: 'after',
+            in: 'query',
+            description: 'ISO date; date taken (EXIF) else date added',
+            schema: { type: 'string' },
+          },
           { name: 'before', in: 'query', schema: { type: 'string' } },
-          { name: 'tag', in: 'query', description: 'Repeat for several; all must match', schema: stringArray, style: 'form', explode: true },
-          { name: 'has_text', in: 'query', description: 'Only images in which text was found', schema: { type: 'boolean' } },
+          {
+            name: 'tag',
+            in: 'query',
+            description: 'Repeat for several; all must match',
+            schema: stringArray,
+            style: 'form',
+            explode: true,
+          },
+          {
+            name: 'has_text',
+            in: 'query',
+            description: 'Only images in which text was found',
+            schema: { type: 'boolean' },
+          },
         ],
         responses: { '200': ok('Results', ref('SearchResponse')), ...errors(400) },
       },
     },
     '/images/{id}': {
-      get: { summary: 'Everything stored about one image', parameters: [idParameter], responses: { '200': ok('The image', ref('ImageDetails')), ...errors(404) } },
+      get: {
+        summary: 'Everything stored about one image',
+        parameters: [idParameter],
+        responses: { '200': ok('The image', ref('ImageDetails')), ...errors(404) },
+      },
       patch: {
         summary: "Set the user's own caption or tags (kept over generated ones; null clears them)",
         parameters: [idParameter],
         requestBody: {
           required: true,
-          content: json({ type: 'object', properties: { caption: nullableString, tags: { type: ['array', 'null'], items: { type: 'string' } } } }),
+          content: json({
+            type: 'object',
+            properties: { caption: nullableString, tags: { type: ['array', 'null'], items: { type: 'string' } } },
+          }),
         },
         responses: { '200': ok('The image after the edit', ref('ImageDetails')), ...errors(400, 404) },
       },
@@ -96,13 +151,20 @@ export const openApiDocument = {
       get: {
         summary: 'A small WebP of the image',
         parameters: [idParameter],
-        responses: { '200': { description: 'WebP', content: { 'image/webp': { schema: { type: 'string', format: 'binary' } } } }, ...errors(404) },
+        responses: {
+          '200': { description: 'WebP', content: { 'image/webp': { schema: { type: 'string', format: 'binary' } } } },
+          ...errors(404),
+        },
       },
     },
     '/images/{id}/similar': {
       get: {
-        summary: 'Indexed images that look most like this one (needs image embeddings, e.g. --embedder local with a CLIP model)',
-        parameters: [idParameter, { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 12 } }],
+        summary:
+          'Indexed images that look most like this one (needs image embeddings, e.g. --embedder local with a CLIP model)',
+        parameters: [
+          idParameter,
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 12 } },
+        ],
         responses: { '200': ok('Results, most similar first', ref('SearchResponse')), ...errors(400, 404) },
       },
     },
@@ -110,7 +172,13 @@ export const openApiDocument = {
       get: {
         summary: 'The original file (only for indexed images, by id)',
         parameters: [idParameter],
-        responses: { '200': { description: 'The image, with its type judged from its bytes', content: { 'image/*': { schema: { type: 'string', format: 'binary' } } } }, ...errors(404) },
+        responses: {
+          '200': {
+            description: 'The image, with its type judged from its bytes',
+            content: { 'image/*': { schema: { type: 'string', format: 'binary' } } },
+          },
+          ...errors(404),
+        },
       },
     },
     '/index': {
@@ -118,40 +186,93 @@ export const openApiDocument = {
         summary: 'Start indexing a folder under one of the roots the server allows (--allow-index)',
         requestBody: {
           required: true,
-          content: json({ type: 'object', required: ['path'], properties: { path: { type: 'string' }, force: { type: 'boolean' }, prune: { type: 'boolean' } } }),
+          content: json({
+            type: 'object',
+            required: ['path'],
+            properties: { path: { type: 'string' }, force: { type: 'boolean' }, prune: { type: 'boolean' } },
+          }),
         },
         responses: {
-          '202': ok('The job; follow its events', { type: 'object', properties: { job: ref('IndexJob'), events: { type: 'string' } } }),
+          '202': ok('The job; follow its events', {
+            type: 'object',
+            properties: { job: ref('IndexJob'), events: { type: 'string' } },
+          }),
           ...errors(400, 403),
         },
       },
     },
-    '/jobs': { get: { summary: 'Recent indexing jobs, newest first', responses: { '200': ok('Jobs', { type: 'object', properties: { jobs: { type: 'array', items: ref('IndexJob') } } }) } } },
-    '/jobs/{id}': { get: { summary: 'One indexing job', parameters: [jobParameter], responses: { '200': ok('The job', ref('IndexJob')), ...errors(404) } } },
+    '/jobs': {
+      get: {
+        summary: 'Recent indexing jobs, newest first',
+        responses: {
+          '200': ok('Jobs', { type: 'object', properties: { jobs: { type: 'array', items: ref('IndexJob') } } }),
+        },
+      },
+    },
+    '/jobs/{id}': {
+      get: {
+        summary: 'One indexing job',
+        parameters: [jobParameter],
+        responses: { '200': ok('The job', ref('IndexJob')), ...errors(404) },
+      },
+    },
     '/jobs/{id}/events': {
       get: {
         summary: 'Progress as server-sent events: `progress` (one per image), then `done` (the summary) or `failed`',
         description: 'Past events are replayed first; send Last-Event-ID to resume.',
         parameters: [jobParameter],
-        responses: { '200': { description: 'Event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...errors(404) },
+        responses: {
+          '200': { description: 'Event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+          ...errors(404),
+        },
       },
     },
-    '/status': { get: { summary: 'Counts, providers, failed files and why', responses: { '200': ok('Status', ref('StatusReport')) } } },
+    '/status': {
+      get: {
+        summary: 'Counts, providers, failed files and why',
+        responses: { '200': ok('Status', ref('StatusReport')) },
+      },
+    },
   },
   components: {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
     responses: Object.fromEntries(
-      [400, 401, 403, 404, 413, 422, 502, 503, 504].map((status) => [`Error${status}`, { description: `Error (${status})`, content: json(ref('Error')) }]),
+      [400, 401, 403, 404, 413, 422, 502, 503, 504].map((status) => [
+        `Error${status}`,
+        { description: `Error (${status})`, content: json(ref('Error')) },
+      ]),
     ),
     schemas: {
       Error: {
         type: 'object',
         required: ['error'],
-        properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } } },
+        properties: {
+          error: {
+            type: 'object',
+            required: ['code', 'message'],
+            properties: { code: { type: 'string' }, message: { type: 'string' } },
+          },
+        },
       },
       Task: { type: 'string', enum: [...TASKS] },
-      Box: { type: 'object', description: 'Normalised 0..1, origin top-left', properties: { x: { type: 'number' }, y: { type: 'number' }, width: { type: 'number' }, height: { type: 'number' } } },
-      DetectedObject: { type: 'object', properties: { label: { type: 'string' }, score: { type: 'number' }, box: { oneOf: [ref('Box'), { type: 'null' }] } } },
+      Box: {
+        type: 'object',
+        description: 'Normalised 0..1, origin top-left',
+        properties: {
+          x: { type: 'number' },
+          y: { type: 'number' },
+          width: { type: 'number' },
+          height: { type: 'number' },
+        },
+      },
+      DetectedObject: {
+        type: 'object',
+        properties: {
+          label: { type: 'string' },
+          score: { type: 'number' },
+          box: { oneOf: [ref('Box'), { type: 'null' }] },
+        },
+      },
       CaptionResult: {
         type: 'object',
         properties: {
@@ -196,7 +317,10 @@ export const openApiDocument = {
                 caption: nullableString,
                 tags: stringArray,
                 snippet: { type: 'string', description: 'Matched words between « and »' },
-                why: { type: 'object', description: 'Which fields, terms and concepts matched, and each ranker’s rank' },
+                why: {
+                  type: 'object',
+                  description: 'Which fields, terms and concepts matched, and each ranker’s rank',
+                },
               },
             },
           },
@@ -235,7 +359,13 @@ export const openApiDocument = {
           db: { type: 'string' },
           images: { type: 'integer' },
           described: { type: 'integer' },
-          failed: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, code: { type: 'string' }, message: { type: 'string' } } } },
+          failed: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: { path: { type: 'string' }, code: { type: 'string' }, message: { type: 'string' } },
+            },
+          },
           providers: { type: 'array', items: { type: 'object' } },
           indexingAllowed: { type: 'boolean' },
         },

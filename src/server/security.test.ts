@@ -2,14 +2,14 @@
  * Each security rule of `glimpse serve`, against the real server on 127.0.0.1 with a random port.
  */
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { copyFile, mkdir, rm, symlink } from 'node:fs/promises';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { GlimpseError } from '../errors.js';
+import { SAMPLES_DIR, type SampleStore, sampleStore } from '../testing/sample-store.js';
 import { tokenMatches } from './security.js';
-import { checkBinding, isLoopbackHost, startServer, type RunningServer } from './start.js';
-import { sampleStore, SAMPLES_DIR, type SampleStore } from '../testing/sample-store.js';
+import { checkBinding, isLoopbackHost, type RunningServer, startServer } from './start.js';
 
 let store: SampleStore;
 let open: RunningServer;
@@ -24,16 +24,38 @@ after(async () => {
 });
 
 /** A raw HTTP request: the path is sent exactly as given (fetch would normalise `..` away). */
-function raw(server: RunningServer, path: string, options: { method?: string; headers?: Record<string, string>; body?: Buffer } = {}) {
-  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>((resolve, reject) => {
-    const req = request({ agent: false, host: '127.0.0.1', port: server.port, path, method: options.method ?? 'GET', headers: options.headers }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('latin1') }));
-    });
-    req.on('error', reject);
-    req.end(options.body);
-  });
+function raw(
+  server: RunningServer,
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: Buffer } = {},
+) {
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>(
+    (resolve, reject) => {
+      const req = request(
+        {
+          agent: false,
+          host: '127.0.0.1',
+          port: server.port,
+          path,
+          method: options.method ?? 'GET',
+          headers: options.headers,
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () =>
+            resolve({
+              status: response.statusCode ?? 0,
+              headers: response.headers,
+              body: Buffer.concat(chunks).toString('latin1'),
+            }),
+          );
+        },
+      );
+      req.on('error', reject);
+      req.end(options.body);
+    },
+  );
 }
 
 function idOf(fileName: string): number {
@@ -77,13 +99,22 @@ describe('token', () => {
   });
 
   test('every API request needs it', async () => {
-    for (const path of ['/api/v1/status', '/api/v1/search?q=cat', `/api/v1/images/${idOf('chelsea.png')}/file`, '/api/v1/openapi.json']) {
+    for (const path of [
+      '/api/v1/status',
+      '/api/v1/search?q=cat',
+      `/api/v1/images/${idOf('chelsea.png')}/file`,
+      '/api/v1/openapi.json',
+    ]) {
       const missing = await raw(guarded, path);
       assert.equal(missing.status, 401, path);
       assert.equal(JSON.parse(missing.body).error.code, 'UNAUTHORIZED');
       assert.match(String(missing.headers['www-authenticate']), /Bearer/);
       assert.equal((await raw(guarded, path, { headers: { authorization: 'Bearer wrong' } })).status, 401);
-      assert.equal((await raw(guarded, `${path}${path.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`)).status, 401, 'no tokens in API URLs');
+      assert.equal(
+        (await raw(guarded, `${path}${path.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`)).status,
+        401,
+        'no tokens in API URLs',
+      );
       assert.equal((await raw(guarded, path, { headers: { authorization: `Bearer ${token}` } })).status, 200, path);
     }
   });
@@ -121,12 +152,19 @@ describe('requests from other sites', () => {
     const response = await raw(open, `/api/v1/images/${idOf('coffee.png')}`, { method: 'PATCH', headers, body });
     assert.equal(response.status, 403);
     assert.equal(store.glimpse.show(idOf('coffee.png')).caption, 'A cup of coffee on a saucer');
-    const sameOrigin = await raw(open, `/api/v1/images/${idOf('coffee.png')}`, { method: 'PATCH', headers: { ...headers, origin: open.url }, body: Buffer.from('{"tags":["coffee","cup"]}') });
+    const sameOrigin = await raw(open, `/api/v1/images/${idOf('coffee.png')}`, {
+      method: 'PATCH',
+      headers: { ...headers, origin: open.url },
+      body: Buffer.from('{"tags":["coffee","cup"]}'),
+    });
     assert.equal(sameOrigin.status, 200);
   });
 
   test('CORS is off unless configured, and then only for the configured origin', async () => {
-    const preflight = { method: 'OPTIONS', headers: { origin: 'https://cms.example', 'access-control-request-method': 'GET' } };
+    const preflight = {
+      method: 'OPTIONS',
+      headers: { origin: 'https://cms.example', 'access-control-request-method': 'GET' },
+    };
     const closed = await raw(open, '/api/v1/search?q=cat', preflight);
     assert.equal(closed.headers['access-control-allow-origin'], undefined);
     const simple = await raw(open, '/api/v1/search?q=cat', { headers: { origin: 'https://cms.example' } });
@@ -200,11 +238,17 @@ describe('uploads and responses', () => {
   test('uploads above the limit get 413 over a real socket', async () => {
     const boundary = 'glimpse-boundary';
     const body = Buffer.concat([
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="image"; filename="big.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`),
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="image"; filename="big.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`,
+      ),
       Buffer.alloc(2 * 1024 * 1024, 0xff),
       Buffer.from(`\r\n--${boundary}--\r\n`),
     ]);
-    const response = await raw(open, '/api/v1/describe', { method: 'POST', headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, body });
+    const response = await raw(open, '/api/v1/describe', {
+      method: 'POST',
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      body,
+    });
     assert.equal(response.status, 413);
     assert.equal(JSON.parse(response.body).error.code, 'IMAGE_TOO_LARGE');
   });

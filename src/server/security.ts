@@ -78,7 +78,10 @@ export function requireToken(options: ResolvedServerOptions): MiddlewareHandler 
     if (!expected || c.req.path.startsWith('/assets/')) return next();
     const bearer = /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
     const cookie = getCookie(c, TOKEN_COOKIE);
-    if ((bearer !== undefined && tokenMatches(bearer, expected)) || (cookie !== undefined && tokenMatches(cookie, expected))) {
+    if (
+      (bearer !== undefined && tokenMatches(bearer, expected)) ||
+      (cookie !== undefined && tokenMatches(cookie, expected))
+    ) {
       return next();
     }
     const isApi = c.req.path.startsWith('/api/');

@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createGlimpse, type Glimpse } from '../glimpse.js';
-import { tinyModelDirectory } from '../testing/tiny-models.js';
 import { createRecordingProvider } from '../testing/recording-provider.js';
+import { SAMPLE_DESCRIPTIONS, SAMPLES_DIR, sampleStore } from '../testing/sample-store.js';
+import { tinyModelDirectory } from '../testing/tiny-models.js';
 import { createApp } from './app.js';
-import { SAMPLES_DIR, SAMPLE_DESCRIPTIONS, sampleStore } from '../testing/sample-store.js';
 
 let dir: string;
 let glimpse: Glimpse;
@@ -20,7 +20,8 @@ before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'glimpse-similar-api-'));
   const photos = join(dir, 'photos');
   await mkdir(photos);
-  for (const name of ['chelsea.png', 'coffee.png', 'horse.png', 'rocket.jpg']) await cp(join(SAMPLES_DIR, name), join(photos, name));
+  for (const name of ['chelsea.png', 'coffee.png', 'horse.png', 'rocket.jpg'])
+    await cp(join(SAMPLES_DIR, name), join(photos, name));
   glimpse = await createGlimpse({
     db: join(dir, 'glimpse.db'),
     provider: createRecordingProvider({ answers: SAMPLE_DESCRIPTIONS }),
@@ -44,7 +45,10 @@ test('similar images: the others, most similar first, never the image itself', a
   assert.equal(body.results.length, 3);
   assert.ok(body.results.every((result: { id: number }) => result.id !== id));
   const scores = body.results.map((result: { score: number }) => result.score);
-  assert.deepEqual(scores, [...scores].sort((a: number, b: number) => b - a));
+  assert.deepEqual(
+    scores,
+    [...scores].sort((a: number, b: number) => b - a),
+  );
   assert.equal((await (await app.request(`/api/v1/images/${id}/similar?limit=1`)).json()).results.length, 1);
   assert.equal((await app.request(`/api/v1/images/${id}/similar?limit=none`)).status, 400);
   assert.equal((await app.request('/api/v1/images/999999/similar')).status, 404);

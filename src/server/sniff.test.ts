@@ -23,7 +23,13 @@ test('recognises the raster formats Glimpse decodes, from sharp encodings', asyn
 });
 
 test('refuses SVG, HTML, text, short and unknown files', () => {
-  for (const text of ['<svg xmlns="http://www.w3.org/2000/svg"></svg>', '<!doctype html><script>alert(1)</script>', 'plain text file', 'GIF8', '%PDF-1.7 something']) {
+  for (const text of [
+    '<svg xmlns="http://www.w3.org/2000/svg"></svg>',
+    '<!doctype html><script>alert(1)</script>',
+    'plain text file',
+    'GIF8',
+    '%PDF-1.7 something',
+  ]) {
     assert.equal(sniffImageType(Buffer.from(text)), null, text);
   }
   const mp4 = Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypisom\0\0\0\0isomiso2')]);

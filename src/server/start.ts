@@ -37,7 +37,9 @@ export function checkBinding(host: string, token: string | undefined): void {
     throw new GlimpseError(
       'USAGE',
       `Refusing to listen on ${host} without a token: anyone who can reach this address could read your images and their descriptions`,
-      { hint: 'Set one with --token TOKEN or the GLIMPSE_TOKEN environment variable, or listen on 127.0.0.1 (the default).' },
+      {
+        hint: 'Set one with --token TOKEN or the GLIMPSE_TOKEN environment variable, or listen on 127.0.0.1 (the default).',
+      },
     );
   }
 }
@@ -47,11 +49,16 @@ export async function startServer(glimpse: Glimpse, options: StartOptions = {}):
   checkBinding(host, options.token);
   const app = createApp(glimpse, options);
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const listening = serve({ fetch: app.fetch, hostname: host, port: options.port ?? DEFAULT_PORT }, () => resolve(listening));
+    const listening = serve({ fetch: app.fetch, hostname: host, port: options.port ?? DEFAULT_PORT }, () =>
+      resolve(listening),
+    );
     listening.once('error', (error: NodeJS.ErrnoException) =>
       reject(
         error.code === 'EADDRINUSE'
-          ? new GlimpseError('USAGE', `Port ${options.port} on ${host} is in use`, { hint: 'Pick another with --port.', cause: error })
+          ? new GlimpseError('USAGE', `Port ${options.port} on ${host} is in use`, {
+              hint: 'Pick another with --port.',
+              cause: error,
+            })
           : new GlimpseError('USAGE', `Cannot listen on ${host}:${options.port}: ${error.message}`, { cause: error }),
       ),
     );

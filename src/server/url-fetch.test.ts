@@ -9,9 +9,9 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { GlimpseError } from '../errors.js';
+import { SAMPLES_DIR, sampleStore } from '../testing/sample-store.js';
 import { isPrivateAddress } from './address-policy.js';
 import { createApp } from './app.js';
-import { sampleStore, SAMPLES_DIR } from '../testing/sample-store.js';
 import { fetchUrlSafely } from './url-fetch.js';
 
 let server: Server;
@@ -38,7 +38,10 @@ before(async () => {
       return;
     }
     if (url === '/slow') return setTimeout(() => response.end('late'), 5000).unref();
-    if (url === '/to-blocked') return response.writeHead(302, { location: `http://127.0.0.2:${(server.address() as AddressInfo).port}/cat.png` }).end();
+    if (url === '/to-blocked')
+      return response
+        .writeHead(302, { location: `http://127.0.0.2:${(server.address() as AddressInfo).port}/cat.png` })
+        .end();
     if (url === '/to-cat') return response.writeHead(301, { location: '/cat.png' }).end();
     if (url === '/loop') return response.writeHead(302, { location: '/loop' }).end();
     if (url === '/to-file') return response.writeHead(302, { location: 'file:///etc/passwd' }).end();
@@ -66,9 +69,31 @@ async function rejectsWith(promise: Promise<unknown>, code: string, message?: Re
 describe('address policy', () => {
   test('refuses loopback, private, link-local, and IPv4 hidden in IPv6', () => {
     const refused = [
-      '127.0.0.1', '127.1.2.3', '10.0.0.1', '172.16.5.4', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1',
-      '0.0.0.0', '224.0.0.1', '255.255.255.255', '::1', '::', 'fc00::1', 'fd12:3456::1', 'fe80::1', 'fe80::1%eth0',
-      '::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:10.0.0.1', '::ffff:a9fe:a9fe', '64:ff9b::127.0.0.1', '2002:7f00:1::', '[::1]', 'not-an-ip',
+      '127.0.0.1',
+      '127.1.2.3',
+      '10.0.0.1',
+      '172.16.5.4',
+      '172.31.255.255',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '224.0.0.1',
+      '255.255.255.255',
+      '::1',
+      '::',
+      'fc00::1',
+      'fd12:3456::1',
+      'fe80::1',
+      'fe80::1%eth0',
+      '::ffff:127.0.0.1',
+      '::ffff:7f00:1',
+      '::ffff:10.0.0.1',
+      '::ffff:a9fe:a9fe',
+      '64:ff9b::127.0.0.1',
+      '2002:7f00:1::',
+      '[::1]',
+      'not-an-ip',
     ];
     const allowed = ['93.184.216.34', '8.8.8.8', '172.32.0.1', '2606:4700::1111', '::ffff:8.8.8.8', '2002:808:808::'];
     for (const address of refused) assert.ok(isPrivateAddress(address), `${address} should be refused`);
@@ -80,7 +105,13 @@ describe('fetchUrlSafely', () => {
   test('refuses loopback addresses and names that resolve to them, before connecting', async () => {
     const before = hits;
     const port = (server.address() as AddressInfo).port;
-    for (const url of [`${base}/cat.png`, `http://localhost:${port}/cat.png`, `http://[::1]:${port}/cat.png`, `http://[::ffff:127.0.0.1]:${port}/cat.png`, `http://2130706433:${port}/cat.png`]) {
+    for (const url of [
+      `${base}/cat.png`,
+      `http://localhost:${port}/cat.png`,
+      `http://[::1]:${port}/cat.png`,
+      `http://[::ffff:127.0.0.1]:${port}/cat.png`,
+      `http://2130706433:${port}/cat.png`,
+    ]) {
       await rejectsWith(fetchUrlSafely(url, { ...trusted, allowPrivate: false }), 'URL_NOT_ALLOWED');
     }
     assert.equal(hits, before, 'no request reached the server');
@@ -116,7 +147,11 @@ describe('POST /api/v1/describe with a URL', () => {
   test('describes a fetched image when the server allows private URLs', async () => {
     const store = await sampleStore({ index: false });
     try {
-      const request = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: `${base}/cat.png` }) };
+      const request = {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ url: `${base}/cat.png` }),
+      };
       const refused = await createApp(store.glimpse).request('/api/v1/describe', request);
       assert.equal(refused.status, 403);
       const response = await createApp(store.glimpse, { allowPrivateUrls: true }).request('/api/v1/describe', request);

@@ -40,7 +40,11 @@ export async function fetchUrlSafely(url: string, options: UrlFetchOptions): Pro
     }
     if (status < 200 || status >= 300) {
       response.resume();
-      throw new GlimpseError('URL_HTTP_ERROR', `${url}: the server answered HTTP ${status} ${response.statusMessage ?? ''}`.trim(), { path: url });
+      throw new GlimpseError(
+        'URL_HTTP_ERROR',
+        `${url}: the server answered HTTP ${status} ${response.statusMessage ?? ''}`.trim(),
+        { path: url },
+      );
     }
     return readLimited(response, url, options.maxBytes, options.timeoutMs);
   }
@@ -52,10 +56,17 @@ function parseUrl(text: string, original: string): URL {
   try {
     target = new URL(text);
   } catch {
-    throw new GlimpseError('USAGE', `${original}: not a valid URL`, { path: original, hint: 'Give an absolute http:// or https:// URL.' });
+    throw new GlimpseError('USAGE', `${original}: not a valid URL`, {
+      path: original,
+      hint: 'Give an absolute http:// or https:// URL.',
+    });
   }
   if (target.protocol !== 'http:' && target.protocol !== 'https:') {
-    throw new GlimpseError('URL_NOT_ALLOWED', `${original}: only http and https URLs can be fetched (got ${target.protocol})`, { path: original });
+    throw new GlimpseError(
+      'URL_NOT_ALLOWED',
+      `${original}: only http and https URLs can be fetched (got ${target.protocol})`,
+      { path: original },
+    );
   }
   return target;
 }
@@ -70,20 +81,34 @@ async function checkedAddresses(target: URL, original: string, options: UrlFetch
     try {
       addresses = await lookupAll(host, { all: true, verbatim: true });
     } catch (error) {
-      throw new GlimpseError('URL_UNREACHABLE', `${original}: cannot resolve ${host} (${(error as NodeJS.ErrnoException).code ?? 'DNS error'})`, { path: original, cause: error });
+      throw new GlimpseError(
+        'URL_UNREACHABLE',
+        `${original}: cannot resolve ${host} (${(error as NodeJS.ErrnoException).code ?? 'DNS error'})`,
+        { path: original, cause: error },
+      );
     }
   }
   if (!options.allowPrivate) {
     const isBlocked = options.isBlocked ?? isPrivateAddress;
     const refused = addresses.find(({ address }) => isBlocked(address));
     if (refused || addresses.length === 0) {
-      throw new GlimpseError('URL_NOT_ALLOWED', `${original}: ${target.hostname} is a loopback or private address (${refused?.address ?? 'none'})`, { path: original });
+      throw new GlimpseError(
+        'URL_NOT_ALLOWED',
+        `${original}: ${target.hostname} is a loopback or private address (${refused?.address ?? 'none'})`,
+        { path: original },
+      );
     }
   }
   return addresses;
 }
 
-function send(target: URL, addresses: LookupAddress[], signal: AbortSignal, original: string, timeoutMs: number): Promise<IncomingMessage> {
+function send(
+  target: URL,
+  addresses: LookupAddress[],
+  signal: AbortSignal,
+  original: string,
+  timeoutMs: number,
+): Promise<IncomingMessage> {
   const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const req = request(
@@ -104,11 +129,20 @@ function send(target: URL, addresses: LookupAddress[], signal: AbortSignal, orig
   });
 }
 
-async function readLimited(response: IncomingMessage, original: string, maxBytes: number, timeoutMs: number): Promise<Buffer> {
+async function readLimited(
+  response: IncomingMessage,
+  original: string,
+  maxBytes: number,
+  timeoutMs: number,
+): Promise<Buffer> {
   const declared = Number(response.headers['content-length'] ?? 0);
   if (declared > maxBytes) {
     response.destroy();
-    throw new GlimpseError('IMAGE_TOO_LARGE', `${original}: ${declared} bytes is more than the ${maxBytes}-byte download limit`, { path: original });
+    throw new GlimpseError(
+      'IMAGE_TOO_LARGE',
+      `${original}: ${declared} bytes is more than the ${maxBytes}-byte download limit`,
+      { path: original },
+    );
   }
   const chunks: Buffer[] = [];
   let total = 0;
@@ -117,7 +151,9 @@ async function readLimited(response: IncomingMessage, original: string, maxBytes
       total += chunk.length;
       if (total > maxBytes) {
         response.destroy();
-        throw new GlimpseError('IMAGE_TOO_LARGE', `${original}: more than the ${maxBytes}-byte download limit`, { path: original });
+        throw new GlimpseError('IMAGE_TOO_LARGE', `${original}: more than the ${maxBytes}-byte download limit`, {
+          path: original,
+        });
       }
       chunks.push(chunk);
     }
@@ -125,7 +161,8 @@ async function readLimited(response: IncomingMessage, original: string, maxBytes
     throw networkError(error, original, timeoutMs);
   }
   const bytes = Buffer.concat(chunks);
-  if (bytes.length === 0) throw new GlimpseError('EMPTY_FILE', `${original}: the download is empty (0 bytes)`, { path: original });
+  if (bytes.length === 0)
+    throw new GlimpseError('EMPTY_FILE', `${original}: the download is empty (0 bytes)`, { path: original });
   return bytes;
 }
 

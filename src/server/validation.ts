@@ -8,24 +8,35 @@ import { TASKS } from '../providers/spec.js';
 export function parseOrThrow<Schema extends z.ZodType>(schema: Schema, value: unknown, what: string): z.output<Schema> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : what}: ${issue.message}`);
-  throw new GlimpseError('USAGE', `Bad ${what}: ${problems.join('; ')}`, { hint: 'See /api/v1/openapi.json for the request format.' });
+  const problems = result.error.issues.map(
+    (issue) => `${issue.path.length ? issue.path.join('.') : what}: ${issue.message}`,
+  );
+  throw new GlimpseError('USAGE', `Bad ${what}: ${problems.join('; ')}`, {
+    hint: 'See /api/v1/openapi.json for the request format.',
+  });
 }
 
 /** Image ids are positive integers; anything else (paths, `..`, encoded slashes) is simply not an indexed image. */
 export function imageIdOrNotFound(text: string): number {
   if (!/^[1-9][0-9]{0,14}$/.test(text)) {
-    throw new GlimpseError('IMAGE_NOT_INDEXED', `No indexed image with id "${text.slice(0, 40)}"`, { hint: 'Image ids are the numbers search results give.' });
+    throw new GlimpseError('IMAGE_NOT_INDEXED', `No indexed image with id "${text.slice(0, 40)}"`, {
+      hint: 'Image ids are the numbers search results give.',
+    });
   }
   return Number(text);
 }
 
 const isoDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/, 'expected a date like 2024-05-31 or 2024-05-31T12:00:00Z')
+  .regex(
+    /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/,
+    'expected a date like 2024-05-31 or 2024-05-31T12:00:00Z',
+  )
   .refine((text) => !Number.isNaN(Date.parse(text)), 'not a real date');
 
-const booleanText = z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', '']).transform((text) => ['true', '1', 'yes', 'on'].includes(text));
+const booleanText = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', ''])
+  .transform((text) => ['true', '1', 'yes', 'on'].includes(text));
 
 export const searchQuerySchema = z.object({
   q: z.string().trim().min(1, 'give a search query').max(500, 'at most 500 characters'),
@@ -57,7 +68,9 @@ export const askJsonSchema = z
     id: z.union([z.number().int().positive(), z.string().regex(/^[1-9][0-9]{0,14}$/, 'an image id')]).optional(),
     question: questionSchema,
   })
-  .refine((body) => (body.url === undefined) !== (body.id === undefined), { message: 'give exactly one of "url" or "id"' });
+  .refine((body) => (body.url === undefined) !== (body.id === undefined), {
+    message: 'give exactly one of "url" or "id"',
+  });
 
 export const editSchema = z
   .object({
@@ -65,7 +78,9 @@ export const editSchema = z
     tags: z.array(z.string().trim().min(1).max(100)).max(100).nullable().optional(),
   })
   .strict()
-  .refine((body) => body.caption !== undefined || body.tags !== undefined, { message: 'give "caption" or "tags" (null clears your own value)' });
+  .refine((body) => body.caption !== undefined || body.tags !== undefined, {
+    message: 'give "caption" or "tags" (null clears your own value)',
+  });
 
 export const indexSchema = z.object({
   path: z.string().min(1, 'give the folder to index').max(4000),

@@ -11,7 +11,7 @@ import { SCRIPTS } from '../web/assets.js';
 import { DescribePage } from '../web/describe-page.js';
 import { ImagePage } from '../web/image-page.js';
 import { ErrorView } from '../web/layout.js';
-import { SearchPage, type SearchForm } from '../web/search-page.js';
+import { type SearchForm, SearchPage } from '../web/search-page.js';
 import { StatusPage } from '../web/status-page.js';
 import { STYLES } from '../web/styles.js';
 import type { IndexJobs } from './index-jobs.js';
@@ -25,7 +25,9 @@ export function errorPage(status: number, message: string) {
 export function webRoutes(glimpse: Glimpse, options: ResolvedServerOptions, jobs: IndexJobs): Hono {
   const web = new Hono();
 
-  web.get('/assets/app.css', (c) => c.body(STYLES, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'no-cache' }));
+  web.get('/assets/app.css', (c) =>
+    c.body(STYLES, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'no-cache' }),
+  );
   web.get('/assets/:name{[a-z]+\\.js}', (c) => {
     const script = SCRIPTS[c.req.param('name')];
     if (script === undefined) return c.notFound();
@@ -46,10 +48,22 @@ export function webRoutes(glimpse: Glimpse, options: ResolvedServerOptions, jobs
       try {
         const query = parseOrThrow(
           searchQuerySchema,
-          { q: form.q, after: form.after || undefined, before: form.before || undefined, tag: form.tag ? [form.tag] : [], has_text: form.hasText ? 'true' : undefined },
+          {
+            q: form.q,
+            after: form.after || undefined,
+            before: form.before || undefined,
+            tag: form.tag ? [form.tag] : [],
+            has_text: form.hasText ? 'true' : undefined,
+          },
           'search',
         );
-        response = await glimpse.search(query.q, { limit: 40, after: query.after, before: query.before, tags: query.tag.length ? query.tag : undefined, hasText: query.has_text || undefined });
+        response = await glimpse.search(query.q, {
+          limit: 40,
+          after: query.after,
+          before: query.before,
+          tags: query.tag.length ? query.tag : undefined,
+          hasText: query.has_text || undefined,
+        });
       } catch (caught) {
         error = (caught as Error).message;
       }
@@ -63,7 +77,8 @@ export function webRoutes(glimpse: Glimpse, options: ResolvedServerOptions, jobs
     const similar = await glimpse.similar(image.id, { limit: 8 }).then(
       (response) => response.results,
       (error) => {
-        if (!GlimpseError.is(error, 'UNSUPPORTED_TASK')) options.log(`glimpse serve: similar images for ${image.id}: ${(error as Error).message}`);
+        if (!GlimpseError.is(error, 'UNSUPPORTED_TASK'))
+          options.log(`glimpse serve: similar images for ${image.id}: ${(error as Error).message}`);
         return null;
       },
     );
@@ -72,7 +87,9 @@ export function webRoutes(glimpse: Glimpse, options: ResolvedServerOptions, jobs
 
   web.get('/describe', (c) => c.html(<DescribePage maxUploadMb={Math.round(options.maxUploadBytes / 1024 / 1024)} />));
 
-  web.get('/status', (c) => c.html(<StatusPage status={glimpse.status()} roots={options.allowIndex} jobs={jobs.list()} />));
+  web.get('/status', (c) =>
+    c.html(<StatusPage status={glimpse.status()} roots={options.allowIndex} jobs={jobs.list()} />),
+  );
 
   return web;
 }

@@ -9,6 +9,7 @@ import type { Description, ExifSummary } from '../providers/spec.js';
 
 // The records a store returns are part of the library's public shapes, so they are defined with them.
 import type { ImageRecord, StoredDescription, UserEdits } from '../types.js';
+
 export type { ImageRecord, StoredDescription, UserEdits };
 
 /** What identifies "the same description": re-describe when any of these differ. */

@@ -3,10 +3,10 @@
  * provider module the real `glimpse` binary can load (`--provider <file>.mjs`).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { deflateSync, crc32 } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { crc32, deflateSync } from 'node:zlib';
 
 /** The repository root (tests run from dist/, two levels below it). */
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -29,7 +29,15 @@ export function temporaryDirectory(prefix = 'glimpse-test-'): string {
  * Write a provider module for the CLI: it answers `caption` from `answers` (by file name), waits `latencyMs`, and
  * appends every described file name to `<dir>/calls.log` so tests can count calls across processes.
  */
-export function writeProviderModule(dir: string, options: { answers?: Record<string, object>; latencyMs?: number; promptVersion?: string; failWith?: Record<string, string> } = {}): string {
+export function writeProviderModule(
+  dir: string,
+  options: {
+    answers?: Record<string, object>;
+    latencyMs?: number;
+    promptVersion?: string;
+    failWith?: Record<string, string>;
+  } = {},
+): string {
   const recording = pathToFileURL(join(repoRoot, 'dist', 'testing', 'recording-provider.js')).href;
   const log = join(dir, 'calls.log');
   const path = join(dir, `provider-${Math.random().toString(36).slice(2)}.mjs`);
@@ -84,6 +92,11 @@ export function writePngBomb(path: string, width: number, height: number): void 
   const rows = Buffer.alloc((1 + Math.ceil(width / 8)) * height); // filter byte 0 + zero pixels, per row
   writeFileSync(
     path,
-    Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(rows, { level: 9 })), chunk('IEND', Buffer.alloc(0))]),
+    Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      chunk('IHDR', header),
+      chunk('IDAT', deflateSync(rows, { level: 9 })),
+      chunk('IEND', Buffer.alloc(0)),
+    ]),
   );
 }

@@ -32,7 +32,9 @@ export interface MockServer {
   close(): Promise<void>;
 }
 
-export async function startMockServer(initial: Handler = () => ({ status: 404, json: { error: 'no handler' } })): Promise<MockServer> {
+export async function startMockServer(
+  initial: Handler = () => ({ status: 404, json: { error: 'no handler' } }),
+): Promise<MockServer> {
   let handler = initial;
   const requests: RecordedRequest[] = [];
   const server = createServer(async (incoming, response: ServerResponse) => {

@@ -12,8 +12,8 @@ import { GlimpseError } from '../errors.js';
 import { prepareImage } from '../images/prepare.js';
 import { getProviderFactory } from '../providers/registry.js';
 import type { ImageDescriber, PreparedImage, ProviderFactory, ProviderSettings } from '../providers/spec.js';
-import { startMockServer, type MockServer, type RecordedRequest, type Reply } from './mock-vendor-server.js';
 import { SYSTEM_PROMPT } from '../providers/vision-language/prompts.js';
+import { type MockServer, type RecordedRequest, type Reply, startMockServer } from './mock-vendor-server.js';
 
 export interface VendorWire {
   provider: string;
@@ -135,7 +135,9 @@ export function providerConformance(wire: VendorWire): void {
         text: null,
         safety: { flagged: false, description: 'No unsafe content detected.' },
       };
-      server.handle((_request, index) => (index === 0 ? ok('Sure! {"caption": "A pagoda", "tags": [') : ok(JSON.stringify(good))));
+      server.handle((_request, index) =>
+        index === 0 ? ok('Sure! {"caption": "A pagoda", "tags": [') : ok(JSON.stringify(good)),
+      );
       const description = await describer.describe({ image, task: 'json' });
 
       assert.equal(server.requests.length, 2);
@@ -145,7 +147,10 @@ export function providerConformance(wire: VendorWire): void {
       assert.equal(description.caption, good.caption);
       assert.equal(description.alt, 'A red pagoda rising above green trees');
       assert.deepEqual(description.tags, ['pagoda', 'trees', 'temple']);
-      assert.deepEqual(description.objects.map((object) => object.label), ['pagoda', 'tree']);
+      assert.deepEqual(
+        description.objects.map((object) => object.label),
+        ['pagoda', 'tree'],
+      );
       assert.deepEqual(description.objects[0]!.box, good.objects[0]!.box);
       assert.equal(description.text, null);
       assert.equal(description.safety?.flagged, false);
@@ -163,7 +168,9 @@ export function providerConformance(wire: VendorWire): void {
     });
 
     test('429 with Retry-After: waits as asked, then succeeds', async () => {
-      server.handle((_request, index) => (index === 0 ? wire.error(429, 'Rate limit reached', { 'retry-after': '1' }) : ok('A pagoda.')));
+      server.handle((_request, index) =>
+        index === 0 ? wire.error(429, 'Rate limit reached', { 'retry-after': '1' }) : ok('A pagoda.'),
+      );
       const description = await describer.describe({ image, task: 'caption' });
       assert.equal(description.caption, 'A pagoda.');
       assert.equal(server.requests.length, 2);
@@ -192,7 +199,9 @@ export function providerConformance(wire: VendorWire): void {
     test('persistent 503: gives up after the configured attempts with PROVIDER_UNAVAILABLE', async () => {
       const twice = await factory.createDescriber(settings({ options: { maxRetries: 1 } }));
       server.handle(() => wire.error(503, 'Overloaded'));
-      await assert.rejects(twice.describe({ image, task: 'caption' }), (error: unknown) => GlimpseError.is(error, 'PROVIDER_UNAVAILABLE'));
+      await assert.rejects(twice.describe({ image, task: 'caption' }), (error: unknown) =>
+        GlimpseError.is(error, 'PROVIDER_UNAVAILABLE'),
+      );
       assert.equal(server.requests.length, 2);
     });
 
@@ -208,7 +217,9 @@ export function providerConformance(wire: VendorWire): void {
     test('a 200 whose body is not the vendor format: PROVIDER_BAD_OUTPUT', async () => {
       const once = await factory.createDescriber(settings({ options: { maxRetries: 0 } }));
       server.handle(() => ({ text: '<html>gateway says hello</html>' }));
-      await assert.rejects(once.describe({ image, task: 'caption' }), (error: unknown) => GlimpseError.is(error, 'PROVIDER_BAD_OUTPUT'));
+      await assert.rejects(once.describe({ image, task: 'caption' }), (error: unknown) =>
+        GlimpseError.is(error, 'PROVIDER_BAD_OUTPUT'),
+      );
     });
 
     test('a server that never answers: PROVIDER_TIMEOUT after timeoutMs', async () => {
@@ -224,7 +235,9 @@ export function providerConformance(wire: VendorWire): void {
       if (wire.keyOptional !== true) {
         test('no API key: PROVIDER_AUTH before any request', async () => {
           server.handle(() => ok('unused'));
-          await assert.rejects(factory.createDescriber(settings({ apiKey: undefined })), (error: unknown) => GlimpseError.is(error, 'PROVIDER_AUTH'));
+          await assert.rejects(factory.createDescriber(settings({ apiKey: undefined })), (error: unknown) =>
+            GlimpseError.is(error, 'PROVIDER_AUTH'),
+          );
           assert.equal(server.requests.length, 0);
         });
       }
@@ -242,7 +255,9 @@ export function providerConformance(wire: VendorWire): void {
 
       test('403: PROVIDER_AUTH too', async () => {
         server.handle(() => wire.error(403, 'Permission denied'));
-        await assert.rejects(describer.describe({ image, task: 'caption' }), (error: unknown) => GlimpseError.is(error, 'PROVIDER_AUTH'));
+        await assert.rejects(describer.describe({ image, task: 'caption' }), (error: unknown) =>
+          GlimpseError.is(error, 'PROVIDER_AUTH'),
+        );
       });
     }
 
@@ -276,15 +291,26 @@ export function providerConformance(wire: VendorWire): void {
     });
 
     test('moderation: scores parsed from JSON', async () => {
-      server.handle(() => ok('{"flagged": false, "description": "No unsafe content detected.", "scores": {"sexual": 0.01, "violence": 0}}'));
+      server.handle(() =>
+        ok(
+          '{"flagged": false, "description": "No unsafe content detected.", "scores": {"sexual": 0.01, "violence": 0}}',
+        ),
+      );
       const description = await describer.describe({ image, task: 'moderation' });
-      assert.deepEqual(description.safety, { flagged: false, description: 'No unsafe content detected.', scores: { sexual: 0.01, violence: 0 } });
+      assert.deepEqual(description.safety, {
+        flagged: false,
+        description: 'No unsafe content detected.',
+        scores: { sexual: 0.01, violence: 0 },
+      });
     });
 
     const embedding = wire.embedding;
     if (embedding) {
       test('embeddings: request and vectors with model id and dimension', async () => {
-        const vectors = [Array.from({ length: embedding.dimensions }, (_, i) => i / embedding.dimensions), Array.from({ length: embedding.dimensions }, () => 0.5)];
+        const vectors = [
+          Array.from({ length: embedding.dimensions }, (_, i) => i / embedding.dimensions),
+          Array.from({ length: embedding.dimensions }, () => 0.5),
+        ];
         server.handle(() => embedding.reply(vectors));
         const embedder = await factory.createEmbedder!(settings());
         assert.ok(embedder);
@@ -347,16 +373,22 @@ export function chatUserText(request: RecordedRequest): string[] {
   return request.body.messages
     .filter((message: { role: string }) => message.role === 'user')
     .flatMap((message: { content: string | { type: string; text?: string }[] }) =>
-      typeof message.content === 'string' ? [message.content] : message.content.filter((part) => part.type === 'text').map((part) => part.text!),
+      typeof message.content === 'string'
+        ? [message.content]
+        : message.content.filter((part) => part.type === 'text').map((part) => part.text!),
     );
 }
 
 /** Images of the first user turn of an OpenAI Chat Completions request, decoded from their data URLs. */
 export function chatImages(request: RecordedRequest): { data: Buffer; mediaType: string }[] {
-  const users = request.body.messages.filter((message: { role: string; content: unknown }) => message.role === 'user' && Array.isArray(message.content));
+  const users = request.body.messages.filter(
+    (message: { role: string; content: unknown }) => message.role === 'user' && Array.isArray(message.content),
+  );
   return users
     .slice(0, 1)
-    .flatMap((message: { content: { type: string; image_url?: { url: string } }[] }) => message.content.filter((part) => part.type === 'image_url'))
+    .flatMap((message: { content: { type: string; image_url?: { url: string } }[] }) =>
+      message.content.filter((part) => part.type === 'image_url'),
+    )
     .map((part: { image_url: { url: string } }) => fromDataUrl(part.image_url.url));
 }
 
@@ -383,7 +415,15 @@ export function responsesReply(text: string, usage: { input: number; output: num
       created_at: 1_764_000_000,
       model,
       status: 'completed',
-      output: [{ type: 'message', id: 'msg_1', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text, annotations: [] }] }],
+      output: [
+        {
+          type: 'message',
+          id: 'msg_1',
+          role: 'assistant',
+          status: 'completed',
+          content: [{ type: 'output_text', text, annotations: [] }],
+        },
+      ],
       usage: { input_tokens: usage.input, output_tokens: usage.output, total_tokens: usage.input + usage.output },
     },
   };

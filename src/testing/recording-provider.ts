@@ -4,8 +4,16 @@
  * process and, through the provider module `writeProviderModule` writes, by the real CLI in another process.
  */
 import { basename } from 'node:path';
-import { GlimpseError, type ErrorCode } from '../errors.js';
-import { TASKS, emptyDescription, type AskRequest, type Answer, type DescribeRequest, type Description, type ImageDescriber } from '../providers/spec.js';
+import { type ErrorCode, GlimpseError } from '../errors.js';
+import {
+  type Answer,
+  type AskRequest,
+  type DescribeRequest,
+  type Description,
+  emptyDescription,
+  type ImageDescriber,
+  TASKS,
+} from '../providers/spec.js';
 
 export interface RecordingProviderOptions {
   /** Description fields per file name (basename of the source); others get `fallback`. */
@@ -56,8 +64,14 @@ export function createRecordingProvider(options: RecordingProviderOptions = {}):
         const name = basename(request.image.source);
         const failure = options.failures?.[name];
         if (failure) throw new GlimpseError(failure, `recording provider was told to fail ${name}`);
-        const answer = options.respond ? await options.respond(request) : options.answers?.[name] ?? options.fallback ?? { caption: `An image called ${name}.` };
-        return { ...emptyDescription(modelId), ...answer, ...(request.prompt ? { answer: answer.answer ?? `answer to: ${request.prompt}` } : {}) };
+        const answer = options.respond
+          ? await options.respond(request)
+          : (options.answers?.[name] ?? options.fallback ?? { caption: `An image called ${name}.` });
+        return {
+          ...emptyDescription(modelId),
+          ...answer,
+          ...(request.prompt ? { answer: answer.answer ?? `answer to: ${request.prompt}` } : {}),
+        };
       } finally {
         inFlight.now--;
       }

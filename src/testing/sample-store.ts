@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGlimpse, type Glimpse } from '../glimpse.js';
-import { createRecordingProvider, type RecordingProvider } from './recording-provider.js';
 import type { Description } from '../providers/spec.js';
+import { createRecordingProvider, type RecordingProvider } from './recording-provider.js';
 
 export const SAMPLES_DIR = fileURLToPath(new URL('../../samples', import.meta.url));
 
@@ -20,10 +20,18 @@ export const SAMPLE_DESCRIPTIONS: Record<string, Partial<Description>> = {
     tags: ['cat', 'tabby', 'pet', 'animal'],
     objects: [{ label: 'cat', score: 0.97, box: { x: 0.1, y: 0.05, width: 0.8, height: 0.9 } }],
   },
-  'coffee.png': { caption: 'A cup of coffee on a saucer', alt: 'A cup of coffee seen from above', tags: ['coffee', 'cup', 'drink'] },
+  'coffee.png': {
+    caption: 'A cup of coffee on a saucer',
+    alt: 'A cup of coffee seen from above',
+    tags: ['coffee', 'cup', 'drink'],
+  },
   'rocket.jpg': { caption: 'A rocket on the launch pad', tags: ['rocket', 'launch', 'space'] },
   'astronaut.png': { caption: 'An astronaut in front of a flag', tags: ['astronaut', 'person', 'flag'] },
-  'page.png': { caption: 'A page of printed text from a book', tags: ['text', 'book'], text: 'Region-based segmentation' },
+  'page.png': {
+    caption: 'A page of printed text from a book',
+    tags: ['text', 'book'],
+    text: 'Region-based segmentation',
+  },
   'horse.png': { caption: 'A black horse silhouette on white', tags: ['horse', 'silhouette'] },
   'china.jpg': { caption: 'A Chinese temple among trees', tags: ['temple', 'trees'] },
   'flower.jpg': { caption: 'A close-up of a flower', tags: ['flower', 'plant'] },

@@ -33,7 +33,7 @@ export function tinyModelDirectory(): string {
     if (result.status !== 0) {
       throw new Error(
         `Generating the tiny test models failed (${python()} ${script}): ${result.error?.message ?? result.stderr.trim()}\n` +
-          'Install Debian\'s python3-onnx and python3-numpy (apt-get install python3-onnx python3-numpy).',
+          "Install Debian's python3-onnx and python3-numpy (apt-get install python3-onnx python3-numpy).",
       );
     }
     for (const name of TINY_MODELS) {
@@ -49,7 +49,8 @@ export function tinyModelDirectory(): string {
   }
   // Models from earlier versions of the script are of no further use.
   for (const entry of readdirSync(join(directory, '..'))) {
-    if (/^[0-9a-f]{12}$/.test(entry) && entry !== hash) rmSync(join(directory, '..', entry), { recursive: true, force: true });
+    if (/^[0-9a-f]{12}$/.test(entry) && entry !== hash)
+      rmSync(join(directory, '..', entry), { recursive: true, force: true });
   }
   return directory;
 }

@@ -7,15 +7,17 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startServer, type RunningServer } from '../server/start.js';
-import { sampleStore, SAMPLES_DIR, type SampleStore } from '../testing/sample-store.js';
+import { type RunningServer, startServer } from '../server/start.js';
+import { SAMPLES_DIR, type SampleStore, sampleStore } from '../testing/sample-store.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing: install it with \`apt-get install -y chromium\` to run the browser tests`;
+const skip = existsSync(CHROMIUM)
+  ? false
+  : `${CHROMIUM} is missing: install it with \`apt-get install -y chromium\` to run the browser tests`;
 
 describe('web app in Chromium', { skip }, () => {
   let store: SampleStore;
@@ -28,9 +30,16 @@ describe('web app in Chromium', { skip }, () => {
   before(async () => {
     await mkdir(ARTIFACTS, { recursive: true });
     store = await sampleStore({ index: false });
-    server = await startServer(store.glimpse, { port: 0, allowIndex: [store.photos], log: (message) => problems.push(message) });
+    server = await startServer(store.glimpse, {
+      port: 0,
+      allowIndex: [store.photos],
+      log: (message) => problems.push(message),
+    });
     const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
     page = await context.newPage();
@@ -47,7 +56,8 @@ describe('web app in Chromium', { skip }, () => {
     await store?.cleanup();
   });
 
-  const shot = (name: string, target: Page = page) => target.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  const shot = (name: string, target: Page = page) =>
+    target.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 
   test('index the sample photos from the status page, with live progress and failed files', async () => {
     await writeFile(join(store.photos, 'broken.jpg'), 'this is text, not a JPEG');
@@ -103,13 +113,19 @@ describe('web app in Chromium', { skip }, () => {
 
   test('image page: photo with object boxes, copy alt text, ask a question, edit the caption', async () => {
     assert.equal(await page.locator('.photo img').getAttribute('alt'), 'Close-up of a tabby cat looking at the camera');
-    assert.equal(await page.locator('.photo img').evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth), 451);
+    assert.equal(
+      await page.locator('.photo img').evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth),
+      451,
+    );
     assert.equal(await page.locator('svg.boxes rect').count(), 1);
     await shot('image');
 
     await page.getByRole('button', { name: 'Copy alt text' }).click();
     await page.locator('.copy-status', { hasText: 'Copied.' }).waitFor();
-    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), 'Close-up of a tabby cat looking at the camera');
+    assert.equal(
+      await page.evaluate(() => navigator.clipboard.readText()),
+      'Close-up of a tabby cat looking at the camera',
+    );
 
     await page.getByLabel('Question', { exact: true }).fill('What animal is this?');
     await page.getByLabel('Question', { exact: true }).press('Enter');
@@ -145,7 +161,10 @@ describe('web app in Chromium', { skip }, () => {
           const bytes = await (await fetch('/api/v1/images/1/file')).blob();
           const transfer = new DataTransfer();
           transfer.items.add(new File([bytes], name, { type: 'image/png' }));
-          if (kind === 'drop') document.getElementById('drop-zone')!.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+          if (kind === 'drop')
+            document
+              .getElementById('drop-zone')!
+              .dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
           else document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true }));
         },
         { kind, name },

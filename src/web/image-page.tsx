@@ -14,7 +14,9 @@ export function ImagePage(props: { image: ImageDetails; similar: SearchResult[] 
   const description = image.description;
   const alt = description?.alt ?? image.caption ?? image.fileName;
   const boxes = (description?.objects ?? []).filter((object) => object.box);
-  const photoUrl = BROWSER_FORMATS.has((image.format ?? '').toLowerCase()) ? `/api/v1/images/${image.id}/file` : `/api/v1/images/${image.id}/thumbnail`;
+  const photoUrl = BROWSER_FORMATS.has((image.format ?? '').toLowerCase())
+    ? `/api/v1/images/${image.id}/file`
+    : `/api/v1/images/${image.id}/thumbnail`;
   return (
     <Layout title={image.caption ?? image.fileName} page="image">
       <div class="image-page" data-image-id={String(image.id)}>
@@ -24,7 +26,13 @@ export function ImagePage(props: { image: ImageDetails; similar: SearchResult[] 
             {boxes.length ? (
               <svg class="boxes" viewBox="0 0 1 1" preserveAspectRatio="none" aria-hidden="true">
                 {boxes.map((object) => (
-                  <rect x={object.box!.x} y={object.box!.y} width={object.box!.width} height={object.box!.height} vector-effect="non-scaling-stroke">
+                  <rect
+                    x={object.box!.x}
+                    y={object.box!.y}
+                    width={object.box!.width}
+                    height={object.box!.height}
+                    vector-effect="non-scaling-stroke"
+                  >
                     <title>{object.label}</title>
                   </rect>
                 ))}
@@ -108,7 +116,14 @@ export function ImagePage(props: { image: ImageDetails; similar: SearchResult[] 
             <h2 id="ask-heading">Ask a question</h2>
             <form id="ask-form" class="inline-form">
               <label for="question">Question</label>
-              <input id="question" name="question" type="text" required maxlength={2000} placeholder="e.g. What colour is the cat?" />
+              <input
+                id="question"
+                name="question"
+                type="text"
+                required
+                maxlength={2000}
+                placeholder="e.g. What colour is the cat?"
+              />
               <button type="submit">Ask</button>
             </form>
             <p id="answer" class="answer" role="status" aria-live="polite"></p>

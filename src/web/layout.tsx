@@ -15,32 +15,32 @@ export function Layout(props: { title: string; page: string; children: Child }) 
     <>
       {raw('<!doctype html>')}
       <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{props.title} · Glimpse</title>
-        <link rel="icon" href="data:," />
-        <link rel="stylesheet" href="/assets/app.css" />
-        <script type="module" src="/assets/app.js"></script>
-      </head>
-      <body data-page={props.page}>
-        <a class="skip-link" href="#main">
-          Skip to content
-        </a>
-        <header class="site-header">
-          <a class="brand" href="/">
-            Glimpse
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title>{props.title} · Glimpse</title>
+          <link rel="icon" href="data:," />
+          <link rel="stylesheet" href="/assets/app.css" />
+          <script type="module" src="/assets/app.js"></script>
+        </head>
+        <body data-page={props.page}>
+          <a class="skip-link" href="#main">
+            Skip to content
           </a>
-          <nav aria-label="Main">
-            {link('/', 'Search', 'search')}
-            {link('/describe', 'Describe an image', 'describe')}
-            {link('/status', 'Status', 'status')}
-          </nav>
-        </header>
-        <main id="main" tabindex={-1}>
-          {props.children}
-        </main>
-      </body>
+          <header class="site-header">
+            <a class="brand" href="/">
+              Glimpse
+            </a>
+            <nav aria-label="Main">
+              {link('/', 'Search', 'search')}
+              {link('/describe', 'Describe an image', 'describe')}
+              {link('/status', 'Status', 'status')}
+            </nav>
+          </header>
+          <main id="main" tabindex={-1}>
+            {props.children}
+          </main>
+        </body>
       </html>
     </>
   );

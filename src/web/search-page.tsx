@@ -14,7 +14,12 @@ export interface SearchForm {
   hasText: boolean;
 }
 
-export function SearchPage(props: { form: SearchForm; response: SearchResponse | null; error: string | null; images: number }) {
+export function SearchPage(props: {
+  form: SearchForm;
+  response: SearchResponse | null;
+  error: string | null;
+  images: number;
+}) {
   const { form, response } = props;
   return (
     <Layout title={form.q ? `“${form.q}”` : 'Search'} page="search">
@@ -23,7 +28,15 @@ export function SearchPage(props: { form: SearchForm; response: SearchResponse |
         <label for="q" class="visually-hidden">
           Search images
         </label>
-        <input id="q" name="q" type="search" value={form.q} placeholder="Search by what they show, e.g. a cat on a sofa" autocomplete="off" autofocus />
+        <input
+          id="q"
+          name="q"
+          type="search"
+          value={form.q}
+          placeholder="Search by what they show, e.g. a cat on a sofa"
+          autocomplete="off"
+          autofocus
+        />
         <button type="submit">Search</button>
         <fieldset class="filters">
           <legend>Filters</legend>
@@ -42,10 +55,17 @@ export function SearchPage(props: { form: SearchForm; response: SearchResponse |
         </fieldset>
       </form>
       <p id="result-count" class="result-count" role="status" aria-live="polite">
-        {props.error ?? (response ? countText(response) : props.images === 0 ? 'No images indexed yet. Index a folder from the Status page or with `glimpse index`.' : `${props.images} images indexed. Type to search.`)}
+        {props.error ??
+          (response
+            ? countText(response)
+            : props.images === 0
+              ? 'No images indexed yet. Index a folder from the Status page or with `glimpse index`.'
+              : `${props.images} images indexed. Type to search.`)}
       </p>
       <ol id="results" class="results">
-        {response?.results.map((result) => <ResultCard result={result} />)}
+        {response?.results.map((result) => (
+          <ResultCard result={result} />
+        ))}
       </ol>
     </Layout>
   );
@@ -53,7 +73,9 @@ export function SearchPage(props: { form: SearchForm; response: SearchResponse |
 
 function countText(response: SearchResponse): string {
   const count = response.results.length;
-  return count === 0 ? `Nothing found for “${response.query}”.` : `${count} result${count === 1 ? '' : 's'} for “${response.query}”`;
+  return count === 0
+    ? `Nothing found for “${response.query}”.`
+    : `${count} result${count === 1 ? '' : 's'} for “${response.query}”`;
 }
 
 export function ResultCard(props: { result: SearchResult }) {
@@ -66,7 +88,9 @@ export function ResultCard(props: { result: SearchResult }) {
         <span class="result-caption">{caption}</span>
       </a>
       {result.snippet ? (
-        <p class="snippet">{snippetParts(result.snippet).map((part) => (part.matched ? <mark>{part.text}</mark> : part.text))}</p>
+        <p class="snippet">
+          {snippetParts(result.snippet).map((part) => (part.matched ? <mark>{part.text}</mark> : part.text))}
+        </p>
       ) : null}
       <p class="why">{whyText(result.why)}</p>
     </li>

@@ -59,7 +59,8 @@ export function StatusPage(props: { status: StatusReport; roots: string[]; jobs:
           </>
         ) : (
           <p class="muted">
-            Indexing from the browser is off. Start the server with <code>--allow-index FOLDER</code>, or run <code>glimpse index FOLDER</code>.
+            Indexing from the browser is off. Start the server with <code>--allow-index FOLDER</code>, or run{' '}
+            <code>glimpse index FOLDER</code>.
           </p>
         )}
       </section>

@@ -17,33 +17,43 @@ export function register(program: Command): void {
       .option('--prompt <text>', 'your own instruction instead of the task (vision-language providers)')
       .option('-c, --concurrency <n>', 'images described at once', '2')
       .option('--json', 'one JSON object per image and line'),
-  ).action(async (inputs: string[], options: { task: string; prompt?: string; concurrency: string; json?: boolean }, command: Command) => {
-    if (!(TASKS as readonly string[]).includes(options.task)) {
-      throw new GlimpseError('USAGE', `Unknown task "${options.task}"`, { hint: `Use one of: ${TASKS.join(', ')}.` });
-    }
-    const task = options.task as Task;
-    const glimpse = await openGlimpse(command, { db: ':memory:' });
-    let failed = 0;
-    try {
-      for await (const result of glimpse.captionMany(inputs, { task, prompt: options.prompt, concurrency: parsePositive(options.concurrency, '--concurrency') })) {
-        if ('error' in result) {
-          failed++;
-          if (options.json) printJson(result);
-          else process.stderr.write(`${displayPath(result.path)}: ${pc.red('error')} ${result.error.message}\n`);
-          continue;
-        }
-        if (options.json) {
-          printJson(result);
-          continue;
-        }
-        const text = pickText(result, task, options.prompt);
-        process.stdout.write(`${displayPath(result.path)}: ${text}\n`);
+  ).action(
+    async (
+      inputs: string[],
+      options: { task: string; prompt?: string; concurrency: string; json?: boolean },
+      command: Command,
+    ) => {
+      if (!(TASKS as readonly string[]).includes(options.task)) {
+        throw new GlimpseError('USAGE', `Unknown task "${options.task}"`, { hint: `Use one of: ${TASKS.join(', ')}.` });
       }
-    } finally {
-      await glimpse.close();
-    }
-    process.exitCode = failed > 0 ? EXIT.partial : EXIT.ok;
-  });
+      const task = options.task as Task;
+      const glimpse = await openGlimpse(command, { db: ':memory:' });
+      let failed = 0;
+      try {
+        for await (const result of glimpse.captionMany(inputs, {
+          task,
+          prompt: options.prompt,
+          concurrency: parsePositive(options.concurrency, '--concurrency'),
+        })) {
+          if ('error' in result) {
+            failed++;
+            if (options.json) printJson(result);
+            else process.stderr.write(`${displayPath(result.path)}: ${pc.red('error')} ${result.error.message}\n`);
+            continue;
+          }
+          if (options.json) {
+            printJson(result);
+            continue;
+          }
+          const text = pickText(result, task, options.prompt);
+          process.stdout.write(`${displayPath(result.path)}: ${text}\n`);
+        }
+      } finally {
+        await glimpse.close();
+      }
+      process.exitCode = failed > 0 ? EXIT.partial : EXIT.ok;
+    },
+  );
 }
 
 function pickText(result: import('../../types.js').CaptionResult, task: Task, prompt?: string): string {
@@ -58,7 +68,9 @@ function pickText(result: import('../../types.js').CaptionResult, task: Task, pr
     case 'ocr':
       return result.text ?? '(no text found)';
     case 'moderation':
-      return result.safety ? `${result.safety.flagged ? 'FLAGGED: ' : ''}${result.safety.description}` : '(no moderation result)';
+      return result.safety
+        ? `${result.safety.flagged ? 'FLAGGED: ' : ''}${result.safety.description}`
+        : '(no moderation result)';
     case 'json':
       return JSON.stringify(result);
     default:

@@ -18,7 +18,8 @@ function glimpse(args: string[], stdin?: string): Promise<{ code: number; stdout
       process.execPath,
       [join(repositoryRoot, 'bin', 'glimpse.js'), 'config', ...args],
       { env: { PATH: process.env.PATH ?? '', HOME: configHome, XDG_CONFIG_HOME: configHome, NO_COLOR: '1' } },
-      (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      (error, stdout, stderr) =>
+        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
     child.stdin?.end(stdin ?? '');
   });
@@ -40,7 +41,10 @@ test('set, get, list, unset and path; keys stored but never printed', async () =
   assert.equal((await glimpse(['set', 'providers.anthropic.options.concurrency', '3'])).code, 0);
 
   const stored = JSON.parse(await readFile(path, 'utf8'));
-  assert.deepEqual(stored, { provider: 'anthropic', providers: { anthropic: { apiKey: 'sk-ant-from-stdin', options: { concurrency: 3 } } } });
+  assert.deepEqual(stored, {
+    provider: 'anthropic',
+    providers: { anthropic: { apiKey: 'sk-ant-from-stdin', options: { concurrency: 3 } } },
+  });
   assert.equal((await stat(path)).mode & 0o777, 0o600);
 
   const list = await glimpse(['list']);

@@ -5,7 +5,15 @@
  */
 import type { Command } from 'commander';
 import {
-  configPath, getPath, isSecretKey, parseConfigValue, readConfigFile, redact, REDACTED, setPath, writeConfigFile,
+  configPath,
+  getPath,
+  isSecretKey,
+  parseConfigValue,
+  REDACTED,
+  readConfigFile,
+  redact,
+  setPath,
+  writeConfigFile,
 } from '../../config/settings.js';
 import { GlimpseError } from '../../errors.js';
 import { printJson } from '../context.js';
@@ -20,7 +28,10 @@ Examples:
   glimpse config list`;
 
 export function register(program: Command): void {
-  const config = program.command('config').description('read and change settings in the config file (keys are never shown)').addHelpText('after', EXAMPLES);
+  const config = program
+    .command('config')
+    .description('read and change settings in the config file (keys are never shown)')
+    .addHelpText('after', EXAMPLES);
 
   config
     .command('path')
@@ -36,7 +47,9 @@ export function register(program: Command): void {
     .action(async (options: { json?: boolean }) => {
       const shown = redact(await readConfigFile(configPath()));
       if (options.json) return printJson(shown);
-      const lines = flatten(shown).map(([key, value]) => `${key} = ${typeof value === 'string' ? value : JSON.stringify(value)}`);
+      const lines = flatten(shown).map(
+        ([key, value]) => `${key} = ${typeof value === 'string' ? value : JSON.stringify(value)}`,
+      );
       process.stdout.write(lines.length ? `${lines.join('\n')}\n` : `(no settings in ${configPath()})\n`);
     });
 
@@ -48,7 +61,9 @@ export function register(program: Command): void {
     .action(async (key: string, options: { json?: boolean }) => {
       const value = redact(getPath(await readConfigFile(configPath()), key), key.split('.').at(-1));
       if (value === undefined) {
-        throw new GlimpseError('USAGE', `"${key}" is not set in ${configPath()}`, { hint: 'See `glimpse config list`.' });
+        throw new GlimpseError('USAGE', `"${key}" is not set in ${configPath()}`, {
+          hint: 'See `glimpse config list`.',
+        });
       }
       if (options.json) return printJson({ key, value });
       process.stdout.write(`${typeof value === 'string' ? value : JSON.stringify(value)}\n`);

@@ -3,19 +3,33 @@
  * Every subcommand prints a table (a column per provider with --compare), `--json` for scripts and
  * `--report out.html` for people.
  */
-import type { Command } from 'commander';
+
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { GlimpseError } from '../../errors.js';
 import { evaluateCaptions, evaluateHumanBaseline, evaluatePredictions } from '../../eval/captions.js';
-import { formatNotes, formatRuns, toJson, type Evaluation } from '../../eval/format.js';
+import { type Evaluation, formatNotes, formatRuns, toJson } from '../../eval/format.js';
 import { loadCaptionManifest, loadOcrManifest, loadPredictions, matchPredictions } from '../../eval/manifest.js';
 import { evaluateOcr } from '../../eval/ocr.js';
 import { renderReport } from '../../eval/report.js';
-import { evaluateSearchOracle, evaluateSearchWithProvider, withTemporaryFolder, type Progress } from '../../eval/search.js';
-import { GlimpseError } from '../../errors.js';
+import {
+  evaluateSearchOracle,
+  evaluateSearchWithProvider,
+  type Progress,
+  withTemporaryFolder,
+} from '../../eval/search.js';
 import type { Glimpse } from '../../glimpse.js';
-import { addEmbedderOptions, addProviderOptions, EXIT, openGlimpse, parsePositive, printJson, type CommonOptions } from '../context.js';
+import {
+  addEmbedderOptions,
+  addProviderOptions,
+  type CommonOptions,
+  EXIT,
+  openGlimpse,
+  parsePositive,
+  printJson,
+} from '../context.js';
 
 /** The development sets beside the project (../shared/data, see its README), used when --manifest is not given. */
 const SHARED_DATA = fileURLToPath(new URL('../../../../shared/data/', import.meta.url));
@@ -50,27 +64,59 @@ Examples:
   glimpse eval ocr --manifest ../shared/data/ocr-dev/manifest.jsonl --case-insensitive`,
     );
 
-  common(addProviderOptions(evaluate.command('captions').description('describe each image and score the captions: BLEU-1..4, ROUGE-L, CIDEr-D')), DEFAULT_CAPTIONS)
+  common(
+    addProviderOptions(
+      evaluate
+        .command('captions')
+        .description('describe each image and score the captions: BLEU-1..4, ROUGE-L, CIDEr-D'),
+    ),
+    DEFAULT_CAPTIONS,
+  )
     .option('--predictions <file>', 'score captions made elsewhere: JSON lines {"file", "caption"}')
-    .option('--human', 'score one human caption per image against the others: the human baseline (one reference fewer than models get)')
+    .option(
+      '--human',
+      'score one human caption per image against the others: the human baseline (one reference fewer than models get)',
+    )
     .option('--compare <providers>', 'run several providers side by side, e.g. builtin,openai:gpt-4o-mini')
     .action(async (flags: EvalFlags & { predictions?: string; human?: boolean }, command: Command) => {
       const entries = limited(loadCaptionManifest(flags.manifest, { imagesDir: flags.images }), flags);
       const runs: Evaluation[] = [];
       if (flags.human) runs.push(evaluateHumanBaseline(entries));
       if (flags.predictions) {
-        runs.push(evaluatePredictions(entries, matchPredictions(entries, loadPredictions(flags.predictions), flags.predictions), flags.predictions));
+        runs.push(
+          evaluatePredictions(
+            entries,
+            matchPredictions(entries, loadPredictions(flags.predictions), flags.predictions),
+            flags.predictions,
+          ),
+        );
       }
       if ((!flags.predictions && !flags.human) || flags.compare) {
         for (const provider of providerList(flags)) {
-          runs.push(await withGlimpse(command, ':memory:', provider, (glimpse) => evaluateCaptions(glimpse, entries, { concurrency: concurrency(flags), onProgress: progress(flags) })));
+          runs.push(
+            await withGlimpse(command, ':memory:', provider, (glimpse) =>
+              evaluateCaptions(glimpse, entries, { concurrency: concurrency(flags), onProgress: progress(flags) }),
+            ),
+          );
         }
       }
       await finish(runs, flags);
     });
 
-  common(addEmbedderOptions(addProviderOptions(evaluate.command('search').description('index the images, query with each human caption: Recall@1/5/10, MRR, latency'))), DEFAULT_CAPTIONS)
-    .option('--oracle', 'no images or model: store one human caption per image, query with the others (measures search alone; with --embedder, hybrid)')
+  common(
+    addEmbedderOptions(
+      addProviderOptions(
+        evaluate
+          .command('search')
+          .description('index the images, query with each human caption: Recall@1/5/10, MRR, latency'),
+      ),
+    ),
+    DEFAULT_CAPTIONS,
+  )
+    .option(
+      '--oracle',
+      'no images or model: store one human caption per image, query with the others (measures search alone; with --embedder, hybrid)',
+    )
     .option('--queries-per-image <n>', 'query with at most this many captions of each image (quicker, noisier)')
     .option('--compare <providers>', 'run several providers side by side, e.g. builtin,ollama:llava')
     .action(async (flags: EvalFlags & { oracle?: boolean; queriesPerImage?: string }, command: Command) => {
@@ -78,12 +124,15 @@ Examples:
       const queryOptions = {
         onProgress: progress(flags),
         keepMisses: flags.report ? 12 : 3,
-        queriesPerImage: flags.queriesPerImage ? parsePositive(flags.queriesPerImage, '--queries-per-image') : undefined,
+        queriesPerImage: flags.queriesPerImage
+          ? parsePositive(flags.queriesPerImage, '--queries-per-image')
+          : undefined,
       };
       const runs: Evaluation[] = [];
       if (flags.oracle) {
         // Full text alone unless --embedder is given (then the human captions are embedded too: hybrid search).
-        const open = (db: string) => openGlimpse(command, flags.embedder || process.env.GLIMPSE_EMBEDDER ? { db } : { db, embedder: null });
+        const open = (db: string) =>
+          openGlimpse(command, flags.embedder || process.env.GLIMPSE_EMBEDDER ? { db } : { db, embedder: null });
         runs.push(await evaluateSearchOracle(entries, { ...queryOptions, open }));
       }
       if (!flags.oracle || flags.compare) {
@@ -91,7 +140,10 @@ Examples:
           runs.push(
             await withTemporaryFolder((folder) =>
               withGlimpse(command, join(folder, 'eval.db'), provider, (glimpse) =>
-                evaluateSearchWithProvider(glimpse, entries, { ...queryOptions, concurrency: flags.concurrency ? concurrency(flags) : undefined }),
+                evaluateSearchWithProvider(glimpse, entries, {
+                  ...queryOptions,
+                  concurrency: flags.concurrency ? concurrency(flags) : undefined,
+                }),
               ),
             ),
           );
@@ -100,7 +152,12 @@ Examples:
       await finish(runs, flags);
     });
 
-  common(addProviderOptions(evaluate.command('ocr').description('read the text in each image: CER and WER against the ground truth')), DEFAULT_OCR)
+  common(
+    addProviderOptions(
+      evaluate.command('ocr').description('read the text in each image: CER and WER against the ground truth'),
+    ),
+    DEFAULT_OCR,
+  )
     .option('--case-insensitive', 'compare ignoring case (the SROIE receipts are transcribed in upper case)')
     .option('--compare <providers>', 'run several providers side by side')
     .action(async (flags: EvalFlags & { caseInsensitive?: boolean }, command: Command) => {
@@ -109,7 +166,11 @@ Examples:
       for (const provider of providerList(flags)) {
         runs.push(
           await withGlimpse(command, ':memory:', provider, (glimpse) =>
-            evaluateOcr(glimpse, entries, { caseInsensitive: flags.caseInsensitive, concurrency: concurrency(flags), onProgress: progress(flags) }),
+            evaluateOcr(glimpse, entries, {
+              caseInsensitive: flags.caseInsensitive,
+              concurrency: concurrency(flags),
+              onProgress: progress(flags),
+            }),
           ),
         );
       }
@@ -122,7 +183,10 @@ function common(command: Command, defaultManifest: string): Command {
     .option('--manifest <path>', 'manifest of images and references', defaultManifest)
     .option('--images <folder>', 'where the images are, when the manifest is a COCO captions file elsewhere')
     .option('-n, --limit <n>', 'only the first N images')
-    .option('--concurrency <n>', 'images described at once (default 1, where latency is most honest; for search, the provider\'s own)')
+    .option(
+      '--concurrency <n>',
+      "images described at once (default 1, where latency is most honest; for search, the provider's own)",
+    )
     .option('--json', 'print {"metrics": {...}, "n": ..., ...} (with --compare: {"runs": [...]})')
     .option('--report <file>', 'write an HTML report with a chart and the worst-scored images');
 }
@@ -151,11 +215,17 @@ function providerList(flags: EvalFlags): ProviderChoice[] {
       const colon = item.indexOf(':');
       return colon > 0 ? { provider: item.slice(0, colon), model: item.slice(colon + 1) } : { provider: item };
     });
-  if (choices.length === 0) throw new GlimpseError('USAGE', '--compare needs providers separated by commas, e.g. builtin,openai:gpt-4o-mini');
+  if (choices.length === 0)
+    throw new GlimpseError('USAGE', '--compare needs providers separated by commas, e.g. builtin,openai:gpt-4o-mini');
   return choices;
 }
 
-async function withGlimpse<T>(command: Command, db: string, choice: ProviderChoice, work: (glimpse: Glimpse) => Promise<T>): Promise<T> {
+async function withGlimpse<T>(
+  command: Command,
+  db: string,
+  choice: ProviderChoice,
+  work: (glimpse: Glimpse) => Promise<T>,
+): Promise<T> {
   const flags = command.optsWithGlobals<CommonOptions>();
   const glimpse = await openGlimpse(
     command,
@@ -163,7 +233,11 @@ async function withGlimpse<T>(command: Command, db: string, choice: ProviderChoi
       ? {
           db,
           provider: choice.provider,
-          providerSettings: { model: choice.model, baseUrl: flags.baseUrl, timeoutMs: flags.timeout ? Number(flags.timeout) * 1000 : undefined },
+          providerSettings: {
+            model: choice.model,
+            baseUrl: flags.baseUrl,
+            timeoutMs: flags.timeout ? Number(flags.timeout) * 1000 : undefined,
+          },
         }
       : { db },
   );

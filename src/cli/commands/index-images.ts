@@ -19,65 +19,78 @@ export function register(program: Command): void {
         .option('--dry-run', 'count what would be described and estimate tokens and cost; call no model')
         .option('--json', 'print the summary as JSON'),
     ),
-  ).action(async (paths: string[], options: { concurrency?: string; force?: boolean; prune?: boolean; dryRun?: boolean; json?: boolean }, command: Command) => {
-    const glimpse = await openGlimpse(command);
-    if (options.dryRun) {
+  ).action(
+    async (
+      paths: string[],
+      options: { concurrency?: string; force?: boolean; prune?: boolean; dryRun?: boolean; json?: boolean },
+      command: Command,
+    ) => {
+      const glimpse = await openGlimpse(command);
+      if (options.dryRun) {
+        try {
+          const estimate = await glimpse.estimate(paths, { force: options.force });
+          if (options.json) printJson(estimate);
+          else process.stdout.write(`${formatEstimate(estimate)}\n`);
+        } finally {
+          await glimpse.close();
+        }
+        return;
+      }
+      const progress = createProgress({ quiet: options.json });
+      const interrupted = new AbortController();
+      // Ctrl-C: finish the images in flight (each is committed as it completes), then stop.
+      const onSignal = () => interrupted.abort();
+      process.once('SIGINT', onSignal);
       try {
-        const estimate = await glimpse.estimate(paths, { force: options.force });
-        if (options.json) printJson(estimate);
-        else process.stdout.write(`${formatEstimate(estimate)}\n`);
+        const summary = await glimpse.index(paths, {
+          force: options.force,
+          prune: options.prune,
+          concurrency: options.concurrency ? parsePositive(options.concurrency, '--concurrency') : undefined,
+          onProgress: (event) => progress.update(event),
+          signal: interrupted.signal,
+        });
+        progress.stop();
+        if (options.json) {
+          printJson(summary);
+        } else {
+          const seconds = (summary.ms / 1000).toFixed(1);
+          const parts = [
+            `${pc.green(String(summary.indexed))} indexed`,
+            `${summary.unchanged} unchanged`,
+            `${summary.failed > 0 ? pc.red(String(summary.failed)) : '0'} failed`,
+          ];
+          if (options.prune) parts.push(`${summary.pruned} pruned`);
+          process.stderr.write(`${parts.join(', ')} in ${seconds} s (database: ${glimpse.dbPath})\n`);
+          if (summary.usage.inputTokens > 0) {
+            const cost = summary.usage.costUsd === null ? 'cost unknown' : `≈ $${summary.usage.costUsd.toFixed(4)}`;
+            process.stderr.write(
+              `tokens: ${summary.usage.inputTokens} in, ${summary.usage.outputTokens} out (${cost})\n`,
+            );
+          }
+          if (summary.failed > 0) process.stderr.write('Run `glimpse status` to list failed files and why.\n');
+        }
+        process.exitCode = summary.failed > 0 ? EXIT.partial : EXIT.ok;
       } finally {
+        progress.stop();
+        process.off('SIGINT', onSignal);
         await glimpse.close();
       }
-      return;
-    }
-    const progress = createProgress({ quiet: options.json });
-    const interrupted = new AbortController();
-    // Ctrl-C: finish the images in flight (each is committed as it completes), then stop.
-    const onSignal = () => interrupted.abort();
-    process.once('SIGINT', onSignal);
-    try {
-      const summary = await glimpse.index(paths, {
-        force: options.force,
-        prune: options.prune,
-        concurrency: options.concurrency ? parsePositive(options.concurrency, '--concurrency') : undefined,
-        onProgress: (event) => progress.update(event),
-        signal: interrupted.signal,
-      });
-      progress.stop();
-      if (options.json) {
-        printJson(summary);
-      } else {
-        const seconds = (summary.ms / 1000).toFixed(1);
-        const parts = [
-          `${pc.green(String(summary.indexed))} indexed`,
-          `${summary.unchanged} unchanged`,
-          `${summary.failed > 0 ? pc.red(String(summary.failed)) : '0'} failed`,
-        ];
-        if (options.prune) parts.push(`${summary.pruned} pruned`);
-        process.stderr.write(`${parts.join(', ')} in ${seconds} s (database: ${glimpse.dbPath})\n`);
-        if (summary.usage.inputTokens > 0) {
-          const cost = summary.usage.costUsd === null ? 'cost unknown' : `≈ $${summary.usage.costUsd.toFixed(4)}`;
-          process.stderr.write(`tokens: ${summary.usage.inputTokens} in, ${summary.usage.outputTokens} out (${cost})\n`);
-        }
-        if (summary.failed > 0) process.stderr.write('Run `glimpse status` to list failed files and why.\n');
-      }
-      process.exitCode = summary.failed > 0 ? EXIT.partial : EXIT.ok;
-    } finally {
-      progress.stop();
-      process.off('SIGINT', onSignal);
-      await glimpse.close();
-    }
-  });
+    },
+  );
 }
 
 function formatEstimate(estimate: import('../../types.js').IndexEstimate): string {
   const cost =
-    estimate.costUsd === null ? 'cost unknown (no price for this model)' : estimate.costUsd === 0 ? 'free (runs locally)' : `≈ $${estimate.costUsd.toFixed(4)}`;
+    estimate.costUsd === null
+      ? 'cost unknown (no price for this model)'
+      : estimate.costUsd === 0
+        ? 'free (runs locally)'
+        : `≈ $${estimate.costUsd.toFixed(4)}`;
   const lines = [
     `${estimate.toDescribe} of ${estimate.total} images would be described with ${estimate.provider} / ${estimate.model}; ${estimate.unchanged} unchanged.`,
     `estimated tokens: ${estimate.inputTokens} in, ${estimate.outputTokens} out — ${cost}`,
   ];
-  if (estimate.unreadable.length) lines.push(`${estimate.unreadable.length} files could not be read and would fail (see them with a real run).`);
+  if (estimate.unreadable.length)
+    lines.push(`${estimate.unreadable.length} files could not be read and would fail (see them with a real run).`);
   return lines.join('\n');
 }

@@ -33,11 +33,21 @@ export async function listModels(env: Record<string, string | undefined> = proce
   return Promise.all(
     providerManifests().map(async (manifest): Promise<ModelsRow> => {
       const { name, description, models, capabilities } = manifest;
-      const facts = { name, description, models, defaultModel: models[0] ?? null, embeddings: capabilities.embed, capabilities, env: manifest.env };
+      const facts = {
+        name,
+        description,
+        models,
+        defaultModel: models[0] ?? null,
+        embeddings: capabilities.embed,
+        capabilities,
+        env: manifest.env,
+      };
       try {
         const factory = await getProviderFactory(name);
         const providerSettings = settings.settingsFor(name);
-        const readiness = factory.readiness ? await factory.readiness(providerSettings) : { ready: true, detail: 'no check needed' };
+        const readiness = factory.readiness
+          ? await factory.readiness(providerSettings)
+          : { ready: true, detail: 'no check needed' };
         return {
           ...facts,
           model: providerSettings.model ?? models[0] ?? null,
@@ -76,9 +86,17 @@ export function register(program: Command): void {
       if (present.length > 0) {
         const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
         lines.push('', pc.bold('Local models present:'));
-        lines.push(table(present.map((model) => [model.id, model.architecture, megabytes(model.sizeBytes), model.dtypes.join(', ')]), ['id', 'architecture', 'size', 'dtype']));
+        lines.push(
+          table(
+            present.map((model) => [model.id, model.architecture, megabytes(model.sizeBytes), model.dtypes.join(', ')]),
+            ['id', 'architecture', 'size', 'dtype'],
+          ),
+        );
       }
-      lines.push('', pc.dim('Choose with --provider NAME --model ID; chains fall back in order: --provider ollama,builtin.'));
+      lines.push(
+        '',
+        pc.dim('Choose with --provider NAME --model ID; chains fall back in order: --provider ollama,builtin.'),
+      );
       process.stdout.write(`${lines.join('\n')}\n`);
     });
 }

@@ -25,13 +25,20 @@ export function register(program: Command): void {
       .option('-n, --limit <n>', 'how many results', '10')
       .option('--after <date>', 'taken (or added) on or after this date, e.g. 2024-05-01')
       .option('--before <date>', 'taken (or added) on or before this date')
-      .option('--tag <tag>', 'only images with this tag (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
+      .option('--tag <tag>', 'only images with this tag (repeatable)', (value: string, previous: string[] = []) => [
+        ...previous,
+        value,
+      ])
       .option('--has-text', 'only images in which text was found')
       .option('--folder <path>', 'only images under this folder')
       .option('--json', 'print {"query", "results": [...]} as JSON'),
   ).action(async (words: string[], options: SearchFlags, command: Command) => {
-    for (const [flag, value] of [['--after', options.after], ['--before', options.before]] as const) {
-      if (value && Number.isNaN(Date.parse(value))) throw new GlimpseError('USAGE', `${flag} needs a date like 2024-05-01, not "${value}"`);
+    for (const [flag, value] of [
+      ['--after', options.after],
+      ['--before', options.before],
+    ] as const) {
+      if (value && Number.isNaN(Date.parse(value)))
+        throw new GlimpseError('USAGE', `${flag} needs a date like 2024-05-01, not "${value}"`);
     }
     const query = words.join(' ');
     const glimpse = await openGlimpse(command, { readonly: false });
@@ -47,13 +54,23 @@ export function register(program: Command): void {
       if (options.json) {
         printJson({
           query: response.query,
-          results: response.results.map(({ id, path, score, caption, tags, snippet, why }) => ({ path, score, caption, tags, snippet, id, why })),
+          results: response.results.map(({ id, path, score, caption, tags, snippet, why }) => ({
+            path,
+            score,
+            caption,
+            tags,
+            snippet,
+            id,
+            why,
+          })),
         });
         return;
       }
       if (response.results.length === 0) {
         const { images } = glimpse.status();
-        process.stdout.write(images === 0 ? 'The index is empty: run `glimpse index <folder>` first.\n' : `No images match "${query}".\n`);
+        process.stdout.write(
+          images === 0 ? 'The index is empty: run `glimpse index <folder>` first.\n' : `No images match "${query}".\n`,
+        );
         return;
       }
       response.results.forEach((result, position) => {

@@ -7,8 +7,8 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 
 const binary = fileURLToPath(new URL('../../../bin/glimpse.js', import.meta.url));
 let scratch: string;
@@ -20,9 +20,13 @@ after(() => rm(scratch, { recursive: true, force: true }));
 
 /** Start `glimpse serve`, wait for the line with the web app's address, and hand back the process. */
 function serve(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [binary, '--db', join(scratch, 'glimpse.db'), 'serve', '--port', '0', ...args], {
-    env: { ...process.env, GLIMPSE_TOKEN: '', NO_COLOR: '1', ...env },
-  });
+  const child = spawn(
+    process.execPath,
+    [binary, '--db', join(scratch, 'glimpse.db'), 'serve', '--port', '0', ...args],
+    {
+      env: { ...process.env, GLIMPSE_TOKEN: '', NO_COLOR: '1', ...env },
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));
@@ -64,7 +68,10 @@ test('with GLIMPSE_TOKEN it listens beyond loopback, prints a link with the toke
   assert.match(link, /^http:\/\/0\.0\.0\.0:\d+\/\?token=tok-123$/);
   const port = new URL(link).port;
   assert.equal((await fetch(`http://127.0.0.1:${port}/api/v1/status`)).status, 401);
-  assert.equal((await fetch(`http://127.0.0.1:${port}/api/v1/status`, { headers: { authorization: 'Bearer tok-123' } })).status, 200);
+  assert.equal(
+    (await fetch(`http://127.0.0.1:${port}/api/v1/status`, { headers: { authorization: 'Bearer tok-123' } })).status,
+    200,
+  );
   server.child.kill('SIGTERM');
   assert.equal(await server.exited, 0);
 });

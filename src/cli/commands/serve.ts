@@ -29,7 +29,11 @@ export function register(program: Command): void {
         .option('--port <n>', 'port to listen on (0 picks a free one)', '4173')
         .option('--token <secret>', 'require this token on every request (env GLIMPSE_TOKEN)')
         .option('--allow-index <dir>', 'let the web app and API index folders under this one (repeatable)', collect)
-        .option('--cors <origin>', 'let pages from this origin call the API, e.g. https://cms.example.com (repeatable)', collect)
+        .option(
+          '--cors <origin>',
+          'let pages from this origin call the API, e.g. https://cms.example.com (repeatable)',
+          collect,
+        )
         .option('--max-upload-mb <n>', 'largest image accepted by upload or URL, in MB', '20')
         .option('--allow-private-urls', 'let /describe and /ask fetch URLs on loopback and private networks'),
     ),
@@ -38,7 +42,8 @@ export function register(program: Command): void {
     const token = flags.token ?? process.env.GLIMPSE_TOKEN ?? undefined;
     checkBinding(flags.host, token);
     const port = Number(flags.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new GlimpseError('USAGE', `--port must be a whole number from 0 to 65535, not "${flags.port}"`);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new GlimpseError('USAGE', `--port must be a whole number from 0 to 65535, not "${flags.port}"`);
     const allowIndex = await Promise.all((flags.allowIndex ?? []).map(existingFolder));
     const glimpse = await openGlimpse(command);
     let server;
@@ -57,7 +62,9 @@ export function register(program: Command): void {
       throw error;
     }
     const link = token ? `${server.url}/?token=${encodeURIComponent(token)}` : `${server.url}/`;
-    process.stdout.write(`Glimpse is serving ${glimpse.dbPath}\n  web app: ${link}\n  API:     ${server.url}/api/v1/openapi.json\nPress Ctrl+C to stop.\n`);
+    process.stdout.write(
+      `Glimpse is serving ${glimpse.dbPath}\n  web app: ${link}\n  API:     ${server.url}/api/v1/openapi.json\nPress Ctrl+C to stop.\n`,
+    );
     await new Promise<void>((done) => {
       const stop = () => done();
       process.once('SIGINT', stop);
@@ -71,6 +78,7 @@ export function register(program: Command): void {
 async function existingFolder(path: string): Promise<string> {
   const folder = resolve(path);
   const info = await stat(folder).catch(() => null);
-  if (!info?.isDirectory()) throw new GlimpseError('USAGE', `--allow-index ${path}: not a folder`, { hint: 'Give a folder that exists.' });
+  if (!info?.isDirectory())
+    throw new GlimpseError('USAGE', `--allow-index ${path}: not a folder`, { hint: 'Give a folder that exists.' });
   return folder;
 }

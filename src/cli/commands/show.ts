@@ -41,7 +41,12 @@ export function formatDetails(details: ImageDetails): string {
     ['camera', details.camera ?? '—'],
     ['GPS', details.latitude !== null ? `${details.latitude}, ${details.longitude}` : '—'],
     ['sha256', details.sha256],
-    ['described by', d ? `${d.provider} / ${d.model} (prompts ${d.promptVersion}) on ${d.describedAt}, ${d.ms} ms` : 'not yet described'],
+    [
+      'described by',
+      d
+        ? `${d.provider} / ${d.model} (prompts ${d.promptVersion}) on ${d.describedAt}, ${d.ms} ms`
+        : 'not yet described',
+    ],
   ];
   if (details.userEdits) rows.push(['edited', `by hand on ${details.userEdits.editedAt}`]);
   if (details.duplicates.length) rows.push(['same content', details.duplicates.join(', ')]);

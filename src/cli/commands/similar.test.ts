@@ -21,9 +21,13 @@ const clip = ['--embedder', 'local', '--embedding-model', 'tiny/clip'];
 
 async function glimpse(args: string[]) {
   try {
-    const { stdout, stderr } = await run(process.execPath, [join(repositoryRoot, 'bin', 'glimpse.js'), '--db', db, ...args], {
-      env: { ...process.env, GLIMPSE_MODELS: tinyModelDirectory(), NO_COLOR: '1' },
-    });
+    const { stdout, stderr } = await run(
+      process.execPath,
+      [join(repositoryRoot, 'bin', 'glimpse.js'), '--db', db, ...args],
+      {
+        env: { ...process.env, GLIMPSE_MODELS: tinyModelDirectory(), NO_COLOR: '1' },
+      },
+    );
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -36,7 +40,8 @@ before(async () => {
   photos = join(scratch, 'photos');
   db = join(scratch, 'glimpse.db');
   mkdirSync(photos);
-  for (const name of ['chelsea.png', 'coffee.png', 'horse.png', 'rocket.jpg']) copyFileSync(join(repositoryRoot, 'samples', name), join(photos, name));
+  for (const name of ['chelsea.png', 'coffee.png', 'horse.png', 'rocket.jpg'])
+    copyFileSync(join(repositoryRoot, 'samples', name), join(photos, name));
   const indexed = await glimpse(['index', photos, ...localModels, ...clip, '--json']);
   assert.equal(indexed.code, 0, indexed.stderr);
   assert.equal(JSON.parse(indexed.stdout).indexed, 4);
@@ -48,9 +53,15 @@ describe('glimpse similar', () => {
     const { code, stdout, stderr } = await glimpse(['similar', join(photos, 'chelsea.png'), '--json']);
     assert.equal(code, 0, stderr);
     const { results } = JSON.parse(stdout) as { results: Array<{ path: string; score: number }> };
-    assert.deepEqual(results.map((result) => result.path).sort(), ['coffee.png', 'horse.png', 'rocket.jpg'].map((name) => join(photos, name)));
+    assert.deepEqual(
+      results.map((result) => result.path).sort(),
+      ['coffee.png', 'horse.png', 'rocket.jpg'].map((name) => join(photos, name)),
+    );
     const scores = results.map((result) => result.score);
-    assert.deepEqual(scores, [...scores].sort((a, b) => b - a));
+    assert.deepEqual(
+      scores,
+      [...scores].sort((a, b) => b - a),
+    );
     assert.ok(scores.every((score) => score >= -1 && score <= 1));
   });
 
@@ -61,7 +72,9 @@ describe('glimpse similar', () => {
 
   test('a file that is not indexed is embedded on the spot; its original comes first', async () => {
     const copy = join(scratch, 'chelsea-again.jpg');
-    await sharp(join(repositoryRoot, 'samples', 'chelsea.png')).jpeg({ quality: 92 }).toFile(copy);
+    await sharp(join(repositoryRoot, 'samples', 'chelsea.png'))
+      .jpeg({ quality: 92 })
+      .toFile(copy);
     const { code, stdout, stderr } = await glimpse(['similar', copy, ...clip, '--json']);
     assert.equal(code, 0, stderr);
     const { results } = JSON.parse(stdout) as { results: Array<{ path: string }> };
@@ -72,8 +85,12 @@ describe('glimpse similar', () => {
   test('text search ranks by CLIP image–text similarity too', async () => {
     const { code, stdout, stderr } = await glimpse(['search', 'a cat', ...clip, '--json']);
     assert.equal(code, 0, stderr);
-    const { results } = JSON.parse(stdout) as { results: Array<{ why: { vectorRank: number | null; vectorSimilarity: number | null } }> };
-    assert.ok(results.some((result) => result.why.vectorRank !== null && typeof result.why.vectorSimilarity === 'number'));
+    const { results } = JSON.parse(stdout) as {
+      results: Array<{ why: { vectorRank: number | null; vectorSimilarity: number | null } }>;
+    };
+    assert.ok(
+      results.some((result) => result.why.vectorRank !== null && typeof result.why.vectorSimilarity === 'number'),
+    );
   });
 
   test('without image embeddings in the index it says how to get them', async () => {

@@ -24,7 +24,14 @@ export function register(program: Command): void {
       if (options.json) {
         printJson({
           query: response.query,
-          results: response.results.map(({ id, path, score, caption, tags, snippet }) => ({ path, score, caption, tags, snippet, id })),
+          results: response.results.map(({ id, path, score, caption, tags, snippet }) => ({
+            path,
+            score,
+            caption,
+            tags,
+            snippet,
+            id,
+          })),
         });
         return;
       }
@@ -35,7 +42,9 @@ export function register(program: Command): void {
       response.results.forEach((result, position) => {
         const rank = pc.dim(`${String(position + 1).padStart(2)}.`);
         const note = result.snippet === 'near-duplicate' ? pc.yellow(' near-duplicate') : '';
-        process.stdout.write(`${rank} ${pc.bold(displayPath(result.path))}  ${pc.dim(`similarity ${result.score}`)}${note}\n`);
+        process.stdout.write(
+          `${rank} ${pc.bold(displayPath(result.path))}  ${pc.dim(`similarity ${result.score}`)}${note}\n`,
+        );
         if (result.caption) process.stdout.write(`    ${result.caption}\n`);
       });
       process.stdout.write(pc.dim(`${response.results.length} results in ${response.ms} ms\n`));

@@ -24,18 +24,35 @@ export function register(program: Command): void {
           `${pc.bold('provider')}   ${status.defaultProvider} (chosen by ${status.providerSource}; used for new descriptions)`,
         ];
         if (status.providers.length) {
-          lines.push('', table(status.providers.map((p) => [p.provider, p.model, p.promptVersion, String(p.images)]), ['provider', 'model', 'prompts', 'images']));
+          lines.push(
+            '',
+            table(
+              status.providers.map((p) => [p.provider, p.model, p.promptVersion, String(p.images)]),
+              ['provider', 'model', 'prompts', 'images'],
+            ),
+          );
         }
         if (status.ranking === 'stock') {
-          lines.push('', pc.yellow('search ranks with stock bm25: the native ranking function is off (GLIMPSE_NATIVE_RANKING=0) or was not built.'));
-          lines.push('  Same results, slower on large libraries. To build it: install a C compiler (gcc) and run `npm run build`.');
+          lines.push(
+            '',
+            pc.yellow(
+              'search ranks with stock bm25: the native ranking function is off (GLIMPSE_NATIVE_RANKING=0) or was not built.',
+            ),
+          );
+          lines.push(
+            '  Same results, slower on large libraries. To build it: install a C compiler (gcc) and run `npm run build`.',
+          );
         }
         if (status.embeddings.length) {
-          lines.push('', `embeddings: ${status.embeddings.map((e) => `${e.model} (${e.kind}, ${e.dimensions} dims)`).join('; ')}`);
+          lines.push(
+            '',
+            `embeddings: ${status.embeddings.map((e) => `${e.model} (${e.kind}, ${e.dimensions} dims)`).join('; ')}`,
+          );
         }
         if (status.failed.length) {
           lines.push('', pc.red(`${status.failed.length} failed:`));
-          for (const failure of status.failed) lines.push(`  ${displayPath(failure.path)}  ${pc.dim(failure.code)}\n    ${failure.message}`);
+          for (const failure of status.failed)
+            lines.push(`  ${displayPath(failure.path)}  ${pc.dim(failure.code)}\n    ${failure.message}`);
         } else {
           lines.push('', 'No failures.');
         }

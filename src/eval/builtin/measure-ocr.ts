@@ -22,10 +22,16 @@ const normalise = (text: string) => text.toLowerCase().replace(/###/g, ' ').repl
 
 async function main() {
   const manifest = resolve(process.argv[2] ?? '../shared/data/ocr-dev/manifest.jsonl');
-  const entries = readFileSync(manifest, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Entry);
+  const entries = readFileSync(manifest, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Entry);
   const maxSide = Number(process.env.OCR_MAX_SIDE ?? PREFERRED_IMAGE_SIZE);
   const reader = await TextReader.load();
-  const totals = new Map<string, { characterErrors: number; characters: number; wordErrors: number; words: number; images: number }>();
+  const totals = new Map<
+    string,
+    { characterErrors: number; characters: number; wordErrors: number; words: number; images: number }
+  >();
   let milliseconds = 0;
   for (const entry of entries) {
     const path = join(dirname(manifest), entry.file);
@@ -46,7 +52,9 @@ async function main() {
   }
   await reader.close();
   for (const [subset, total] of totals) {
-    console.log(`${subset.padEnd(18)} images ${total.images}  CER ${(total.characterErrors / total.characters).toFixed(3)}  WER ${(total.wordErrors / total.words).toFixed(3)}`);
+    console.log(
+      `${subset.padEnd(18)} images ${total.images}  CER ${(total.characterErrors / total.characters).toFixed(3)}  WER ${(total.wordErrors / total.words).toFixed(3)}`,
+    );
   }
   console.log(`max side ${maxSide}px, ${(milliseconds / entries.length).toFixed(0)} ms per image (one thread)`);
 }

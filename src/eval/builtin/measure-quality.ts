@@ -8,15 +8,15 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { corpusBleu } from '../metrics/bleu.js';
-import { ciderD } from '../metrics/cider.js';
-import { tokenizeCaption } from '../metrics/tokenize.js';
 import { prepareImage } from '../../images/prepare.js';
 import { readInput } from '../../images/read-input.js';
 import type { Signals } from '../../providers/builtin/analysis/signals.js';
-import type { ImageDescriber } from '../../providers/spec.js';
 import { BuiltinDescriber } from '../../providers/builtin/index.js';
 import { composeDescription } from '../../providers/builtin/language/compose.js';
+import type { ImageDescriber } from '../../providers/spec.js';
+import { corpusBleu } from '../metrics/bleu.js';
+import { ciderD } from '../metrics/cider.js';
+import { tokenizeCaption } from '../metrics/tokenize.js';
 
 interface Entry {
   file: string;
@@ -33,16 +33,23 @@ async function main() {
   const limit = Number(option('--limit') ?? Infinity);
   const realSearch = args.includes('--search') && args.splice(args.indexOf('--search'), 1).length > 0;
   const manifest = resolve(args[0] ?? '../shared/data/coco-dev/manifest.jsonl');
-  const entries = readFileSync(manifest, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Entry).slice(0, limit);
+  const entries = readFileSync(manifest, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Entry)
+    .slice(0, limit);
 
-  const cache: Record<string, Signals> = cachePath && existsSync(cachePath) ? JSON.parse(readFileSync(cachePath, 'utf8')) : {};
+  const cache: Record<string, Signals> =
+    cachePath && existsSync(cachePath) ? JSON.parse(readFileSync(cachePath, 'utf8')) : {};
   const missing = entries.filter((entry) => !cache[entry.file]);
   if (missing.length > 0) {
     const describer = new BuiltinDescriber();
     let peakRss = process.memoryUsage().rss;
     const timer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
     // Warm the models first so the rate measures steady-state indexing, as a long index run sees it.
-    const warm = await prepareImage(await readInput(join(dirname(manifest), missing[0].file)), missing[0].file, { maxSide: describer.preferredImageSize });
+    const warm = await prepareImage(await readInput(join(dirname(manifest), missing[0].file)), missing[0].file, {
+      maxSide: describer.preferredImageSize,
+    });
     await Promise.all([0, 1].map(() => describer.describe({ image: warm.image, task: 'json' })));
     const started = performance.now();
     let next = 0;
@@ -59,7 +66,9 @@ async function main() {
     clearInterval(timer);
     await describer.close();
     // Worker threads share the process, so the process RSS covers them.
-    console.log(`analysed ${missing.length} images in ${seconds.toFixed(1)} s: ${(missing.length / seconds).toFixed(2)} images/s, peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
+    console.log(
+      `analysed ${missing.length} images in ${seconds.toFixed(1)} s: ${(missing.length / seconds).toFixed(2)} images/s, peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`,
+    );
     if (cachePath) writeFileSync(cachePath, JSON.stringify(cache));
   }
 
@@ -72,10 +81,21 @@ async function main() {
   const bleu = corpusBleu(pairs).scores[3];
   const flagged = descriptions.filter((description) => description.safety?.flagged).length;
   const withText = descriptions.filter((description) => description.text).length;
-  console.log(`images ${entries.length}  CIDEr-D ${cider.toFixed(3)}  BLEU-4 ${bleu.toFixed(3)}  safety-flagged ${flagged}  with-text ${withText}`);
-  console.log(searchSelfCheck(entries, descriptions.map((description) => [description.caption, description.tags.join(' '), description.detailed].join('\n'))));
+  console.log(
+    `images ${entries.length}  CIDEr-D ${cider.toFixed(3)}  BLEU-4 ${bleu.toFixed(3)}  safety-flagged ${flagged}  with-text ${withText}`,
+  );
+  console.log(
+    searchSelfCheck(
+      entries,
+      descriptions.map((description) =>
+        [description.caption, description.tags.join(' '), description.detailed].join('\n'),
+      ),
+    ),
+  );
   if (realSearch) console.log(await projectSearch(manifest, entries, cache));
-  if (process.env.SHOW_CAPTIONS) for (const [index, entry] of entries.entries()) console.log(`${entry.file}\t${descriptions[index].caption}\t${entry.captions[0]}`);
+  if (process.env.SHOW_CAPTIONS)
+    for (const [index, entry] of entries.entries())
+      console.log(`${entry.file}\t${descriptions[index].caption}\t${entry.captions[0]}`);
 }
 
 /**
@@ -112,7 +132,9 @@ async function projectSearch(manifest: string, entries: Entry[], cache: Record<s
     }
   });
   const metrics = result.metrics as unknown as Record<string, number>;
-  return `project search (${result.images} images): ${Object.entries(metrics).map(([name, value]) => `${name} ${value.toFixed(3)}`).join('  ')}`;
+  return `project search (${result.images} images): ${Object.entries(metrics)
+    .map(([name, value]) => `${name} ${value.toFixed(3)}`)
+    .join('  ')}`;
 }
 
 /** FTS5 with BM25, porter stemming, each human caption as an OR query of its words. A rough proxy for real search. */
@@ -122,7 +144,39 @@ function searchSelfCheck(entries: Entry[], documents: string[]): string {
   const insert = db.prepare('INSERT INTO docs(rowid, body) VALUES (?, ?)');
   documents.forEach((body, index) => insert.run(index + 1, body));
   const query = db.prepare('SELECT rowid FROM docs WHERE docs MATCH ? ORDER BY bm25(docs) LIMIT 10');
-  const stop = new Set(['a', 'an', 'the', 'of', 'on', 'in', 'with', 'and', 'is', 'are', 'to', 'at', 'it', 'its', 'that', 'this', 'there', 'some', 'next', 'top', 'near', 'for', 'by', 'his', 'her', 'their', 'while', 'up', 'down', 'two', 'one']);
+  const stop = new Set([
+    'a',
+    'an',
+    'the',
+    'of',
+    'on',
+    'in',
+    'with',
+    'and',
+    'is',
+    'are',
+    'to',
+    'at',
+    'it',
+    'its',
+    'that',
+    'this',
+    'there',
+    'some',
+    'next',
+    'top',
+    'near',
+    'for',
+    'by',
+    'his',
+    'her',
+    'their',
+    'while',
+    'up',
+    'down',
+    'two',
+    'one',
+  ]);
   const hits = [0, 0, 0];
   let reciprocal = 0;
   let queries = 0;
@@ -131,7 +185,9 @@ function searchSelfCheck(entries: Entry[], documents: string[]): string {
       const words = tokenizeCaption(caption).filter((word) => /^[a-z]+$/.test(word) && !stop.has(word));
       if (words.length === 0) continue;
       queries++;
-      const ranked = (query.all(words.map((word) => `"${word}"`).join(' OR ')) as { rowid: number }[]).map((row) => row.rowid - 1);
+      const ranked = (query.all(words.map((word) => `"${word}"`).join(' OR ')) as { rowid: number }[]).map(
+        (row) => row.rowid - 1,
+      );
       const rank = ranked.indexOf(index);
       if (rank < 0) continue;
       reciprocal += 1 / (rank + 1);

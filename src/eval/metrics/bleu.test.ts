@@ -15,7 +15,9 @@ test('brevity penalty applies when the candidate is shorter than the closest ref
 });
 
 test('counts are clipped by the largest count in any single reference', () => {
-  const result = corpusBleu([{ candidate: words('the the the the'), references: [words('the cat'), words('the the cat')] }]);
+  const result = corpusBleu([
+    { candidate: words('the the the the'), references: [words('the cat'), words('the the cat')] },
+  ]);
   // "the" may match at most twice (second reference); "the the" at most once; closest length 3 < 4, no penalty.
   assert.equal(result.brevityPenalty, 1);
   assert.ok(Math.abs(result.scores[0] - 2 / 4) < 1e-9);

@@ -3,7 +3,7 @@
  * (corpus), ROUGE-L (mean over images) and CIDEr-D (document frequencies over this set's references).
  * This is the entry point other modules import.
  */
-import { corpusBleu, type CaptionPair } from './bleu.js';
+import { type CaptionPair, corpusBleu } from './bleu.js';
 import { ciderD } from './cider.js';
 import { rougeL } from './rouge.js';
 import { tokenizeCaption } from './tokenize.js';

@@ -6,7 +6,8 @@ import { scoreCaptions } from './captions.js';
 import { ciderD } from './cider.js';
 
 const words = (text: string) => text.split(' ');
-const close = (actual: number, expected: number) => assert.ok(Math.abs(actual - expected) < 1e-9, `${actual} ≠ ${expected}`);
+const close = (actual: number, expected: number) =>
+  assert.ok(Math.abs(actual - expected) < 1e-9, `${actual} ≠ ${expected}`);
 
 test('two images by hand: averaging over orders 1..4 and ×10', () => {
   const result = ciderD([
@@ -35,7 +36,7 @@ test('two images by hand: candidate counts clipped by reference counts, Gaussian
   close(result.perImage[1], 10 / 4);
 });
 
-test('an n-gram in every image\'s references carries no weight (idf 0)', () => {
+test("an n-gram in every image's references carries no weight (idf 0)", () => {
   const result = ciderD([
     { candidate: words('the'), references: [words('the cat')] },
     { candidate: words('the'), references: [words('the dog')] },
@@ -47,16 +48,18 @@ test('an n-gram in every image\'s references carries no weight (idf 0)', () => {
 function referenceCider(pairs: CaptionPair[], n = 4, sigma = 6): number[] {
   const precook = (tokens: readonly string[]) => {
     const counts: Record<string, number> = {};
-    for (let k = 1; k <= n; k++) for (let i = 0; i + k <= tokens.length; i++) {
-      const key = JSON.stringify(tokens.slice(i, i + k));
-      counts[key] = (counts[key] ?? 0) + 1;
-    }
+    for (let k = 1; k <= n; k++)
+      for (let i = 0; i + k <= tokens.length; i++) {
+        const key = JSON.stringify(tokens.slice(i, i + k));
+        counts[key] = (counts[key] ?? 0) + 1;
+      }
     return counts;
   };
   const crefs = pairs.map((pair) => pair.references.map(precook));
   const ctest = pairs.map((pair) => precook(pair.candidate));
   const df: Record<string, number> = {};
-  for (const refs of crefs) for (const key of new Set(refs.flatMap((ref) => Object.keys(ref)))) df[key] = (df[key] ?? 0) + 1;
+  for (const refs of crefs)
+    for (const key of new Set(refs.flatMap((ref) => Object.keys(ref)))) df[key] = (df[key] ?? 0) + 1;
   const refLen = Math.log(crefs.length);
   const counts2vec = (counts: Record<string, number>) => {
     const vec: Record<string, number>[] = Array.from({ length: n }, () => ({}));
@@ -78,7 +81,8 @@ function referenceCider(pairs: CaptionPair[], n = 4, sigma = 6): number[] {
       const delta = hyp.length - r.length;
       for (let k = 0; k < n; k++) {
         let val = 0;
-        for (const [key, weight] of Object.entries(hyp.vec[k])) val += Math.min(weight, r.vec[k][key] ?? 0) * (r.vec[k][key] ?? 0);
+        for (const [key, weight] of Object.entries(hyp.vec[k]))
+          val += Math.min(weight, r.vec[k][key] ?? 0) * (r.vec[k][key] ?? 0);
         if (hyp.norm[k] !== 0 && r.norm[k] !== 0) val /= hyp.norm[k] * r.norm[k];
         total += (val * Math.E ** (-(delta ** 2) / (2 * sigma ** 2))) / n;
       }
@@ -90,19 +94,33 @@ function referenceCider(pairs: CaptionPair[], n = 4, sigma = 6): number[] {
 test('matches a transcription of pycocoevalcap on varied captions', () => {
   const vocabulary = ['a', 'dog', 'cat', 'on', 'the', 'grass', 'sits', 'red', 'ball', 'with', 'man', 'street'];
   let seed = 7;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-  const sentence = () => Array.from({ length: 1 + Math.floor(random() * 12) }, () => vocabulary[Math.floor(random() * vocabulary.length)]);
-  const pairs = Array.from({ length: 25 }, () => ({ candidate: sentence(), references: Array.from({ length: 1 + Math.floor(random() * 5) }, sentence) }));
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const sentence = () =>
+    Array.from({ length: 1 + Math.floor(random() * 12) }, () => vocabulary[Math.floor(random() * vocabulary.length)]);
+  const pairs = Array.from({ length: 25 }, () => ({
+    candidate: sentence(),
+    references: Array.from({ length: 1 + Math.floor(random() * 5) }, sentence),
+  }));
   const expected = referenceCider(pairs);
   const actual = ciderD(pairs).perImage;
   expected.forEach((value, index) => close(actual[index], value));
-  assert.ok(expected.some((value) => value > 0.5), 'the example should have real overlaps');
+  assert.ok(
+    expected.some((value) => value > 0.5),
+    'the example should have real overlaps',
+  );
 });
 
 const cocoDev = new URL('../../../../shared/data/coco-dev/manifest.jsonl', import.meta.url);
-test('human captions score near the published human CIDEr-D on coco-dev', { skip: !existsSync(cocoDev) && 'no ../shared/data' }, () => {
-  const lines = readFileSync(cocoDev, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { captions: string[] });
-  const scores = scoreCaptions(lines.map((line) => ({ candidate: line.captions[0], references: line.captions.slice(1) }))).metrics;
+test('human captions score near the published human CIDEr-D on coco-dev', {
+  skip: !existsSync(cocoDev) && 'no ../shared/data',
+}, () => {
+  const lines = readFileSync(cocoDev, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { captions: string[] });
+  const scores = scoreCaptions(
+    lines.map((line) => ({ candidate: line.captions[0], references: line.captions.slice(1) })),
+  ).metrics;
   assert.ok(scores['CIDEr-D'] > 0.8 && scores['CIDEr-D'] < 1.0, `CIDEr-D ${scores['CIDEr-D']}`);
   assert.ok(scores['BLEU-4'] > 0.15 && scores['BLEU-4'] < 0.3, `BLEU-4 ${scores['BLEU-4']}`);
 });

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { characterErrorRate, characterEdits, errorRate, levenshtein, wordEdits, wordErrorRate } from './edit-distance.js';
+import {
+  characterEdits,
+  characterErrorRate,
+  errorRate,
+  levenshtein,
+  wordEdits,
+  wordErrorRate,
+} from './edit-distance.js';
 
 test('Levenshtein distance over characters and over words', () => {
   assert.equal(levenshtein('kitten', 'sitting'), 3);

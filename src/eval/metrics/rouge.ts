@@ -20,7 +20,11 @@ export function longestCommonSubsequence(a: readonly string[], b: readonly strin
   return previous[b.length];
 }
 
-export function rougeL(candidate: readonly string[], references: readonly (readonly string[])[], beta = ROUGE_BETA): number {
+export function rougeL(
+  candidate: readonly string[],
+  references: readonly (readonly string[])[],
+  beta = ROUGE_BETA,
+): number {
   if (candidate.length === 0 || references.length === 0) return 0;
   let bestPrecision = 0;
   let bestRecall = 0;

@@ -4,7 +4,13 @@ import { tokenizeCaption } from './tokenize.js';
 
 test('lower-cases and drops punctuation as the COCO evaluation does', () => {
   assert.deepEqual(tokenizeCaption('A dog, running; on the beach!'), ['a', 'dog', 'running', 'on', 'the', 'beach']);
-  assert.deepEqual(tokenizeCaption('Two dogs -- playing ... "outside" (maybe)?'), ['two', 'dogs', 'playing', 'outside', 'maybe']);
+  assert.deepEqual(tokenizeCaption('Two dogs -- playing ... "outside" (maybe)?'), [
+    'two',
+    'dogs',
+    'playing',
+    'outside',
+    'maybe',
+  ]);
 });
 
 test('splits clitics like the PTB tokenizer and keeps them as tokens', () => {
@@ -14,6 +20,14 @@ test('splits clitics like the PTB tokenizer and keeps them as tokens', () => {
 });
 
 test('keeps word-internal hyphens, decimals and symbols', () => {
-  assert.deepEqual(tokenizeCaption('A T-shirt costs $3.50 & more.'), ['a', 't-shirt', 'costs', '$', '3.50', '&', 'more']);
+  assert.deepEqual(tokenizeCaption('A T-shirt costs $3.50 & more.'), [
+    'a',
+    't-shirt',
+    'costs',
+    '$',
+    '3.50',
+    '&',
+    'more',
+  ]);
   assert.deepEqual(tokenizeCaption('   '), []);
 });

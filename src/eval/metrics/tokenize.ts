@@ -7,12 +7,34 @@
  */
 
 /** pycocoevalcap's PUNCTUATIONS list, plus brackets and double quotes (PTB renames them to -LRB-, `` and ''). */
-const PUNCTUATION = new Set(["''", "'", '``', '`', '.', '?', '!', ',', ':', '-', '--', '...', ';', '"', '(', ')', '[', ']', '{', '}']);
+const PUNCTUATION = new Set([
+  "''",
+  "'",
+  '``',
+  '`',
+  '.',
+  '?',
+  '!',
+  ',',
+  ':',
+  '-',
+  '--',
+  '...',
+  ';',
+  '"',
+  '(',
+  ')',
+  '[',
+  ']',
+  '{',
+  '}',
+]);
 
 const CLITIC = /([\p{L}\p{N}])('s|'re|'ve|'ll|'d|'m)(?![\p{L}\p{N}])/gu;
 const NEGATION = /([\p{L}])n't(?![\p{L}\p{N}])/gu;
 /** A clitic, a word (letters/digits joined by -, ., ', /, &), or any other single non-space character. */
-const TOKEN = /n't|'(?:s|re|ve|ll|d|m)(?![\p{L}\p{N}])|[\p{L}\p{N}]+(?:[-.'/&][\p{L}\p{N}]+)*|-{2,}|\.{3}|[^\s\p{L}\p{N}]/gu;
+const TOKEN =
+  /n't|'(?:s|re|ve|ll|d|m)(?![\p{L}\p{N}])|[\p{L}\p{N}]+(?:[-.'/&][\p{L}\p{N}]+)*|-{2,}|\.{3}|[^\s\p{L}\p{N}]/gu;
 
 export function tokenizeCaption(text: string): string[] {
   const normalised = text
@@ -20,7 +42,7 @@ export function tokenizeCaption(text: string): string[] {
     .replace(/[\u2018\u2019\u02bc]/g, "'")
     .replace(/[\u201c\u201d]/g, '"')
     .replace(/[\u2013\u2014]/g, '--')
-    .replace(NEGATION, '$1 n\'t')
+    .replace(NEGATION, "$1 n't")
     .replace(CLITIC, '$1 $2');
   const tokens = normalised.match(TOKEN) ?? [];
   return tokens.filter((token) => !PUNCTUATION.has(token));

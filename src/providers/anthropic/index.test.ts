@@ -1,13 +1,23 @@
 import assert from 'node:assert/strict';
-import { providerConformance } from '../../testing/provider-conformance.js';
 import type { RecordedRequest } from '../../testing/mock-vendor-server.js';
+import { providerConformance } from '../../testing/provider-conformance.js';
 
-const ERROR_TYPES: Record<number, string> = { 401: 'authentication_error', 403: 'permission_error', 429: 'rate_limit_error', 500: 'api_error', 503: 'overloaded_error' };
+const ERROR_TYPES: Record<number, string> = {
+  401: 'authentication_error',
+  403: 'permission_error',
+  429: 'rate_limit_error',
+  500: 'api_error',
+  503: 'overloaded_error',
+};
 
-function userBlocks(request: RecordedRequest): { type: string; text?: string; source?: { type: string; media_type: string; data: string } }[] {
+function userBlocks(
+  request: RecordedRequest,
+): { type: string; text?: string; source?: { type: string; media_type: string; data: string } }[] {
   return request.body.messages
     .filter((message: { role: string }) => message.role === 'user')
-    .flatMap((message: { content: string | unknown[] }) => (typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : message.content));
+    .flatMap((message: { content: string | unknown[] }) =>
+      typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : message.content,
+    );
 }
 
 providerConformance({
@@ -29,7 +39,11 @@ providerConformance({
       usage: { input_tokens: usage.input, output_tokens: usage.output },
     },
   }),
-  error: (status, message, headers) => ({ status, headers, json: { type: 'error', error: { type: ERROR_TYPES[status] ?? 'api_error', message } } }),
+  error: (status, message, headers) => ({
+    status,
+    headers,
+    json: { type: 'error', error: { type: ERROR_TYPES[status] ?? 'api_error', message } },
+  }),
   checkAuth(request, apiKey) {
     assert.equal(request.headers['x-api-key'], apiKey);
     assert.equal(request.headers['anthropic-version'], '2023-06-01');
@@ -37,8 +51,13 @@ providerConformance({
   },
   modelOf: (request) => request.body.model,
   systemOf: (request) =>
-    typeof request.body.system === 'string' ? request.body.system : request.body.system.map((block: { text: string }) => block.text).join(''),
-  userTextOf: (request) => userBlocks(request).filter((block) => block.type === 'text').map((block) => block.text!),
+    typeof request.body.system === 'string'
+      ? request.body.system
+      : request.body.system.map((block: { text: string }) => block.text).join(''),
+  userTextOf: (request) =>
+    userBlocks(request)
+      .filter((block) => block.type === 'text')
+      .map((block) => block.text!),
   imagesOf: (request) => {
     const first = request.body.messages.find((message: { role: string }) => message.role === 'user');
     return first.content
@@ -50,6 +69,11 @@ providerConformance({
   },
   modelsList: {
     path: '/v1/models',
-    reply: (models) => ({ json: { data: models.map((id) => ({ type: 'model', id, display_name: id, created_at: '2025-01-01T00:00:00Z' })), has_more: false } }),
+    reply: (models) => ({
+      json: {
+        data: models.map((id) => ({ type: 'model', id, display_name: id, created_at: '2025-01-01T00:00:00Z' })),
+        has_more: false,
+      },
+    }),
   },
 });

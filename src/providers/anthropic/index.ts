@@ -14,7 +14,14 @@ export const factory = defineVisionProvider(manifest, {
   defaultConcurrency: 4,
   languageModel: (settings) => createAnthropic({ apiKey: settings.apiKey, baseURL: settings.baseUrl })(settings.model),
   probe: (settings, signal) =>
-    probeEndpoint(`${settings.baseUrl}/models`, { 'x-api-key': settings.apiKey ?? '', 'anthropic-version': ANTHROPIC_VERSION }, signal, (body) =>
-      modelListDetail(((body as { data?: { id: string }[] })?.data ?? []).map((model) => model.id), settings.model),
+    probeEndpoint(
+      `${settings.baseUrl}/models`,
+      { 'x-api-key': settings.apiKey ?? '', 'anthropic-version': ANTHROPIC_VERSION },
+      signal,
+      (body) =>
+        modelListDetail(
+          ((body as { data?: { id: string }[] })?.data ?? []).map((model) => model.id),
+          settings.model,
+        ),
     ),
 });

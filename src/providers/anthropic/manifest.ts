@@ -1,6 +1,7 @@
 /** Anthropic's facts: environment, prices and how Claude bills images. The provider itself is in index.ts. */
-import type { ImageBudget, ProviderManifest } from '../spec.js';
+
 import { numberOption } from '../options.js';
+import type { ImageBudget, ProviderManifest } from '../spec.js';
 import { uploadSize } from '../vision-language/image-budget.js';
 
 /** Claude resizes anything over 1568 px or about 1.15 megapixels itself; sending more only adds latency. */
@@ -24,7 +25,10 @@ export const manifest: ProviderManifest = {
     'claude-haiku-4': { inputPerMillion: 1, outputPerMillion: 5 },
     'claude-3-5-haiku': { inputPerMillion: 0.8, outputPerMillion: 4 },
   },
-  imageBudget: (options): ImageBudget => ({ maxSide: numberOption(options, 'maxImageSide') ?? MAX_SIDE, maxPixels: MAX_PIXELS }),
+  imageBudget: (options): ImageBudget => ({
+    maxSide: numberOption(options, 'maxImageSide') ?? MAX_SIDE,
+    maxPixels: MAX_PIXELS,
+  }),
   imageTokens(_model, width, height) {
     // Billed at width × height / 750 tokens, after Claude's own resizing.
     const size = uploadSize({ maxSide: MAX_SIDE, maxPixels: MAX_PIXELS }, width, height);

@@ -3,9 +3,9 @@
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { after, before, describe, it } from 'node:test';
 import { GlimpseError } from '../../errors.js';
 import { prepareImage } from '../../images/prepare.js';
 import type { PreparedImage } from '../spec.js';
@@ -39,13 +39,19 @@ describe('builtin provider with real models', () => {
     assert.equal(created.provider, 'builtin');
     assert.ok(created.preferredImageSize >= 512);
     assert.match(created.promptVersion, /^builtin-\d+$/);
-    assert.deepEqual(await factory.readiness?.({}), { ready: true, detail: 'Bundled models present (CenterNet, nsfwjs, tesseract eng).' });
+    assert.deepEqual(await factory.readiness?.({}), {
+      ready: true,
+      detail: 'Bundled models present (CenterNet, nsfwjs, tesseract eng).',
+    });
     await created.close?.();
   });
 
   it('tags the cat photo as a cat or an animal', async () => {
     const description = await describer.describe({ image: images.cat, task: 'json' });
-    assert.ok(description.tags.includes('cat') || description.tags.includes('animal'), `tags: ${description.tags.join(', ')}`);
+    assert.ok(
+      description.tags.includes('cat') || description.tags.includes('animal'),
+      `tags: ${description.tags.join(', ')}`,
+    );
     assert.ok(description.caption && description.caption.length > 5);
     assert.equal(description.safety?.flagged, false);
     assert.equal(description.model, 'builtin-1');
@@ -53,9 +59,18 @@ describe('builtin provider with real models', () => {
 
   it('finds the cup in the coffee photo', async () => {
     const description = await describer.describe({ image: images.coffee, task: 'json' });
-    assert.ok(description.objects.some((object) => object.label === 'cup'), JSON.stringify(description.objects));
+    assert.ok(
+      description.objects.some((object) => object.label === 'cup'),
+      JSON.stringify(description.objects),
+    );
     for (const object of description.objects) {
-      assert.ok(object.box && object.box.x >= 0 && object.box.y >= 0 && object.box.x + object.box.width <= 1.0001 && object.box.y + object.box.height <= 1.0001);
+      assert.ok(
+        object.box &&
+          object.box.x >= 0 &&
+          object.box.y >= 0 &&
+          object.box.x + object.box.width <= 1.0001 &&
+          object.box.y + object.box.height <= 1.0001,
+      );
     }
     assert.match(description.caption ?? '', /cup/);
     const answer = await describer.ask({ image: images.coffee, question: 'Is there a cup?' });
@@ -97,7 +112,11 @@ describe('builtin provider with real models', () => {
   it('gives clear errors for corrupt input', async () => {
     const truncated = `${root}test-support/fixtures/truncated.jpg`;
     await assert.rejects(
-      async () => describer.describe({ image: (await prepareImage(await readFile(truncated), truncated, { maxSide: 1280 })).image, task: 'json' }),
+      async () =>
+        describer.describe({
+          image: (await prepareImage(await readFile(truncated), truncated, { maxSide: 1280 })).image,
+          task: 'json',
+        }),
       (error: unknown) => GlimpseError.is(error, 'CORRUPT_IMAGE') && error.message.includes('truncated.jpg'),
     );
     const empty: PreparedImage = {
@@ -105,6 +124,9 @@ describe('builtin provider with real models', () => {
       source: 'broken.png',
       pixels: async () => ({ data: Buffer.alloc(0), width: 0, height: 0, channels: 3 as const }),
     };
-    await assert.rejects(describer.describe({ image: empty, task: 'caption' }), (error: unknown) => GlimpseError.is(error, 'CORRUPT_IMAGE') && error.message.includes('broken.png'));
+    await assert.rejects(
+      describer.describe({ image: empty, task: 'caption' }),
+      (error: unknown) => GlimpseError.is(error, 'CORRUPT_IMAGE') && error.message.includes('broken.png'),
+    );
   });
 });

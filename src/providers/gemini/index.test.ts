@@ -1,16 +1,24 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { RecordedRequest } from '../../testing/mock-vendor-server.js';
 import { startMockServer } from '../../testing/mock-vendor-server.js';
 import { providerConformance } from '../../testing/provider-conformance.js';
 import { factory } from './index.js';
-import type { RecordedRequest } from '../../testing/mock-vendor-server.js';
 
-const STATUS: Record<number, string> = { 401: 'UNAUTHENTICATED', 403: 'PERMISSION_DENIED', 429: 'RESOURCE_EXHAUSTED', 500: 'INTERNAL', 503: 'UNAVAILABLE' };
+const STATUS: Record<number, string> = {
+  401: 'UNAUTHENTICATED',
+  403: 'PERMISSION_DENIED',
+  429: 'RESOURCE_EXHAUSTED',
+  500: 'INTERNAL',
+  503: 'UNAVAILABLE',
+};
 
 type Part = { text?: string; inlineData?: { mimeType: string; data: string } };
 
 function userParts(request: RecordedRequest): Part[] {
-  return request.body.contents.filter((content: { role: string }) => content.role === 'user').flatMap((content: { parts: Part[] }) => content.parts);
+  return request.body.contents
+    .filter((content: { role: string }) => content.role === 'user')
+    .flatMap((content: { parts: Part[] }) => content.parts);
 }
 
 providerConformance({
@@ -28,23 +36,37 @@ providerConformance({
   reply: (text, usage, model) => ({
     json: {
       candidates: [{ content: { role: 'model', parts: [{ text }] }, finishReason: 'STOP', index: 0 }],
-      usageMetadata: { promptTokenCount: usage.input, candidatesTokenCount: usage.output, totalTokenCount: usage.input + usage.output },
+      usageMetadata: {
+        promptTokenCount: usage.input,
+        candidatesTokenCount: usage.output,
+        totalTokenCount: usage.input + usage.output,
+      },
       modelVersion: model,
     },
   }),
-  error: (status, message, headers) => ({ status, headers, json: { error: { code: status, message, status: STATUS[status] ?? 'UNKNOWN' } } }),
+  error: (status, message, headers) => ({
+    status,
+    headers,
+    json: { error: { code: status, message, status: STATUS[status] ?? 'UNKNOWN' } },
+  }),
   checkAuth(request, apiKey) {
     const key = request.headers['x-goog-api-key'] ?? request.query.get('key');
     assert.equal(key, apiKey);
   },
   modelOf: (request) => /\/models\/([^:]+):/.exec(request.path)?.[1] ?? '',
   systemOf: (request) => request.body.systemInstruction.parts.map((part: Part) => part.text).join(''),
-  userTextOf: (request) => userParts(request).filter((part) => part.text !== undefined).map((part) => part.text!),
+  userTextOf: (request) =>
+    userParts(request)
+      .filter((part) => part.text !== undefined)
+      .map((part) => part.text!),
   imagesOf: (request) => {
     const first = request.body.contents.find((content: { role: string }) => content.role === 'user');
     return first.parts
       .filter((part: Part) => part.inlineData)
-      .map((part: Part) => ({ mediaType: part.inlineData!.mimeType, data: Buffer.from(part.inlineData!.data, 'base64') }));
+      .map((part: Part) => ({
+        mediaType: part.inlineData!.mimeType,
+        data: Buffer.from(part.inlineData!.data, 'base64'),
+      }));
   },
   embedding: {
     model: 'text-embedding-004',
@@ -56,7 +78,9 @@ providerConformance({
         assert.equal(item.model, 'models/text-embedding-004');
         assert.equal(item.taskType, 'RETRIEVAL_DOCUMENT');
       }
-      return request.body.requests.map((item: { content: { parts: Part[] } }) => item.content.parts.map((part) => part.text).join(''));
+      return request.body.requests.map((item: { content: { parts: Part[] } }) =>
+        item.content.parts.map((part) => part.text).join(''),
+      );
     },
   },
   modelsList: {
@@ -68,7 +92,9 @@ providerConformance({
 test('queries are embedded as RETRIEVAL_QUERY; the key travels in x-goog-api-key', async () => {
   const values = Array.from({ length: 768 }, () => 0.1);
   // One text goes to :embedContent, several to :batchEmbedContents.
-  const server = await startMockServer((request) => ({ json: request.path.endsWith(':embedContent') ? { embedding: { values } } : { embeddings: [{ values }] } }));
+  const server = await startMockServer((request) => ({
+    json: request.path.endsWith(':embedContent') ? { embedding: { values } } : { embeddings: [{ values }] },
+  }));
   try {
     const embedder = await factory.createEmbedder!({ apiKey: 'AIza-q', baseUrl: `${server.url}/v1beta`, env: {} });
     const [vector] = await embedder!.embedTexts(['red pagoda'], 'query');

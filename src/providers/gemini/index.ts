@@ -13,7 +13,8 @@ export const factory = defineVisionProvider(manifest, {
   requiresApiKey: true,
   defaultTimeoutMs: 120_000,
   defaultConcurrency: 4,
-  languageModel: (settings) => createGoogleGenerativeAI({ apiKey: settings.apiKey, baseURL: settings.baseUrl })(settings.model),
+  languageModel: (settings) =>
+    createGoogleGenerativeAI({ apiKey: settings.apiKey, baseURL: settings.baseUrl })(settings.model),
   // Gemini 2.5 Flash thinks by default, billed as output; a photo description does not need it. Pro cannot turn
   // thinking off, so it gets room for thoughts and answer.
   languageProviderOptions: (settings) =>
@@ -22,12 +23,16 @@ export const factory = defineVisionProvider(manifest, {
   embedding: {
     defaultModel: 'text-embedding-004',
     dimensions: { 'text-embedding-004': 768, 'gemini-embedding-001': 3072 },
-    create: (settings, model) => createGoogleGenerativeAI({ apiKey: settings.apiKey, baseURL: settings.baseUrl }).embedding(model),
+    create: (settings, model) =>
+      createGoogleGenerativeAI({ apiKey: settings.apiKey, baseURL: settings.baseUrl }).embedding(model),
     // Gemini embeds queries and documents differently for retrieval; say which one each text is.
     providerOptions: (kind) => ({ google: { taskType: kind === 'query' ? 'RETRIEVAL_QUERY' : 'RETRIEVAL_DOCUMENT' } }),
   },
   probe: (settings, signal) =>
     probeEndpoint(`${settings.baseUrl}/models`, { 'x-goog-api-key': settings.apiKey ?? '' }, signal, (body) =>
-      modelListDetail(((body as { models?: { name: string }[] })?.models ?? []).map((model) => model.name), settings.model),
+      modelListDetail(
+        ((body as { models?: { name: string }[] })?.models ?? []).map((model) => model.name),
+        settings.model,
+      ),
     ),
 });

@@ -1,6 +1,7 @@
 /** Google Gemini's facts: environment, prices and how it bills images. The provider itself is in index.ts. */
-import type { ProviderManifest } from '../spec.js';
+
 import { numberOption } from '../options.js';
+import type { ProviderManifest } from '../spec.js';
 import { tileCount, uploadSize } from '../vision-language/image-budget.js';
 
 /**
@@ -15,7 +16,11 @@ export const manifest: ProviderManifest = {
   name: 'gemini',
   description: 'Google Gemini vision models (GEMINI_API_KEY)',
   models: ['gemini-2.5-flash', 'gemini-2.5-flash-lite', 'gemini-2.5-pro', 'gemini-2.0-flash'],
-  env: { apiKey: ['GEMINI_API_KEY', 'GOOGLE_GENERATIVE_AI_API_KEY'], baseUrl: 'GEMINI_BASE_URL', model: 'GEMINI_MODEL' },
+  env: {
+    apiKey: ['GEMINI_API_KEY', 'GOOGLE_GENERATIVE_AI_API_KEY'],
+    baseUrl: 'GEMINI_BASE_URL',
+    model: 'GEMINI_MODEL',
+  },
   capabilities: { ask: true, embed: true, ocr: true, objects: true, safety: true, prompt: true },
   // As Google published them in 2025; check the vendor's page before relying on them.
   prices: {

@@ -30,7 +30,15 @@ async function glimpse(args: string[], env: Record<string, string> = {}) {
 
 describe('glimpse caption --provider local', () => {
   test('Florence-2 describes a photo; the JSON says which model answered', async () => {
-    const { code, stdout, stderr } = await glimpse(['caption', '--provider', 'local', '--model', 'tiny/florence-2', samplePhoto, '--json']);
+    const { code, stdout, stderr } = await glimpse([
+      'caption',
+      '--provider',
+      'local',
+      '--model',
+      'tiny/florence-2',
+      samplePhoto,
+      '--json',
+    ]);
     assert.equal(code, 0, stderr);
     const result = JSON.parse(stdout);
     assert.equal(result.provider, 'local');
@@ -39,7 +47,15 @@ describe('glimpse caption --provider local', () => {
   });
 
   test('vit-gpt2, by folder path instead of id', async () => {
-    const { code, stdout, stderr } = await glimpse(['caption', '--provider', 'local', '--model', join(modelDir, 'tiny', 'vit-gpt2'), samplePhoto, '--json']);
+    const { code, stdout, stderr } = await glimpse([
+      'caption',
+      '--provider',
+      'local',
+      '--model',
+      join(modelDir, 'tiny', 'vit-gpt2'),
+      samplePhoto,
+      '--json',
+    ]);
     assert.equal(code, 0, stderr);
     assert.ok(JSON.parse(stdout).caption.length > 0);
   });
@@ -51,7 +67,14 @@ describe('glimpse caption --provider local', () => {
   });
 
   test('a missing model is a clear error naming the folder and the pull command', async () => {
-    const { code, stderr } = await glimpse(['caption', '--provider', 'local', '--model', 'florence-2-large', samplePhoto]);
+    const { code, stderr } = await glimpse([
+      'caption',
+      '--provider',
+      'local',
+      '--model',
+      'florence-2-large',
+      samplePhoto,
+    ]);
     assert.equal(code, 1);
     assert.ok(stderr.includes(join(modelDir, 'onnx-community', 'Florence-2-large-ft')), stderr);
     assert.ok(stderr.includes('glimpse models pull onnx-community/Florence-2-large-ft'), stderr);

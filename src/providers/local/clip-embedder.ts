@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Embedder, PreparedImage } from '../spec.js';
 import { canonicalModelId } from './model-directory.js';
-import { acquireModel, loadOptions, toRawImage, type LocalSettings } from './runtime.js';
+import { acquireModel, type LocalSettings, loadOptions, toRawImage } from './runtime.js';
 import { unitRows } from './unit-vectors.js';
 
 interface TensorLike {
@@ -30,8 +30,20 @@ interface ClipLoaded {
  * padded to the longest; SigLIP's towers return `pooler_output` and were trained on texts padded to the maximum length.
  */
 const VARIANTS = {
-  clip: { text: 'CLIPTextModelWithProjection', vision: 'CLIPVisionModelWithProjection', textOutput: 'text_embeds', imageOutput: 'image_embeds', padding: true },
-  siglip: { text: 'SiglipTextModel', vision: 'SiglipVisionModel', textOutput: 'pooler_output', imageOutput: 'pooler_output', padding: 'max_length' },
+  clip: {
+    text: 'CLIPTextModelWithProjection',
+    vision: 'CLIPVisionModelWithProjection',
+    textOutput: 'text_embeds',
+    imageOutput: 'image_embeds',
+    padding: true,
+  },
+  siglip: {
+    text: 'SiglipTextModel',
+    vision: 'SiglipVisionModel',
+    textOutput: 'pooler_output',
+    imageOutput: 'pooler_output',
+    padding: 'max_length',
+  },
 } as const;
 
 const variantOf = (modelType: string) => VARIANTS[modelType === 'siglip' ? 'siglip' : 'clip'];
@@ -62,7 +74,9 @@ export async function createClipEmbedder(settings: LocalSettings): Promise<Embed
   );
   const config = JSON.parse(readFileSync(join(check.folder, 'config.json'), 'utf8'));
   const variant = variantOf(check.modelType);
-  const dimensions = Number(config.projection_dim ?? config.text_config?.projection_dim ?? config.text_config?.hidden_size);
+  const dimensions = Number(
+    config.projection_dim ?? config.text_config?.projection_dim ?? config.text_config?.hidden_size,
+  );
 
   return {
     specificationVersion: 'v1',

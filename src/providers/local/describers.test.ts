@@ -3,11 +3,11 @@ import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import { GlimpseError } from '../../errors.js';
 import { prepareImage } from '../../images/prepare.js';
+import { samplePhoto, tinyModelDirectory } from '../../testing/tiny-models.js';
 import { getProviderFactory } from '../registry.js';
 import type { Description, ImageDescriber, PreparedImage } from '../spec.js';
 import { acquireFlorence2, toObjects } from './florence2-describer.js';
 import { localSettings, warmModelCount } from './runtime.js';
-import { samplePhoto, tinyModelDirectory } from '../../testing/tiny-models.js';
 
 let modelDir: string;
 let florence: ImageDescriber;
@@ -20,7 +20,8 @@ before(async () => {
   const factory = await getProviderFactory('local');
   florence = await factory.createDescriber({ model: 'tiny/florence-2', options: { modelDir, threads: 1 } });
   vitGpt2 = await factory.createDescriber({ model: 'tiny/vit-gpt2', options: { modelDir, threads: 1 } });
-  photo = (await prepareImage(await readFile(samplePhoto), samplePhoto, { maxSide: florence.preferredImageSize })).image;
+  photo = (await prepareImage(await readFile(samplePhoto), samplePhoto, { maxSide: florence.preferredImageSize }))
+    .image;
 });
 after(async () => {
   await florence?.close?.();
@@ -34,7 +35,9 @@ function assertDescriptionShape(description: Description) {
   assert.ok(Array.isArray(description.tags) && description.tags.every((tag) => typeof tag === 'string'));
   for (const object of description.objects) {
     assert.equal(typeof object.label, 'string');
-    assert.ok(object.box && [object.box.x, object.box.y, object.box.width, object.box.height].every((v) => v >= 0 && v <= 1));
+    assert.ok(
+      object.box && [object.box.x, object.box.y, object.box.width, object.box.height].every((v) => v >= 0 && v <= 1),
+    );
   }
   assert.equal(description.safety, null);
 }
@@ -79,13 +82,20 @@ describe('Florence-2 through the provider interface', () => {
   });
 
   test('refuses free prompts and tasks it cannot do', async () => {
-    await assert.rejects(florence.describe({ image: photo, task: 'caption', prompt: 'What breed?' }), (e: unknown) => GlimpseError.is(e, 'UNSUPPORTED_TASK'));
-    await assert.rejects(florence.describe({ image: photo, task: 'moderation' }), (e: unknown) => GlimpseError.is(e, 'UNSUPPORTED_TASK'));
+    await assert.rejects(florence.describe({ image: photo, task: 'caption', prompt: 'What breed?' }), (e: unknown) =>
+      GlimpseError.is(e, 'UNSUPPORTED_TASK'),
+    );
+    await assert.rejects(florence.describe({ image: photo, task: 'moderation' }), (e: unknown) =>
+      GlimpseError.is(e, 'UNSUPPORTED_TASK'),
+    );
   });
 
   test('region captions can stand in for object labels', async () => {
     const factory = await getProviderFactory('local');
-    const regions = await factory.createDescriber({ model: 'tiny/florence-2', options: { modelDir, threads: 1, objectsTask: '<DENSE_REGION_CAPTION>' } });
+    const regions = await factory.createDescriber({
+      model: 'tiny/florence-2',
+      options: { modelDir, threads: 1, objectsTask: '<DENSE_REGION_CAPTION>' },
+    });
     try {
       assert.notEqual(regions.promptVersion, florence.promptVersion, 'another task is another prompt version');
       const description = await regions.describe({ image: photo, task: 'tags' });
@@ -97,15 +107,31 @@ describe('Florence-2 through the provider interface', () => {
   });
 
   test('<OD> output with <loc_N> tokens becomes labelled, normalised boxes', async () => {
-    const { model, release } = await acquireFlorence2(localSettings({ options: { modelDir, threads: 1 } }, 'tiny/florence-2'));
+    const { model, release } = await acquireFlorence2(
+      localSettings({ options: { modelDir, threads: 1 } }, 'tiny/florence-2'),
+    );
     try {
-      const parsed = model.processor.post_process_generation('</s><s>cat<loc_100><loc_200><loc_500><loc_900>sofa<loc_0><loc_0><loc_999><loc_999></s>', '<OD>', [1, 1]);
+      const parsed = model.processor.post_process_generation(
+        '</s><s>cat<loc_100><loc_200><loc_500><loc_900>sofa<loc_0><loc_0><loc_999><loc_999></s>',
+        '<OD>',
+        [1, 1],
+      );
       const objects = toObjects(parsed['<OD>']);
-      assert.deepEqual(objects.map((object) => object.label), ['cat', 'sofa']);
+      assert.deepEqual(
+        objects.map((object) => object.label),
+        ['cat', 'sofa'],
+      );
       assert.ok(Math.abs(objects[0]!.box!.x - 0.1005) < 1e-9 && Math.abs(objects[0]!.box!.height - 0.7) < 1e-9);
       assert.ok(Math.abs(objects[1]!.box!.width - 0.999) < 1e-9);
-      const regions = model.processor.post_process_generation('</s><s>a grey cat<loc_10><loc_20><loc_300><loc_400></s>', '<DENSE_REGION_CAPTION>', [1, 1]);
-      assert.deepEqual(toObjects(regions['<DENSE_REGION_CAPTION>']).map((object) => object.label), ['a grey cat']);
+      const regions = model.processor.post_process_generation(
+        '</s><s>a grey cat<loc_10><loc_20><loc_300><loc_400></s>',
+        '<DENSE_REGION_CAPTION>',
+        [1, 1],
+      );
+      assert.deepEqual(
+        toObjects(regions['<DENSE_REGION_CAPTION>']).map((object) => object.label),
+        ['a grey cat'],
+      );
     } finally {
       await release();
     }
@@ -126,11 +152,16 @@ describe('vit-gpt2 through the provider interface', () => {
   test('concurrent calls take turns on the one model and give the same answers', async () => {
     const alone = (await vitGpt2.describe({ image: photo, task: 'caption' })).caption;
     const together = await Promise.all([1, 2, 3].map(() => vitGpt2.describe({ image: photo, task: 'caption' })));
-    assert.deepEqual(together.map((description) => description.caption), [alone, alone, alone]);
+    assert.deepEqual(
+      together.map((description) => description.caption),
+      [alone, alone, alone],
+    );
   });
 
   test('refuses tasks it cannot do', async () => {
-    await assert.rejects(vitGpt2.describe({ image: photo, task: 'detailed' }), (e: unknown) => GlimpseError.is(e, 'UNSUPPORTED_TASK'));
+    await assert.rejects(vitGpt2.describe({ image: photo, task: 'detailed' }), (e: unknown) =>
+      GlimpseError.is(e, 'UNSUPPORTED_TASK'),
+    );
   });
 });
 

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { GlimpseError } from '../../errors.js';
 import { prepareImage } from '../../images/prepare.js';
+import { repositoryRoot, samplePhoto, tinyModelDirectory } from '../../testing/tiny-models.js';
 import type { Embedder, PreparedImage } from '../spec.js';
 import { embeddingModelId, factory } from './index.js';
-import { repositoryRoot, samplePhoto, tinyModelDirectory } from '../../testing/tiny-models.js';
 
 let modelDir: string;
 let clip: Embedder;
@@ -90,7 +90,10 @@ describe('sentence embedder (MiniLM layout)', () => {
   test('embeds texts only, mean-pooled and normalised, at the hidden size', async () => {
     assert.equal(minilm.dimensions, 32);
     assert.equal(minilm.embedImages, undefined);
-    const vectors = await minilm.embedTexts(['a cat sitting on a table', 'photo of a horse', 'a cat sitting on a table'], 'document');
+    const vectors = await minilm.embedTexts(
+      ['a cat sitting on a table', 'photo of a horse', 'a cat sitting on a table'],
+      'document',
+    );
     for (const vector of vectors) assertUnit(vector, 32);
     assert.deepEqual(Array.from(vectors[0]!), Array.from(vectors[2]!));
     assert.ok(dot(vectors[0]!, vectors[1]!) < 0.9999);
@@ -99,14 +102,22 @@ describe('sentence embedder (MiniLM layout)', () => {
 
 describe('choosing the embedding model', () => {
   test('options.embeddingModel, else settings.model when it embeds, else clip, else minilm', () => {
-    assert.equal(embeddingModelId({ model: 'tiny/florence-2', options: { modelDir, embeddingModel: 'tiny/minilm' } }), 'tiny/minilm');
+    assert.equal(
+      embeddingModelId({ model: 'tiny/florence-2', options: { modelDir, embeddingModel: 'tiny/minilm' } }),
+      'tiny/minilm',
+    );
     assert.equal(embeddingModelId({ model: 'tiny/clip', options: { modelDir } }), 'tiny/clip');
     assert.equal(embeddingModelId({ model: 'tiny/florence-2', options: { modelDir } }), 'clip');
   });
 
   test('a captioner is refused as embedder, an embedder as captioner', async () => {
-    await assert.rejects(factory.createEmbedder!({ options: { modelDir, embeddingModel: 'tiny/vit-gpt2' } }), (e: unknown) => GlimpseError.is(e, 'USAGE'));
-    await assert.rejects(factory.createDescriber({ model: 'tiny/clip', options: { modelDir } }), (e: unknown) => GlimpseError.is(e, 'USAGE'));
+    await assert.rejects(
+      factory.createEmbedder!({ options: { modelDir, embeddingModel: 'tiny/vit-gpt2' } }),
+      (e: unknown) => GlimpseError.is(e, 'USAGE'),
+    );
+    await assert.rejects(factory.createDescriber({ model: 'tiny/clip', options: { modelDir } }), (e: unknown) =>
+      GlimpseError.is(e, 'USAGE'),
+    );
   });
 
   test('an alias and its full id name the same vector space', async () => {
@@ -122,7 +133,10 @@ describe('choosing the embedding model', () => {
   });
 
   test('no embedding model present is a clear MODEL_NOT_FOUND', async () => {
-    await assert.rejects(factory.createEmbedder!({ options: { modelDir: join(modelDir, 'tiny', 'vit-gpt2') } }), (e: unknown) =>
-      GlimpseError.is(e, 'MODEL_NOT_FOUND') && e.advice.includes('glimpse models pull Xenova/clip-vit-base-patch32'));
+    await assert.rejects(
+      factory.createEmbedder!({ options: { modelDir: join(modelDir, 'tiny', 'vit-gpt2') } }),
+      (e: unknown) =>
+        GlimpseError.is(e, 'MODEL_NOT_FOUND') && e.advice.includes('glimpse models pull Xenova/clip-vit-base-patch32'),
+    );
   });
 });

@@ -10,8 +10,15 @@
  * `options.ocr` is false) as one batch and merges them.
  */
 import { GlimpseError } from '../../errors.js';
-import { emptyDescription, type DescribeRequest, type Description, type DetectedObject, type ImageDescriber, type Task } from '../spec.js';
-import { acquireModel, loadOptions, preprocessorImageSize, toRawImage, type LocalSettings } from './runtime.js';
+import {
+  type DescribeRequest,
+  type Description,
+  type DetectedObject,
+  emptyDescription,
+  type ImageDescriber,
+  type Task,
+} from '../spec.js';
+import { acquireModel, type LocalSettings, loadOptions, preprocessorImageSize, toRawImage } from './runtime.js';
 import { tidy } from './vit-gpt2-captioner.js';
 
 const PROMPT_VERSION = 'local-florence2-1';
@@ -26,7 +33,13 @@ const MAX_NEW_TOKENS: Record<string, number> = {
   '<DENSE_REGION_CAPTION>': 256,
 };
 
-export type FlorenceTask = '<CAPTION>' | '<DETAILED_CAPTION>' | '<MORE_DETAILED_CAPTION>' | '<OCR>' | '<OD>' | '<DENSE_REGION_CAPTION>';
+export type FlorenceTask =
+  | '<CAPTION>'
+  | '<DETAILED_CAPTION>'
+  | '<MORE_DETAILED_CAPTION>'
+  | '<OCR>'
+  | '<OD>'
+  | '<DENSE_REGION_CAPTION>';
 
 interface TensorLike {
   dims: number[];
@@ -77,26 +90,45 @@ export function acquireFlorence2(settings: LocalSettings) {
   );
 }
 
-export async function createFlorence2Describer(settings: LocalSettings, options: FlorenceOptions): Promise<ImageDescriber> {
+export async function createFlorence2Describer(
+  settings: LocalSettings,
+  options: FlorenceOptions,
+): Promise<ImageDescriber> {
   const { model: loaded, check, runtime, exclusive, release } = await acquireFlorence2(settings);
   const modelName = `${settings.id} (${check.dtype})`;
   const tasks: Task[] = ['caption', 'detailed', 'alt', 'tags', 'ocr', 'json'];
   // BART-style decoders offset positions by 2; never ask for more tokens than the decoder has positions.
   const textConfig = (check.config.text_config ?? {}) as { max_position_embeddings?: number };
   const positionLimit = Math.max(1, (textConfig.max_position_embeddings ?? 1024) - 2);
-  const endOfText = BigInt(Number((check.config.text_config as { eos_token_id?: number } | undefined)?.eos_token_id ?? check.config.eos_token_id ?? 2));
+  const endOfText = BigInt(
+    Number(
+      (check.config.text_config as { eos_token_id?: number } | undefined)?.eos_token_id ??
+        check.config.eos_token_id ??
+        2,
+    ),
+  );
 
   /**
    * Runs several Florence tasks on one image as one batch: one generate call, prompts padded to one length. Rows
    * that finish early keep decoding until the longest does, so each row is cut at its first end-of-text token.
    */
-  async function runTasks(image: unknown, wanted: FlorenceTask[], signal?: AbortSignal): Promise<Map<FlorenceTask, unknown>> {
+  async function runTasks(
+    image: unknown,
+    wanted: FlorenceTask[],
+    signal?: AbortSignal,
+  ): Promise<Map<FlorenceTask, unknown>> {
     signal?.throwIfAborted();
     const { model, processor } = loaded;
-    const inputs = await processor(wanted.map(() => image), wanted, { padding: true });
+    const inputs = await processor(
+      wanted.map(() => image),
+      wanted,
+      { padding: true },
+    );
     const budgets = wanted.map((task) => Math.min(positionLimit, options.maxNewTokens ?? MAX_NEW_TOKENS[task]!));
     // Greedy decoding: Florence's own config asks for 3 beams, which transformers.js does not implement.
-    const ids = await exclusive(() => model.generate({ ...inputs, max_new_tokens: Math.max(...budgets), num_beams: 1, do_sample: false }));
+    const ids = await exclusive(() =>
+      model.generate({ ...inputs, max_new_tokens: Math.max(...budgets), num_beams: 1, do_sample: false }),
+    );
     const rows = (ids.tolist() as bigint[][]).map((row, index) => {
       const end = row.findIndex((token, position) => position > 0 && token === endOfText);
       const ended = end === -1 ? row : row.slice(0, end + 1);
@@ -127,9 +159,13 @@ export async function createFlorence2Describer(settings: LocalSettings, options:
         });
       }
       if (request.prompt) {
-        throw new GlimpseError('UNSUPPORTED_TASK', `Florence-2 (${settings.id}) answers fixed tasks, not free prompts`, {
-          hint: 'Leave --prompt out, or use a vision-language provider (ollama, openai…) for custom prompts.',
-        });
+        throw new GlimpseError(
+          'UNSUPPORTED_TASK',
+          `Florence-2 (${settings.id}) answers fixed tasks, not free prompts`,
+          {
+            hint: 'Leave --prompt out, or use a vision-language provider (ollama, openai…) for custom prompts.',
+          },
+        );
       }
       const json = request.task === 'json';
       const wanted: FlorenceTask[] = [];
@@ -143,7 +179,8 @@ export async function createFlorence2Describer(settings: LocalSettings, options:
       const caption = results.has('<CAPTION>') ? tidy(String(results.get('<CAPTION>') ?? '')) : null;
       if (request.task !== 'alt') description.caption = caption;
       if (request.task === 'alt' || json) description.alt = caption;
-      if (results.has(options.detailedTask)) description.detailed = tidy(String(results.get(options.detailedTask) ?? ''));
+      if (results.has(options.detailedTask))
+        description.detailed = tidy(String(results.get(options.detailedTask) ?? ''));
       if (results.has(options.objectsTask)) {
         description.objects = toObjects(results.get(options.objectsTask));
         description.tags = [...new Set(description.objects.map((object) => object.label))];
@@ -168,7 +205,11 @@ export function toObjects(result: unknown): DetectedObject[] {
     if (!name || !box || box.length < 4) return;
     const clamp = (value: number) => Math.min(1, Math.max(0, value));
     const [x1, y1, x2, y2] = box.map(clamp);
-    objects.push({ label: name, score: 1, box: { x: x1, y: y1, width: Math.max(0, x2 - x1), height: Math.max(0, y2 - y1) } });
+    objects.push({
+      label: name,
+      score: 1,
+      box: { x: x1, y: y1, width: Math.max(0, x2 - x1), height: Math.max(0, y2 - y1) },
+    });
   });
   return objects;
 }

@@ -21,13 +21,19 @@ import type { Embedder, ImageDescriber, ProviderFactory, ProviderSettings } from
 import { createClipEmbedder } from './clip-embedder.js';
 import { createFlorence2Describer, type FlorenceTask } from './florence2-describer.js';
 import { manifest } from './manifest.js';
-import { bestLocalCaptioner, checkModelFolder, listLocalModels, MODEL_ALIASES, modelDirectory } from './model-directory.js';
+import {
+  bestLocalCaptioner,
+  checkModelFolder,
+  listLocalModels,
+  MODEL_ALIASES,
+  modelDirectory,
+} from './model-directory.js';
 import { localSettings } from './runtime.js';
 import { createSentenceEmbedder } from './sentence-embedder.js';
 import { createVitGpt2Captioner } from './vit-gpt2-captioner.js';
 
-export { bestLocalCaptioner, listLocalModels, modelDirectory, MODEL_ALIASES } from './model-directory.js';
 export type { LocalModel } from './model-directory.js';
+export { bestLocalCaptioner, listLocalModels, MODEL_ALIASES, modelDirectory } from './model-directory.js';
 export { pullModel } from './pull.js';
 export { manifest };
 
@@ -47,14 +53,25 @@ async function createDescriber(settings: ProviderSettings): Promise<ImageDescrib
   const options = settings.options ?? {};
   const maxNewTokens = typeof options.maxNewTokens === 'number' ? options.maxNewTokens : undefined;
   if (architecture === 'florence2') {
-    const detailedTask: FlorenceTask = options.detailedTask === '<DETAILED_CAPTION>' ? '<DETAILED_CAPTION>' : '<MORE_DETAILED_CAPTION>';
-    const objectsTask: FlorenceTask = options.objectsTask === '<DENSE_REGION_CAPTION>' ? '<DENSE_REGION_CAPTION>' : '<OD>';
-    return createFlorence2Describer(local, { maxNewTokens, detailedTask, objectsTask, ocrInJson: options.ocr !== false });
+    const detailedTask: FlorenceTask =
+      options.detailedTask === '<DETAILED_CAPTION>' ? '<DETAILED_CAPTION>' : '<MORE_DETAILED_CAPTION>';
+    const objectsTask: FlorenceTask =
+      options.objectsTask === '<DENSE_REGION_CAPTION>' ? '<DENSE_REGION_CAPTION>' : '<OD>';
+    return createFlorence2Describer(local, {
+      maxNewTokens,
+      detailedTask,
+      objectsTask,
+      ocrInJson: options.ocr !== false,
+    });
   }
   if (architecture === 'vit-gpt2') return createVitGpt2Captioner(local, maxNewTokens ?? 30);
-  throw new GlimpseError('USAGE', `Local model "${id}" is an embedding model (${architecture}); it cannot describe images`, {
-    hint: 'Use it as the embedder (--embedder local), and a captioner such as florence-2-base or vit-gpt2 as --model.',
-  });
+  throw new GlimpseError(
+    'USAGE',
+    `Local model "${id}" is an embedding model (${architecture}); it cannot describe images`,
+    {
+      hint: 'Use it as the embedder (--embedder local), and a captioner such as florence-2-base or vit-gpt2 as --model.',
+    },
+  );
 }
 
 /** Which embedding model `createEmbedder` uses for these settings (see the header). */
@@ -92,7 +109,13 @@ export const factory: ProviderFactory = {
   createDescriber,
   createEmbedder,
   async modelsPresent(settings) {
-    return listLocalModels(modelDirectory(settings)).map(({ id, architecture, sizeBytes, dtype, dtypes }) => ({ id, architecture, sizeBytes, dtype, dtypes }));
+    return listLocalModels(modelDirectory(settings)).map(({ id, architecture, sizeBytes, dtype, dtypes }) => ({
+      id,
+      architecture,
+      sizeBytes,
+      dtype,
+      dtypes,
+    }));
   },
   async readiness(settings) {
     const directory = modelDirectory(settings);

@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { before, describe, test } from 'node:test';
 import { prepareImage } from '../../images/prepare.js';
-import { acquireFlorence2 } from './florence2-describer.js';
-import { loadTransformers, localSettings, toRawImage, type Transformers } from './runtime.js';
 import { samplePhoto, tinyModelDirectory } from '../../testing/tiny-models.js';
+import { acquireFlorence2 } from './florence2-describer.js';
+import { loadTransformers, localSettings, type Transformers, toRawImage } from './runtime.js';
 import { acquireVitGpt2 } from './vit-gpt2-captioner.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- transformers.js model internals are untyped here */
@@ -26,7 +26,8 @@ before(async () => {
   image = await toRawImage(runtime, prepared.image);
 });
 
-const ids = (tokens: number[]) => new runtime.Tensor('int64', BigInt64Array.from(tokens.map(BigInt)), [1, tokens.length]);
+const ids = (tokens: number[]) =>
+  new runtime.Tensor('int64', BigInt64Array.from(tokens.map(BigInt)), [1, tokens.length]);
 
 function lastLogits(output: Record<string, any>): Float32Array {
   const [, length, vocabulary] = output.logits.dims as number[];
@@ -42,7 +43,8 @@ function argmax(values: Float32Array): number {
 /** Greedy decoding that feeds the whole sequence each step, with no cache at all. */
 async function greedyWithoutCache(forward: Forward, inputs: Record<string, unknown>, start: number[], steps: number) {
   const tokens = [...start];
-  for (let step = 0; step < steps; step++) tokens.push(argmax(lastLogits(await forward({ ...inputs, decoder_input_ids: ids(tokens) }))));
+  for (let step = 0; step < steps; step++)
+    tokens.push(argmax(lastLogits(await forward({ ...inputs, decoder_input_ids: ids(tokens) }))));
   return tokens;
 }
 
@@ -51,8 +53,11 @@ async function cachedAndFullStep(forward: Forward, inputs: Record<string, unknow
   const full = lastLogits(await forward({ ...inputs, decoder_input_ids: ids(tokens) }));
   const prefix = await forward({ ...inputs, decoder_input_ids: ids(tokens.slice(0, -1)) });
   const past: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(prefix)) if (name.startsWith('present')) past[name.replace('present', 'past_key_values')] = value;
-  const cached = lastLogits(await forward({ ...inputs, decoder_input_ids: ids(tokens.slice(-1)), past_key_values: past }));
+  for (const [name, value] of Object.entries(prefix))
+    if (name.startsWith('present')) past[name.replace('present', 'past_key_values')] = value;
+  const cached = lastLogits(
+    await forward({ ...inputs, decoder_input_ids: ids(tokens.slice(-1)), past_key_values: past }),
+  );
   return { full, cached };
 }
 
@@ -64,11 +69,19 @@ function assertClose(a: Float32Array, b: Float32Array) {
 }
 
 // Plain greedy decoding on both sides: no forced tokens, no n-gram blocking.
-const plainGreedy = { num_beams: 1, do_sample: false, no_repeat_ngram_size: 0, forced_bos_token_id: null, forced_eos_token_id: null };
+const plainGreedy = {
+  num_beams: 1,
+  do_sample: false,
+  no_repeat_ngram_size: 0,
+  forced_bos_token_id: null,
+  forced_eos_token_id: null,
+};
 
 describe('KV-cached decoding equals full recomputation', () => {
   test('Florence-2', async () => {
-    const { model: loaded, release } = await acquireFlorence2(localSettings({ options: { modelDir, threads: 1 } }, 'tiny/florence-2'));
+    const { model: loaded, release } = await acquireFlorence2(
+      localSettings({ options: { modelDir, threads: 1 } }, 'tiny/florence-2'),
+    );
     try {
       const model = loaded.model as any;
       const processor = loaded.processor as any;
@@ -89,7 +102,9 @@ describe('KV-cached decoding equals full recomputation', () => {
   });
 
   test('vit-gpt2', async () => {
-    const { model: pipe, release } = await acquireVitGpt2(localSettings({ options: { modelDir, threads: 1 } }, 'tiny/vit-gpt2'));
+    const { model: pipe, release } = await acquireVitGpt2(
+      localSettings({ options: { modelDir, threads: 1 } }, 'tiny/vit-gpt2'),
+    );
     try {
       const { model, processor } = pipe as any;
       const { pixel_values } = await processor(image);

@@ -7,7 +7,8 @@ import type { ProviderManifest } from '../spec.js';
 export const manifest: ProviderManifest = {
   specificationVersion: 'v1',
   name: 'local',
-  description: 'In-process ONNX models on CPU (Florence-2, vit-gpt2, CLIP, SigLIP, MiniLM) with transformers.js; no server, fully offline once the files are present.',
+  description:
+    'In-process ONNX models on CPU (Florence-2, vit-gpt2, CLIP, SigLIP, MiniLM) with transformers.js; no server, fully offline once the files are present.',
   models: ['florence-2-base', 'florence-2-large', 'vit-gpt2', 'clip', 'siglip', 'minilm'],
   env: {
     other: {

@@ -7,7 +7,7 @@
  * `~/.cache/glimpse/models` (under `XDG_CACHE_HOME` when set). The architecture comes from the folder's
  * `config.json` (`model_type`), never from the id, so any folder with a supported layout works under any name.
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { GlimpseError } from '../../errors.js';
@@ -38,7 +38,13 @@ export const CAPTIONER_PREFERENCE = [
 export const LAYOUTS: Record<Architecture, { onnx: string[]; json: string[] }> = {
   florence2: {
     onnx: ['vision_encoder', 'embed_tokens', 'encoder_model', 'decoder_model_merged'],
-    json: ['config.json', 'generation_config.json', 'preprocessor_config.json', 'tokenizer.json', 'tokenizer_config.json'],
+    json: [
+      'config.json',
+      'generation_config.json',
+      'preprocessor_config.json',
+      'tokenizer.json',
+      'tokenizer_config.json',
+    ],
   },
   'vit-gpt2': {
     onnx: ['encoder_model', 'decoder_model_merged'],
@@ -64,7 +70,17 @@ export const DTYPE_SUFFIXES: Record<Dtype, string> = {
 };
 
 /** Text encoders the sentence embedder can run (feature extraction, mean pooling). */
-const SENTENCE_MODEL_TYPES = new Set(['bert', 'mpnet', 'roberta', 'xlm-roberta', 'distilbert', 'nomic_bert', 'modernbert', 'e5', 'bge']);
+const SENTENCE_MODEL_TYPES = new Set([
+  'bert',
+  'mpnet',
+  'roberta',
+  'xlm-roberta',
+  'distilbert',
+  'nomic_bert',
+  'modernbert',
+  'e5',
+  'bge',
+]);
 
 export function architectureOf(modelType: string | undefined): Architecture | null {
   if (modelType === 'florence2') return 'florence2';
@@ -144,7 +160,9 @@ function readJson(id: string, folder: string, file: string, directory: string): 
 
 function presentDtypes(folder: string, architecture: Architecture): Dtype[] {
   return DTYPE_PREFERENCE.filter((dtype) =>
-    LAYOUTS[architecture].onnx.every((name) => isNonEmptyFile(join(folder, 'onnx', `${name}${DTYPE_SUFFIXES[dtype]}.onnx`))),
+    LAYOUTS[architecture].onnx.every((name) =>
+      isNonEmptyFile(join(folder, 'onnx', `${name}${DTYPE_SUFFIXES[dtype]}.onnx`)),
+    ),
   );
 }
 
@@ -169,17 +187,23 @@ export function checkModelFolder(id: string, directory: string, wantedDtype?: Dt
   const modelType = typeof config.model_type === 'string' ? config.model_type : undefined;
   const architecture = architectureOf(modelType);
   if (!architecture) {
-    throw new GlimpseError('MODEL_NOT_FOUND', `Local model "${id}": ${join(folder, 'config.json')} has model_type "${modelType ?? '(none)'}", which the local provider cannot run`, {
-      path: join(folder, 'config.json'),
-      hint: 'Supported: florence2, vision-encoder-decoder (vit-gpt2), clip, siglip, and BERT-like sentence encoders. See `glimpse models`.',
-    });
+    throw new GlimpseError(
+      'MODEL_NOT_FOUND',
+      `Local model "${id}": ${join(folder, 'config.json')} has model_type "${modelType ?? '(none)'}", which the local provider cannot run`,
+      {
+        path: join(folder, 'config.json'),
+        hint: 'Supported: florence2, vision-encoder-decoder (vit-gpt2), clip, siglip, and BERT-like sentence encoders. See `glimpse models`.',
+      },
+    );
   }
   for (const file of LAYOUTS[architecture].json) readJson(id, folder, file, directory);
   const available = presentDtypes(folder, architecture);
   const dtype = wantedDtype ?? available[0];
   if (!dtype || !available.includes(dtype)) {
     const suffix = DTYPE_SUFFIXES[dtype ?? 'fp32'];
-    const missing = LAYOUTS[architecture].onnx.map((name) => `onnx/${name}${suffix}.onnx`).find((file) => !isNonEmptyFile(join(folder, file)))!;
+    const missing = LAYOUTS[architecture].onnx
+      .map((name) => `onnx/${name}${suffix}.onnx`)
+      .find((file) => !isNonEmptyFile(join(folder, file)))!;
     const others = available.length ? ` (present: ${available.join(', ')}; choose one with options.dtype)` : '';
     throw missingModel(id, folder, missing, `is missing or empty${others}`, directory);
   }
@@ -216,7 +240,15 @@ export function listLocalModels(directory: string): LocalModel[] {
         const architecture = architectureOf(config?.model_type);
         const dtypes = architecture ? presentDtypes(folder, architecture) : [];
         if (architecture && dtypes.length > 0) {
-          found.push({ id: relative, path: folder, modelType: config.model_type, architecture, sizeBytes: folderSize(folder), dtypes, dtype: dtypes[0] });
+          found.push({
+            id: relative,
+            path: folder,
+            modelType: config.model_type,
+            architecture,
+            sizeBytes: folderSize(folder),
+            dtypes,
+            dtype: dtypes[0],
+          });
         }
       } catch {
         // A damaged folder is not a model; `glimpse models pull` or a load attempt reports what is wrong with it.
@@ -225,7 +257,8 @@ export function listLocalModels(directory: string): LocalModel[] {
     }
     if (depth >= 2) return;
     for (const entry of entries) {
-      if (entry.isDirectory() && !entry.name.startsWith('.')) visit(relative ? `${relative}/${entry.name}` : entry.name, depth + 1);
+      if (entry.isDirectory() && !entry.name.startsWith('.'))
+        visit(relative ? `${relative}/${entry.name}` : entry.name, depth + 1);
     }
   };
   visit('', 0);
@@ -234,7 +267,9 @@ export function listLocalModels(directory: string): LocalModel[] {
 
 /** The id of the best captioner present (Florence-2 first, then vit-gpt2, then any other captioning folder), or null. */
 export function bestLocalCaptioner(directory: string): string | null {
-  const models = listLocalModels(directory).filter((model) => model.architecture === 'florence2' || model.architecture === 'vit-gpt2');
+  const models = listLocalModels(directory).filter(
+    (model) => model.architecture === 'florence2' || model.architecture === 'vit-gpt2',
+  );
   for (const id of CAPTIONER_PREFERENCE) if (models.some((model) => model.id === id)) return id;
   return (models.find((model) => model.architecture === 'florence2') ?? models[0])?.id ?? null;
 }

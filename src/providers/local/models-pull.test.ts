@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { GlimpseError } from '../../errors.js';
-import { listLocalModels } from './model-directory.js';
 import { closedPortUrl, startTestHub } from '../../testing/test-hub.js';
 import { repositoryRoot, tinyModelDirectory } from '../../testing/tiny-models.js';
+import { listLocalModels } from './model-directory.js';
 
 const run = promisify(execFile);
 
@@ -47,7 +47,9 @@ async function glimpseModels(args: string[]): Promise<string> {
       process.exitCode = 1;
     }`;
   try {
-    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script, '--', ...args], { cwd: repositoryRoot });
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script, '--', ...args], {
+      cwd: repositoryRoot,
+    });
     return stdout;
   } catch (error) {
     const { code, message, hint } = JSON.parse((error as { stderr: string }).stderr);
@@ -58,26 +60,39 @@ async function glimpseModels(args: string[]): Promise<string> {
 describe('glimpse models pull', () => {
   test('downloads a model into --model-dir, where it is then listed', async () => {
     const directory = join(scratch, 'models');
-    const result = JSON.parse(await glimpseModels(['pull', 'tiny/clip', '--model-dir', directory, '--hub', hub.url, '--json']));
+    const result = JSON.parse(
+      await glimpseModels(['pull', 'tiny/clip', '--model-dir', directory, '--hub', hub.url, '--json']),
+    );
     assert.equal(result.path, join(directory, 'tiny/clip'));
     assert.ok(result.files.includes('onnx/text_model.onnx') && result.files.includes('onnx/vision_model.onnx'));
-    assert.deepEqual(listLocalModels(directory).map((model) => [model.id, model.architecture, model.dtype]), [['tiny/clip', 'clip', 'fp32']]);
+    assert.deepEqual(
+      listLocalModels(directory).map((model) => [model.id, model.architecture, model.dtype]),
+      [['tiny/clip', 'clip', 'fp32']],
+    );
 
     const text = await glimpseModels(['pull', 'tiny/minilm', '--model-dir', directory, '--hub', hub.url]);
-    assert.match(text, new RegExp(`^Pulled tiny/minilm \\(\\d+ files, [\\d.]+ MB\\) into ${join(directory, 'tiny/minilm')}\\n$`));
+    assert.match(
+      text,
+      new RegExp(`^Pulled tiny/minilm \\(\\d+ files, [\\d.]+ MB\\) into ${join(directory, 'tiny/minilm')}\\n$`),
+    );
   });
 
   test('with no hub reachable it fails clearly and says how to get the model another way', async () => {
     const offline = await closedPortUrl();
-    await assert.rejects(glimpseModels(['pull', 'vit-gpt2', '--model-dir', join(scratch, 'offline'), '--hub', offline]), (error: unknown) => {
-      assert.ok(GlimpseError.is(error, 'URL_UNREACHABLE'), String(error));
-      assert.ok(error.message.includes(`${offline} is not reachable`), error.message);
-      assert.ok(error.hint.includes(join(scratch, 'offline', 'Xenova/vit-gpt2-image-captioning')), error.hint);
-      return true;
-    });
+    await assert.rejects(
+      glimpseModels(['pull', 'vit-gpt2', '--model-dir', join(scratch, 'offline'), '--hub', offline]),
+      (error: unknown) => {
+        assert.ok(GlimpseError.is(error, 'URL_UNREACHABLE'), String(error));
+        assert.ok(error.message.includes(`${offline} is not reachable`), error.message);
+        assert.ok(error.hint.includes(join(scratch, 'offline', 'Xenova/vit-gpt2-image-captioning')), error.hint);
+        return true;
+      },
+    );
   });
 
   test('an unknown --dtype is a usage error', async () => {
-    await assert.rejects(glimpseModels(['pull', 'clip', '--dtype', 'fp64', '--hub', hub.url]), (error: unknown) => GlimpseError.is(error, 'USAGE'));
+    await assert.rejects(glimpseModels(['pull', 'clip', '--dtype', 'fp64', '--hub', hub.url]), (error: unknown) =>
+      GlimpseError.is(error, 'USAGE'),
+    );
   });
 });

@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { GlimpseError } from '../../errors.js';
-import { DTYPE_SUFFIXES, MODEL_ALIASES, modelDirectory, type Dtype } from './model-directory.js';
+import { DTYPE_SUFFIXES, type Dtype, MODEL_ALIASES, modelDirectory } from './model-directory.js';
 import type { PullProgress } from './pull.js';
 
 interface PullFlags {
@@ -17,7 +17,9 @@ interface PullFlags {
 }
 
 export function register(program: Command): void {
-  const models = program.commands.find((command) => command.name() === 'models') ?? program.command('models').description('local models');
+  const models =
+    program.commands.find((command) => command.name() === 'models') ??
+    program.command('models').description('local models');
   models
     .command('pull')
     .description('download a local model into the model dir (needs the Hugging Face hub or a mirror)')
@@ -28,16 +30,26 @@ export function register(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (id: string, flags: PullFlags) => {
       if (!Object.hasOwn(DTYPE_SUFFIXES, flags.dtype)) {
-        throw new GlimpseError('USAGE', `Unknown --dtype "${flags.dtype}"`, { hint: `Use one of ${Object.keys(DTYPE_SUFFIXES).join(', ')}.` });
+        throw new GlimpseError('USAGE', `Unknown --dtype "${flags.dtype}"`, {
+          hint: `Use one of ${Object.keys(DTYPE_SUFFIXES).join(', ')}.`,
+        });
       }
       const { pullModel } = await import('./pull.js');
       const directory = modelDirectory({ options: { modelDir: flags.modelDir } });
       const progress = flags.json ? null : await fileProgress();
       try {
-        const result = await pullModel(id, { directory, hub: flags.hub, dtype: flags.dtype as Dtype, onProgress: progress?.update });
+        const result = await pullModel(id, {
+          directory,
+          hub: flags.hub,
+          dtype: flags.dtype as Dtype,
+          onProgress: progress?.update,
+        });
         progress?.stop();
         if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-        else process.stdout.write(`Pulled ${result.id} (${result.files.length} files, ${(result.bytes / 1e6).toFixed(1)} MB) into ${result.path}\n`);
+        else
+          process.stdout.write(
+            `Pulled ${result.id} (${result.files.length} files, ${(result.bytes / 1e6).toFixed(1)} MB) into ${result.path}\n`,
+          );
       } finally {
         progress?.stop();
       }
@@ -50,7 +62,12 @@ async function fileProgress() {
   const { default: cliProgress } = await import('cli-progress');
   const bar = process.stderr.isTTY
     ? new cliProgress.SingleBar(
-        { stream: process.stderr, format: ' {bar} {percentage}% | {file} ({index}/{count})', hideCursor: true, clearOnComplete: true },
+        {
+          stream: process.stderr,
+          format: ' {bar} {percentage}% | {file} ({index}/{count})',
+          hideCursor: true,
+          clearOnComplete: true,
+        },
         cliProgress.Presets.shades_classic,
       )
     : null;

@@ -12,7 +12,15 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { GlimpseError } from '../../errors.js';
 import type { ProviderSettings } from '../spec.js';
-import { architectureOf, canonicalModelId, checkModelFolder, DTYPE_SUFFIXES, LAYOUTS, modelDirectory, type Dtype } from './model-directory.js';
+import {
+  architectureOf,
+  canonicalModelId,
+  checkModelFolder,
+  DTYPE_SUFFIXES,
+  type Dtype,
+  LAYOUTS,
+  modelDirectory,
+} from './model-directory.js';
 
 export interface PullProgress {
   file: string;
@@ -72,9 +80,13 @@ export async function pullModel(requested: string, options: PullOptions = {}): P
   }
   const architecture = architectureOf(modelType);
   if (!architecture) {
-    throw new GlimpseError('MODEL_NOT_FOUND', `"${id}" has model_type "${modelType}", which the local provider cannot run`, {
-      hint: 'Supported: florence2, vision-encoder-decoder (vit-gpt2), clip, siglip, and BERT-like sentence encoders.',
-    });
+    throw new GlimpseError(
+      'MODEL_NOT_FOUND',
+      `"${id}" has model_type "${modelType}", which the local provider cannot run`,
+      {
+        hint: 'Supported: florence2, vision-encoder-decoder (vit-gpt2), clip, siglip, and BERT-like sentence encoders.',
+      },
+    );
   }
 
   const required = [
@@ -87,7 +99,8 @@ export async function pullModel(requested: string, options: PullOptions = {}): P
   for (const [index, file] of files.entries()) {
     const report = (loaded: number, total: number | null) =>
       options.onProgress?.({ file, loaded, total, fileIndex: index, fileCount: files.length });
-    const response = file === 'config.json' ? null : await request(urlOf(file), hub, id, directory, headers, options.signal);
+    const response =
+      file === 'config.json' ? null : await request(urlOf(file), hub, id, directory, headers, options.signal);
     if (file !== 'config.json' && !response) {
       if (OPTIONAL_FILES.includes(file)) continue;
       throw new GlimpseError('MODEL_NOT_FOUND', `${urlOf(file)} was not found`, {
@@ -115,7 +128,9 @@ export async function pullModel(requested: string, options: PullOptions = {}): P
     } catch (error) {
       await rm(partial, { force: true });
       if (error instanceof GlimpseError) throw error;
-      throw new GlimpseError('URL_UNREACHABLE', `Download of ${urlOf(file)} failed: ${(error as Error).message}`, { cause: error });
+      throw new GlimpseError('URL_UNREACHABLE', `Download of ${urlOf(file)} failed: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     bytes += (await stat(target)).size;
     written.push(file);
@@ -139,15 +154,22 @@ async function request(
     response = await fetch(url, { headers, signal: signal ?? AbortSignal.timeout(30_000), redirect: 'follow' });
   } catch (error) {
     const reason = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw new GlimpseError('URL_UNREACHABLE', `The model hub ${hub} is not reachable (${reason?.code ?? reason?.message ?? (error as Error).message}); cannot pull "${id}"`, {
-      cause: error,
-      hint: `Download the model folder on a machine with access (e.g. \`git clone ${hub}/${id}\`) and copy it to ${join(directory, id)}, or set HF_ENDPOINT to a reachable mirror.`,
-    });
+    throw new GlimpseError(
+      'URL_UNREACHABLE',
+      `The model hub ${hub} is not reachable (${reason?.code ?? reason?.message ?? (error as Error).message}); cannot pull "${id}"`,
+      {
+        cause: error,
+        hint: `Download the model folder on a machine with access (e.g. \`git clone ${hub}/${id}\`) and copy it to ${join(directory, id)}, or set HF_ENDPOINT to a reachable mirror.`,
+      },
+    );
   }
   if (response.status === 404) return null;
   if (!response.ok || !response.body) {
     throw new GlimpseError('URL_HTTP_ERROR', `${url} answered HTTP ${response.status}`, {
-      hint: response.status === 401 || response.status === 403 ? 'The model is gated or private: set HF_TOKEN to a token that may read it.' : undefined,
+      hint:
+        response.status === 401 || response.status === 403
+          ? 'The model is gated or private: set HF_TOKEN to a token that may read it.'
+          : undefined,
     });
   }
   return response;

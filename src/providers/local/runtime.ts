@@ -7,7 +7,15 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { GlimpseError } from '../../errors.js';
 import type { PreparedImage, ProviderSettings } from '../spec.js';
-import { canonicalModelId, checkModelFolder, DTYPE_SUFFIXES, LAYOUTS, modelDirectory, type Dtype, type ModelCheck } from './model-directory.js';
+import {
+  canonicalModelId,
+  checkModelFolder,
+  DTYPE_SUFFIXES,
+  type Dtype,
+  LAYOUTS,
+  type ModelCheck,
+  modelDirectory,
+} from './model-directory.js';
 
 export type Transformers = typeof import('@huggingface/transformers');
 
@@ -35,10 +43,17 @@ export function localSettings(settings: ProviderSettings, id: string): LocalSett
   const options = settings.options ?? {};
   const dtype = typeof options.dtype === 'string' ? (options.dtype as Dtype) : undefined;
   if (dtype && !Object.hasOwn(DTYPE_SUFFIXES, dtype)) {
-    throw new GlimpseError('USAGE', `Unknown dtype "${dtype}" for the local provider`, { hint: `Use one of ${Object.keys(DTYPE_SUFFIXES).join(', ')}.` });
+    throw new GlimpseError('USAGE', `Unknown dtype "${dtype}" for the local provider`, {
+      hint: `Use one of ${Object.keys(DTYPE_SUFFIXES).join(', ')}.`,
+    });
   }
   const threads = Number(options.threads ?? Math.min(2, availableParallelism()));
-  return { directory: modelDirectory(settings), id, dtype, threads: Number.isFinite(threads) && threads >= 1 ? Math.floor(threads) : 1 };
+  return {
+    directory: modelDirectory(settings),
+    id,
+    dtype,
+    threads: Number.isFinite(threads) && threads >= 1 ? Math.floor(threads) : 1,
+  };
 }
 
 /** Options every `from_pretrained` call gets: one intra-op thread pool of bounded size, fp32 unless told otherwise. */
@@ -82,10 +97,12 @@ export async function acquireModel<T>(
   const key = `${kind}\u0000${check.folder}\u0000${check.dtype}\u0000${settings.threads}`;
   let entry = warm.get(key);
   if (!entry) {
-    const value = loadTransformers().then((runtime) => load(check, runtime)).catch((error) => {
-      warm.delete(key);
-      throw loadError(settings.id, check, error);
-    });
+    const value = loadTransformers()
+      .then((runtime) => load(check, runtime))
+      .catch((error) => {
+        warm.delete(key);
+        throw loadError(settings.id, check, error);
+      });
     entry = { value, users: 0, dispose: dispose as (value: unknown) => Promise<void>, queue: Promise.resolve() };
     warm.set(key, entry);
   }
@@ -129,17 +146,28 @@ function loadError(id: string, check: ModelCheck, error: unknown): GlimpseError 
   const message = (error as Error)?.message ?? String(error);
   const suffix = DTYPE_SUFFIXES[check.dtype];
   const files = LAYOUTS[check.architecture].onnx.map((name) => `onnx/${name}${suffix}.onnx`);
-  const named = files.find((file) => message.includes(file)) ?? files.find((file) => message.includes(file.split('/')[1]));
+  const named =
+    files.find((file) => message.includes(file)) ?? files.find((file) => message.includes(file.split('/')[1]));
   const path = named ? join(check.folder, named) : check.folder;
-  return new GlimpseError('MODEL_NOT_FOUND', `Local model "${id}": ${path} could not be loaded (${firstLine(message)})`, {
-    path,
-    cause: error,
-    hint: `The file is damaged or incomplete: run \`glimpse models pull ${canonicalModelId(id)}\` again, or copy the folder again to ${check.folder}.`,
-  });
+  return new GlimpseError(
+    'MODEL_NOT_FOUND',
+    `Local model "${id}": ${path} could not be loaded (${firstLine(message)})`,
+    {
+      path,
+      cause: error,
+      hint: `The file is damaged or incomplete: run \`glimpse models pull ${canonicalModelId(id)}\` again, or copy the folder again to ${check.folder}.`,
+    },
+  );
 }
 
 function firstLine(text: string): string {
-  return text.split('\n').find((line) => line.trim())?.trim().slice(0, 300) ?? text;
+  return (
+    text
+      .split('\n')
+      .find((line) => line.trim())
+      ?.trim()
+      .slice(0, 300) ?? text
+  );
 }
 
 /** The pipeline hands over decoded, downscaled pixels; transformers.js takes them as a RawImage without re-decoding. */

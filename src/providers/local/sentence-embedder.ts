@@ -7,19 +7,31 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Embedder } from '../spec.js';
 import { canonicalModelId } from './model-directory.js';
-import { acquireModel, loadOptions, type LocalSettings } from './runtime.js';
+import { acquireModel, type LocalSettings, loadOptions } from './runtime.js';
 import { unitRows } from './unit-vectors.js';
 
-type FeatureExtractor = ((texts: string[], options: Record<string, unknown>) => Promise<{ dims: number[]; data: Float32Array }>) & {
+type FeatureExtractor = ((
+  texts: string[],
+  options: Record<string, unknown>,
+) => Promise<{ dims: number[]; data: Float32Array }>) & {
   dispose(): Promise<void>;
 };
 
 export async function createSentenceEmbedder(settings: LocalSettings): Promise<Embedder> {
-  const { model: extract, check, exclusive, release } = await acquireModel<FeatureExtractor>(
+  const {
+    model: extract,
+    check,
+    exclusive,
+    release,
+  } = await acquireModel<FeatureExtractor>(
     'sentence',
     settings,
     async (check, runtime) =>
-      (await runtime.pipeline('feature-extraction', check.folder, loadOptions(check, settings.threads))) as unknown as FeatureExtractor,
+      (await runtime.pipeline(
+        'feature-extraction',
+        check.folder,
+        loadOptions(check, settings.threads),
+      )) as unknown as FeatureExtractor,
     (pipe) => pipe.dispose(),
   );
   const config = JSON.parse(readFileSync(join(check.folder, 'config.json'), 'utf8'));

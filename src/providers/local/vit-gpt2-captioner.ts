@@ -5,12 +5,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GlimpseError } from '../../errors.js';
-import { emptyDescription, type DescribeRequest, type Description, type ImageDescriber } from '../spec.js';
-import { acquireModel, loadOptions, preprocessorImageSize, toRawImage, type LocalSettings } from './runtime.js';
+import { type DescribeRequest, type Description, emptyDescription, type ImageDescriber } from '../spec.js';
+import { acquireModel, type LocalSettings, loadOptions, preprocessorImageSize, toRawImage } from './runtime.js';
 
 const PROMPT_VERSION = 'local-vit-gpt2-1';
 
-type CaptionPipeline = ((image: unknown, options: Record<string, unknown>) => Promise<Array<{ generated_text: string }>>) & {
+type CaptionPipeline = ((
+  image: unknown,
+  options: Record<string, unknown>,
+) => Promise<Array<{ generated_text: string }>>) & {
   dispose(): Promise<void>;
 };
 
@@ -19,7 +22,12 @@ export function acquireVitGpt2(settings: LocalSettings) {
   return acquireModel<CaptionPipeline>(
     'vit-gpt2',
     settings,
-    async (check, loaded) => (await loaded.pipeline('image-to-text', check.folder, loadOptions(check, settings.threads))) as unknown as CaptionPipeline,
+    async (check, loaded) =>
+      (await loaded.pipeline(
+        'image-to-text',
+        check.folder,
+        loadOptions(check, settings.threads),
+      )) as unknown as CaptionPipeline,
     (pipe) => pipe.dispose(),
   );
 }
@@ -33,17 +41,30 @@ export async function createVitGpt2Captioner(settings: LocalSettings, maxNewToke
     specificationVersion: 'v1',
     provider: 'local',
     modelId: settings.id,
-    capabilities: { tasks: ['caption', 'alt', 'json'], ask: false, objects: false, ocr: false, safety: false, prompt: false },
+    capabilities: {
+      tasks: ['caption', 'alt', 'json'],
+      ask: false,
+      objects: false,
+      ocr: false,
+      safety: false,
+      prompt: false,
+    },
     preferredImageSize: preprocessorImageSize(preprocessor, 224),
     promptVersion: PROMPT_VERSION,
     async describe(request: DescribeRequest): Promise<Description> {
       if (!['caption', 'alt', 'json'].includes(request.task)) {
-        throw new GlimpseError('UNSUPPORTED_TASK', `vit-gpt2 (${settings.id}) only writes short captions; it cannot do "${request.task}"`, {
-          hint: 'Use --task caption, or a Florence-2 model (--model florence-2-base) for detailed captions, objects and OCR.',
-        });
+        throw new GlimpseError(
+          'UNSUPPORTED_TASK',
+          `vit-gpt2 (${settings.id}) only writes short captions; it cannot do "${request.task}"`,
+          {
+            hint: 'Use --task caption, or a Florence-2 model (--model florence-2-base) for detailed captions, objects and OCR.',
+          },
+        );
       }
       if (request.prompt) {
-        throw new GlimpseError('UNSUPPORTED_TASK', `vit-gpt2 (${settings.id}) cannot follow a prompt`, { hint: 'Leave --prompt out, or use a vision-language provider.' });
+        throw new GlimpseError('UNSUPPORTED_TASK', `vit-gpt2 (${settings.id}) cannot follow a prompt`, {
+          hint: 'Leave --prompt out, or use a vision-language provider.',
+        });
       }
       request.signal?.throwIfAborted();
       const image = await toRawImage(runtime, request.image);

@@ -3,9 +3,9 @@ import { test } from 'node:test';
 import { GlimpseError } from '../../errors.js';
 import { prepareImage } from '../../images/prepare.js';
 import { readInput } from '../../images/read-input.js';
+import type { RecordedRequest } from '../../testing/mock-vendor-server.js';
 import { startMockServer } from '../../testing/mock-vendor-server.js';
 import { providerConformance } from '../../testing/provider-conformance.js';
-import type { RecordedRequest } from '../../testing/mock-vendor-server.js';
 import { factory, ollamaApiUrl } from './index.js';
 
 function userMessages(request: RecordedRequest): { role: string; content: string; images?: string[] }[] {
@@ -54,7 +54,15 @@ providerConformance({
     model: 'nomic-embed-text',
     dimensions: 768,
     path: () => '/api/embed',
-    reply: (vectors) => ({ json: { model: 'nomic-embed-text', embeddings: vectors, total_duration: 1, load_duration: 1, prompt_eval_count: 4 } }),
+    reply: (vectors) => ({
+      json: {
+        model: 'nomic-embed-text',
+        embeddings: vectors,
+        total_duration: 1,
+        load_duration: 1,
+        prompt_eval_count: 4,
+      },
+    }),
     inputsOf: (request) => {
       assert.equal(request.body.model, 'nomic-embed-text');
       // nomic-embed-text's document prefix.
@@ -64,7 +72,9 @@ providerConformance({
   },
   modelsList: {
     path: '/api/tags',
-    reply: (models) => ({ json: { models: models.map((name) => ({ name: `${name}:latest`, model: `${name}:latest`, size: 1 })) } }),
+    reply: (models) => ({
+      json: { models: models.map((name) => ({ name: `${name}:latest`, model: `${name}:latest`, size: 1 })) },
+    }),
   },
 });
 
@@ -77,7 +87,10 @@ test('OLLAMA_HOST forms become the API URL', () => {
 });
 
 test('a model that is not pulled: MODEL_NOT_FOUND with the pull command, not retried', async () => {
-  const server = await startMockServer(() => ({ status: 404, json: { error: 'model "llava" not found, try pulling it first' } }));
+  const server = await startMockServer(() => ({
+    status: 404,
+    json: { error: 'model "llava" not found, try pulling it first' },
+  }));
   try {
     const describer = await factory.createDescriber({ model: 'llava', baseUrl: server.url, env: {} });
     const bytes = await readInput(new URL('../../../samples/chelsea.png', import.meta.url).pathname);
@@ -96,7 +109,12 @@ test('a model that is not pulled: MODEL_NOT_FOUND with the pull command, not ret
 test('Ollama not running: PROVIDER_UNAVAILABLE at once (no retries against a refused port)', async () => {
   const stopped = await startMockServer();
   await stopped.close();
-  const describer = await factory.createDescriber({ model: 'llava', baseUrl: stopped.url, env: {}, options: { retryBaseDelayMs: 5000 } });
+  const describer = await factory.createDescriber({
+    model: 'llava',
+    baseUrl: stopped.url,
+    env: {},
+    options: { retryBaseDelayMs: 5000 },
+  });
   const bytes = await readInput(new URL('../../../samples/chelsea.png', import.meta.url).pathname);
   const { image } = await prepareImage(bytes, 'chelsea.png', { maxSide: describer.preferredImageSize });
   await assert.rejects(describer.describe({ image, task: 'caption' }), (error: unknown) => {

@@ -18,14 +18,23 @@ export const factory = defineVisionProvider(manifest, {
   languageModel: (settings) => createOllama({ baseURL: settings.baseUrl })(settings.model),
   embedding: {
     defaultModel: 'nomic-embed-text',
-    dimensions: { 'nomic-embed-text': 768, 'mxbai-embed-large': 1024, 'all-minilm': 384, 'snowflake-arctic-embed': 1024 },
+    dimensions: {
+      'nomic-embed-text': 768,
+      'mxbai-embed-large': 1024,
+      'all-minilm': 384,
+      'snowflake-arctic-embed': 1024,
+    },
     create: (settings, model) => createOllama({ baseURL: settings.baseUrl }).embedding(model),
     // nomic-embed-text was trained with these task prefixes; without them retrieval quality drops.
-    prefixes: (model) => (model.startsWith('nomic-embed-text') ? { query: 'search_query: ', document: 'search_document: ' } : undefined),
+    prefixes: (model) =>
+      model.startsWith('nomic-embed-text') ? { query: 'search_query: ', document: 'search_document: ' } : undefined,
   },
   probe: (settings, signal) =>
     probeEndpoint(`${settings.baseUrl}/tags`, {}, signal, (body) =>
-      modelListDetail(((body as { models?: { name: string }[] })?.models ?? []).map((model) => model.name), settings.model),
+      modelListDetail(
+        ((body as { models?: { name: string }[] })?.models ?? []).map((model) => model.name),
+        settings.model,
+      ),
     ),
 });
 

@@ -1,6 +1,7 @@
 /** Ollama's facts: a local server, so no key and no bill. The provider itself is in index.ts. */
-import type { ProviderManifest } from '../spec.js';
+
 import { numberOption } from '../options.js';
+import type { ProviderManifest } from '../spec.js';
 
 export const manifest: ProviderManifest = {
   specificationVersion: 'v1',

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { GlimpseError } from '../../errors.js';
-import { chatCompletionReply, chatImages, chatUserText, providerConformance } from '../../testing/provider-conformance.js';
+import {
+  chatCompletionReply,
+  chatImages,
+  chatUserText,
+  providerConformance,
+} from '../../testing/provider-conformance.js';
 import { factory } from './index.js';
 
 providerConformance({
@@ -13,7 +18,11 @@ providerConformance({
   expectedUpload: { width: 1024, height: 683 },
   generatePath: () => '/v1/chat/completions',
   reply: chatCompletionReply,
-  error: (status, message, headers) => ({ status, headers, json: { object: 'error', message, type: 'BadRequestError', code: status } }),
+  error: (status, message, headers) => ({
+    status,
+    headers,
+    json: { object: 'error', message, type: 'BadRequestError', code: status },
+  }),
   checkAuth(request, apiKey) {
     assert.equal(request.headers.authorization, `Bearer ${apiKey}`);
   },

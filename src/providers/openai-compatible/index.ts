@@ -4,7 +4,12 @@
  */
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { GlimpseError } from '../../errors.js';
-import { defineVisionProvider, modelListDetail, probeEndpoint, type ResolvedSettings } from '../vision-language/define-provider.js';
+import {
+  defineVisionProvider,
+  modelListDetail,
+  probeEndpoint,
+  type ResolvedSettings,
+} from '../vision-language/define-provider.js';
 import { manifest } from './manifest.js';
 
 export { manifest };
@@ -15,7 +20,12 @@ function provider(settings: ResolvedSettings) {
       hint: 'Pass --base-url http://host:port/v1 (or set OPENAI_COMPATIBLE_BASE_URL).',
     });
   }
-  return createOpenAICompatible({ name: 'openai-compatible', baseURL: settings.baseUrl, apiKey: settings.apiKey, includeUsage: true });
+  return createOpenAICompatible({
+    name: 'openai-compatible',
+    baseURL: settings.baseUrl,
+    apiKey: settings.apiKey,
+    includeUsage: true,
+  });
 }
 
 export const factory = defineVisionProvider(manifest, {
@@ -31,8 +41,15 @@ export const factory = defineVisionProvider(manifest, {
   },
   probe: (settings, signal) =>
     settings.baseUrl
-      ? probeEndpoint(`${settings.baseUrl}/models`, settings.apiKey ? { Authorization: `Bearer ${settings.apiKey}` } : {}, signal, (body) =>
-          modelListDetail(((body as { data?: { id: string }[] })?.data ?? []).map((model) => model.id), settings.model),
+      ? probeEndpoint(
+          `${settings.baseUrl}/models`,
+          settings.apiKey ? { Authorization: `Bearer ${settings.apiKey}` } : {},
+          signal,
+          (body) =>
+            modelListDetail(
+              ((body as { data?: { id: string }[] })?.data ?? []).map((model) => model.id),
+              settings.model,
+            ),
         )
       : Promise.resolve({ ready: false, detail: 'no server address (set --base-url or OPENAI_COMPATIBLE_BASE_URL)' }),
 });

@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
-import { startMockServer, type MockServer } from '../../testing/mock-vendor-server.js';
+import { type MockServer, startMockServer } from '../../testing/mock-vendor-server.js';
 import { responsesReply } from '../../testing/provider-conformance.js';
 
 const run = promisify(execFile);
@@ -24,7 +24,14 @@ async function glimpse(args: string[], env: Record<string, string> = {}) {
   try {
     const { stdout, stderr } = await run(process.execPath, [join(repositoryRoot, 'bin', 'glimpse.js'), ...args], {
       // Only what the test sets: no real keys or config leak in from the developer's environment.
-      env: { PATH: process.env.PATH ?? '', HOME: configHome, XDG_CONFIG_HOME: configHome, XDG_DATA_HOME: configHome, NO_COLOR: '1', ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: configHome,
+        XDG_CONFIG_HOME: configHome,
+        XDG_DATA_HOME: configHome,
+        NO_COLOR: '1',
+        ...env,
+      },
       cwd: repositoryRoot,
     });
     return { code: 0, stdout, stderr };
@@ -64,7 +71,9 @@ describe('glimpse caption --provider openai (mock server)', () => {
     assert.equal(request.path, '/v1/responses');
     assert.equal(request.headers.authorization, `Bearer ${API_KEY}`);
     assert.equal(request.body.model, 'gpt-4o-mini');
-    const imagePart = request.body.input.flatMap((item: { content: unknown }) => (Array.isArray(item.content) ? item.content : [])).find((part: { type: string }) => part.type === 'input_image');
+    const imagePart = request.body.input
+      .flatMap((item: { content: unknown }) => (Array.isArray(item.content) ? item.content : []))
+      .find((part: { type: string }) => part.type === 'input_image');
     const uploaded = await sharp(Buffer.from(imagePart.image_url.split(',')[1], 'base64')).metadata();
     // 451×300 is below every budget: sent at its own size, as JPEG.
     assert.deepEqual([uploaded.format, uploaded.width, uploaded.height], ['jpeg', 451, 300]);
@@ -79,7 +88,15 @@ describe('glimpse caption --provider openai (mock server)', () => {
       const set = await glimpse(['config', 'set', 'providers.openai.apiKey', API_KEY]);
       assert.equal(set.code, 0, set.stderr);
       assert.doesNotMatch(set.stdout, new RegExp(API_KEY));
-      const { code, stderr } = await glimpse(['caption', '--provider', 'openai', '--base-url', `${server.url}/v1`, 'samples/chelsea.png', '--json']);
+      const { code, stderr } = await glimpse([
+        'caption',
+        '--provider',
+        'openai',
+        '--base-url',
+        `${server.url}/v1`,
+        'samples/chelsea.png',
+        '--json',
+      ]);
       assert.equal(code, 0, stderr);
       assert.equal(server.requests[0]!.headers.authorization, `Bearer ${API_KEY}`);
       assert.equal(server.requests[0]!.body.model, 'gpt-4o');
@@ -89,9 +106,27 @@ describe('glimpse caption --provider openai (mock server)', () => {
   });
 
   test('a refused key (401) fails with the auth hint, never printing the key', async () => {
-    server.handle(() => ({ status: 401, json: { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } } }));
+    server.handle(() => ({
+      status: 401,
+      json: {
+        error: {
+          message: 'Incorrect API key provided',
+          type: 'invalid_request_error',
+          param: null,
+          code: 'invalid_api_key',
+        },
+      },
+    }));
     const { code, stdout, stderr } = await glimpse(
-      ['caption', '--provider', 'openai', '--base-url', `${server.url}/v1`, 'samples/chelsea.png', 'samples/coffee.png'],
+      [
+        'caption',
+        '--provider',
+        'openai',
+        '--base-url',
+        `${server.url}/v1`,
+        'samples/chelsea.png',
+        'samples/coffee.png',
+      ],
       { OPENAI_API_KEY: API_KEY },
     );
     assert.notEqual(code, 0);
@@ -114,10 +149,32 @@ describe('glimpse caption --provider openai (mock server)', () => {
 
   // PROVIDER_AUTH is fatal for a run: after the first 401 the other images must not be sent.
   test('a refused key stops the run after the first request', async () => {
-    server.handle(() => ({ status: 401, json: { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } } }));
-    await glimpse(['caption', '--provider', 'openai', '--base-url', `${server.url}/v1`, 'samples/chelsea.png', 'samples/coffee.png', 'samples/flower.jpg'], {
-      OPENAI_API_KEY: API_KEY,
-    });
+    server.handle(() => ({
+      status: 401,
+      json: {
+        error: {
+          message: 'Incorrect API key provided',
+          type: 'invalid_request_error',
+          param: null,
+          code: 'invalid_api_key',
+        },
+      },
+    }));
+    await glimpse(
+      [
+        'caption',
+        '--provider',
+        'openai',
+        '--base-url',
+        `${server.url}/v1`,
+        'samples/chelsea.png',
+        'samples/coffee.png',
+        'samples/flower.jpg',
+      ],
+      {
+        OPENAI_API_KEY: API_KEY,
+      },
+    );
     assert.equal(server.requests.length, 1);
   });
 
@@ -133,7 +190,8 @@ describe('glimpse caption --provider openai (mock server)', () => {
     assert.equal(code, 0, stderr);
     const rows = JSON.parse(stdout) as { name: string; ready: boolean; detail: string; models: string[] }[];
     const byName = new Map(rows.map((row) => [row.name, row]));
-    for (const name of ['openai', 'anthropic', 'gemini', 'ollama', 'openai-compatible']) assert.ok(byName.has(name), name);
+    for (const name of ['openai', 'anthropic', 'gemini', 'ollama', 'openai-compatible'])
+      assert.ok(byName.has(name), name);
     assert.equal(byName.get('openai')!.ready, true, byName.get('openai')!.detail);
     assert.equal(byName.get('ollama')!.ready, false);
     assert.match(byName.get('ollama')!.detail, /not answering/);

@@ -2,10 +2,18 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { prepareImage } from '../../images/prepare.js';
-import { startMockServer } from '../../testing/mock-vendor-server.js';
-import { factory } from './index.js';
-import { chatCompletionReply, chatImages, chatUserText, fromDataUrl, providerConformance, responsesReply, type VendorWire } from '../../testing/provider-conformance.js';
 import type { RecordedRequest } from '../../testing/mock-vendor-server.js';
+import { startMockServer } from '../../testing/mock-vendor-server.js';
+import {
+  chatCompletionReply,
+  chatImages,
+  chatUserText,
+  fromDataUrl,
+  providerConformance,
+  responsesReply,
+  type VendorWire,
+} from '../../testing/provider-conformance.js';
+import { factory } from './index.js';
 
 const API_KEY = 'sk-test-openai-0123456789';
 
@@ -18,7 +26,9 @@ const common = {
   error: (status: number, message: string, headers?: Record<string, string>) => ({
     status,
     headers,
-    json: { error: { message, type: status === 401 ? 'invalid_request_error' : 'server_error', param: null, code: null } },
+    json: {
+      error: { message, type: status === 401 ? 'invalid_request_error' : 'server_error', param: null, code: null },
+    },
   }),
   checkAuth(request: RecordedRequest, apiKey: string | undefined) {
     assert.equal(request.headers.authorization, `Bearer ${apiKey}`);
@@ -40,7 +50,9 @@ const common = {
   },
   modelsList: {
     path: '/v1/models',
-    reply: (models: string[]) => ({ json: { object: 'list', data: models.map((id) => ({ id, object: 'model', owned_by: 'openai' })) } }),
+    reply: (models: string[]) => ({
+      json: { object: 'list', data: models.map((id) => ({ id, object: 'model', owned_by: 'openai' })) },
+    }),
   },
 } satisfies Partial<VendorWire>;
 
@@ -55,21 +67,31 @@ providerConformance({
   // The answer names the dated snapshot that served it.
   reply: (text, usage, model) => responsesReply(text, usage, `${model}-2024-07-18`),
   systemOf: (request) => {
-    const system = request.body.input.find((item: { role: string }) => item.role === 'system' || item.role === 'developer');
-    return typeof system.content === 'string' ? system.content : system.content.map((part: { text: string }) => part.text).join('');
+    const system = request.body.input.find(
+      (item: { role: string }) => item.role === 'system' || item.role === 'developer',
+    );
+    return typeof system.content === 'string'
+      ? system.content
+      : system.content.map((part: { text: string }) => part.text).join('');
   },
   userTextOf: (request) =>
     request.body.input
       .filter((item: { role: string }) => item.role === 'user')
       .flatMap((item: { content: string | { type: string; text?: string }[] }) =>
-        typeof item.content === 'string' ? [item.content] : item.content.filter((part) => part.type === 'input_text').map((part) => part.text!),
+        typeof item.content === 'string'
+          ? [item.content]
+          : item.content.filter((part) => part.type === 'input_text').map((part) => part.text!),
       ),
   imagesOf: (request) => {
     // The image travels in the first user turn; a re-ask repeats that turn and adds text-only ones.
-    const users = request.body.input.filter((item: { role: string; content: unknown }) => item.role === 'user' && Array.isArray(item.content));
+    const users = request.body.input.filter(
+      (item: { role: string; content: unknown }) => item.role === 'user' && Array.isArray(item.content),
+    );
     return users
       .slice(0, 1)
-      .flatMap((item: { content: { type: string; image_url?: string }[] }) => item.content.filter((part) => part.type === 'input_image'))
+      .flatMap((item: { content: { type: string; image_url?: string }[] }) =>
+        item.content.filter((part) => part.type === 'input_image'),
+      )
       .map((part: { image_url: string }) => fromDataUrl(part.image_url));
   },
 });
@@ -87,7 +109,12 @@ providerConformance({
 
 test('the embedding model: a vision model name is ignored, embeddingModel is honoured with its dimension', async () => {
   const server = await startMockServer((request) => ({
-    json: { object: 'list', data: [{ object: 'embedding', index: 0, embedding: Array.from({ length: 3072 }, () => 0) }], model: request.body.model, usage: { prompt_tokens: 1, total_tokens: 1 } },
+    json: {
+      object: 'list',
+      data: [{ object: 'embedding', index: 0, embedding: Array.from({ length: 3072 }, () => 0) }],
+      model: request.body.model,
+      usage: { prompt_tokens: 1, total_tokens: 1 },
+    },
   }));
   try {
     const base = { apiKey: API_KEY, baseUrl: `${server.url}/v1`, env: {} };
@@ -107,7 +134,12 @@ test('the embedding model: a vision model name is ignored, embeddingModel is hon
 test('reasoning models (gpt-5-mini): low reasoning effort, room for the answer, instructions as the developer role', async () => {
   const server = await startMockServer(() => responsesReply('A cat.', { input: 10, output: 3 }, 'gpt-5-mini'));
   try {
-    const describer = await factory.createDescriber({ apiKey: API_KEY, model: 'gpt-5-mini', baseUrl: `${server.url}/v1`, env: {} });
+    const describer = await factory.createDescriber({
+      apiKey: API_KEY,
+      model: 'gpt-5-mini',
+      baseUrl: `${server.url}/v1`,
+      env: {},
+    });
     const bytes = await readFile(new URL('../../../samples/chelsea.png', import.meta.url));
     const { image } = await prepareImage(bytes, 'chelsea.png', { maxSide: describer.preferredImageSize });
     assert.equal((await describer.describe({ image, task: 'caption' })).caption, 'A cat.');

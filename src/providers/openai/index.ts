@@ -16,11 +16,14 @@ export const factory = defineVisionProvider(manifest, {
   defaultConcurrency: 4,
   languageModel(settings) {
     const openai = createOpenAI({ apiKey: settings.apiKey, baseURL: settings.baseUrl });
-    return stringOption(settings.options, 'api') === 'chat' ? openai.chat(settings.model) : openai.responses(settings.model);
+    return stringOption(settings.options, 'api') === 'chat'
+      ? openai.chat(settings.model)
+      : openai.responses(settings.model);
   },
   // Reasoning models (o-series, GPT-5): describing a photo needs little deliberation; keep it cheap and leave room
   // for the answer after the reasoning tokens.
-  languageProviderOptions: (settings) => (isReasoningModel(settings.model) ? { openai: { reasoningEffort: 'low' } } : undefined),
+  languageProviderOptions: (settings) =>
+    isReasoningModel(settings.model) ? { openai: { reasoningEffort: 'low' } } : undefined,
   maxOutputTokens: (model) => (isReasoningModel(model) ? 4096 : 1024),
   embedding: {
     defaultModel: 'text-embedding-3-small',
@@ -29,7 +32,10 @@ export const factory = defineVisionProvider(manifest, {
   },
   probe: (settings, signal) =>
     probeEndpoint(`${settings.baseUrl}/models`, { Authorization: `Bearer ${settings.apiKey}` }, signal, (body) =>
-      modelListDetail(((body as { data?: { id: string }[] })?.data ?? []).map((model) => model.id), settings.model),
+      modelListDetail(
+        ((body as { data?: { id: string }[] })?.data ?? []).map((model) => model.id),
+        settings.model,
+      ),
     ),
 });
 

@@ -39,7 +39,9 @@ export interface VisionProviderDefinition {
   defaultTimeoutMs: number;
   defaultConcurrency: number;
   languageModel(settings: ResolvedSettings): LanguageModel;
-  languageProviderOptions?(settings: ResolvedSettings): Parameters<typeof createVisionLanguageDescriber>[0]['providerOptions'];
+  languageProviderOptions?(
+    settings: ResolvedSettings,
+  ): Parameters<typeof createVisionLanguageDescriber>[0]['providerOptions'];
   /** Reasoning ("thinking") models spend output tokens before answering, so they need a larger budget. */
   maxOutputTokens?(model: string): number;
   embedding?: EmbeddingDefinition;
@@ -47,9 +49,13 @@ export interface VisionProviderDefinition {
   probe(settings: ResolvedSettings, signal: AbortSignal): Promise<{ ready: boolean; detail: string }>;
 }
 
-export function defineVisionProvider(manifest: ProviderManifest, definition: VisionProviderDefinition): ProviderFactory {
+export function defineVisionProvider(
+  manifest: ProviderManifest,
+  definition: VisionProviderDefinition,
+): ProviderFactory {
   const keyVariables = manifest.env.apiKey ?? [];
-  if (!manifest.imageBudget) throw new Error(`${manifest.name}: a vision-language provider's manifest needs an imageBudget`);
+  if (!manifest.imageBudget)
+    throw new Error(`${manifest.name}: a vision-language provider's manifest needs an imageBudget`);
 
   function resolve(settings: ProviderSettings): ResolvedSettings {
     const env = settings.env ?? process.env;
@@ -100,7 +106,8 @@ export function defineVisionProvider(manifest: ProviderManifest, definition: Vis
         ...callSettings(resolved, resolved.model),
         model: definition.languageModel(resolved),
         budget: manifest.imageBudget!(resolved.options),
-        maxOutputTokens: numberOption(resolved.options, 'maxOutputTokens') ?? definition.maxOutputTokens?.(resolved.model),
+        maxOutputTokens:
+          numberOption(resolved.options, 'maxOutputTokens') ?? definition.maxOutputTokens?.(resolved.model),
         jsonAttempts: numberOption(resolved.options, 'jsonAttempts'),
         providerOptions: definition.languageProviderOptions?.(resolved),
       });
@@ -110,9 +117,15 @@ export function defineVisionProvider(manifest: ProviderManifest, definition: Vis
       try {
         const resolved = resolve(settings);
         if (definition.requiresApiKey && !resolved.apiKey) {
-          return { ready: false, detail: `no API key (set ${keyVariables.join(' or ')} or providers.${manifest.name}.apiKey)` };
+          return {
+            ready: false,
+            detail: `no API key (set ${keyVariables.join(' or ')} or providers.${manifest.name}.apiKey)`,
+          };
         }
-        return await definition.probe(resolved, AbortSignal.timeout(numberOption(resolved.options, 'readinessTimeoutMs') ?? 3000));
+        return await definition.probe(
+          resolved,
+          AbortSignal.timeout(numberOption(resolved.options, 'readinessTimeoutMs') ?? 3000),
+        );
       } catch (error) {
         return { ready: false, detail: (error as Error).message };
       }
@@ -149,10 +162,13 @@ export async function probeEndpoint(
   try {
     response = await fetch(url, { headers, signal });
   } catch (error) {
-    const reason = signal.aborted ? 'no answer in time' : ((error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message);
+    const reason = signal.aborted
+      ? 'no answer in time'
+      : ((error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message);
     return { ready: false, detail: `server not answering at ${shown} (${reason})` };
   }
-  if (response.status === 401 || response.status === 403) return { ready: false, detail: `API key refused (HTTP ${response.status})` };
+  if (response.status === 401 || response.status === 403)
+    return { ready: false, detail: `API key refused (HTTP ${response.status})` };
   if (!response.ok) return { ready: false, detail: `server answered HTTP ${response.status} at ${shown}` };
   let body: unknown = null;
   try {
@@ -179,13 +195,16 @@ function retryPolicy(options: Record<string, unknown>): RetryPolicy {
     maxAttempts: retries === undefined ? DEFAULT_RETRY_POLICY.maxAttempts : retries + 1,
     baseDelayMs: numberOption(options, 'retryBaseDelayMs') ?? DEFAULT_RETRY_POLICY.baseDelayMs,
     maxDelayMs: numberOption(options, 'retryMaxDelayMs') ?? DEFAULT_RETRY_POLICY.maxDelayMs,
-    maxRetryAfterMs: maxRetryAfterSeconds === undefined ? DEFAULT_RETRY_POLICY.maxRetryAfterMs : maxRetryAfterSeconds * 1000,
+    maxRetryAfterMs:
+      maxRetryAfterSeconds === undefined ? DEFAULT_RETRY_POLICY.maxRetryAfterMs : maxRetryAfterSeconds * 1000,
   };
 }
 
 export function modelListDetail(available: string[], wanted: string): { ready: boolean; detail: string } {
   if (available.length === 0) return { ready: true, detail: 'server answering' };
-  const present = available.some((name) => name === wanted || name === `models/${wanted}` || name.split(':')[0] === wanted);
+  const present = available.some(
+    (name) => name === wanted || name === `models/${wanted}` || name.split(':')[0] === wanted,
+  );
   return present
     ? { ready: true, detail: `server answering, model ${wanted} available` }
     : { ready: false, detail: `server answering, but model ${wanted} is not among its ${available.length} models` };

@@ -6,14 +6,31 @@
 import { generateText, type LanguageModel, type ModelMessage } from 'ai';
 import { GlimpseError } from '../../errors.js';
 import { costOf } from '../cost.js';
-import type { Answer, AskRequest, DescribeRequest, Description, ImageDescriber, PreparedImage, Task, Usage } from '../spec.js';
+import type {
+  Answer,
+  AskRequest,
+  DescribeRequest,
+  Description,
+  ImageDescriber,
+  PreparedImage,
+  Task,
+  Usage,
+} from '../spec.js';
 import { emptyDescription, TASKS } from '../spec.js';
-import { encodeForUpload, budgetMaxSide, type ImageBudget } from './image-budget.js';
+import { budgetMaxSide, encodeForUpload, type ImageBudget } from './image-budget.js';
 import { cleanAltText, cleanSentence, parseModelJson, parseOcr, parseTags } from './parse-output.js';
-import { descriptionSchema, moderationSchema, PROMPT_VERSION, repairPrompt, SYSTEM_PROMPT, taskPrompt, userPrompt } from './prompts.js';
+import {
+  descriptionSchema,
+  moderationSchema,
+  PROMPT_VERSION,
+  repairPrompt,
+  SYSTEM_PROMPT,
+  taskPrompt,
+  userPrompt,
+} from './prompts.js';
 import { toProviderError } from './provider-errors.js';
 import type { RateLimiter } from './rate-limit.js';
-import { withRetries, type RetryPolicy } from './retry.js';
+import { type RetryPolicy, withRetries } from './retry.js';
 
 export interface CallSettings {
   provider: string;
@@ -131,7 +148,11 @@ export function createVisionLanguageDescriber(config: VisionLanguageConfig): Ima
         alt: cleanAltText(value.alt),
         tags: parseTags(value.tags.join(',')),
         // Vision-language models name objects but give no confidence; listing one is their assertion.
-        objects: value.objects.map((object) => ({ label: object.label.toLowerCase(), score: 1, box: object.box ?? null })),
+        objects: value.objects.map((object) => ({
+          label: object.label.toLowerCase(),
+          score: 1,
+          box: object.box ?? null,
+        })),
         text: value.text === null ? null : parseOcr(value.text),
         safety: { flagged: value.safety.flagged, description: value.safety.description, scores: {} },
         model: completions.at(-1)!.model,
@@ -146,16 +167,28 @@ export function createVisionLanguageDescriber(config: VisionLanguageConfig): Ima
     }
     const completion = await complete([await imageMessage(image, taskPrompt(task))], signal);
     if (completion.text.trim() === '') {
-      throw new GlimpseError('PROVIDER_BAD_OUTPUT', `${image.source}: ${config.provider} (${completion.model}) gave an empty answer (refused or filtered?)`, {
-        path: image.source,
-      });
+      throw new GlimpseError(
+        'PROVIDER_BAD_OUTPUT',
+        `${image.source}: ${config.provider} (${completion.model}) gave an empty answer (refused or filtered?)`,
+        {
+          path: image.source,
+        },
+      );
     }
     return { ...emptyDescription(completion.model), ...fieldsFor(task, completion.text), usage: usageOf([completion]) };
   }
 
   async function ask(request: AskRequest): Promise<Answer> {
-    const completion = await complete([await imageMessage(request.image, userPrompt(request.question))], request.signal);
-    return { answer: completion.text.trim(), answered: completion.text.trim() !== '', model: completion.model, usage: usageOf([completion]) };
+    const completion = await complete(
+      [await imageMessage(request.image, userPrompt(request.question))],
+      request.signal,
+    );
+    return {
+      answer: completion.text.trim(),
+      answered: completion.text.trim() !== '',
+      model: completion.model,
+      usage: usageOf([completion]),
+    };
   }
 
   return {

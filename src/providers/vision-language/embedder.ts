@@ -2,10 +2,10 @@
  * Text embeddings through the AI SDK (OpenAI, Gemini, Ollama…), with the same retries, timeouts and limits as
  * descriptions. The model id and its dimension travel with every embedder so the store never mixes spaces.
  */
-import { embedMany, type EmbeddingModel } from 'ai';
+import { type EmbeddingModel, embedMany } from 'ai';
 import { GlimpseError } from '../../errors.js';
 import type { Embedder } from '../spec.js';
-import { callProvider, type CallSettings } from './describer.js';
+import { type CallSettings, callProvider } from './describer.js';
 
 type EmbedOptions = Parameters<typeof embedMany>[0]['providerOptions'];
 
@@ -37,7 +37,10 @@ export async function createVisionLanguageEmbedder(config: VisionLanguageEmbedde
 
   const dimensions = config.dimensions ?? (await embed(['dimension probe'], 'document'))[0]?.length;
   if (!dimensions) {
-    throw new GlimpseError('PROVIDER_BAD_OUTPUT', `${config.provider} embedding model ${config.modelId} returned an empty vector`);
+    throw new GlimpseError(
+      'PROVIDER_BAD_OUTPUT',
+      `${config.provider} embedding model ${config.modelId} returned an empty vector`,
+    );
   }
 
   return {

@@ -15,7 +15,9 @@ test('budgets: Claude stays under 1.15 MP and 1568 px, local servers under their
 });
 
 test('a transparent image is uploaded as PNG, shrunk to the budget, without metadata', async () => {
-  const source = await sharp({ create: { width: 1200, height: 800, channels: 4, background: { r: 200, g: 50, b: 50, alpha: 0.5 } } })
+  const source = await sharp({
+    create: { width: 1200, height: 800, channels: 4, background: { r: 200, g: 50, b: 50, alpha: 0.5 } },
+  })
     .withExif({ IFD0: { Make: 'GlimpseTest' } })
     .png()
     .toBuffer();

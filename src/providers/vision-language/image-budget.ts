@@ -13,7 +13,10 @@ export function uploadSize(budget: ImageBudget, width: number, height: number): 
   if (budget.maxPixels !== undefined) scale = Math.min(scale, Math.sqrt(budget.maxPixels / (width * height)));
   if (scale >= 1) return { width, height };
   // floor, with a hair of tolerance so 1365 × (768 / 1365) stays 768 despite floating point.
-  return { width: Math.max(1, Math.floor(width * scale + 1e-6)), height: Math.max(1, Math.floor(height * scale + 1e-6)) };
+  return {
+    width: Math.max(1, Math.floor(width * scale + 1e-6)),
+    height: Math.max(1, Math.floor(height * scale + 1e-6)),
+  };
 }
 
 /** The largest side a budget can produce: the describer's preferredImageSize, so the pipeline decodes no more. */
@@ -41,6 +44,7 @@ export async function encodeForUpload(image: PreparedImage, budget: ImageBudget)
   const { default: sharp } = await import('sharp');
   // sharp writes no metadata unless asked (withMetadata), so the smaller copy is as EXIF-free as the original.
   const resized = sharp(encoded.data).resize(target.width, target.height, { fit: 'fill' });
-  const data = encoded.mediaType === 'image/png' ? await resized.png().toBuffer() : await resized.jpeg({ quality: 85 }).toBuffer();
+  const data =
+    encoded.mediaType === 'image/png' ? await resized.png().toBuffer() : await resized.jpeg({ quality: 85 }).toBuffer();
   return { data, mediaType: encoded.mediaType, ...target };
 }

@@ -14,16 +14,28 @@ const valid = {
 };
 
 test('JSON inside code fences and prose is found', () => {
-  const result = parseModelJson(`Here you go:\n\`\`\`json\n${JSON.stringify(valid)}\n\`\`\`\nAnything else?`, descriptionSchema);
+  const result = parseModelJson(
+    `Here you go:\n\`\`\`json\n${JSON.stringify(valid)}\n\`\`\`\nAnything else?`,
+    descriptionSchema,
+  );
   assert.deepEqual(result, { ok: true, value: valid });
 });
 
 test('trailing commas, smart quotes and output cut off by the token limit are repaired', () => {
-  const trailing = parseModelJson('{"flagged": false, "description": "Fine.", "scores": {"sexual": 0.1,},}', moderationSchema);
+  const trailing = parseModelJson(
+    '{"flagged": false, "description": "Fine.", "scores": {"sexual": 0.1,},}',
+    moderationSchema,
+  );
   assert.deepEqual(trailing, { ok: true, value: { flagged: false, description: 'Fine.', scores: { sexual: 0.1 } } });
-  const smart = parseModelJson('{\u201Cflagged\u201D: true, \u201Cdescription\u201D: \u201CGore.\u201D, \u201Cscores\u201D: {}}', moderationSchema);
+  const smart = parseModelJson(
+    '{\u201Cflagged\u201D: true, \u201Cdescription\u201D: \u201CGore.\u201D, \u201Cscores\u201D: {}}',
+    moderationSchema,
+  );
   assert.equal(smart.ok && smart.value.flagged, true);
-  const truncated = parseModelJson('{"flagged": false, "description": "No unsafe content", "scores": {"violence": 0', moderationSchema);
+  const truncated = parseModelJson(
+    '{"flagged": false, "description": "No unsafe content", "scores": {"violence": 0',
+    moderationSchema,
+  );
   assert.equal(truncated.ok, true);
 });
 

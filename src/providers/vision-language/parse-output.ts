@@ -23,7 +23,9 @@ export function parseModelJson<T>(text: string, schema: z.ZodType<T>): ParseResu
   }
   const checked = schema.safeParse(value);
   if (checked.success) return { ok: true, value: checked.data };
-  const issues = checked.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  const issues = checked.error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
   return { ok: false, problem: `it did not match the schema (${issues.join('; ')})` };
 }
 
@@ -80,7 +82,12 @@ export function parseTags(text: string): string[] {
   const tags = text
     .replace(/^tags\s*:/i, '')
     .split(/[,\n]/)
-    .map((tag) => tag.replace(/^[\s\-*•\d.)#]+/, '').trim().toLowerCase())
+    .map((tag) =>
+      tag
+        .replace(/^[\s\-*•\d.)#]+/, '')
+        .trim()
+        .toLowerCase(),
+    )
     .filter((tag) => tag.length > 0 && tag.length <= 40);
   return [...new Set(tags)];
 }

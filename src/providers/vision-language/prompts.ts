@@ -26,8 +26,12 @@ export const SYSTEM_PROMPT = [
 /** The schema of the `json` task: one object holding everything the index needs, from one call. */
 export const descriptionSchema = z.object({
   caption: z.string().describe('One sentence, at most 20 words, naming the main subject and setting.'),
-  detailed: z.string().describe('One paragraph of 3 to 6 sentences: subjects, actions, setting, colours, visible text, mood.'),
-  alt: z.string().describe(`Alt text, at most ${ALT_TEXT_LIMIT} characters, not starting with "image of" or "photo of".`),
+  detailed: z
+    .string()
+    .describe('One paragraph of 3 to 6 sentences: subjects, actions, setting, colours, visible text, mood.'),
+  alt: z
+    .string()
+    .describe(`Alt text, at most ${ALT_TEXT_LIMIT} characters, not starting with "image of" or "photo of".`),
   tags: z.array(z.string()).describe('5 to 15 lowercase single- or two-word search tags.'),
   objects: z
     .array(
@@ -63,7 +67,8 @@ function jsonInstruction(schema: z.ZodType): string {
 }
 
 const TASK_PROMPTS: Record<Task, string> = {
-  caption: 'Write one sentence, at most 20 words, describing the main subject and setting of this image. Reply with the sentence only.',
+  caption:
+    'Write one sentence, at most 20 words, describing the main subject and setting of this image. Reply with the sentence only.',
   detailed:
     'Describe this image in one paragraph of 3 to 6 sentences: the subjects and what they do, the setting, colours and light, composition, any visible text, and the mood. Reply with the paragraph only.',
   alt: `Write alt text for this image for a screen-reader user: one sentence of at most ${ALT_TEXT_LIMIT} characters that does not begin with "image of", "picture of" or "photo of". Reply with the alt text only.`,
@@ -91,4 +96,9 @@ export function promptVersionOf(texts: string[]): string {
   return `vl1-${createHash('sha256').update(texts.join('\u0000')).digest('hex').slice(0, 8)}`;
 }
 
-export const PROMPT_VERSION = promptVersionOf([SYSTEM_PROMPT, ...Object.values(TASK_PROMPTS), userPrompt(''), repairPrompt('')]);
+export const PROMPT_VERSION = promptVersionOf([
+  SYSTEM_PROMPT,
+  ...Object.values(TASK_PROMPTS),
+  userPrompt(''),
+  repairPrompt(''),
+]);

@@ -21,17 +21,23 @@ export function toProviderError(error: unknown, context: CallContext): GlimpseEr
   if (RetryError.isInstance(error)) return toProviderError(error.lastError, context);
   const who = `${context.provider} (${context.model})`;
   if (context.timedOutAfterMs !== undefined) {
-    return new GlimpseError('PROVIDER_TIMEOUT', `${who} did not answer within ${context.timedOutAfterMs / 1000} s`, { cause: error });
+    return new GlimpseError('PROVIDER_TIMEOUT', `${who} did not answer within ${context.timedOutAfterMs / 1000} s`, {
+      cause: error,
+    });
   }
   if (APICallError.isInstance(error)) {
     const status = error.statusCode;
     const detail = shorten(error.message);
     if (status === undefined) return connectionError(error, who, context);
     if (status >= 200 && status < 300) {
-      return new GlimpseError('PROVIDER_BAD_OUTPUT', `${who} answered something Glimpse could not read: ${detail}`, { cause: error });
+      return new GlimpseError('PROVIDER_BAD_OUTPUT', `${who} answered something Glimpse could not read: ${detail}`, {
+        cause: error,
+      });
     }
     if (status === 401 || status === 403) {
-      return new GlimpseError('PROVIDER_AUTH', `${who} refused the API key (HTTP ${status}): ${detail}`, { cause: error });
+      return new GlimpseError('PROVIDER_AUTH', `${who} refused the API key (HTTP ${status}): ${detail}`, {
+        cause: error,
+      });
     }
     if (status === 429) {
       return new GlimpseError('PROVIDER_RATE_LIMITED', `${who} is rate limiting requests (HTTP 429): ${detail}`, {
@@ -45,36 +51,57 @@ export function toProviderError(error: unknown, context: CallContext): GlimpseEr
         hint: `Check the model name (see \`glimpse models\`) and --base-url; for Ollama run \`ollama pull ${context.model}\`.`,
       });
     }
-    if (status === 408) return new GlimpseError('PROVIDER_TIMEOUT', `${who} timed out (HTTP 408): ${detail}`, { cause: error });
+    if (status === 408)
+      return new GlimpseError('PROVIDER_TIMEOUT', `${who} timed out (HTTP 408): ${detail}`, { cause: error });
     if (status >= 500 || error.isRetryable) {
       return new GlimpseError('PROVIDER_UNAVAILABLE', `${who} failed with HTTP ${status}: ${detail}`, {
         cause: error,
         retryAfterSeconds: parseRetryAfter(error.responseHeaders),
       });
     }
-    return new GlimpseError('PROVIDER_ERROR', `${who} rejected the request (HTTP ${status}): ${detail}`, { cause: error });
+    return new GlimpseError('PROVIDER_ERROR', `${who} rejected the request (HTTP ${status}): ${detail}`, {
+      cause: error,
+    });
   }
   const name = (error as Error)?.name ?? '';
   if (name === 'AbortError') throw error; // the caller cancelled: not ours to rename
-  if (/NoContentGenerated|NoOutputGenerated|TypeValidation|JSONParse|InvalidResponseData|NoObjectGenerated|EmptyResponseBody/i.test(name)) {
-    return new GlimpseError('PROVIDER_BAD_OUTPUT', `${who} returned a response Glimpse could not read: ${shorten((error as Error).message)}`, { cause: error });
+  if (
+    /NoContentGenerated|NoOutputGenerated|TypeValidation|JSONParse|InvalidResponseData|NoObjectGenerated|EmptyResponseBody/i.test(
+      name,
+    )
+  ) {
+    return new GlimpseError(
+      'PROVIDER_BAD_OUTPUT',
+      `${who} returned a response Glimpse could not read: ${shorten((error as Error).message)}`,
+      { cause: error },
+    );
   }
   if (error instanceof TypeError && /fetch failed/i.test(error.message)) return connectionError(error, who, context);
-  return new GlimpseError('PROVIDER_ERROR', `${who}: ${shorten((error as Error)?.message ?? String(error))}`, { cause: error });
+  return new GlimpseError('PROVIDER_ERROR', `${who}: ${shorten((error as Error)?.message ?? String(error))}`, {
+    cause: error,
+  });
 }
 
 function connectionError(error: unknown, who: string, context: CallContext): GlimpseError {
   const code = findCauseCode(error);
   // A refused connection or an unknown host will not heal in a second: report it now (a fallback chain moves on).
   const lasting = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
-  return new GlimpseError('PROVIDER_UNAVAILABLE', `${who} is unreachable at ${context.baseUrl}${code ? ` (${code})` : ''}`, {
-    cause: error,
-    retryable: !lasting,
-  });
+  return new GlimpseError(
+    'PROVIDER_UNAVAILABLE',
+    `${who} is unreachable at ${context.baseUrl}${code ? ` (${code})` : ''}`,
+    {
+      cause: error,
+      retryable: !lasting,
+    },
+  );
 }
 
 function findCauseCode(error: unknown): string | undefined {
-  for (let current = error, depth = 0; current && depth < 6; current = (current as { cause?: unknown }).cause, depth++) {
+  for (
+    let current = error, depth = 0;
+    current && depth < 6;
+    current = (current as { cause?: unknown }).cause, depth++
+  ) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string') return code;
   }

@@ -24,7 +24,10 @@ test('never more than `concurrency` tasks in flight, and every task runs', async
 
 test('a failing task frees its slot', async () => {
   const limiter = createRateLimiter({ concurrency: 1 });
-  await assert.rejects(limiter.run(async () => Promise.reject(new Error('boom'))), /boom/);
+  await assert.rejects(
+    limiter.run(async () => Promise.reject(new Error('boom'))),
+    /boom/,
+  );
   assert.equal(await limiter.run(async () => 'next'), 'next');
 });
 

@@ -41,7 +41,8 @@ export function createRateLimiter(limits: RateLimits): RateLimiter {
 
   function release() {
     const next = waiting.shift();
-    if (next) next(); // the slot passes straight to the next waiter
+    if (next)
+      next(); // the slot passes straight to the next waiter
     else active--;
   }
 

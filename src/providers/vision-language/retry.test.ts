@@ -16,10 +16,15 @@ test('Retry-After: seconds, HTTP date, retry-after-ms, absent', () => {
 });
 
 test('the delay honours Retry-After and refuses one longer than the maximum', () => {
-  const limited = (seconds: number) => new GlimpseError('PROVIDER_RATE_LIMITED', 'slow down', { retryAfterSeconds: seconds });
+  const limited = (seconds: number) =>
+    new GlimpseError('PROVIDER_RATE_LIMITED', 'slow down', { retryAfterSeconds: seconds });
   assert.equal(retryDelay(limited(1.5), 1, policy), 1500);
   assert.equal(retryDelay(limited(60), 1, policy), null);
-  const backoff = retryDelay(new GlimpseError('PROVIDER_UNAVAILABLE', '503'), 3, { ...policy, baseDelayMs: 100, maxDelayMs: 10_000 })!;
+  const backoff = retryDelay(new GlimpseError('PROVIDER_UNAVAILABLE', '503'), 3, {
+    ...policy,
+    baseDelayMs: 100,
+    maxDelayMs: 10_000,
+  })!;
   assert.ok(backoff >= 200 && backoff <= 400, `third attempt waits between 200 and 400 ms, not ${backoff}`);
 });
 

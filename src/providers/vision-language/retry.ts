@@ -14,7 +14,12 @@ export interface RetryPolicy {
   maxRetryAfterMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 1000, maxDelayMs: 20_000, maxRetryAfterMs: 60_000 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxAttempts: 4,
+  baseDelayMs: 1000,
+  maxDelayMs: 20_000,
+  maxRetryAfterMs: 60_000,
+};
 
 export interface RetryEvent {
   attempt: number;
@@ -55,7 +60,8 @@ export function parseRetryAfter(headers: Record<string, string> | undefined, now
   if (!headers) return undefined;
   const lower = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
   const milliseconds = Number(lower['retry-after-ms']);
-  if (lower['retry-after-ms'] !== undefined && Number.isFinite(milliseconds) && milliseconds >= 0) return milliseconds / 1000;
+  if (lower['retry-after-ms'] !== undefined && Number.isFinite(milliseconds) && milliseconds >= 0)
+    return milliseconds / 1000;
   const value = lower['retry-after'];
   if (value === undefined) return undefined;
   const seconds = Number(value);

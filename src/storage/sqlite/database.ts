@@ -17,7 +17,10 @@ export function openDatabase(path: string, options: { readonly?: boolean } = {})
     if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true });
     db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
   } catch (error) {
-    throw new GlimpseError('DATABASE_ERROR', `${path}: cannot open the database (${(error as Error).message})`, { path, cause: error });
+    throw new GlimpseError('DATABASE_ERROR', `${path}: cannot open the database (${(error as Error).message})`, {
+      path,
+      cause: error,
+    });
   }
   try {
     if (!options.readonly) {
@@ -41,9 +44,13 @@ export function migrate(db: SqliteDatabase): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   const latest = MIGRATIONS.at(-1)?.version ?? 0;
   if (current > latest) {
-    throw new GlimpseError('DATABASE_ERROR', `the database is at schema version ${current}, newer than this Glimpse knows (${latest})`, {
-      hint: 'Upgrade Glimpse, or point --db at another file.',
-    });
+    throw new GlimpseError(
+      'DATABASE_ERROR',
+      `the database is at schema version ${current}, newer than this Glimpse knows (${latest})`,
+      {
+        hint: 'Upgrade Glimpse, or point --db at another file.',
+      },
+    );
   }
   for (const migration of MIGRATIONS) {
     if (migration.version <= current) continue;

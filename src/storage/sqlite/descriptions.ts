@@ -12,7 +12,9 @@ export class SqliteDescriptions {
   constructor(private readonly db: SqliteDatabase) {}
 
   description(sha256: string): StoredDescription | undefined {
-    const row = this.db.prepare('SELECT * FROM descriptions WHERE sha256 = ?').get(sha256) as Record<string, unknown> | undefined;
+    const row = this.db.prepare('SELECT * FROM descriptions WHERE sha256 = ?').get(sha256) as
+      | Record<string, unknown>
+      | undefined;
     if (!row) return undefined;
     return {
       caption: row.caption as string | null,
@@ -36,7 +38,9 @@ export class SqliteDescriptions {
 
   isDescribed(sha256: string, key: DescriptionKey): boolean {
     const row = this.db
-      .prepare('SELECT 1 FROM descriptions WHERE sha256 = ? AND provider = ? AND requested_model = ? AND prompt_version = ?')
+      .prepare(
+        'SELECT 1 FROM descriptions WHERE sha256 = ? AND provider = ? AND requested_model = ? AND prompt_version = ?',
+      )
       .get(sha256, key.provider, key.requestedModel, key.promptVersion);
     return row !== undefined;
   }
@@ -70,7 +74,9 @@ export class SqliteDescriptions {
   }
 
   userEdits(sha256: string): UserEdits | undefined {
-    const row = this.db.prepare('SELECT * FROM user_edits WHERE sha256 = ?').get(sha256) as Record<string, unknown> | undefined;
+    const row = this.db.prepare('SELECT * FROM user_edits WHERE sha256 = ?').get(sha256) as
+      | Record<string, unknown>
+      | undefined;
     if (!row) return undefined;
     return {
       caption: row.caption as string | null,
@@ -81,8 +87,8 @@ export class SqliteDescriptions {
 
   saveUserEdits(sha256: string, edits: { caption?: string | null; tags?: string[] | null }): void {
     const current = this.userEdits(sha256);
-    const caption = edits.caption === undefined ? current?.caption ?? null : edits.caption;
-    const tags = edits.tags === undefined ? current?.tags ?? null : edits.tags;
+    const caption = edits.caption === undefined ? (current?.caption ?? null) : edits.caption;
+    const tags = edits.tags === undefined ? (current?.tags ?? null) : edits.tags;
     this.db
       .prepare('INSERT OR REPLACE INTO user_edits (sha256, caption, tags, edited_at) VALUES (?, ?, ?, ?)')
       .run(sha256, caption, tags ? JSON.stringify(tags) : null, now());
@@ -97,7 +103,8 @@ export class SqliteDescriptions {
   }
 
   thumbnail(sha256: string): Buffer | undefined {
-    return (this.db.prepare('SELECT webp FROM thumbnails WHERE sha256 = ?').get(sha256) as { webp: Buffer } | undefined)?.webp;
+    return (this.db.prepare('SELECT webp FROM thumbnails WHERE sha256 = ?').get(sha256) as { webp: Buffer } | undefined)
+      ?.webp;
   }
 
   /** Content no image points at any more: forget its description, edits and thumbnail. */

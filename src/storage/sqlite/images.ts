@@ -20,11 +20,17 @@ export class SqliteImages {
   }
 
   imagesBySha(sha256: string): ImageRecord[] {
-    return this.db.prepare('SELECT * FROM images WHERE sha256 = ? ORDER BY id').all(sha256).map((row) => rowToImage(row)!);
+    return this.db
+      .prepare('SELECT * FROM images WHERE sha256 = ? ORDER BY id')
+      .all(sha256)
+      .map((row) => rowToImage(row)!);
   }
 
   allImages(): ImageRecord[] {
-    return this.db.prepare('SELECT * FROM images ORDER BY path').all().map((row) => rowToImage(row)!);
+    return this.db
+      .prepare('SELECT * FROM images ORDER BY path')
+      .all()
+      .map((row) => rowToImage(row)!);
   }
 
   upsertImage(facts: FileFacts): number {
@@ -80,8 +86,18 @@ export class SqliteImages {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM search_index WHERE rowid = ?').run(imageId);
       this.db
-        .prepare('INSERT INTO search_index (rowid, caption, tags, detailed, text, concepts, path) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(imageId, document.caption, document.tags, document.detailed, document.text, document.concepts, document.path);
+        .prepare(
+          'INSERT INTO search_index (rowid, caption, tags, detailed, text, concepts, path) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(
+          imageId,
+          document.caption,
+          document.tags,
+          document.detailed,
+          document.text,
+          document.concepts,
+          document.path,
+        );
     })();
   }
 }
@@ -91,7 +107,14 @@ function folderOf(path: string): string {
 }
 
 function fileNameOf(path: string): string {
-  return /^https?:\/\//i.test(path) ? decodeURIComponent(path.replace(/[?#].*$/, '').split('/').pop() ?? path) : basename(path);
+  return /^https?:\/\//i.test(path)
+    ? decodeURIComponent(
+        path
+          .replace(/[?#].*$/, '')
+          .split('/')
+          .pop() ?? path,
+      )
+    : basename(path);
 }
 
 function rowToImage(row: unknown): ImageRecord | undefined {

@@ -27,7 +27,10 @@ export class SqliteRuns {
   }
 
   startRun(provider: string, model: string): number {
-    return Number(this.db.prepare('INSERT INTO runs (started_at, provider, model) VALUES (?, ?, ?)').run(now(), provider, model).lastInsertRowid);
+    return Number(
+      this.db.prepare('INSERT INTO runs (started_at, provider, model) VALUES (?, ?, ?)').run(now(), provider, model)
+        .lastInsertRowid,
+    );
   }
 
   finishRun(id: number, counts: RunCounts): void {

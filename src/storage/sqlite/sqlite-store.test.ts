@@ -28,7 +28,11 @@ test('a database from a newer Glimpse is refused with advice', () => {
   const db = new Database(path);
   db.pragma('user_version = 999');
   db.close();
-  assert.throws(() => openDatabase(path), (error: Error & { code?: string; hint?: string }) => error.code === 'DATABASE_ERROR' && /Upgrade Glimpse/.test(error.hint ?? ''));
+  assert.throws(
+    () => openDatabase(path),
+    (error: Error & { code?: string; hint?: string }) =>
+      error.code === 'DATABASE_ERROR' && /Upgrade Glimpse/.test(error.hint ?? ''),
+  );
 });
 
 test('vectors: one table per model and dimension, BigInt rowids, nearest by cosine', () => {
@@ -39,10 +43,17 @@ test('vectors: one table per model and dimension, BigInt rowids, nearest by cosi
   store.saveVector(space, 2, new Float32Array([0, 1, 0]));
   store.saveVector(space, 2, new Float32Array([0.9, 0.1, 0])); // replaced, not duplicated
   const nearest = store.nearest(space, new Float32Array([1, 0, 0]), 5);
-  assert.deepEqual(nearest.map((hit) => hit.imageId), [1, 2]);
+  assert.deepEqual(
+    nearest.map((hit) => hit.imageId),
+    [1, 2],
+  );
   assert.ok(nearest[0].distance < 1e-6);
   const resized = store.embeddingSpace('toy', 'text', 4);
-  assert.deepEqual(store.embeddingSpaces().map((s) => s.dimensions), [4], 'the 3-d table is dropped, never mixed');
+  assert.deepEqual(
+    store.embeddingSpaces().map((s) => s.dimensions),
+    [4],
+    'the 3-d table is dropped, never mixed',
+  );
   assert.equal(store.hasVector(resized, 1), false);
   store.saveVector(resized, 1, new Float32Array([0, 0, 0, 1]));
   assert.equal(store.nearest(resized, new Float32Array([0, 0, 0, 1]), 1)[0].imageId, 1);
@@ -79,7 +90,11 @@ test('the vector change log is created by migration 4, also over a table an olde
   raw.close();
   const reopened = new SqliteStore(path);
   assert.equal(reopened.db.pragma('user_version', { simple: true }), 4);
-  assert.equal(reopened.db.prepare('SELECT generation FROM vector_changes WHERE space_id = ? AND image_id = 1').pluck().get(space), 1, 'the log kept');
+  assert.equal(
+    reopened.db.prepare('SELECT generation FROM vector_changes WHERE space_id = ? AND image_id = 1').pluck().get(space),
+    1,
+    'the log kept',
+  );
   reopened.close();
 });
 
@@ -90,7 +105,10 @@ test('an older database without the change log still opens read-only and finds v
     const reader = new SqliteStore(path, { readonly: true, exactScanBelow });
     assert.equal(reader.db.pragma('user_version', { simple: true }), 3, 'a read-only open migrates nothing');
     const nearest = reader.nearest(space, new Float32Array([1, 3, 0]), 3);
-    assert.deepEqual(nearest.map((hit) => hit.imageId), reader.exactNearest(space, new Float32Array([1, 3, 0]), 3).map((hit) => hit.imageId));
+    assert.deepEqual(
+      nearest.map((hit) => hit.imageId),
+      reader.exactNearest(space, new Float32Array([1, 3, 0]), 3).map((hit) => hit.imageId),
+    );
     assert.equal(nearest[0].imageId, 30);
     reader.close();
   }
@@ -110,7 +128,14 @@ test('forgetting an image removes its rows, its vectors and, once no file has it
   store.saveUserEdits('ab', { caption: 'mine' });
   const space = store.embeddingSpace('toy', 'text', 3);
   store.saveVector(space, first, new Float32Array([1, 0, 0]));
-  store.saveSearchDocument(first, { caption: 'mine', tags: '', detailed: '', text: '', concepts: '', path: '/a/one.png' });
+  store.saveSearchDocument(first, {
+    caption: 'mine',
+    tags: '',
+    detailed: '',
+    text: '',
+    concepts: '',
+    path: '/a/one.png',
+  });
   store.deleteImage(first);
   assert.equal(store.imageById(first), undefined);
   assert.equal(store.hasVector(space, first), false);

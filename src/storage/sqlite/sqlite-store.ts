@@ -16,8 +16,8 @@ import type {
   SearchDocument,
   Store,
   StoreCounts,
-  StoreOptions,
   StoredDescription,
+  StoreOptions,
   UserEdits,
 } from '../store.js';
 import { openDatabase, type SqliteDatabase } from './database.js';

@@ -10,16 +10,26 @@ import type { SqliteDatabase } from './database.js';
 
 const KNOWN_LAYOUT = 'v0.1.9';
 
-export function readVec0Chunks(db: SqliteDatabase, table: string, dimensions: number, each: (rowid: number, vector: Float32Array) => void): boolean {
+export function readVec0Chunks(
+  db: SqliteDatabase,
+  table: string,
+  dimensions: number,
+  each: (rowid: number, vector: Float32Array) => void,
+): boolean {
   try {
-    const version = db.prepare(`SELECT value FROM ${table}_info WHERE key = 'CREATE_VERSION'`).get() as { value: string } | undefined;
+    const version = db.prepare(`SELECT value FROM ${table}_info WHERE key = 'CREATE_VERSION'`).get() as
+      | { value: string }
+      | undefined;
     if (version?.value !== KNOWN_LAYOUT) return false;
     const rows = db
-      .prepare(`SELECT c.size, c.validity, c.rowids, v.vectors FROM ${table}_chunks c JOIN ${table}_vector_chunks00 v ON v.rowid = c.chunk_id ORDER BY c.chunk_id`)
+      .prepare(
+        `SELECT c.size, c.validity, c.rowids, v.vectors FROM ${table}_chunks c JOIN ${table}_vector_chunks00 v ON v.rowid = c.chunk_id ORDER BY c.chunk_id`,
+      )
       .raw()
       .iterate() as Iterable<[number, Buffer, Buffer, Buffer]>;
     for (const [size, validity, rowids, vectors] of rows) {
-      if (validity.length * 8 < size || rowids.length !== size * 8 || vectors.length !== size * dimensions * 4) return false;
+      if (validity.length * 8 < size || rowids.length !== size * 8 || vectors.length !== size * dimensions * 4)
+        return false;
       // One aligned copy per chunk; the vectors below are views into it.
       const floats = new Float32Array(vectors.buffer.slice(vectors.byteOffset, vectors.byteOffset + vectors.length));
       for (let slot = 0; slot < size; slot++) {

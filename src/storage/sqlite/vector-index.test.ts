@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { temporaryDirectory } from '../../testing/fixtures.js';
 import { SqliteStore } from './sqlite-store.js';
-import { vectorTable } from './vectors.js';
 import { QuantizedVectors, scaleFor } from './vector-index.js';
+import { vectorTable } from './vectors.js';
 
 const DIMENSIONS = 24;
 
@@ -45,7 +45,11 @@ function overlap(found: number[], expected: number[]): number {
 }
 
 /** A store on a real file whose spaces always use the in-memory index, filled with `count` vectors. */
-function filledStore(folder: string, count: number, seed = 7): { store: SqliteStore; space: number; vectors: Map<number, Float32Array>; path: string } {
+function filledStore(
+  folder: string,
+  count: number,
+  seed = 7,
+): { store: SqliteStore; space: number; vectors: Map<number, Float32Array>; path: string } {
   const path = join(folder, 'library.db');
   const store = new SqliteStore(path, { exactScanBelow: 0 });
   const space = store.embeddingSpace('toy', 'text', DIMENSIONS);
@@ -77,12 +81,23 @@ test('int8 vectors: set, replace and remove; nearest agrees with brute force', (
   for (const query of queries) {
     const found = index.nearest(query, 10);
     assert.equal(found.length, 10);
-    recall += overlap(found.map((hit) => hit.imageId), bruteForce(vectors, query, 10)) / queries.length;
-    for (const hit of found) assert.ok(Math.abs(hit.distance - cosineDistance(vectors.get(hit.imageId)!, query)) < 0.02, 'int8 distances are close to the float ones');
+    recall +=
+      overlap(
+        found.map((hit) => hit.imageId),
+        bruteForce(vectors, query, 10),
+      ) / queries.length;
+    for (const hit of found)
+      assert.ok(
+        Math.abs(hit.distance - cosineDistance(vectors.get(hit.imageId)!, query)) < 0.02,
+        'int8 distances are close to the float ones',
+      );
   }
   assert.ok(recall >= 0.95, `recall@10 ${recall}`);
   assert.equal(index.nearest(replacement, 1)[0].imageId, 10, 'a replaced vector is found as itself');
-  assert.ok(!index.nearest(vectors.get(22)!, 600).some((hit) => [13, 16, 19].includes(hit.imageId)), 'removed vectors are gone');
+  assert.ok(
+    !index.nearest(vectors.get(22)!, 600).some((hit) => [13, 16, 19].includes(hit.imageId)),
+    'removed vectors are gone',
+  );
   assert.equal(index.nearest(replacement, 10_000).length, vectors.size, 'a limit above the count returns them all');
 });
 
@@ -101,7 +116,11 @@ test('the cached file round-trips, and a damaged, truncated or foreign one is re
   const [query] = randomVectors(1, 12);
   assert.deepEqual(loaded.nearest(query, 5), index.nearest(query, 5));
 
-  assert.equal(QuantizedVectors.load(path, { ...identity, createdAt: '2026-11-28T00:00:00.000Z' }), null, 'another database');
+  assert.equal(
+    QuantizedVectors.load(path, { ...identity, createdAt: '2026-11-28T00:00:00.000Z' }),
+    null,
+    'another database',
+  );
   assert.equal(QuantizedVectors.load(path, { ...identity, space: 4 }), null, 'another space');
   assert.equal(QuantizedVectors.load(join(folder, 'missing.i8'), identity), null, 'missing');
   const bytes = readFileSync(path);
@@ -122,7 +141,11 @@ test('Store.nearest through the index matches sqlite-vec brute force and writes 
   for (const query of queries) {
     const found = store.nearest(space, query, 20);
     const exact = store.exactNearest(space, query, 20);
-    recall += overlap(found.map((hit) => hit.imageId), exact.map((hit) => hit.imageId)) / queries.length;
+    recall +=
+      overlap(
+        found.map((hit) => hit.imageId),
+        exact.map((hit) => hit.imageId),
+      ) / queries.length;
   }
   assert.ok(recall >= 0.95, `recall@20 against sqlite-vec ${recall}`);
   assert.ok(existsSync(`${path}.vectors-${space}.i8`));
@@ -179,7 +202,9 @@ test('a stale, missing or corrupt cache is rebuilt from the table, never trusted
 
   // Stale: a bulk import wrote straight into the table, with no change log; the counts disagree.
   const bulk = new SqliteStore(path, { exactScanBelow: 0 });
-  bulk.db.prepare(`INSERT INTO ${vectorTable(space)} (rowid, embedding) VALUES (?, ?)`).run(BigInt(9000), Buffer.from(probe.buffer));
+  bulk.db
+    .prepare(`INSERT INTO ${vectorTable(space)} (rowid, embedding) VALUES (?, ?)`)
+    .run(BigInt(9000), Buffer.from(probe.buffer));
   bulk.close();
   const afterBulk = new SqliteStore(path, { exactScanBelow: 0 });
   assert.equal(afterBulk.nearest(space, probe, 1)[0].imageId, 9000);
@@ -217,7 +242,16 @@ test('moves keep an image vector, forgetting removes it, a new dimension drops t
   const folder = temporaryDirectory();
   const { store, space, path } = filledStore(folder, 100);
   const [probe] = randomVectors(1, 51);
-  const id = store.upsertImage({ path: join(folder, 'a.jpg'), sha256: 'aa', sizeBytes: 1, mtimeMs: 0, width: 1, height: 1, format: 'jpeg', exif: null });
+  const id = store.upsertImage({
+    path: join(folder, 'a.jpg'),
+    sha256: 'aa',
+    sizeBytes: 1,
+    mtimeMs: 0,
+    width: 1,
+    height: 1,
+    format: 'jpeg',
+    exif: null,
+  });
   store.saveVector(space, id, probe);
   assert.equal(store.nearest(space, probe, 1)[0].imageId, id);
   store.moveImage(id, join(folder, 'b.jpg'));
@@ -228,7 +262,14 @@ test('moves keep an image vector, forgetting removes it, a new dimension drops t
 
   const resized = store.embeddingSpace('toy', 'text', DIMENSIONS + 1);
   assert.equal(existsSync(`${path}.vectors-${space}.i8`), false, 'the old space cache is deleted with its table');
-  assert.deepEqual(store.nearest(resized, Float32Array.from({ length: DIMENSIONS + 1 }, () => 1), 5), []);
+  assert.deepEqual(
+    store.nearest(
+      resized,
+      Float32Array.from({ length: DIMENSIONS + 1 }, () => 1),
+      5,
+    ),
+    [],
+  );
   store.close();
 });
 

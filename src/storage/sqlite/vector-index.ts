@@ -76,7 +76,8 @@ export class QuantizedVectors {
 
   /** Add or replace the vector of an image. */
   set(id: number, vector: Float32Array): void {
-    if (vector.length !== this.dimensions) throw new Error(`vector of ${vector.length} dimensions in a ${this.dimensions}-d index`);
+    if (vector.length !== this.dimensions)
+      throw new Error(`vector of ${vector.length} dimensions in a ${this.dimensions}-d index`);
     let slot = this.slots.get(id);
     if (slot === undefined) {
       slot = this.size++;
@@ -112,7 +113,14 @@ export class QuantizedVectors {
     // begin at offset 0: `subarray(0, n)` and a fresh query do. One thread: under load a second one cost more than
     // it saved on this 2-core machine.
     const { exactSearch, MetricKind } = usearch();
-    const matches = exactSearch(this.codes.subarray(0, this.size * dimensions), query, dimensions, candidates, MetricKind.IP, 1);
+    const matches = exactSearch(
+      this.codes.subarray(0, this.size * dimensions),
+      query,
+      dimensions,
+      candidates,
+      MetricKind.IP,
+      1,
+    );
     let queryNorm = 0;
     for (let index = 0; index < dimensions; index++) queryNorm += query[index] * query[index];
     queryNorm = Math.sqrt(queryNorm) || 1;
@@ -232,7 +240,10 @@ export function scaleFor(sample: readonly Float32Array[], dimensions: number): n
     })
     .filter((value) => value > 0 && Number.isFinite(value))
     .sort((a, b) => a - b);
-  const typical = largest.length > 0 ? largest[Math.min(largest.length - 1, Math.floor(largest.length * 0.999))] : Math.min(1, 5 / Math.sqrt(dimensions));
+  const typical =
+    largest.length > 0
+      ? largest[Math.min(largest.length - 1, Math.floor(largest.length * 0.999))]
+      : Math.min(1, 5 / Math.sqrt(dimensions));
   return 127 / typical;
 }
 
@@ -244,7 +255,7 @@ export function quantize(vector: Float32Array, scale: number, into: Int8Array, o
   const factor = norm > 0 && Number.isFinite(norm) ? scale / Math.sqrt(norm) : 0;
   for (let index = 0; index < length; index++) {
     const value = Math.round(vector[index] * factor);
-    into[offset + index] = value > 127 ? 127 : value < -127 ? -127 : value;
+    into[offset + index] = value > 127 ? 127 : Math.max(value, -127);
   }
 }
 
@@ -260,12 +271,20 @@ function readFully(handle: number, into: Buffer, position: number): void {
 function parseHeader(text: string): (IndexStamp & { count: number; scale: number }) | null {
   try {
     const value = JSON.parse(text) as IndexStamp & { count: number; scale: number };
-    return Number.isSafeInteger(value.count) && value.count >= 0 && Number.isFinite(value.scale) && value.scale > 0 ? value : null;
+    return Number.isSafeInteger(value.count) && value.count >= 0 && Number.isFinite(value.scale) && value.scale > 0
+      ? value
+      : null;
   } catch {
     return null;
   }
 }
 
 function sameStamp(a: IndexStamp, b: SpaceIdentity): boolean {
-  return a.space === b.space && a.createdAt === b.createdAt && a.dimensions === b.dimensions && Number.isSafeInteger(a.generation) && a.generation >= 0;
+  return (
+    a.space === b.space &&
+    a.createdAt === b.createdAt &&
+    a.dimensions === b.dimensions &&
+    Number.isSafeInteger(a.generation) &&
+    a.generation >= 0
+  );
 }

@@ -58,7 +58,9 @@ export class SqliteVectors {
   }
 
   embeddingSpaces(): EmbeddingSpace[] {
-    return this.db.prepare('SELECT id, model, kind, dimensions FROM embedding_spaces ORDER BY id').all() as EmbeddingSpace[];
+    return this.db
+      .prepare('SELECT id, model, kind, dimensions FROM embedding_spaces ORDER BY id')
+      .all() as EmbeddingSpace[];
   }
 
   /** The vec0 table for a model and kind, created on first use; another dimension drops the old table. */
@@ -78,7 +80,9 @@ export class SqliteVectors {
           .prepare('INSERT INTO embedding_spaces (model, kind, dimensions, created_at) VALUES (?, ?, ?, ?)')
           .run(model, kind, dimensions, now()).lastInsertRowid,
       );
-      this.db.exec(`CREATE VIRTUAL TABLE ${vectorTable(id)} USING vec0(embedding float[${dimensions}] distance_metric=cosine)`);
+      this.db.exec(
+        `CREATE VIRTUAL TABLE ${vectorTable(id)} USING vec0(embedding float[${dimensions}] distance_metric=cosine)`,
+      );
       return id;
     })();
   }
@@ -87,7 +91,9 @@ export class SqliteVectors {
     const table = vectorTable(spaceId);
     const change = this.db.transaction(() => {
       const replaced = this.db.prepare(`DELETE FROM ${table} WHERE rowid = ?`).run(BigInt(imageId)).changes;
-      this.db.prepare(`INSERT INTO ${table} (rowid, embedding) VALUES (?, ?)`).run(BigInt(imageId), Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength));
+      this.db
+        .prepare(`INSERT INTO ${table} (rowid, embedding) VALUES (?, ?)`)
+        .run(BigInt(imageId), Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength));
       return { ...this.recordVectorChange(spaceId, imageId), added: 1 - replaced };
     })();
     this.afterVectorChange(change, (vectors) => vectors.set(imageId, vector));
@@ -114,8 +120,13 @@ export class SqliteVectors {
   /** sqlite-vec's brute-force answer: the reference the in-memory copy is measured against. */
   exactNearest(spaceId: number, vector: Float32Array, limit: number): Neighbour[] {
     const rows = this.db
-      .prepare(`SELECT rowid, distance FROM ${vectorTable(spaceId)} WHERE embedding MATCH ? AND k = ? ORDER BY distance`)
-      .all(Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength), limit) as { rowid: number | bigint; distance: number }[];
+      .prepare(
+        `SELECT rowid, distance FROM ${vectorTable(spaceId)} WHERE embedding MATCH ? AND k = ? ORDER BY distance`,
+      )
+      .all(Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength), limit) as {
+      rowid: number | bigint;
+      distance: number;
+    }[];
     return rows.map((row) => ({ imageId: Number(row.rowid), distance: row.distance }));
   }
 
@@ -140,7 +151,9 @@ export class SqliteVectors {
    */
   private recordVectorChange(spaceId: number, imageId: number): { spaceId: number; generation: number } {
     const generation = this.vectorGeneration(spaceId) + 1;
-    this.db.prepare('INSERT OR REPLACE INTO vector_changes (space_id, image_id, generation) VALUES (?, ?, ?)').run(spaceId, imageId, generation);
+    this.db
+      .prepare('INSERT OR REPLACE INTO vector_changes (space_id, image_id, generation) VALUES (?, ?, ?)')
+      .run(spaceId, imageId, generation);
     return { spaceId, generation };
   }
 
@@ -161,8 +174,11 @@ export class SqliteVectors {
 
   private vectorGeneration(spaceId: number): number {
     if (!this.hasChangeLog()) return 0;
-    return (this.db.prepare('SELECT coalesce(max(generation), 0) AS generation FROM vector_changes WHERE space_id = ?').get(spaceId) as { generation: number })
-      .generation;
+    return (
+      this.db
+        .prepare('SELECT coalesce(max(generation), 0) AS generation FROM vector_changes WHERE space_id = ?')
+        .get(spaceId) as { generation: number }
+    ).generation;
   }
 
   /**
@@ -171,7 +187,9 @@ export class SqliteVectors {
    * the table is seen it stays (it is never dropped), so stop asking.
    */
   private hasChangeLog(): boolean {
-    this.changeLogSeen ||= this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'vector_changes'").get() !== undefined;
+    this.changeLogSeen ||=
+      this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'vector_changes'").get() !==
+      undefined;
     return this.changeLogSeen;
   }
 
@@ -213,15 +231,16 @@ export class SqliteVectors {
   private openVectorIndex(spaceId: number, generation: number): VectorIndexState {
     const count = this.vectorCount(spaceId);
     if (count < this.exactScanBelow) return { generation, count, vectors: null };
-    const space = this.db.prepare('SELECT dimensions, created_at AS createdAt FROM embedding_spaces WHERE id = ?').get(spaceId) as
-      | { dimensions: number; createdAt: string }
-      | undefined;
+    const space = this.db
+      .prepare('SELECT dimensions, created_at AS createdAt FROM embedding_spaces WHERE id = ?')
+      .get(spaceId) as { dimensions: number; createdAt: string } | undefined;
     if (!space) return { generation, count, vectors: null };
     const path = this.vectorIndexPath(spaceId);
     const identity = { space: spaceId, createdAt: space.createdAt, dimensions: space.dimensions };
     let vectors = path ? QuantizedVectors.load(path, identity) : null;
     const caughtUp = vectors !== null && vectors.generation !== generation;
-    if (vectors && caughtUp && (vectors.generation > generation || !this.catchUp(spaceId, vectors, generation))) vectors = null;
+    if (vectors && caughtUp && (vectors.generation > generation || !this.catchUp(spaceId, vectors, generation)))
+      vectors = null;
     // The table is the truth: a copy that disagrees on the count (e.g. vectors written by a bulk import that kept
     // no change log) is not trusted.
     if (vectors && vectors.count !== count) vectors = null;
@@ -243,19 +262,29 @@ export class SqliteVectors {
    */
   private vectorCount(spaceId: number): number {
     const table = vectorTable(spaceId);
-    const shadow = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(`${table}_rowids`) ? `${table}_rowids` : table;
+    const shadow = this.db
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")
+      .get(`${table}_rowids`)
+      ? `${table}_rowids`
+      : table;
     return (this.db.prepare(`SELECT count(*) AS count FROM ${shadow}`).get() as { count: number }).count;
   }
 
   private rebuildVectorIndex(spaceId: number, dimensions: number, generation: number, count: number): QuantizedVectors {
     const table = vectorTable(spaceId);
-    const sample = (this.db.prepare(`SELECT embedding FROM ${table} LIMIT 20000`).raw().all() as [Buffer][]).map(([embedding]) => toFloat32(embedding));
+    const sample = (this.db.prepare(`SELECT embedding FROM ${table} LIMIT 20000`).raw().all() as [Buffer][]).map(
+      ([embedding]) => toFloat32(embedding),
+    );
     const scale = scaleFor(sample, dimensions);
     const fast = new QuantizedVectors(dimensions, generation, scale, count);
     // The chunk reader must agree with the table on the count, or its copy is dropped for the public query's.
-    if (readVec0Chunks(this.db, table, dimensions, (rowid, vector) => fast.set(rowid, vector)) && fast.count === count) return fast;
+    if (readVec0Chunks(this.db, table, dimensions, (rowid, vector) => fast.set(rowid, vector)) && fast.count === count)
+      return fast;
     const vectors = new QuantizedVectors(dimensions, generation, scale, count);
-    for (const [rowid, embedding] of this.db.prepare(`SELECT rowid, embedding FROM ${table}`).raw().iterate() as Iterable<[number | bigint, Buffer]>) {
+    for (const [rowid, embedding] of this.db
+      .prepare(`SELECT rowid, embedding FROM ${table}`)
+      .raw()
+      .iterate() as Iterable<[number | bigint, Buffer]>) {
       vectors.set(Number(rowid), toFloat32(embedding));
     }
     return vectors;
@@ -264,7 +293,9 @@ export class SqliteVectors {
   /** Apply the logged changes after `vectors.generation`; false when there are too many (rebuild instead). */
   private catchUp(spaceId: number, vectors: QuantizedVectors, generation: number): boolean {
     const changed = this.db
-      .prepare('SELECT image_id AS imageId FROM vector_changes WHERE space_id = ? AND generation > ? AND generation <= ? LIMIT ?')
+      .prepare(
+        'SELECT image_id AS imageId FROM vector_changes WHERE space_id = ? AND generation > ? AND generation <= ? LIMIT ?',
+      )
       .all(spaceId, vectors.generation, generation, MAX_CATCH_UP + 1) as { imageId: number }[];
     if (changed.length > MAX_CATCH_UP) return false;
     for (const { imageId } of changed) {

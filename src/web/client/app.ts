@@ -3,7 +3,7 @@
  * edit and ask forms, drop/paste/choose an image to describe, and indexing progress over server-sent events.
  * Each page marks itself with <body data-page>; only that page's part runs.
  */
-import { fileNameOf, snippetParts, thumbnailUrl, whyText, type WhyLike } from './format.js';
+import { fileNameOf, snippetParts, thumbnailUrl, type WhyLike, whyText } from './format.js';
 
 interface ResultJson {
   id: number;
@@ -15,7 +15,11 @@ interface ResultJson {
 
 const byId = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T | null;
 
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string> = {}, ...children: (Node | string)[]) {
+function element<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes: Record<string, string> = {},
+  ...children: (Node | string)[]
+) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
   node.append(...children);
@@ -54,10 +58,13 @@ function setUpSearch() {
     inFlight = new AbortController();
     params.set('limit', '40');
     try {
-      const response = await api<{ query: string; results: ResultJson[] }>(`/api/v1/search?${params}`, { signal: inFlight.signal });
+      const response = await api<{ query: string; results: ResultJson[] }>(`/api/v1/search?${params}`, {
+        signal: inFlight.signal,
+      });
       results.replaceChildren(...response.results.map(resultCard));
       const n = response.results.length;
-      count.textContent = n === 0 ? `Nothing found for “${response.query}”.` : `${n} result${n === 1 ? '' : 's'} for “${response.query}”`;
+      count.textContent =
+        n === 0 ? `Nothing found for “${response.query}”.` : `${n} result${n === 1 ? '' : 's'} for “${response.query}”`;
     } catch (error) {
       if ((error as Error).name !== 'AbortError') count.textContent = (error as Error).message;
     }
@@ -76,11 +83,24 @@ function setUpSearch() {
 
 function resultCard(result: ResultJson): HTMLElement {
   const caption = result.caption ?? fileNameOf(result.path);
-  const image = element('img', { src: thumbnailUrl(result.id), alt: caption, loading: 'lazy', width: '320', height: '240' });
-  const link = element('a', { href: `/images/${result.id}`, class: 'result-link' }, image, element('span', { class: 'result-caption' }, caption));
+  const image = element('img', {
+    src: thumbnailUrl(result.id),
+    alt: caption,
+    loading: 'lazy',
+    width: '320',
+    height: '240',
+  });
+  const link = element(
+    'a',
+    { href: `/images/${result.id}`, class: 'result-link' },
+    image,
+    element('span', { class: 'result-caption' }, caption),
+  );
   const card = element('li', { class: 'result' }, link);
   if (result.snippet) {
-    const parts = snippetParts(result.snippet).map((part) => (part.matched ? element('mark', {}, part.text) : part.text));
+    const parts = snippetParts(result.snippet).map((part) =>
+      part.matched ? element('mark', {}, part.text) : part.text,
+    );
     card.append(element('p', { class: 'snippet' }, ...parts));
   }
   card.append(element('p', { class: 'why' }, whyText(result.why)));
@@ -148,8 +168,10 @@ function setUpImagePage() {
     if (!captionField || !tagsField) return;
     // Send only what the user changed, so saving a new caption does not pin the generated tags (or the reverse).
     const edits: { caption?: string | null; tags?: string[] } = {};
-    if (captionField.value.trim() !== captionField.defaultValue.trim()) edits.caption = captionField.value.trim() || null;
-    if (tagList(tagsField.value).join(',') !== tagList(tagsField.defaultValue).join(',')) edits.tags = tagList(tagsField.value);
+    if (captionField.value.trim() !== captionField.defaultValue.trim())
+      edits.caption = captionField.value.trim() || null;
+    if (tagList(tagsField.value).join(',') !== tagList(tagsField.defaultValue).join(','))
+      edits.tags = tagList(tagsField.value);
     if (Object.keys(edits).length === 0) {
       if (editStatus) editStatus.textContent = 'Nothing changed.';
       return;
@@ -165,7 +187,9 @@ function setUpImagePage() {
       tagsField.defaultValue = tagsField.value = image.tags.join(', ');
       const heading = byId('caption');
       if (heading && image.caption) heading.textContent = image.caption;
-      byId('tags')?.replaceChildren(...image.tags.map((tag) => element('li', {}, element('a', { href: `/?q=${encodeURIComponent(tag)}` }, tag))));
+      byId('tags')?.replaceChildren(
+        ...image.tags.map((tag) => element('li', {}, element('a', { href: `/?q=${encodeURIComponent(tag)}` }, tag))),
+      );
       if (editStatus) editStatus.textContent = 'Saved.';
     } catch (error) {
       if (editStatus) editStatus.textContent = (error as Error).message;
@@ -242,7 +266,12 @@ function showDescription(file: File, result: Record<string, unknown>) {
   add('Description', result.detailed as string | null);
   add('Tags', (result.tags as string[]).join(', '));
   add('Text found', result.text as string | null);
-  add('Objects', (result.objects as { label: string; score: number }[]).map((o) => `${o.label} (${Math.round(o.score * 100)}%)`).join(', '));
+  add(
+    'Objects',
+    (result.objects as { label: string; score: number }[])
+      .map((o) => `${o.label} (${Math.round(o.score * 100)}%)`)
+      .join(', '),
+  );
   add('Answer', result.answer as string | null);
   add('Model', `${result.provider} · ${result.model}`);
   section.hidden = false;
@@ -290,15 +319,30 @@ function follow(jobId: string) {
     const event = JSON.parse((message as MessageEvent).data);
     if (event.type === 'discovered') showProgress(`Found ${event.total} images…`, 0, event.total);
     if (event.type === 'image') {
-      showProgress(`${event.done} of ${event.total}: ${fileNameOf(event.path)} ${event.status}`, event.done, event.total);
+      showProgress(
+        `${event.done} of ${event.total}: ${fileNameOf(event.path)} ${event.status}`,
+        event.done,
+        event.total,
+      );
       if (event.status === 'failed' && failures) {
-        failures.append(element('li', {}, element('span', { class: 'path' }, event.path), ` ${event.error?.code ?? ''}: ${event.error?.message ?? ''}`));
+        failures.append(
+          element(
+            'li',
+            {},
+            element('span', { class: 'path' }, event.path),
+            ` ${event.error?.code ?? ''}: ${event.error?.message ?? ''}`,
+          ),
+        );
       }
     }
   });
   events.addEventListener('done', (message) => {
     const summary = JSON.parse((message as MessageEvent).data);
-    showProgress(`Done: ${summary.indexed} indexed, ${summary.unchanged} unchanged, ${summary.failed} failed.`, summary.total, summary.total || 1);
+    showProgress(
+      `Done: ${summary.indexed} indexed, ${summary.unchanged} unchanged, ${summary.failed} failed.`,
+      summary.total,
+      summary.total || 1,
+    );
     events.close();
   });
   events.addEventListener('failed', (message) => {

@@ -16,7 +16,9 @@ export function whyText(why: WhyLike): string {
   const ranks: string[] = [];
   if (why.fullTextRank !== null) ranks.push(`text rank ${why.fullTextRank}`);
   if (why.vectorRank !== null) {
-    ranks.push(`meaning rank ${why.vectorRank}${why.vectorSimilarity !== null ? ` (${why.vectorSimilarity.toFixed(2)})` : ''}`);
+    ranks.push(
+      `meaning rank ${why.vectorRank}${why.vectorSimilarity !== null ? ` (${why.vectorSimilarity.toFixed(2)})` : ''}`,
+    );
   }
   if (ranks.length) parts.push(ranks.join(', '));
   return parts.join(' · ');

@@ -5,8 +5,8 @@ import type { ExifSummary } from '../../spec.js';
 import { objectColours, summariseColours } from './colours.js';
 import { DETECTOR_INPUT_SIZE, ObjectDetector } from './detector.js';
 import { TextReader } from './ocr.js';
-import { SafetyClassifier } from './safety.js';
 import { squeeze } from './resize.js';
+import { SafetyClassifier } from './safety.js';
 import type { AnalysisOptions, Pixels, Signals } from './signals.js';
 
 export class Analyzer {
@@ -17,14 +17,32 @@ export class Analyzer {
   async analyze(pixels: Pixels, exif: ExifSummary | null, options: AnalysisOptions): Promise<Signals> {
     const { colours, brightness, saturation } = summariseColours(pixels);
     // tesseract runs in its own thread, so OCR overlaps with the TensorFlow work on this one.
-    const text = options.text ? (this.reader ??= TextReader.load()).then((reader) => reader.read(pixels)) : Promise.resolve(null);
+    const text = options.text
+      ? (this.reader ??= TextReader.load()).then((reader) => reader.read(pixels))
+      : Promise.resolve(null);
     const objects = options.objects
-      ? await (this.detector ??= ObjectDetector.load()).then(async (detector) => detector.detect(await squeeze(pixels, DETECTOR_INPUT_SIZE)))
+      ? await (this.detector ??= ObjectDetector.load()).then(async (detector) =>
+          detector.detect(await squeeze(pixels, DETECTOR_INPUT_SIZE)),
+        )
       : [];
     const safety = options.safety
       ? await (this.safety ??= SafetyClassifier.load()).then(async (classifier) => classifier.classify(pixels))
       : null;
-    return { width: pixels.width, height: pixels.height, objects, objectColours: objectColours(pixels, objects.map((object) => object.box)), colours, brightness, saturation, text: await text, safety, exif };
+    return {
+      width: pixels.width,
+      height: pixels.height,
+      objects,
+      objectColours: objectColours(
+        pixels,
+        objects.map((object) => object.box),
+      ),
+      colours,
+      brightness,
+      saturation,
+      text: await text,
+      safety,
+      exif,
+    };
   }
 
   async close(): Promise<void> {

@@ -24,6 +24,9 @@ describe('colours', () => {
     for (let y = 0; y < 20; y++) for (let x = 0; x < 20; x++) image.data.set([220, 30, 30], (y * 40 + x) * 3);
     const summary = summariseColours(image);
     assert.deepEqual(summary.colours.map((colour) => colour.name).sort(), ['blue', 'red']);
-    assert.deepEqual(objectColours(image, [{ x: 0, y: 0, width: 0.5, height: 1 }, { x: 0.5, y: 0, width: 0.5, height: 1 }, null]), ['red', 'blue', null]);
+    assert.deepEqual(
+      objectColours(image, [{ x: 0, y: 0, width: 0.5, height: 1 }, { x: 0.5, y: 0, width: 0.5, height: 1 }, null]),
+      ['red', 'blue', null],
+    );
   });
 });

@@ -74,7 +74,10 @@ export function toHsl(red: number, green: number, blue: number): [number, number
  * The main colour of each object, from the middle 60% of its box (the edges are mostly background). Null when no
  * colour covers at least 40% of it, so "a red bus" is only said of buses that are clearly red.
  */
-export function objectColours(pixels: Pixels, boxes: ({ x: number; y: number; width: number; height: number } | null)[]): (string | null)[] {
+export function objectColours(
+  pixels: Pixels,
+  boxes: ({ x: number; y: number; width: number; height: number } | null)[],
+): (string | null)[] {
   return boxes.map((box) => {
     if (!box) return null;
     const left = Math.floor((box.x + box.width * 0.2) * pixels.width);

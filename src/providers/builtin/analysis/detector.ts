@@ -8,8 +8,8 @@ import type { GraphModel } from '@tensorflow/tfjs-converter';
 import type { DetectedObject } from '../../spec.js';
 import { COCO_LABELS } from './coco-labels.js';
 import { packageFolder } from './packages.js';
-import { modelFromDisk, tensorflow } from './tensorflow.js';
 import type { Pixels } from './signals.js';
+import { modelFromDisk, tensorflow } from './tensorflow.js';
 
 export const DETECTOR_INPUT_SIZE = 512;
 /** Candidates below this never reach the caption; the language layer applies stricter per-use thresholds. */
@@ -31,8 +31,12 @@ export class ObjectDetector {
     const output = tf.tidy(() => {
       // The network takes 0–255 floats, the image stretched to a square as it was trained.
       let image = tf.cast(tf.tensor3d(pixels.data, [pixels.height, pixels.width, 3], 'int32'), 'float32');
-      if (pixels.width !== DETECTOR_INPUT_SIZE || pixels.height !== DETECTOR_INPUT_SIZE) image = tf.image.resizeBilinear(image, [DETECTOR_INPUT_SIZE, DETECTOR_INPUT_SIZE]);
-      return this.model.execute(tf.expandDims(image, 0), 'tower_0/detections') as import('@tensorflow/tfjs-core').Tensor;
+      if (pixels.width !== DETECTOR_INPUT_SIZE || pixels.height !== DETECTOR_INPUT_SIZE)
+        image = tf.image.resizeBilinear(image, [DETECTOR_INPUT_SIZE, DETECTOR_INPUT_SIZE]);
+      return this.model.execute(
+        tf.expandDims(image, 0),
+        'tower_0/detections',
+      ) as import('@tensorflow/tfjs-core').Tensor;
     });
     const rows = ((await output.array()) as number[][][])[0];
     output.dispose();
@@ -43,7 +47,12 @@ export class ObjectDetector {
       if (!label) continue;
       const left = clamp(x1 / DETECTOR_INPUT_SIZE);
       const top = clamp(y1 / DETECTOR_INPUT_SIZE);
-      const box = { x: left, y: top, width: clamp(x2 / DETECTOR_INPUT_SIZE) - left, height: clamp(y2 / DETECTOR_INPUT_SIZE) - top };
+      const box = {
+        x: left,
+        y: top,
+        width: clamp(x2 / DETECTOR_INPUT_SIZE) - left,
+        height: clamp(y2 / DETECTOR_INPUT_SIZE) - top,
+      };
       if (box.width <= 0 || box.height <= 0) continue;
       candidates.push({ label, score: round(score), box });
     }
@@ -59,7 +68,13 @@ export class ObjectDetector {
 export function suppressOverlaps(candidates: DetectedObject[]): DetectedObject[] {
   const kept: DetectedObject[] = [];
   for (const candidate of [...candidates].sort((a, b) => b.score - a.score)) {
-    const duplicate = kept.some((other) => other.label === candidate.label && other.box && candidate.box && overlap(other.box, candidate.box) > OVERLAP_LIMIT);
+    const duplicate = kept.some(
+      (other) =>
+        other.label === candidate.label &&
+        other.box &&
+        candidate.box &&
+        overlap(other.box, candidate.box) > OVERLAP_LIMIT,
+    );
     if (!duplicate) kept.push(candidate);
   }
   return kept;

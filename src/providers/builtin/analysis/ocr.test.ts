@@ -3,12 +3,18 @@ import { describe, it } from 'node:test';
 import { confidentText, isWordLike, looksLikeText } from './ocr.js';
 
 type Words = Parameters<typeof confidentText>[0];
-const line = (...words: [string, number][]): Words[number] => ({ words: words.map(([text, confidence]) => ({ text, confidence })) }) as unknown as Words[number];
-const block = (...boxes: [number, number, number, number][]) => ({ paragraphs: [{ lines: boxes.map(([x0, y0, x1, y1]) => ({ bbox: { x0, y0, x1, y1 } })) }] }) as never;
+const line = (...words: [string, number][]): Words[number] =>
+  ({ words: words.map(([text, confidence]) => ({ text, confidence })) }) as unknown as Words[number];
+const block = (...boxes: [number, number, number, number][]) =>
+  ({ paragraphs: [{ lines: boxes.map(([x0, y0, x1, y1]) => ({ bbox: { x0, y0, x1, y1 } })) }] }) as never;
 
 describe('OCR filtering', () => {
   it('keeps confident words and drops junk symbols', () => {
-    const text = confidentText([line(['Genaxis', 91], ['Theatre', 88], ['\\', 92]), line(['£', 81], [')', 92]), line(['blurry', 40], ['mess', 30])]);
+    const text = confidentText([
+      line(['Genaxis', 91], ['Theatre', 88], ['\\', 92]),
+      line(['£', 81], [')', 92]),
+      line(['blurry', 40], ['mess', 30]),
+    ]);
     assert.deepEqual(text?.lines, ['Genaxis Theatre']);
     assert.equal(text?.confidence, 90);
   });

@@ -8,9 +8,10 @@
  *   shaped like text (lines up to a quarter of the image high, so big sign lettering counts);
  * - only confident, word-like tokens are kept, and a line needs a real word to count.
  */
+
+import { join } from 'node:path';
 import sharp from 'sharp';
 import type Tesseract from 'tesseract.js';
-import { join } from 'node:path';
 import { packageFolder } from './packages.js';
 import type { Pixels, ReadText } from './signals.js';
 
@@ -44,9 +45,14 @@ export class TextReader {
       .png({ compressionLevel: 1 })
       .toBuffer();
     const layout = await this.worker.recognize(png, {}, { text: false, blocks: false, layoutBlocks: true });
-    if (!looksLikeText((layout.data as unknown as { layoutBlocks: Tesseract.Block[] | null }).layoutBlocks, pixels.height)) return null;
+    if (
+      !looksLikeText((layout.data as unknown as { layoutBlocks: Tesseract.Block[] | null }).layoutBlocks, pixels.height)
+    )
+      return null;
     const result = await this.worker.recognize(png, {}, { text: false, blocks: true });
-    const lines = (result.data.blocks ?? []).flatMap((block) => block.paragraphs.flatMap((paragraph) => paragraph.lines));
+    const lines = (result.data.blocks ?? []).flatMap((block) =>
+      block.paragraphs.flatMap((paragraph) => paragraph.lines),
+    );
     return confidentText(lines);
   }
 
@@ -74,7 +80,8 @@ export function looksLikeText(blocks: Tesseract.Block[] | null, imageHeight: num
       }
     }
   }
-  for (let i = 0; i < lines.length; i++) for (let j = i + 1; j < lines.length; j++) if (stacked(lines[i], lines[j])) return true;
+  for (let i = 0; i < lines.length; i++)
+    for (let j = i + 1; j < lines.length; j++) if (stacked(lines[i], lines[j])) return true;
   return false;
 }
 
@@ -86,7 +93,11 @@ function stacked(a: Bbox, b: Bbox): boolean {
   if (Math.abs(heightA - heightB) > 0.35 * taller) return false;
   const gap = Math.max(a.y0, b.y0) - Math.min(a.y1, b.y1);
   const sideways = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0);
-  return gap >= -0.2 * Math.min(heightA, heightB) && gap <= 1.5 * taller && sideways > 0.3 * Math.min(a.x1 - a.x0, b.x1 - b.x0);
+  return (
+    gap >= -0.2 * Math.min(heightA, heightB) &&
+    gap <= 1.5 * taller &&
+    sideways > 0.3 * Math.min(a.x1 - a.x0, b.x1 - b.x0)
+  );
 }
 
 /** In a document (several lines of confident words) tesseract is on firm ground, so weaker words are kept too. */
@@ -95,7 +106,9 @@ const DOCUMENT_LINES = 5;
 
 /** Keeps confident word-like tokens; drops lines with no real word, and the whole text if little survives. */
 export function confidentText(lines: Pick<Line, 'words'>[]): ReadText | null {
-  const solidLines = lines.filter((line) => line.words.filter((word) => word.confidence >= MIN_WORD_CONFIDENCE && isWordLike(word.text)).length >= 2).length;
+  const solidLines = lines.filter(
+    (line) => line.words.filter((word) => word.confidence >= MIN_WORD_CONFIDENCE && isWordLike(word.text)).length >= 2,
+  ).length;
   const threshold = solidLines >= DOCUMENT_LINES ? DOCUMENT_WORD_CONFIDENCE : MIN_WORD_CONFIDENCE;
   const kept: string[] = [];
   const confidences: number[] = [];

@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { GlimpseError, type ErrorCode, ERROR_CODES } from '../../../errors.js';
+import { ERROR_CODES, type ErrorCode, GlimpseError } from '../../../errors.js';
 import type { ExifSummary } from '../../spec.js';
 import type { AnalysisOptions, Pixels, Signals } from './signals.js';
 
@@ -16,7 +16,9 @@ export interface AnalysisRequest {
   options: AnalysisOptions;
 }
 
-export type AnalysisResponse = { id: number; signals: Signals } | { id: number; error: { message: string; code?: string } };
+export type AnalysisResponse =
+  | { id: number; signals: Signals }
+  | { id: number; error: { message: string; code?: string } };
 
 interface Pending {
   resolve(signals: Signals): void;
@@ -49,7 +51,12 @@ export class AnalysisPool {
       });
       // Copy into a buffer of our own so the transfer never detaches memory the caller still uses.
       const data = new Uint8Array(pixels.data);
-      const request: AnalysisRequest = { id, pixels: { data, width: pixels.width, height: pixels.height }, exif, options };
+      const request: AnalysisRequest = {
+        id,
+        pixels: { data, width: pixels.width, height: pixels.height },
+        exif,
+        options,
+      };
       slot.worker.postMessage(request, [data.buffer]);
     });
   }
@@ -107,6 +114,10 @@ export class AnalysisPool {
 
 function toProviderError(error: Error, source: string): GlimpseError {
   const code = (error as { code?: string }).code;
-  if (code && code in ERROR_CODES) return new GlimpseError(code as ErrorCode, error.message, { path: source, cause: error });
-  return new GlimpseError('PROVIDER_ERROR', `${source}: the built-in analyzer failed (${error.message})`, { path: source, cause: error });
+  if (code && code in ERROR_CODES)
+    return new GlimpseError(code as ErrorCode, error.message, { path: source, cause: error });
+  return new GlimpseError('PROVIDER_ERROR', `${source}: the built-in analyzer failed (${error.message})`, {
+    path: source,
+    cause: error,
+  });
 }

@@ -7,8 +7,9 @@
  * first need) give the scores we report. The small models alone flag harmless photos with high confidence
  * (MobileNetV2 called beige walls "Porn", MobileNetV2Mid a hand on a toilet); InceptionV3 kept both neutral.
  */
-import type { Pixels, SafetyScores } from './signals.js';
+
 import { squeeze } from './resize.js';
+import type { Pixels, SafetyScores } from './signals.js';
 import { tensorflow } from './tensorflow.js';
 
 type NsfwModel = Awaited<ReturnType<typeof import('nsfwjs').load>>;
@@ -33,7 +34,10 @@ export class SafetyClassifier {
   }
 }
 
-async function loadModel(name: 'MobileNetV2Mid' | 'InceptionV3', options: { type?: string; size?: number }): Promise<NsfwModel> {
+async function loadModel(
+  name: 'MobileNetV2Mid' | 'InceptionV3',
+  options: { type?: string; size?: number },
+): Promise<NsfwModel> {
   await tensorflow();
   const nsfwjs = await import('nsfwjs');
   // nsfwjs announces on console.info which bundled model it loads; this thread prints nothing else.
@@ -52,7 +56,8 @@ async function score(model: NsfwModel, pixels: Pixels): Promise<SafetyScores> {
   try {
     const predictions = await model.classify(image as never, 5);
     const scores: SafetyScores = { Drawing: 0, Hentai: 0, Neutral: 0, Porn: 0, Sexy: 0 };
-    for (const prediction of predictions) scores[prediction.className as keyof SafetyScores] = Math.round(prediction.probability * 1000) / 1000;
+    for (const prediction of predictions)
+      scores[prediction.className as keyof SafetyScores] = Math.round(prediction.probability * 1000) / 1000;
     return scores;
   } finally {
     image.dispose();

@@ -5,8 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs-core';
 import { GlimpseError } from '../../../errors.js';
 import { packageFolder } from './packages.js';
 
@@ -15,7 +15,7 @@ let ready: Promise<typeof tf> | undefined;
 /** The tfjs-core module with the WASM backend active. */
 export function tensorflow(): Promise<typeof tf> {
   ready ??= (async () => {
-    setWasmPaths(join(packageFolder('@tensorflow/tfjs-backend-wasm'), 'dist') + '/');
+    setWasmPaths(`${join(packageFolder('@tensorflow/tfjs-backend-wasm'), 'dist')}/`);
     // One thread per backend: we run one analyzer per core in worker threads, and the threaded WASM build's own
     // pthreads would make two analyzers fight over two cores (with them on, two workers ran slower than one).
     if (process.env.GLIMPSE_WASM_THREADS !== '1') tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);

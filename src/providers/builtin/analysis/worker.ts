@@ -19,7 +19,10 @@ parentPort?.on('message', async (request: AnalysisRequest | { close: true }) => 
     const signals = await analyzer.analyze(request.pixels, request.exif, request.options);
     response = { id: request.id, signals };
   } catch (error) {
-    response = { id: request.id, error: { message: (error as Error)?.message ?? String(error), code: (error as { code?: string })?.code } };
+    response = {
+      id: request.id,
+      error: { message: (error as Error)?.message ?? String(error), code: (error as { code?: string })?.code },
+    };
   }
   parentPort?.postMessage(response);
 });

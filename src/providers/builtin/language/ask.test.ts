@@ -13,7 +13,10 @@ const scene: Signals = {
     { label: 'cat', score: 0.22, box: { x: 0.8, y: 0.8, width: 0.1, height: 0.1 } },
   ],
   objectColours: [null, null, 'dark red', null],
-  colours: [{ name: 'green', share: 0.4 }, { name: 'blue', share: 0.3 }],
+  colours: [
+    { name: 'green', share: 0.4 },
+    { name: 'blue', share: 0.3 },
+  ],
   brightness: 0.5,
   saturation: 0.4,
   text: { lines: ['NO PARKING'], confidence: 91 },
@@ -46,6 +49,9 @@ describe('ask', () => {
   it('refuses what it cannot know and names providers that can', () => {
     const reply = answerQuestion('Why is the man smiling?', scene);
     assert.equal(reply.answered, false);
-    assert.match(reply.answer, /Ask a vision-language provider instead: openai, anthropic, gemini, ollama, openai-compatible\.$/);
+    assert.match(
+      reply.answer,
+      /Ask a vision-language provider instead: openai, anthropic, gemini, ollama, openai-compatible\.$/,
+    );
   });
 });

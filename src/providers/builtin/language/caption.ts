@@ -6,10 +6,11 @@
  */
 import type { Box } from '../../spec.js';
 import type { Signals } from '../analysis/signals.js';
-import { groupObjects, PRESENT_SCORE, type ObjectGroup } from './objects.js';
+import { groupObjects, type ObjectGroup, PRESENT_SCORE } from './objects.js';
 
 /** Objects touching a person are named from this score (the pair makes a weak detection plausible). */
 const RELATED_SCORE = 0.2;
+
 import { inferSetting, type Setting } from './scene.js';
 import { countPhrase, noun, withArticle } from './vocabulary.js';
 
@@ -31,7 +32,10 @@ const PERSON_RELATIONS: [string, Relation][] = [
   ['snowboard', { verb: 'riding {}', onePerObject: true, roles: ['snowboarder', 'snowboarding'] }],
   ['skateboard', { verb: 'riding {}', onePerObject: true, roles: ['skateboarder', 'skateboarding', 'skater'] }],
   ['tennis racket', { verb: 'playing tennis', onePerObject: true, roles: ['tennis player', 'player', 'playing'] }],
-  ['baseball bat', { verb: 'swinging {}', onePerObject: true, roles: ['batter', 'baseball player', 'player', 'playing'] }],
+  [
+    'baseball bat',
+    { verb: 'swinging {}', onePerObject: true, roles: ['batter', 'baseball player', 'player', 'playing'] },
+  ],
   ['horse', { verb: 'riding {}', needsContact: true, roles: ['rider', 'riding'] }],
   ['motorcycle', { verb: 'riding {}', needsContact: true, roles: ['rider', 'motorcyclist', 'riding'] }],
   ['bicycle', { verb: 'riding {}', needsContact: true, roles: ['cyclist', 'rider', 'riding'] }],
@@ -53,9 +57,31 @@ const PERSON_RELATIONS: [string, Relation][] = [
 ];
 
 /** Where an animal is, by the furniture it touches. */
-const RESTING_PLACES = ['bed', 'couch', 'chair', 'bench', 'dining table', 'suitcase', 'car', 'laptop', 'keyboard', 'toilet', 'sink'];
+const RESTING_PLACES = [
+  'bed',
+  'couch',
+  'chair',
+  'bench',
+  'dining table',
+  'suitcase',
+  'car',
+  'laptop',
+  'keyboard',
+  'toilet',
+  'sink',
+];
 const GRAZERS = new Set(['sheep', 'cow', 'horse', 'zebra', 'giraffe', 'elephant', 'bear']);
-const OUTDOOR_SETTINGS = new Set(['street', 'field', 'park', 'snow', 'airport', 'railway', 'baseball field', 'tennis court', 'grass']);
+const OUTDOOR_SETTINGS = new Set([
+  'street',
+  'field',
+  'park',
+  'snow',
+  'airport',
+  'railway',
+  'baseball field',
+  'tennis court',
+  'grass',
+]);
 
 export interface CaptionParts {
   sentence: string;
@@ -67,7 +93,8 @@ export interface CaptionParts {
 
 export function composeCaption(signals: Signals): CaptionParts {
   let groups = groupObjects(signals.objects, PRESENT_SCORE, signals.objectColours ?? []);
-  if (groups.length === 0) return { sentence: nothingRecognised(signals), groups, setting: inferSetting(groups, signals), activity: [] };
+  if (groups.length === 0)
+    return { sentence: nothingRecognised(signals), groups, setting: inferSetting(groups, signals), activity: [] };
   const activity: string[] = [];
 
   const used = new Set<string>();
@@ -86,7 +113,10 @@ export function composeCaption(signals: Signals): CaptionParts {
       used.add(relation.object.label);
       if (!groups.some((group) => group.label === relation.object.label)) groups = [...groups, relation.object];
       const actors = relation.relation.onePerObject ? Math.min(subject.count, relation.object.count) : subject.count;
-      const objectPhrase = relation.relation.onePerObject && actors > 1 ? noun(relation.object.label).plural : objectCount(relation.object);
+      const objectPhrase =
+        relation.relation.onePerObject && actors > 1
+          ? noun(relation.object.label).plural
+          : objectCount(relation.object);
       subjectPhrase = countPhrase('person', actors);
       action = relation.relation.verb.replace('{}', objectPhrase);
       activity.push(action.split(' ')[0], ...(relation.relation.roles ?? []));
@@ -94,7 +124,9 @@ export function composeCaption(signals: Signals): CaptionParts {
       if (['dining table', 'couch', 'bench', 'bed'].includes(relation.object.label)) placeFromObjects = true;
     }
   } else if (noun(subject.label).kind === 'animal') {
-    const restingOn = groups.find((group) => RESTING_PLACES.includes(group.label) && touches(subject.extent, group.extent));
+    const restingOn = groups.find(
+      (group) => RESTING_PLACES.includes(group.label) && touches(subject.extent, group.extent),
+    );
     if (restingOn) {
       used.add(restingOn.label);
       place = `${restingOn.label === 'car' ? 'in' : 'on'} ${withArticle(noun(restingOn.label).singular)}`;
@@ -105,7 +137,8 @@ export function composeCaption(signals: Signals): CaptionParts {
 
   const setting = inferSetting(groups, signals);
   if (!placeFromObjects) place = setting?.phrase ?? null;
-  else if (subject.label === 'person' && setting && !['table', 'bedroom', 'living room'].includes(setting.name)) place = setting.phrase;
+  else if (subject.label === 'person' && setting && !['table', 'bedroom', 'living room'].includes(setting.name))
+    place = setting.phrase;
 
   if (noun(subject.label).kind === 'vehicle') {
     if (subject.label === 'airplane' && flying(subject, signals)) place = 'flying in the sky';
@@ -118,7 +151,13 @@ export function composeCaption(signals: Signals): CaptionParts {
     }
     if (setting?.name === 'table') used.add('dining table');
   }
-  if (!action && (subject.label === 'person' || GRAZERS.has(subject.label)) && setting && OUTDOOR_SETTINGS.has(setting.name)) action = 'standing';
+  if (
+    !action &&
+    (subject.label === 'person' || GRAZERS.has(subject.label)) &&
+    setting &&
+    OUTDOOR_SETTINGS.has(setting.name)
+  )
+    action = 'standing';
 
   // One more object: the most salient not yet mentioned, not implied by the place, and not a rival activity.
   const extra = groups.find(
@@ -127,7 +166,11 @@ export function composeCaption(signals: Signals): CaptionParts {
       !(setting?.name === 'table' && group.label === 'dining table') &&
       group.salience >= subject.salience * 0.2 &&
       !(action && noun(group.label).kind === 'sports') &&
-      !(setting && ['tennis court', 'baseball field', 'snow', 'ocean'].includes(setting.name) && noun(group.label).kind === 'vehicle') &&
+      !(
+        setting &&
+        ['tennis court', 'baseball field', 'snow', 'ocean'].includes(setting.name) &&
+        noun(group.label).kind === 'vehicle'
+      ) &&
       !(setting?.name === 'street' && noun(group.label).kind === 'street'),
   );
   let companion = '';
@@ -139,8 +182,19 @@ export function composeCaption(signals: Signals): CaptionParts {
     else thing = objectCount(extra);
   }
   // People and animals are "next to" big things and "with" things they can hold.
-  const beside = extra && ['person', 'animal'].includes(noun(subject.label).kind) && ['vehicle', 'furniture', 'household', 'street'].includes(noun(extra.label).kind);
-  const sentence = [subjectPhrase, companion && `and ${companion}`, action, thing && `${beside ? 'next to' : 'with'} ${thing}`, place].filter(Boolean).join(' ');
+  const beside =
+    extra &&
+    ['person', 'animal'].includes(noun(subject.label).kind) &&
+    ['vehicle', 'furniture', 'household', 'street'].includes(noun(extra.label).kind);
+  const sentence = [
+    subjectPhrase,
+    companion && `and ${companion}`,
+    action,
+    thing && `${beside ? 'next to' : 'with'} ${thing}`,
+    place,
+  ]
+    .filter(Boolean)
+    .join(' ');
   if (action && !activity.length) activity.push(action.split(' ')[0]);
   return { sentence: finish(sentence), groups, setting, activity };
 }
@@ -172,7 +226,10 @@ function chooseSubject(groups: ObjectGroup[]): ObjectGroup {
   return actors[0] ?? groups.find((group) => group.label !== 'dining table') ?? groups[0];
 }
 
-function personRelation(person: ObjectGroup, groups: ObjectGroup[]): { relation: Relation; object: ObjectGroup } | null {
+function personRelation(
+  person: ObjectGroup,
+  groups: ObjectGroup[],
+): { relation: Relation; object: ObjectGroup } | null {
   for (const [label, relation] of PERSON_RELATIONS) {
     const object = groups.find((group) => group.label === label);
     if (!object) continue;
@@ -191,7 +248,9 @@ function touches(a: Box | null, b: Box | null): boolean {
 function flying(group: ObjectGroup, signals: Signals): boolean {
   const box = group.extent;
   if (!box) return false;
-  const skyShare = signals.colours.filter((colour) => ['light blue', 'blue', 'white', 'grey'].includes(colour.name)).reduce((sum, colour) => sum + colour.share, 0);
+  const skyShare = signals.colours
+    .filter((colour) => ['light blue', 'blue', 'white', 'grey'].includes(colour.name))
+    .reduce((sum, colour) => sum + colour.share, 0);
   return box.y + box.height < 0.8 && skyShare > 0.6;
 }
 

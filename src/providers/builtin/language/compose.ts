@@ -5,7 +5,7 @@ import type { Description } from '../../spec.js';
 import type { Signals } from '../analysis/signals.js';
 import { composeCaption, joinAnd, truncate } from './caption.js';
 import { exifSentence, orientation, timeOfDay } from './context.js';
-import { position, size, type ObjectGroup } from './objects.js';
+import { type ObjectGroup, position, size } from './objects.js';
 import { safetyReport } from './safety-note.js';
 import type { Setting } from './scene.js';
 import { colourWord, countPhrase, noun } from './vocabulary.js';
@@ -29,12 +29,23 @@ export function composeDescription(signals: Signals, model: string): Description
   };
 }
 
-function detailedDescription(signals: Signals, caption: string, groups: ObjectGroup[], setting: Setting | null): string {
+function detailedDescription(
+  signals: Signals,
+  caption: string,
+  groups: ObjectGroup[],
+  setting: Setting | null,
+): string {
   const sentences = [caption];
   if (groups.length > 0) {
     const described = groups.slice(0, 6).map((group) => {
       const colour = colourWord(group.label, group.colour);
-      const where = [group.extent && size(group.extent), group.extent && position(group.extent), colour && `mostly ${colour}`].filter(Boolean).join(', ');
+      const where = [
+        group.extent && size(group.extent),
+        group.extent && position(group.extent),
+        colour && `mostly ${colour}`,
+      ]
+        .filter(Boolean)
+        .join(', ');
       return `${countPhrase(group.label, group.count)}${where ? ` (${where})` : ''}`;
     });
     sentences.push(`Objects detected: ${joinAnd(described)}.`);
@@ -43,13 +54,34 @@ function detailedDescription(signals: Signals, caption: string, groups: ObjectGr
   }
   // Weak detections are worth a hedged mention: they help a search find the photo, and the wording says how sure.
   const seen = new Set(groups.map((group) => group.label));
-  const possible = [...new Set(signals.objects.filter((object) => object.score >= MIN_POSSIBLE_SCORE && !seen.has(object.label)).map((object) => object.label))];
-  if (possible.length) sentences.push(`Possibly also ${joinAnd(possible.slice(0, 4).map((label) => countPhrase(label, 1)))} (low confidence).`);
-  if (setting) sentences.push(`The setting looks like ${setting.room ? 'a ' : ''}${setting.name}${setting.room ? '' : ' scene'}.`);
-  const colours = signals.colours.filter((colour) => colour.share >= 0.08).slice(0, 3).map((colour) => colour.name);
-  const tone = signals.saturation < 0.04 ? 'black and white or nearly colourless' : signals.brightness < 0.25 ? 'dark' : signals.brightness > 0.75 ? 'bright' : '';
+  const possible = [
+    ...new Set(
+      signals.objects
+        .filter((object) => object.score >= MIN_POSSIBLE_SCORE && !seen.has(object.label))
+        .map((object) => object.label),
+    ),
+  ];
+  if (possible.length)
+    sentences.push(
+      `Possibly also ${joinAnd(possible.slice(0, 4).map((label) => countPhrase(label, 1)))} (low confidence).`,
+    );
+  if (setting)
+    sentences.push(`The setting looks like ${setting.room ? 'a ' : ''}${setting.name}${setting.room ? '' : ' scene'}.`);
+  const colours = signals.colours
+    .filter((colour) => colour.share >= 0.08)
+    .slice(0, 3)
+    .map((colour) => colour.name);
+  const tone =
+    signals.saturation < 0.04
+      ? 'black and white or nearly colourless'
+      : signals.brightness < 0.25
+        ? 'dark'
+        : signals.brightness > 0.75
+          ? 'bright'
+          : '';
   if (colours.length) sentences.push(`Main colours: ${joinAnd(colours)}${tone ? `; the image is ${tone}` : ''}.`);
-  if (signals.text?.lines.length) sentences.push(`Text read in the image: "${truncate(signals.text.lines.join(' / '), 400)}".`);
+  if (signals.text?.lines.length)
+    sentences.push(`Text read in the image: "${truncate(signals.text.lines.join(' / '), 400)}".`);
   sentences.push(`${capitalise(orientation(signals.width, signals.height))} image.`);
   const exif = exifSentence(signals.exif);
   if (exif) sentences.push(exif);

@@ -21,7 +21,11 @@ export interface ObjectGroup {
   colour: string | null;
 }
 
-export function groupObjects(objects: readonly DetectedObject[], minimumScore = PRESENT_SCORE, colours: readonly (string | null)[] = []): ObjectGroup[] {
+export function groupObjects(
+  objects: readonly DetectedObject[],
+  minimumScore = PRESENT_SCORE,
+  colours: readonly (string | null)[] = [],
+): ObjectGroup[] {
   const colourOf = new Map(objects.map((object, index) => [object, colours[index] ?? null]));
   const byLabel = new Map<string, DetectedObject[]>();
   for (const object of objects) {
@@ -39,7 +43,14 @@ export function groupObjects(objects: readonly DetectedObject[], minimumScore = 
     const salience = saliences[0] + 0.3 * saliences.slice(1).reduce((sum, value) => sum + value, 0);
     const instanceColours = new Set(instances.map((object) => colourOf.get(object) ?? null));
     const colour = instanceColours.size === 1 ? [...instanceColours][0] : null;
-    groups.push({ label, count: instances.length, instances, salience, extent: union(instances.map((object) => object.box)), colour });
+    groups.push({
+      label,
+      count: instances.length,
+      instances,
+      salience,
+      extent: union(instances.map((object) => object.box)),
+      colour,
+    });
   }
   return groups.sort((a, b) => b.salience - a.salience);
 }

@@ -5,7 +5,18 @@
  */
 import type { CocoLabel } from '../analysis/coco-labels.js';
 
-export type Kind = 'person' | 'animal' | 'vehicle' | 'food' | 'furniture' | 'electronics' | 'kitchenware' | 'sports' | 'accessory' | 'street' | 'household';
+export type Kind =
+  | 'person'
+  | 'animal'
+  | 'vehicle'
+  | 'food'
+  | 'furniture'
+  | 'electronics'
+  | 'kitchenware'
+  | 'sports'
+  | 'accessory'
+  | 'street'
+  | 'household';
 
 export interface Noun {
   singular: string;
@@ -15,7 +26,10 @@ export interface Noun {
   categories: string[];
 }
 
-const entries: Record<CocoLabel, [singular: string, plural: string, kind: Kind, synonyms: string[], categories: string[]]> = {
+const entries: Record<
+  CocoLabel,
+  [singular: string, plural: string, kind: Kind, synonyms: string[], categories: string[]]
+> = {
   person: ['person', 'people', 'person', ['people', 'human'], []],
   bicycle: ['bicycle', 'bicycles', 'vehicle', ['bike', 'cycle'], ['vehicle']],
   car: ['car', 'cars', 'vehicle', ['automobile'], ['vehicle']],
@@ -114,7 +128,21 @@ export function withArticle(word: string): string {
   return `${article(word)} ${word}`;
 }
 
-const NUMBER_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve'];
+const NUMBER_WORDS = [
+  'zero',
+  'one',
+  'two',
+  'three',
+  'four',
+  'five',
+  'six',
+  'seven',
+  'eight',
+  'nine',
+  'ten',
+  'eleven',
+  'twelve',
+];
 
 export function numberWord(count: number): string {
   return NUMBER_WORDS[count] ?? String(count);
@@ -144,12 +172,51 @@ export function countPhrase(label: string, count: number, colour: string | null 
 }
 
 /** Things whose colour people mention ("a red bus", "a black cat"); not people, food or rooms. */
-const COLOURED = new Set<string>(['bicycle', 'car', 'motorcycle', 'airplane', 'bus', 'train', 'truck', 'boat', 'fire hydrant', 'cat', 'dog', 'horse', 'bird', 'umbrella', 'kite', 'surfboard', 'frisbee', 'couch', 'teddy bear', 'suitcase', 'backpack', 'vase']);
+const COLOURED = new Set<string>([
+  'bicycle',
+  'car',
+  'motorcycle',
+  'airplane',
+  'bus',
+  'train',
+  'truck',
+  'boat',
+  'fire hydrant',
+  'cat',
+  'dog',
+  'horse',
+  'bird',
+  'umbrella',
+  'kite',
+  'surfboard',
+  'frisbee',
+  'couch',
+  'teddy bear',
+  'suitcase',
+  'backpack',
+  'vase',
+]);
 /** Detector-level colour names mapped to the plain words a caption uses; murky hues are not worth saying. */
 const PLAIN_COLOURS: Record<string, string | null> = {
-  'dark red': 'red', red: 'red', pink: 'pink', magenta: 'pink', orange: 'orange', brown: 'brown', yellow: 'yellow',
-  green: 'green', 'dark green': 'green', blue: 'blue', 'dark blue': 'blue', 'light blue': 'blue', purple: 'purple',
-  white: 'white', black: 'black', grey: 'grey', olive: null, teal: null, beige: null,
+  'dark red': 'red',
+  red: 'red',
+  pink: 'pink',
+  magenta: 'pink',
+  orange: 'orange',
+  brown: 'brown',
+  yellow: 'yellow',
+  green: 'green',
+  'dark green': 'green',
+  blue: 'blue',
+  'dark blue': 'blue',
+  'light blue': 'blue',
+  purple: 'purple',
+  white: 'white',
+  black: 'black',
+  grey: 'grey',
+  olive: null,
+  teal: null,
+  beige: null,
 };
 
 /** The colour word to put before this object's noun, or null. */
@@ -163,7 +230,30 @@ export function plainColour(colour: string): string | null {
 }
 
 /** Words in questions that mean people; not tags, since the detector cannot tell a man from a child. */
-const PERSON_WORDS = new Set(['man', 'woman', 'men', 'women', 'persons', 'humans', 'kids', 'kid', 'children', 'child', 'boy', 'boys', 'girl', 'girls', 'adults', 'adult', 'someone', 'anyone', 'anybody', 'somebody', 'player', 'players']);
+const PERSON_WORDS = new Set([
+  'man',
+  'woman',
+  'men',
+  'women',
+  'persons',
+  'humans',
+  'kids',
+  'kid',
+  'children',
+  'child',
+  'boy',
+  'boys',
+  'girl',
+  'girls',
+  'adults',
+  'adult',
+  'someone',
+  'anyone',
+  'anybody',
+  'somebody',
+  'player',
+  'players',
+]);
 
 /** Every label a word can name: singular, plural or synonym ("people" → person, "sofa" → couch). */
 export function labelsForWord(word: string): string[] {
