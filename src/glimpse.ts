@@ -5,19 +5,11 @@
  */
 import { resolve } from 'node:path';
 import { defaultDatabasePath } from './config/paths.js';
-import { ask } from './methods/ask.js';
-import { caption } from './methods/caption.js';
-import { captionMany } from './methods/caption-many.js';
 import { edit } from './methods/edit.js';
-import { estimate } from './methods/estimate.js';
-import { importDescriptions } from './methods/import-descriptions.js';
-import { indexImages } from './methods/index-images.js';
 import { type Parts, rememberParts } from './methods/parts.js';
 import { search } from './methods/search.js';
 import { show } from './methods/show.js';
-import { similar } from './methods/similar.js';
 import { status } from './methods/status.js';
-import { thumbnail } from './methods/thumbnail.js';
 import { resolveDescriber, resolveEmbedder } from './providers/resolve.js';
 import type { Embedder, ImageDescriber, ProviderSettings } from './providers/spec.js';
 import { SearchIndex } from './search/search-index.js';
@@ -121,18 +113,23 @@ export async function createGlimpse(options: GlimpseOptions = {}): Promise<Glimp
     dbPath,
     describer: parts.describer,
     embedder: parts.embedder,
-    caption: (input, captionOptions) => caption(parts, input, captionOptions),
-    captionMany: (inputs, captionOptions) => captionMany(parts, inputs, captionOptions),
-    ask: (input, question, askOptions) => ask(parts, input, question, askOptions),
-    index: (paths, indexOptions) => indexImages(parts, paths, indexOptions),
-    estimate: (paths, estimateOptions) => estimate(parts, paths, estimateOptions),
-    importDescriptions: (items, importOptions) => importDescriptions(parts, items, importOptions),
-    search: (query, searchOptions) => search(parts, query, searchOptions),
-    similar: (image, similarOptions) => similar(parts, image, similarOptions),
+    // Verbs that return promises load their module on first call: a one-shot `glimpse search` loads only its own.
+    caption: async (input, options) => (await import('./methods/caption.js')).caption(parts, input, options),
+    async *captionMany(inputs, options) {
+      yield* (await import('./methods/caption-many.js')).captionMany(parts, inputs, options);
+    },
+    ask: async (input, question, options) => (await import('./methods/ask.js')).ask(parts, input, question, options),
+    index: async (paths, options) => (await import('./methods/index-images.js')).indexImages(parts, paths, options),
+    estimate: async (paths, options) => (await import('./methods/estimate.js')).estimate(parts, paths, options),
+    importDescriptions: async (items, options) =>
+      (await import('./methods/import-descriptions.js')).importDescriptions(parts, items, options),
+    search: (query, options) => search(parts, query, options),
+    similar: async (image, options) => (await import('./methods/similar.js')).similar(parts, image, options),
     show: (idOrPath) => show(parts, idOrPath),
     edit: (idOrPath, edits) => edit(parts, idOrPath, edits),
     status: () => status(parts),
-    thumbnail: (idOrPath, thumbnailOptions) => thumbnail(parts, idOrPath, thumbnailOptions),
+    thumbnail: async (idOrPath, options) =>
+      (await import('./methods/thumbnail.js')).thumbnail(parts, idOrPath, options),
     async close() {
       const closing: Promise<unknown>[] = [searchIndex.close()];
       if (describerPromise) closing.push(describerPromise.then((d) => d.close?.()).catch(() => undefined));
