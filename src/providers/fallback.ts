@@ -12,6 +12,8 @@ import type {
   DescribeRequest,
   Description,
   ImageDescriber,
+  LibraryAnswer,
+  LibraryQuestion,
   ProviderSettings,
   Task,
 } from './spec.js';
@@ -131,6 +133,16 @@ export function chainDescribers(members: ImageDescriber[], options: ChainOptions
         (member) => Boolean(member.ask),
         (member) => member.ask!(request),
       ),
+    // Only when a member can answer about a library; otherwise callers take their own (extractive) path.
+    ...(members.some((member) => member.answer)
+      ? {
+          answer: (request: LibraryQuestion): Promise<LibraryAnswer> =>
+            firstThatWorks(
+              (member) => Boolean(member.answer),
+              (member) => member.answer!(request),
+            ),
+        }
+      : {}),
     async close() {
       await Promise.all(members.map((member) => member.close?.()));
     },

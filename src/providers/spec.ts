@@ -112,6 +112,38 @@ export interface Answer {
   usage?: Usage;
 }
 
+/** One image of a library as the model reads it when answering a question about the library: data, never instructions. */
+export interface LibraryDocument {
+  /** The image id the answer cites. */
+  id: number;
+  fileName: string;
+  caption: string | null;
+  detailed: string | null;
+  /** Text read in the image (OCR). */
+  text: string | null;
+  tags: string[];
+  /** When it was taken (EXIF), else when it was added; ISO 8601. */
+  date: string | null;
+}
+
+/** A question about a whole library, with the descriptions retrieved for it (and, optionally, a few images). */
+export interface LibraryQuestion {
+  question: string;
+  documents: LibraryDocument[];
+  /** Images to look at as well (already downscaled), each named by its document id. */
+  images?: { id: number; image: PreparedImage }[];
+  signal?: AbortSignal;
+}
+
+export interface LibraryAnswer {
+  /** The answer, citing ids as [12]. */
+  answer: string;
+  /** Every id the answer cites, as written (the caller checks them against the documents). */
+  cited: number[];
+  model: string;
+  usage?: Usage;
+}
+
 export interface ProviderCapabilities {
   tasks: readonly Task[];
   ask: boolean;
@@ -138,6 +170,8 @@ export interface ImageDescriber {
   readonly promptVersion: string;
   describe(request: DescribeRequest): Promise<Description>;
   ask?(request: AskRequest): Promise<Answer>;
+  /** Text-capable models: answer a question about a library from the descriptions given, citing their ids. */
+  answer?(request: LibraryQuestion): Promise<LibraryAnswer>;
   /** Free models, worker threads, sockets. Safe to call twice. */
   close?(): Promise<void>;
 }

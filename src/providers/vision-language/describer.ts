@@ -3,7 +3,7 @@
  * model they hand in, how far they downscale, and their limits; prompts, parsing, retries, timeouts, rate limits,
  * token counting and cost are all here.
  */
-import { generateText, type LanguageModel, type ModelMessage } from 'ai';
+import { generateText, type LanguageModel, type ModelMessage, type UserContent } from 'ai';
 import { GlimpseError } from '../../errors.js';
 import { costOf } from '../cost.js';
 import type {
@@ -12,11 +12,14 @@ import type {
   DescribeRequest,
   Description,
   ImageDescriber,
+  LibraryAnswer,
+  LibraryQuestion,
   PreparedImage,
   Task,
   Usage,
 } from '../spec.js';
 import { emptyDescription, TASKS } from '../spec.js';
+import { ANSWER_SYSTEM_PROMPT, citedIds, libraryPrompt } from './answer-prompts.js';
 import { budgetMaxSide, encodeForUpload, type ImageBudget } from './image-budget.js';
 import { cleanAltText, cleanSentence, parseModelJson, parseOcr, parseTags } from './parse-output.js';
 import {
@@ -63,11 +66,11 @@ export function createVisionLanguageDescriber(config: VisionLanguageConfig): Ima
   // One upload encoding per image, however many tasks or questions are asked about it.
   const uploads = new WeakMap<PreparedImage, ReturnType<typeof encodeForUpload>>();
 
-  async function complete(messages: ModelMessage[], signal?: AbortSignal): Promise<Completion> {
+  async function complete(messages: ModelMessage[], signal?: AbortSignal, system = SYSTEM_PROMPT): Promise<Completion> {
     return callProvider(config, signal, async (abortSignal) => {
       const result = await generateText({
         model: config.model,
-        system: SYSTEM_PROMPT,
+        system,
         messages,
         maxRetries: 0, // retries live in withRetries only
         maxOutputTokens: config.maxOutputTokens ?? 1024,
@@ -83,18 +86,16 @@ export function createVisionLanguageDescriber(config: VisionLanguageConfig): Ima
     });
   }
 
-  async function imageMessage(image: PreparedImage, text: string): Promise<ModelMessage> {
+  async function imagePart(image: PreparedImage) {
     let pending = uploads.get(image);
     if (!pending) uploads.set(image, (pending = encodeForUpload(image, config.budget)));
     const upload = await pending;
-    return {
-      role: 'user',
-      content: [
-        { type: 'text', text },
-        // A base64 string, not bytes: Ollama's adapter forwards the value as-is into its `images` array.
-        { type: 'image', image: upload.data.toString('base64'), mediaType: upload.mediaType },
-      ],
-    };
+    // A base64 string, not bytes: Ollama's adapter forwards the value as-is into its `images` array.
+    return { type: 'image' as const, image: upload.data.toString('base64'), mediaType: upload.mediaType };
+  }
+
+  async function imageMessage(image: PreparedImage, text: string): Promise<ModelMessage> {
+    return { role: 'user', content: [{ type: 'text', text }, await imagePart(image)] };
   }
 
   /** Ask for JSON; on malformed output show the model its reply and the problem, and ask again. */
@@ -191,6 +192,30 @@ export function createVisionLanguageDescriber(config: VisionLanguageConfig): Ima
     };
   }
 
+  async function answer(request: LibraryQuestion): Promise<LibraryAnswer> {
+    const images = request.images ?? [];
+    const content: Exclude<UserContent, string> = [
+      {
+        type: 'text',
+        text: libraryPrompt(
+          request.question,
+          request.documents,
+          images.map((entry) => entry.id),
+        ),
+      },
+    ];
+    for (const { id, image } of images) content.push({ type: 'text', text: `Image [${id}]:` }, await imagePart(image));
+    const completion = await complete([{ role: 'user', content }], request.signal, ANSWER_SYSTEM_PROMPT);
+    const text = completion.text.trim();
+    if (text === '') {
+      throw new GlimpseError(
+        'PROVIDER_BAD_OUTPUT',
+        `${config.provider} (${completion.model}) gave an empty answer to "${request.question}" (refused or filtered?)`,
+      );
+    }
+    return { answer: text, cited: citedIds(text), model: completion.model, usage: usageOf([completion]) };
+  }
+
   return {
     specificationVersion: 'v1',
     provider: config.provider,
@@ -200,6 +225,7 @@ export function createVisionLanguageDescriber(config: VisionLanguageConfig): Ima
     promptVersion: PROMPT_VERSION,
     describe,
     ask,
+    answer,
   };
 }
 
