@@ -1,0 +1,238 @@
+/**
+ * XMP written by Glimpse (through exiftool-vendored) and read back by Debian's exiftool, an independent reader; and
+ * a person's own caption and keywords in a file or its sidecar imported at index time.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { createGlimpse } from '../glimpse.js';
+import { sample, temporaryDirectory } from '../testing/fixtures.js';
+import type { ImageDetails } from '../types.js';
+import { closeMetadataTool, EXIFTOOL_CONFIG, GLIMPSE_XMP_NAMESPACE } from './exiftool.js';
+import { readPersonMetadata } from './read.js';
+import { sidecarPath, writeMetadata } from './write.js';
+
+const EXIFTOOL = '/usr/bin/exiftool';
+const folder = temporaryDirectory('glimpse-metadata-');
+const config = join(folder, 'glimpse.config');
+writeFileSync(config, EXIFTOOL_CONFIG);
+
+after(() => closeMetadataTool());
+
+/** Debian's exiftool: tags of a file as JSON, group-qualified (with Glimpse's namespace defined). */
+function readWithDebian(path: string): Record<string, unknown> {
+  const json = execFileSync(EXIFTOOL, ['-config', config, '-j', '-G1', '-a', '-struct', path], { encoding: 'utf8' });
+  return JSON.parse(json)[0];
+}
+
+/** The file with every metadata segment removed, as Debian's exiftool writes it: what remains is the image data. */
+function strippedHash(path: string): string {
+  return createHash('sha256')
+    .update(execFileSync(EXIFTOOL, ['-all=', '-o', '-', path]))
+    .digest('hex');
+}
+
+function copySample(name: string, as = name): string {
+  const path = join(folder, as);
+  copyFileSync(sample(name), path);
+  return path;
+}
+
+function details(path: string, overrides: Partial<ImageDetails> = {}): ImageDetails {
+  return {
+    id: 1,
+    path,
+    folder,
+    fileName: path.split('/').pop()!,
+    sha256: 'x',
+    sizeBytes: 1,
+    mtimeMs: null,
+    width: 1,
+    height: 1,
+    format: 'jpeg',
+    takenAt: null,
+    camera: null,
+    latitude: null,
+    longitude: null,
+    addedAt: '2026-01-01T00:00:00.000Z',
+    seenAt: '2026-01-01T00:00:00.000Z',
+    description: {
+      caption: 'A red rocket on a launch pad.',
+      detailed: 'A tall red and white rocket stands on a launch pad under a clear sky.',
+      alt: 'Red rocket on its launch pad',
+      tags: ['rocket', 'launch pad'],
+      objects: [],
+      text: null,
+      safety: null,
+      model: 'test-model-2',
+      provider: 'testvendor',
+      requestedModel: 'test-model-2',
+      promptVersion: 'json-3',
+      describedAt: '2026-05-01T10:00:00.000Z',
+      ms: 12,
+      inputTokens: null,
+      outputTokens: null,
+      costUsd: null,
+    },
+    userEdits: null,
+    caption: 'A red rocket on a launch pad.',
+    tags: ['rocket', 'launch pad'],
+    duplicates: [],
+    ...overrides,
+  };
+}
+
+describe('writing XMP', () => {
+  test('a sidecar photo.jpg.xmp carries caption, tags, the IPTC accessibility fields and provenance', async () => {
+    const image = copySample('rocket.jpg');
+    const before = createHash('sha256').update(readFileSync(image)).digest('hex');
+    const written = await writeMetadata(details(image), 'sidecar');
+    assert.equal(written.path, `${image}.xmp`);
+    const tags = readWithDebian(written.path);
+    assert.equal(tags['XMP-dc:Description'], 'A red rocket on a launch pad.');
+    assert.deepEqual(tags['XMP-dc:Subject'], ['rocket', 'launch pad']);
+    assert.equal(tags['XMP-iptcCore:AltTextAccessibility'], 'Red rocket on its launch pad');
+    assert.equal(
+      tags['XMP-iptcCore:ExtDescrAccessibility'],
+      'A tall red and white rocket stands on a launch pad under a clear sky.',
+    );
+    assert.equal(tags['XMP-glimpse:Provider'], 'testvendor');
+    assert.equal(tags['XMP-glimpse:Model'], 'test-model-2');
+    assert.equal(tags['XMP-glimpse:DescribedAt'], '2026-05-01T10:00:00.000Z');
+    // The namespace is declared in the XMP itself, so a reader without our config still finds the properties.
+    const rdf = readFileSync(written.path, 'utf8');
+    assert.ok(rdf.includes(`xmlns:glimpse='${GLIMPSE_XMP_NAMESPACE}'`), rdf);
+    assert.match(rdf, /<glimpse:Provider>testvendor<\/glimpse:Provider>/);
+    const plain = JSON.parse(execFileSync(EXIFTOOL, ['-j', '-G1', written.path], { encoding: 'utf8' }))[0];
+    assert.equal(plain['XMP-glimpse:Provider'], 'testvendor', 'read without the config too');
+    // The image itself is untouched.
+    assert.equal(createHash('sha256').update(readFileSync(image)).digest('hex'), before);
+  });
+
+  test('photo.xmp naming, and an existing sidecar keeps the properties other tools wrote', async () => {
+    const image = copySample('flower.jpg');
+    const sidecar = sidecarPath(image, 'base');
+    assert.equal(sidecar, join(folder, 'flower.xmp'));
+    execFileSync(EXIFTOOL, ['-q', '-XMP-xmp:Rating=4', '-XMP-xmp:Label=Red', sidecar]);
+    await writeMetadata(details(image), 'sidecar', { sidecarName: 'base' });
+    const tags = readWithDebian(sidecar);
+    assert.equal(tags['XMP-xmp:Rating'], 4);
+    assert.equal(tags['XMP-xmp:Label'], 'Red');
+    assert.equal(tags['XMP-dc:Description'], 'A red rocket on a launch pad.');
+    assert.ok(!existsSync(`${sidecar}_original`));
+  });
+
+  for (const name of ['rocket.jpg', 'coffee.png']) {
+    test(`embed into ${name}: same image data, other metadata kept, no _original left behind`, async () => {
+      const image = copySample(name, `embed-${name}`);
+      // Metadata a person or a camera put there before.
+      execFileSync(EXIFTOOL, ['-q', '-overwrite_original', '-EXIF:Artist=Ada Lovelace', '-XMP-xmp:Rating=5', image]);
+      const pixelsBefore = strippedHash(image);
+      await writeMetadata(details(image), 'embed');
+      const tags = readWithDebian(image);
+      assert.equal(tags['XMP-dc:Description'], 'A red rocket on a launch pad.');
+      assert.equal(tags['XMP-iptcCore:AltTextAccessibility'], 'Red rocket on its launch pad');
+      assert.equal(tags['XMP-glimpse:Provider'], 'testvendor');
+      assert.equal(tags['IFD0:Artist'], 'Ada Lovelace');
+      assert.equal(tags['XMP-xmp:Rating'], 5);
+      assert.equal(strippedHash(image), pixelsBefore, 'the image data is byte-identical');
+      assert.deepEqual(
+        readdirSync(folder).filter((file) => file.endsWith('_original')),
+        [],
+      );
+    });
+  }
+
+  test('a file that is gone, and a URL, are clear errors', async () => {
+    await assert.rejects(writeMetadata(details(join(folder, 'missing.jpg')), 'embed'), {
+      code: 'FILE_NOT_FOUND',
+      message: /missing\.jpg/,
+    });
+    await assert.rejects(writeMetadata(details('https://example.com/a.jpg'), 'sidecar'), { code: 'USAGE' });
+  });
+});
+
+describe('reading what a person wrote', () => {
+  test('IPTC Caption-Abstract and Keywords in the file; XMP in a photo.xmp sidecar', async () => {
+    const inFile = copySample('horse.png', 'person-horse.png');
+    execFileSync(EXIFTOOL, ['-q', '-overwrite_original', '-EXIF:ImageDescription=My horse Bella', inFile]);
+    const jpeg = copySample('rocket.jpg', 'person-rocket.jpg');
+    execFileSync(EXIFTOOL, [
+      '-q',
+      '-overwrite_original',
+      '-IPTC:Caption-Abstract=Launch day at the cape',
+      '-IPTC:Keywords=launch',
+      '-IPTC:Keywords=cape',
+      jpeg,
+    ]);
+    assert.deepEqual(await readPersonMetadata(jpeg), {
+      caption: 'Launch day at the cape',
+      tags: ['launch', 'cape'],
+      sources: [jpeg],
+    });
+    assert.equal((await readPersonMetadata(inFile))?.caption, 'My horse Bella');
+
+    const withSidecar = copySample('chelsea.png', 'person-cat.png');
+    const sidecar = join(folder, 'person-cat.xmp');
+    execFileSync(EXIFTOOL, ['-q', '-XMP-dc:Description=Chelsea asleep', '-XMP-dc:Subject=cat', sidecar]);
+    assert.deepEqual(await readPersonMetadata(withSidecar), {
+      caption: 'Chelsea asleep',
+      tags: ['cat'],
+      sources: [sidecar],
+    });
+  });
+
+  test('what Glimpse generated and wrote is not taken for a person’s; camera placeholders are ignored', async () => {
+    const image = copySample('rocket.jpg', 'generated-rocket.jpg');
+    await writeMetadata(details(image), 'embed');
+    assert.equal(await readPersonMetadata(image), null);
+    const camera = copySample('rocket.jpg', 'camera-rocket.jpg');
+    execFileSync(EXIFTOOL, ['-q', '-overwrite_original', '-EXIF:ImageDescription=OLYMPUS DIGITAL CAMERA', camera]);
+    assert.equal(await readPersonMetadata(camera), null);
+  });
+
+  test('indexing imports them as the person’s own caption and tags: searchable, shown first, never overwritten', async () => {
+    const library = join(folder, 'library');
+    execFileSync('mkdir', ['-p', library]);
+    const photo = join(library, 'IMG_0042.jpg');
+    copyFileSync(sample('rocket.jpg'), photo);
+    execFileSync(EXIFTOOL, [
+      '-q',
+      '-overwrite_original',
+      '-XMP-dc:Description=Grandpa’s model zeppelin',
+      '-XMP-dc:Subject=zeppelin',
+      photo,
+    ]);
+    const glimpse = await createGlimpse({ db: join(folder, 'library.db') });
+    try {
+      await glimpse.index([library]);
+      const shown = glimpse.show(photo);
+      assert.equal(shown.caption, 'Grandpa’s model zeppelin');
+      assert.deepEqual(shown.tags, ['zeppelin']);
+      assert.equal(shown.userEdits?.caption, 'Grandpa’s model zeppelin');
+      assert.notEqual(shown.description?.caption, shown.caption, 'the generated caption is kept beside it');
+      const found = await glimpse.search('zeppelin');
+      assert.equal(found.results[0]?.path, photo);
+
+      // The person edits it in Glimpse; indexing again (forced) does not put the file's old caption back.
+      glimpse.edit(photo, { caption: 'Grandpa’s zeppelin, 1961' });
+      await glimpse.index([library], { force: true });
+      assert.equal(glimpse.show(photo).caption, 'Grandpa’s zeppelin, 1961');
+
+      // Embedding Glimpse's description changes the file; the library follows, and the next index describes nothing.
+      const summary = await glimpse.writeMetadata([library], { target: 'embed' });
+      assert.deepEqual(summary.failures, []);
+      assert.equal(readWithDebian(photo)['XMP-dc:Description'], 'Grandpa’s zeppelin, 1961');
+      assert.equal(readWithDebian(photo)['XMP-glimpse:CaptionSource'], 'person');
+      const again = await glimpse.index([library]);
+      assert.equal(again.indexed, 0);
+      assert.equal(again.unchanged, 1);
+      assert.equal(glimpse.show(photo).caption, 'Grandpa’s zeppelin, 1961');
+    } finally {
+      await glimpse.close();
+    }
+  });
+});

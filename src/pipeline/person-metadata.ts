@@ -1,0 +1,20 @@
+/**
+ * At index time: a caption and keywords a person already wrote into the file or its sidecar (XMP, IPTC, EXIF)
+ * become that person's own caption and tags in the library — searchable, shown before generated ones, and never
+ * overwritten: a field the person already set in Glimpse (`glimpse edit`) is kept.
+ */
+import { readPersonMetadata } from '../metadata/read.js';
+import type { Store } from '../storage/store.js';
+
+/** Returns true when something was imported. Never throws: unreadable metadata is no metadata. */
+export async function importPersonMetadata(store: Store, path: string, sha256: string): Promise<boolean> {
+  const found = await readPersonMetadata(path).catch(() => null);
+  if (!found) return false;
+  const current = store.userEdits(sha256);
+  const edits: { caption?: string; tags?: string[] } = {};
+  if (found.caption && !current?.caption) edits.caption = found.caption;
+  if (found.tags && !current?.tags) edits.tags = found.tags;
+  if (edits.caption === undefined && edits.tags === undefined) return false;
+  store.saveUserEdits(sha256, edits);
+  return true;
+}
