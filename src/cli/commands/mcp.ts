@@ -52,6 +52,8 @@ Client configuration (e.g. Claude Desktop's claude_desktop_config.json):
       allowPrivateUrls: flags.allowPrivateUrls,
       version,
     });
+    // stdout carries the protocol: a stray console.log from a dependency would corrupt it, so it goes to stderr.
+    console.log = (...args: unknown[]) => console.error(...args);
     const transport = new StdioServerTransport();
     const closed = new Promise<void>((done) => {
       transport.onclose = () => done();
