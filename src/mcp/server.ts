@@ -97,6 +97,12 @@ export function createMcpServer(glimpse: Glimpse, options: McpServerOptions): Mc
         maxBytes: options.maxUrlBytes ?? 20 * 1024 * 1024,
         timeoutMs: 30_000,
         allowPrivate: options.allowPrivateUrls ?? false,
+      }).catch((error) => {
+        if (!GlimpseError.is(error, 'URL_NOT_ALLOWED')) throw error;
+        throw new GlimpseError('URL_NOT_ALLOWED', error.message, {
+          path: image,
+          hint: 'Loopback and private addresses are refused; start the server with --allow-private-urls to allow them.',
+        });
       });
       return { bytes, name: image };
     }
