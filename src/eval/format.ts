@@ -70,7 +70,11 @@ export function formatRuns(runs: readonly Evaluation[]): string {
     const failed = run.task === 'search' ? run.failedImages.length : run.failed.length;
     return failed > 0 ? String(failed) : null;
   });
-  const header = ['', ...runs.map(runName)];
+  return alignedTable(['', ...runs.map(runName)], rows);
+}
+
+/** Rows under a header, the first column left-aligned and the others right-aligned, with a rule under the header. */
+export function alignedTable(header: string[], rows: string[][]): string {
   const all = [header, ...rows];
   const widths = header.map((_, column) => Math.max(...all.map((row) => row[column].length)));
   const line = (row: string[]) =>

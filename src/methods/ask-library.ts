@@ -38,7 +38,7 @@ export type QuestionKind = 'count' | 'when' | 'text' | 'yes-no' | 'list';
 
 export function questionKind(question: string): QuestionKind {
   const q = question.trim().toLowerCase();
-  if (/^how many\b/.test(q) || /\bnumber of\b/.test(q)) return 'count';
+  if (/^(how many|what is the number of|what's the number of)\b/.test(q)) return 'count';
   if (/^when\b/.test(q) || /\bwhat (date|day|year|month)\b/.test(q)) return 'when';
   if (/\b(mention|mentions|mentioning|say|says|said|written|reads?|text)\b/.test(q)) return 'text';
   if (/^(is|are|was|were|do|does|did|have|has|had|can|could)\b/.test(q)) return 'yes-no';
@@ -189,16 +189,17 @@ function stemIn(word: string, haystack: Set<string>): boolean {
 }
 
 /**
- * The images that answer: those matching every word of the question; failing that (a vector match, a concept),
- * those matching as many words as the best one does.
+ * The images that answer, in search order. Counts and dates must be exact: images matching every word of the
+ * question (failing that, as many as the best one does). Shortlists ("is there…", "which…") keep every image
+ * matching at least half the words, since a long question rarely matches every word of the right photo's
+ * description. An image matching none (a vector match alone) counts only when it came first.
  */
-function relevant(retrieved: Retrieved[], words: string[]): Retrieved[] {
+function relevant(retrieved: Retrieved[], words: string[], strict: boolean): Retrieved[] {
   const scored = retrieved.map((entry) => ({ entry, covered: coverage(entry, words) }));
-  const full = scored.filter((item) => item.covered === words.length);
-  if (full.length > 0) return full.map((item) => item.entry);
   const best = Math.max(...scored.map((item) => item.covered));
   if (best === 0) return retrieved.slice(0, 1).filter((entry) => entry.result.why.vectorRank !== null);
-  return scored.filter((item) => item.covered === best).map((item) => item.entry);
+  const enough = strict ? best : Math.min(best, Math.max(1, Math.ceil(words.length / 2)));
+  return scored.filter((item) => item.covered >= enough).map((item) => item.entry);
 }
 
 function extractiveAnswer(
@@ -207,7 +208,7 @@ function extractiveAnswer(
   words: string[],
   retrieved: Retrieved[],
 ): { answer: string; cited: Retrieved[] } {
-  const matching = relevant(retrieved, words);
+  const matching = relevant(retrieved, words, kind === 'count' || kind === 'when');
   const subject = words.join(' ') || 'text';
   if (matching.length === 0) {
     return { answer: `No photo in the library matches "${question}".`, cited: [] };

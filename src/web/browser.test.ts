@@ -97,6 +97,19 @@ describe('web app in Chromium', { skip }, () => {
     assert.match(page.url(), /has_text=true/);
   });
 
+  test('ask the library from the search page: the answer and its photos, linked', async () => {
+    await page.goto(server.url);
+    await page.getByLabel('Question', { exact: true }).fill('How many photos show a cup?');
+    await page.getByRole('button', { name: 'Ask' }).click();
+    await page.locator('#library-answer', { hasText: '1 photo matches "cup"' }).waitFor();
+    const source = page.locator('#library-sources li a');
+    assert.equal(await source.count(), 1);
+    assert.match((await source.getAttribute('href')) ?? '', /^\/images\/\d+$/);
+    assert.equal(await source.locator('img').getAttribute('alt'), 'A cup of coffee on a saucer');
+    assert.match((await source.textContent()) ?? '', /coffee\.png/);
+    await shot('ask-library');
+  });
+
   test('keyboard only: tab to the first result and open it with Enter', async () => {
     await page.goto(`${server.url}/?q=cat`);
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'q', 'the search box has focus');

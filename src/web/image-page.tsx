@@ -4,7 +4,7 @@
  */
 import type { ImageDetails, SearchResult } from '../types.js';
 import { Layout } from './layout.js';
-import { ResultCard } from './search-page.js';
+import { QuestionForm, ResultCard } from './search-page.js';
 
 /** Formats browsers show directly; others (HEIC, TIFF) are shown by their thumbnail. */
 const BROWSER_FORMATS = new Set(['jpeg', 'jpg', 'png', 'webp', 'gif', 'avif']);
@@ -114,18 +114,7 @@ export function ImagePage(props: { image: ImageDetails; similar: SearchResult[] 
 
           <section aria-labelledby="ask-heading">
             <h2 id="ask-heading">Ask a question</h2>
-            <form id="ask-form" class="inline-form">
-              <label for="question">Question</label>
-              <input
-                id="question"
-                name="question"
-                type="text"
-                required
-                maxlength={2000}
-                placeholder="e.g. What colour is the cat?"
-              />
-              <button type="submit">Ask</button>
-            </form>
+            <QuestionForm formId="ask-form" inputId="question" placeholder="e.g. What colour is the cat?" />
             <p id="answer" class="answer" role="status" aria-live="polite"></p>
           </section>
 

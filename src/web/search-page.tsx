@@ -1,6 +1,8 @@
 /**
  * The search page: a search box with filters, and results as a thumbnail grid. The server draws results for the
  * address's query (so links and the back button work without script); the browser script redraws as you type.
+ * Below the search box, "Ask your library": a question answered from the descriptions, citing its photos (the
+ * browser script posts it to /api/v1/ask with no image).
  */
 import type { SearchResponse, SearchResult } from '../types.js';
 import { fileNameOf, snippetParts, thumbnailUrl, whyText } from './client/format.js';
@@ -54,6 +56,16 @@ export function SearchPage(props: {
           </label>
         </fieldset>
       </form>
+      <section aria-labelledby="library-ask-heading" class="library-ask">
+        <h2 id="library-ask-heading">Ask your library</h2>
+        <QuestionForm
+          formId="library-ask-form"
+          inputId="library-question"
+          placeholder="e.g. When did we last go to the beach?"
+        />
+        <div id="library-answer" class="answer" role="status" aria-live="polite"></div>
+        <ol id="library-sources" class="sources"></ol>
+      </section>
       <p id="result-count" class="result-count" role="status" aria-live="polite">
         {props.error ??
           (response
@@ -94,5 +106,16 @@ export function ResultCard(props: { result: SearchResult }) {
       ) : null}
       <p class="why">{whyText(result.why)}</p>
     </li>
+  );
+}
+
+/** A one-line question form (the browser script sends it): on the search page for the library, on an image's page. */
+export function QuestionForm(props: { formId: string; inputId: string; placeholder: string }) {
+  return (
+    <form id={props.formId} class="inline-form">
+      <label for={props.inputId}>Question</label>
+      <input id={props.inputId} name="question" type="text" required maxlength={2000} placeholder={props.placeholder} />
+      <button type="submit">Ask</button>
+    </form>
   );
 }

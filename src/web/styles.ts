@@ -64,6 +64,11 @@ dd { margin: 0; }
 .inline-form input[type="text"] { flex: 1 1 14rem; }
 .stacked-form { display: grid; grid-template-columns: minmax(0, 1fr); gap: .4rem; max-width: 40rem; }
 .answer { font-size: 1.05rem; min-height: 1.5em; }
+.library-ask { margin: 1rem 0; }
+.library-ask h2 { font-size: 1.1rem; margin: 0 0 .4rem; }
+.sources { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .6rem; }
+.sources a { display: grid; gap: .2rem; justify-items: start; font-size: .85rem; text-decoration: none; }
+.sources img { width: 96px; height: 72px; object-fit: cover; border-radius: 4px; background: var(--card); }
 .drop-zone { border: 2px dashed var(--line); border-radius: 10px; padding: 1rem; text-align: center; display: grid; grid-template-columns: minmax(0, 1fr); gap: .5rem; justify-items: center; }
 .drop-zone.dragging { border-color: var(--accent); background: var(--card); }
 .lead { font-size: 1.2rem; font-weight: 600; }

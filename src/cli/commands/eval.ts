@@ -1,5 +1,5 @@
 /**
- * `glimpse eval captions|search|ocr`: measure a provider on images with human references (see src/eval).
+ * `glimpse eval captions|search|ask|ocr`: measure a provider on images with human references (see src/eval).
  * Every subcommand prints a table (a column per provider with --compare), `--json` for scripts and
  * `--report out.html` for people.
  */
@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { GlimpseError } from '../../errors.js';
+import { DEFAULT_ASK_K, evaluateAsk, formatAskRuns } from '../../eval/ask.js';
 import { evaluateCaptions, evaluateHumanBaseline, evaluatePredictions } from '../../eval/captions.js';
 import { type Evaluation, formatNotes, formatRuns, toJson } from '../../eval/format.js';
 import { loadCaptionManifest, loadOcrManifest, loadPredictions, matchPredictions } from '../../eval/manifest.js';
@@ -61,6 +62,7 @@ Examples:
   glimpse eval captions --manifest ../shared/data/coco-captions-val2017.json --human   the human baseline
   glimpse eval captions --manifest M --compare builtin,ollama:llava --report report.html
   glimpse eval search --oracle --manifest ../shared/data/coco-captions-val2017.json
+  glimpse eval ask --manifest ../shared/data/coco-captions-val2017.json --limit 500 --provider ollama
   glimpse eval ocr --manifest ../shared/data/ocr-dev/manifest.jsonl --case-insensitive`,
     );
 
@@ -150,6 +152,38 @@ Examples:
         }
       }
       await finish(runs, flags);
+    });
+
+  common(
+    addEmbedderOptions(
+      addProviderOptions(
+        evaluate
+          .command('ask')
+          .description(
+            'ask the library "Is there a photo of <held-back caption>?" per image: citation recall@k, extractively and with a model',
+          ),
+      ),
+    ),
+    DEFAULT_CAPTIONS,
+  )
+    .option('-k, --k <n>', 'descriptions read per question (1-50)', String(DEFAULT_ASK_K))
+    .option('--extractive', 'only the offline extractive answers, even when the provider has a language model')
+    .action(async (flags: EvalFlags & { k: string; extractive?: boolean }, command: Command) => {
+      if (flags.report) throw new GlimpseError('USAGE', '--report is not available for eval ask; use --json');
+      const entries = limited(loadCaptionManifest(flags.manifest, { imagesDir: flags.images }), flags);
+      const k = parsePositive(flags.k, '--k');
+      // The oracle library is searched by full text alone unless --embedder is given (then hybrid).
+      const open = (db: string) =>
+        openGlimpse(command, flags.embedder || process.env.GLIMPSE_EMBEDDER ? { db } : { db, embedder: null });
+      const runs = [await evaluateAsk(entries, { k, mode: 'extractive', open, onProgress: progress(flags) })];
+      if (!flags.extractive) {
+        const probe = await openGlimpse(command, { db: ':memory:', embedder: null });
+        const answers = Boolean((await probe.describer()).answer);
+        await probe.close();
+        if (answers) runs.push(await evaluateAsk(entries, { k, mode: 'model', open, onProgress: progress(flags) }));
+      }
+      if (flags.json) printJson(runs.length === 1 ? runs[0] : { runs });
+      else process.stdout.write(`${formatAskRuns(runs)}\n`);
     });
 
   common(

@@ -109,6 +109,59 @@ function resultCard(result: ResultJson): HTMLElement {
 
 // ---- copy buttons -------------------------------------------------------------------------------------------
 
+// ---- ask the library ----------------------------------------------------------------------------------------
+
+interface LibraryAnswerJson {
+  answer: string;
+  mode: 'model' | 'extractive' | 'nothing';
+  sources: { id: number; path: string; caption: string | null }[];
+}
+
+function setUpLibraryAsk() {
+  const form = byId<HTMLFormElement>('library-ask-form');
+  const answer = byId('library-answer');
+  const sources = byId('library-sources');
+  if (!form || !answer || !sources) return;
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const question = String(new FormData(form).get('question') ?? '').trim();
+    if (!question) return;
+    answer.textContent = 'Reading the descriptions…';
+    sources.replaceChildren();
+    try {
+      const result = await api<LibraryAnswerJson>('/api/v1/ask', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ question }),
+      });
+      answer.textContent = result.answer;
+      sources.replaceChildren(
+        ...result.sources.map((source) => {
+          const caption = source.caption ?? fileNameOf(source.path);
+          return element(
+            'li',
+            { class: 'source' },
+            element(
+              'a',
+              { href: `/images/${source.id}` },
+              element('img', {
+                src: thumbnailUrl(source.id),
+                alt: caption,
+                loading: 'lazy',
+                width: '96',
+                height: '72',
+              }),
+              element('span', {}, `[${source.id}] ${fileNameOf(source.path)}`),
+            ),
+          );
+        }),
+      );
+    } catch (error) {
+      answer.textContent = (error as Error).message;
+    }
+  });
+}
+
 function setUpCopyButtons() {
   document.addEventListener('click', async (event) => {
     const button = (event.target as HTMLElement).closest<HTMLButtonElement>('button[data-copy-from]');
@@ -353,6 +406,7 @@ function follow(jobId: string) {
 
 setUpCopyButtons();
 setUpSearch();
+setUpLibraryAsk();
 setUpImagePage();
 setUpDescribe();
 setUpIndexing();
