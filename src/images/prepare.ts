@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import { GlimpseError } from '../errors.js';
 import type { ExifSummary, PreparedImage } from '../providers/spec.js';
 import { readExif } from './exif.js';
+import { imageLimits } from './limits.js';
 
 type SharpPipeline = ReturnType<typeof sharp>;
 type SharpMetadata = Awaited<ReturnType<SharpPipeline['metadata']>>;
@@ -23,6 +24,8 @@ export interface PrepareOptions {
   maxSide: number;
   /** Refuse images with more pixels than this (decompression bombs). */
   maxPixels?: number;
+  /** Render SVG (default: the process's image limits, off unless --allow-svg / GLIMPSE_ALLOW_SVG). */
+  allowSvg?: boolean;
 }
 
 export interface Prepared {
@@ -63,9 +66,21 @@ export async function prepareImage(bytes: Buffer, source: string, options: Prepa
     orientation = metadata.orientation;
     mayHaveAlpha = metadata.hasAlpha ?? true;
     hasExif = metadata.exif !== undefined;
-    checkPixels(width, height, maxPixels, source);
-    // failOn 'error' would accept truncated JPEGs silently as grey; 'warning' reports them, which users want to know.
-    input = sharp(bytes, { limitInputPixels: maxPixels, failOn: 'warning', pages: 1 });
+    if (format === 'svg') {
+      // SVG is a document, not pixels: refused unless allowed, never with external resources, and rendered
+      // straight at the size the provider needs (within the pixel cap) instead of at its declared size.
+      checkSvg(bytes, source, options.allowSvg ?? imageLimits().allowSvg);
+      const scale = Math.min(
+        1,
+        options.maxSide / Math.max(1, width, height),
+        Math.sqrt(maxPixels / Math.max(1, width * height)),
+      );
+      input = sharp(bytes, { density: Math.max(1, 72 * scale), limitInputPixels: maxPixels, failOn: 'warning' });
+    } else {
+      checkPixels(width, height, maxPixels, source);
+      // failOn 'error' would accept truncated JPEGs silently as grey; 'warning' reports them, which users want to know.
+      input = sharp(bytes, { limitInputPixels: maxPixels, failOn: 'warning', pages: 1 });
+    }
   }
 
   let raw: SharpRaw;
@@ -164,6 +179,25 @@ function checkPixels(width: number, height: number, maxPixels: number, source: s
   }
 }
 
+/** References to anything outside the document: other files, URLs, external entities, stylesheet imports. */
+const SVG_EXTERNAL =
+  /(?:href|src)\s*=\s*["']\s*(?!#|data:)[^"'\s]|url\(\s*["']?\s*(?!#|data:)[^)"'\s]|<!ENTITY|@import|<xi:include|<foreignObject/i;
+
+function checkSvg(bytes: Buffer, source: string, allowed: boolean): void {
+  if (!allowed)
+    throw new GlimpseError('SVG_NOT_ALLOWED', `${source}: is an SVG document (judged by its bytes)`, { path: source });
+  if (SVG_EXTERNAL.test(bytes.toString('utf8'))) {
+    throw new GlimpseError(
+      'SVG_NOT_ALLOWED',
+      `${source}: the SVG refers to external files or URLs, which Glimpse does not load`,
+      {
+        path: source,
+        hint: 'Embed images as data: URLs and inline styles, or convert the SVG to PNG first.',
+      },
+    );
+  }
+}
+
 function hasTransparency(rgba: Buffer): boolean {
   for (let i = 3; i < rgba.length; i += 4) if (rgba[i] !== 255) return true;
   return false;
@@ -178,7 +212,7 @@ function isHeicNotAvif(bytes: Buffer): boolean {
 async function decodeHeic(bytes: Buffer, source: string, maxPixels: number) {
   try {
     const { default: decode } = await import('heic-decode');
-    const image = await decode({ buffer: bytes });
+    const image = await libraryLogsToStderr(() => decode({ buffer: bytes }));
     checkPixels(image.width, image.height, maxPixels, source);
     return {
       width: image.width,
@@ -191,6 +225,26 @@ async function decodeHeic(bytes: Buffer, source: string, maxPixels: number) {
       path: source,
       cause: error,
     });
+  }
+}
+
+let quieted = 0;
+let originalLog: typeof console.log = console.log;
+
+/**
+ * libheif (WebAssembly) reports a file it cannot parse with console.log ("Could not parse HEIF file …"), which
+ * would land in the middle of `--json` output on stdout. While it decodes, console.log goes to stderr. (Glimpse's
+ * own output is written with process.stdout.write, so nothing of ours is moved.)
+ */
+async function libraryLogsToStderr<T>(work: () => Promise<T>): Promise<T> {
+  if (quieted++ === 0) {
+    originalLog = console.log;
+    console.log = (...args: unknown[]) => console.error(...args);
+  }
+  try {
+    return await work();
+  } finally {
+    if (--quieted === 0) console.log = originalLog;
   }
 }
 

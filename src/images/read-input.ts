@@ -1,9 +1,16 @@
 /**
  * Reading an input — a file path or an http(s) URL — into bytes, with an error that names the input and says what
  * to do for every way this can fail (missing, unreadable, empty, broken or looping symlink, unreachable URL).
+ *
+ * Local files are read only when they are regular files (after links are resolved) no larger than the file-size
+ * limit, both checked before a byte is read; the file is opened non-blocking (a FIFO swapped in cannot stall the
+ * open), checked again on the open handle, read in chunks up to the limit and abandoned after a time limit.
  */
-import { lstat, readFile, stat } from 'node:fs/promises';
-import { GlimpseError } from '../errors.js';
+import { constants, type Stats } from 'node:fs';
+import { type FileHandle, lstat, open, stat } from 'node:fs/promises';
+import { fileErrorFromErrno, GlimpseError } from '../errors.js';
+import { fsPath } from './fs-path.js';
+import { imageLimits, MAX_FILE_BYTES_CEILING } from './limits.js';
 
 export interface ReadOptions {
   /** Largest download accepted from a URL, in bytes. */
@@ -23,12 +30,93 @@ export async function readInput(input: string, options: ReadOptions = {}): Promi
   return bytes;
 }
 
-export async function readLocalFile(path: string): Promise<Buffer> {
+export interface LocalReadOptions {
+  /** Largest file accepted, in bytes (default: the process's image limits). */
+  maxBytes?: number;
+  /** Milliseconds before the read is abandoned. */
+  timeoutMs?: number;
+}
+
+export async function readLocalFile(path: string, options: LocalReadOptions = {}): Promise<Buffer> {
+  const limits = imageLimits();
+  // Node holds at most 2 GiB in one Buffer (and aborts on a larger single read): no limit goes above that.
+  const maxBytes = Math.min(MAX_FILE_BYTES_CEILING, options.maxBytes ?? limits.maxFileBytes);
+  const timeoutMs = options.timeoutMs ?? limits.readTimeoutMs;
+  let handle: FileHandle | undefined;
+  let timer: NodeJS.Timeout | undefined;
   try {
-    return await readFile(path);
+    checkReadable(path, await stat(fsPath(path)), maxBytes);
+    // O_NONBLOCK: if the file was swapped for a FIFO since the stat, open returns at once instead of waiting.
+    handle = await open(fsPath(path), constants.O_RDONLY | constants.O_NONBLOCK);
+    const opened = await handle.stat();
+    checkReadable(path, opened, maxBytes);
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new GlimpseError('READ_FAILED', `${path}: reading the file took longer than ${timeoutMs / 1000} s`, {
+              path,
+            }),
+          ),
+        timeoutMs,
+      );
+    });
+    return await Promise.race([readChunks(handle, path, opened.size, maxBytes), timeout]);
   } catch (error) {
+    if (error instanceof GlimpseError) throw error;
     throw await describeFileError(path, error);
+  } finally {
+    clearTimeout(timer);
+    // Not awaited: after a timeout the read may still be pending, and close waits for it.
+    handle?.close().catch(() => undefined);
   }
+}
+
+/** A regular file within the size limit, or the error that says why not. */
+export function checkReadable(path: string, info: Stats, maxBytes = imageLimits().maxFileBytes): void {
+  if (!info.isFile()) {
+    const kind = info.isDirectory()
+      ? 'a folder'
+      : info.isFIFO()
+        ? 'a FIFO (named pipe)'
+        : info.isCharacterDevice() || info.isBlockDevice()
+          ? 'a device'
+          : info.isSocket()
+            ? 'a socket'
+            : 'not a regular file';
+    if (info.isDirectory()) {
+      throw new GlimpseError('NOT_AN_IMAGE', `${path}: is a folder, not an image`, {
+        path,
+        hint: 'Use `glimpse index <folder>` for folders.',
+      });
+    }
+    throw new GlimpseError('NOT_A_FILE', `${path}: is ${kind}, not a regular file`, { path });
+  }
+  if (info.size > maxBytes) throw fileTooLarge(path, info.size, maxBytes);
+}
+
+function fileTooLarge(path: string, size: number, maxBytes: number): GlimpseError {
+  const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+  return new GlimpseError('FILE_TOO_LARGE', `${path}: ${mb(size)} is larger than the ${mb(maxBytes)} file limit`, {
+    path,
+  });
+}
+
+async function readChunks(handle: FileHandle, path: string, size: number, maxBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  // One read of the whole file as stat gave it (plus a byte, to see whether it grew), then small reads to the end.
+  let chunkSize = Math.max(64 * 1024, Math.min(size + 1, maxBytes + 1, 2 ** 30));
+  for (; ; chunkSize = 64 * 1024) {
+    const buffer = Buffer.allocUnsafe(chunkSize);
+    const { bytesRead } = await handle.read(buffer, 0, chunkSize, null);
+    if (bytesRead === 0) break;
+    total += bytesRead;
+    // The file may grow while it is read: the limit holds for what is read, not only for what stat said.
+    if (total > maxBytes) throw fileTooLarge(path, total, maxBytes);
+    chunks.push(bytesRead === chunkSize ? buffer : buffer.subarray(0, bytesRead));
+  }
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
 }
 
 /** Turn an fs error into a GlimpseError that tells symlink problems apart from missing files. */
@@ -46,7 +134,7 @@ export async function describeFileError(path: string, error: unknown): Promise<G
     });
   }
   if (code === 'ENOENT') {
-    const link = await lstat(path).catch(() => null);
+    const link = await lstat(fsPath(path)).catch(() => null);
     if (link?.isSymbolicLink()) {
       return new GlimpseError('BROKEN_SYMLINK', `${path}: symbolic link to a file that does not exist`, {
         path,
@@ -55,13 +143,16 @@ export async function describeFileError(path: string, error: unknown): Promise<G
     }
     return new GlimpseError('FILE_NOT_FOUND', `${path}: no such file`, { path, cause: error });
   }
-  return new GlimpseError('INTERNAL', `${path}: ${(error as Error)?.message ?? String(error)}`, { path, cause: error });
+  return (
+    fileErrorFromErrno(error, path) ??
+    new GlimpseError('INTERNAL', `${path}: ${(error as Error)?.message ?? String(error)}`, { path, cause: error })
+  );
 }
 
 /** stat() that reports symlink problems as GlimpseErrors. */
 export async function statInput(path: string) {
   try {
-    return await stat(path);
+    return await stat(fsPath(path));
   } catch (error) {
     throw await describeFileError(path, error);
   }

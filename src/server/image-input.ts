@@ -5,6 +5,7 @@
 import { basename } from 'node:path';
 import type { Context } from 'hono';
 import { GlimpseError } from '../errors.js';
+import { imageLimits } from '../images/limits.js';
 import type { ResolvedServerOptions } from './options.js';
 import { sniffImageType } from './sniff.js';
 import { fetchUrlSafely } from './url-fetch.js';
@@ -63,6 +64,11 @@ export function checkedImage(bytes: Buffer, name: string): ImageUpload {
   if (bytes.length === 0)
     throw new GlimpseError('EMPTY_FILE', `${name}: the upload is empty (0 bytes)`, { path: name });
   if (!sniffImageType(bytes)) {
+    // SVG follows the one policy of images/limits.ts: refused unless allowed; then prepareImage renders it safely.
+    if (looksLikeSvg(bytes)) {
+      if (imageLimits().allowSvg) return { bytes, name };
+      throw new GlimpseError('SVG_NOT_ALLOWED', `${name}: is an SVG document (judged by its bytes)`, { path: name });
+    }
     throw new GlimpseError(
       'NOT_AN_IMAGE',
       `${name}: not a JPEG, PNG, WebP, GIF, AVIF, TIFF or HEIC image (judged by its bytes)`,
@@ -90,4 +96,13 @@ function safeName(name: string): string {
     .replace(/[\u0000-\u001f\u007f]/g, '')
     .slice(0, 120);
   return cleaned || 'upload';
+}
+
+/** An SVG document: XML or an <svg> element near the start (after an optional BOM, comments and whitespace). */
+export function looksLikeSvg(bytes: Buffer): boolean {
+  const head = bytes
+    .subarray(0, 4096)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '');
+  return /^\s*(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*|<!DOCTYPE[^>]*>\s*)*<svg[\s>]/i.test(head);
 }

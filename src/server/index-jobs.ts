@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { GlimpseError, toGlimpseError } from '../errors.js';
 import type { Glimpse } from '../glimpse.js';
+import { withinRoots } from '../pipeline/discover.js';
 import type { IndexEvent, IndexSummary } from '../types.js';
 
 export type JobEvent =
@@ -43,7 +44,11 @@ export class IndexJobs {
 
   constructor(private readonly glimpse: Glimpse) {}
 
-  start(path: string, options: { force?: boolean; prune?: boolean }): IndexJob {
+  /**
+   * Queue a job. `within`: the roots links may lead into (the server's --allow-index roots); by default the job's
+   * own folder. Links that resolve outside them are not followed.
+   */
+  start(path: string, options: { force?: boolean; prune?: boolean; within?: string[] }): IndexJob {
     const job: IndexJob = {
       id: randomUUID(),
       path,
@@ -86,21 +91,26 @@ export class IndexJobs {
     await this.queue.catch(() => undefined);
   }
 
-  private async run(entry: JobEntry, options: { force?: boolean; prune?: boolean }): Promise<void> {
+  private async run(
+    entry: JobEntry,
+    { within, ...options }: { force?: boolean; prune?: boolean; within?: string[] },
+  ): Promise<void> {
     const { job } = entry;
     if (this.stop.signal.aborted)
       return this.finish(entry, 'failed', { code: 'USAGE', message: 'The server stopped before the job started' });
     job.state = 'running';
     try {
-      const summary = await this.glimpse.index([job.path], {
-        ...options,
-        signal: this.stop.signal,
-        onProgress: (event) => {
-          if (event.type === 'discovered') job.total = event.total;
-          if (event.type === 'image') job.done = event.done;
-          this.emit(entry, { event: 'progress', data: event });
-        },
-      });
+      const summary = await withinRoots(within?.length ? within : [job.path], () =>
+        this.glimpse.index([job.path], {
+          ...options,
+          signal: this.stop.signal,
+          onProgress: (event) => {
+            if (event.type === 'discovered') job.total = event.total;
+            if (event.type === 'image') job.done = event.done;
+            this.emit(entry, { event: 'progress', data: event });
+          },
+        }),
+      );
       job.summary = summary;
       this.finish(entry, 'done', summary);
     } catch (error) {
