@@ -43,7 +43,9 @@ export async function findPages(paths: readonly string[], rootOverride?: string)
       pages.push({ path, kind, root: rootOverride ? resolve(rootOverride) : dirname(path) });
     }
   }
-  return pages;
+  // A page given twice (a folder and a file in it) is read and patched once.
+  const seen = new Set<string>();
+  return pages.filter((page) => !seen.has(page.path) && seen.add(page.path));
 }
 
 async function walk(folder: string, seen = new Set<string>()): Promise<string[]> {

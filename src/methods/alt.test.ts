@@ -121,7 +121,8 @@ describe('alt', () => {
       // A report changes nothing.
       assert.equal(readFileSync(join(root, 'page.html'), 'utf8'), version(HTML_TEMPLATE, 'before'));
 
-      const written = await glimpse.alt([root], { write: true });
+      // The page given twice (in its folder and by name) is patched once.
+      const written = await glimpse.alt([root, join(root, 'page.html')], { write: true });
       assert.equal(written.written, 12);
       assert.deepEqual(readFileSync(join(root, 'page.html')), Buffer.from(version(HTML_TEMPLATE, 'after')));
       assert.deepEqual(readFileSync(join(root, 'notes.md')), Buffer.from(version(MARKDOWN_TEMPLATE, 'after')));
