@@ -162,6 +162,24 @@ describe('glimpse on hostile files', () => {
     assert.match(result.path ?? '', /latin1\/caf.\.png$/);
   });
 
+  test('a file name that is not UTF-8 is indexed and found again', {
+    todo: 'needs src/pipeline/indexer.ts to stat and read through images/read-input (statInput, readLocalFile)',
+  }, () => {
+    const { dir, provider, db } = setUp();
+    const folder = join(dir, 'latin1');
+    mkdirSync(folder);
+    writeFileSync(
+      Buffer.from([...Buffer.from(`${folder}/caf`), 0xe9, ...Buffer.from('.png')]),
+      readFileSync(sample('coffee.png')),
+    );
+    const indexed = glimpse(['index', folder, '--db', db, '--provider', provider, '--json']);
+    const summary = jsonLines(indexed.stdout)[0] as { indexed: number; failures: unknown[] };
+    assert.deepEqual(summary.failures, []);
+    assert.equal(summary.indexed, 1);
+    const again = jsonLines(glimpse(['index', folder, '--db', db, '--provider', provider, '--json']).stdout)[0];
+    assert.equal((again as { unchanged: number }).unchanged, 1, 'the stored path still names the file');
+  });
+
   test('SVG bytes named .png are refused unless --allow-svg; then rendered at the provider size', () => {
     const { dir, provider, db } = setUp();
     writeFileSync(
