@@ -6,13 +6,13 @@ import sharp from 'sharp';
 import { GlimpseError } from '../errors.js';
 import { createGlimpse, type Glimpse } from '../glimpse.js';
 import type { Description } from '../providers/spec.js';
-import { ANSWER_SYSTEM_PROMPT } from '../providers/vision-language/answer-prompts.js';
+import { ANSWER_SYSTEM_PROMPT, REWRITE_SYSTEM_PROMPT } from '../providers/vision-language/answer-prompts.js';
 import { sample, temporaryDirectory } from '../testing/fixtures.js';
 import { type MockServer, type RecordedRequest, startMockServer } from '../testing/mock-vendor-server.js';
 import { chatCompletionReply, chatImages, chatUserText } from '../testing/provider-conformance.js';
 import { createRecordingProvider } from '../testing/recording-provider.js';
 import { closedPortUrl } from '../testing/test-hub.js';
-import { contentWords, questionKind } from './ask-library.js';
+import { contentWords, looksEnglish, questionKind } from './ask-library.js';
 
 /** A real library: JPEG files (some with EXIF dates) indexed through a provider that knows what each shows. */
 const PHOTOS: Record<string, { date?: string; description: Partial<Description> }> = {
@@ -88,6 +88,14 @@ test('questions are classified and stripped to what to search for', () => {
   assert.equal(questionKind('which photos show a dog?'), 'list');
   assert.deepEqual(contentWords('How many photos show a cup?'), ['cup']);
   assert.deepEqual(contentWords('When did we last go to the beach?'), ['go', 'beach']);
+  for (const english of ['Is there a photo of zxqv plorf?', 'dogs?', 'How many photos show a cup?', 'red bus station'])
+    assert.equal(looksEnglish(english), true, english);
+  for (const other of [
+    'Avons-nous une photo du bus rouge devant la gare ?',
+    'Fotos von Hunden im Park',
+    '猫の写真はありますか',
+  ])
+    assert.equal(looksEnglish(other), false, other);
 });
 
 describe('offline (built-in analyzer): extractive answers from a real library', () => {
@@ -228,6 +236,34 @@ describe('with a language model (OpenAI-compatible wire format, a real HTTP serv
     const result = await asker.askLibrary('Is there a photo of a giraffe?');
     assert.equal(result.mode, 'nothing');
     assert.equal(server.requests.length, 0);
+  });
+
+  test('a question in another language is rewritten into search words once, and answered in its language', async () => {
+    const systemOf = (request: RecordedRequest) =>
+      request.body.messages.find((message: { role: string }) => message.role === 'system').content;
+    reply = (request) =>
+      systemOf(request) === REWRITE_SYSTEM_PROMPT
+        ? '{"language": "fr", "query": "red bus railway station"}'
+        : `Oui, le bus rouge est devant la gare [${idOf('bus.jpg')}].`;
+    server.requests.length = 0;
+    const question = 'Avons-nous une photo du bus rouge devant la gare ?';
+    const result = await asker.askLibrary(question);
+    assert.equal(server.requests.length, 2);
+    assert.equal(systemOf(server.requests[0]!), REWRITE_SYSTEM_PROMPT);
+    assert.match(chatUserText(server.requests[0]!).join('\n'), /described in English\.\n\nQuestion: Avons-nous/);
+    const answerText = chatUserText(server.requests[1]!).join('\n');
+    assert.match(answerText, /caption: A red double-decker bus in front of a railway station/);
+    assert.match(answerText, /Question: Avons-nous une photo du bus rouge/);
+    assert.match(answerText, /Write the answer in the question's language \(fr\)/);
+    assert.equal(result.searched, 'red bus railway station');
+    assert.match(result.answer, /^Oui/);
+    assert.deepEqual(names(result.sources), ['bus.jpg']);
+    assert.equal(result.usage?.inputTokens, 1800, 'both calls counted');
+    // Asked again: the rewrite is remembered.
+    server.requests.length = 0;
+    await asker.askLibrary(question);
+    assert.equal(server.requests.length, 1);
+    assert.equal(systemOf(server.requests[0]!), ANSWER_SYSTEM_PROMPT);
   });
 
   test('a refused key is PROVIDER_AUTH', async () => {

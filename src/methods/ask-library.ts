@@ -8,9 +8,10 @@
  * dropped. When nothing matches, the answer says so and no model is called.
  */
 import { GlimpseError } from '../errors.js';
-import type { LibraryDocument, PreparedImage } from '../providers/spec.js';
+import type { ImageDescriber, LibraryDocument, PreparedImage, QuestionRewrite, Usage } from '../providers/spec.js';
 import { citedIds, dropUnknownCitations } from '../providers/vision-language/answer-prompts.js';
 import { STOP_WORDS, tokenize } from '../search/query.js';
+import { baseForm } from '../search/wordnet.js';
 import type { ImageRecord } from '../storage/store.js';
 import type { AskLibraryOptions, AskLibraryResult, AskLibrarySource, SearchResult } from '../types.js';
 import type { Parts } from './parts.js';
@@ -68,10 +69,17 @@ export async function askLibrary(
   const limit = clampInteger(options.limit ?? DEFAULT_ASK_LIMIT, 1, MAX_ASK_LIMIT, 'limit');
   const look = clampInteger(options.look ?? 0, 0, MAX_LOOK, 'look');
   const kind = questionKind(trimmed);
-  const words = contentWords(trimmed);
-  const finish = (partial: Omit<AskLibraryResult, 'question' | 'ms'>): AskLibraryResult => ({
+  const describer = options.extractive ? null : await parts.describer();
+  // A question in another language than the library's is turned into search words in its language first.
+  const rewrite =
+    describer?.answer && describer.rewriteQuestion && !looksEnglish(trimmed)
+      ? await rewriteOnce(parts, describer, trimmed, options.signal)
+      : null;
+  const words = contentWords(rewrite?.query ?? trimmed);
+  const finish = (partial: Omit<AskLibraryResult, 'question' | 'searched' | 'ms'>): AskLibraryResult => ({
     question: trimmed,
     ...partial,
+    searched: words.join(' '),
     ms: Math.round(performance.now() - started),
   });
 
@@ -90,7 +98,6 @@ export async function askLibrary(
     });
   }
 
-  const describer = options.extractive ? null : await parts.describer();
   if (!describer?.answer) {
     const extract = extractiveAnswer(trimmed, kind, words, retrieved);
     return finish({
@@ -124,6 +131,7 @@ export async function askLibrary(
     question: trimmed,
     documents: read.map((entry) => entry.document),
     images,
+    language: rewrite?.language,
     signal: options.signal,
   });
   const byId = new Map(read.map((entry) => [entry.image.id, entry]));
@@ -139,8 +147,54 @@ export async function askLibrary(
     model: reply.model,
     retrieved: read.length,
     looked: images.length,
-    usage: reply.usage,
+    usage: rewrite?.usage ? addUsage(rewrite.usage, reply.usage) : reply.usage,
   });
+}
+
+/** The language the library's descriptions are written in (vision-language prompts and the built-in analyzer). */
+const LIBRARY_LANGUAGE = 'English';
+
+/**
+ * English questions are searched as typed. A question is taken for another language when it is written in another
+ * script, or when hardly any of its words are English function words ("is", "there", "of"…) and some are words
+ * WordNet does not know ("red bus station" is English; "bus rouge gare" is not).
+ */
+export function looksEnglish(question: string): boolean {
+  if (/[^\p{Script=Latin}\p{Script=Common}\p{Script=Inherited}]/u.test(question)) return false;
+  const tokens = tokenize(question);
+  const english = tokens.filter((token) => STOP_WORDS.has(token) || QUESTION_WORDS.has(token)).length;
+  if (tokens.length === 0 || english / tokens.length >= 0.2) return true;
+  return tokens.every((token) => /^\d+$/.test(token) || baseForm(token, 'noun') || baseForm(token, 'verb'));
+}
+
+/** Rewrites made for each library, by question: asking the same question again costs no model call. */
+const rewrites = new WeakMap<Parts, Map<string, Promise<QuestionRewrite>>>();
+
+function rewriteOnce(
+  parts: Parts,
+  describer: ImageDescriber,
+  question: string,
+  signal: AbortSignal | undefined,
+): Promise<QuestionRewrite> {
+  let cache = rewrites.get(parts);
+  if (!cache) rewrites.set(parts, (cache = new Map()));
+  let pending = cache.get(question);
+  if (!pending) {
+    pending = describer.rewriteQuestion!({ question, libraryLanguage: LIBRARY_LANGUAGE, signal });
+    cache.set(question, pending);
+    // A failed rewrite is not remembered: the next ask tries again.
+    pending.catch(() => cache.delete(question));
+  }
+  return pending;
+}
+
+function addUsage(a: Usage, b: Usage | undefined): Usage {
+  const sum = (x?: number, y?: number) => (x === undefined && y === undefined ? undefined : (x ?? 0) + (y ?? 0));
+  return {
+    inputTokens: sum(a.inputTokens, b?.inputTokens),
+    outputTokens: sum(a.outputTokens, b?.outputTokens),
+    costUsd: sum(a.costUsd, b?.costUsd),
+  };
 }
 
 async function retrieve(parts: Parts, words: string[], kind: QuestionKind, limit: number): Promise<Retrieved[]> {

@@ -15,6 +15,8 @@ import type {
   LibraryAnswer,
   LibraryQuestion,
   ProviderSettings,
+  QuestionRewrite,
+  QuestionRewriteRequest,
   Task,
 } from './spec.js';
 
@@ -140,6 +142,15 @@ export function chainDescribers(members: ImageDescriber[], options: ChainOptions
             firstThatWorks(
               (member) => Boolean(member.answer),
               (member) => member.answer!(request),
+            ),
+        }
+      : {}),
+    ...(members.some((member) => member.rewriteQuestion)
+      ? {
+          rewriteQuestion: (request: QuestionRewriteRequest): Promise<QuestionRewrite> =>
+            firstThatWorks(
+              (member) => Boolean(member.rewriteQuestion),
+              (member) => member.rewriteQuestion!(request),
             ),
         }
       : {}),

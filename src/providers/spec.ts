@@ -132,6 +132,8 @@ export interface LibraryQuestion {
   documents: LibraryDocument[];
   /** Images to look at as well (already downscaled), each named by its document id. */
   images?: { id: number; image: PreparedImage }[];
+  /** The question's language (ISO 639-1), when known: the answer is written in it. */
+  language?: string | null;
   signal?: AbortSignal;
 }
 
@@ -140,6 +142,23 @@ export interface LibraryAnswer {
   answer: string;
   /** Every id the answer cites, as written (the caller checks them against the documents). */
   cited: number[];
+  model: string;
+  usage?: Usage;
+}
+
+/** A question to turn into search words in the library's language, so a question in any language finds photos. */
+export interface QuestionRewriteRequest {
+  question: string;
+  /** The language the library's descriptions are written in, e.g. "English". */
+  libraryLanguage: string;
+  signal?: AbortSignal;
+}
+
+export interface QuestionRewrite {
+  /** Search words in the library's language, e.g. "red bus station". */
+  query: string;
+  /** The question's language as an ISO 639-1 code ("fr"), or null when the model could not tell. */
+  language: string | null;
   model: string;
   usage?: Usage;
 }
@@ -172,6 +191,8 @@ export interface ImageDescriber {
   ask?(request: AskRequest): Promise<Answer>;
   /** Text-capable models: answer a question about a library from the descriptions given, citing their ids. */
   answer?(request: LibraryQuestion): Promise<LibraryAnswer>;
+  /** Text-capable models: search words for a question in another language than the library's. */
+  rewriteQuestion?(request: QuestionRewriteRequest): Promise<QuestionRewrite>;
   /** Free models, worker threads, sockets. Safe to call twice. */
   close?(): Promise<void>;
 }

@@ -12,7 +12,7 @@ import { GlimpseError } from '../errors.js';
 import { prepareImage } from '../images/prepare.js';
 import { getProviderFactory } from '../providers/registry.js';
 import type { ImageDescriber, PreparedImage, ProviderFactory, ProviderSettings } from '../providers/spec.js';
-import { ANSWER_SYSTEM_PROMPT } from '../providers/vision-language/answer-prompts.js';
+import { ANSWER_SYSTEM_PROMPT, REWRITE_SYSTEM_PROMPT } from '../providers/vision-language/answer-prompts.js';
 import { SYSTEM_PROMPT } from '../providers/vision-language/prompts.js';
 import { type MockServer, type RecordedRequest, type Reply, startMockServer } from './mock-vendor-server.js';
 
@@ -329,6 +329,25 @@ export function providerConformance(wire: VendorWire): void {
       server.handle(() => wire.error(401, 'invalid key'));
       await assert.rejects(describer.answer!({ question: 'cats?', documents }), (error: unknown) =>
         GlimpseError.is(error, 'PROVIDER_AUTH'),
+      );
+    });
+
+    test('rewriteQuestion: search words in the library language, parsed from JSON; no JSON is PROVIDER_BAD_OUTPUT', async () => {
+      server.handle(() => ok('{"language": "FR", "query": "red bus station"}'));
+      const rewrite = await describer.rewriteQuestion!({
+        question: 'Avons-nous une photo du bus rouge ?',
+        libraryLanguage: 'English',
+      });
+      assert.equal(wire.systemOf(server.requests[0]!), REWRITE_SYSTEM_PROMPT);
+      assert.match(wire.userTextOf(server.requests[0]!).join('\n'), /Question: Avons-nous une photo du bus rouge \?/);
+      assert.deepEqual(
+        { query: rewrite.query, language: rewrite.language },
+        { query: 'red bus station', language: 'fr' },
+      );
+      server.handle(() => ok('red bus station'));
+      await assert.rejects(
+        describer.rewriteQuestion!({ question: 'Le bus ?', libraryLanguage: 'English' }),
+        (error: unknown) => GlimpseError.is(error, 'PROVIDER_BAD_OUTPUT'),
       );
     });
 

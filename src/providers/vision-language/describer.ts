@@ -15,11 +15,20 @@ import type {
   LibraryAnswer,
   LibraryQuestion,
   PreparedImage,
+  QuestionRewrite,
+  QuestionRewriteRequest,
   Task,
   Usage,
 } from '../spec.js';
 import { emptyDescription, TASKS } from '../spec.js';
-import { ANSWER_SYSTEM_PROMPT, citedIds, libraryPrompt } from './answer-prompts.js';
+import {
+  ANSWER_SYSTEM_PROMPT,
+  citedIds,
+  libraryPrompt,
+  REWRITE_SYSTEM_PROMPT,
+  rewritePrompt,
+  rewriteSchema,
+} from './answer-prompts.js';
 import { budgetMaxSide, encodeForUpload, type ImageBudget } from './image-budget.js';
 import { cleanAltText, cleanSentence, parseModelJson, parseOcr, parseTags } from './parse-output.js';
 import {
@@ -201,6 +210,7 @@ export function createVisionLanguageDescriber(config: VisionLanguageConfig): Ima
           request.question,
           request.documents,
           images.map((entry) => entry.id),
+          request.language,
         ),
       },
     ];
@@ -216,6 +226,27 @@ export function createVisionLanguageDescriber(config: VisionLanguageConfig): Ima
     return { answer: text, cited: citedIds(text), model: completion.model, usage: usageOf([completion]) };
   }
 
+  async function rewriteQuestion(request: QuestionRewriteRequest): Promise<QuestionRewrite> {
+    const completion = await complete(
+      [{ role: 'user', content: rewritePrompt(request.question, request.libraryLanguage) }],
+      request.signal,
+      REWRITE_SYSTEM_PROMPT,
+    );
+    const parsed = parseModelJson(completion.text, rewriteSchema);
+    if (!parsed.ok || parsed.value.query.trim() === '') {
+      throw new GlimpseError(
+        'PROVIDER_BAD_OUTPUT',
+        `${config.provider} (${completion.model}) did not give search words for "${request.question}": ${parsed.ok ? 'an empty query' : parsed.problem}`,
+      );
+    }
+    return {
+      query: parsed.value.query.trim(),
+      language: parsed.value.language?.trim().toLowerCase() || null,
+      model: completion.model,
+      usage: usageOf([completion]),
+    };
+  }
+
   return {
     specificationVersion: 'v1',
     provider: config.provider,
@@ -226,6 +257,7 @@ export function createVisionLanguageDescriber(config: VisionLanguageConfig): Ima
     describe,
     ask,
     answer,
+    rewriteQuestion,
   };
 }
 
