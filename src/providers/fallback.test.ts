@@ -132,3 +132,19 @@ test('one settings object: model and base URL go to the first member; unknown na
     GlimpseError.is(error, 'UNKNOWN_PROVIDER'),
   );
 });
+
+test('library answers: offered when a member can give them, asked of the next one when the first is down', async () => {
+  const documents = [
+    { id: 4, fileName: 'cat.jpg', caption: 'A cat', detailed: null, text: null, tags: [], date: null },
+  ];
+  const chain = await createProviderChain(['ollama', 'openai-compatible'], settingsFor);
+  server.handle(() => chatReply('The cat [4].'));
+  const answer = await chain.answer!({ question: 'cats?', documents });
+  assert.deepEqual(answer.cited, [4]);
+  server.handle(() => chatReply('{"language": "de", "query": "cat"}'));
+  assert.equal((await chain.rewriteQuestion!({ question: 'Katzen?', libraryLanguage: 'English' })).query, 'cat');
+  // A chain without a language model has neither, so askLibrary answers extractively.
+  const captionOnly = await createProviderChain(['test-caption-only', 'test-rejects-input'], settingsFor);
+  assert.equal(captionOnly.answer, undefined);
+  assert.equal(captionOnly.rewriteQuestion, undefined);
+});

@@ -12,11 +12,7 @@ import type {
   DescribeRequest,
   Description,
   ImageDescriber,
-  LibraryAnswer,
-  LibraryQuestion,
   ProviderSettings,
-  QuestionRewrite,
-  QuestionRewriteRequest,
   Task,
 } from './spec.js';
 
@@ -110,6 +106,18 @@ export function chainDescribers(members: ImageDescriber[], options: ChainOptions
     );
   }
 
+  /** A method only some members have: the chain offers it when any member does, and tries those that do. */
+  function optionalMethod<K extends 'answer' | 'rewriteQuestion'>(name: K): Partial<Pick<ImageDescriber, K>> {
+    if (!members.some((member) => member[name])) return {};
+    type Request = Parameters<NonNullable<ImageDescriber[K]>>[0];
+    const method = (request: Request) =>
+      firstThatWorks(
+        (member) => Boolean(member[name]),
+        (member) => (member[name] as (request: Request) => Promise<unknown>).call(member, request),
+      );
+    return { [name]: method } as Partial<Pick<ImageDescriber, K>>;
+  }
+
   return {
     specificationVersion: 'v1',
     provider: members.map((member) => member.provider).join(','),
@@ -136,24 +144,8 @@ export function chainDescribers(members: ImageDescriber[], options: ChainOptions
         (member) => member.ask!(request),
       ),
     // Only when a member can answer about a library; otherwise callers take their own (extractive) path.
-    ...(members.some((member) => member.answer)
-      ? {
-          answer: (request: LibraryQuestion): Promise<LibraryAnswer> =>
-            firstThatWorks(
-              (member) => Boolean(member.answer),
-              (member) => member.answer!(request),
-            ),
-        }
-      : {}),
-    ...(members.some((member) => member.rewriteQuestion)
-      ? {
-          rewriteQuestion: (request: QuestionRewriteRequest): Promise<QuestionRewrite> =>
-            firstThatWorks(
-              (member) => Boolean(member.rewriteQuestion),
-              (member) => member.rewriteQuestion!(request),
-            ),
-        }
-      : {}),
+    ...optionalMethod('answer'),
+    ...optionalMethod('rewriteQuestion'),
     async close() {
       await Promise.all(members.map((member) => member.close?.()));
     },
