@@ -30,9 +30,13 @@ function glimpse(args: string[], options: { env?: Record<string, string>; asNobo
 }
 
 /** Every line of stdout is JSON (caption prints one object per line, index one summary). */
-function jsonLines(stdout: string): { path?: string; error?: { code: string }; failures?: unknown[] }[] {
-  const lines = stdout.split('\n').filter(Boolean);
-  assert.ok(lines.length > 0, 'some output');
+function jsonLines(run: { stdout: string; stderr: string }): {
+  path?: string;
+  error?: { code: string };
+  failures?: unknown[];
+}[] {
+  const lines = run.stdout.split('\n').filter(Boolean);
+  assert.ok(lines.length > 0, `no output; stderr: ${run.stderr}`);
   return lines.map((line) => {
     try {
       return JSON.parse(line);
@@ -59,10 +63,10 @@ describe('glimpse on hostile files', () => {
     const indexed = glimpse(['index', join(dir, 'z.jpg'), '--db', db, '--provider', provider, '--json']);
     assert.equal(indexed.signal, null, 'not killed by the timeout');
     assert.ok(indexed.ms < 15_000);
-    assert.deepEqual(failureCodes(jsonLines(indexed.stdout)[0]), ['NOT_A_FILE']);
+    assert.deepEqual(failureCodes(jsonLines(indexed)[0]), ['NOT_A_FILE']);
     const captioned = glimpse(['caption', join(dir, 'z.jpg'), '--provider', provider, '--json']);
     assert.equal(captioned.signal, null);
-    assert.equal(jsonLines(captioned.stdout)[0].error?.code, 'NOT_A_FILE');
+    assert.equal(jsonLines(captioned)[0].error?.code, 'NOT_A_FILE');
   });
 
   test('index and caption of a FIFO fail with NOT_A_FILE instead of waiting for a writer', () => {
@@ -70,10 +74,10 @@ describe('glimpse on hostile files', () => {
     execFileSync('mkfifo', [join(dir, 'x.jpg')]);
     const indexed = glimpse(['index', join(dir, 'x.jpg'), '--db', db, '--provider', provider, '--json']);
     assert.equal(indexed.signal, null, 'did not hang');
-    assert.deepEqual(failureCodes(jsonLines(indexed.stdout)[0]), ['NOT_A_FILE']);
+    assert.deepEqual(failureCodes(jsonLines(indexed)[0]), ['NOT_A_FILE']);
     const captioned = glimpse(['caption', join(dir, 'x.jpg'), '--provider', provider, '--json']);
     assert.equal(captioned.signal, null, 'did not hang');
-    assert.equal(jsonLines(captioned.stdout)[0].error?.code, 'NOT_A_FILE');
+    assert.equal(jsonLines(captioned)[0].error?.code, 'NOT_A_FILE');
     assert.match(captioned.stdout, /x\.jpg: is a FIFO/);
   });
 
@@ -83,7 +87,7 @@ describe('glimpse on hostile files', () => {
     writeFileSync(join(dir, 'junk.heic'), junk);
     copyFileSync(sample('coffee.png'), join(dir, 'coffee.png'));
     const indexed = glimpse(['index', dir, '--db', db, '--provider', provider, '--json']);
-    const [summary] = jsonLines(indexed.stdout);
+    const [summary] = jsonLines(indexed);
     assert.deepEqual(failureCodes(summary), ['CORRUPT_IMAGE']);
     const captioned = glimpse([
       'caption',
@@ -93,7 +97,7 @@ describe('glimpse on hostile files', () => {
       provider,
       '--json',
     ]);
-    const results = jsonLines(captioned.stdout);
+    const results = jsonLines(captioned);
     assert.equal(results.length, 2);
     assert.deepEqual(results.map((result) => result.error?.code ?? 'ok').sort(), ['CORRUPT_IMAGE', 'ok']);
   });
@@ -103,7 +107,7 @@ describe('glimpse on hostile files', () => {
     execFileSync('truncate', ['-s', '2500M', join(dir, 'big.jpg')]);
     for (const extra of [[], ['--max-file-mb', '3000']]) {
       const indexed = glimpse(['index', join(dir, 'big.jpg'), '--db', db, '--provider', provider, '--json', ...extra]);
-      assert.deepEqual(failureCodes(jsonLines(indexed.stdout)[0]), ['FILE_TOO_LARGE'], indexed.stderr);
+      assert.deepEqual(failureCodes(jsonLines(indexed)[0]), ['FILE_TOO_LARGE'], indexed.stderr);
     }
     // The limit is the user's to lower.
     copyFileSync(sample('coffee.png'), join(dir, 'coffee.png'));
@@ -116,7 +120,7 @@ describe('glimpse on hostile files', () => {
       '--max-file-mb',
       '0.01',
     ]);
-    assert.equal(jsonLines(small.stdout)[0].error?.code, 'FILE_TOO_LARGE');
+    assert.equal(jsonLines(small)[0].error?.code, 'FILE_TOO_LARGE');
     assert.match(small.stdout, /--max-file-mb/);
   });
 
@@ -135,7 +139,7 @@ describe('glimpse on hostile files', () => {
       env: { HOME: dir, XDG_CONFIG_HOME: join(dir, 'config'), XDG_DATA_HOME: join(dir, 'data') },
     });
     assert.ok(indexed.stdout, indexed.stderr);
-    const summary = jsonLines(indexed.stdout)[0] as {
+    const summary = jsonLines(indexed)[0] as {
       indexed: number;
       failures: { path: string; error: { code: string; message: string } }[];
     };
@@ -157,7 +161,7 @@ describe('glimpse on hostile files', () => {
     );
     const captioned = glimpse(['caption', folder, '--provider', provider, '--json']);
     assert.ok(captioned.stdout, captioned.stderr);
-    const [result] = jsonLines(captioned.stdout);
+    const [result] = jsonLines(captioned);
     assert.equal(result.error, undefined, captioned.stdout);
     assert.match(result.path ?? '', /latin1\/caf.\.png$/);
   });
@@ -173,10 +177,10 @@ describe('glimpse on hostile files', () => {
       readFileSync(sample('coffee.png')),
     );
     const indexed = glimpse(['index', folder, '--db', db, '--provider', provider, '--json']);
-    const summary = jsonLines(indexed.stdout)[0] as { indexed: number; failures: unknown[] };
+    const summary = jsonLines(indexed)[0] as { indexed: number; failures: unknown[] };
     assert.deepEqual(summary.failures, []);
     assert.equal(summary.indexed, 1);
-    const again = jsonLines(glimpse(['index', folder, '--db', db, '--provider', provider, '--json']).stdout)[0];
+    const again = jsonLines(glimpse(['index', folder, '--db', db, '--provider', provider, '--json']))[0];
     assert.equal((again as { unchanged: number }).unchanged, 1, 'the stored path still names the file');
   });
 
@@ -187,9 +191,9 @@ describe('glimpse on hostile files', () => {
       '<svg xmlns="http://www.w3.org/2000/svg" width="9000" height="9000"><circle cx="4500" cy="4500" r="4000" fill="#36c"/></svg>',
     );
     const refused = glimpse(['index', join(dir, 'drawing.png'), '--db', db, '--provider', provider, '--json']);
-    assert.deepEqual(failureCodes(jsonLines(refused.stdout)[0]), ['SVG_NOT_ALLOWED']);
+    assert.deepEqual(failureCodes(jsonLines(refused)[0]), ['SVG_NOT_ALLOWED']);
     const captioned = glimpse(['caption', join(dir, 'drawing.png'), '--provider', provider, '--json']);
-    assert.equal(jsonLines(captioned.stdout)[0].error?.code, 'SVG_NOT_ALLOWED');
+    assert.equal(jsonLines(captioned)[0].error?.code, 'SVG_NOT_ALLOWED');
     const allowed = glimpse([
       'index',
       join(dir, 'drawing.png'),
@@ -200,7 +204,7 @@ describe('glimpse on hostile files', () => {
       '--json',
       '--allow-svg',
     ]);
-    const summary = jsonLines(allowed.stdout)[0] as { indexed: number };
+    const summary = jsonLines(allowed)[0] as { indexed: number };
     assert.equal(summary.indexed, 1, allowed.stdout + allowed.stderr);
     const show = glimpse(['show', join(dir, 'drawing.png'), '--db', db, '--json']);
     assert.equal(show.code, 0, show.stderr);
