@@ -351,6 +351,18 @@ export function providerConformance(wire: VendorWire): void {
       );
     });
 
+    test('--language: descriptions asked for in that language, under a prompt version of their own', async () => {
+      const french = await factory.createDescriber(settings({ options: { language: 'fr' } }));
+      assert.notEqual(french.promptVersion, describer.promptVersion, 'a French index run describes images again');
+      server.handle(() => ok('Une pagode rouge parmi les arbres.'));
+      const description = await french.describe({ image, task: 'caption' });
+      assert.match(wire.systemOf(server.requests[0]!), /in the language "fr"/);
+      assert.doesNotMatch(wire.systemOf(server.requests[0]!), /write in English/);
+      assert.equal(description.caption, 'Une pagode rouge parmi les arbres.');
+      const english = await factory.createDescriber(settings({ options: { language: 'English' } }));
+      assert.equal(english.promptVersion, describer.promptVersion);
+    });
+
     test('alt text: "image of" removed and cut to 125 characters', async () => {
       const long = `Image of ${'a very long description of a pagoda '.repeat(6)}`;
       server.handle(() => ok(long));

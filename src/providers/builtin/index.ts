@@ -5,6 +5,7 @@
  */
 
 import { GlimpseError } from '../../errors.js';
+import { requireEnglish } from '../options.js';
 import type {
   Answer,
   AskRequest,
@@ -139,6 +140,7 @@ export const factory: ProviderFactory = {
   description: manifest.description,
   models: manifest.models,
   async createDescriber(settings: ProviderSettings): Promise<ImageDescriber> {
+    requireEnglish('builtin', settings.options);
     const workers = Number(
       settings.options?.workers ?? settings.env?.GLIMPSE_BUILTIN_WORKERS ?? process.env.GLIMPSE_BUILTIN_WORKERS,
     );

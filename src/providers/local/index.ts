@@ -17,6 +17,7 @@
  *   `ocr: false` leaves OCR out of Florence-2's json task.
  */
 import { GlimpseError } from '../../errors.js';
+import { requireEnglish } from '../options.js';
 import type { Embedder, ImageDescriber, ProviderFactory, ProviderSettings } from '../spec.js';
 import { createClipEmbedder } from './clip-embedder.js';
 import { createFlorence2Describer, type FlorenceTask } from './florence2-describer.js';
@@ -45,6 +46,7 @@ function noCaptioner(directory: string): GlimpseError {
 }
 
 async function createDescriber(settings: ProviderSettings): Promise<ImageDescriber> {
+  requireEnglish('local', settings.options);
   const directory = modelDirectory(settings);
   const id = settings.model ?? bestLocalCaptioner(directory);
   if (!id) throw noCaptioner(directory);

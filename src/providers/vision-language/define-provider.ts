@@ -109,6 +109,7 @@ export function defineVisionProvider(
         maxOutputTokens:
           numberOption(resolved.options, 'maxOutputTokens') ?? definition.maxOutputTokens?.(resolved.model),
         jsonAttempts: numberOption(resolved.options, 'jsonAttempts'),
+        language: stringOption(resolved.options, 'language'),
         providerOptions: definition.languageProviderOptions?.(resolved),
       });
     },

@@ -34,9 +34,9 @@ import { cleanAltText, cleanSentence, parseModelJson, parseOcr, parseTags } from
 import {
   descriptionSchema,
   moderationSchema,
-  PROMPT_VERSION,
+  promptVersionFor,
   repairPrompt,
-  SYSTEM_PROMPT,
+  systemPromptFor,
   taskPrompt,
   userPrompt,
 } from './prompts.js';
@@ -60,6 +60,8 @@ export interface VisionLanguageConfig extends CallSettings {
   maxOutputTokens?: number;
   /** Calls allowed for one `json` description: the first, plus re-asks after malformed output. */
   jsonAttempts?: number;
+  /** The language descriptions are written in (`--language`), e.g. "fr" or "German"; default English. */
+  language?: string;
   providerOptions?: Parameters<typeof generateText>[0]['providerOptions'];
 }
 
@@ -75,7 +77,13 @@ export function createVisionLanguageDescriber(config: VisionLanguageConfig): Ima
   // One upload encoding per image, however many tasks or questions are asked about it.
   const uploads = new WeakMap<PreparedImage, ReturnType<typeof encodeForUpload>>();
 
-  async function complete(messages: ModelMessage[], signal?: AbortSignal, system = SYSTEM_PROMPT): Promise<Completion> {
+  const describeSystemPrompt = systemPromptFor(config.language);
+
+  async function complete(
+    messages: ModelMessage[],
+    signal?: AbortSignal,
+    system = describeSystemPrompt,
+  ): Promise<Completion> {
     return callProvider(config, signal, async (abortSignal) => {
       const result = await generateText({
         model: config.model,
@@ -253,7 +261,7 @@ export function createVisionLanguageDescriber(config: VisionLanguageConfig): Ima
     modelId: config.modelId,
     capabilities: { tasks: TASKS, ask: true, objects: true, ocr: true, safety: true, prompt: true },
     preferredImageSize: budgetMaxSide(config.budget),
-    promptVersion: PROMPT_VERSION,
+    promptVersion: promptVersionFor(config.language),
     describe,
     ask,
     answer,

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { isEnglish } from '../options.js';
 import type { Task } from '../spec.js';
 
 export const ALT_TEXT_LIMIT = 125;
@@ -102,3 +103,18 @@ export const PROMPT_VERSION = promptVersionOf([
   userPrompt(''),
   repairPrompt(''),
 ]);
+
+/** The system prompt asking for descriptions in a language; English is the default prompt, unchanged. */
+export function systemPromptFor(language: string | undefined): string {
+  if (isEnglish(language)) return SYSTEM_PROMPT;
+  const name = language!.trim();
+  return SYSTEM_PROMPT.replace(
+    'write in English.',
+    `write every description, caption, alt text and tag in the language "${name}" (text read from the image stays as written).`,
+  );
+}
+
+/** A different language describes images again on the next index run: its prompt is part of the version. */
+export function promptVersionFor(language: string | undefined): string {
+  return isEnglish(language) ? PROMPT_VERSION : promptVersionOf([PROMPT_VERSION, systemPromptFor(language)]);
+}
