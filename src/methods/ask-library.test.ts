@@ -87,7 +87,7 @@ test('questions are classified and stripped to what to search for', () => {
   assert.equal(questionKind('Do we have a photo of the red bus in front of the station?'), 'yes-no');
   assert.equal(questionKind('which photos show a dog?'), 'list');
   assert.deepEqual(contentWords('How many photos show a cup?'), ['cup']);
-  assert.deepEqual(contentWords('When did we last go to the beach?'), ['go', 'beach']);
+  assert.deepEqual(contentWords('When did we last go to the beach?'), ['beach']);
   for (const english of ['Is there a photo of zxqv plorf?', 'dogs?', 'How many photos show a cup?', 'red bus station'])
     assert.equal(looksEnglish(english), true, english);
   for (const other of [

@@ -31,7 +31,7 @@ const QUESTION_WORDS = new Set(
     'showing shows contain contains containing mention mentions mentioning mentioned say says said read reads ' +
     'written writing text feature features featuring include includes including ' +
     'find found got get ever last latest recent recently first earliest once us let know tell list give ' +
-    'library collection our yes no exist exists one ones'
+    'library collection our yes no exist exists one ones see saw seen go went gone'
   ).split(' '),
 );
 

@@ -93,7 +93,7 @@ function libraryText(result: AskLibraryResult): string {
       : result.mode === 'extractive'
         ? `extracted from ${plural(result.retrieved, 'description')} without a language model`
         : 'no model called';
-  lines.push(pc.dim(`(${how})`));
+  lines.push(pc.dim(`(${how}; searched for "${result.searched}")`));
   return `${lines.join('\n')}\n`;
 }
 
