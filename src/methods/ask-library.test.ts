@@ -231,6 +231,17 @@ describe('with a language model (OpenAI-compatible wire format, a real HTTP serv
     assert.match(chatUserText(server.requests[0]!).join('\n'), /Image \[\d+\]:/);
   });
 
+  test('a count reads every matching description, not only the top few', async () => {
+    reply = () => `Two [${idOf('kitchen.jpg')}] [${idOf('desk.jpg')}].`;
+    server.requests.length = 0;
+    const result = await asker.askLibrary('How many photos show a cup?', { limit: 1 });
+    const text = chatUserText(server.requests[0]!).join('\n');
+    assert.match(text, /file: kitchen\.jpg/);
+    assert.match(text, /file: desk\.jpg/);
+    assert.equal(result.retrieved, 2);
+    assert.deepEqual(names(result.sources), ['desk.jpg', 'kitchen.jpg']);
+  });
+
   test('nothing relevant: no request at all', async () => {
     server.requests.length = 0;
     const result = await asker.askLibrary('Is there a photo of a giraffe?');

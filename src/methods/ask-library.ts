@@ -111,7 +111,8 @@ export async function askLibrary(
     });
   }
 
-  const read = retrieved.slice(0, limit);
+  // A count needs every match the model can read, not the top few: the images matching the question, up to 50.
+  const read = kind === 'count' ? relevant(retrieved, words, true).slice(0, MAX_ASK_LIMIT) : retrieved.slice(0, limit);
   const images: { id: number; image: PreparedImage }[] = [];
   if (look > 0) {
     const { loadImage } = await import('../images/load-image.js');
