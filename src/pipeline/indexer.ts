@@ -27,7 +27,13 @@ export interface RunIndexOptions extends IndexOptions {
   maxPixels?: number;
 }
 
-type Outcome = 'indexed' | 'unchanged' | 'moved';
+/** 'held': another live process is describing the same content right now; try again later. */
+type Outcome = 'indexed' | 'unchanged' | 'moved' | 'held';
+
+/** How long a claim on an image (and the run's own lease) lasts unless renewed; renewed every quarter of that. */
+export const LEASE_MS = 60_000;
+/** How often to look again at images another process holds, once everything else is done. */
+const HELD_POLL_MS = 200;
 
 export async function runIndex(options: RunIndexOptions): Promise<IndexSummary> {
   const started = performance.now();
@@ -37,15 +43,39 @@ export async function runIndex(options: RunIndexOptions): Promise<IndexSummary> 
     requestedModel: describer.modelId,
     promptVersion: describer.promptVersion,
   };
-  const emit = (event: IndexEvent) => options.onProgress?.(event);
   const runId = store.startRun(describer.provider, describer.modelId);
+  // While this run works, its run row and its claims stay alive; a killed run's lapse (or its gone pid) frees them.
+  const heartbeat = setInterval(() => {
+    try {
+      store.renewLeases(LEASE_MS);
+    } catch {
+      // A store closed under a cancelled run: nothing left to keep alive.
+    }
+  }, LEASE_MS / 4);
+  heartbeat.unref();
+  const counts = { indexed: 0, unchanged: 0, failed: 0 };
+  try {
+    return await indexAll(options, key, runId, counts, started);
+  } finally {
+    clearInterval(heartbeat);
+    store.finishRun(runId, counts);
+  }
+}
 
+async function indexAll(
+  options: RunIndexOptions,
+  key: DescriptionKey,
+  runId: number,
+  counts: { indexed: number; unchanged: number; failed: number },
+  started: number,
+): Promise<IndexSummary> {
+  const { store } = options;
+  const emit = (event: IndexEvent) => options.onProgress?.(event);
   const discovered = await discoverInputs(options.paths);
   const total = discovered.files.length + discovered.failures.length;
   emit({ type: 'discovered', total });
 
   const failures: FailureResult[] = [];
-  const counts = { indexed: 0, unchanged: 0, failed: 0 };
   const usage = { inputTokens: 0, outputTokens: 0, costUsd: 0 as number | null };
   const addUsage = (spent: Description['usage']) => {
     if (!spent) return;
@@ -66,6 +96,8 @@ export async function runIndex(options: RunIndexOptions): Promise<IndexSummary> 
 
   let fatal: GlimpseError | undefined;
   const queue = [...discovered.files];
+  // Images another indexer is describing: looked at again when the rest is done (by then usually described).
+  const held: string[] = [];
   const concurrency = Math.max(1, Math.min(64, options.concurrency ?? 4));
 
   const worker = async (count = Infinity) => {
@@ -73,6 +105,10 @@ export async function runIndex(options: RunIndexOptions): Promise<IndexSummary> 
       const path = queue.shift()!;
       try {
         const outcome = await indexOne(path, options, key, addUsage);
+        if (outcome === 'held') {
+          held.push(path);
+          continue;
+        }
         counts[outcome === 'moved' ? 'unchanged' : outcome]++;
         store.clearFailure(path);
         emit({ type: 'image', path, status: outcome, done: ++done, total });
@@ -86,12 +122,18 @@ export async function runIndex(options: RunIndexOptions): Promise<IndexSummary> 
   };
   // The first image goes alone: a refused key or a server that is down then costs one request, not `concurrency`.
   if (queue.length > 0) await worker(1);
-  await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, queue.length)) }, () => worker()));
+  const workers = () =>
+    Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, queue.length)) }, () => worker()));
+  await workers();
+  while (held.length > 0 && !fatal && !options.signal?.aborted) {
+    await new Promise((resolve) => setTimeout(resolve, HELD_POLL_MS));
+    queue.push(...held.splice(0));
+    await workers();
+  }
 
   let pruned = 0;
   if (options.prune && !fatal) pruned = await prune(store, discovered.folders, discovered.files, emit);
 
-  store.finishRun(runId, counts);
   if (fatal) throw fatal;
   if (options.signal?.aborted)
     throw new GlimpseError('USAGE', 'Indexing was cancelled; what was done is saved', {
@@ -159,6 +201,31 @@ async function indexOne(
     return 'unchanged';
   }
 
+  // Claim the content before paying for its description: another indexer describing it now means wait for its
+  // answer. Once claimed, it may have been described meanwhile (the claim was just released): then keep that.
+  if (sha256) {
+    if (!store.claim(sha256, LEASE_MS)) return 'held';
+    if (!options.force && store.isDescribed(sha256, key)) {
+      store.releaseClaim(sha256);
+      return indexOne(path, options, key, addUsage);
+    }
+  }
+  try {
+    return await describeAndSave(path, options, key, addUsage, bytes, fileInfo?.mtimeMs ?? null);
+  } finally {
+    if (sha256) store.releaseClaim(sha256);
+  }
+}
+
+async function describeAndSave(
+  path: string,
+  options: RunIndexOptions,
+  key: DescriptionKey,
+  addUsage: (usage: Description['usage']) => void,
+  bytes: Buffer | undefined,
+  mtimeMs: number | null,
+): Promise<Outcome> {
+  const { store, describer, embedder } = options;
   const loaded = await loadImage(bytes ? { bytes, name: path } : path, {
     maxSide: describer.preferredImageSize,
     maxPixels: options.maxPixels,
@@ -166,6 +233,8 @@ async function indexOne(
   const { description, ms } = await describePrepared(describer, loaded, { task: 'json', signal: options.signal });
   addUsage(description.usage);
   const { image } = loaded.prepared;
+  // --- issue 14 (metadata): a caption and keywords a person wrote into the file or its sidecar become their own.
+  // --- end issue 14
 
   // One transaction per image: description, file row and search row land together or not at all. (Thumbnails are
   // made when the web app first shows an image: encoding one costs as much as decoding the photo.)
@@ -175,7 +244,7 @@ async function indexOne(
       path,
       sha256: loaded.sha256,
       sizeBytes: loaded.bytes.length,
-      mtimeMs: fileInfo?.mtimeMs ?? null,
+      mtimeMs,
       width: image.original.width,
       height: image.original.height,
       format: image.original.format,

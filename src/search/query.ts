@@ -25,11 +25,23 @@ export const STOP_WORDS = new Set(
 
 const WORD = /[\p{L}\p{N}]+/gu;
 
+// Control characters (NUL, escapes, line breaks…): never part of a word a caption could hold.
+const CONTROL = /\p{Cc}+/gu;
+
+/**
+ * What was typed without its control characters (each run becomes one space), trimmed. An empty answer means there
+ * is nothing to search for: front doors refuse it (a query of only NUL characters would otherwise list everything).
+ */
+export function cleanQuery(input: string): string {
+  return input.replace(CONTROL, ' ').trim();
+}
+
 export function tokenize(text: string): string[] {
   return (text.toLowerCase().normalize('NFKC').match(WORD) ?? []).filter((word) => word.length > 1 || /\d/.test(word));
 }
 
-export function parseQuery(input: string): ParsedQuery {
+export function parseQuery(typed: string): ParsedQuery {
+  const input = cleanQuery(typed);
   const phrases: string[][] = [];
   // Balanced double quotes make phrases; a lone quote is just a character.
   const rest = input.replace(/"([^"]*)"/g, (_, phrase: string) => {

@@ -17,7 +17,7 @@ import type { SearchOptions, SearchResponse, SearchResult } from '../types.js';
 import { namesVisibleThing, queryWordConcepts } from './concepts.js';
 import { rankFullText } from './full-text.js';
 import { type MarkedRow, markMatches } from './highlights.js';
-import { parseQuery, quote, toFtsExpression, toWeightedExpression, withoutExclusions } from './query.js';
+import { cleanQuery, parseQuery, quote, toFtsExpression, toWeightedExpression, withoutExclusions } from './query.js';
 import { rerank } from './rerank.js';
 import type { SearchIndex } from './search-index.js';
 import { documentFrequencies } from './term-frequencies.js';
@@ -42,10 +42,11 @@ interface Candidate {
 
 export async function searchImages(
   index: SearchIndex,
-  text: string,
+  typed: string,
   options: SearchOptions,
   embedder: Embedder | null,
 ): Promise<SearchResponse> {
+  const text = cleanQuery(typed);
   const store = index.store;
   const started = performance.now();
   const limit = Math.max(1, Math.min(options.limit ?? 20, 1000));

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { GlimpseError } from '../errors.js';
 import { TASKS } from '../providers/spec.js';
+import { cleanQuery } from '../search/query.js';
 
 export function parseOrThrow<Schema extends z.ZodType>(schema: Schema, value: unknown, what: string): z.output<Schema> {
   const result = schema.safeParse(value);
@@ -39,7 +40,13 @@ const booleanText = z
   .transform((text) => ['true', '1', 'yes', 'on'].includes(text));
 
 export const searchQuerySchema = z.object({
-  q: z.string().trim().min(1, 'give a search query').max(500, 'at most 500 characters'),
+  // Control characters are dropped first: a query of only NUL characters is no query (it would list everything).
+  q: z
+    .string()
+    .transform(cleanQuery)
+    .pipe(
+      z.string().min(1, 'give a search query (words, not only control characters)').max(500, 'at most 500 characters'),
+    ),
   limit: z.coerce.number().int('a whole number').min(1).max(200).default(20),
   after: isoDate.optional(),
   before: isoDate.optional(),

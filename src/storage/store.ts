@@ -67,6 +67,16 @@ export interface RunCounts {
   failed: number;
 }
 
+/** A run that never finished: its process was killed (or the machine went down) while it ran. */
+export interface InterruptedRun {
+  id: number;
+  startedAt: string;
+  provider: string | null;
+  model: string | null;
+  /** When a later run noticed; null when none has started since. */
+  interruptedAt: string | null;
+}
+
 export interface StoreCounts {
   images: number;
   described: number;
@@ -99,6 +109,8 @@ export interface Store {
   imagesBySha(sha256: string): ImageRecord[];
   /** Every image, by path. */
   allImages(): ImageRecord[];
+  /** Every image in id order, read `batchSize` rows at a time (constant memory; other calls may run between rows). */
+  iterateImages(batchSize?: number): Generator<ImageRecord>;
   /** Insert or update the row for a path; returns its id. */
   upsertImage(facts: FileFacts): number;
   /** A file was moved or renamed: keep its id (and so its vectors and search row), change its path. */
@@ -130,9 +142,24 @@ export interface Store {
   clearFailure(path: string): void;
   /** Newest first. */
   failures(): FailureRecord[];
-  /** Returns the run's id. */
+  /**
+   * Returns the run's id. The run is held by this process; runs left unfinished by processes that are gone (killed)
+   * are marked interrupted first, and their claims forgotten.
+   */
   startRun(provider: string, model: string): number;
   finishRun(id: number, counts: RunCounts): void;
+  /** Runs that never finished because their process is gone, newest first. */
+  interruptedRuns(limit?: number): InterruptedRun[];
+
+  // ---- claims: concurrent indexers share the work ------------------------------------------------------
+  /**
+   * Claim a content hash before describing it, for `ttlMs`: true when this store now holds it (it was free, expired,
+   * already ours, or its holder's process is gone); false while another live process holds it.
+   */
+  claim(sha256: string, ttlMs: number): boolean;
+  releaseClaim(sha256: string): void;
+  /** Extend this store's claims and unfinished runs by `ttlMs`: called periodically while indexing. */
+  renewLeases(ttlMs: number): void;
   counts(): StoreCounts;
   /** Which provider, model and prompt version described how many of the images, most first. */
   providersUsed(): ProviderUsage[];

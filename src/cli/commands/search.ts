@@ -3,6 +3,7 @@
  */
 import type { Command } from 'commander';
 import { GlimpseError } from '../../errors.js';
+import { cleanQuery } from '../../search/query.js';
 import { addEmbedderOptions, openGlimpse, parsePositive, printJson } from '../context.js';
 import { displayPath, highlight, pc } from '../output.js';
 
@@ -41,6 +42,14 @@ export function register(program: Command): void {
         throw new GlimpseError('USAGE', `${flag} needs a date like 2024-05-01, not "${value}"`);
     }
     const query = words.join(' ');
+    if (query !== '' && cleanQuery(query) === '')
+      throw new GlimpseError(
+        'USAGE',
+        'The search query has only control characters (such as NUL): nothing to search for',
+        {
+          hint: 'Type words to search for, or leave the query out to list images with --after, --tag and the like.',
+        },
+      );
     const glimpse = await openGlimpse(command, { readonly: false });
     try {
       const response = await glimpse.search(query, {

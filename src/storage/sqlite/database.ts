@@ -11,11 +11,20 @@ import { MIGRATIONS } from './migrations.js';
 
 export type SqliteDatabase = Database.Database;
 
+/** How long a statement waits for another process's write lock before failing with "database is locked". */
+export const BUSY_TIMEOUT_MS = 5000;
+
 export function openDatabase(path: string, options: { readonly?: boolean } = {}): SqliteDatabase {
   let db: SqliteDatabase;
   try {
     if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true });
-    db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    // `timeout` is SQLite's busy_timeout, set before any statement: whatever waits for another process's lock below
+    // (switching to WAL, the migrations) waits up to this long instead of failing at once with "database is locked".
+    db = new Database(path, {
+      readonly: options.readonly ?? false,
+      fileMustExist: options.readonly ?? false,
+      timeout: BUSY_TIMEOUT_MS,
+    });
   } catch (error) {
     throw new GlimpseError('DATABASE_ERROR', `${path}: cannot open the database (${(error as Error).message})`, {
       path,
@@ -23,12 +32,12 @@ export function openDatabase(path: string, options: { readonly?: boolean } = {})
     });
   }
   try {
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     if (!options.readonly) {
-      db.pragma('journal_mode = WAL');
+      withBusyRetry(() => db.pragma('journal_mode = WAL'));
       // NORMAL in WAL mode is durable against process crashes (kill -9); only a power cut can lose the last commits.
       db.pragma('synchronous = NORMAL');
     }
-    db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
     sqliteVec.load(db);
     if (!options.readonly) migrate(db);
@@ -40,23 +49,56 @@ export function openDatabase(path: string, options: { readonly?: boolean } = {})
   return db;
 }
 
+/**
+ * Bring the schema up to date. Several processes may open a new file at once: each migration runs in a write
+ * transaction taken up front (BEGIN IMMEDIATE, which waits for the busy timeout), and the version is read again
+ * inside it, so a migration another process applied meanwhile is skipped instead of run twice.
+ */
 export function migrate(db: SqliteDatabase): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
   const latest = MIGRATIONS.at(-1)?.version ?? 0;
-  if (current > latest) {
-    throw new GlimpseError(
-      'DATABASE_ERROR',
-      `the database is at schema version ${current}, newer than this Glimpse knows (${latest})`,
-      {
-        hint: 'Upgrade Glimpse, or point --db at another file.',
-      },
+  const version = () => db.pragma('user_version', { simple: true }) as number;
+  const check = (current: number) => {
+    if (current > latest) {
+      throw new GlimpseError(
+        'DATABASE_ERROR',
+        `the database is at schema version ${current}, newer than this Glimpse knows (${latest})`,
+        {
+          hint: 'Upgrade Glimpse, or point --db at another file.',
+        },
+      );
+    }
+  };
+  check(version());
+  if (version() === latest) return;
+  for (const migration of MIGRATIONS) {
+    withBusyRetry(() =>
+      db
+        .transaction(() => {
+          const current = version();
+          check(current);
+          if (migration.version <= current) return;
+          db.exec(migration.sql);
+          db.pragma(`user_version = ${migration.version}`);
+        })
+        .immediate(),
     );
   }
-  for (const migration of MIGRATIONS) {
-    if (migration.version <= current) continue;
-    db.transaction(() => {
-      db.exec(migration.sql);
-      db.pragma(`user_version = ${migration.version}`);
-    })();
+}
+
+/**
+ * SQLite answers some lock waits with SQLITE_BUSY without calling the busy handler (changing the journal mode while
+ * another connection opens the file, or a deadlock between two readers that want to write): retry those for as
+ * long as the busy timeout.
+ */
+function withBusyRetry<T>(fn: () => T): T {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return fn();
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? '';
+      if (!code.startsWith('SQLITE_BUSY') || Date.now() > deadline) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.min(100, 5 * attempt));
+    }
   }
 }

@@ -33,6 +33,18 @@ export class SqliteImages {
       .map((row) => rowToImage(row)!);
   }
 
+  /** Keyset pages by id: no statement stays open between batches, so the caller may read and write meanwhile. */
+  *iterateImages(batchSize = 1000): Generator<ImageRecord> {
+    const page = this.db.prepare('SELECT * FROM images WHERE id > ? ORDER BY id LIMIT ?');
+    let after = 0;
+    for (;;) {
+      const rows = page.all(after, batchSize);
+      for (const row of rows) yield rowToImage(row)!;
+      if (rows.length < batchSize) return;
+      after = (rows.at(-1) as { id: number }).id;
+    }
+  }
+
   upsertImage(facts: FileFacts): number {
     const timestamp = now();
     const row = this.db

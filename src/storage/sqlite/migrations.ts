@@ -10,7 +10,9 @@
  * - `search_index`: FTS5 over what a user searches, one row per image (rowid = images.id).
  * - `embedding_spaces` + `vectors_<space id>` (sqlite-vec): vectors per image, one table per model and kind.
  * - `vector_changes`: which vectors changed at which generation, for the in-memory copies of large spaces.
- * - `failures`, `runs`: files that could not be indexed, and each indexing run.
+ * - `failures`, `runs`: files that could not be indexed, and each indexing run (with the process that ran it, so a
+ *   run whose process was killed is marked interrupted).
+ * - `claims`: which process is describing which content right now (a lease), so concurrent indexers share the work.
  * - `search_term_counts*`: saved term counts of the full-text index (a cache).
  */
 export interface Migration {
@@ -148,6 +150,30 @@ export const MIGRATIONS: Migration[] = [
         space_id INTEGER NOT NULL, image_id INTEGER NOT NULL, generation INTEGER NOT NULL,
         PRIMARY KEY (space_id, image_id)) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS vector_changes_by_generation ON vector_changes (space_id, generation);
+    `,
+  },
+  {
+    version: 5,
+    name: 'claims and interrupted runs',
+    sql: `
+      -- A lease per content hash being described: a second indexer takes other images, and waits for (or, once the
+      -- holder's process is gone or its lease expired, takes over) one another process holds. Rows live only while
+      -- an image is being described; the holder renews its leases while it works (see sqlite/claims.ts).
+      CREATE TABLE claims (
+        sha256 TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        host TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX claims_owner ON claims (owner);
+
+      -- The process that runs an indexing run, and its lease (renewed while it runs): a run without finished_at
+      -- whose process is gone was killed, and is marked interrupted_at by the next run.
+      ALTER TABLE runs ADD COLUMN host TEXT;
+      ALTER TABLE runs ADD COLUMN pid INTEGER;
+      ALTER TABLE runs ADD COLUMN alive_until INTEGER;
+      ALTER TABLE runs ADD COLUMN interrupted_at TEXT;
     `,
   },
 ];

@@ -2,13 +2,31 @@
  * Indexing runs (`runs`), the files that failed (`failures`, one row per path until it succeeds), and the counts
  * `glimpse status` shows.
  */
-import type { FailureRecord, ProviderUsage, RunCounts, StoreCounts } from '../store.js';
+import { holderIsGone, type ProcessIdentity } from '../process-identity.js';
+import type { FailureRecord, InterruptedRun, ProviderUsage, RunCounts, StoreCounts } from '../store.js';
 import type { SqliteDatabase } from './database.js';
 
 const now = () => new Date().toISOString();
 
+/** How long a run counts as alive without its process renewing the lease (the indexer renews it far more often). */
+export const RUN_LEASE_MS = 120_000;
+
+interface OpenRunRow {
+  id: number;
+  startedAt: string;
+  provider: string | null;
+  model: string | null;
+  host: string | null;
+  pid: number | null;
+  aliveUntil: number | null;
+  interruptedAt: string | null;
+}
+
 export class SqliteRuns {
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly me: ProcessIdentity,
+  ) {}
 
   recordFailure(path: string, code: string, message: string, runId: number | null): void {
     this.db
@@ -26,11 +44,46 @@ export class SqliteRuns {
       .all() as FailureRecord[];
   }
 
+  /** A new run, held by this process; runs left open by processes that are gone are marked interrupted first. */
   startRun(provider: string, model: string): number {
-    return Number(
-      this.db.prepare('INSERT INTO runs (started_at, provider, model) VALUES (?, ?, ?)').run(now(), provider, model)
-        .lastInsertRowid,
-    );
+    return this.db.transaction(() => {
+      const stamp = now();
+      const mark = this.db.prepare('UPDATE runs SET interrupted_at = ? WHERE id = ?');
+      for (const run of this.openRuns()) if (!run.interruptedAt && isGone(run)) mark.run(stamp, run.id);
+      return Number(
+        this.db
+          .prepare('INSERT INTO runs (started_at, provider, model, host, pid, alive_until) VALUES (?, ?, ?, ?, ?, ?)')
+          .run(stamp, provider, model, this.me.host, this.me.pid, Date.now() + RUN_LEASE_MS).lastInsertRowid,
+      );
+    })();
+  }
+
+  /** Keep this process's unfinished runs alive for another `ttlMs`. */
+  renewRuns(ttlMs: number): void {
+    this.db
+      .prepare('UPDATE runs SET alive_until = ? WHERE host = ? AND pid = ? AND finished_at IS NULL')
+      .run(Date.now() + ttlMs, this.me.host, this.me.pid);
+  }
+
+  /** Runs marked interrupted, and open runs whose process is gone (not marked yet: no run started since). */
+  interruptedRuns(limit = 20): InterruptedRun[] {
+    return this.openRuns()
+      .filter((run) => run.interruptedAt || isGone(run))
+      .slice(0, limit)
+      .map(({ id, startedAt, provider, model, interruptedAt }) => ({ id, startedAt, provider, model, interruptedAt }));
+  }
+
+  /** Unfinished runs, newest first. A database opened read-only before migration 5 has no process columns. */
+  private openRuns(): OpenRunRow[] {
+    const columns = (this.db.prepare('PRAGMA table_info(runs)').all() as { name: string }[]).map(({ name }) => name);
+    const process = columns.includes('interrupted_at')
+      ? 'host, pid, alive_until AS aliveUntil, interrupted_at AS interruptedAt'
+      : 'NULL AS host, NULL AS pid, NULL AS aliveUntil, NULL AS interruptedAt';
+    return this.db
+      .prepare(
+        `SELECT id, started_at AS startedAt, provider, model, ${process} FROM runs WHERE finished_at IS NULL ORDER BY id DESC`,
+      )
+      .all() as OpenRunRow[];
   }
 
   finishRun(id: number, counts: RunCounts): void {
@@ -58,4 +111,9 @@ export class SqliteRuns {
       )
       .all() as ProviderUsage[];
   }
+}
+
+/** A run's process is gone: it recorded none (an older Glimpse), its lease ran out, or its pid is gone on this host. */
+function isGone(run: OpenRunRow): boolean {
+  return run.pid === null || (run.aliveUntil ?? 0) < Date.now() || holderIsGone(run);
 }

@@ -4,12 +4,14 @@
  * `search/` reads `db` directly, so it is public.
  */
 import type { Description } from '../../providers/spec.js';
+import { newProcessIdentity } from '../process-identity.js';
 import type {
   DescriptionKey,
   EmbeddingSpace,
   FailureRecord,
   FileFacts,
   ImageRecord,
+  InterruptedRun,
   Neighbour,
   ProviderUsage,
   RunCounts,
@@ -20,6 +22,7 @@ import type {
   StoreOptions,
   UserEdits,
 } from '../store.js';
+import { SqliteClaims } from './claims.js';
 import { openDatabase, type SqliteDatabase } from './database.js';
 import { SqliteDescriptions } from './descriptions.js';
 import { SqliteImages } from './images.js';
@@ -37,6 +40,7 @@ export class SqliteStore implements Store {
   private readonly images: SqliteImages;
   private readonly descriptions: SqliteDescriptions;
   private readonly runs: SqliteRuns;
+  private readonly claims: SqliteClaims;
   private readonly vectors: SqliteVectors;
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
@@ -44,7 +48,9 @@ export class SqliteStore implements Store {
     this.db = openDatabase(path, options);
     this.images = new SqliteImages(this.db);
     this.descriptions = new SqliteDescriptions(this.db);
-    this.runs = new SqliteRuns(this.db);
+    const me = newProcessIdentity();
+    this.runs = new SqliteRuns(this.db, me);
+    this.claims = new SqliteClaims(this.db, me);
     this.vectors = new SqliteVectors(this.db, path, options.exactScanBelow ?? EXACT_SCAN_BELOW);
   }
 
@@ -62,6 +68,7 @@ export class SqliteStore implements Store {
   }
 
   close(): void {
+    if (this.db.open && !this.db.readonly) this.claims.releaseAllClaims();
     this.vectors.close();
     if (this.db.open) this.db.close();
   }
@@ -82,6 +89,10 @@ export class SqliteStore implements Store {
 
   allImages(): ImageRecord[] {
     return this.images.allImages();
+  }
+
+  iterateImages(batchSize?: number): Generator<ImageRecord> {
+    return this.images.iterateImages(batchSize);
   }
 
   upsertImage(facts: FileFacts): number {
@@ -160,11 +171,35 @@ export class SqliteStore implements Store {
   }
 
   startRun(provider: string, model: string): number {
-    return this.runs.startRun(provider, model);
+    return this.transaction(() => {
+      this.claims.releaseStaleClaims();
+      return this.runs.startRun(provider, model);
+    });
   }
 
   finishRun(id: number, counts: RunCounts): void {
     this.runs.finishRun(id, counts);
+  }
+
+  interruptedRuns(limit?: number): InterruptedRun[] {
+    return this.runs.interruptedRuns(limit);
+  }
+
+  // ---- claims -------------------------------------------------------------------------------------------
+
+  claim(sha256: string, ttlMs: number): boolean {
+    return this.claims.claim(sha256, ttlMs);
+  }
+
+  releaseClaim(sha256: string): void {
+    this.claims.releaseClaim(sha256);
+  }
+
+  renewLeases(ttlMs: number): void {
+    this.transaction(() => {
+      this.claims.renewClaims(ttlMs);
+      this.runs.renewRuns(ttlMs);
+    });
   }
 
   counts(): StoreCounts {
