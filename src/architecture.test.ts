@@ -15,6 +15,10 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['errors', 'providers/spec', 'eval/metrics'],
   ['types'],
   ['images'],
+  // metadata: XMP/IPTC read and written with ExifTool (photo managers' sidecars and embedded fields).
+  ['metadata'],
+  // alt: finding images in HTML and Markdown pages (parse5, mdast) and shaping alt text; used by methods/alt.ts.
+  ['alt'],
   ['providers'],
   ['config'],
   ['storage'],
@@ -23,12 +27,12 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['methods'],
   ['glimpse', 'index'],
   ['web'],
-  ['server', 'eval'],
+  ['server', 'eval', 'mcp'],
   ['cli', 'bench'],
 ];
 
 /** Rooms that face users: they call the library's methods and never open its storage themselves. */
-const FRONT_DOORS = ['cli', 'server', 'web', 'eval'];
+const FRONT_DOORS = ['cli', 'server', 'web', 'eval', 'mcp'];
 
 const IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)['"](\.{1,2}\/[^'"]+)['"]/g;
 

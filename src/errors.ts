@@ -18,6 +18,22 @@ export const ERROR_CODES = {
   },
   BROKEN_SYMLINK: { retryable: false, hint: 'The link points to a file that does not exist; fix or remove the link.' },
   SYMLINK_LOOP: { retryable: false, hint: 'The link points back to itself; fix or remove the link.' },
+  NOT_A_FILE: {
+    retryable: false,
+    hint: 'Only regular files are read: not devices, FIFOs or sockets (also not through a link); point at the image file itself.',
+  },
+  FILE_TOO_LARGE: {
+    retryable: false,
+    hint: 'Raise the limit with --max-file-mb (or GLIMPSE_MAX_FILE_MB, at most 2047) if this really is an image.',
+  },
+  READ_FAILED: {
+    retryable: true,
+    hint: 'Reading the file failed or took too long (a hung network share, a failing disk, a slow device); check the disk and try again.',
+  },
+  SVG_NOT_ALLOWED: {
+    retryable: false,
+    hint: 'SVG is a document that can reference other files; allow it with --allow-svg (or GLIMPSE_ALLOW_SVG=1) if you trust it.',
+  },
   URL_UNREACHABLE: { retryable: true, hint: 'Check the URL and your network; the server did not answer.' },
   URL_HTTP_ERROR: { retryable: false, hint: 'The server refused the request; check the URL in a browser.' },
   URL_NOT_ALLOWED: {
@@ -47,6 +63,10 @@ export const ERROR_CODES = {
     hint: 'Index it first with `glimpse index <folder>`, or check `glimpse status`.',
   },
   DATABASE_ERROR: { retryable: false, hint: 'Check that the --db path is writable and not used by an older Glimpse.' },
+  METADATA_ERROR: {
+    retryable: false,
+    hint: 'ExifTool could not write the file; check it is a JPEG/PNG/TIFF/WebP you may write, or use --write-metadata sidecar.',
+  },
   USAGE: { retryable: false, hint: 'See `glimpse --help`.' },
   PATH_NOT_ALLOWED: {
     retryable: false,
@@ -114,6 +134,45 @@ export function isFatal(code: string): boolean {
 /** Wrap anything thrown into a GlimpseError, keeping GlimpseErrors as they are. */
 export function toGlimpseError(error: unknown, path?: string): GlimpseError {
   if (error instanceof GlimpseError) return error;
+  const fileError = fileErrorFromErrno(error, path);
+  if (fileError) return fileError;
   const message = error instanceof Error ? error.message : String(error);
   return new GlimpseError('INTERNAL', path ? `${path}: ${message}` : message, { path, cause: error });
+}
+
+/**
+ * Ordinary file-system errors (errno codes from node:fs) as the codes above, so that a file that cannot be read is
+ * never reported as a bug. Returns null for anything else.
+ */
+export function fileErrorFromErrno(error: unknown, path?: string): GlimpseError | null {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const where = path ? `${path}: ` : '';
+  const options = { path, cause: error };
+  switch (code) {
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return new GlimpseError('FILE_NOT_FOUND', `${where}no such file`, options);
+    case 'EACCES':
+    case 'EPERM':
+      return new GlimpseError('PERMISSION_DENIED', `${where}permission denied`, options);
+    case 'ELOOP':
+      return new GlimpseError('SYMLINK_LOOP', `${where}symbolic link loop`, options);
+    case 'EISDIR':
+      return new GlimpseError('NOT_AN_IMAGE', `${where}is a folder, not an image`, {
+        ...options,
+        hint: 'Use `glimpse index <folder>` for folders.',
+      });
+    case 'ERR_FS_FILE_TOO_LARGE':
+    case 'EFBIG':
+      return new GlimpseError('FILE_TOO_LARGE', `${where}the file is too large to read (2 GiB or more)`, options);
+    case 'ENXIO':
+    case 'ENODEV':
+    case 'EAGAIN':
+      return new GlimpseError('NOT_A_FILE', `${where}not a regular file`, options);
+    case 'EIO':
+    case 'ESTALE':
+      return new GlimpseError('READ_FAILED', `${where}the disk reported an error while reading (${code})`, options);
+    default:
+      return null;
+  }
 }

@@ -15,9 +15,15 @@ import type { Embedder, ImageDescriber, ProviderSettings } from './providers/spe
 import { SearchIndex } from './search/search-index.js';
 import { openStore } from './storage/open-store.js';
 import type {
+  AltOptions,
+  AltReport,
+  AskLibraryOptions,
+  AskLibraryResult,
   AskResult,
   CaptionOptions,
   CaptionResult,
+  ExportOptions,
+  ExportSummary,
   FailureResult,
   ImageDetails,
   ImageEdits,
@@ -31,6 +37,8 @@ import type {
   SearchResponse,
   StatusReport,
   ThumbnailOptions,
+  WriteMetadataOptions,
+  WriteMetadataSummary,
 } from './types.js';
 
 export interface GlimpseOptions {
@@ -71,6 +79,8 @@ export interface Glimpse {
     options?: CaptionOptions & { concurrency?: number },
   ): AsyncGenerator<CaptionResult | FailureResult>;
   ask(input: ImageInput, question: string, options?: { signal?: AbortSignal }): Promise<AskResult>;
+  /** Answer a question about the whole library from its descriptions, citing the images used. */
+  askLibrary(question: string, options?: AskLibraryOptions): Promise<AskLibraryResult>;
   index(paths: string[], options?: IndexOptions): Promise<IndexSummary>;
   /** What `index` would describe and roughly cost, without calling the model (`--dry-run`). */
   estimate(paths: string[], options?: { force?: boolean }): Promise<IndexEstimate>;
@@ -81,6 +91,15 @@ export interface Glimpse {
   show(idOrPath: string | number): ImageDetails;
   edit(idOrPath: string | number, edits: ImageEdits): ImageDetails;
   status(): StatusReport;
+  /**
+   * Write indexed images' caption, tags, alt text and detailed description as XMP (sidecar or embedded) for photo
+   * managers; `paths` (files or folders) limits it, none means every indexed local file.
+   */
+  writeMetadata(paths: string[], options: WriteMetadataOptions): Promise<WriteMetadataSummary>;
+  /** Images in HTML and Markdown pages whose alt text needs fixing, with suggestions; `write` patches the pages. */
+  alt(paths: string[], options?: AltOptions): Promise<AltReport>;
+  /** Every image as a record (jsonl, csv, …), streamed to `options.write` (default: stdout). */
+  export(options?: ExportOptions): Promise<ExportSummary>;
   /** A small WebP of an indexed image, made from the file on first request and kept. */
   thumbnail(idOrPath: string | number, options?: ThumbnailOptions): Promise<Buffer | undefined>;
   close(): Promise<void>;
@@ -119,6 +138,8 @@ export async function createGlimpse(options: GlimpseOptions = {}): Promise<Glimp
       yield* (await import('./methods/caption-many.js')).captionMany(parts, inputs, options);
     },
     ask: async (input, question, options) => (await import('./methods/ask.js')).ask(parts, input, question, options),
+    askLibrary: async (question, options) =>
+      (await import('./methods/ask-library.js')).askLibrary(parts, question, options),
     index: async (paths, options) => (await import('./methods/index-images.js')).indexImages(parts, paths, options),
     estimate: async (paths, options) => (await import('./methods/estimate.js')).estimate(parts, paths, options),
     importDescriptions: async (items, options) =>
@@ -128,12 +149,18 @@ export async function createGlimpse(options: GlimpseOptions = {}): Promise<Glimp
     show: (idOrPath) => show(parts, idOrPath),
     edit: (idOrPath, edits) => edit(parts, idOrPath, edits),
     status: () => status(parts),
+    writeMetadata: async (paths, options) =>
+      (await import('./methods/write-metadata.js')).writeMetadataFor(parts, paths, options),
+    alt: async (paths, options) => (await import('./methods/alt.js')).alt(parts, paths, options),
+    export: async (options) => (await import('./methods/export.js')).exportLibrary(parts, options),
     thumbnail: async (idOrPath, options) =>
       (await import('./methods/thumbnail.js')).thumbnail(parts, idOrPath, options),
     async close() {
       const closing: Promise<unknown>[] = [searchIndex.close()];
       if (describerPromise) closing.push(describerPromise.then((d) => d.close?.()).catch(() => undefined));
       if (embedderPromise) closing.push(embedderPromise.then((e) => e?.close?.()).catch(() => undefined));
+      // ExifTool's process (metadata read at index time, or written), if one was started.
+      closing.push(import('./metadata/exiftool.js').then((m) => m.closeMetadataTool()).catch(() => undefined));
       await Promise.all(closing);
       store.close();
     },

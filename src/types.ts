@@ -42,6 +42,46 @@ export interface AskResult {
   ms: number;
 }
 
+/** Options for `askLibrary`: a question about the whole library. */
+export interface AskLibraryOptions {
+  /** How many descriptions to retrieve and hand to the model (default 8, at most 50). */
+  limit?: number;
+  /** Also send the top N images themselves, downscaled, to a vision model (default 0, at most 3). */
+  look?: number;
+  /** Answer extractively from the descriptions without calling a model, whatever the provider. */
+  extractive?: boolean;
+  signal?: AbortSignal;
+}
+
+/** One image an answer cites. */
+export interface AskLibrarySource {
+  id: number;
+  path: string;
+  caption: string | null;
+  /** The search score that retrieved it. */
+  score: number;
+}
+
+/** `glimpse ask --library --json`: an answer grounded in the library's descriptions, with the images it cites. */
+export interface AskLibraryResult {
+  question: string;
+  answer: string;
+  /** The images the answer cites, checked against those retrieved (an id a model invents is dropped). */
+  sources: AskLibrarySource[];
+  /** "model": a language model answered; "extractive": built from the descriptions; "nothing": nothing matched. */
+  mode: 'model' | 'extractive' | 'nothing';
+  provider: string | null;
+  model: string | null;
+  /** The words searched for (in the library's language: a question in another language is rewritten first). */
+  searched: string;
+  /** How many descriptions were retrieved and read. */
+  retrieved: number;
+  /** How many images were sent to the model (`look`). */
+  looked: number;
+  ms: number;
+  usage?: { inputTokens?: number; outputTokens?: number; costUsd?: number };
+}
+
 export type IndexEvent =
   | { type: 'discovered'; total: number }
   | {
@@ -176,6 +216,17 @@ export interface StatusReport {
   embeddings: { model: string; kind: 'text' | 'image'; dimensions: number }[];
   /** How full-text search ranks: "native" (weighted_bm25, built at install) or "stock" (bm25; same results, slower). */
   ranking: 'native' | 'stock';
+  /**
+   * Indexing runs that never finished: their process was killed. `interruptedAt` is when the next run noticed (null
+   * while none has started since). Newest first, at most 20.
+   */
+  interrupted: {
+    id: number;
+    startedAt: string;
+    provider: string | null;
+    model: string | null;
+    interruptedAt: string | null;
+  }[];
 }
 
 /** An image to describe: a file path, an http(s) URL, or bytes with a name for messages. */
@@ -227,4 +278,134 @@ export interface IndexEstimate {
   outputTokens: number;
   /** US dollars; null when the model's price is unknown (self-hosted servers), 0 for local models. */
   costUsd: number | null;
+}
+
+/** `glimpse alt`: options for finding and fixing images without useful alt text in HTML and Markdown pages. */
+export interface AltOptions {
+  /** The folder site-root addresses (`/img/a.png`) resolve against. Default: each folder given (a file's own folder). */
+  root?: string;
+  /** Patch the pages in place: only the alt attributes (Markdown image labels) change, every other byte stays. */
+  write?: boolean;
+  /** Fetch image URLs on loopback and private addresses (as `glimpse serve --allow-private-urls`). Default false. */
+  allowPrivateUrls?: boolean;
+  /** Largest image download, in bytes (default 20 MB, as `glimpse serve`). */
+  maxUrlBytes?: number;
+  /** Milliseconds before an image download is abandoned (default 15 s, as `glimpse serve`). */
+  urlTimeoutMs?: number;
+  /** Parallel describe calls for images not in the library. Default: the provider's preference, else 4. */
+  concurrency?: number;
+  signal?: AbortSignal;
+}
+
+/** One image whose alt text needs fixing (WCAG 1.1.1), with the suggested text. */
+export interface AltFinding {
+  file: string;
+  line: number;
+  column: number;
+  /** The address as written in the page. */
+  src: string;
+  /** The file path or URL it resolves to; null when it cannot be read (data: URIs, no src). */
+  image: string | null;
+  /** The alt text now; null when the attribute is missing. */
+  alt: string | null;
+  problem: 'missing' | 'empty' | 'file name' | 'placeholder';
+  /** At most 125 characters; null when the image could not be described. */
+  suggestion: string | null;
+  /** "library": the description stored for this image (by path, then by content); "described": described now. */
+  from: 'library' | 'described' | null;
+  written: boolean;
+  error?: { code: string; message: string };
+}
+
+export interface AltFileReport {
+  file: string;
+  /** Images in the page (decorative ones included). */
+  images: number;
+  findings: AltFinding[];
+  /** The page was patched (`write`). */
+  written: boolean;
+  error?: { code: string; message: string };
+}
+
+/** `glimpse alt --json`. */
+export interface AltReport {
+  files: AltFileReport[];
+  pages: number;
+  images: number;
+  decorative: number;
+  /** Images whose alt text needs fixing. */
+  needFixing: number;
+  /** Suggestions taken from the library, and images described now. */
+  fromLibrary: number;
+  described: number;
+  /** Findings with no suggestion (the image could not be read or described), plus pages that could not be read. */
+  failed: number;
+  /** Alt texts written into pages (`write`). */
+  written: number;
+}
+
+/** `glimpse export`: one record per image, as the jsonl format writes it (csv flattens the same fields). */
+export interface ExportRecord {
+  id: number;
+  path: string;
+  sha256: string;
+  /** The generated description; the person's own caption and tags are in `edits`. */
+  caption: string | null;
+  detailed: string | null;
+  alt: string | null;
+  tags: string[];
+  objects: { label: string; score: number }[];
+  text: string | null;
+  provider: string | null;
+  model: string | null;
+  promptVersion: string | null;
+  describedAt: string | null;
+  /** The person's own caption and tags (null fields: not edited). */
+  edits: { caption: string | null; tags: string[] | null; editedAt: string } | null;
+  /** The text to embed or show for the image: the caption shown (the person's first), tags, details and its text. */
+  content: string;
+  /** With `withEmbeddings`: each embedding model's vector of this image, by model id. */
+  embeddings?: Record<string, number[] | null>;
+}
+
+export interface ExportOptions {
+  /** A name in the export format table: "jsonl" (default), "csv", … */
+  format?: string;
+  /** Include the stored vectors. */
+  withEmbeddings?: boolean;
+  /** Where the text goes, chunk by chunk; a returned promise is awaited (back-pressure). */
+  write?: (chunk: string) => void | Promise<void>;
+}
+
+export interface ExportSummary {
+  format: string;
+  records: number;
+}
+
+/** Where `writeMetadata` puts XMP: a sidecar file beside the image, or inside the image file. */
+export type MetadataTarget = 'sidecar' | 'embed';
+
+/**
+ * Sidecar naming: `image` → `photo.jpg.xmp` (darktable, digiKam's default, Immich prefers it; a photo.jpg and a
+ * photo.png in one folder do not collide), `base` → `photo.xmp` (Lightroom and Capture One for raw files; digiKam
+ * with "commercial programs" naming). Readers look for both.
+ */
+export type SidecarName = 'image' | 'base';
+
+export interface MetadataWritten {
+  /** The file written: the image itself (embed) or its sidecar. */
+  path: string;
+  target: MetadataTarget;
+}
+
+export interface WriteMetadataOptions {
+  target: MetadataTarget;
+  /** Sidecar naming: `image` → photo.jpg.xmp (default), `base` → photo.xmp. */
+  sidecarName?: SidecarName;
+  onWritten?: (written: MetadataWritten | FailureResult) => void;
+}
+
+export interface WriteMetadataSummary {
+  written: MetadataWritten[];
+  failures: FailureResult[];
 }

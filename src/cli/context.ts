@@ -13,9 +13,12 @@ export interface CommonOptions {
   baseUrl?: string;
   timeout?: string;
   maxPixels?: string;
+  maxFileMb?: string;
+  allowSvg?: boolean;
   embedder?: string;
   embeddingModel?: string;
   modelDir?: string;
+  language?: string;
   json?: boolean;
 }
 
@@ -30,13 +33,25 @@ export function addProviderOptions(command: Command): Command {
       'provider, or a fallback chain like "ollama,builtin" (see `glimpse models`); env GLIMPSE_PROVIDER',
     )
     .option('-m, --model <id>', 'model id for the provider')
+    .option(
+      '--language <name>',
+      'write descriptions and answers in this language, e.g. fr or German (vision-language models; the built-in analyzer and local models write English only); env GLIMPSE_LANGUAGE',
+    )
     .option('--base-url <url>', 'API endpoint for the provider (proxies, gateways, self-hosted servers)')
     .option('--timeout <seconds>', 'give up on a model call after this many seconds')
     .option(
       '--max-pixels <n>',
       'refuse images larger than this many pixels (default 100000000); env GLIMPSE_MAX_PIXELS',
     )
-    .option('--model-dir <path>', 'folder of local ONNX models for --provider local (env GLIMPSE_MODELS)');
+    .option('--model-dir <path>', 'folder of local ONNX models for --provider local (env GLIMPSE_MODELS)')
+    .option(
+      '--max-file-mb <n>',
+      'refuse files larger than this many MB before reading them (default 512, at most 2047); env GLIMPSE_MAX_FILE_MB',
+    )
+    .option(
+      '--allow-svg',
+      'read SVG files (refused by default), rendered with the pixel cap and no external resources; env GLIMPSE_ALLOW_SVG=1',
+    );
 }
 
 export function addEmbedderOptions(command: Command): Command {
@@ -75,10 +90,20 @@ export async function openGlimpse(command: Command, extra: Partial<GlimpseOption
       })
     : undefined;
   const maxPixels = options.maxPixels ?? process.env.GLIMPSE_MAX_PIXELS;
+  const { fileBytesFromMb, setImageLimits } = await import('../images/limits.js');
+  if (options.maxFileMb)
+    setImageLimits({ maxFileBytes: fileBytesFromMb(parsePositive(options.maxFileMb, '--max-file-mb')) });
+  if (options.allowSvg) setImageLimits({ allowSvg: true });
+  const language = options.language || process.env.GLIMPSE_LANGUAGE;
   return createGlimpse({
     db: options.db,
     provider: chosen.provider,
-    providerSettings: chosen.settingsFor,
+    providerSettings: language
+      ? (name) => {
+          const settings = chosen.settingsFor(name);
+          return { ...settings, options: { ...settings.options, language } };
+        }
+      : chosen.settingsFor,
     providerSource: chosen.source,
     embedder: embedder?.provider,
     embedderSettings: embedder ? embedder.settingsFor(embedder.provider) : undefined,

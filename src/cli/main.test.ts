@@ -110,6 +110,10 @@ test('the real table builds: every module loads and registers, in help order', a
     'serve',
     'eval',
     'similar',
+    'metadata',
+    'mcp',
+    'alt',
+    'export',
   ]);
   const models = program.commands.find((registered) => registered.name() === 'models')!;
   assert.ok(

@@ -45,6 +45,10 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'serve', core: false, load: () => import('./commands/serve.js') },
   { name: 'eval', core: false, load: () => import('./commands/eval.js') },
   { name: 'similar', core: false, load: () => import('./commands/similar.js') },
+  { name: 'metadata', core: false, load: () => import('./commands/metadata.js') },
+  { name: 'mcp', core: false, load: () => import('./commands/mcp.js') },
+  { name: 'alt', core: false, load: () => import('./commands/alt.js') },
+  { name: 'export', core: false, load: () => import('./commands/export.js') },
 ];
 
 /**

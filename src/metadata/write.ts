@@ -11,27 +11,14 @@
  */
 import { access } from 'node:fs/promises';
 import { GlimpseError } from '../errors.js';
-import type { ImageDetails } from '../types.js';
+import type { ImageDetails, MetadataTarget, MetadataWritten, SidecarName } from '../types.js';
 import { metadataTool } from './exiftool.js';
 
-export type MetadataTarget = 'sidecar' | 'embed';
-
-/**
- * Sidecar naming: `image` → `photo.jpg.xmp` (darktable, digiKam's default, Immich prefers it; a photo.jpg and a
- * photo.png in one folder do not collide), `base` → `photo.xmp` (Lightroom and Capture One for raw files; digiKam
- * with "commercial programs" naming). Readers look for both.
- */
-export type SidecarName = 'image' | 'base';
+export type { MetadataTarget, MetadataWritten, SidecarName };
 
 export interface WriteMetadataOptions {
   /** Default `image` (`photo.jpg.xmp`). */
   sidecarName?: SidecarName;
-}
-
-export interface MetadataWritten {
-  /** The file written: the image itself (embed) or its sidecar. */
-  path: string;
-  target: MetadataTarget;
 }
 
 /** The sidecar of an image: `photo.jpg.xmp` (`image`) or `photo.xmp` (`base`). */

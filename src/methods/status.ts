@@ -17,5 +17,6 @@ export function status(parts: Parts): StatusReport {
     providerSource: settings.providerSource,
     embeddings: store.embeddingSpaces().map(({ model, kind, dimensions }) => ({ model, kind, dimensions })),
     ranking: searchIndex.ranking(),
+    interrupted: store.interruptedRuns(),
   };
 }

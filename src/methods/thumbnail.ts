@@ -2,7 +2,7 @@
  * `thumbnail`: a small WebP of an indexed image. Made on first request and kept, so indexing does not spend time
  * on thumbnails nobody looks at.
  */
-import { readFile } from 'node:fs/promises';
+import { readLocalFile } from '../images/read-input.js';
 import type { ImageRecord, ThumbnailOptions } from '../types.js';
 import type { Parts } from './parts.js';
 import { findImage } from './show.js';
@@ -16,7 +16,7 @@ export async function thumbnail(
   const image = findImage(store, idOrPath);
   const stored = store.thumbnail(image.sha256);
   if (stored || options.read === false) return stored;
-  const bytes = await (options.read ?? ((record: ImageRecord) => readFile(record.path)))(image);
+  const bytes = await (options.read ?? ((record: ImageRecord) => readLocalFile(record.path)))(image);
   const { prepareImage, THUMBNAIL_SIZE } = await import('../images/prepare.js');
   // A caller with its own reader (the server) may not want the path in an error message.
   const source = options.read ? `image ${image.id}` : image.path;

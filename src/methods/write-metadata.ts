@@ -10,23 +10,11 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { toGlimpseError } from '../errors.js';
-import { type MetadataTarget, type MetadataWritten, type SidecarName, writeMetadata } from '../metadata/write.js';
+import { writeMetadata } from '../metadata/write.js';
 import type { ImageRecord } from '../storage/store.js';
-import type { FailureResult } from '../types.js';
+import type { WriteMetadataOptions, WriteMetadataSummary } from '../types.js';
 import type { Parts } from './parts.js';
 import { imageDetails } from './show.js';
-
-export interface WriteMetadataOptions {
-  target: MetadataTarget;
-  /** Sidecar naming: `image` → photo.jpg.xmp (default), `base` → photo.xmp. */
-  sidecarName?: SidecarName;
-  onWritten?: (written: MetadataWritten | FailureResult) => void;
-}
-
-export interface WriteMetadataSummary {
-  written: MetadataWritten[];
-  failures: FailureResult[];
-}
 
 /** The indexed local files under these paths (files or folders); every indexed local file when none are given. */
 function imagesUnder(parts: Parts, paths: string[]): ImageRecord[] {

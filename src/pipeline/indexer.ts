@@ -6,18 +6,18 @@
  * renamed file is matched by hash and keeps its description. A crash loses at most the images in flight.
  */
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
 import { GlimpseError, isFatal, toGlimpseError } from '../errors.js';
 import { readExif } from '../images/exif.js';
 import { type LoadedImage, loadImage } from '../images/load-image.js';
 import { readImageHeader } from '../images/prepare.js';
-import { isUrl } from '../images/read-input.js';
+import { isUrl, readLocalFile, statInput } from '../images/read-input.js';
 import type { Description, Embedder, ImageDescriber } from '../providers/spec.js';
 import { refreshSearchDocument, searchDocumentText } from '../search/documents.js';
 import type { DescriptionKey, ImageRecord, Store } from '../storage/store.js';
 import type { FailureResult, IndexEvent, IndexOptions, IndexSummary } from '../types.js';
 import { describePrepared } from './describe.js';
 import { discoverInputs, exists } from './discover.js';
+import { importPersonMetadata } from './person-metadata.js';
 
 export interface RunIndexOptions extends IndexOptions {
   store: Store;
@@ -149,7 +149,7 @@ async function indexOne(
   addUsage: (usage: Description['usage']) => void,
 ): Promise<Outcome> {
   const { store, describer, embedder } = options;
-  const fileInfo = isUrl(path) ? null : await stat(path);
+  const fileInfo = isUrl(path) ? null : await statInput(path);
   const known = store.imageByPath(path);
 
   if (!options.force && known && fileInfo && unchangedSinceDescribed(store, key, known, fileInfo)) {
@@ -160,7 +160,7 @@ async function indexOne(
     return 'unchanged';
   }
 
-  const bytes = isUrl(path) ? undefined : await readFile(path);
+  const bytes = isUrl(path) ? undefined : await readLocalFile(path);
   const sha256 = bytes ? createHash('sha256').update(bytes).digest('hex') : undefined;
 
   if (!options.force && sha256 && store.isDescribed(sha256, key)) {
@@ -234,6 +234,7 @@ async function describeAndSave(
   addUsage(description.usage);
   const { image } = loaded.prepared;
   // --- issue 14 (metadata): a caption and keywords a person wrote into the file or its sidecar become their own.
+  if (!isUrl(path)) await importPersonMetadata(store, path, loaded.sha256);
   // --- end issue 14
 
   // One transaction per image: description, file row and search row land together or not at all. (Thumbnails are

@@ -163,7 +163,7 @@ describe('describe', () => {
     await expectError(
       await app.request('/api/v1/describe', upload(svg, 'cat.png', {}, 'image/png')),
       422,
-      'NOT_AN_IMAGE',
+      'SVG_NOT_ALLOWED', // the one SVG policy of CLI and server: refused unless --allow-svg (hardening.test.ts)
     );
     assert.equal(store.provider.requests.length, calls, 'the provider never saw the refused uploads');
   });
@@ -226,6 +226,40 @@ describe('describe', () => {
   });
 });
 
+describe('ask the library (no image)', () => {
+  test('a question with no image is answered from the library, citing its images', async () => {
+    const response = await app.request('/api/v1/ask', json({ question: 'How many photos show a cup?' }));
+    const body = await response.json();
+    assert.equal(response.status, 200, JSON.stringify(body));
+    assert.equal(body.question, 'How many photos show a cup?');
+    assert.equal(body.mode, 'extractive'); // the recording provider has no language model
+    assert.match(body.answer, /^1 photo matches "cup"/);
+    assert.equal(body.sources.length, 1);
+    assert.match(body.sources[0].path, /coffee\.png$/);
+    assert.equal(body.sources[0].caption, 'A cup of coffee on a saucer');
+    assert.deepEqual(Object.keys(body.sources[0]).sort(), ['caption', 'id', 'path', 'score']);
+  });
+
+  test('nothing relevant: a 200 that says so', async () => {
+    const response = await app.request('/api/v1/ask', json({ question: 'Is there a photo of a giraffe?' }));
+    const body = await response.json();
+    assert.equal(body.mode, 'nothing');
+    assert.deepEqual(body.sources, []);
+  });
+
+  test('bad options are a 400 naming the field', async () => {
+    await expectError(await app.request('/api/v1/ask', json({ question: 'dogs?', look: 4 })), 400, 'USAGE', /look/);
+    await expectError(await app.request('/api/v1/ask', json({ question: 'dogs?', limit: 0 })), 400, 'USAGE', /limit/);
+    await expectError(
+      await app.request('/api/v1/ask', json({ question: 'dogs?', colour: 'red' })),
+      400,
+      'USAGE',
+      /colour|unrecognized/i,
+    );
+    assert.deepEqual(openApiDocument.components.schemas.AskLibraryResult.required, ['question', 'answer', 'sources']);
+  });
+});
+
 describe('ask', () => {
   test('about an indexed image by id', async () => {
     const id = idOf('chelsea.png');
@@ -244,9 +278,9 @@ describe('ask', () => {
     assert.equal((await response.json()).answer, 'You asked: Is it flying?');
   });
 
-  test('needs exactly one image and a question', async () => {
+  test('needs at most one image and a question (no image asks the library)', async () => {
     await expectError(await app.request('/api/v1/ask', json({ id: 1 })), 400, 'USAGE', /question/);
-    await expectError(await app.request('/api/v1/ask', json({ question: 'why?' })), 400, 'USAGE', /url.*id/);
+    await expectError(await app.request('/api/v1/ask', json({ look: 1 })), 400, 'USAGE', /question/);
     await expectError(
       await app.request('/api/v1/ask', json({ id: 1, url: 'https://example.com/x.jpg', question: 'why?' })),
       400,

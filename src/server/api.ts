@@ -9,6 +9,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
 import { GlimpseError } from '../errors.js';
 import type { Glimpse } from '../glimpse.js';
+import { answerLibraryQuestion, isLibraryQuestion } from './ask-library.js';
 import { errorBody } from './http-errors.js';
 import { checkedImage, type ImageUpload, imageFromUrl, readRequestBody, tooLarge } from './image-input.js';
 import type { IndexJobs } from './index-jobs.js';
@@ -67,6 +68,8 @@ export function apiRoutes(glimpse: Glimpse, options: ResolvedServerOptions, jobs
       const question = parseOrThrow(questionSchema, body.fields.question, 'question');
       return c.json(await glimpse.ask(body.image, question, { signal: c.req.raw.signal }));
     }
+    if (isLibraryQuestion(body.value))
+      return c.json(await answerLibraryQuestion(glimpse, body.value, c.req.raw.signal));
     const { url, id, question } = parseOrThrow(askJsonSchema, body.value, 'JSON body');
     if (url !== undefined)
       return c.json(await glimpse.ask(await imageFromUrl(url, options), question, { signal: c.req.raw.signal }));
@@ -131,7 +134,7 @@ export function apiRoutes(glimpse: Glimpse, options: ResolvedServerOptions, jobs
   api.post('/index', smallBody, async (c) => {
     const request = parseOrThrow(indexSchema, await jsonBody(c), 'JSON body');
     const folder = await allowedFolder(request.path, options.allowIndex);
-    const job = jobs.start(folder, { force: request.force, prune: request.prune });
+    const job = jobs.start(folder, { force: request.force, prune: request.prune, within: options.allowIndex });
     return c.json({ job, events: `/api/v1/jobs/${job.id}/events` }, 202);
   });
 

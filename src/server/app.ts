@@ -56,6 +56,20 @@ export function createApp(glimpse: Glimpse, serverOptions: ServerOptions = {}): 
   app.use('*', requireToken(options));
 
   app.route('/api/v1', apiRoutes(glimpse, options, jobs));
+  // MCP over streamable HTTP (issue 14): after the checks above, so the same token rules apply. Describe and ask
+  // read files only under the folders the server may index; the SDK loads on the first request.
+  let mcp: Promise<(request: Request) => Promise<Response>> | undefined;
+  app.all('/mcp', async (c) => {
+    mcp ??= import('../mcp/http.js').then(({ mcpHttpHandler }) =>
+      mcpHttpHandler(glimpse, {
+        readRoots: options.allowIndex,
+        allowIndex: options.allowIndex,
+        allowPrivateUrls: options.allowPrivateUrls,
+        maxUrlBytes: options.maxUploadBytes,
+      }),
+    );
+    return (await mcp)(c.req.raw);
+  });
   app.route('/', webRoutes(glimpse, options, jobs));
 
   return Object.assign(app, { close: () => jobs.close() });

@@ -71,7 +71,8 @@ export const openApiDocument = {
     },
     '/ask': {
       post: {
-        summary: 'Ask a question about an uploaded image, an image URL or an indexed image',
+        summary:
+          'Ask a question about an uploaded image, an image URL or an indexed image; with no image, about the whole library',
         requestBody: {
           required: true,
           content: {
@@ -85,16 +86,30 @@ export const openApiDocument = {
             ...json({
               type: 'object',
               required: ['question'],
-              description: 'Exactly one of url or id',
+              description:
+                'One of url or id asks about that image. Neither asks the library: the answer comes from the indexed descriptions and cites the images it used (limit, look and extractive apply only then).',
               properties: {
                 url: { type: 'string', format: 'uri' },
                 id: { type: 'integer', minimum: 1 },
                 question: { type: 'string' },
+                limit: { type: 'integer', minimum: 1, maximum: 50, default: 8, description: 'Descriptions to read' },
+                look: {
+                  type: 'integer',
+                  minimum: 0,
+                  maximum: 3,
+                  default: 0,
+                  description: 'Also send the top N images, downscaled, to a vision model',
+                },
+                extractive: { type: 'boolean', description: 'Answer from the descriptions without a language model' },
               },
             }),
           },
         },
-        responses: { '200': ok('The answer', ref('AskResult')), ...providerErrors, ...errors(404) },
+        responses: {
+          '200': ok('The answer', { oneOf: [ref('AskResult'), ref('AskLibraryResult')] }),
+          ...providerErrors,
+          ...errors(404),
+        },
       },
     },
     '/search': {
@@ -301,6 +316,34 @@ export const openApiDocument = {
           ms: { type: 'number' },
         },
       },
+      AskLibraryResult: {
+        type: 'object',
+        required: ['question', 'answer', 'sources'],
+        properties: {
+          question: { type: 'string' },
+          answer: { type: 'string', description: 'Cites image ids as [12]' },
+          sources: {
+            type: 'array',
+            description: 'The images the answer cites (ids a model invents are dropped)',
+            items: {
+              type: 'object',
+              properties: {
+                id: { type: 'integer' },
+                path: { type: 'string' },
+                caption: nullableString,
+                score: { type: 'number' },
+              },
+            },
+          },
+          mode: { type: 'string', enum: ['model', 'extractive', 'nothing'] },
+          searched: { type: 'string', description: "The words searched for, in the library's language" },
+          provider: nullableString,
+          model: nullableString,
+          retrieved: { type: 'integer' },
+          looked: { type: 'integer' },
+          ms: { type: 'number' },
+        },
+      },
       SearchResponse: {
         type: 'object',
         properties: {
@@ -367,6 +410,11 @@ export const openApiDocument = {
             },
           },
           providers: { type: 'array', items: { type: 'object' } },
+          interrupted: {
+            type: 'array',
+            items: { type: 'object' },
+            description: 'indexing runs whose process was killed',
+          },
           indexingAllowed: { type: 'boolean' },
         },
       },

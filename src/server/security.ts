@@ -84,7 +84,7 @@ export function requireToken(options: ResolvedServerOptions): MiddlewareHandler 
     ) {
       return next();
     }
-    const isApi = c.req.path.startsWith('/api/');
+    const isApi = c.req.path.startsWith('/api/') || c.req.path === '/mcp'; // programs: a 401, not a page
     const fromQuery = c.req.query('token');
     if (!isApi && c.req.method === 'GET' && fromQuery !== undefined && tokenMatches(fromQuery, expected)) {
       setCookie(c, TOKEN_COOKIE, fromQuery, { httpOnly: true, sameSite: 'Strict', path: '/' });

@@ -17,14 +17,30 @@ export function register(program: Command): void {
         .option('--force', 'describe every image again, even unchanged ones')
         .option('--prune', 'forget indexed files under these folders that no longer exist')
         .option('--dry-run', 'count what would be described and estimate tokens and cost; call no model')
+        .option(
+          '--write-metadata <where>',
+          'also write caption, tags, alt text as XMP: "sidecar" (photo.jpg.xmp) or "embed" (into the file)',
+        )
+        .option('--sidecar-name <style>', 'sidecar naming: "image" (photo.jpg.xmp, default) or "base" (photo.xmp)')
         .option('--json', 'print the summary as JSON'),
     ),
   ).action(
     async (
       paths: string[],
-      options: { concurrency?: string; force?: boolean; prune?: boolean; dryRun?: boolean; json?: boolean },
+      options: {
+        concurrency?: string;
+        force?: boolean;
+        prune?: boolean;
+        dryRun?: boolean;
+        json?: boolean;
+        writeMetadata?: string;
+        sidecarName?: string;
+      },
       command: Command,
     ) => {
+      const metadata = options.writeMetadata
+        ? (await import('./metadata.js')).metadataOptions(options.writeMetadata, options.sidecarName)
+        : undefined;
       const glimpse = await openGlimpse(command);
       if (options.dryRun) {
         try {
@@ -50,8 +66,16 @@ export function register(program: Command): void {
           signal: interrupted.signal,
         });
         progress.stop();
+        // --write-metadata: XMP for photo managers, after the descriptions are stored.
+        const metadataSummary = metadata ? await glimpse.writeMetadata(paths, metadata) : undefined;
+        if (metadataSummary) {
+          summary.failed += metadataSummary.failures.length;
+          summary.failures.push(...metadataSummary.failures);
+          if (!options.json)
+            process.stderr.write(`metadata: ${metadataSummary.written.length} written (${metadata!.target})\n`);
+        }
         if (options.json) {
-          printJson(summary);
+          printJson(metadataSummary ? { ...summary, metadata: metadataSummary } : summary);
         } else {
           const seconds = (summary.ms / 1000).toFixed(1);
           const parts = [

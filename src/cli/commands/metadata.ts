@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { GlimpseError } from '../../errors.js';
-import type { WriteMetadataOptions } from '../../methods/write-metadata.js';
+import type { WriteMetadataOptions } from '../../types.js';
 import { EXIT, openGlimpse, printJson } from '../context.js';
 import { displayPath, pc } from '../output.js';
 

@@ -49,6 +49,15 @@ export function register(program: Command): void {
             `embeddings: ${status.embeddings.map((e) => `${e.model} (${e.kind}, ${e.dimensions} dims)`).join('; ')}`,
           );
         }
+        if (status.interrupted.length) {
+          const runs = status.interrupted.length === 1 ? 'run' : 'runs';
+          lines.push('', pc.yellow(`${status.interrupted.length} interrupted ${runs} (killed before finishing):`));
+          for (const run of status.interrupted)
+            lines.push(
+              `  run ${run.id} started ${run.startedAt}${run.model ? `  ${pc.dim(`${run.provider} ${run.model}`)}` : ''}`,
+            );
+          lines.push('  What they finished is saved; `glimpse index` again does the rest.');
+        }
         if (status.failed.length) {
           lines.push('', pc.red(`${status.failed.length} failed:`));
           for (const failure of status.failed)

@@ -46,16 +46,18 @@ export class SqliteRuns {
 
   /** A new run, held by this process; runs left open by processes that are gone are marked interrupted first. */
   startRun(provider: string, model: string): number {
-    return this.db.transaction(() => {
-      const stamp = now();
-      const mark = this.db.prepare('UPDATE runs SET interrupted_at = ? WHERE id = ?');
-      for (const run of this.openRuns()) if (!run.interruptedAt && isGone(run)) mark.run(stamp, run.id);
-      return Number(
-        this.db
-          .prepare('INSERT INTO runs (started_at, provider, model, host, pid, alive_until) VALUES (?, ?, ?, ?, ?, ?)')
-          .run(stamp, provider, model, this.me.host, this.me.pid, Date.now() + RUN_LEASE_MS).lastInsertRowid,
-      );
-    })();
+    return this.db
+      .transaction(() => {
+        const stamp = now();
+        const mark = this.db.prepare('UPDATE runs SET interrupted_at = ? WHERE id = ?');
+        for (const run of this.openRuns()) if (!run.interruptedAt && isGone(run)) mark.run(stamp, run.id);
+        return Number(
+          this.db
+            .prepare('INSERT INTO runs (started_at, provider, model, host, pid, alive_until) VALUES (?, ?, ?, ?, ?, ?)')
+            .run(stamp, provider, model, this.me.host, this.me.pid, Date.now() + RUN_LEASE_MS).lastInsertRowid,
+        );
+      })
+      .immediate();
   }
 
   /** Keep this process's unfinished runs alive for another `ttlMs`. */

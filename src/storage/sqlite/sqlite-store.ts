@@ -63,8 +63,12 @@ export class SqliteStore implements Store {
     return this.vectors.exactScanBelow;
   }
 
+  /**
+   * A write transaction, begun IMMEDIATE: it waits (busy timeout) for another process's write lock up front. A
+   * deferred one that read first could not wait when it came to write, and would fail with "database is locked".
+   */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return this.db.transaction(fn).immediate();
   }
 
   close(): void {
