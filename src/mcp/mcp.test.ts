@@ -51,6 +51,7 @@ describe('glimpse mcp over stdio', () => {
     const { tools } = await client.listTools();
     assert.deepEqual(tools.map((tool) => tool.name).sort(), [
       'ask_image',
+      'ask_library',
       'describe_image',
       'get_image',
       'index_folder',
@@ -75,6 +76,16 @@ describe('glimpse mcp over stdio', () => {
     const picture = got.content.find((item) => item.type === 'image') as { data: string; mimeType: string };
     assert.equal(picture.mimeType, 'image/webp');
     assert.equal(Buffer.from(picture.data, 'base64').subarray(8, 12).toString('latin1'), 'WEBP');
+  });
+
+  test('ask_library answers from the library and cites the images it used', async () => {
+    const answer = parsed(
+      await client.callTool({ name: 'ask_library', arguments: { question: 'Which photos show birds?' } }),
+    );
+    assert.equal(answer.question, 'Which photos show birds?');
+    assert.equal(answer.mode, 'extractive', 'the built-in analyzer answers without a model');
+    assert.ok(answer.sources.some((source: { path: string }) => source.path === join(library, 'china.jpg')));
+    assert.match(answer.answer, /china\.jpg|1 photo|one photo/i);
   });
 
   test('describe_image describes a file under the allowed folders', async () => {

@@ -230,6 +230,25 @@ export function createMcpServer(glimpse: Glimpse, options: McpServerOptions): Mc
   );
 
   server.registerTool(
+    'ask_library',
+    {
+      title: 'Ask the image library',
+      description:
+        'Answer a question about the whole library ("when did we last go to the beach?", "how many photos show a cup?") ' +
+        'from the stored descriptions, citing the images used (sources: id, path, caption, score).',
+      inputSchema: {
+        question: z.string().min(1).max(2000).describe('The question'),
+        limit: z.number().int().min(1).max(50).optional().describe('Descriptions to retrieve (default 8)'),
+      },
+      annotations: { readOnlyHint: true },
+    },
+    run(async ({ question, limit }) => {
+      const result = await glimpse.askLibrary(question, { limit });
+      return json({ question: result.question, answer: result.answer, sources: result.sources, mode: result.mode });
+    }),
+  );
+
+  server.registerTool(
     'index_folder',
     {
       title: 'Index a folder',

@@ -43,6 +43,12 @@ test('index --write-metadata embed writes XMP into the files; the next index des
   assert.equal(sidecars.status, 0, sidecars.stderr);
   assert.ok(existsSync(join(photos, 'rocket.xmp')));
   assert.equal(exiftool(join(photos, 'rocket.xmp'))['XMP-glimpse:Provider'], 'builtin');
+
+  // export --format xmp: the same writer, for a library already indexed.
+  const exported = glimpse('--db', db, 'export', '--format', 'xmp');
+  assert.equal(exported.status, 0, exported.stderr);
+  assert.match(exported.stderr, /2 XMP sidecars written, 0 failed/);
+  assert.equal(typeof exiftool(join(photos, 'coffee.png.xmp'))['XMP-dc:Description'], 'string');
 });
 
 test('a wrong --write-metadata value is a usage error naming the choices, before anything is indexed', () => {
