@@ -191,6 +191,8 @@ export interface UserEdits {
   caption: string | null;
   tags: string[] | null;
   editedAt: string;
+  /** null: typed in Glimpse; "embedded metadata": read from the file or its XMP sidecar when it was indexed. */
+  source: string | null;
 }
 
 /** Everything stored about one image (`glimpse show`). */

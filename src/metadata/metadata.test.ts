@@ -213,6 +213,7 @@ describe('reading what a person wrote', () => {
       assert.equal(shown.caption, 'Grandpa’s model zeppelin');
       assert.deepEqual(shown.tags, ['zeppelin']);
       assert.equal(shown.userEdits?.caption, 'Grandpa’s model zeppelin');
+      assert.equal(shown.userEdits?.source, 'embedded metadata', 'where the person wrote it is kept');
       assert.notEqual(shown.description?.caption, shown.caption, 'the generated caption is kept beside it');
       const found = await glimpse.search('zeppelin');
       assert.equal(found.results[0]?.path, photo);
@@ -221,6 +222,7 @@ describe('reading what a person wrote', () => {
       glimpse.edit(photo, { caption: 'Grandpa’s zeppelin, 1961' });
       await glimpse.index([library], { force: true });
       assert.equal(glimpse.show(photo).caption, 'Grandpa’s zeppelin, 1961');
+      assert.equal(glimpse.show(photo).userEdits?.source, null, 'now typed in Glimpse');
 
       // Embedding Glimpse's description changes the file; the library follows, and the next index describes nothing.
       const summary = await glimpse.writeMetadata([library], { target: 'embed' });

@@ -61,7 +61,7 @@ async function followNewContent(parts: Parts, image: ImageRecord): Promise<void>
       const { provider, requestedModel, promptVersion, ms } = description;
       store.saveDescription(sha256, description, { provider, requestedModel, promptVersion }, ms ?? 0);
     }
-    if (edits) store.saveUserEdits(sha256, { caption: edits.caption, tags: edits.tags });
+    if (edits) store.saveUserEdits(sha256, { caption: edits.caption, tags: edits.tags }, edits.source);
     store.upsertImage({
       path: image.path,
       sha256,

@@ -3,7 +3,7 @@
  * become that person's own caption and tags in the library — searchable, shown before generated ones, and never
  * overwritten: a field the person already set in Glimpse (`glimpse edit`) is kept.
  */
-import { readPersonMetadata } from '../metadata/read.js';
+import { EMBEDDED_METADATA_SOURCE, readPersonMetadata } from '../metadata/read.js';
 import type { Store } from '../storage/store.js';
 
 /** Returns true when something was imported. Never throws: unreadable metadata is no metadata. */
@@ -15,6 +15,7 @@ export async function importPersonMetadata(store: Store, path: string, sha256: s
   if (found.caption && !current?.caption) edits.caption = found.caption;
   if (found.tags && !current?.tags) edits.tags = found.tags;
   if (edits.caption === undefined && edits.tags === undefined) return false;
-  store.saveUserEdits(sha256, edits);
+  // A field typed in Glimpse keeps its provenance only if nothing else was imported into the same row.
+  store.saveUserEdits(sha256, edits, current ? current.source : EMBEDDED_METADATA_SOURCE);
   return true;
 }

@@ -132,7 +132,12 @@ export interface Store {
   saveDescription(sha256: string, description: Description, key: DescriptionKey, ms: number): void;
   userEdits(sha256: string): UserEdits | undefined;
   /** Set a person's own caption and/or tags. `undefined` leaves a field as it is; `null` clears it. */
-  saveUserEdits(sha256: string, edits: { caption?: string | null; tags?: string[] | null }): void;
+  /** `source`: where the edit came from (null: typed in Glimpse; "embedded metadata": read from the file). */
+  saveUserEdits(
+    sha256: string,
+    edits: { caption?: string | null; tags?: string[] | null },
+    source?: string | null,
+  ): void;
   hasThumbnail(sha256: string): boolean;
   saveThumbnail(sha256: string, webp: Buffer): void;
   thumbnail(sha256: string): Buffer | undefined;

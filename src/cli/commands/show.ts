@@ -48,7 +48,10 @@ export function formatDetails(details: ImageDetails): string {
         : 'not yet described',
     ],
   ];
-  if (details.userEdits) rows.push(['edited', `by hand on ${details.userEdits.editedAt}`]);
+  if (details.userEdits) {
+    const how = details.userEdits.source ? `from the file's ${details.userEdits.source}` : 'by hand';
+    rows.push(['edited', `${how} on ${details.userEdits.editedAt}`]);
+  }
   if (details.duplicates.length) rows.push(['same content', details.duplicates.join(', ')]);
   return table(rows.map(([key, value]) => [pc.dim(key), value]));
 }

@@ -82,16 +82,21 @@ export class SqliteDescriptions {
       caption: row.caption as string | null,
       tags: row.tags ? JSON.parse(row.tags as string) : null,
       editedAt: row.edited_at as string,
+      source: (row.source as string | null | undefined) ?? null,
     };
   }
 
-  saveUserEdits(sha256: string, edits: { caption?: string | null; tags?: string[] | null }): void {
+  saveUserEdits(
+    sha256: string,
+    edits: { caption?: string | null; tags?: string[] | null },
+    source?: string | null,
+  ): void {
     const current = this.userEdits(sha256);
     const caption = edits.caption === undefined ? (current?.caption ?? null) : edits.caption;
     const tags = edits.tags === undefined ? (current?.tags ?? null) : edits.tags;
     this.db
-      .prepare('INSERT OR REPLACE INTO user_edits (sha256, caption, tags, edited_at) VALUES (?, ?, ?, ?)')
-      .run(sha256, caption, tags ? JSON.stringify(tags) : null, now());
+      .prepare('INSERT OR REPLACE INTO user_edits (sha256, caption, tags, edited_at, source) VALUES (?, ?, ?, ?, ?)')
+      .run(sha256, caption, tags ? JSON.stringify(tags) : null, now(), source ?? null);
   }
 
   hasThumbnail(sha256: string): boolean {

@@ -176,4 +176,13 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE runs ADD COLUMN interrupted_at TEXT;
     `,
   },
+  {
+    version: 6,
+    name: 'where a person edit came from',
+    sql: `
+      -- NULL: typed in Glimpse (glimpse edit, the web app); 'embedded metadata': read from the file or its XMP
+      -- sidecar at index time. Either way it is the person's own and never overwritten by generated text.
+      ALTER TABLE user_edits ADD COLUMN source TEXT;
+    `,
+  },
 ];

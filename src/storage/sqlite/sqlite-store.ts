@@ -144,8 +144,12 @@ export class SqliteStore implements Store {
     return this.descriptions.userEdits(sha256);
   }
 
-  saveUserEdits(sha256: string, edits: { caption?: string | null; tags?: string[] | null }): void {
-    this.descriptions.saveUserEdits(sha256, edits);
+  saveUserEdits(
+    sha256: string,
+    edits: { caption?: string | null; tags?: string[] | null },
+    source?: string | null,
+  ): void {
+    this.descriptions.saveUserEdits(sha256, edits, source);
   }
 
   hasThumbnail(sha256: string): boolean {
