@@ -117,6 +117,18 @@ export async function createGlimpse(options: GlimpseOptions = {}): Promise<Glimp
     searchIndex,
     describer: () =>
       (describerPromise ??= resolveDescriber(options.provider ?? 'builtin', options.providerSettings ?? {})),
+    describerToName:
+      typeof (options.provider ?? 'builtin') === 'string'
+        ? () => {
+            const settings = options.providerSettings ?? {};
+            const settingsFor = (name: string) => (typeof settings === 'function' ? settings(name) : settings);
+            // A stand-in key: a describer made to be named makes no call, so it needs no real one.
+            return resolveDescriber(options.provider ?? 'builtin', (name) => ({
+              ...settingsFor(name),
+              apiKey: settingsFor(name).apiKey || 'not-used-by-a-dry-run',
+            }));
+          }
+        : undefined,
     embedder: () => (embedderPromise ??= resolveEmbedder(options.embedder, options.embedderSettings ?? {})),
     settings: {
       location: dbPath,

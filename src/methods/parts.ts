@@ -11,6 +11,11 @@ export interface Parts {
   searchIndex: SearchIndex;
   /** The describer, created on first use (loading a model or an HTTP client only when a verb needs one). */
   describer(): Promise<ImageDescriber>;
+  /**
+   * A describer made only to be named (provider, model, prompt version) by `index --dry-run`: it is never called,
+   * so a missing API key does not stop it. Absent when the describer was given as an object.
+   */
+  describerToName?(): Promise<ImageDescriber>;
   /** The embedder for hybrid search, created on first use; null when none is configured. */
   embedder(): Promise<Embedder | null>;
   settings: {

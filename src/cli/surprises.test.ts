@@ -1,0 +1,47 @@
+/**
+ * Issue 15, "Commands that surprise": the real `glimpse` binary, run as a user would.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { glimpseBin, sample, temporaryDirectory, writeProviderModule } from '../testing/fixtures.js';
+
+function glimpse(args: string[], env: Record<string, string> = {}) {
+  const clean: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', GLIMPSE_PROVIDER: '', ...env };
+  for (const name of ['OPENAI_API_KEY', 'GLIMPSE_OPENAI_API_KEY']) if (!(name in env)) delete clean[name];
+  const result = spawnSync(process.execPath, [glimpseBin, ...args], {
+    encoding: 'utf8',
+    env: clean as NodeJS.ProcessEnv,
+    timeout: 60_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function photosIn(dir: string, files = ['chelsea.png', 'coffee.png']) {
+  const photos = join(dir, 'photos');
+  mkdirSync(photos);
+  for (const file of files) copyFileSync(sample(file), join(photos, file));
+  return photos;
+}
+
+describe('commands that surprise (issue 15)', () => {
+  test('index --dry-run with a cloud provider needs no API key', () => {
+    const dir = temporaryDirectory();
+    const photos = photosIn(dir);
+    const home = join(dir, 'home');
+    mkdirSync(home);
+    const env = { HOME: home, XDG_CONFIG_HOME: join(home, '.config') };
+    const result = glimpse(['index', photos, '--db', join(dir, 'g.db'), '--provider', 'openai', '--dry-run'], env);
+    assert.equal(result.code, 0, result.stderr);
+    assert.doesNotMatch(result.stderr, /API key/);
+    assert.match(result.stdout, /2 of 2 images would be described with openai/);
+    const json = glimpse(
+      ['index', photos, '--db', join(dir, 'g.db'), '--provider', 'openai', '--dry-run', '--json'],
+      env,
+    );
+    assert.equal(json.code, 0, json.stderr);
+    assert.equal(JSON.parse(json.stdout).toDescribe, 2);
+  });
+});
