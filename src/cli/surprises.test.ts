@@ -45,3 +45,22 @@ describe('commands that surprise (issue 15)', () => {
     assert.equal(JSON.parse(json.stdout).toDescribe, 2);
   });
 });
+
+describe('caption --task json', () => {
+  test('prints one JSON object per image, without --json', () => {
+    const dir = temporaryDirectory();
+    const photos = photosIn(dir);
+    const provider = writeProviderModule(dir, {
+      answers: {
+        'chelsea.png': { caption: 'A cat', tags: ['cat'] },
+        'coffee.png': { caption: 'A cup', tags: ['cup'] },
+      },
+    });
+    const result = glimpse(['caption', photos, '--task', 'json', '--provider', provider]);
+    assert.equal(result.code, 0, result.stderr);
+    const lines = result.stdout.trim().split('\n');
+    assert.equal(lines.length, 2);
+    const parsed = lines.map((line) => JSON.parse(line));
+    assert.deepEqual(parsed.map((item) => item.caption).sort(), ['A cat', 'A cup']);
+  });
+});

@@ -41,7 +41,8 @@ export function register(program: Command): void {
             else process.stderr.write(`${displayPath(result.path)}: ${pc.red('error')} ${result.error.message}\n`);
             continue;
           }
-          if (options.json) {
+          // --task json asks for JSON: print it as JSON, not as "path: {…}".
+          if (options.json || (task === 'json' && !options.prompt)) {
             printJson(result);
             continue;
           }
@@ -71,8 +72,6 @@ function pickText(result: import('../../types.js').CaptionResult, task: Task, pr
       return result.safety
         ? `${result.safety.flagged ? 'FLAGGED: ' : ''}${result.safety.description}`
         : '(no moderation result)';
-    case 'json':
-      return JSON.stringify(result);
     default:
       return result.caption ?? '(no caption)';
   }
