@@ -70,6 +70,7 @@ export function addEmbedderOptions(command: Command): Command {
 /** Open Glimpse with the options of a command (its own and the program's global ones). */
 export async function openGlimpse(command: Command, extra: Partial<GlimpseOptions> = {}): Promise<Glimpse> {
   const options = command.optsWithGlobals<CommonOptions>();
+  if (readsOnly(command, extra)) await requireLibrary(extra.db ?? options.db);
   const { createGlimpse } = await import('../glimpse.js');
   const { chooseProvider } = await import('../config/cli-settings.js');
   const timeoutMs = options.timeout ? parsePositive(options.timeout, '--timeout') * 1000 : undefined;
@@ -110,6 +111,27 @@ export async function openGlimpse(command: Command, extra: Partial<GlimpseOption
     maxPixels: maxPixels ? parsePositive(maxPixels, '--max-pixels') : undefined,
     ...extra,
   });
+}
+
+/** Commands that only read a library: they never create one (a mistyped --db would otherwise leave an empty one). */
+const READ_ONLY_COMMANDS = new Set(['status', 'search', 'show', 'similar', 'export']);
+
+function readsOnly(command: Command, extra: Partial<GlimpseOptions>): boolean {
+  if (extra.db === ':memory:') return false;
+  const name = command.name();
+  return READ_ONLY_COMMANDS.has(name) || (name === 'ask' && command.opts().library === true);
+}
+
+async function requireLibrary(db: string | undefined): Promise<void> {
+  if (db === ':memory:') return;
+  const { defaultDatabasePath } = await import('../config/paths.js');
+  const { existsSync } = await import('node:fs');
+  const { resolve } = await import('node:path');
+  const path = resolve(db ?? defaultDatabasePath());
+  if (!existsSync(path))
+    throw new GlimpseError('USAGE', `No library at ${path}`, {
+      hint: 'Check --db (or GLIMPSE_DB); `glimpse index <folder>` creates a library there.',
+    });
 }
 
 export function parsePositive(value: string, flag: string): number {

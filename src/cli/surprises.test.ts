@@ -64,3 +64,23 @@ describe('caption --task json', () => {
     assert.deepEqual(parsed.map((item) => item.caption).sort(), ['A cat', 'A cup']);
   });
 });
+
+describe('read-only commands never create a database', () => {
+  test('status, search, show, similar, export and ask --library on a missing --db: a clear error, exit 1', () => {
+    const dir = temporaryDirectory();
+    const db = join(dir, 'nonexistent', 'dir', 'x.db');
+    for (const args of [
+      ['status'],
+      ['search', 'cat'],
+      ['show', '1'],
+      ['similar', '1'],
+      ['export'],
+      ['ask', '--library', 'any cats?', '--extractive'],
+    ]) {
+      const result = glimpse(['--db', db, ...args]);
+      assert.equal(result.code, 1, `${args[0]}: ${result.stderr}`);
+      assert.match(result.stderr, /No library at .*x\.db/, args[0]);
+      assert.equal(existsSync(join(dir, 'nonexistent')), false, `${args[0]} created folders`);
+    }
+  });
+});
