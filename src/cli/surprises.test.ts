@@ -84,3 +84,20 @@ describe('read-only commands never create a database', () => {
     }
   });
 });
+
+describe('a folder with no images', () => {
+  test('caption and index say "no images found" with the files skipped, and exit 1', () => {
+    const dir = temporaryDirectory();
+    const folder = join(dir, 'notes');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'readme.txt'), 'hello');
+    writeFileSync(join(folder, 'list.md'), '# list');
+    const provider = writeProviderModule(dir, { answers: {} });
+    const caption = glimpse(['caption', folder, '--provider', provider]);
+    assert.equal(caption.code, 1, caption.stderr);
+    assert.match(caption.stderr, /no images found in .*notes \(2 files skipped: list\.md, readme\.txt\)/);
+    const index = glimpse(['index', folder, '--db', join(dir, 'g.db'), '--provider', provider]);
+    assert.equal(index.code, 1, index.stderr);
+    assert.match(index.stderr, /no images found in .*notes \(2 files skipped/);
+  });
+});

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { GlimpseError } from '../../errors.js';
 import { TASKS, type Task } from '../../providers/spec.js';
 import { addProviderOptions, EXIT, openGlimpse, parsePositive, printJson } from '../context.js';
+import { noImagesError } from '../inputs.js';
 import { displayPath, pc } from '../output.js';
 
 export function register(program: Command): void {
@@ -29,12 +30,14 @@ export function register(program: Command): void {
       const task = options.task as Task;
       const glimpse = await openGlimpse(command, { db: ':memory:' });
       let failed = 0;
+      let seen = 0;
       try {
         for await (const result of glimpse.captionMany(inputs, {
           task,
           prompt: options.prompt,
           concurrency: parsePositive(options.concurrency, '--concurrency'),
         })) {
+          seen++;
           if ('error' in result) {
             failed++;
             if (options.json) printJson(result);
@@ -52,6 +55,8 @@ export function register(program: Command): void {
       } finally {
         await glimpse.close();
       }
+      // A folder with no images: say so (and which files were passed over) rather than print nothing.
+      if (seen === 0) throw await noImagesError(inputs);
       process.exitCode = failed > 0 ? EXIT.partial : EXIT.ok;
     },
   );

@@ -3,6 +3,7 @@
  */
 import type { Command } from 'commander';
 import { addEmbedderOptions, addProviderOptions, EXIT, openGlimpse, parsePositive, printJson } from '../context.js';
+import { noImagesError, requireExistingPaths } from '../inputs.js';
 import { pc } from '../output.js';
 import { createProgress } from '../progress.js';
 
@@ -41,10 +42,13 @@ export function register(program: Command): void {
       const metadata = options.writeMetadata
         ? (await import('./metadata.js')).metadataOptions(options.writeMetadata, options.sidecarName)
         : undefined;
+      // A mistyped path is a usage error, found before anything is opened or recorded.
+      await requireExistingPaths(paths);
       const glimpse = await openGlimpse(command);
       if (options.dryRun) {
         try {
           const estimate = await glimpse.estimate(paths, { force: options.force });
+          if (estimate.total === 0) throw await noImagesError(paths);
           if (options.json) printJson(estimate);
           else process.stdout.write(`${formatEstimate(estimate)}\n`);
         } finally {
@@ -66,6 +70,7 @@ export function register(program: Command): void {
           signal: interrupted.signal,
         });
         progress.stop();
+        if (summary.total === 0 && summary.pruned === 0) throw await noImagesError(paths);
         // --write-metadata: XMP for photo managers, after the descriptions are stored.
         const metadataSummary = metadata ? await glimpse.writeMetadata(paths, metadata) : undefined;
         if (metadataSummary) {
