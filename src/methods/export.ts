@@ -74,8 +74,9 @@ function toExportRecord(
     edits: edits ? { caption: edits.caption, tags: edits.tags, editedAt: edits.editedAt } : null,
     content: contentOf(
       edits?.caption ?? description?.caption ?? null,
-      edits?.tags ?? description?.tags ?? [],
-      description?.detailed ?? null,
+      edits?.tags?.length ? edits.tags : (description?.tags ?? []),
+      // A person's caption replaces the generated text: a generated detailed description may contradict it.
+      edits?.caption ? null : (description?.detailed ?? null),
       description?.text ?? null,
     ),
   };

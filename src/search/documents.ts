@@ -1,24 +1,29 @@
 /**
- * What the full-text index holds for an image: the caption (a person's own first), tags and object labels, the
+ * What the full-text index holds for an image: the caption (a person's own instead of the generated one), tags and object labels, the
  * detailed description and alt text, the text read in the image, and the file name split into words.
  */
 import type { ImageRecord, SearchDocument, Store } from '../storage/store.js';
 import { documentConcepts } from './concepts.js';
 
-/** The readable fields of an image's search document (everything but the concept tokens). */
+/**
+ * The readable fields of an image's search document (everything but the concept tokens). A person's own words win:
+ * their caption replaces the generated caption, detailed description and alt text (generated text they contradicted
+ * must not match), and their tags replace the generated tags and object labels. Text read in the image and the file
+ * name stay.
+ */
 function readableFields(store: Store, image: ImageRecord): Omit<SearchDocument, 'concepts'> {
   const description = store.description(image.sha256);
   const edits = store.userEdits(image.sha256);
-  const captions = [edits?.caption, description?.caption].filter(Boolean).join('\n');
+  const ownCaption = edits?.caption ? edits.caption : null;
+  const ownTags = edits?.tags && edits.tags.length > 0 ? edits.tags : null;
+  const caption = ownCaption ?? description?.caption ?? '';
   const tags = [
-    ...new Set([
-      ...(edits?.tags ?? []),
-      ...(description?.tags ?? []),
-      ...(description?.objects ?? []).map((object) => object.label),
-    ]),
+    ...new Set(
+      ownTags ?? [...(description?.tags ?? []), ...(description?.objects ?? []).map((object) => object.label)],
+    ),
   ].join(', ');
-  const detailed = [description?.detailed, description?.alt].filter(Boolean).join('\n');
-  return { caption: captions, tags, detailed, text: description?.text ?? '', path: pathWords(image.path) };
+  const detailed = ownCaption ? '' : [description?.detailed, description?.alt].filter(Boolean).join('\n');
+  return { caption, tags, detailed, text: description?.text ?? '', path: pathWords(image.path) };
 }
 
 export function buildSearchDocument(store: Store, image: ImageRecord): SearchDocument {

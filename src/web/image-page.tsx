@@ -12,7 +12,8 @@ const BROWSER_FORMATS = new Set(['jpeg', 'jpg', 'png', 'webp', 'gif', 'avif']);
 export function ImagePage(props: { image: ImageDetails; similar: SearchResult[] | null }) {
   const { image } = props;
   const description = image.description;
-  const alt = description?.alt ?? image.caption ?? image.fileName;
+  // A person's caption is the alt text: the generated one may contradict it.
+  const alt = image.userEdits?.caption || (description?.alt ?? image.caption ?? image.fileName);
   const boxes = (description?.objects ?? []).filter((object) => object.box);
   const photoUrl = BROWSER_FORMATS.has((image.format ?? '').toLowerCase())
     ? `/api/v1/images/${image.id}/file`

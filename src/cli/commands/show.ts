@@ -31,7 +31,7 @@ export function formatDetails(details: ImageDetails): string {
     ['path', details.path],
     ['caption', details.caption ?? '—'],
     ['detailed', d?.detailed ?? '—'],
-    ['alt text', d?.alt ?? '—'],
+    ['alt text', details.userEdits?.caption || (d?.alt ?? '—')],
     ['tags', details.tags.join(', ') || '—'],
     ['objects', d?.objects.map((object) => `${object.label} ${Math.round(object.score * 100)}%`).join(', ') || '—'],
     ['text', d?.text ?? '—'],
@@ -48,7 +48,7 @@ export function formatDetails(details: ImageDetails): string {
         : 'not yet described',
     ],
   ];
-  if (details.userEdits) {
+  if (details.userEdits && (details.userEdits.caption || details.userEdits.tags?.length)) {
     const how = details.userEdits.source ? `from the file's ${details.userEdits.source}` : 'by hand';
     rows.push(['edited', `${how} on ${details.userEdits.editedAt}`]);
   }

@@ -94,6 +94,11 @@ export class SqliteDescriptions {
     const current = this.userEdits(sha256);
     const caption = edits.caption === undefined ? (current?.caption ?? null) : edits.caption;
     const tags = edits.tags === undefined ? (current?.tags ?? null) : edits.tags;
+    // Nothing of the person's left (cleared): no edit at all, so nothing says "edited by hand".
+    if (!caption && !tags?.length) {
+      this.db.prepare('DELETE FROM user_edits WHERE sha256 = ?').run(sha256);
+      return;
+    }
     this.db
       .prepare('INSERT OR REPLACE INTO user_edits (sha256, caption, tags, edited_at, source) VALUES (?, ?, ?, ?, ?)')
       .run(sha256, caption, tags ? JSON.stringify(tags) : null, now(), source ?? null);
