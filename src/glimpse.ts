@@ -9,7 +9,7 @@ import { edit } from './methods/edit.js';
 import { type Parts, rememberParts } from './methods/parts.js';
 import { search } from './methods/search.js';
 import { show } from './methods/show.js';
-import { status } from './methods/status.js';
+import { clearFailures, status } from './methods/status.js';
 import { resolveDescriber, resolveEmbedder } from './providers/resolve.js';
 import type { Embedder, ImageDescriber, ProviderSettings } from './providers/spec.js';
 import { SearchIndex } from './search/search-index.js';
@@ -91,6 +91,8 @@ export interface Glimpse {
   show(idOrPath: string | number): ImageDetails;
   edit(idOrPath: string | number, edits: ImageEdits): ImageDetails;
   status(): StatusReport;
+  /** Forget the failed files `status` lists; returns how many. */
+  clearFailures(): number;
   /**
    * Write indexed images' caption, tags, alt text and detailed description as XMP (sidecar or embedded) for photo
    * managers; `paths` (files or folders) limits it, none means every indexed local file.
@@ -161,6 +163,7 @@ export async function createGlimpse(options: GlimpseOptions = {}): Promise<Glimp
     show: (idOrPath) => show(parts, idOrPath),
     edit: (idOrPath, edits) => edit(parts, idOrPath, edits),
     status: () => status(parts),
+    clearFailures: () => clearFailures(parts),
     writeMetadata: async (paths, options) =>
       (await import('./methods/write-metadata.js')).writeMetadataFor(parts, paths, options),
     alt: async (paths, options) => (await import('./methods/alt.js')).alt(parts, paths, options),

@@ -3,7 +3,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { glimpseBin, sample, temporaryDirectory, writeProviderModule } from '../testing/fixtures.js';
@@ -99,5 +99,46 @@ describe('a folder with no images', () => {
     const index = glimpse(['index', folder, '--db', join(dir, 'g.db'), '--provider', provider]);
     assert.equal(index.code, 1, index.stderr);
     assert.match(index.stderr, /no images found in .*notes \(2 files skipped/);
+  });
+});
+
+describe('failures that stay in status', () => {
+  test('a mistyped path is a usage error and is not recorded', () => {
+    const dir = temporaryDirectory();
+    const photos = photosIn(dir);
+    const db = join(dir, 'g.db');
+    const provider = writeProviderModule(dir, { answers: {} });
+    assert.equal(glimpse(['index', photos, '--db', db, '--provider', provider]).code, 0);
+    const typo = glimpse(['index', join(dir, 'nope.jpg'), '--db', db, '--provider', provider]);
+    assert.equal(typo.code, 1, typo.stderr);
+    assert.match(typo.stderr, /No such file or folder: .*nope\.jpg/);
+    assert.doesNotMatch(typo.stderr, /found 1 images/);
+    const status = glimpse(['status', '--db', db, '--json']);
+    assert.deepEqual(JSON.parse(status.stdout).failed, []);
+  });
+
+  test('failures of removed files leave status on the next run; status --clear-failures forgets them', () => {
+    const dir = temporaryDirectory();
+    const photos = photosIn(dir);
+    const db = join(dir, 'g.db');
+    const provider = writeProviderModule(dir, { answers: {} });
+    const broken = join(photos, 'broken.jpg');
+    writeFileSync(broken, 'this is not a JPEG');
+    assert.equal(glimpse(['index', photos, '--db', db, '--provider', provider]).code, 2);
+    const failedPaths = () =>
+      JSON.parse(glimpse(['status', '--db', db, '--json']).stdout).failed.map((f: { path: string }) => f.path);
+    assert.deepEqual(failedPaths(), [broken]);
+    rmSync(broken);
+    const again = glimpse(['index', photos, '--db', db, '--provider', provider]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(failedPaths(), []);
+
+    writeFileSync(broken, 'still not a JPEG');
+    assert.equal(glimpse(['index', photos, '--db', db, '--provider', provider]).code, 2);
+    assert.equal(failedPaths().length, 1);
+    const cleared = glimpse(['status', '--db', db, '--clear-failures']);
+    assert.equal(cleared.code, 0, cleared.stderr);
+    assert.match(cleared.stderr, /1 failure cleared/);
+    assert.deepEqual(failedPaths(), []);
   });
 });

@@ -20,3 +20,10 @@ export function status(parts: Parts): StatusReport {
     interrupted: store.interruptedRuns(),
   };
 }
+
+/** `status --clear-failures`: forget every recorded failure (they come back if the next run fails again). */
+export function clearFailures(parts: Parts): number {
+  const failures = parts.store.failures();
+  for (const failure of failures) parts.store.clearFailure(failure.path);
+  return failures.length;
+}

@@ -6,6 +6,7 @@
  * renamed file is matched by hash and keeps its description. A crash loses at most the images in flight.
  */
 import { createHash } from 'node:crypto';
+import { sep } from 'node:path';
 import { GlimpseError, isFatal, toGlimpseError } from '../errors.js';
 import { readExif } from '../images/exif.js';
 import { type LoadedImage, loadImage } from '../images/load-image.js';
@@ -130,6 +131,9 @@ async function indexAll(
     queue.push(...held.splice(0));
     await workers();
   }
+
+  // Failures of files this run no longer sees (removed, renamed) under the folders it walked are not worth reporting.
+  if (!fatal && !options.signal?.aborted) forgetUnseenFailures(store, discovered, failures);
 
   let pruned = 0;
   if (options.prune && !fatal) pruned = await prune(store, discovered.folders, discovered.files, emit);
@@ -315,6 +319,20 @@ function factsOf(known: ReturnType<Store['imageByPath']>) {
       ? { takenAt: known.takenAt, camera: known.camera, latitude: known.latitude, longitude: known.longitude }
       : null,
   };
+}
+
+function forgetUnseenFailures(
+  store: Store,
+  discovered: { files: string[]; folders: string[] },
+  failures: FailureResult[],
+): void {
+  if (discovered.folders.length === 0) return;
+  const seen = new Set([...discovered.files, ...failures.map((failure) => failure.path)]);
+  const under = discovered.folders.map((folder) => (folder.endsWith(sep) ? folder : `${folder}${sep}`));
+  for (const failure of store.failures()) {
+    if (seen.has(failure.path) || isUrl(failure.path)) continue;
+    if (under.some((folder) => failure.path.startsWith(folder))) store.clearFailure(failure.path);
+  }
 }
 
 /** Forget stored files under the indexed folders that are gone from disk. */

@@ -10,9 +10,16 @@ export function register(program: Command): void {
     .command('status')
     .description('counts, providers, and failed files with the reason')
     .option('--json', 'print as JSON')
-    .action(async (options: { json?: boolean }, command: Command) => {
+    .option('--clear-failures', 'forget the failed files listed (they return if a later run fails on them again)')
+    .action(async (options: { json?: boolean; clearFailures?: boolean }, command: Command) => {
       const glimpse = await openGlimpse(command);
       try {
+        if (options.clearFailures) {
+          const cleared = glimpse.clearFailures();
+          if (options.json) printJson({ cleared });
+          else process.stderr.write(`${cleared} failure${cleared === 1 ? '' : 's'} cleared\n`);
+          return;
+        }
         const status = glimpse.status();
         if (options.json) {
           printJson(status);
