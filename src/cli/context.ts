@@ -118,6 +118,8 @@ const READ_ONLY_COMMANDS = new Set(['status', 'search', 'show', 'similar', 'expo
 
 function readsOnly(command: Command, extra: Partial<GlimpseOptions>): boolean {
   if (extra.db === ':memory:') return false;
+  // Top-level commands only: `glimpse eval search` builds its own library.
+  if (command.parent?.parent) return false;
   const name = command.name();
   return READ_ONLY_COMMANDS.has(name) || (name === 'ask' && command.opts().library === true);
 }

@@ -142,3 +142,22 @@ describe('failures that stay in status', () => {
     assert.deepEqual(failedPaths(), []);
   });
 });
+
+describe('subcommands named like read-only commands', () => {
+  test('eval search builds its own library (the read-only check is for top-level commands)', () => {
+    const dir = temporaryDirectory();
+    photosIn(dir);
+    const manifest = join(dir, 'manifest.jsonl');
+    writeFileSync(
+      manifest,
+      [
+        { file: 'photos/chelsea.png', captions: ['a tabby cat', 'a cat looking at the camera'] },
+        { file: 'photos/coffee.png', captions: ['a cup of coffee', 'coffee on a saucer'] },
+      ]
+        .map((line) => JSON.stringify(line))
+        .join('\n'),
+    );
+    const result = glimpse(['eval', 'search', '--oracle', '--manifest', manifest, '--json']);
+    assert.equal(result.code, 0, result.stderr);
+  });
+});
