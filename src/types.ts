@@ -119,6 +119,8 @@ export interface IndexSummary {
 
 export interface SearchOptions {
   limit?: number;
+  /** Skip this many results first (paging: offset = (page − 1) × limit). */
+  offset?: number;
   /** ISO date or date-time; compares with the date taken (EXIF), else the date the file was added. */
   after?: string;
   before?: string;

@@ -50,9 +50,11 @@ export async function searchImages(
   const store = index.store;
   const started = performance.now();
   const limit = Math.max(1, Math.min(options.limit ?? 20, 1000));
+  const offset = Math.max(0, Math.floor(options.offset ?? 0));
   const query = parseQuery(text);
   const filter = filterSql(options);
-  const pool = Math.max(limit * 4, 50);
+  // Candidates for every page up to the one asked for: page 3 is the same list as page 1, further on.
+  const pool = Math.max((offset + limit) * 4, 50);
 
   const candidates = new Map<number, Candidate>();
   const candidate = (id: number): Candidate => {
@@ -104,7 +106,7 @@ export async function searchImages(
       .prepare(
         `SELECT i.id FROM images i ${filter.join} WHERE 1 ${filter.where} ORDER BY coalesce(i.taken_at, i.added_at) DESC LIMIT ?`,
       )
-      .all(...filter.parameters, limit) as { id: number }[];
+      .all(...filter.parameters, offset + limit) as { id: number }[];
     rows.forEach((row, index) =>
       Object.assign(candidate(row.id), { fullTextRank: index + 1, textScore: 1 / (index + 1) }),
     );
@@ -141,7 +143,7 @@ export async function searchImages(
   fused.sort((a, b) => b.score - a.score || a.id - b.id);
 
   const plainWords = toFtsExpression(query);
-  const shown = fused.slice(0, limit);
+  const shown = fused.slice(offset, offset + limit);
   // Which columns hold the query words, and a snippet: FTS5 highlight with the plain words only (the weighted,
   // concept-expanded ranking query would cost ten times as much), for the whole page at once.
   const marks = plainWords

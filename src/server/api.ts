@@ -88,6 +88,7 @@ export function apiRoutes(glimpse: Glimpse, options: ResolvedServerOptions, jobs
     return c.json(
       await glimpse.search(query.q, {
         limit: query.limit,
+        offset: query.offset,
         after: query.after,
         before: query.before,
         tags: query.tag.length ? query.tag : undefined,

@@ -119,6 +119,12 @@ export const openApiDocument = {
           { name: 'q', in: 'query', required: true, schema: { type: 'string', maxLength: 500 } },
           { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 20 } },
           {
+            name: 'offset',
+            in: 'query',
+            description: 'Paging: skip this many results first',
+            schema: { type: 'integer', minimum: 0, maximum: 10000, default: 0 },
+          },
+          {
             name: 'after',
             in: 'query',
             description: 'ISO date; date taken (EXIF) else date added',

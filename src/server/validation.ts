@@ -48,6 +48,8 @@ export const searchQuerySchema = z.object({
       z.string().min(1, 'give a search query (words, not only control characters)').max(500, 'at most 500 characters'),
     ),
   limit: z.coerce.number().int('a whole number').min(1).max(200).default(20),
+  /** Paging: skip this many results first. */
+  offset: z.coerce.number().int('a whole number').min(0).max(10_000).default(0),
   after: isoDate.optional(),
   before: isoDate.optional(),
   tag: z.array(z.string().trim().min(1).max(100)).max(20).default([]),

@@ -11,7 +11,7 @@ import { SCRIPTS } from '../web/assets.js';
 import { DescribePage } from '../web/describe-page.js';
 import { ImagePage } from '../web/image-page.js';
 import { ErrorView } from '../web/layout.js';
-import { type SearchForm, SearchPage } from '../web/search-page.js';
+import { PAGE_SIZE, type SearchForm, SearchPage } from '../web/search-page.js';
 import { StatusPage } from '../web/status-page.js';
 import { STYLES } from '../web/styles.js';
 import type { IndexJobs } from './index-jobs.js';
@@ -41,6 +41,7 @@ export function webRoutes(glimpse: Glimpse, options: ResolvedServerOptions, jobs
       before: c.req.query('before') ?? '',
       tag: c.req.query('tag') ?? '',
       hasText: c.req.query('has_text') === 'true',
+      offset: Math.max(0, Math.min(10_000, Math.floor(Number(c.req.query('offset') ?? 0) || 0))),
     };
     let response: SearchResponse | null = null;
     let error: string | null = null;
@@ -58,7 +59,8 @@ export function webRoutes(glimpse: Glimpse, options: ResolvedServerOptions, jobs
           'search',
         );
         response = await glimpse.search(query.q, {
-          limit: 40,
+          limit: PAGE_SIZE,
+          offset: form.offset,
           after: query.after,
           before: query.before,
           tags: query.tag.length ? query.tag : undefined,

@@ -14,6 +14,43 @@ export interface SearchForm {
   before: string;
   tag: string;
   hasText: boolean;
+  /** Paging: results skipped before this page. */
+  offset?: number;
+}
+
+/** Results on one page of the web app. */
+export const PAGE_SIZE = 40;
+
+/** The search page's address with the same query and filters, at another offset. */
+export function pageUrl(form: SearchForm, offset: number): string {
+  const params = new URLSearchParams({ q: form.q });
+  if (form.after) params.set('after', form.after);
+  if (form.before) params.set('before', form.before);
+  if (form.tag) params.set('tag', form.tag);
+  if (form.hasText) params.set('has_text', 'true');
+  if (offset > 0) params.set('offset', String(offset));
+  return `/?${params}`;
+}
+
+function Pager(props: { form: SearchForm; response: SearchResponse | null }) {
+  const offset = props.form.offset ?? 0;
+  const count = props.response?.results.length ?? 0;
+  const hasNext = count === PAGE_SIZE;
+  if (!props.response || (offset === 0 && !hasNext)) return null;
+  return (
+    <nav class="pager" aria-label="Result pages">
+      {offset > 0 ? (
+        <a rel="prev" href={pageUrl(props.form, Math.max(0, offset - PAGE_SIZE))}>
+          ← Previous
+        </a>
+      ) : null}
+      {hasNext ? (
+        <a rel="next" href={pageUrl(props.form, offset + PAGE_SIZE)}>
+          Next →
+        </a>
+      ) : null}
+    </nav>
+  );
 }
 
 export function SearchPage(props: {
@@ -79,6 +116,7 @@ export function SearchPage(props: {
           <ResultCard result={result} />
         ))}
       </ol>
+      <Pager form={form} response={response} />
     </Layout>
   );
 }

@@ -9,6 +9,8 @@ import { displayPath, highlight, pc } from '../output.js';
 
 interface SearchFlags {
   limit: string;
+  offset?: string;
+  page?: string;
   json?: boolean;
   after?: string;
   before?: string;
@@ -24,6 +26,8 @@ export function register(program: Command): void {
       .description('find indexed images by what they show')
       .argument('[query...]', 'words or "quoted phrases"; -word excludes a word')
       .option('-n, --limit <n>', 'how many results', '10')
+      .option('--offset <n>', 'skip this many results first (paging)')
+      .option('--page <n>', 'show page n of --limit results (1 is the first)')
       .option('--after <date>', 'taken (or added) on or after this date, e.g. 2024-05-01')
       .option('--before <date>', 'taken (or added) on or before this date')
       .option('--tag <tag>', 'only images with this tag (repeatable)', (value: string, previous: string[] = []) => [
@@ -32,8 +36,16 @@ export function register(program: Command): void {
       ])
       .option('--has-text', 'only images in which text was found')
       .option('--folder <path>', 'only images under this folder')
-      .option('--json', 'print {"query", "results": [...]} as JSON'),
-  ).action(async (words: string[], options: SearchFlags, command: Command) => {
+      .option('--json', 'print {"query", "results": [...]} as JSON')
+      // "glimpse search cat -dog": a word starting with "-" that is not an option of this command is query text.
+      .allowUnknownOption(),
+  ).action(async (_words: string[], options: SearchFlags, command: Command) => {
+    // The query's words in the order typed: operands and unknown "-words" (commander keeps them in command.args).
+    const words = command.args;
+    // A mistyped long option ("--jsn") is still an error; only "-word" is taken as query text.
+    const unknown = words.find((word) => /^--[^-]/.test(word));
+    if (unknown)
+      throw new GlimpseError('USAGE', `unknown option '${unknown}'`, { hint: 'See `glimpse search --help`.' });
     for (const [flag, value] of [
       ['--after', options.after],
       ['--before', options.before],
@@ -50,10 +62,20 @@ export function register(program: Command): void {
           hint: 'Type words to search for, or leave the query out to list images with --after, --tag and the like.',
         },
       );
+    const limit = parsePositive(options.limit, '--limit');
+    if (options.offset !== undefined && options.page !== undefined)
+      throw new GlimpseError('USAGE', 'Give --offset or --page, not both');
+    const offset =
+      options.offset !== undefined
+        ? parseCount(options.offset, '--offset')
+        : options.page !== undefined
+          ? (parsePositive(options.page, '--page') - 1) * limit
+          : 0;
     const glimpse = await openGlimpse(command, { readonly: false });
     try {
       const response = await glimpse.search(query, {
-        limit: parsePositive(options.limit, '--limit'),
+        limit,
+        offset,
         after: options.after,
         before: options.before,
         tags: options.tag,
@@ -63,6 +85,7 @@ export function register(program: Command): void {
       if (options.json) {
         printJson({
           query: response.query,
+          offset,
           results: response.results.map(({ id, path, score, caption, tags, snippet, why }) => ({
             path,
             score,
@@ -78,14 +101,21 @@ export function register(program: Command): void {
       if (response.results.length === 0) {
         const { images } = glimpse.status();
         process.stdout.write(
-          images === 0 ? 'The index is empty: run `glimpse index <folder>` first.\n' : `No images match "${query}".\n`,
+          images === 0
+            ? 'The index is empty: run `glimpse index <folder>` first.\n'
+            : offset > 0
+              ? `No more results for "${query}" after the first ${offset}.\n`
+              : `No images match "${query}".\n`,
         );
         return;
       }
+      const relevance = relevances(response.results.map((result) => result.score));
       response.results.forEach((result, position) => {
-        const rank = pc.dim(`${String(position + 1).padStart(2)}.`);
-        process.stdout.write(`${rank} ${pc.bold(displayPath(result.path))}  ${pc.dim(`score ${result.score}`)}\n`);
-        process.stdout.write(`    ${highlight(result.snippet)}\n`);
+        const rank = pc.dim(`${String(offset + position + 1).padStart(2)}.`);
+        process.stdout.write(
+          `${rank} ${pc.bold(displayPath(result.path))}  ${pc.dim(`relevance ${relevance[position].toFixed(2)}`)}\n`,
+        );
+        process.stdout.write(`    ${highlight(oneLine(result.snippet))}\n`);
         const reasons = [
           result.why.fields.length ? `matched in ${result.why.fields.join(', ')}` : '',
           result.why.concepts.length ? `related: ${result.why.concepts.slice(0, 3).join(', ')}` : '',
@@ -94,9 +124,35 @@ export function register(program: Command): void {
         if (result.tags.length) process.stdout.write(`    ${pc.dim(`tags: ${result.tags.slice(0, 8).join(', ')}`)}\n`);
         if (reasons.length) process.stdout.write(`    ${pc.dim(reasons.join('; '))}\n`);
       });
-      process.stdout.write(pc.dim(`${response.results.length} results in ${response.ms} ms\n`));
+      const shown =
+        offset > 0 ? `results ${offset + 1}–${offset + response.results.length}` : `${response.results.length} results`;
+      const more = response.results.length === limit ? ` (next: --offset ${offset + limit})` : '';
+      process.stdout.write(pc.dim(`${shown} in ${response.ms} ms${more}\n`));
     } finally {
       await glimpse.close();
     }
   });
+}
+
+/** A whole number ≥ 0 (0 allowed, unlike --limit). */
+function parseCount(value: string, flag: string): number {
+  if (!/^\d+$/.test(value.trim())) throw new GlimpseError('USAGE', `${flag} needs a whole number ≥ 0, not "${value}"`);
+  return Number(value.trim());
+}
+
+/** Snippets hold the image's own line breaks and tabs: one line each in the table. */
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Raw scores are on no fixed scale (bm25 after reranking can be negative): 0–1 for the table, the best on the page
+ * 1. Scores all ≥ 0 are divided by the best; otherwise they are spread between the worst (0) and the best (1).
+ */
+export function relevances(scores: number[]): number[] {
+  if (scores.length === 0) return [];
+  const best = Math.max(...scores);
+  const worst = Math.min(...scores);
+  if (worst >= 0) return scores.map((score) => (best > 0 ? score / best : 1));
+  return scores.map((score) => (best === worst ? 1 : (score - worst) / (best - worst)));
 }
