@@ -130,6 +130,8 @@ export interface SearchOptions {
   hasText?: boolean;
   /** Only images under this folder. */
   folder?: string;
+  /** Search for the words as typed: no spelling correction. */
+  exact?: boolean;
 }
 
 export interface SearchResult {
@@ -155,6 +157,10 @@ export interface SearchResponse {
   query: string;
   results: SearchResult[];
   ms: number;
+  /** The query as searched when words the library does not have were corrected ("pizzza" → "pizza"). */
+  correctedQuery?: string;
+  /** Why nothing was found when that is known (e.g. the query is not English and the library's text is). */
+  notice?: string;
 }
 
 /** An indexed file: where it is, its content hash, and what the file and its EXIF say. */

@@ -49,6 +49,11 @@ function lemmaSenses(word: string): { pos: PartOfSpeech; offsets: number[] }[] {
   return found;
 }
 
+/** Whether WordNet knows the word (any inflection) as a noun or verb: concept matching handles those. */
+export function hasWordNetSenses(word: string): boolean {
+  return lemmaSenses(word).some((found) => found.offsets.length > 0);
+}
+
 /** Concept tokens for one document word (cached: the same words recur across a library). */
 export function documentWordConcepts(word: string): string[] {
   let cached = documentCache.get(word);

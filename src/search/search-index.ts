@@ -14,6 +14,7 @@ import type { RankingThread } from './full-text.js';
 import type { HighlightCopy } from './highlights.js';
 import { hasWeightedBm25 } from './native-ranking.js';
 import { searchImages } from './search.js';
+import type { Vocabulary } from './spelling.js';
 import {
   type ApproximateCounts,
   type PendingCounts,
@@ -34,8 +35,10 @@ export interface SearchCaches {
   /** undefined: not looked up yet; null: the database has no such table (an older one opened read-only). */
   savedCounts: SavedCounts | undefined;
   approximateCounts: ApproximateCounts | null;
-  /** rerank.ts: prepared statements by SQL text. */
+  /** rerank.ts, spelling.ts: prepared statements by SQL text. */
   statements: Map<string, Statement>;
+  /** spelling.ts: the library's words, while the library is unchanged. */
+  vocabulary: Vocabulary | null;
 }
 
 export class SearchIndex {
@@ -47,6 +50,7 @@ export class SearchIndex {
     savedCounts: undefined,
     approximateCounts: null,
     statements: new Map(),
+    vocabulary: null,
   };
 
   constructor(readonly store: SqliteStore) {}
@@ -81,6 +85,7 @@ export class SearchIndex {
     caches.exactCounts = caches.approximateCounts = null;
     caches.savedCounts = undefined;
     caches.statements.clear();
+    caches.vocabulary = null;
     await Promise.all(threads);
   }
 }

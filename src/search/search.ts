@@ -20,6 +20,7 @@ import { type MarkedRow, markMatches } from './highlights.js';
 import { cleanQuery, parseQuery, quote, toFtsExpression, toWeightedExpression, withoutExclusions } from './query.js';
 import { rerank } from './rerank.js';
 import type { SearchIndex } from './search-index.js';
+import { checkSpelling, correctedText } from './spelling.js';
 import { documentFrequencies } from './term-frequencies.js';
 
 /** Readable columns of the full-text table, in the order a snippet is taken from them. */
@@ -40,7 +41,40 @@ interface Candidate {
   score: number;
 }
 
+/** The library's text is English; a query with no word it or WordNet knows is most likely in another language. */
+export const NOT_ENGLISH_NOTICE =
+  "The library's captions and tags are in English, and no word of the query is English or a word the library has: try the words in English.";
+
 export async function searchImages(
+  index: SearchIndex,
+  typed: string,
+  options: SearchOptions,
+  embedder: Embedder | null,
+): Promise<SearchResponse> {
+  const started = performance.now();
+  const words = parseQuery(cleanQuery(typed)).words;
+  // Words the library has nothing for and WordNet does not know: corrected against the library's own words.
+  const spelling = options.exact ? null : checkSpelling(index, words);
+  const corrected = spelling ? correctedText(cleanQuery(typed), spelling.corrections) : null;
+  const response = await searchAsTyped(index, corrected ?? typed, options, embedder);
+  if (corrected) {
+    response.query = cleanQuery(typed);
+    response.correctedQuery = corrected;
+  }
+  if (response.results.length === 0 && !corrected) {
+    // Two-letter words say little about the language ("en", "la" are WordNet nouns): judged by the longer ones.
+    const longer = words.filter((word) => word.length > 2);
+    const judged = longer.length > 0 ? longer : words;
+    // Words with a near library word are typos (searched as typed with `exact`), not another language.
+    const { unknown, corrections } = checkSpelling(index, judged);
+    if (judged.length > 0 && corrections.size === 0 && judged.every((word) => unknown.includes(word)))
+      response.notice = NOT_ENGLISH_NOTICE;
+  }
+  response.ms = Math.round((performance.now() - started) * 10) / 10;
+  return response;
+}
+
+async function searchAsTyped(
   index: SearchIndex,
   typed: string,
   options: SearchOptions,

@@ -143,7 +143,7 @@ function openSavedCounts(index: SearchIndex) {
 }
 
 /** Changes when the library may have: another connection committed (data_version) or this one changed rows. */
-function connectionStamp(index: SearchIndex): string {
+export function connectionStamp(index: SearchIndex): string {
   const store = index.store;
   return `${store.db.pragma('data_version', { simple: true })}:${store.db.prepare('SELECT total_changes()').pluck().get()}`;
 }

@@ -355,6 +355,11 @@ export const openApiDocument = {
         properties: {
           query: { type: 'string' },
           ms: { type: 'number' },
+          correctedQuery: {
+            type: 'string',
+            description: 'The query as searched, when misspelt words were corrected against the library',
+          },
+          notice: { type: 'string', description: 'Why nothing was found, when known (e.g. the query is not English)' },
           results: {
             type: 'array',
             items: {

@@ -123,9 +123,12 @@ export function SearchPage(props: {
 
 function countText(response: SearchResponse): string {
   const count = response.results.length;
+  // A corrected spelling is said first ("Showing results for …"); the English-only notice when nothing was found.
+  const query = response.correctedQuery ?? response.query;
+  const corrected = response.correctedQuery ? `Showing results for “${query}” (typed: “${response.query}”). ` : '';
   return count === 0
-    ? `Nothing found for “${response.query}”.`
-    : `${count} result${count === 1 ? '' : 's'} for “${response.query}”`;
+    ? `${corrected}Nothing found for “${query}”.${response.notice ? ` ${response.notice}` : ''}`
+    : `${corrected}${count} result${count === 1 ? '' : 's'} for “${query}”`;
 }
 
 export function ResultCard(props: { result: SearchResult }) {

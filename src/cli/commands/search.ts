@@ -17,6 +17,7 @@ interface SearchFlags {
   tag?: string[];
   hasText?: boolean;
   folder?: string;
+  exact?: boolean;
 }
 
 export function register(program: Command): void {
@@ -36,6 +37,7 @@ export function register(program: Command): void {
       ])
       .option('--has-text', 'only images in which text was found')
       .option('--folder <path>', 'only images under this folder')
+      .option('--exact', 'search for the words as typed: no spelling correction')
       .option('--json', 'print {"query", "results": [...]} as JSON')
       // "glimpse search cat -dog": a word starting with "-" that is not an option of this command is query text.
       .allowUnknownOption(),
@@ -81,10 +83,13 @@ export function register(program: Command): void {
         tags: options.tag,
         hasText: options.hasText,
         folder: options.folder,
+        exact: options.exact,
       });
       if (options.json) {
         printJson({
           query: response.query,
+          ...(response.correctedQuery ? { correctedQuery: response.correctedQuery } : {}),
+          ...(response.notice ? { notice: response.notice } : {}),
           offset,
           results: response.results.map(({ id, path, score, caption, tags, snippet, why }) => ({
             path,
@@ -98,6 +103,10 @@ export function register(program: Command): void {
         });
         return;
       }
+      if (response.correctedQuery)
+        process.stdout.write(
+          `Showing results for "${response.correctedQuery}" ${pc.dim(`(search for "${query}" as typed with --exact)`)}\n`,
+        );
       if (response.results.length === 0) {
         const { images } = glimpse.status();
         process.stdout.write(
@@ -107,6 +116,7 @@ export function register(program: Command): void {
               ? `No more results for "${query}" after the first ${offset}.\n`
               : `No images match "${query}".\n`,
         );
+        if (response.notice) process.stdout.write(`${response.notice}\n`);
         return;
       }
       const relevance = relevances(response.results.map((result) => result.score));

@@ -58,13 +58,19 @@ function setUpSearch() {
     inFlight = new AbortController();
     params.set('limit', '40');
     try {
-      const response = await api<{ query: string; results: ResultJson[] }>(`/api/v1/search?${params}`, {
-        signal: inFlight.signal,
-      });
+      const response = await api<{ query: string; correctedQuery?: string; notice?: string; results: ResultJson[] }>(
+        `/api/v1/search?${params}`,
+        { signal: inFlight.signal },
+      );
       results.replaceChildren(...response.results.map(resultCard));
       const n = response.results.length;
+      // As the server draws it (search-page.tsx countText): the corrected spelling first, the notice when nothing.
+      const query = response.correctedQuery ?? response.query;
+      const corrected = response.correctedQuery ? `Showing results for “${query}” (typed: “${response.query}”). ` : '';
       count.textContent =
-        n === 0 ? `Nothing found for “${response.query}”.` : `${n} result${n === 1 ? '' : 's'} for “${response.query}”`;
+        n === 0
+          ? `${corrected}Nothing found for “${query}”.${response.notice ? ` ${response.notice}` : ''}`
+          : `${corrected}${n} result${n === 1 ? '' : 's'} for “${query}”`;
     } catch (error) {
       if ((error as Error).name !== 'AbortError') count.textContent = (error as Error).message;
     }
