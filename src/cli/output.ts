@@ -17,8 +17,16 @@ export function displayPath(path: string): string {
   return relativePath && !relativePath.startsWith('../../') && relativePath.length < path.length ? relativePath : path;
 }
 
-/** A plain aligned table; the last column may be long and is not padded. */
-export function table(rows: string[][], header?: string[]): string {
+/** How wide the terminal is: `process.stdout.columns`, or 100 when output is not a terminal. */
+export function terminalWidth(): number {
+  return process.stdout.columns || 100;
+}
+
+/**
+ * A plain aligned table; the last column may be long and is not padded. The rule under the header fits the terminal
+ * (`width`): the last column's part is only as long as the room left, and never shorter than its heading.
+ */
+export function table(rows: string[][], header?: string[], width = terminalWidth()): string {
   const all = header ? [header, ...rows] : rows;
   const widths = all[0]?.map((_, column) => Math.max(...all.map((row) => visibleLength(row[column] ?? '')))) ?? [];
   const line = (row: string[]) =>
@@ -28,7 +36,16 @@ export function table(rows: string[][], header?: string[]): string {
       )
       .join('  ');
   const lines = all.map(line);
-  if (header) lines.splice(1, 0, widths.map((width) => '─'.repeat(width)).join('  '));
+  if (header) {
+    const last = widths.length - 1;
+    const before = widths.slice(0, last).reduce((sum, columnWidth) => sum + columnWidth + 2, 0);
+    const rule = widths.map((columnWidth, column) =>
+      column === last
+        ? Math.max(visibleLength(header[last] ?? ''), Math.min(columnWidth, width - before))
+        : columnWidth,
+    );
+    lines.splice(1, 0, rule.map((columnWidth) => '─'.repeat(columnWidth)).join('  '));
+  }
   return lines.join('\n');
 }
 

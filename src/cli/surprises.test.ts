@@ -161,3 +161,34 @@ describe('subcommands named like read-only commands', () => {
     assert.equal(result.code, 0, result.stderr);
   });
 });
+
+describe('output that fits', () => {
+  test('eval progress shows every tenth of each phase, not only multiples of 200', () => {
+    const dir = temporaryDirectory();
+    const names = Array.from({ length: 20 }, (_, index) => `photo-${index}.png`);
+    mkdirSync(join(dir, 'photos'));
+    for (const name of names) copyFileSync(sample('chelsea.png'), join(dir, 'photos', name));
+    const manifest = join(dir, 'manifest.jsonl');
+    writeFileSync(
+      manifest,
+      names
+        .map((name, index) => JSON.stringify({ file: `photos/${name}`, captions: [`cat ${index}`, `a cat ${index}`] }))
+        .join('\n'),
+    );
+    const result = glimpse(['eval', 'search', '--oracle', '--manifest', manifest]);
+    assert.equal(result.code, 0, result.stderr);
+    const queries = result.stderr
+      .split('\n')
+      .filter((line) => line.startsWith('queries '))
+      .map((line) => Number(line.split(' ')[1]!.split('/')[0]));
+    assert.deepEqual(queries, [1, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20]);
+  });
+
+  test('the models table rule fits a 100-column terminal when output is not a terminal', () => {
+    const result = glimpse(['models'], { OLLAMA_HOST: 'http://127.0.0.1:9' });
+    assert.equal(result.code, 0, result.stderr);
+    const rule = result.stdout.split('\n').find((line) => line.startsWith('─'));
+    assert.ok(rule, result.stdout);
+    assert.ok(rule.length <= 100, `the rule is ${rule.length} characters wide`);
+  });
+});

@@ -204,7 +204,7 @@ async function runQueries(
         if (misses.length > keep * 4) trimMisses(misses, keep);
       }
       done++;
-      if (done % 200 === 0 || done === total) options.onProgress?.('queries', done, total);
+      options.onProgress?.('queries', done, total); // every query: the CLI decides how often to show it
     }
   }
   trimMisses(misses, keep);

@@ -282,16 +282,34 @@ async function withGlimpse<T>(
   }
 }
 
-/** Progress on stderr: a counter on a terminal, a line every tenth otherwise; nothing with --json. */
+/**
+ * Progress on stderr, each phase on its own line: a counter on a terminal (redrawn at most every 100 ms, and always at
+ * the end), a line at each tenth otherwise; nothing with --json.
+ */
 function progress(flags: EvalFlags): Progress | undefined {
   if (flags.json) return undefined;
+  let phaseShown = '';
   let lastTenth = -1;
+  let lastDrawn = 0;
+  let open = false;
   return (phase, done, total) => {
+    if (phase !== phaseShown) {
+      if (open) process.stderr.write('\n');
+      open = false;
+      phaseShown = phase;
+      lastTenth = -1;
+      lastDrawn = 0;
+    }
     if (process.stderr.isTTY) {
-      process.stderr.write(`\r${phase} ${done}/${total}${done === total ? '\n' : ''}`);
+      const now = Date.now();
+      if (done < total && now - lastDrawn < 100) return;
+      lastDrawn = now;
+      // \x1b[K clears what a longer line left behind, so "9/120" never reads as "9/1200".
+      process.stderr.write(`\r${phase} ${done}/${total}\x1b[K${done === total ? '\n' : ''}`);
+      open = done < total;
       return;
     }
-    const tenth = Math.floor((done / total) * 10);
+    const tenth = Math.floor((done / Math.max(total, 1)) * 10);
     if (tenth !== lastTenth) {
       lastTenth = tenth;
       process.stderr.write(`${phase} ${done}/${total}\n`);
