@@ -93,6 +93,7 @@ export function apiRoutes(glimpse: Glimpse, options: ResolvedServerOptions, jobs
         before: query.before,
         tags: query.tag.length ? query.tag : undefined,
         hasText: query.has_text || undefined,
+        exact: query.exact || undefined,
       }),
     );
   });

@@ -145,6 +145,12 @@ export const openApiDocument = {
             description: 'Only images in which text was found',
             schema: { type: 'boolean' },
           },
+          {
+            name: 'exact',
+            in: 'query',
+            description: 'Search for the words as typed: no spelling correction',
+            schema: { type: 'boolean' },
+          },
         ],
         responses: { '200': ok('Results', ref('SearchResponse')), ...errors(400) },
       },

@@ -54,6 +54,8 @@ export const searchQuerySchema = z.object({
   before: isoDate.optional(),
   tag: z.array(z.string().trim().min(1).max(100)).max(20).default([]),
   has_text: booleanText.optional(),
+  /** Search for the words as typed: no spelling correction. */
+  exact: booleanText.optional(),
 });
 
 export const similarQuerySchema = z.object({
