@@ -35,6 +35,7 @@ button.copy { background: transparent; color: var(--accent); }
 .filters legend { float: left; margin-right: 1rem; color: var(--muted); }
 .checkbox { display: inline-flex; gap: .35rem; align-items: center; }
 .result-count { color: var(--muted); min-height: 1.5em; }
+.pager { display: flex; gap: 1.5em; justify-content: center; margin: 1.5em 0; }
 .results { list-style: none; padding: 0; margin: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); gap: 1rem; }
 .result { background: var(--card); border-radius: 8px; overflow: hidden; display: flex; flex-direction: column; }
 .result-link { display: block; color: var(--fg); text-decoration: none; }

@@ -64,6 +64,15 @@ function setUpSearch() {
       );
       results.replaceChildren(...response.results.map(resultCard));
       const n = response.results.length;
+      // A new query starts at its first page: the server-drawn pager was for the page loaded, so it is redrawn.
+      document.querySelector('nav.pager')?.remove();
+      if (n === 40) {
+        const next = new URLSearchParams(params);
+        next.delete('limit');
+        next.set('offset', '40');
+        const link = element('a', { rel: 'next', href: `/?${next}` }, 'Next →');
+        results.after(element('nav', { class: 'pager', 'aria-label': 'Result pages' }, link));
+      }
       // As the server draws it (search-page.tsx countText): the corrected spelling first, the notice when nothing.
       const query = response.correctedQuery ?? response.query;
       const corrected = response.correctedQuery ? `Showing results for “${query}” (typed: “${response.query}”). ` : '';
