@@ -2,6 +2,8 @@
  * What every command shares: the common options (--db, --provider, --model…), opening Glimpse from them, and
  * turning errors into a message on stderr and an exit code.
  */
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { GlimpseError } from '../errors.js';
 import type { Glimpse, GlimpseOptions } from '../glimpse.js';
@@ -159,4 +161,13 @@ export function reportError(error: unknown): number {
 
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);
+}
+
+/** A folder given with a flag (`--allow-index DIR`): made absolute, and a usage error when it is not a folder. */
+export async function existingFolder(path: string, flag: string): Promise<string> {
+  const folder = resolve(path);
+  const info = await stat(folder).catch(() => null);
+  if (!info?.isDirectory())
+    throw new GlimpseError('USAGE', `${flag} ${path}: not a folder`, { hint: 'Give a folder that exists.' });
+  return folder;
 }

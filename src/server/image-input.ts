@@ -6,9 +6,9 @@ import { basename } from 'node:path';
 import type { Context } from 'hono';
 import { GlimpseError } from '../errors.js';
 import { imageLimits } from '../images/limits.js';
+import { fetchUrlSafely } from '../images/url-fetch.js';
 import type { ResolvedServerOptions } from './options.js';
 import { sniffImageType } from './sniff.js';
-import { fetchUrlSafely } from './url-fetch.js';
 
 export interface ImageUpload {
   bytes: Buffer;

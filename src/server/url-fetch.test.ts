@@ -9,10 +9,10 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { GlimpseError } from '../errors.js';
+import { isPrivateAddress } from '../images/address-policy.js';
+import { fetchUrlSafely } from '../images/url-fetch.js';
 import { SAMPLES_DIR, sampleStore } from '../testing/sample-store.js';
-import { isPrivateAddress } from './address-policy.js';
 import { createApp } from './app.js';
-import { fetchUrlSafely } from './url-fetch.js';
 
 let server: Server;
 let base: string;

@@ -1,13 +1,6 @@
-/**
- * `glimpse mcp`: a Model Context Protocol server over stdio, for agents (Claude Desktop, Cursor, any MCP client).
- * stdout carries the protocol; messages go to stderr. It ends when the client closes stdin.
- */
-import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { GlimpseError } from '../../errors.js';
-import { addEmbedderOptions, addProviderOptions, openGlimpse } from '../context.js';
+import { addEmbedderOptions, addProviderOptions, existingFolder, openGlimpse } from '../context.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -67,12 +60,4 @@ Client configuration (e.g. Claude Desktop's claude_desktop_config.json):
     await server.close().catch(() => undefined);
     await glimpse.close();
   });
-}
-
-async function existingFolder(path: string, flag: string): Promise<string> {
-  const folder = resolve(path);
-  const info = await stat(folder).catch(() => null);
-  if (!info?.isDirectory())
-    throw new GlimpseError('USAGE', `${flag} ${path}: not a folder`, { hint: 'Give a folder that exists.' });
-  return folder;
 }

@@ -1,11 +1,6 @@
-/**
- * `glimpse serve`: the HTTP API and the web app on one port. Loopback only unless a token is set.
- */
-import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { GlimpseError } from '../../errors.js';
-import { addEmbedderOptions, addProviderOptions, openGlimpse, parsePositive } from '../context.js';
+import { addEmbedderOptions, addProviderOptions, existingFolder, openGlimpse, parsePositive } from '../context.js';
 
 interface ServeFlags {
   host: string;
@@ -44,7 +39,7 @@ export function register(program: Command): void {
     const port = Number(flags.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535)
       throw new GlimpseError('USAGE', `--port must be a whole number from 0 to 65535, not "${flags.port}"`);
-    const allowIndex = await Promise.all((flags.allowIndex ?? []).map(existingFolder));
+    const allowIndex = await Promise.all((flags.allowIndex ?? []).map((dir) => existingFolder(dir, '--allow-index')));
     const glimpse = await openGlimpse(command);
     let server;
     try {
@@ -73,12 +68,4 @@ export function register(program: Command): void {
     await server.close();
     await glimpse.close();
   });
-}
-
-async function existingFolder(path: string): Promise<string> {
-  const folder = resolve(path);
-  const info = await stat(folder).catch(() => null);
-  if (!info?.isDirectory())
-    throw new GlimpseError('USAGE', `--allow-index ${path}: not a folder`, { hint: 'Give a folder that exists.' });
-  return folder;
 }

@@ -102,3 +102,17 @@ function withBusyRetry<T>(fn: () => T): T {
     }
   }
 }
+
+/**
+ * Statements prepared once per connection, by SQL text: preparing costs more than running the one-row look-ups that
+ * search, export and indexing make for every image. Only for statements used as prepared — `.pluck()` and `.raw()`
+ * change a statement for every later caller, so code that needs them prepares its own.
+ */
+export function statementCache(db: SqliteDatabase): (sql: string) => Database.Statement {
+  const statements = new Map<string, Database.Statement>();
+  return (sql) => {
+    let statement = statements.get(sql);
+    if (!statement) statements.set(sql, (statement = db.prepare(sql)));
+    return statement;
+  };
+}

@@ -2,17 +2,24 @@
  * What is known about a content hash, whichever files have it: the generated description (`descriptions`),
  * a person's own caption and tags (`user_edits`, never overwritten by generated ones) and the thumbnail.
  */
+
+import type { Statement } from 'better-sqlite3';
 import type { Description } from '../../providers/spec.js';
 import type { DescriptionKey, StoredDescription, UserEdits } from '../store.js';
-import type { SqliteDatabase } from './database.js';
+import { type SqliteDatabase, statementCache } from './database.js';
 
 const now = () => new Date().toISOString();
 
 export class SqliteDescriptions {
-  constructor(private readonly db: SqliteDatabase) {}
+  /** Prepared once, used for every image (see statementCache). */
+  private readonly sql: (sql: string) => Statement;
+
+  constructor(db: SqliteDatabase) {
+    this.sql = statementCache(db);
+  }
 
   description(sha256: string): StoredDescription | undefined {
-    const row = this.db.prepare('SELECT * FROM descriptions WHERE sha256 = ?').get(sha256) as
+    const row = this.sql('SELECT * FROM descriptions WHERE sha256 = ?').get(sha256) as
       | Record<string, unknown>
       | undefined;
     if (!row) return undefined;
@@ -37,44 +44,40 @@ export class SqliteDescriptions {
   }
 
   isDescribed(sha256: string, key: DescriptionKey): boolean {
-    const row = this.db
-      .prepare(
-        'SELECT 1 FROM descriptions WHERE sha256 = ? AND provider = ? AND requested_model = ? AND prompt_version = ?',
-      )
-      .get(sha256, key.provider, key.requestedModel, key.promptVersion);
+    const row = this.sql(
+      'SELECT 1 FROM descriptions WHERE sha256 = ? AND provider = ? AND requested_model = ? AND prompt_version = ?',
+    ).get(sha256, key.provider, key.requestedModel, key.promptVersion);
     return row !== undefined;
   }
 
   saveDescription(sha256: string, description: Description, key: DescriptionKey, ms: number): void {
-    this.db
-      .prepare(
-        `INSERT OR REPLACE INTO descriptions (sha256, caption, detailed, alt, tags, objects, text, safety, provider, model,
+    this.sql(
+      `INSERT OR REPLACE INTO descriptions (sha256, caption, detailed, alt, tags, objects, text, safety, provider, model,
            requested_model, prompt_version, described_at, ms, input_tokens, output_tokens, cost_usd)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        sha256,
-        description.caption,
-        description.detailed,
-        description.alt,
-        JSON.stringify(description.tags ?? []),
-        JSON.stringify(description.objects ?? []),
-        description.text,
-        description.safety ? JSON.stringify(description.safety) : null,
-        key.provider,
-        description.model,
-        key.requestedModel,
-        key.promptVersion,
-        now(),
-        Math.round(ms),
-        description.usage?.inputTokens ?? null,
-        description.usage?.outputTokens ?? null,
-        description.usage?.costUsd ?? null,
-      );
+    ).run(
+      sha256,
+      description.caption,
+      description.detailed,
+      description.alt,
+      JSON.stringify(description.tags ?? []),
+      JSON.stringify(description.objects ?? []),
+      description.text,
+      description.safety ? JSON.stringify(description.safety) : null,
+      key.provider,
+      description.model,
+      key.requestedModel,
+      key.promptVersion,
+      now(),
+      Math.round(ms),
+      description.usage?.inputTokens ?? null,
+      description.usage?.outputTokens ?? null,
+      description.usage?.costUsd ?? null,
+    );
   }
 
   userEdits(sha256: string): UserEdits | undefined {
-    const row = this.db.prepare('SELECT * FROM user_edits WHERE sha256 = ?').get(sha256) as
+    const row = this.sql('SELECT * FROM user_edits WHERE sha256 = ?').get(sha256) as
       | Record<string, unknown>
       | undefined;
     if (!row) return undefined;
@@ -96,31 +99,34 @@ export class SqliteDescriptions {
     const tags = edits.tags === undefined ? (current?.tags ?? null) : edits.tags;
     // Nothing of the person's left (cleared): no edit at all, so nothing says "edited by hand".
     if (!caption && !tags?.length) {
-      this.db.prepare('DELETE FROM user_edits WHERE sha256 = ?').run(sha256);
+      this.sql('DELETE FROM user_edits WHERE sha256 = ?').run(sha256);
       return;
     }
-    this.db
-      .prepare('INSERT OR REPLACE INTO user_edits (sha256, caption, tags, edited_at, source) VALUES (?, ?, ?, ?, ?)')
-      .run(sha256, caption, tags ? JSON.stringify(tags) : null, now(), source ?? null);
+    this.sql('INSERT OR REPLACE INTO user_edits (sha256, caption, tags, edited_at, source) VALUES (?, ?, ?, ?, ?)').run(
+      sha256,
+      caption,
+      tags ? JSON.stringify(tags) : null,
+      now(),
+      source ?? null,
+    );
   }
 
   hasThumbnail(sha256: string): boolean {
-    return this.db.prepare('SELECT 1 FROM thumbnails WHERE sha256 = ?').get(sha256) !== undefined;
+    return this.sql('SELECT 1 FROM thumbnails WHERE sha256 = ?').get(sha256) !== undefined;
   }
 
   saveThumbnail(sha256: string, webp: Buffer): void {
-    this.db.prepare('INSERT OR REPLACE INTO thumbnails (sha256, webp) VALUES (?, ?)').run(sha256, webp);
+    this.sql('INSERT OR REPLACE INTO thumbnails (sha256, webp) VALUES (?, ?)').run(sha256, webp);
   }
 
   thumbnail(sha256: string): Buffer | undefined {
-    return (this.db.prepare('SELECT webp FROM thumbnails WHERE sha256 = ?').get(sha256) as { webp: Buffer } | undefined)
-      ?.webp;
+    return (this.sql('SELECT webp FROM thumbnails WHERE sha256 = ?').get(sha256) as { webp: Buffer } | undefined)?.webp;
   }
 
   /** Content no image points at any more: forget its description, edits and thumbnail. */
   forgetContent(sha256: string): void {
     for (const table of ['descriptions', 'user_edits', 'thumbnails']) {
-      this.db.prepare(`DELETE FROM ${table} WHERE sha256 = ?`).run(sha256);
+      this.sql(`DELETE FROM ${table} WHERE sha256 = ?`).run(sha256);
     }
   }
 }

@@ -3,39 +3,43 @@
  * (rowid = images.id).
  */
 import { basename, dirname } from 'node:path';
+import type { Statement } from 'better-sqlite3';
 import type { FileFacts, ImageRecord, SearchDocument } from '../store.js';
-import type { SqliteDatabase } from './database.js';
+import { type SqliteDatabase, statementCache } from './database.js';
 
 const now = () => new Date().toISOString();
 
 export class SqliteImages {
-  constructor(private readonly db: SqliteDatabase) {}
+  /** Prepared once, used for every image (see statementCache). */
+  private readonly sql: (sql: string) => Statement;
+
+  constructor(private readonly db: SqliteDatabase) {
+    this.sql = statementCache(db);
+  }
 
   imageByPath(path: string): ImageRecord | undefined {
-    return rowToImage(this.db.prepare('SELECT * FROM images WHERE path = ?').get(path));
+    return rowToImage(this.sql('SELECT * FROM images WHERE path = ?').get(path));
   }
 
   imageById(id: number): ImageRecord | undefined {
-    return rowToImage(this.db.prepare('SELECT * FROM images WHERE id = ?').get(id));
+    return rowToImage(this.sql('SELECT * FROM images WHERE id = ?').get(id));
   }
 
   imagesBySha(sha256: string): ImageRecord[] {
-    return this.db
-      .prepare('SELECT * FROM images WHERE sha256 = ? ORDER BY id')
+    return this.sql('SELECT * FROM images WHERE sha256 = ? ORDER BY id')
       .all(sha256)
       .map((row) => rowToImage(row)!);
   }
 
   allImages(): ImageRecord[] {
-    return this.db
-      .prepare('SELECT * FROM images ORDER BY path')
+    return this.sql('SELECT * FROM images ORDER BY path')
       .all()
       .map((row) => rowToImage(row)!);
   }
 
   /** Keyset pages by id: no statement stays open between batches, so the caller may read and write meanwhile. */
   *iterateImages(batchSize = 1000): Generator<ImageRecord> {
-    const page = this.db.prepare('SELECT * FROM images WHERE id > ? ORDER BY id LIMIT ?');
+    const page = this.sql('SELECT * FROM images WHERE id > ? ORDER BY id LIMIT ?');
     let after = 0;
     for (;;) {
       const rows = page.all(after, batchSize);
@@ -47,9 +51,8 @@ export class SqliteImages {
 
   upsertImage(facts: FileFacts): number {
     const timestamp = now();
-    const row = this.db
-      .prepare(
-        `INSERT INTO images (path, folder, file_name, sha256, size_bytes, mtime_ms, width, height, format, taken_at, camera,
+    const row = this.sql(
+      `INSERT INTO images (path, folder, file_name, sha256, size_bytes, mtime_ms, width, height, format, taken_at, camera,
                              latitude, longitude, added_at, seen_at)
          VALUES (@path, @folder, @fileName, @sha256, @sizeBytes, @mtimeMs, @width, @height, @format, @takenAt, @camera,
                  @latitude, @longitude, @timestamp, @timestamp)
@@ -58,58 +61,59 @@ export class SqliteImages {
            taken_at = excluded.taken_at, camera = excluded.camera, latitude = excluded.latitude,
            longitude = excluded.longitude, seen_at = excluded.seen_at
          RETURNING id`,
-      )
-      .get({
-        path: facts.path,
-        folder: folderOf(facts.path),
-        fileName: fileNameOf(facts.path),
-        sha256: facts.sha256,
-        sizeBytes: facts.sizeBytes,
-        mtimeMs: facts.mtimeMs,
-        width: facts.width,
-        height: facts.height,
-        format: facts.format,
-        takenAt: facts.exif?.takenAt ?? null,
-        camera: facts.exif?.camera ?? null,
-        latitude: facts.exif?.latitude ?? null,
-        longitude: facts.exif?.longitude ?? null,
-        timestamp,
-      }) as { id: number };
+    ).get({
+      path: facts.path,
+      folder: folderOf(facts.path),
+      fileName: fileNameOf(facts.path),
+      sha256: facts.sha256,
+      sizeBytes: facts.sizeBytes,
+      mtimeMs: facts.mtimeMs,
+      width: facts.width,
+      height: facts.height,
+      format: facts.format,
+      takenAt: facts.exif?.takenAt ?? null,
+      camera: facts.exif?.camera ?? null,
+      latitude: facts.exif?.latitude ?? null,
+      longitude: facts.exif?.longitude ?? null,
+      timestamp,
+    }) as { id: number };
     return row.id;
   }
 
   moveImage(id: number, newPath: string): void {
-    this.db
-      .prepare('UPDATE images SET path = ?, folder = ?, file_name = ?, seen_at = ? WHERE id = ?')
-      .run(newPath, folderOf(newPath), fileNameOf(newPath), now(), id);
+    this.sql('UPDATE images SET path = ?, folder = ?, file_name = ?, seen_at = ? WHERE id = ?').run(
+      newPath,
+      folderOf(newPath),
+      fileNameOf(newPath),
+      now(),
+      id,
+    );
   }
 
   touchImage(id: number): void {
-    this.db.prepare('UPDATE images SET seen_at = ? WHERE id = ?').run(now(), id);
+    this.sql('UPDATE images SET seen_at = ? WHERE id = ?').run(now(), id);
   }
 
   /** The image's row and its search row; its vectors and content are the caller's (see SqliteStore.deleteImage). */
   deleteRows(id: number): void {
-    this.db.prepare('DELETE FROM images WHERE id = ?').run(id);
-    this.db.prepare('DELETE FROM search_index WHERE rowid = ?').run(id);
+    this.sql('DELETE FROM images WHERE id = ?').run(id);
+    this.sql('DELETE FROM search_index WHERE rowid = ?').run(id);
   }
 
   saveSearchDocument(imageId: number, document: SearchDocument): void {
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM search_index WHERE rowid = ?').run(imageId);
-      this.db
-        .prepare(
-          'INSERT INTO search_index (rowid, caption, tags, detailed, text, concepts, path) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        )
-        .run(
-          imageId,
-          document.caption,
-          document.tags,
-          document.detailed,
-          document.text,
-          document.concepts,
-          document.path,
-        );
+      this.sql('DELETE FROM search_index WHERE rowid = ?').run(imageId);
+      this.sql(
+        'INSERT INTO search_index (rowid, caption, tags, detailed, text, concepts, path) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ).run(
+        imageId,
+        document.caption,
+        document.tags,
+        document.detailed,
+        document.text,
+        document.concepts,
+        document.path,
+      );
     })();
   }
 }

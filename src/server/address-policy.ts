@@ -1,2 +1,0 @@
-/** The address rules live in images/ beside the safe URL fetch that applies them. */
-export { isPrivateAddress } from '../images/address-policy.js';
