@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { stripVTControlCharacters } from 'node:util';
 import { formatDetails } from '../cli/commands/show.js';
 import { createGlimpse, type Glimpse } from '../glimpse.js';
 import { sample, temporaryDirectory } from '../testing/fixtures.js';
@@ -59,7 +60,7 @@ describe("a person's own words win", () => {
     // The file name still counts.
     assert.equal((await top('chelsea'))[0], 'chelsea.png');
 
-    const shown = formatDetails(g.show(join(dir, 'chelsea.png')));
+    const shown = stripVTControlCharacters(formatDetails(g.show(join(dir, 'chelsea.png'))));
     assert.match(shown, /alt text\s+Chelsea, our neighbour's cat/);
     assert.match(shown, /edited\s+by hand/);
 
