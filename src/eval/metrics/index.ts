@@ -15,5 +15,6 @@ export {
   wordErrorRate,
 } from './edit-distance.js';
 export { countNgrams } from './ngrams.js';
+export { type NamingItem, type NamingScores, namedObjects, namedScenes, namingScores } from './nouns.js';
 export { longestCommonSubsequence, ROUGE_BETA, rougeL } from './rouge.js';
 export { tokenizeCaption } from './tokenize.js';
