@@ -9,7 +9,7 @@ export const ERROR_CODES = {
   EMPTY_FILE: { retryable: false, hint: 'The file has no bytes; re-export or re-download it.' },
   NOT_AN_IMAGE: {
     retryable: false,
-    hint: 'The file is not an image Glimpse can read (JPEG, PNG, WebP, GIF, AVIF, TIFF, HEIC).',
+    hint: 'Glimpse reads JPEG, PNG, WebP, GIF, AVIF, TIFF and HEIC; convert the file to one of these.',
   },
   CORRUPT_IMAGE: { retryable: false, hint: 'The image data is damaged or truncated; re-export or re-download it.' },
   IMAGE_TOO_LARGE: {
@@ -109,9 +109,9 @@ export class GlimpseError extends Error {
     this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
-  /** `message — hint`, the form shown to users. */
+  /** `message — hint`, the form shown to users; a hint the message already says is not said twice. */
   get advice(): string {
-    return `${this.message} — ${this.hint}`;
+    return withHint(this.message, this.hint);
   }
 
   toJSON() {
@@ -121,6 +121,13 @@ export class GlimpseError extends Error {
   static is(value: unknown, code?: ErrorCode): value is GlimpseError {
     return value instanceof GlimpseError && (code === undefined || value.code === code);
   }
+}
+
+/** `message — hint`, unless the message already ends with (or contains) the hint. */
+export function withHint(message: string, hint: string): string {
+  const plain = (text: string) => text.toLowerCase().replace(/[.\s]+$/, '');
+  if (!hint || plain(message).includes(plain(hint))) return message;
+  return `${message} — ${hint}`;
 }
 
 /**

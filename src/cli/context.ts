@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { GlimpseError } from '../errors.js';
 import type { Glimpse, GlimpseOptions } from '../glimpse.js';
+import { failureShown } from './output.js';
 
 export interface CommonOptions {
   db?: string;
@@ -148,7 +149,9 @@ export function parsePositive(value: string, flag: string): number {
 /** Print an error the way users should see it: what went wrong, then what to do. */
 export function reportError(error: unknown): number {
   if (error instanceof GlimpseError) {
-    process.stderr.write(`glimpse: ${error.message}\n  ${error.hint}\n`);
+    // The error that stopped a run was printed with its file (and hint) already: say only that the run stopped.
+    if (failureShown(error.message)) process.stderr.write(`glimpse: stopped (${error.code}): the error above would fail every other image too\n`);
+    else process.stderr.write(`glimpse: ${error.message}\n  ${error.hint}\n`);
     return EXIT.fatal;
   }
   const message = error instanceof Error ? error.message : String(error);

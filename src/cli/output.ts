@@ -17,6 +17,25 @@ export function displayPath(path: string): string {
   return relativePath && !relativePath.startsWith('../../') && relativePath.length < path.length ? relativePath : path;
 }
 
+/** Messages of failures already printed for one file, so that the run's closing error does not repeat them. */
+const shownFailures = new Set<string>();
+
+/**
+ * A failure line's text: the message without the path it starts with (the line already names the file), and
+ * remembered so that `reportError` does not print it a second time when the same error stops the run.
+ */
+export function failureMessage(path: string, message: string): string {
+  shownFailures.add(message.split(' — ')[0]);
+  for (const prefix of [path, displayPath(path)])
+    if (prefix && message.startsWith(`${prefix}: `)) return message.slice(prefix.length + 2);
+  return message;
+}
+
+/** Whether this message was already printed as a file's failure. */
+export function failureShown(message: string): boolean {
+  return shownFailures.has(message);
+}
+
 /** How wide the terminal is: `process.stdout.columns`, or 100 when output is not a terminal. */
 export function terminalWidth(): number {
   return process.stdout.columns || 100;

@@ -4,7 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import type { IndexEvent } from '../types.js';
-import { displayPath } from './output.js';
+import { displayPath, failureMessage } from './output.js';
 
 /** cli-progress takes ~10 ms to load: only a bar on a terminal loads it, not every command that imports this file. */
 const require = createRequire(import.meta.url);
@@ -41,7 +41,8 @@ function barProgress(): Progress {
         bar.start(event.total, 0, { file: '' });
         started = true;
       } else if (event.type === 'image' && started) {
-        if (event.status === 'failed') failures.push(`failed ${displayPath(event.path)}: ${event.error?.message}`);
+        if (event.status === 'failed')
+          failures.push(`failed ${displayPath(event.path)}: ${failureMessage(event.path, event.error?.message ?? '')}`);
         bar.update(event.done, { file: displayPath(event.path).slice(-40) });
       }
     },
@@ -60,7 +61,7 @@ function lineProgress(): Progress {
       if (event.type !== 'image') return;
       if (event.status === 'failed') {
         process.stderr.write(
-          `[${event.done}/${event.total}] failed ${displayPath(event.path)}: ${event.error?.message}\n`,
+          `[${event.done}/${event.total}] failed ${displayPath(event.path)}: ${failureMessage(event.path, event.error?.message ?? '')}\n`,
         );
         lastPrinted = event.done;
         return;

@@ -6,7 +6,7 @@ import { GlimpseError } from '../../errors.js';
 import { TASKS, type Task } from '../../providers/spec.js';
 import { addProviderOptions, EXIT, openGlimpse, parsePositive, printJson } from '../context.js';
 import { noImagesError } from '../inputs.js';
-import { displayPath, pc } from '../output.js';
+import { displayPath, failureMessage, pc } from '../output.js';
 
 export function register(program: Command): void {
   addProviderOptions(
@@ -41,7 +41,10 @@ export function register(program: Command): void {
           if ('error' in result) {
             failed++;
             if (options.json) printJson(result);
-            else process.stderr.write(`${displayPath(result.path)}: ${pc.red('error')} ${result.error.message}\n`);
+            else
+              process.stderr.write(
+                `${displayPath(result.path)}: ${pc.red('error')} ${failureMessage(result.path, result.error.message)}\n`,
+              );
             continue;
           }
           // --task json asks for JSON: print it as JSON, not as "path: {…}".

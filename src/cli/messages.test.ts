@@ -1,0 +1,66 @@
+/**
+ * Issue 15, error text: a failure is said once, with its file named once and a hint that adds something.
+ * The real `glimpse` binary; a closed local port stands in for an Ollama server that is not running.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { GlimpseError, withHint } from '../errors.js';
+import { glimpseBin, sample, temporaryDirectory } from '../testing/fixtures.js';
+
+function glimpse(args: string[]) {
+  const result = spawnSync(process.execPath, [glimpseBin, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', GLIMPSE_PROVIDER: '' },
+    timeout: 60_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const count = (text: string, part: string) => text.split(part).length - 1;
+
+async function closedPort(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}
+
+test('a hint that repeats the message is not appended again', () => {
+  assert.equal(withHint('x.jpg: bad', 'Fix it.'), 'x.jpg: bad — Fix it.');
+  assert.equal(withHint('x.jpg: the server is down. Start it.', 'Start it.'), 'x.jpg: the server is down. Start it.');
+  const advice = new GlimpseError('NOT_AN_IMAGE', 'x.jpg: not an image Glimpse can read').advice;
+  assert.equal(count(advice.toLowerCase(), 'not an image'), 1, advice);
+  assert.match(advice, /JPEG, PNG/);
+});
+
+test('caption of a file that is not an image names it once and says "not an image" once', () => {
+  const dir = temporaryDirectory();
+  const file = join(dir, 'notes.jpg');
+  writeFileSync(file, 'just some text\n');
+  const result = glimpse(['caption', file]);
+  assert.equal(result.code, 2, result.stderr);
+  assert.equal(count(result.stderr, 'notes.jpg'), 1, result.stderr);
+  assert.equal(count(result.stderr.toLowerCase(), 'not an image'), 1, result.stderr);
+});
+
+test('an Ollama server that is down is reported once, by caption and by index', async () => {
+  const dir = temporaryDirectory();
+  const photos = join(dir, 'photos');
+  mkdirSync(photos);
+  for (const name of ['chelsea.png', 'coffee.png']) copyFileSync(sample(name), join(photos, name));
+  const url = await closedPort();
+  const caption = glimpse(['caption', join(photos, 'chelsea.png'), '--provider', 'ollama', '--base-url', url]);
+  assert.equal(caption.code, 1, caption.stderr);
+  assert.equal(count(caption.stderr, 'unreachable'), 1, caption.stderr);
+  assert.equal(count(caption.stderr, 'chelsea.png'), 1, caption.stderr);
+  const index = glimpse(['index', photos, '--db', join(dir, 'g.db'), '--provider', 'ollama', '--base-url', url]);
+  assert.equal(index.code, 1, index.stderr);
+  assert.equal(count(index.stderr, 'unreachable'), 1, index.stderr);
+  assert.match(index.stderr, /stopped/);
+});
