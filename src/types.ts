@@ -1,7 +1,7 @@
 /**
  * The shapes the library API returns. The CLI's `--json` output and the HTTP API use these same shapes.
  */
-import type { Description, DetectedObject, SafetyReport, Task } from './providers/spec.js';
+import type { ChainReport, Description, DetectedObject, SafetyReport, Task } from './providers/spec.js';
 
 export interface CaptionOptions {
   task?: Task;
@@ -25,6 +25,8 @@ export interface CaptionResult {
   alt: string | null;
   answer?: string | null;
   usage?: { inputTokens?: number; outputTokens?: number; costUsd?: number };
+  /** With a fallback chain (`--provider ollama,builtin`): which member answered and why the ones before it did not. */
+  chain?: ChainReport;
 }
 
 export interface FailureResult {
@@ -115,6 +117,14 @@ export interface IndexSummary {
   ms: number;
   /** Tokens and cost the provider reported for this run (paid APIs); zeros for local providers. */
   usage: { inputTokens: number; outputTokens: number; costUsd: number | null };
+  /**
+   * With a fallback chain: how many images each member described, and each reason a member was passed over
+   * (with the number of images it was passed over for).
+   */
+  chain?: {
+    answeredBy: Record<string, number>;
+    passedOver: { provider: string; code: string; message: string; images: number }[];
+  };
 }
 
 export interface SearchOptions {

@@ -150,7 +150,8 @@ export function parsePositive(value: string, flag: string): number {
 export function reportError(error: unknown): number {
   if (error instanceof GlimpseError) {
     // The error that stopped a run was printed with its file (and hint) already: say only that the run stopped.
-    if (failureShown(error.message)) process.stderr.write(`glimpse: stopped (${error.code}): the error above would fail every other image too\n`);
+    if (failureShown(error.message))
+      process.stderr.write(`glimpse: stopped (${error.code}): the error above would fail every other image too\n`);
     else process.stderr.write(`glimpse: ${error.message}\n  ${error.hint}\n`);
     return EXIT.fatal;
   }

@@ -64,3 +64,26 @@ test('an Ollama server that is down is reported once, by caption and by index', 
   assert.equal(count(index.stderr, 'unreachable'), 1, index.stderr);
   assert.match(index.stderr, /stopped/);
 });
+
+test('--provider ollama,builtin with Ollama down: caption --json and index --json say builtin answered, and why', async () => {
+  const dir = temporaryDirectory();
+  const photos = join(dir, 'photos');
+  mkdirSync(photos);
+  copyFileSync(sample('coffee.png'), join(photos, 'coffee.png'));
+  const url = await closedPort();
+  const chain = ['--provider', 'ollama,builtin', '--base-url', url];
+  const caption = glimpse(['caption', join(photos, 'coffee.png'), ...chain, '--json']);
+  assert.equal(caption.code, 0, caption.stderr);
+  const result = JSON.parse(caption.stdout);
+  assert.equal(result.chain.answeredBy, 'builtin');
+  assert.deepEqual(result.chain.providers, ['ollama', 'builtin']);
+  assert.equal(result.chain.passedOver[0].provider, 'ollama');
+  assert.equal(result.chain.passedOver[0].code, 'PROVIDER_UNAVAILABLE');
+  const index = glimpse(['index', photos, '--db', join(dir, 'g.db'), ...chain, '--json']);
+  assert.equal(index.code, 0, index.stderr);
+  const summary = JSON.parse(index.stdout);
+  assert.deepEqual(summary.chain.answeredBy, { builtin: 1 });
+  assert.equal(summary.chain.passedOver[0].provider, 'ollama');
+  assert.equal(summary.chain.passedOver[0].images, 1);
+  assert.match(summary.chain.passedOver[0].message, /unreachable/);
+});

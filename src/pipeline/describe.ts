@@ -89,6 +89,7 @@ export function toCaptionResult(path: string, provider: string, description: Des
   };
   if (description.answer !== undefined) result.answer = description.answer;
   if (description.usage) result.usage = description.usage;
+  if (description.chain) result.chain = description.chain;
   return result;
 }
 

@@ -86,6 +86,19 @@ async function indexAll(
       usage.costUsd = null; // tokens without a price: unknown cost
     else if (usage.costUsd !== null) usage.costUsd += spent.costUsd ?? 0;
   };
+  // --- issue 15 (fallback chains): which member described each image, and why others were passed over.
+  const chain: NonNullable<IndexSummary['chain']> = { answeredBy: {}, passedOver: [] };
+  const noteChain = (report: Description['chain']) => {
+    if (!report) return;
+    chain.answeredBy[report.answeredBy] = (chain.answeredBy[report.answeredBy] ?? 0) + 1;
+    // A member cooling down is passed over with its last failure's code: counted under that failure.
+    for (const { provider, code, message } of report.passedOver) {
+      const same = chain.passedOver.find((entry) => entry.provider === provider && entry.code === code);
+      if (same) same.images++;
+      else chain.passedOver.push({ provider, code, message, images: 1 });
+    }
+  };
+  // --- end issue 15
   let done = 0;
   const fail = (failure: FailureResult) => {
     failures.push(failure);
@@ -105,7 +118,10 @@ async function indexAll(
     for (let taken = 0; taken < count && queue.length > 0 && !fatal && !options.signal?.aborted; taken++) {
       const path = queue.shift()!;
       try {
-        const outcome = await indexOne(path, options, key, addUsage);
+        const outcome = await indexOne(path, options, key, (spent, report) => {
+          addUsage(spent);
+          noteChain(report);
+        });
         if (outcome === 'held') {
           held.push(path);
           continue;
@@ -143,14 +159,24 @@ async function indexAll(
     throw new GlimpseError('USAGE', 'Indexing was cancelled; what was done is saved', {
       hint: 'Run the same command again to finish.',
     });
-  return { runId, total, ...counts, pruned, failures, ms: Math.round(performance.now() - started), usage };
+  const summary: IndexSummary = {
+    runId,
+    total,
+    ...counts,
+    pruned,
+    failures,
+    ms: Math.round(performance.now() - started),
+    usage,
+  };
+  if (Object.keys(chain.answeredBy).length > 0) summary.chain = chain;
+  return summary;
 }
 
 async function indexOne(
   path: string,
   options: RunIndexOptions,
   key: DescriptionKey,
-  addUsage: (usage: Description['usage']) => void,
+  addUsage: (usage: Description['usage'], chain?: Description['chain']) => void,
 ): Promise<Outcome> {
   const { store, describer, embedder } = options;
   const fileInfo = isUrl(path) ? null : await statInput(path);
@@ -225,7 +251,7 @@ async function describeAndSave(
   path: string,
   options: RunIndexOptions,
   key: DescriptionKey,
-  addUsage: (usage: Description['usage']) => void,
+  addUsage: (usage: Description['usage'], chain?: Description['chain']) => void,
   bytes: Buffer | undefined,
   mtimeMs: number | null,
 ): Promise<Outcome> {
@@ -235,7 +261,7 @@ async function describeAndSave(
     maxPixels: options.maxPixels,
   });
   const { description, ms } = await describePrepared(describer, loaded, { task: 'json', signal: options.signal });
-  addUsage(description.usage);
+  addUsage(description.usage, description.chain);
   const { image } = loaded.prepared;
   // --- issue 14 (metadata): a caption and keywords a person wrote into the file or its sidecar become their own.
   if (!isUrl(path)) await importPersonMetadata(store, path, loaded.sha256);

@@ -94,7 +94,61 @@ test('a server error falls through to the next member', async () => {
     options: { maxRetries: 0 },
   }));
   server.handle(() => ({ status: 500, json: { message: 'boom' } }));
-  assert.equal((await chain.describe({ image, task: 'caption' })).caption, 'from the second member');
+  const description = await chain.describe({ image, task: 'caption' });
+  assert.equal(description.caption, 'from the second member');
+  // The description says who answered and why the first member did not.
+  assert.equal(description.chain?.answeredBy, 'test-caption-only');
+  assert.deepEqual(description.chain?.providers, ['openai-compatible', 'test-caption-only']);
+  assert.equal(description.chain?.passedOver.length, 1);
+  assert.equal(description.chain?.passedOver[0].provider, 'openai-compatible');
+  assert.equal(description.chain?.passedOver[0].skipped, false);
+  assert.match(description.chain?.passedOver[0].message ?? '', /500|boom/);
+});
+
+test('the chain report: an Ollama that refuses, then one that errors; a member cooling down is named as not asked', async () => {
+  // A real local HTTP server stands in for Ollama and answers every request with a server error.
+  const failing = await startMockServer(() => ({ status: 500, json: { error: 'model runner crashed' } }));
+  try {
+    for (const [url, code] of [
+      [deadUrl, 'PROVIDER_UNAVAILABLE'],
+      [failing.url, null],
+    ] as const) {
+      const chain = await createProviderChain(['ollama', 'test-caption-only'], (name) =>
+        name === 'ollama'
+          ? { model: 'llava', baseUrl: url, env: {}, options: { maxRetries: 0, retryBaseDelayMs: 1 } }
+          : settingsFor(name),
+      );
+      const first = await chain.describe({ image, task: 'caption' });
+      assert.equal(first.caption, 'from the second member');
+      assert.equal(first.chain?.answeredBy, 'test-caption-only');
+      const reason = first.chain!.passedOver[0];
+      assert.equal(reason.provider, 'ollama');
+      assert.equal(reason.skipped, false);
+      if (code) assert.equal(reason.code, code);
+      else assert.match(reason.message, /crashed|500/);
+      const second = await chain.describe({ image, task: 'caption' });
+      assert.equal(second.chain?.answeredBy, 'test-caption-only');
+      if (code === 'PROVIDER_UNAVAILABLE') {
+        // Unreachable: skipped for a while, and the report says so instead of pretending it was asked.
+        assert.equal(second.chain?.passedOver[0].skipped, true);
+        assert.match(second.chain?.passedOver[0].message ?? '', /not asked: it failed \d+ s ago \(.*unreachable/);
+      }
+    }
+    assert.ok(failing.requests.length >= 1, 'the erroring server was asked');
+  } finally {
+    await failing.close();
+  }
+});
+
+test('when the first member answers, the report says so and passes nobody over', async () => {
+  server.handle(() => chatReply('A tabby cat.'));
+  const chain = await createProviderChain(['openai-compatible', 'test-caption-only'], settingsFor);
+  const description = await chain.describe({ image, task: 'caption' });
+  assert.deepEqual(description.chain, {
+    providers: ['openai-compatible', 'test-caption-only'],
+    answeredBy: 'openai-compatible',
+    passedOver: [],
+  });
 });
 
 test('bad input is not retried elsewhere: CORRUPT_IMAGE comes straight back', async () => {

@@ -9,6 +9,7 @@ import { getProviderFactory } from './registry.js';
 import type {
   Answer,
   AskRequest,
+  ChainReport,
   DescribeRequest,
   Description,
   ImageDescriber,
@@ -78,25 +79,44 @@ export function chainDescribers(members: ImageDescriber[], options: ChainOptions
   const skipUntil = new Map<ImageDescriber, number>();
   const tasks = [...new Set(members.flatMap((member) => member.capabilities.tasks))] as Task[];
 
+  /** The last failure of each member, to say why a member cooling down was not asked. */
+  const lastFailure = new Map<ImageDescriber, GlimpseError>();
+
   async function firstThatWorks<T>(
     canTry: (member: ImageDescriber) => boolean,
     run: (member: ImageDescriber) => Promise<T>,
+    report?: (result: T, answeredBy: ImageDescriber, passedOver: ChainReport['passedOver']) => T,
   ): Promise<T> {
     const errors: GlimpseError[] = [];
+    const passedOver: ChainReport['passedOver'] = [];
     const now = Date.now();
     const available = members.filter((member) => canTry(member) && (skipUntil.get(member) ?? 0) <= now);
     // When every member is cooling down, try them all again rather than fail without asking anyone.
     const candidates = available.length > 0 ? available : members.filter(canTry);
-    for (const member of candidates) {
+    for (const member of members) {
+      if (!candidates.includes(member)) {
+        const failure = lastFailure.get(member);
+        if (canTry(member) && failure)
+          passedOver.push({
+            provider: member.provider,
+            code: failure.code,
+            message: `not asked: it failed ${Math.round((now - (skipUntil.get(member)! - cooldownMs)) / 1000)} s ago (${failure.message})`,
+            skipped: true,
+          });
+        continue;
+      }
       try {
         const result = await run(member);
         skipUntil.delete(member);
-        return result;
+        lastFailure.delete(member);
+        return report ? report(result, member, passedOver) : result;
       } catch (error) {
         const failure = toGlimpseError(error);
         if (INPUT_ERRORS.has(failure.code) || (error as Error)?.name === 'AbortError') throw error;
         if (LASTING_ERRORS.has(failure.code)) skipUntil.set(member, Date.now() + cooldownMs);
+        lastFailure.set(member, failure);
         errors.push(failure);
+        passedOver.push({ provider: member.provider, code: failure.code, message: failure.message, skipped: false });
         options.onFallback?.({ from: member.provider, error: failure });
       }
     }
@@ -105,6 +125,13 @@ export function chainDescribers(members: ImageDescriber[], options: ChainOptions
       errors,
     );
   }
+
+  const providers = members.map((member) => member.provider);
+  /** A description says which member answered and why the members before it did not. */
+  const withChain = (description: Description, answeredBy: ImageDescriber, passedOver: ChainReport['passedOver']) => ({
+    ...description,
+    chain: { providers, answeredBy: answeredBy.provider, passedOver },
+  });
 
   /** A method only some members have: the chain offers it when any member does, and tries those that do. */
   function optionalMethod<K extends 'answer' | 'rewriteQuestion'>(name: K): Partial<Pick<ImageDescriber, K>> {
@@ -137,6 +164,7 @@ export function chainDescribers(members: ImageDescriber[], options: ChainOptions
       firstThatWorks(
         (member) => member.capabilities.tasks.includes(request.task) && (!request.prompt || member.capabilities.prompt),
         (member) => member.describe(request),
+        withChain,
       ),
     ask: (request: AskRequest): Promise<Answer> =>
       firstThatWorks(

@@ -96,6 +96,17 @@ export interface Description {
   /** The exact model that answered (e.g. "gpt-4o-2024-08-06", "builtin-1"). */
   model: string;
   usage?: Usage;
+  /** Set by a fallback chain (`--provider ollama,builtin`): which member answered and why those before it did not. */
+  chain?: ChainReport;
+}
+
+/** Which member of a fallback chain answered, and what happened to the members tried (or skipped) before it. */
+export interface ChainReport {
+  /** The chain as configured, e.g. ["ollama", "builtin"]. */
+  providers: string[];
+  answeredBy: string;
+  /** Members before the one that answered, in order: the error each gave, or why it was not asked. */
+  passedOver: { provider: string; code: string; message: string; skipped: boolean }[];
 }
 
 export interface AskRequest {

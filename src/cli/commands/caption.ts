@@ -52,6 +52,7 @@ export function register(program: Command): void {
             printJson(result);
             continue;
           }
+          noteFallback(result);
           const text = pickText(result, task, options.prompt);
           process.stdout.write(`${displayPath(result.path)}: ${text}\n`);
         }
@@ -63,6 +64,20 @@ export function register(program: Command): void {
       process.exitCode = failed > 0 ? EXIT.partial : EXIT.ok;
     },
   );
+}
+
+const fallbacksTold = new Set<string>();
+
+/** With a fallback chain, say once per reason that a member was passed over and which one answered. */
+function noteFallback(result: import('../../types.js').CaptionResult): void {
+  for (const entry of result.chain?.passedOver ?? []) {
+    const key = `${entry.provider} ${entry.code}`;
+    if (fallbacksTold.has(key)) continue;
+    fallbacksTold.add(key);
+    process.stderr.write(
+      `${pc.yellow('note')} ${entry.provider} did not answer (${entry.message}); ${result.chain!.answeredBy} answered instead\n`,
+    );
+  }
 }
 
 function pickText(result: import('../../types.js').CaptionResult, task: Task, prompt?: string): string {

@@ -96,6 +96,7 @@ export function register(program: Command): void {
               `tokens: ${summary.usage.inputTokens} in, ${summary.usage.outputTokens} out (${cost})\n`,
             );
           }
+          if (summary.chain) process.stderr.write(chainLines(summary.chain));
           if (summary.failed > 0) process.stderr.write('Run `glimpse status` to list failed files and why.\n');
         }
         process.exitCode = summary.failed > 0 ? EXIT.partial : EXIT.ok;
@@ -122,4 +123,13 @@ function formatEstimate(estimate: import('../../types.js').IndexEstimate): strin
   if (estimate.unreadable.length)
     lines.push(`${estimate.unreadable.length} files could not be read and would fail (see them with a real run).`);
   return lines.join('\n');
+}
+
+/** "described by builtin: 9 images; passed over: ollama for 9 (…unreachable…)". */
+function chainLines(chain: NonNullable<import('../../types.js').IndexSummary['chain']>): string {
+  const answered = Object.entries(chain.answeredBy).map(([provider, images]) => `${provider} ${images}`);
+  const lines = [`described by ${answered.join(', ')}`];
+  for (const entry of chain.passedOver)
+    lines.push(`${entry.provider} was passed over for ${entry.images} image(s): ${entry.message}`);
+  return `${lines.join('\n')}\n`;
 }
