@@ -16,6 +16,7 @@ import { composeDescription } from '../../providers/builtin/language/compose.js'
 import type { ImageDescriber } from '../../providers/spec.js';
 import { corpusBleu } from '../metrics/bleu.js';
 import { ciderD } from '../metrics/cider.js';
+import { namingScores } from '../metrics/nouns.js';
 import { tokenizeCaption } from '../metrics/tokenize.js';
 
 interface Entry {
@@ -83,6 +84,23 @@ async function main() {
   const withText = descriptions.filter((description) => description.text).length;
   console.log(
     `images ${entries.length}  CIDEr-D ${cider.toFixed(3)}  BLEU-4 ${bleu.toFixed(3)}  safety-flagged ${flagged}  with-text ${withText}`,
+  );
+  // Honesty: of the objects and places the captions name, the share the references name too (and recall).
+  const named = (texts: string[], kind: 'objects' | 'scenes') => {
+    const scores = namingScores(
+      entries.map((entry, index) => ({ candidate: texts[index], references: entry.captions })),
+      kind,
+    );
+    return `precision ${scores.precision.toFixed(3)} (${scores.correct}/${scores.named})  recall ${scores.recall.toFixed(3)} (${scores.found}/${scores.agreed})`;
+  };
+  const captions = descriptions.map((description) => description.caption ?? '');
+  console.log(`nouns in captions: ${named(captions, 'objects')}`);
+  console.log(`scenes in captions: ${named(captions, 'scenes')}`);
+  console.log(
+    `scenes in captions + tags: ${named(
+      descriptions.map((description) => `${description.caption ?? ''} ${description.tags.join(' . ')}`),
+      'scenes',
+    )}`,
   );
   console.log(
     searchSelfCheck(

@@ -91,7 +91,9 @@ function colourQuestion(asked: string, signals: Signals): Reply | null {
     if (group && colour) return { answered: true, answer: `The ${noun(group.label).singular} looks mostly ${colour}.` };
     const reason = group
       ? `no single colour dominates the ${noun(group.label).singular}`
-      : `I do not detect ${aboutObject[1]}`;
+      : labels.length > 0
+        ? `I do not detect any ${noun(labels[0]).plural}`
+        : `"${aboutObject[1].trim()}" is not one of the kinds of object I know`;
     return {
       answered: true,
       answer: `I cannot tell that colour (${reason}); the image's main colours are ${joinAnd(listed)}.`,

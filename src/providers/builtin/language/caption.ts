@@ -6,9 +6,13 @@
  */
 import type { Box } from '../../spec.js';
 import type { Signals } from '../analysis/signals.js';
-import { groupObjects, type ObjectGroup, PRESENT_SCORE } from './objects.js';
+import { groupObjects, type ObjectGroup, PRESENT_SCORE, rivalOf, sureEnough } from './objects.js';
 
-/** Objects touching a person are named from this score (the pair makes a weak detection plausible). */
+/**
+ * Objects touching a person are named from this score (the pair makes a weak detection plausible). Measured on
+ * coco-dev: 0.22 or 0.25 raised noun precision (0.86 → 0.87) but lost the activity in many right captions
+ * (CIDEr-D 0.581 → 0.568), so the pair stays the evidence.
+ */
 const RELATED_SCORE = 0.2;
 
 import { inferSetting, type Setting } from './scene.js';
@@ -92,9 +96,16 @@ export interface CaptionParts {
 }
 
 export function composeCaption(signals: Signals): CaptionParts {
-  let groups = groupObjects(signals.objects, PRESENT_SCORE, signals.objectColours ?? []);
+  const detected = groupObjects(signals.objects, PRESENT_SCORE, signals.objectColours ?? []);
+  // Only what the analyzer is sure enough of is named; the rest is left to the details, hedged there.
+  let groups = nameableGroups(detected, signals);
   if (groups.length === 0)
-    return { sentence: nothingRecognised(signals), groups, setting: inferSetting(groups, signals), activity: [] };
+    return {
+      sentence: nothingRecognised(signals),
+      groups,
+      setting: inferSetting(detected, signals),
+      activity: [],
+    };
   const activity: string[] = [];
 
   const used = new Set<string>();
@@ -135,8 +146,12 @@ export function composeCaption(signals: Signals): CaptionParts {
     }
   }
 
-  const setting = inferSetting(groups, signals);
+  // Where: from everything detected, named or not (a bus too unsure to name is still a sign of a street).
+  const setting = inferSetting([...detected, ...groups], signals);
   if (!placeFromObjects) place = setting?.phrase ?? null;
+  // The table is the subject because what stands on it was too unsure to name: "things on a table", not "a table
+  // on a table".
+  if (subject.label === 'dining table' && setting?.name === 'table') subjectPhrase = 'things';
   else if (subject.label === 'person' && setting && !['table', 'bedroom', 'living room'].includes(setting.name))
     place = setting.phrase;
 
@@ -252,6 +267,23 @@ function flying(group: ObjectGroup, signals: Signals): boolean {
     .filter((colour) => ['light blue', 'blue', 'white', 'grey'].includes(colour.name))
     .reduce((sum, colour) => sum + colour.share, 0);
   return box.y + box.height < 0.8 && skyShare > 0.6;
+}
+
+/**
+ * Groups a caption may name: those sure enough for their size and kind. A near tie between look-alikes on one spot
+ * is named as both ("a dog or cat", the likelier first); the rest is left to the detailed description's
+ * "possibly also … (low confidence)".
+ */
+function nameableGroups(detected: ObjectGroup[], signals: Signals): ObjectGroup[] {
+  const kept: ObjectGroup[] = [];
+  for (const group of detected) {
+    if (!sureEnough(group)) continue;
+    const rival = rivalOf(group, signals.objects);
+    if (!rival) kept.push(group);
+    else if (!kept.some((other) => other.detectedLabel === rival.label))
+      kept.push({ ...group, label: `${group.label}|${rival.label}`, detectedLabel: group.label });
+  }
+  return kept;
 }
 
 function nothingRecognised(signals: Signals): string {

@@ -53,7 +53,7 @@ function detailedDescription(
     sentences.push('The offline analyzer recognised none of the 80 common object types it knows.');
   }
   // Weak detections are worth a hedged mention: they help a search find the photo, and the wording says how sure.
-  const seen = new Set(groups.map((group) => group.label));
+  const seen = new Set(groups.flatMap((group) => [...group.label.split('|'), group.detectedLabel ?? '']));
   const possible = [
     ...new Set(
       signals.objects
@@ -65,8 +65,7 @@ function detailedDescription(
     sentences.push(
       `Possibly also ${joinAnd(possible.slice(0, 4).map((label) => countPhrase(label, 1)))} (low confidence).`,
     );
-  if (setting)
-    sentences.push(`The setting looks like ${setting.room ? 'a ' : ''}${setting.name}${setting.room ? '' : ' scene'}.`);
+  if (setting) sentences.push(`The setting looks like ${setting.scene}.`);
   const colours = signals.colours
     .filter((colour) => colour.share >= 0.08)
     .slice(0, 3)
@@ -100,9 +99,12 @@ function altText(caption: string, signals: Signals): string {
 function tags(signals: Signals, groups: ObjectGroup[], setting: Setting | null, activity: string[]): string[] {
   const found: string[] = [...activity];
   for (const group of groups) {
-    const word = noun(group.label);
-    found.push(word.singular.replace(/^pair of /, ''), ...word.synonyms, ...word.categories);
-    if (group.count > 1) found.push(word.plural);
+    // "dog|cat" (a near tie) tags both; a hedged kind ("animal") tags the kind only.
+    for (const label of group.label.split('|')) {
+      const word = noun(label);
+      found.push(word.singular.replace(/^pair of /, ''), ...word.synonyms, ...word.categories);
+      if (group.count > 1) found.push(word.plural);
+    }
     if (group.label === 'person' && group.count >= 3) found.push('crowd', 'group');
   }
   if (setting) found.push(setting.name, ...setting.tags);

@@ -11,6 +11,8 @@ export interface Setting {
   name: string;
   /** Prepositional phrase that ends a caption: "in a kitchen", "on a snowy slope". */
   phrase: string;
+  /** The place as a noun phrase for "The setting looks like …": "a kitchen", "a snowy slope", "the sky". */
+  scene: string;
   /** Room settings can head a caption of their own: "A kitchen with an oven and a sink." */
   room: boolean;
   /** Extra search words for the setting. */
@@ -23,6 +25,7 @@ interface Rule {
 }
 
 const any = (labels: Set<string>, ...wanted: string[]) => wanted.some((label) => labels.has(label));
+const count = (labels: Set<string>, ...wanted: string[]) => wanted.filter((label) => labels.has(label)).length;
 
 const VEHICLES_ON_ROADS = [
   'car',
@@ -39,7 +42,15 @@ const FOOD = ['banana', 'apple', 'sandwich', 'orange', 'broccoli', 'carrot', 'ho
 const KITCHEN = ['oven', 'microwave', 'refrigerator', 'toaster'];
 
 function setting(name: string, phrase: string, tags: string[] = [], room = false): Setting {
-  return { name, phrase, room, tags };
+  // The noun phrase is the prepositional phrase without its preposition: "in a kitchen" → "a kitchen".
+  const scene = phrase.replace(/^(in|on|at) (the )?/, (_, _preposition, the) => the ?? '');
+  return {
+    name,
+    phrase,
+    room,
+    tags,
+    scene: /^(a|an|the) /.test(scene) || /^water$/.test(scene) ? scene : `a ${scene}`,
+  };
 }
 
 const RULES: Rule[] = [
@@ -65,7 +76,10 @@ const RULES: Rule[] = [
     setting: setting('bathroom', 'in a bathroom', ['bathroom', 'indoors'], true),
   },
   {
-    when: (labels) => any(labels, ...KITCHEN) || (labels.has('sink') && labels.has('dining table')),
+    // One appliance alone is weak evidence (an "oven" behind a birthday cake, a "microwave" that is a monitor):
+    // two kitchen things, or an appliance by a sink or a table.
+    when: (labels) =>
+      count(labels, ...KITCHEN, 'sink') >= 2 || (any(labels, ...KITCHEN) && any(labels, 'bowl', 'bottle', 'cup')),
     setting: setting('kitchen', 'in a kitchen', ['kitchen', 'indoors'], true),
   },
   { when: (labels) => labels.has('bed'), setting: setting('bedroom', 'in a bedroom', ['bedroom', 'indoors'], true) },
@@ -78,6 +92,18 @@ const RULES: Rule[] = [
     setting: setting('airport', 'at an airport', ['airport', 'runway', 'aviation']),
   },
   { when: (labels) => labels.has('boat'), setting: setting('water', 'on the water', ['water', 'harbor', 'outdoors']) },
+  {
+    // Beach umbrellas and kites: people, no road, and a bright open frame of sand, sea and sky rather than a dark
+    // street (umbrellas in the rain) or green grass (a park).
+    when: (labels, signals) =>
+      labels.has('person') &&
+      any(labels, 'umbrella', 'kite') &&
+      !any(labels, ...VEHICLES_ON_ROADS, 'bench', 'dining table') &&
+      !greenery(signals) &&
+      share(signals, ['black']) < 0.2 &&
+      share(signals, ['white', 'light blue', 'blue', 'beige', 'teal']) >= 0.45,
+    setting: setting('beach', 'on a beach', ['beach', 'sand', 'sea', 'outdoors']),
+  },
   {
     when: (labels) =>
       labels.has('dining table') &&
@@ -120,7 +146,8 @@ const RULES: Rule[] = [
 ];
 
 export function inferSetting(groups: readonly ObjectGroup[], signals: Signals): Setting | null {
-  const labels = new Set(groups.map((group) => group.label));
+  // A class too uncertain to name is still evidence of its kind of place (a bus or a truck: a street either way).
+  const labels = new Set(groups.map((group) => group.detectedLabel ?? group.label));
   return RULES.find((rule) => rule.when(labels, signals))?.setting ?? null;
 }
 

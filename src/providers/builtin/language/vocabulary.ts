@@ -113,6 +113,17 @@ const entries: Record<
 };
 
 export function noun(label: string): Noun {
+  // Two classes the analyzer cannot choose between: "dog|cat" → "dog or cat".
+  if (label.includes('|')) {
+    const [first, second] = label.split('|').map((part) => noun(part));
+    return {
+      singular: `${first.singular} or ${second.singular}`,
+      plural: `${first.plural} or ${second.plural}`,
+      kind: first.kind,
+      synonyms: [],
+      categories: [...new Set([...first.categories, ...second.categories])],
+    };
+  }
   const entry = entries[label as CocoLabel];
   if (!entry) return { singular: label, plural: `${label}s`, kind: 'household', synonyms: [], categories: [] };
   const [singular, plural, kind, synonyms, categories] = entry;
