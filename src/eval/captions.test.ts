@@ -141,7 +141,7 @@ test('CLI: eval captions --predictions --human --json prints every metric of bot
     assert.equal(output.runs.length, 2);
     for (const run of output.runs) {
       assert.equal(run.n, 3);
-      for (const key of ['BLEU-1', 'BLEU-2', 'BLEU-3', 'BLEU-4', 'ROUGE-L', 'CIDEr-D'])
+      for (const key of ['BLEU-1', 'BLEU-2', 'BLEU-3', 'BLEU-4', 'ROUGE-L', 'CIDEr-D', 'noun precision', 'noun recall'])
         assert.equal(typeof run.metrics[key], 'number', key);
     }
     // Predictions are scored against all references, including the one they copy; the human baseline never is.

@@ -6,7 +6,7 @@
  */
 import type { Box } from '../../spec.js';
 import type { Signals } from '../analysis/signals.js';
-import { groupObjects, type ObjectGroup, PRESENT_SCORE, rivalOf, sureEnough } from './objects.js';
+import { groupObjects, isLookalikeOf, type ObjectGroup, PRESENT_SCORE, rivalOf, sureEnough } from './objects.js';
 
 /**
  * Objects touching a person are named from this score (the pair makes a weak detection plausible). Measured on
@@ -278,10 +278,11 @@ function nameableGroups(detected: ObjectGroup[], signals: Signals): ObjectGroup[
   const kept: ObjectGroup[] = [];
   for (const group of detected) {
     if (!sureEnough(group)) continue;
+    // The weaker side of a look-alike pair on one spot is the same thing seen twice: the stronger side speaks.
+    if (signals.objects.some((other) => other.score > group.instances[0].score && isLookalikeOf(group, other)))
+      continue;
     const rival = rivalOf(group, signals.objects);
-    if (!rival) kept.push(group);
-    else if (!kept.some((other) => other.detectedLabel === rival.label))
-      kept.push({ ...group, label: `${group.label}|${rival.label}`, detectedLabel: group.label });
+    kept.push(rival ? { ...group, label: `${group.label}|${rival.label}`, detectedLabel: group.label } : group);
   }
   return kept;
 }

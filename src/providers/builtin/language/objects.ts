@@ -68,14 +68,20 @@ export function sureEnough(group: ObjectGroup): boolean {
  */
 export function rivalOf(group: ObjectGroup, objects: readonly DetectedObject[]): DetectedObject | undefined {
   const best = group.instances[0];
-  if (best.score >= SURE_SCORE || !LOOKALIKES.has(best.label) || !best.box) return undefined;
-  return objects.find(
-    (other) =>
-      other.label !== best.label &&
-      LOOKALIKES.has(other.label) &&
-      other.score >= best.score * RIVAL_SHARE &&
-      other.box !== null &&
-      intersectionOverSmaller(best.box!, other.box) >= 0.6,
+  if (best.score >= SURE_SCORE) return undefined;
+  return objects.find((other) => other.score >= best.score * RIVAL_SHARE && isLookalikeOf(group, other));
+}
+
+/** Another class of look-alike whose box covers most of this group's best box (or the other way round). */
+export function isLookalikeOf(group: ObjectGroup, other: DetectedObject): boolean {
+  const best = group.instances[0];
+  return (
+    other.label !== best.label &&
+    LOOKALIKES.has(best.label) &&
+    LOOKALIKES.has(other.label) &&
+    best.box !== null &&
+    other.box !== null &&
+    intersectionOverSmaller(best.box, other.box) >= 0.6
   );
 }
 
