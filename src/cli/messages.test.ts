@@ -3,23 +3,15 @@
  * The real `glimpse` binary; a closed local port stands in for an Ollama server that is not running.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { GlimpseError, withHint } from '../errors.js';
-import { glimpseBin, sample, temporaryDirectory } from '../testing/fixtures.js';
+import { runGlimpse, sample, temporaryDirectory } from '../testing/fixtures.js';
 
-function glimpse(args: string[]) {
-  const result = spawnSync(process.execPath, [glimpseBin, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', GLIMPSE_PROVIDER: '' },
-    timeout: 60_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const glimpse = runGlimpse;
 
 const count = (text: string, part: string) => text.split(part).length - 1;
 

@@ -2,6 +2,7 @@
  * Helpers shared by Glimpse's tests: where the sample photos are, temporary folders that clean themselves up, and a
  * provider module the real `glimpse` binary can load (`--provider <file>.mjs`).
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,16 @@ export const glimpseBin = join(repoRoot, 'bin', 'glimpse.js');
 
 export function sample(name: string): string {
   return join(samplesDir, name);
+}
+
+/** Run the real `glimpse` binary without colour or a configured provider; its exit code and output. */
+export function runGlimpse(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [glimpseBin, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', GLIMPSE_PROVIDER: '' },
+    timeout: 120_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** A fresh temporary folder, removed when the process exits (tests may also remove it early). */

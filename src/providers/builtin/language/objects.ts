@@ -30,19 +30,7 @@ const KIND_EXEMPT_AREA = 0.2;
  * seen as a dog, a poodle as a teddy bear. Among vehicles it mostly means two right answers (a pickup is a car
  * and a truck): hedging those cost CIDEr-D without making captions more right, so only animals are compared.
  */
-const LOOKALIKES = new Set([
-  'bird',
-  'cat',
-  'dog',
-  'horse',
-  'sheep',
-  'cow',
-  'elephant',
-  'bear',
-  'zebra',
-  'giraffe',
-  'teddy bear',
-]);
+const isLookalike = (label: string) => noun(label).kind === 'animal' || label === 'teddy bear';
 /** A look-alike on the same spot with at least this share of the best score makes the name a coin toss… */
 const RIVAL_SHARE = 0.4;
 /** …unless the best score reaches this. */
@@ -77,8 +65,8 @@ export function isLookalikeOf(group: ObjectGroup, other: DetectedObject): boolea
   const best = group.instances[0];
   return (
     other.label !== best.label &&
-    LOOKALIKES.has(best.label) &&
-    LOOKALIKES.has(other.label) &&
+    isLookalike(best.label) &&
+    isLookalike(other.label) &&
     best.box !== null &&
     other.box !== null &&
     intersectionOverSmaller(best.box, other.box) >= 0.6
