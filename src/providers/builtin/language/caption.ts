@@ -149,11 +149,11 @@ export function composeCaption(signals: Signals): CaptionParts {
   // Where: from everything detected, named or not (a bus too unsure to name is still a sign of a street).
   const setting = inferSetting([...detected, ...groups], signals);
   if (!placeFromObjects) place = setting?.phrase ?? null;
+  else if (subject.label === 'person' && setting && !['table', 'bedroom', 'living room'].includes(setting.name))
+    place = setting.phrase;
   // The table is the subject because what stands on it was too unsure to name: "things on a table", not "a table
   // on a table".
   if (subject.label === 'dining table' && setting?.name === 'table') subjectPhrase = 'things';
-  else if (subject.label === 'person' && setting && !['table', 'bedroom', 'living room'].includes(setting.name))
-    place = setting.phrase;
 
   if (noun(subject.label).kind === 'vehicle') {
     if (subject.label === 'airplane' && flying(subject, signals)) place = 'flying in the sky';
