@@ -6,14 +6,22 @@
  */
 import type { Box } from '../../spec.js';
 import type { Signals } from '../analysis/signals.js';
-import { groupObjects, isLookalikeOf, type ObjectGroup, PRESENT_SCORE, rivalOf, sureEnough } from './objects.js';
+import {
+  groupObjects,
+  isLookalikeOf,
+  LOWEST_NAMING_SCORE,
+  type ObjectGroup,
+  PRESENT_SCORE,
+  rivalOf,
+  sureEnough,
+} from './objects.js';
 
 /**
  * Objects touching a person are named from this score (the pair makes a weak detection plausible). Measured on
- * coco-dev: 0.22 or 0.25 raised noun precision (0.86 → 0.87) but lost the activity in many right captions
- * (CIDEr-D 0.581 → 0.568), so the pair stays the evidence.
+ * coco-dev: 0.2 named too many phones and frisbees that were not there; 0.25 raised noun precision further
+ * (0.868 → 0.881) but lost the activity — and with it the place — in right captions (scene recall 0.570 → 0.535).
  */
-const RELATED_SCORE = 0.2;
+const RELATED_SCORE = 0.22;
 
 import { inferSetting, type Setting } from './scene.js';
 import { countPhrase, noun, withArticle } from './vocabulary.js';
@@ -96,9 +104,11 @@ export interface CaptionParts {
 }
 
 export function composeCaption(signals: Signals): CaptionParts {
+  // Evidence of the place: classes present (from PRESENT_SCORE), named or not.
   const detected = groupObjects(signals.objects, PRESENT_SCORE, signals.objectColours ?? []);
-  // Only what the analyzer is sure enough of is named; the rest is left to the details, hedged there.
-  let groups = nameableGroups(detected, signals);
+  // Only what the analyzer is sure enough of is named (a big box from a lower score); the rest is left to the
+  // detailed description, hedged there.
+  let groups = nameableGroups(groupObjects(signals.objects, LOWEST_NAMING_SCORE, signals.objectColours ?? []), signals);
   if (groups.length === 0)
     return {
       sentence: nothingRecognised(signals),
@@ -112,7 +122,9 @@ export function composeCaption(signals: Signals): CaptionParts {
   const subject = chooseSubject(groups);
   used.add(subject.label);
   // Parts of the sentence: "<subject> [and <companion>] [<action>] [with <thing>] [<place>]".
-  let subjectPhrase = phrase(subject);
+  // A big box named from below PRESENT_SCORE is said as a likeness, not a fact.
+  const unsure = (group: ObjectGroup) => group.instances[0].score < PRESENT_SCORE;
+  let subjectPhrase = `${unsure(subject) ? 'possibly ' : ''}${phrase(subject)}`;
   let action = '';
   let place: string | null = null;
   let placeFromObjects = false;

@@ -85,6 +85,17 @@ describe('naming only what the analyzer is sure of', () => {
     assert.equal(composeCaption(signals(flock)).sentence, 'A flock of birds.');
   });
 
+  it('two elephants filling the frame at 0.26 are said as a likeness, not as nothing', () => {
+    const elephants = signals([
+      object('person', 0.26, 0.7, 0.3, 0.2, 0.25),
+      object('elephant', 0.255, 0.1, 0.2, 0.55, 0.5),
+      object('elephant', 0.2, 0.5, 0.25, 0.4, 0.45),
+    ]);
+    const caption = composeCaption(elephants).sentence;
+    assert.match(caption, /^Possibly (an elephant|two elephants) /);
+    assert.doesNotMatch(caption, /No objects|person/);
+  });
+
   it('a small weak cup by a person is left out; a cup filling a quarter of the frame is named', () => {
     const weak = signals([object('person', 0.8, 0.1, 0.1, 0.4, 0.8), object('cup', 0.45, 0.6, 0.6, 0.1, 0.1)]);
     assert.doesNotMatch(composeCaption(weak).sentence, /cup/);

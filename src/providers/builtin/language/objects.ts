@@ -15,9 +15,9 @@ export const PRESENT_SCORE = 0.3;
  * and cost CIDEr-D 0.579 → 0.546, because most small weak detections are people, who are usually there; the rules
  * below aim at the detections that were mostly wrong.
  */
-/** Boxes under this share of the frame (far-off "birds" on a pagoda, a 0.36 "clock" on a rocket) need TINY_SCORE. */
-const TINY_AREA = 0.002;
-const TINY_SCORE = 0.45;
+/** Boxes under this share of the frame (far-off "birds" on a pagoda, a 0.36 "clock" on a rocket) need SMALL_SCORE. */
+const SMALL_AREA = 0.02;
+const SMALL_SCORE = 0.4;
 /**
  * Kinds whose weak detections were mostly wrong on coco-dev (kitchenware, accessories and household things at
  * 0.3–0.45 matched a reference about 1 time in 5), named only from these scores unless the box is big.
@@ -36,12 +36,20 @@ const RIVAL_SHARE = 0.4;
 /** …unless the best score reaches this. */
 const SURE_SCORE = 0.6;
 
+/**
+ * A box covering a fifth of the frame is named from this score, below PRESENT_SCORE, and said as a likeness
+ * ("possibly two elephants"): two elephants filling the frame scored 0.26 and the caption said nothing was there.
+ */
+export const LOWEST_NAMING_SCORE = 0.25;
+const BIG_AREA = 0.2;
+
 /** The score needed to name a class with this box in a caption. */
 export function namingScore(box: Box | null, label: string): number {
   const area = box ? box.width * box.height : 0;
-  const tiny = area < TINY_AREA && label !== 'person' ? TINY_SCORE : 0;
+  const small = area < SMALL_AREA && label !== 'person' ? SMALL_SCORE : 0;
   const byKind = area < KIND_EXEMPT_AREA ? (KIND_SCORE[noun(label).kind] ?? 0) : 0;
-  return Math.max(PRESENT_SCORE, tiny, byKind);
+  const floor = area >= BIG_AREA ? LOWEST_NAMING_SCORE : PRESENT_SCORE;
+  return Math.max(floor, small, byKind);
 }
 
 /** Whether a caption may name this class: sure enough for its size and kind (a near tie aside, see rivalOf). */
