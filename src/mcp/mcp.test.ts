@@ -64,7 +64,9 @@ describe('glimpse mcp over stdio', () => {
   test('search finds an indexed image, and get_image returns its description with a thumbnail', async () => {
     const found = parsed(await client.callTool({ name: 'search_images', arguments: { query: 'birds' } }));
     assert.equal(found.results[0].path, join(library, 'china.jpg'));
-    assert.match(found.results[0].caption, /bird/i);
+    // The specks the detector scores as birds are too small and weak for the caption to claim (issue 15); the
+    // detailed description still says "possibly … birds", which is what search found.
+    assert.match(found.results[0].snippet, /bird/i);
 
     const got = (await client.callTool({
       name: 'get_image',
