@@ -36,14 +36,16 @@ export interface RecognisedLine {
   detection: number;
   /** Each character with the time step (8 recogniser pixels) it starts at and its probability. */
   characters: { character: string; step: number; probability: number }[];
+  /** Widest ink-free run between each pair of neighbouring characters, in recogniser pixels (height 48). */
+  gaps: number[];
 }
 
 export interface PaddleOptions {
   detectionMaxSide?: number;
   db?: Partial<DbOptions>;
-  /** Put back spaces from the gaps on the time axis (default on). */
+  /** Put back the spaces the model leaves out, from the blank columns between characters (default on). */
   repairSpaces?: boolean;
-  /** Gap, in time steps between two characters' first steps, beyond which a space is put back. */
+  /** Blank run, as a share of the crop's height, from which a space is put back (default SPACE_GAP). */
   spaceGap?: number;
 }
 
@@ -83,7 +85,7 @@ export class PaddleReader {
 
   /** Text boxes in image coordinates, with the detector's score. */
   async detect(pixels: Pixels, maxSide = DETECTION_MAX_SIDE, db: Partial<DbOptions> = {}) {
-    const scale = Math.min(1, maxSide / Math.max(pixels.width, pixels.height));
+    const scale = maxSide / Math.max(pixels.width, pixels.height);
     const width = Math.max(32, Math.round((pixels.width * scale) / 32) * 32);
     const height = Math.max(32, Math.round((pixels.height * scale) / 32) * 32);
     const input = new Float32Array(3 * width * height);
@@ -171,8 +173,20 @@ export class PaddleReader {
       batch.forEach((cropIndex, slot) => {
         // Only the time steps that cover the crop itself, not its padding.
         const used = Math.min(steps, Math.ceil((crops[cropIndex].width / width) * steps) + 1);
-        const decoded = this.decode(data, slot * steps * classes, used, classes, options);
-        results[cropIndex] = { quad: boxes[cropIndex].quad, detection: boxes[cropIndex].score, ...decoded };
+        const decoded = this.decode(data, slot * steps * classes, used, classes);
+        const gaps = blankRuns(crops[cropIndex], decoded.characters);
+        const text =
+          options.repairSpaces === false
+            ? decoded.characters.map((item) => item.character).join('')
+            : spaceOut(decoded.characters, gaps, options.spaceGap);
+        results[cropIndex] = {
+          quad: boxes[cropIndex].quad,
+          detection: boxes[cropIndex].score,
+          text: text.replace(/\s+/g, ' ').trim(),
+          confidence: decoded.confidence,
+          characters: decoded.characters,
+          gaps,
+        };
       });
       tensor.dispose?.();
       probabilities.dispose?.();
@@ -180,14 +194,13 @@ export class PaddleReader {
     return results;
   }
 
-  /** Greedy CTC over the allowed characters: repeats collapsed, blanks dropped, spaces put back from gaps. */
+  /** Greedy CTC over the allowed characters: repeats collapsed, blanks dropped. */
   private decode(
     data: Float32Array,
     offset: number,
     steps: number,
     classes: number,
-    options: PaddleOptions,
-  ): Pick<RecognisedLine, 'text' | 'confidence' | 'characters'> {
+  ): Pick<RecognisedLine, 'confidence' | 'characters'> {
     const characters: { character: string; step: number; probability: number }[] = [];
     let previous = -1;
     for (let step = 0; step < steps; step++) {
@@ -204,13 +217,9 @@ export class PaddleReader {
         characters.push({ character: this.alphabet[best] ?? '', step, probability: bestValue });
       previous = best;
     }
-    const text =
-      options.repairSpaces === false
-        ? characters.map((item) => item.character).join('')
-        : spaceOut(characters, options.spaceGap);
     const confidence =
       characters.length === 0 ? 0 : characters.reduce((sum, item) => sum + item.probability, 0) / characters.length;
-    return { text: text.replace(/\s+/g, ' ').trim(), confidence, characters };
+    return { confidence, characters };
   }
 
   async close(): Promise<void> {
@@ -219,22 +228,105 @@ export class PaddleReader {
 }
 
 /**
- * The characters joined, with a space put back wherever the step between two characters is wider than `gap`.
+ * The characters joined, with a space put back wherever the blank run between two characters is at least `gap`
+ * of the crop's height (a word space is about a third of the line height; letters sit closer) and clearly wider
+ * than the line's usual gap between letters (letter-spaced headings).
  */
-export function spaceOut(characters: readonly { character: string; step: number }[], gap = SPACE_GAP): string {
+export function spaceOut(
+  characters: readonly { character: string }[],
+  gaps: readonly number[],
+  gap = SPACE_GAP,
+): string {
+  const between = gaps.filter(
+    (_, index) => characters[index].character !== ' ' && characters[index + 1]?.character !== ' ',
+  );
+  const usual = [...between].sort((a, b) => a - b)[Math.floor(between.length / 2)] ?? 0;
+  const threshold = Math.max(gap * RECOGNITION_HEIGHT, usual * SPACE_OVER_USUAL);
   let text = '';
   for (let index = 0; index < characters.length; index++) {
     const current = characters[index];
     const before = characters[index - 1];
-    if (before && current.character !== ' ' && before.character !== ' ' && current.step - before.step >= gap)
-      text += ' ';
+    if (before && current.character !== ' ' && before.character !== ' ' && gaps[index - 1] >= threshold) text += ' ';
     text += current.character;
   }
   return text;
 }
 
-/** Gap (time steps of 8 recogniser pixels) between characters' first steps beyond which a space is put back. */
-export const SPACE_GAP = 5;
+/**
+ * For each pair of neighbouring characters, the widest run of ink-free columns between them, in crop pixels.
+ * Ink is the minority side of the crop's Otsu threshold (dark print on paper, or light letters on a dark sign);
+ * every row counts (a T's bar is at the very top of a tight box).
+ */
+export function blankRuns(
+  crop: { data: Float32Array; width: number; height: number },
+  characters: readonly { step: number }[],
+): number[] {
+  const { data, width, height } = crop;
+  const grey = new Float32Array(width * height);
+  const histogram = new Float64Array(256);
+  for (let index = 0; index < grey.length; index++) {
+    const value = 0.299 * data[index * 3] + 0.587 * data[index * 3 + 1] + 0.114 * data[index * 3 + 2];
+    grey[index] = value;
+    histogram[Math.min(255, Math.max(0, Math.round(value)))]++;
+  }
+  const threshold = otsu(histogram, grey.length);
+  let dark = 0;
+  for (const value of grey) if (value <= threshold) dark++;
+  const inkIsDark = dark <= grey.length / 2;
+  const blank = new Uint8Array(width);
+  for (let x = 0; x < width; x++) {
+    let ink = 0;
+    for (let y = 0; y < height; y++) {
+      const value = grey[y * width + x];
+      if (inkIsDark ? value <= threshold : value > threshold) ink++;
+    }
+    blank[x] = ink === 0 ? 1 : 0;
+  }
+  const runs: number[] = [];
+  for (let index = 0; index + 1 < characters.length; index++) {
+    const from = Math.max(0, Math.min(width, characters[index].step * STEP + STEP / 2));
+    const to = Math.max(0, Math.min(width, characters[index + 1].step * STEP + STEP / 2));
+    let longest = 0;
+    let run = 0;
+    for (let x = from; x < to; x++) {
+      run = blank[x] ? run + 1 : 0;
+      longest = Math.max(longest, run);
+    }
+    runs.push(longest);
+  }
+  return runs;
+}
+
+function otsu(histogram: Float64Array, total: number): number {
+  let sum = 0;
+  for (let level = 0; level < 256; level++) sum += level * histogram[level];
+  let sumBackground = 0;
+  let weightBackground = 0;
+  let best = 0;
+  let threshold = 127;
+  for (let level = 0; level < 256; level++) {
+    weightBackground += histogram[level];
+    if (weightBackground === 0) continue;
+    const weightForeground = total - weightBackground;
+    if (weightForeground === 0) break;
+    sumBackground += level * histogram[level];
+    const meanBackground = sumBackground / weightBackground;
+    const meanForeground = (sum - sumBackground) / weightForeground;
+    const between = weightBackground * weightForeground * (meanBackground - meanForeground) ** 2;
+    if (between > best) {
+      best = between;
+      threshold = level;
+    }
+  }
+  return threshold;
+}
+
+/** Recogniser pixels per time step (its output is an eighth of its input's width). */
+const STEP = 8;
+/** Blank run, as a share of the line height, from which a space is put back. */
+export const SPACE_GAP = 0.3;
+/** …and how much wider than the line's usual gap between letters it must be. */
+const SPACE_OVER_USUAL = 2;
 
 /** Latin letters (with accents), digits, ASCII punctuation and the currency and other signs found on receipts. */
 const LATIN = /^[\x20-\x7e\u00c0-\u017f£€¥¢°§©®±×÷•·–—‘’“”]$/u;
