@@ -64,15 +64,15 @@ describe('cropping a box for the recogniser', () => {
   for (let y = 0; y < height; y++)
     for (let x = 20; x < width; x++) data.fill(255, (y * width + x) * 3, (y * width + x) * 3 + 3);
   const pixels = { data, width, height };
+  const box = (x0: number, y0: number, x1: number, y1: number): Quad => [
+    [x0, y0],
+    [x1, y0],
+    [x1, y1],
+    [x0, y1],
+  ];
 
   it('scales the box to the recogniser height, keeping its proportions', () => {
-    const quad: Quad = [
-      [0, 0],
-      [40, 0],
-      [40, 20],
-      [0, 20],
-    ];
-    const crop = cropQuad(pixels, quad, 48);
+    const crop = cropQuad(pixels, box(0, 0, 40, 20), 48);
     assert.equal(crop.height, 48);
     assert.equal(crop.width, 96);
     assert.ok(crop.data[(10 * 96 + 5) * 3] < 1, 'left stays black');
@@ -80,13 +80,7 @@ describe('cropping a box for the recogniser', () => {
   });
 
   it('turns a box much taller than wide a quarter, so vertical text reads left to right', () => {
-    const quad: Quad = [
-      [15, 0],
-      [25, 0],
-      [25, 20],
-      [15, 20],
-    ];
-    const crop = cropQuad(pixels, quad, 10);
+    const crop = cropQuad(pixels, box(15, 0, 25, 20), 10);
     assert.equal(crop.height, 10);
     assert.equal(crop.width, 20);
     // The right (white) side of the box is now the top row.
