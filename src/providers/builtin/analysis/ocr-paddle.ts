@@ -47,6 +47,8 @@ export interface PaddleOptions {
   repairSpaces?: boolean;
   /** Blank run, as a share of the crop's height, from which a space is put back (default SPACE_GAP). */
   spaceGap?: number;
+  /** Narrowest batch, in recogniser pixels: short crops are padded to it (default MIN_BATCH_WIDTH). */
+  minBatchWidth?: number;
 }
 
 export class PaddleReader {
@@ -137,6 +139,7 @@ export class PaddleReader {
   ): Promise<RecognisedLine[]> {
     const crops = boxes.map((box) => cropQuad(pixels, box.quad, RECOGNITION_HEIGHT));
     const order = crops.map((_, index) => index).sort((a, b) => crops[a].width - crops[b].width);
+    const minWidth = options.minBatchWidth ?? MIN_BATCH_WIDTH;
     const results: RecognisedLine[] = new Array(boxes.length);
     for (let start = 0; start < order.length; ) {
       // A batch of crops of similar width (sorted), padded to the widest.
@@ -144,11 +147,11 @@ export class PaddleReader {
       while (
         batch.length < RECOGNITION_BATCH &&
         start + batch.length < order.length &&
-        crops[order[start + batch.length]].width <= Math.max(MIN_BATCH_WIDTH, crops[batch[0]].width * 1.5)
+        crops[order[start + batch.length]].width <= Math.max(minWidth, crops[batch[0]].width * 1.5)
       )
         batch.push(order[start + batch.length]);
       start += batch.length;
-      const width = Math.ceil(Math.max(MIN_BATCH_WIDTH, ...batch.map((index) => crops[index].width)) / 8) * 8;
+      const width = Math.ceil(Math.max(minWidth, ...batch.map((index) => crops[index].width)) / 8) * 8;
       const plane = RECOGNITION_HEIGHT * width;
       const input = new Float32Array(batch.length * 3 * plane);
       batch.forEach((cropIndex, slot) => {
