@@ -29,6 +29,7 @@ export {
   type DescribeRequest,
   type Description,
   type DetectedObject,
+  type DocumentFields,
   type Embedder,
   type ExifSummary,
   emptyDescription,
@@ -51,6 +52,7 @@ export {
   type SafetyReport,
   TASKS,
   type Task,
+  type TextRegion,
   type Usage,
 } from './providers/spec.js';
 export type {

@@ -1,7 +1,15 @@
 /**
  * The shapes the library API returns. The CLI's `--json` output and the HTTP API use these same shapes.
  */
-import type { ChainReport, Description, DetectedObject, SafetyReport, Task } from './providers/spec.js';
+import type {
+  ChainReport,
+  Description,
+  DetectedObject,
+  DocumentFields,
+  SafetyReport,
+  Task,
+  TextRegion,
+} from './providers/spec.js';
 
 export interface CaptionOptions {
   task?: Task;
@@ -16,6 +24,10 @@ export interface CaptionResult {
   caption: string | null;
   tags: string[];
   text: string | null;
+  /** Where each piece of the text sits (boxes in pixels of the image the provider saw), when known. */
+  textRegions?: TextRegion[];
+  /** A receipt's total, date and company (`--task json` with the built-in analyzer), when found. */
+  fields?: DocumentFields | null;
   objects: DetectedObject[];
   safety: SafetyReport | null;
   provider: string;

@@ -14,6 +14,7 @@ import { measureBuiltin } from './builtin.js';
 import { measureColdStart } from './cold-start.js';
 import { benchImages } from './images.js';
 import { measureIndexOverhead, measureThroughput } from './indexing.js';
+import { benchReceipts, measureOcr } from './ocr.js';
 import { type BenchResult, formatTable, result } from './results.js';
 import { measureSearch } from './search-latency.js';
 import { loadVocabulary } from './vocabulary.js';
@@ -31,7 +32,7 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  process.stdout.write(`npm run bench -- [--quick] [--json] [--out FILE] [--only indexing,search,builtin,cli]
+  process.stdout.write(`npm run bench -- [--quick] [--json] [--out FILE] [--only indexing,search,builtin,ocr,cli]
   --quick   under a minute: fewer images, no 1M store
   --json    print {"results": [{"name", "value", "unit"}]} instead of the table
   --out     where to write the JSON (default dist/bench-results.json)
@@ -56,6 +57,7 @@ const plan = quick
       hybridUpTo: 100_000,
       queries: 60,
       builtinImages: 6,
+      ocrImages: 4,
       coldRuns: 3,
     }
   : {
@@ -66,6 +68,7 @@ const plan = quick
       hybridUpTo: 1_000_000,
       queries: 200,
       builtinImages: 30,
+      ocrImages: 12,
       coldRuns: 7,
     };
 
@@ -117,6 +120,15 @@ try {
     const images = await benchImages(plan.builtinImages, scratch);
     log(`built-in analyzer: ${images.paths.length} images`);
     results.push(...(await measureBuiltin(images.paths, images.source)));
+  }
+
+  if (wanted('ocr')) {
+    const receipts = await benchReceipts(plan.ocrImages, scratch);
+    const photos = await benchImages(plan.ocrImages, scratch);
+    log(
+      `OCR: ${receipts.paths.length} receipts and ${photos.paths.length} photos, built-in reader against tesseract.js`,
+    );
+    results.push(...(await measureOcr(receipts, photos)));
   }
 } finally {
   await rm(scratch, { recursive: true, force: true });

@@ -75,6 +75,24 @@ test('OCR manifest reads text and subset', async () => {
   assert.throws(() => loadOcrManifest(path), /line 1 has no "text"/);
 });
 
+test('OCR manifest keeps polygons (illegible "###" words left out) and key fields', async () => {
+  const path = join(folder, 'ocr-regions.jsonl');
+  const words = [
+    { text: 'EXIT', polygon: [1, 2, 3, 2, 3, 4, 1, 4], illegible: false },
+    { text: '###', polygon: [5, 6, 7, 6, 7, 8, 5, 8], illegible: true },
+  ];
+  const lines = [{ text: 'TOTAL 1.00', polygon: [0, 0, 9, 0, 9, 2, 0, 2] }];
+  await writeFile(
+    path,
+    `${JSON.stringify({ file: 's.jpg', text: 'EXIT', words })}\n${JSON.stringify({ file: 'r.jpg', text: 'TOTAL 1.00', lines, key_fields: { total: '1.00', date: '01/02/2018' } })}\n`,
+  );
+  const [sign, receipt] = loadOcrManifest(path);
+  assert.deepEqual(sign.regions, [{ text: 'EXIT', polygon: [1, 2, 3, 2, 3, 4, 1, 4] }]);
+  assert.equal(sign.keyFields, undefined);
+  assert.deepEqual(receipt.regions, lines);
+  assert.deepEqual(receipt.keyFields, { total: '1.00', date: '01/02/2018' });
+});
+
 test('predictions match by manifest file, by absolute path, or by unambiguous file name', async () => {
   const manifest = join(folder, 'm.jsonl');
   await writeFile(

@@ -25,6 +25,10 @@ export interface OcrEntry {
   text: string;
   /** e.g. "sroie_receipt"; results are also broken down by it. */
   subset: string | null;
+  /** The reference's pieces with their polygons ("lines" or "words" of the manifest), illegible ones left out. */
+  regions?: { text: string; polygon: number[] }[];
+  /** Fields a reader should pull out (SROIE receipts: company, date, address, total). */
+  keyFields?: Record<string, string>;
 }
 
 export interface Prediction {
@@ -174,10 +178,33 @@ export function loadOcrManifest(path: string): OcrEntry[] {
       path: resolveFrom(base, file),
       text: record.text,
       subset: typeof record.subset === 'string' ? record.subset : null,
+      ...ocrRegions(record),
     };
   });
   if (entries.length === 0) throw new GlimpseError('USAGE', `${path} holds no images`, { path, hint: OCR_HINT });
   return entries;
+}
+
+/** The optional polygons ("lines", else "words"; ICDAR's illegible "###" left out) and key fields of an OCR entry. */
+function ocrRegions(record: Record<string, unknown>): Pick<OcrEntry, 'regions' | 'keyFields'> {
+  const found: Pick<OcrEntry, 'regions' | 'keyFields'> = {};
+  const pieces = Array.isArray(record.lines) ? record.lines : Array.isArray(record.words) ? record.words : null;
+  if (pieces) {
+    const regions = pieces.flatMap((piece) => {
+      const { text, polygon, illegible } = (piece ?? {}) as { text?: unknown; polygon?: unknown; illegible?: unknown };
+      if (typeof text !== 'string' || !Array.isArray(polygon) || polygon.length < 4) return [];
+      if (illegible === true || text === '###' || !polygon.every((value) => typeof value === 'number')) return [];
+      return [{ text, polygon: polygon as number[] }];
+    });
+    found.regions = regions;
+  }
+  const fields = record.key_fields;
+  if (fields && typeof fields === 'object' && !Array.isArray(fields)) {
+    found.keyFields = Object.fromEntries(
+      Object.entries(fields).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+    );
+  }
+  return found;
 }
 
 const PREDICTIONS_HINT =

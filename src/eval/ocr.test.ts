@@ -35,3 +35,31 @@ test('reads text with task "ocr" and scores CER and WER, overall and per subset'
     await glimpse.close();
   }
 });
+
+test('scores against the reference in reading order when it has polygons; --stored-order keeps the stored order', async () => {
+  const receipt: OcrEntry = {
+    file: 'coffee.png',
+    path: join(samples, 'coffee.png'),
+    // Stored as the annotators listed the boxes: the amount before its label.
+    text: '12.00\nTOTAL\nCAFE',
+    subset: 'receipts',
+    regions: [
+      { text: '12.00', polygon: [300, 200, 360, 200, 360, 220, 300, 220] },
+      { text: 'TOTAL', polygon: [20, 202, 100, 202, 100, 221, 20, 221] },
+      { text: 'CAFE', polygon: [20, 20, 90, 20, 90, 40, 20, 40] },
+    ],
+  };
+  const provider = createRecordingProvider({ answers: { 'coffee.png': { text: 'CAFE\nTOTAL 12.00' } } });
+  const glimpse = await createGlimpse({ db: ':memory:', provider });
+  try {
+    const reading = await evaluateOcr(glimpse, [receipt]);
+    assert.equal(reading.referenceOrder, 'reading');
+    assert.equal(reading.items[0].reference, 'CAFE\nTOTAL 12.00');
+    assert.equal(reading.metrics.CER, 0);
+    const stored = await evaluateOcr(glimpse, [receipt], { storedOrder: true });
+    assert.equal(stored.referenceOrder, 'stored');
+    assert.ok(stored.metrics.CER > 0.5, String(stored.metrics.CER));
+  } finally {
+    await glimpse.close();
+  }
+});

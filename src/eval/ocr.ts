@@ -1,11 +1,17 @@
 /**
  * `glimpse eval ocr`: read the text in each image of an OCR manifest (task "ocr") and compare it with the ground
  * truth: character and word error rates, overall and per subset (e.g. scene photos against receipts).
+ *
+ * When the manifest gives the reference's pieces with polygons ("lines" or "words"), the reference is put in
+ * reading order (rows top to bottom, left to right: eval/metrics/reading-order.ts, the order the built-in reader
+ * gives) rather than the order the annotators stored, which scatters rows and charges every engine for it;
+ * `storedOrder` keeps the annotation's order.
  */
 import type { Glimpse } from '../glimpse.js';
 import { type ImageFailure, overImages } from './concurrency.js';
 import type { OcrEntry } from './manifest.js';
 import { characterEdits, type EditCounts, errorRate, wordEdits } from './metrics/edit-distance.js';
+import { textInReadingOrder } from './metrics/reading-order.js';
 import type { Progress } from './search.js';
 import { type LatencySummary, summariseLatency } from './statistics.js';
 
@@ -28,6 +34,8 @@ export interface OcrEvaluation {
   provider: string;
   model: string;
   caseInsensitive: boolean;
+  /** "reading" (rows of the reference's polygons, where the manifest has them) or "stored". */
+  referenceOrder: 'reading' | 'stored';
   metrics: OcrMetrics;
   n: number;
   subsets: Record<string, OcrMetrics & { n: number }>;
@@ -46,7 +54,7 @@ interface Counted {
 export async function evaluateOcr(
   glimpse: Glimpse,
   entries: readonly OcrEntry[],
-  options: { caseInsensitive?: boolean; concurrency?: number; onProgress?: Progress } = {},
+  options: { caseInsensitive?: boolean; storedOrder?: boolean; concurrency?: number; onProgress?: Progress } = {},
 ): Promise<OcrEvaluation> {
   const describer = await glimpse.describer();
   const rateOptions = { caseInsensitive: options.caseInsensitive ?? false };
@@ -58,11 +66,12 @@ export async function evaluateOcr(
       const result = await glimpse.caption(entry.path, { task: 'ocr' });
       const ms = performance.now() - started;
       const text = result.text ?? '';
-      const characters = characterEdits(text, entry.text, rateOptions);
-      const words = wordEdits(text, entry.text, rateOptions);
+      const reference = referenceText(entry, options.storedOrder ?? false);
+      const characters = characterEdits(text, reference, rateOptions);
+      const words = wordEdits(text, reference, rateOptions);
       const scores = { CER: errorRate([characters]), WER: errorRate([words]) };
       return {
-        item: { file: entry.file, path: entry.path, text, reference: entry.text, scores, ms: Math.round(ms) },
+        item: { file: entry.file, path: entry.path, text, reference, scores, ms: Math.round(ms) },
         subset: entry.subset,
         characters,
         words,
@@ -85,6 +94,7 @@ export async function evaluateOcr(
     provider: describer.provider,
     model: describer.modelId,
     caseInsensitive: rateOptions.caseInsensitive,
+    referenceOrder: options.storedOrder ? 'stored' : 'reading',
     metrics: rates(counted),
     n: counted.length,
     subsets,
@@ -92,4 +102,10 @@ export async function evaluateOcr(
     failed,
     items: counted.map((entry) => entry.item),
   };
+}
+
+/** The reference in reading order when its pieces have polygons, else (or when asked) as stored. */
+export function referenceText(entry: OcrEntry, storedOrder: boolean): string {
+  if (storedOrder || !entry.regions) return entry.text;
+  return textInReadingOrder(entry.regions);
 }

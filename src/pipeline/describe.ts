@@ -88,6 +88,8 @@ export function toCaptionResult(path: string, provider: string, description: Des
     alt: description.alt,
   };
   if (description.answer !== undefined) result.answer = description.answer;
+  if (description.textRegions?.length) result.textRegions = description.textRegions;
+  if (description.fields) result.fields = description.fields;
   if (description.usage) result.usage = description.usage;
   if (description.chain) result.chain = description.chain;
   return result;

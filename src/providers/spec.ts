@@ -90,6 +90,10 @@ export interface Description {
   objects: DetectedObject[];
   /** Text read in the image (OCR), or null. */
   text: string | null;
+  /** Where each piece of that text sits, in reading order, when the provider knows (the built-in analyzer does). */
+  textRegions?: TextRegion[];
+  /** Fields of a receipt or invoice read from its text (the built-in analyzer, `json` task), when any was found. */
+  fields?: DocumentFields | null;
   safety: SafetyReport | null;
   /** The answer to a custom prompt, where one was given. */
   answer?: string | null;
@@ -107,6 +111,22 @@ export interface ChainReport {
   answeredBy: string;
   /** Members before the one that answered, in order: the error each gave, or why it was not asked. */
   passedOver: { provider: string; code: string; message: string; skipped: boolean }[];
+}
+
+/** A piece of text read in an image. */
+export interface TextRegion {
+  text: string;
+  /** Corners in pixels of the image as the provider saw it: top-left, top-right, bottom-right, bottom-left. */
+  box: [[number, number], [number, number], [number, number], [number, number]];
+  /** 0..1. */
+  confidence: number;
+}
+
+/** A receipt's or invoice's fields, as printed. */
+export interface DocumentFields {
+  total: string | null;
+  date: string | null;
+  company: string | null;
 }
 
 export interface AskRequest {

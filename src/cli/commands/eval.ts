@@ -193,8 +193,12 @@ Examples:
     DEFAULT_OCR,
   )
     .option('--case-insensitive', 'compare ignoring case (the SROIE receipts are transcribed in upper case)')
+    .option(
+      '--stored-order',
+      "score against the reference in the manifest's stored order, not in reading order from its polygons",
+    )
     .option('--compare <providers>', 'run several providers side by side')
-    .action(async (flags: EvalFlags & { caseInsensitive?: boolean }, command: Command) => {
+    .action(async (flags: EvalFlags & { caseInsensitive?: boolean; storedOrder?: boolean }, command: Command) => {
       const entries = limited(loadOcrManifest(flags.manifest), flags);
       const runs: Evaluation[] = [];
       for (const provider of providerList(flags)) {
@@ -202,6 +206,7 @@ Examples:
           await withGlimpse(command, ':memory:', provider, (glimpse) =>
             evaluateOcr(glimpse, entries, {
               caseInsensitive: flags.caseInsensitive,
+              storedOrder: flags.storedOrder,
               concurrency: concurrency(flags),
               onProgress: progress(flags),
             }),

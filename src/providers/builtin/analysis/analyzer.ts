@@ -16,7 +16,7 @@ export class Analyzer {
 
   async analyze(pixels: Pixels, exif: ExifSummary | null, options: AnalysisOptions): Promise<Signals> {
     const { colours, brightness, saturation } = summariseColours(pixels);
-    // tesseract runs in its own thread, so OCR overlaps with the TensorFlow work on this one.
+    // onnxruntime runs its sessions off this thread, so OCR overlaps with the TensorFlow work on this one.
     const text = options.text
       ? (this.reader ??= TextReader.load()).then((reader) => reader.read(pixels))
       : Promise.resolve(null);

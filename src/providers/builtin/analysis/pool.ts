@@ -67,7 +67,7 @@ export class AnalysisPool {
     this.slots = [];
     await Promise.all(
       slots.map(async (slot) => {
-        // Let tesseract's own thread end cleanly, then stop the worker (bounded, so close never hangs).
+        // Let the models release their sessions cleanly, then stop the worker (bounded, so close never hangs).
         const done = new Promise((resolve) => slot.worker.once('message', resolve));
         slot.worker.postMessage({ close: true });
         await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);

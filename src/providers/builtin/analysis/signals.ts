@@ -18,9 +18,19 @@ export interface ColourShare {
 }
 
 export interface ReadText {
-  /** Lines of confident words, top to bottom. */
+  /** Rows of text in reading order (top to bottom, left to right within a row). */
   lines: string[];
-  /** Mean word confidence, 0..100. */
+  /** Mean confidence of what was kept, 0..100. */
+  confidence: number;
+  /** Each piece read, in reading order, with its box; absent from readers that do not give boxes. */
+  regions?: TextRegion[];
+}
+
+export interface TextRegion {
+  text: string;
+  /** Corners in image pixels: top-left, top-right, bottom-right, bottom-left of the text. */
+  box: [[number, number], [number, number], [number, number], [number, number]];
+  /** 0..1. */
   confidence: number;
 }
 

@@ -6,6 +6,7 @@ import { askingProviders } from '../../registry.js';
 import type { Signals } from '../analysis/signals.js';
 import { composeCaption, joinAnd } from './caption.js';
 import { groupObjects } from './objects.js';
+import { receiptQuestion } from './receipt.js';
 import { countPhrase, labelsForWord, noun, numberWord, plainColour, withArticle } from './vocabulary.js';
 
 export interface Reply {
@@ -20,6 +21,7 @@ export function answerQuestion(question: string, signals: Signals): Reply {
     .trim();
   return (
     countQuestion(asked, signals) ??
+    receiptQuestion(asked, signals) ??
     textQuestion(asked, signals) ??
     colourQuestion(asked, signals) ??
     presenceQuestion(asked, signals) ??

