@@ -13,7 +13,7 @@ import { clearFailures, status } from './methods/status.js';
 import { resolveDescriber, resolveEmbedder } from './providers/resolve.js';
 import type { Embedder, ImageDescriber, ProviderSettings } from './providers/spec.js';
 import { SearchIndex } from './search/search-index.js';
-import { openStore } from './storage/open-store.js';
+import { isPostgresUrl, openStore } from './storage/open-store.js';
 import type {
   AltOptions,
   AltReport,
@@ -42,7 +42,7 @@ import type {
 } from './types.js';
 
 export interface GlimpseOptions {
-  /** SQLite file; default `$GLIMPSE_DB`, else `$XDG_DATA_HOME/glimpse/glimpse.db`, else `~/.local/share/glimpse/glimpse.db`. */
+  /** SQLite file or PostgreSQL URL (postgres://user@host:5432/name); default `$GLIMPSE_DB`, else `$XDG_DATA_HOME/glimpse/glimpse.db`, else `~/.local/share/glimpse/glimpse.db`. */
   db?: string;
   /**
    * A describer object, or a registry name ("builtin", "openai"…), or a fallback chain ("ollama,builtin").
@@ -108,7 +108,9 @@ export interface Glimpse {
 }
 
 export async function createGlimpse(options: GlimpseOptions = {}): Promise<Glimpse> {
-  const dbPath = options.db === ':memory:' ? ':memory:' : resolve(options.db ?? defaultDatabasePath());
+  const location = options.db ?? defaultDatabasePath();
+  // A PostgreSQL URL is used as it is; a file path is made absolute.
+  const dbPath = location === ':memory:' || isPostgresUrl(location) ? location : resolve(location);
   const store = openStore(dbPath, { readonly: options.readonly });
   const searchIndex = new SearchIndex(store);
 

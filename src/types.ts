@@ -225,7 +225,7 @@ export interface StatusReport {
   providerSource: string;
   embeddings: { model: string; kind: 'text' | 'image'; dimensions: number }[];
   /** How full-text search ranks: "native" (weighted_bm25, built at install) or "stock" (bm25; same results, slower). */
-  ranking: 'native' | 'stock';
+  ranking: 'native' | 'stock' | 'postgres';
   /**
    * Indexing runs that never finished: their process was killed. `interruptedAt` is when the next run noticed (null
    * while none has started since). Newest first, at most 20.

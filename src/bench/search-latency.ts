@@ -68,7 +68,7 @@ export async function measureSearch(
   const embedder = hashingEmbedder(384);
   const builder = await createGlimpse({ db, embedder: null });
   let build;
-  const { store } = glimpseParts(builder).searchIndex;
+  const store = glimpseParts(builder).searchIndex.sqlite;
   try {
     build = await buildSyntheticStore(store, vocabulary, size, {
       embedder: options.hybrid ? embedder : undefined,

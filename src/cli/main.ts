@@ -59,7 +59,10 @@ export async function buildProgram(argv?: string[], commands: readonly CommandEn
   const program = new Command('glimpse')
     .description('Describe images in natural language and search them by what they show.')
     .version(version)
-    .option('--db <path>', 'SQLite database file (env GLIMPSE_DB; default $XDG_DATA_HOME/glimpse/glimpse.db)')
+    .option(
+      '--db <path>',
+      'SQLite database file or postgres://user@host:port/name URL (env GLIMPSE_DB; default $XDG_DATA_HOME/glimpse/glimpse.db)',
+    )
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) })
