@@ -49,6 +49,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'mcp', core: false, load: () => import('./commands/mcp.js') },
   { name: 'alt', core: false, load: () => import('./commands/alt.js') },
   { name: 'export', core: false, load: () => import('./commands/export.js') },
+  { name: 'migrate', core: false, load: () => import('./commands/migrate.js') },
 ];
 
 /**

@@ -22,6 +22,7 @@ const QUERY_TIMEOUT_MS = Number(process.env.GLIMPSE_PG_TIMEOUT_MS ?? 10 * 60_000
 
 /** `postgres://user:secret@host/db` → `postgres://user@host/db`: safe to print. */
 export function redactUrl(url: string): string {
+  if (!isPostgresUrl(url)) return url;
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '';
