@@ -42,7 +42,11 @@ export class PostgresConnection {
   private readonly flag: Int32Array;
   private closed = false;
 
-  constructor(readonly url: string) {
+  /** @param create make the database when the server has none of that name (a store opened for writing). */
+  constructor(
+    readonly url: string,
+    create = false,
+  ) {
     const signal = new SharedArrayBuffer(4);
     this.flag = new Int32Array(signal);
     const { port1, port2 } = new MessageChannel();
@@ -51,7 +55,7 @@ export class PostgresConnection {
     this.worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: data, transferList: [port2] });
     // A store left open must not keep a finished process alive.
     this.worker.unref();
-    const reply = this.request({ kind: 'connect' });
+    const reply = this.request({ kind: 'connect', create });
     if (!reply.ok) {
       this.close();
       throw new GlimpseError(

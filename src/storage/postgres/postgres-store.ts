@@ -50,7 +50,7 @@ export class PostgresStore implements Store {
     readonly url: string,
     options: StoreOptions = {},
   ) {
-    this.connection = new PostgresConnection(url);
+    this.connection = new PostgresConnection(url, !options.readonly);
     this.me = newProcessIdentity();
     if (!options.readonly) this.migrate();
   }

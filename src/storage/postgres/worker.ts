@@ -22,7 +22,10 @@ export interface Statement {
   params?: unknown[];
 }
 
-export type Request = { kind: 'query'; statements: Statement[] } | { kind: 'connect' } | { kind: 'close' };
+export type Request =
+  | { kind: 'query'; statements: Statement[] }
+  | { kind: 'connect'; create: boolean }
+  | { kind: 'close' };
 
 export type Reply =
   | { ok: true; results: Record<string, unknown>[][] }
@@ -48,6 +51,22 @@ async function connect(): Promise<pg.Client> {
   await fresh.connect();
   await fresh.query("SET client_min_messages = 'warning'");
   return fresh;
+}
+
+/** CREATE DATABASE for the URL's database, through the server's `postgres` database (another process may win). */
+async function createDatabase(): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  target.pathname = '/postgres';
+  const admin = new pg.Client({ connectionString: target.toString(), application_name: 'glimpse' });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+  } catch (error) {
+    if ((error as { code?: string }).code !== '42P04') throw error;
+  } finally {
+    await admin.end();
+  }
 }
 
 async function connected(retryFor: number): Promise<pg.Client> {
@@ -105,7 +124,14 @@ async function runStatements(statements: Statement[]): Promise<Record<string, un
 async function handle(request: Request): Promise<Reply> {
   try {
     if (request.kind === 'connect') {
-      await connected(0);
+      try {
+        await connected(0);
+      } catch (error) {
+        // 3D000: no such database. A store opened for writing makes it, as SQLite makes a new file.
+        if (!request.create || (error as { code?: string }).code !== '3D000') throw error;
+        await createDatabase();
+        await connected(0);
+      }
       return { ok: true, results: [] };
     }
     if (request.kind === 'close') {
