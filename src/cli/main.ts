@@ -34,6 +34,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'show', core: true, load: () => import('./commands/show.js') },
   { name: 'edit', core: true, load: () => import('./commands/edit.js') },
   { name: 'status', core: true, load: () => import('./commands/status.js') },
+  { name: 'worker', core: false, load: () => import('./commands/worker.js') },
   { name: 'models', core: false, load: () => import('./commands/models.js') },
   // Providers bring their own commands (`glimpse models pull` belongs to `local`), from their manifests.
   {
