@@ -73,6 +73,8 @@ export interface GlimpseOptions {
 
 export interface Glimpse {
   readonly dbPath: string;
+  /** True when the library has a job queue (it is in PostgreSQL): `enqueue` and `work` can be used. */
+  readonly hasQueue: boolean;
   /** The describer, created on first use. */
   describer(): Promise<ImageDescriber>;
   embedder(): Promise<Embedder | null>;
@@ -178,6 +180,7 @@ export async function createGlimpse(options: GlimpseOptions = {}): Promise<Glimp
 
   const glimpse: Glimpse = {
     dbPath: shownLocation,
+    hasQueue: isPostgresUrl(dbPath),
     describer: parts.describer,
     embedder: parts.embedder,
     // Verbs that return promises load their module on first call: a one-shot `glimpse search` loads only its own.
