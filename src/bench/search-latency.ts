@@ -31,7 +31,7 @@ export function benchQueries(vocabulary: Vocabulary, count: number, seed = 7): s
  * `measured` ones — new to the process too, so none is answered from a cache of its own earlier run. The second is
  * what a long-running server sees; the first is what the first minutes after starting look like.
  */
-async function latencies(glimpse: Glimpse, sets: QuerySets): Promise<{ cold: number[]; warm: number[] }> {
+export async function latencies(glimpse: Glimpse, sets: QuerySets): Promise<{ cold: number[]; warm: number[] }> {
   const time = async (queries: readonly string[]) => {
     const measured: number[] = [];
     for (const query of queries) {
@@ -46,13 +46,13 @@ async function latencies(glimpse: Glimpse, sets: QuerySets): Promise<{ cold: num
   return { cold, warm: await time(sets.measured) };
 }
 
-interface QuerySets {
+export interface QuerySets {
   cold: string[];
   warmUp: string[];
   measured: string[];
 }
 
-const label = (size: number) => (size >= 1_000_000 ? `${size / 1_000_000}m` : `${size / 1000}k`);
+export const label = (size: number) => (size >= 1_000_000 ? `${size / 1_000_000}m` : `${size / 1000}k`);
 
 /**
  * Build a store of `size` descriptions in `folder` and measure it. With `hybrid`, vectors are stored too and the

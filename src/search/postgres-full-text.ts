@@ -3,24 +3,33 @@
  * answered from the `search_documents` table (storage/postgres/migrations.ts). Everything after it — WordNet concept
  * matching, the sentence reranker, fusion with vectors, highlights — is the same code on both engines.
  *
- * Ranking: the GIN index finds the rows holding any of the query's terms; PostgreSQL orders them by an idf-weighted
- * sum of ts_rank per term (cheap, close to bm25) and returns the best CANDIDATES.factor × pool of them with their
- * terms; the candidates are then scored here with exactly FTS5's bm25 (column weights, phrase weights, k1 1.2,
- * b 0.75, idf floored at 1e-6, over the whole library's row count and average length), so the reranker sees the
+ * Ranking: the GIN index finds the rows holding any of the query's terms; PostgreSQL scores them with FTS5's bm25
+ * (column weights, phrase weights, k1 1.2, b 0.75, idf floored at 1e-6, over the whole library's row count and
+ * average length) from each row's per-term weighted hits (`weights`, one jsonb lookup per term), and returns the best
+ * with their terms; those are scored here again with the same formula, phrases included, so the reranker sees the
  * scores it sees on SQLite. Term counts and the library's size are kept until the library changes (the
  * `search_changes` sequence moves).
  */
 import type { PostgresStore } from '../storage/postgres/postgres-store.js';
-import { phraseQuery, SEARCH_COLUMNS, searchTerms, tsLiteral } from '../storage/postgres/search-terms.js';
+import {
+  COLUMN_WEIGHTS,
+  phraseQuery,
+  SEARCH_COLUMNS,
+  searchTerms,
+  tsLiteral,
+} from '../storage/postgres/search-terms.js';
 import type { RankedRow } from './full-text.js';
 import type { WeightedExpression } from './query.js';
 
-/** bm25 column weights, as on SQLite (full-text.ts): caption, tags, detailed, text, concepts, path. */
-const COLUMN_WEIGHTS = [10, 6, 3, 1.5, 1, 2];
-/** ts_rank weights for labels D, C, B, A (concepts; text and path; detailed; caption and tags). */
-const LABEL_WEIGHTS = '{0.1, 0.2, 0.3, 1.0}';
-/** How many rows PostgreSQL hands over for exact bm25: factor × pool, at least `minimum`. Settable for measuring. */
-export const CANDIDATES = { factor: 8, minimum: 400 };
+/** bm25's constants, as FTS5 has them. */
+const K1 = 1.2;
+const B = 0.75;
+/**
+ * How many rows PostgreSQL hands over to be scored here: `margin` more than the pool (SQL's bm25 is already exact
+ * for one-word phrases, so only ties at the edge need them); for a query with a quoted phrase of several words, which
+ * SQL does not score, factor × pool and at least `minimum`. Settable for measuring.
+ */
+export const CANDIDATES = { margin: 20, factor: 8, minimum: 400 };
 
 /** A filter in PostgreSQL's SQL (search.ts builds it from the search options). */
 export interface PostgresFilter {
@@ -107,19 +116,24 @@ export class PostgresFullText {
     });
     const excluded = expression.excluded.map((word) => phraseQuery([word])).filter((query) => query !== null);
     const matching = `(${[...new Set(phrases.map((phrase) => phrase.query))].join(' | ')})${excluded.map((query) => ` & !${query}`).join('')}`;
-    const approximate = phrases
-      .map(
-        (phrase, index) =>
-          `${(phrase.weight * idf[index]).toFixed(6)} * ts_rank('${LABEL_WEIGHTS}', s.document, ?::tsquery)`,
-      )
-      .join(' + ');
-    const limit = Math.max(pool * CANDIDATES.factor, CANDIDATES.minimum);
+    // bm25 in SQL for the one-term phrases (nearly every query has only those): each term's weighted hits are one
+    // jsonb lookup. Quoted phrases of several words count 0 here and are scored exactly below, among the candidates.
+    const single = phrases
+      .map((phrase, index) => ({ term: phrase.terms[0], factor: phrase.weight * idf[index] * (K1 + 1), multi: phrase.terms.length > 1 }))
+      .filter((phrase) => !phrase.multi && phrase.factor > 0);
+    const lookups = single.map((_, index) => `coalesce((s.weights->>?)::float8, 0) AS w${index}`);
+    const parts = single.map((phrase, index) => `${phrase.factor.toFixed(9)} * w.w${index} / (w.w${index} + l.factor)`);
+    const score = parts.length > 0 ? `${parts.join(' + ')} DESC, ` : '';
+    const hasPhrases = phrases.length > single.length;
+    const limit = hasPhrases ? Math.max(pool * CANDIDATES.factor, CANDIDATES.minimum) : pool + CANDIDATES.margin;
     const rows = this.store.query<{ id: number; terms: string; length: number }>(
       `SELECT s.image_id AS id, s.terms, s.length FROM search_documents s
        ${filter.where ? `JOIN images i ON i.id = s.image_id ${filter.join}` : ''}
+       CROSS JOIN LATERAL (SELECT ${K1} * (1 - ${B} + ${B} * s.length / ?::float8) AS factor) l
+       CROSS JOIN LATERAL (SELECT ${lookups.length ? lookups.join(', ') : '0 AS none'}) w
        WHERE s.document @@ ?::tsquery ${filter.where}
-       ORDER BY ${approximate} DESC, s.image_id LIMIT ?`,
-      [matching, ...filter.parameters, ...phrases.map((phrase) => phrase.query), limit],
+       ORDER BY ${score}s.image_id LIMIT ?`,
+      [library.averageLength || 1, ...single.map((phrase) => phrase.term), matching, ...filter.parameters, limit],
     );
     const scored = rows.map((row) => ({
       id: Number(row.id),
@@ -217,8 +231,8 @@ export function bm25(
   idf: readonly number[],
   averageLength: number,
 ): number {
-  const k1 = 1.2;
-  const b = 0.75;
+  const k1 = K1;
+  const b = B;
   const columns = terms.split('\t').map((column) => (column ? column.split(' ') : []));
   const lengthFactor = k1 * (1 - b + (b * length) / (averageLength || 1));
   let score = 0;

@@ -12,7 +12,7 @@
  *   (a lease per content hash being described; several processes share one database).
  * - `search_documents`: what full-text search matches, one row per image: the readable columns, their terms as
  *   Glimpse's tokenizer stems them (`terms`, `length`), and a weighted `tsvector` with a GIN index (see
- *   search-terms.ts). `search_changes` is bumped by every change to it, so search can keep counts until it moves.
+ *   search-terms.ts), and each term's column-weighted hits (`weights`) for bm25. `search_changes` is bumped by every change to it, so search can keep counts until it moves.
  * Text columns that are sorted or compared as ISO times or paths use the "C" collation: byte order, as on SQLite.
  */
 export interface Migration {
@@ -121,6 +121,7 @@ export const MIGRATIONS: Migration[] = [
         path TEXT NOT NULL DEFAULT '',
         terms TEXT NOT NULL,
         length INTEGER NOT NULL,
+        weights JSONB NOT NULL,
         document TSVECTOR NOT NULL
       );
       CREATE INDEX search_documents_document ON search_documents USING gin (document);

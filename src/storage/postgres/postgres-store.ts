@@ -222,13 +222,13 @@ export class PostgresStore implements Store {
   }
 
   saveSearchDocument(imageId: number, document: SearchDocument): void {
-    const { terms, length, vector } = documentTerms(document);
+    const { terms, length, vector, weights } = documentTerms(document);
     this.query(
-      `INSERT INTO search_documents (image_id, caption, tags, detailed, text, concepts, path, terms, length, document)
-       SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::tsvector FROM (SELECT nextval('search_changes')) AS changed
+      `INSERT INTO search_documents (image_id, caption, tags, detailed, text, concepts, path, terms, length, weights, document)
+       SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::tsvector FROM (SELECT nextval('search_changes')) AS changed
        ON CONFLICT (image_id) DO UPDATE SET caption = excluded.caption, tags = excluded.tags,
          detailed = excluded.detailed, text = excluded.text, concepts = excluded.concepts, path = excluded.path,
-         terms = excluded.terms, length = excluded.length, document = excluded.document`,
+         terms = excluded.terms, length = excluded.length, weights = excluded.weights, document = excluded.document`,
       [
         imageId,
         document.caption,
@@ -239,6 +239,7 @@ export class PostgresStore implements Store {
         document.path,
         terms,
         length,
+        weights,
         vector,
       ],
     );

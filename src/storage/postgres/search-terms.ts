@@ -10,7 +10,9 @@
  *   GAP positions apart;
  * - `terms`: the stems of each column, tab between columns, so the candidates' bm25 is computed exactly as FTS5
  *   computes it (search/postgres-full-text.ts);
- * - `length`: the number of terms, FTS5's document length.
+ * - `length`: the number of terms, FTS5's document length;
+ * - `weights`: each term's hits summed over the columns with bm25's column weights (COLUMN_WEIGHTS), so that
+ *   PostgreSQL computes a candidate's bm25 from one jsonb lookup per query term.
  */
 import { stemmer } from 'stemmer';
 import type { SearchDocument } from '../store.js';
@@ -18,6 +20,8 @@ import type { SearchDocument } from '../store.js';
 /** The columns, in FTS5's order, and each one's weight label in the tsvector. */
 export const SEARCH_COLUMNS = ['caption', 'tags', 'detailed', 'text', 'concepts', 'path'] as const;
 const LABELS = ['A', 'A', 'B', 'C', 'D', 'C'];
+/** bm25's column weights: the same as SQLite's (search/full-text.ts COLUMN_WEIGHTS; a test checks they agree). */
+export const COLUMN_WEIGHTS = [10, 6, 3, 1.5, 1, 2] as const;
 const GAP = 64;
 /** PostgreSQL's limits: positions up to 16383, 255 positions per lexeme kept here, lexemes under 2 KB. */
 const MAX_POSITION = 16383;
@@ -54,17 +58,21 @@ export interface DocumentTerms {
   length: number;
   /** tsvector input text. */
   vector: string;
+  /** JSON object: term → column-weighted hits. */
+  weights: string;
 }
 
 export function documentTerms(document: SearchDocument): DocumentTerms {
   const columns = SEARCH_COLUMNS.map((column) => searchTerms(document[column] ?? ''));
   const positions = new Map<string, string[]>();
+  const weights = new Map<string, number>();
   let position = 1;
   columns.forEach((terms, column) => {
     for (const term of terms) {
       let list = positions.get(term);
       if (!list) positions.set(term, (list = []));
       if (list.length < MAX_POSITIONS) list.push(`${Math.min(position, MAX_POSITION)}${LABELS[column]}`);
+      weights.set(term, (weights.get(term) ?? 0) + COLUMN_WEIGHTS[column]);
       position++;
     }
     position += GAP;
@@ -74,6 +82,7 @@ export function documentTerms(document: SearchDocument): DocumentTerms {
     terms: columns.map((terms) => terms.join(' ')).join('\t'),
     length: columns.reduce((total, terms) => total + terms.length, 0),
     vector,
+    weights: JSON.stringify(Object.fromEntries(weights)),
   };
 }
 
