@@ -175,18 +175,17 @@ export class JobQueue {
     return { queue: name, batch, queued: items.length };
   }
 
-  /** The next job of the queue, now held by this process; undefined when none is due. */
-  async take(name: string): Promise<TakenJob | undefined> {
-    const [job] = await this.boss.fetch<DescribeJob>(name, { includeMetadata: true });
-    if (!job) return undefined;
-    return {
+  /** Up to `limit` due jobs of the queue, now held by this process (none when none is due). */
+  async take(name: string, limit = 1): Promise<TakenJob[]> {
+    const jobs = await this.boss.fetch<DescribeJob>(name, { includeMetadata: true, batchSize: limit });
+    return jobs.map((job) => ({
       id: job.id,
       queue: name,
       data: job.data,
       retryCount: job.retryCount,
       retryLimit: job.retryLimit,
       expireInSeconds: Number((job as unknown as { expireInSeconds?: number }).expireInSeconds) || 0,
-    };
+    }));
   }
 
   /** Still working on these: their visibility timeout starts again. */

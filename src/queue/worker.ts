@@ -28,7 +28,7 @@ export interface RunWorkerOptions extends WorkerOptions {
   maxPixels?: number;
 }
 
-/** How long a lane with nothing to do waits before asking the queue again. */
+/** How long a worker with nothing to do waits before asking the queue again. */
 const IDLE_POLL_MS = 500;
 /** How often to look again at an image another process is describing. */
 const HELD_POLL_MS = 250;
@@ -71,34 +71,41 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerSummar
     waiting: (await queue.counts(name)).waiting,
   });
 
+  // One loop asks the queue for as many jobs as there are free places (one query, whatever the concurrency), runs
+  // them, and asks again as soon as one ends; with nothing to do it asks every IDLE_POLL_MS.
+  const running = new Set<Promise<void>>();
   let reportedIdle = false;
-  let holding = 0;
-  const lane = async () => {
+  const takeJobs = async () => {
     while (!stopping.signal.aborted) {
-      let job: TakenJob | undefined;
+      const free = concurrency - running.size;
+      if (free === 0) {
+        await Promise.race(running);
+        continue;
+      }
+      let jobs: TakenJob[];
       try {
-        job = await queue.take(name);
+        jobs = await queue.take(name, free);
       } catch (error) {
         // The database restarting, say: wait, then ask again (pg-boss reconnects by itself).
         emit({ type: 'warning', message: `the queue did not answer: ${(error as Error).message}` });
         await sleep(2000, stopping.signal);
         continue;
       }
-      if (!job) {
-        if (options.exitWhenIdle && (await idle())) return;
-        if (!reportedIdle && holding === 0) {
-          reportedIdle = true;
-          emit({ type: 'idle', otherQueues: await queue.otherWaiting(name).catch(() => []) });
+      if (jobs.length === 0) {
+        if (running.size === 0) {
+          if (options.exitWhenIdle && (await idle())) return;
+          if (!reportedIdle) {
+            reportedIdle = true;
+            emit({ type: 'idle', otherQueues: await queue.otherWaiting(name).catch(() => []) });
+          }
         }
-        await sleep(IDLE_POLL_MS * (0.75 + Math.random() / 2), stopping.signal);
+        await Promise.race([sleep(IDLE_POLL_MS * (0.75 + Math.random() / 2), stopping.signal), ...running]);
         continue;
       }
       reportedIdle = false;
-      holding++;
-      try {
-        await work(job);
-      } finally {
-        holding--;
+      for (const job of jobs) {
+        const working: Promise<void> = work(job).finally(() => running.delete(working));
+        running.add(working);
       }
     }
   };
@@ -199,7 +206,9 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerSummar
   };
 
   try {
-    await Promise.all(Array.from({ length: concurrency }, lane));
+    await takeJobs();
+    // Stopping: what is held is finished and committed.
+    await Promise.all(running);
   } finally {
     clearInterval(leases);
     options.signal?.removeEventListener('abort', stop);
