@@ -17,6 +17,7 @@ import type { SearchOptions, SearchResponse, SearchResult } from '../types.js';
 import { namesVisibleThing, queryWordConcepts } from './concepts.js';
 import { rankFullText } from './full-text.js';
 import { type MarkedRow, markMatches } from './highlights.js';
+import type { ResultDetails } from './postgres-full-text.js';
 import { cleanQuery, parseQuery, quote, toFtsExpression, toWeightedExpression, withoutExclusions } from './query.js';
 import { rerank } from './rerank.js';
 import type { SearchIndex } from './search-index.js';
@@ -196,7 +197,11 @@ async function searchAsTyped(
       )
     : new Map();
   const queryConcepts = new Set(conceptTokens);
-  const results = shown.map((entry) => describeResult(index, entry, marks.get(entry.id), queryConcepts));
+  // On PostgreSQL the page's rows come in one round trip (each lookup below would be one).
+  const details = index.postgres?.details(shown.map((entry) => entry.id));
+  const results = shown.map((entry) =>
+    describeResult(index, entry, marks.get(entry.id), queryConcepts, details?.get(entry.id)),
+  );
   return { query: text, results, ms: Math.round((performance.now() - started) * 10) / 10 };
 }
 
@@ -316,11 +321,12 @@ function describeResult(
   entry: Candidate,
   marked: MarkedRow | undefined,
   conceptTokens: Set<string>,
+  details: ResultDetails | undefined,
 ): SearchResult {
   const store: Store = index.store;
-  const image = store.imageById(entry.id)!;
-  const description = store.description(image.sha256);
-  const edits = store.userEdits(image.sha256);
+  const image = details?.image ?? store.imageById(entry.id)!;
+  const description = details ? details.description : store.description(image.sha256);
+  const edits = details ? details.edits : store.userEdits(image.sha256);
   const caption = edits?.caption ?? description?.caption ?? null;
   const tags = edits?.tags ?? description?.tags ?? [];
   const fields: string[] = [];
@@ -335,7 +341,7 @@ function describeResult(
   });
   if (conceptTokens.size > 0 && entry.fullTextRank !== null) {
     const concepts = index.postgres
-      ? index.postgres.concepts(entry.id)
+      ? (details?.concepts ?? index.postgres.concepts(entry.id))
       : (index.sqlite.db.prepare('SELECT concepts FROM search_index WHERE rowid = ?').pluck().get(entry.id) as
           | string
           | undefined);

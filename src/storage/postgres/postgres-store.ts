@@ -296,13 +296,7 @@ export class PostgresStore implements Store {
 
   userEdits(sha256: string): UserEdits | undefined {
     const row = this.one('SELECT * FROM user_edits WHERE sha256 = ?', [sha256]);
-    if (!row) return undefined;
-    return {
-      caption: row.caption as string | null,
-      tags: row.tags ? JSON.parse(row.tags as string) : null,
-      editedAt: row.edited_at as string,
-      source: (row.source as string | null) ?? null,
-    };
+    return row ? rowToUserEdits(row) : undefined;
   }
 
   saveUserEdits(
@@ -597,7 +591,7 @@ function fileNameOf(path: string): string {
     : basename(path);
 }
 
-function rowToImage(row: Row | undefined): ImageRecord | undefined {
+export function rowToImage(row: Row | undefined): ImageRecord | undefined {
   if (!row) return undefined;
   return {
     id: Number(row.id),
@@ -619,7 +613,16 @@ function rowToImage(row: Row | undefined): ImageRecord | undefined {
   };
 }
 
-function rowToDescription(row: Row): StoredDescription {
+export function rowToUserEdits(row: Row): UserEdits {
+  return {
+    caption: row.caption as string | null,
+    tags: row.tags ? JSON.parse(row.tags as string) : null,
+    editedAt: row.edited_at as string,
+    source: (row.source as string | null) ?? null,
+  };
+}
+
+export function rowToDescription(row: Row): StoredDescription {
   return {
     caption: row.caption as string | null,
     detailed: row.detailed as string | null,
