@@ -14,7 +14,7 @@ import type { PostgresStore } from '../storage/postgres/postgres-store.js';
 import { documentTerms } from '../storage/postgres/search-terms.js';
 import { createTestDatabase } from '../testing/postgres.js';
 import { type BenchResult, formatTable, result } from './results.js';
-import { benchQueries, label, latencies, type QuerySets } from './search-latency.js';
+import { label, latencies, querySets } from './search-latency.js';
 import { syntheticDescription } from './synthetic-store.js';
 import { loadVocabulary, seededRandom, type Vocabulary } from './vocabulary.js';
 
@@ -111,11 +111,7 @@ export async function measurePostgresSearch(
     } finally {
       await builder.close();
     }
-    const sets: QuerySets = {
-      cold: benchQueries(vocabulary, Math.min(options.queries, 100), 13),
-      warmUp: benchQueries(vocabulary, options.queries, 11),
-      measured: benchQueries(vocabulary, options.queries),
-    };
+    const sets = querySets(vocabulary, options.queries);
     const glimpse = await createGlimpse({ db: database.url, embedder: null });
     try {
       const measured = await latencies(glimpse, sets);

@@ -46,6 +46,15 @@ export async function latencies(glimpse: Glimpse, sets: QuerySets): Promise<{ co
   return { cold, warm: await time(sets.measured) };
 }
 
+/** Three disjoint draws (different seeds) of the same kind of query. */
+export function querySets(vocabulary: Vocabulary, queries: number): QuerySets {
+  return {
+    cold: benchQueries(vocabulary, Math.min(queries, 100), 13),
+    warmUp: benchQueries(vocabulary, queries, 11),
+    measured: benchQueries(vocabulary, queries),
+  };
+}
+
 export interface QuerySets {
   cold: string[];
   warmUp: string[];
@@ -79,12 +88,7 @@ export async function measureSearch(
   } finally {
     await builder.close();
   }
-  // Three disjoint draws (different seeds) of the same kind of query.
-  const sets: QuerySets = {
-    cold: benchQueries(vocabulary, Math.min(options.queries, 100), 13),
-    warmUp: benchQueries(vocabulary, options.queries, 11),
-    measured: benchQueries(vocabulary, options.queries),
-  };
+  const sets = querySets(vocabulary, options.queries);
   const queries = sets.measured;
   const results: BenchResult[] = [
     result(

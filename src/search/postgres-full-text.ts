@@ -10,12 +10,7 @@
  * scores it sees on SQLite. Term counts and the library's size are kept until the library changes (the
  * `search_changes` sequence moves).
  */
-import {
-  type PostgresStore,
-  rowToDescription,
-  rowToImage,
-  rowToUserEdits,
-} from '../storage/postgres/postgres-store.js';
+import type { PostgresStore } from '../storage/postgres/postgres-store.js';
 import {
   COLUMN_WEIGHTS,
   phraseQuery,
@@ -23,6 +18,7 @@ import {
   searchTerms,
   tsLiteral,
 } from '../storage/postgres/search-terms.js';
+import { rowToDescription, rowToImage, rowToUserEdits } from '../storage/rows.js';
 import type { ImageRecord, StoredDescription, UserEdits } from '../storage/store.js';
 import type { RankedRow } from './full-text.js';
 import type { WeightedExpression } from './query.js';

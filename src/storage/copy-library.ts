@@ -8,6 +8,7 @@
 import { GlimpseError } from '../errors.js';
 import type { OpenedStore } from './open-store.js';
 import type { PostgresStore } from './postgres/postgres-store.js';
+import { DESCRIPTION_COLUMNS } from './rows.js';
 import type { SqliteStore } from './sqlite/sqlite-store.js';
 import type { SearchDocument } from './store.js';
 
@@ -37,29 +38,7 @@ const TABLES: { name: string; key: string; columns: string[] }[] = [
       'seen_at',
     ],
   },
-  {
-    name: 'descriptions',
-    key: 'sha256',
-    columns: [
-      'sha256',
-      'caption',
-      'detailed',
-      'alt',
-      'tags',
-      'objects',
-      'text',
-      'safety',
-      'provider',
-      'model',
-      'requested_model',
-      'prompt_version',
-      'described_at',
-      'ms',
-      'input_tokens',
-      'output_tokens',
-      'cost_usd',
-    ],
-  },
+  { name: 'descriptions', key: 'sha256', columns: [...DESCRIPTION_COLUMNS] },
   { name: 'user_edits', key: 'sha256', columns: ['sha256', 'caption', 'tags', 'edited_at', 'source'] },
   { name: 'thumbnails', key: 'sha256', columns: ['sha256', 'webp'] },
   { name: 'failures', key: 'path', columns: ['path', 'code', 'message', 'run_id', 'failed_at'] },

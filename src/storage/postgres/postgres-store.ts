@@ -7,9 +7,20 @@
  * Vectors use pgvector (HNSW) when the server has it (vector-sql.ts); without it Glimpse says so once and searches
  * full text only: spaces are listed as none and vectors are not kept.
  */
-import { basename, dirname } from 'node:path';
 import type { Description } from '../../providers/spec.js';
 import { holderIsGone, newProcessIdentity, type ProcessIdentity } from '../process-identity.js';
+import {
+  DESCRIPTION_COLUMNS,
+  descriptionValues,
+  fileNameOf,
+  folderOf,
+  interruptedOf,
+  type OpenRunRow,
+  rowToDescription,
+  rowToImage,
+  rowToUserEdits,
+  runIsGone,
+} from '../rows.js';
 import type {
   DescriptionKey,
   EmbeddingSpace,
@@ -262,35 +273,13 @@ export class PostgresStore implements Store {
   }
 
   saveDescription(sha256: string, description: Description, key: DescriptionKey, ms: number): void {
+    const updates = DESCRIPTION_COLUMNS.filter((column) => column !== 'sha256').map(
+      (column) => `${column} = excluded.${column}`,
+    );
     this.query(
-      `INSERT INTO descriptions (sha256, caption, detailed, alt, tags, objects, text, safety, provider, model,
-         requested_model, prompt_version, described_at, ms, input_tokens, output_tokens, cost_usd)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (sha256) DO UPDATE SET caption = excluded.caption, detailed = excluded.detailed,
-         alt = excluded.alt, tags = excluded.tags, objects = excluded.objects, text = excluded.text,
-         safety = excluded.safety, provider = excluded.provider, model = excluded.model,
-         requested_model = excluded.requested_model, prompt_version = excluded.prompt_version,
-         described_at = excluded.described_at, ms = excluded.ms, input_tokens = excluded.input_tokens,
-         output_tokens = excluded.output_tokens, cost_usd = excluded.cost_usd`,
-      [
-        sha256,
-        description.caption,
-        description.detailed,
-        description.alt,
-        JSON.stringify(description.tags ?? []),
-        JSON.stringify(description.objects ?? []),
-        description.text,
-        description.safety ? JSON.stringify(description.safety) : null,
-        key.provider,
-        description.model,
-        key.requestedModel,
-        key.promptVersion,
-        now(),
-        Math.round(ms),
-        description.usage?.inputTokens ?? null,
-        description.usage?.outputTokens ?? null,
-        description.usage?.costUsd ?? null,
-      ],
+      `INSERT INTO descriptions (${DESCRIPTION_COLUMNS.join(', ')}) VALUES (${DESCRIPTION_COLUMNS.map(() => '?').join(', ')})
+       ON CONFLICT (sha256) DO UPDATE SET ${updates.join(', ')}`,
+      descriptionValues(sha256, description, key, ms),
     );
   }
 
@@ -390,14 +379,11 @@ export class PostgresStore implements Store {
   }
 
   interruptedRuns(limit = 20): InterruptedRun[] {
-    return this.openRuns()
-      .filter((run) => run.interruptedAt || runIsGone(run))
-      .slice(0, limit)
-      .map(({ id, startedAt, provider, model, interruptedAt }) => ({ id, startedAt, provider, model, interruptedAt }));
+    return interruptedOf(this.openRuns(), limit);
   }
 
-  private openRuns(): OpenRun[] {
-    return this.query<OpenRun>(
+  private openRuns(): OpenRunRow[] {
+    return this.query<OpenRunRow>(
       `SELECT id, started_at AS "startedAt", provider, model, host, pid, alive_until AS "aliveUntil",
               interrupted_at AS "interruptedAt"
        FROM runs WHERE finished_at IS NULL ORDER BY id DESC`,
@@ -559,86 +545,4 @@ export class PostgresStore implements Store {
     if (!this.hasVectors()) return [];
     return this.query<Neighbour>(vectorSql.exactNearestVectors(spaceId), [vectorSql.vectorText(vector), limit]);
   }
-}
-
-interface OpenRun {
-  id: number;
-  startedAt: string;
-  provider: string | null;
-  model: string | null;
-  host: string | null;
-  pid: number | null;
-  aliveUntil: number | null;
-  interruptedAt: string | null;
-}
-
-function runIsGone(run: OpenRun): boolean {
-  return run.pid === null || (run.aliveUntil ?? 0) < Date.now() || holderIsGone(run);
-}
-
-function folderOf(path: string): string {
-  return /^https?:\/\//i.test(path) ? path.replace(/\/[^/]*$/, '') : dirname(path);
-}
-
-function fileNameOf(path: string): string {
-  return /^https?:\/\//i.test(path)
-    ? decodeURIComponent(
-        path
-          .replace(/[?#].*$/, '')
-          .split('/')
-          .pop() ?? path,
-      )
-    : basename(path);
-}
-
-export function rowToImage(row: Row | undefined): ImageRecord | undefined {
-  if (!row) return undefined;
-  return {
-    id: Number(row.id),
-    path: row.path as string,
-    folder: row.folder as string,
-    fileName: row.file_name as string,
-    sha256: row.sha256 as string,
-    sizeBytes: Number(row.size_bytes),
-    mtimeMs: row.mtime_ms as number | null,
-    width: row.width as number | null,
-    height: row.height as number | null,
-    format: row.format as string | null,
-    takenAt: row.taken_at as string | null,
-    camera: row.camera as string | null,
-    latitude: row.latitude as number | null,
-    longitude: row.longitude as number | null,
-    addedAt: row.added_at as string,
-    seenAt: row.seen_at as string,
-  };
-}
-
-export function rowToUserEdits(row: Row): UserEdits {
-  return {
-    caption: row.caption as string | null,
-    tags: row.tags ? JSON.parse(row.tags as string) : null,
-    editedAt: row.edited_at as string,
-    source: (row.source as string | null) ?? null,
-  };
-}
-
-export function rowToDescription(row: Row): StoredDescription {
-  return {
-    caption: row.caption as string | null,
-    detailed: row.detailed as string | null,
-    alt: row.alt as string | null,
-    tags: JSON.parse(row.tags as string),
-    objects: JSON.parse(row.objects as string),
-    text: row.text as string | null,
-    safety: row.safety ? JSON.parse(row.safety as string) : null,
-    provider: row.provider as string,
-    model: row.model as string,
-    requestedModel: row.requested_model as string,
-    promptVersion: row.prompt_version as string,
-    describedAt: row.described_at as string,
-    ms: row.ms as number | null,
-    inputTokens: row.input_tokens as number | null,
-    outputTokens: row.output_tokens as number | null,
-    costUsd: row.cost_usd as number | null,
-  };
 }
