@@ -5,6 +5,9 @@
  * The database is dropped afterwards. Also runnable alone: `node dist/bench/postgres-search.js 100000 [queries]`.
  */
 import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGlimpse } from '../glimpse.js';
 import { glimpseParts } from '../methods/parts.js';
@@ -14,7 +17,7 @@ import type { PostgresStore } from '../storage/postgres/postgres-store.js';
 import { documentTerms } from '../storage/postgres/search-terms.js';
 import { createTestDatabase } from '../testing/postgres.js';
 import { type BenchResult, formatTable, result } from './results.js';
-import { label, latencies, querySets } from './search-latency.js';
+import { label, latencies, measureSearch, querySets } from './search-latency.js';
 import { syntheticDescription } from './synthetic-store.js';
 import { loadVocabulary, seededRandom, type Vocabulary } from './vocabulary.js';
 
@@ -153,12 +156,28 @@ export async function measurePostgresSearch(
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const size = Number(process.argv[2] ?? 100_000);
-  const queries = Number(process.argv[3] ?? 200);
-  const results = await measurePostgresSearch(loadVocabulary(), size, {
-    queries,
-    onProgress: (text) => process.stderr.write(`\r${text}`),
-  });
+  // node dist/bench/postgres-search.js SIZE [QUERIES] [--sqlite]: --sqlite measures SQLite on the same rows in the
+  // same run, for a ratio that means something on a busy machine.
+  const [size, queries] = process.argv
+    .slice(2)
+    .filter((argument) => !argument.startsWith('--'))
+    .map(Number);
+  const vocabulary = loadVocabulary();
+  const onProgress = (text: string) => process.stderr.write(`\r${text}`);
+  const results = await measurePostgresSearch(vocabulary, size || 100_000, { queries: queries || 200, onProgress });
+  if (process.argv.includes('--sqlite')) {
+    const folder = await mkdtemp(join(tmpdir(), 'glimpse-bench-'));
+    try {
+      const sqlite = await measureSearch(folder, vocabulary, size || 100_000, {
+        hybrid: false,
+        queries: queries || 200,
+        onProgress,
+      });
+      results.push(...sqlite.results);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  }
   process.stderr.write('\n');
   process.stdout.write(`${formatTable(results)}\n`);
 }
