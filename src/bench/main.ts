@@ -17,6 +17,7 @@ import { measureIndexOverhead, measureThroughput } from './indexing.js';
 import { type BenchResult, formatTable, result } from './results.js';
 import { measureSearch } from './search-latency.js';
 import { loadVocabulary } from './vocabulary.js';
+import { measureWorkers } from './workers.js';
 
 const DEFAULT_OUT = fileURLToPath(new URL('../bench-results.json', import.meta.url));
 
@@ -31,7 +32,7 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  process.stdout.write(`npm run bench -- [--quick] [--json] [--out FILE] [--only indexing,search,builtin,cli]
+  process.stdout.write(`npm run bench -- [--quick] [--json] [--out FILE] [--only indexing,workers,search,builtin,cli]
   --quick   under a minute: fewer images, no 1M store
   --json    print {"results": [{"name", "value", "unit"}]} instead of the table
   --out     where to write the JSON (default dist/bench-results.json)
@@ -57,6 +58,7 @@ const plan = quick
       queries: 60,
       builtinImages: 6,
       coldRuns: 3,
+      imagesPerWorker: 15,
     }
   : {
       overheadImages: 60,
@@ -67,6 +69,7 @@ const plan = quick
       queries: 200,
       builtinImages: 30,
       coldRuns: 7,
+      imagesPerWorker: 40,
     };
 
 const started = performance.now();
@@ -81,6 +84,19 @@ try {
     log('throughput with a 200 ms provider');
     const perImage = overhead.find((entry) => entry.name === 'index-ms-per-image')?.value ?? undefined;
     results.push(...(await measureThroughput(images.paths, plan.throughput, perImage)));
+  }
+
+  if (wanted('workers')) {
+    log(
+      `queue workers: 1, 2 and 4 worker processes, ${plan.imagesPerWorker} images each, 200 ms provider (PostgreSQL)`,
+    );
+    results.push(
+      ...(await measureWorkers(scratch, {
+        imagesPerWorker: plan.imagesPerWorker,
+        workers: [1, 2, 4],
+        concurrency: Number(process.env.BENCH_WORKER_CONCURRENCY ?? 2),
+      })),
+    );
   }
 
   let coldStartDb: string | null = null;

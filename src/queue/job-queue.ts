@@ -18,6 +18,7 @@ import { GlimpseError } from '../errors.js';
 import { redactUrl } from '../storage/postgres/connection.js';
 import type { DescriptionKey } from '../storage/store.js';
 import type { QueueCounts } from '../types.js';
+import { sleep } from './sleep.js';
 
 /** Every describe queue's name starts with this. */
 export const QUEUE_PREFIX = 'glimpse-describe-';
@@ -138,9 +139,21 @@ export class JobQueue {
     return new JobQueue(boss, settings, url);
   }
 
-  /** Make the queue if it is not there yet. */
+  /**
+   * Make the queue if it is not there yet. Workers starting together may make it at the same moment: pg-boss's
+   * partition DDL can then deadlock, and PostgreSQL stops one of them, which tries again.
+   */
   async ensure(name: string): Promise<void> {
-    if (!(await this.boss.getQueue(name))) await this.boss.createQueue(name).catch(ignoreAlreadyThere);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (!(await this.boss.getQueue(name))) await this.boss.createQueue(name);
+        return;
+      } catch (error) {
+        const message = String((error as Error)?.message);
+        if (attempt >= 8 || !/deadlock detected|already exists|duplicate key/i.test(message)) throw error;
+        await sleep(50 + Math.random() * 200 * attempt);
+      }
+    }
   }
 
   /** Queue one job per item; returns how many. Inserted a thousand at a time. */
@@ -269,9 +282,4 @@ export class JobQueue {
   async close(): Promise<void> {
     await this.boss.stop({ graceful: false, wait: true, close: true });
   }
-}
-
-function ignoreAlreadyThere(error: unknown): void {
-  // Two processes making the same queue at once: the second finds it made.
-  if (!/already exists|duplicate key/i.test(String((error as Error)?.message))) throw error;
 }
