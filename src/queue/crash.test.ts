@@ -114,3 +114,35 @@ test('three workers, one killed with -9 mid-run: all 60 described, no duplicate 
     `${twice} images described twice; at most the ${WORKER_CONCURRENCY} in flight`,
   );
 });
+
+test('SIGTERM: a worker takes nothing new, finishes and commits what it holds, and exits 0', async () => {
+  const own = await createTestDatabase('glimpse_sigterm');
+  try {
+    const dir = temporaryDirectory('glimpse-sigterm-');
+    await distinctImages(join(dir, 'photos'), 12);
+    const provider = writeProviderModule(dir, { latencyMs: 400 });
+    const db = ['--db', own.url];
+    const queued = await runGlimpse([...db, 'index', join(dir, 'photos'), '--enqueue', '--provider', provider]);
+    assert.equal(queued.code, 0, queued.stderr);
+    const worker = startGlimpse([...db, 'worker', '--provider', provider, '--concurrency', '3', '--json']);
+    const events: string[] = [];
+    worker.stdout!.on('data', (chunk) => events.push(String(chunk)));
+    const exited = new Promise<number | null>((resolve) => worker.once('exit', resolve));
+    // Once it has finished a job it holds three more (each 400 ms); stop it then.
+    while (!events.join('').includes('"type":"job"')) await new Promise((resolve) => setTimeout(resolve, 20));
+    worker.kill('SIGTERM');
+    assert.equal(await exited, 0);
+    const ended = events
+      .join('')
+      .split('\n')
+      .filter((line) => line.includes('"type":"job"')).length;
+    const calls = readFileSync(join(dir, 'calls.log'), 'utf8').split('\n').filter(Boolean).length;
+    assert.equal(calls, ended, 'every image it described was reported ended (and so committed)');
+    assert.ok(ended >= 2 && ended < 12, `${ended} jobs ended before it stopped`);
+    const status = JSON.parse((await runGlimpse([...db, 'status', '--json'])).stdout);
+    assert.equal(status.described, ended);
+    assert.deepEqual(status.queue, { waiting: 12 - ended, active: 0, failed: 0 }, 'nothing left held');
+  } finally {
+    await own.drop();
+  }
+});
