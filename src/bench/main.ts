@@ -2,7 +2,8 @@
  * `npm run bench [-- --quick] [-- --json] [-- --out FILE]`: Glimpse's own speed, as figures measured in one run
  * and, where a baseline exists, as ratios to it (so they mean the same on any machine):
  * indexing overhead and throughput, search latency at 10k/100k/1M descriptions (full text and hybrid) with the
- * store's build rate, the built-in analyzer's images/s and memory, and the CLI's cold start.
+ * store's build rate, the same search on PostgreSQL (100k and 1M; a database of its own on 127.0.0.1:5432, dropped
+ * after), the built-in analyzer's images/s and memory, and the CLI's cold start.
  * Full mode takes a few minutes on 2 cores; --quick (under a minute) skips the 1M store and uses fewer images.
  */
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
@@ -14,6 +15,7 @@ import { measureBuiltin } from './builtin.js';
 import { measureColdStart } from './cold-start.js';
 import { benchImages } from './images.js';
 import { measureIndexOverhead, measureThroughput } from './indexing.js';
+import { measurePostgresSearch } from './postgres-search.js';
 import { type BenchResult, formatTable, result } from './results.js';
 import { measureSearch } from './search-latency.js';
 import { loadVocabulary } from './vocabulary.js';
@@ -32,7 +34,7 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  process.stdout.write(`npm run bench -- [--quick] [--json] [--out FILE] [--only indexing,workers,search,builtin,cli]
+  process.stdout.write(`npm run bench -- [--quick] [--json] [--out FILE] [--only indexing,workers,search,postgres,builtin,cli]
   --quick   under a minute: fewer images, no 1M store
   --json    print {"results": [{"name", "value", "unit"}]} instead of the table
   --out     where to write the JSON (default dist/bench-results.json)
@@ -59,6 +61,7 @@ const plan = quick
       builtinImages: 6,
       coldRuns: 3,
       imagesPerWorker: 15,
+      postgresSizes: [10_000],
     }
   : {
       overheadImages: 60,
@@ -70,6 +73,7 @@ const plan = quick
       builtinImages: 30,
       coldRuns: 7,
       imagesPerWorker: 40,
+      postgresSizes: [100_000, 1_000_000],
     };
 
 const started = performance.now();
@@ -126,6 +130,20 @@ try {
     if (wanted('cli') && coldStartDb) {
       log('CLI cold start');
       results.push(...(await measureColdStart(coldStartDb, plan.coldRuns, '10k')));
+    }
+  }
+
+  if (wanted('postgres')) {
+    const vocabulary = loadVocabulary();
+    for (const size of plan.postgresSizes) {
+      log(`search on PostgreSQL: ${size} synthetic descriptions`);
+      results.push(
+        ...(await measurePostgresSearch(vocabulary, size, {
+          queries: size >= 1_000_000 ? Math.min(plan.queries, 100) : plan.queries,
+          onProgress: (text) => (process.stderr.isTTY && !values.json ? process.stderr.write(`\r${text}`) : undefined),
+        })),
+      );
+      if (process.stderr.isTTY && !values.json) process.stderr.write('\n');
     }
   }
 
