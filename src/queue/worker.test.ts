@@ -4,7 +4,9 @@
  * worker told to stop finishing what it holds.
  */
 import assert from 'node:assert/strict';
-import { cpSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { basename, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createGlimpse, type Glimpse } from '../glimpse.js';
@@ -130,6 +132,30 @@ test('a worker told to stop takes no new job and finishes (commits) the ones it 
   // The rest is still there for the next worker.
   const rest = await glimpse.work({ exitWhenIdle: true });
   assert.equal(rest.indexed, 9 - startedJobs);
+});
+
+test('a job may name an http(s) URL: the worker downloads it, and its content hash decides as for a file', async () => {
+  const server = createServer((request, response) => {
+    response.writeHead(200, { 'content-type': 'image/png' });
+    response.end(readFileSync(join(samplesDir, 'astronaut.png')));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/pictures/astronaut.png`;
+    const queued = await glimpse.enqueue([url]);
+    assert.equal(queued.queued, 1);
+    const before = provider.requests.length;
+    // The same content as the astronaut file described above: kept, not described again.
+    const first = await glimpse.work({ exitWhenIdle: true });
+    assert.deepEqual([first.indexed, first.unchanged], [0, 1]);
+    assert.equal(provider.requests.length, before);
+    assert.equal(glimpse.show(url).caption, glimpse.show(join(folder, 'astronaut.png')).caption);
+    await glimpse.enqueue([url], { force: true });
+    assert.equal((await glimpse.work({ exitWhenIdle: true })).indexed, 1);
+    assert.equal(provider.requests.length, before + 1);
+  } finally {
+    server.close();
+  }
 });
 
 test('a library that is not in PostgreSQL has no queue: queueing is a usage error naming what to do', async () => {
