@@ -24,7 +24,7 @@ import { loadVocabulary, seededRandom, type Vocabulary } from './vocabulary.js';
 const BATCH = 1000;
 
 /** Bulk rows straight into the tables (per-image API calls would take hours at a million), GIN index built after. */
-async function buildPostgresLibrary(
+export async function buildPostgresLibrary(
   store: PostgresStore,
   vocabulary: Vocabulary,
   count: number,

@@ -49,6 +49,8 @@ interface LibraryState {
 
 export class PostgresFullText {
   private state: LibraryState | null = null;
+  /** While a search runs: the library's stamp, read once at its start rather than at each count (see `during`). */
+  private pinned: string | null = null;
 
   constructor(readonly store: PostgresStore) {}
 
@@ -60,8 +62,19 @@ export class PostgresFullText {
     return `${row.value}:${row.called}`;
   }
 
+  /** Runs one search with the library's stamp read once (a search's counts are of one state of the library). */
+  async during<T>(search: () => Promise<T>): Promise<T> {
+    const outer = this.pinned;
+    this.pinned = this.stamp();
+    try {
+      return await search();
+    } finally {
+      this.pinned = outer;
+    }
+  }
+
   private library(): LibraryState {
-    const stamp = this.stamp();
+    const stamp = this.pinned ?? this.stamp();
     if (this.state?.stamp !== stamp) {
       const [row] = this.store.query<{ rows: number; total: number | null }>(
         'SELECT count(*) AS rows, sum(length)::float8 AS total FROM search_documents',
@@ -127,20 +140,35 @@ export class PostgresFullText {
         multi: phrase.terms.length > 1,
       }))
       .filter((phrase) => !phrase.multi && phrase.factor > 0);
-    const lookups = single.map((_, index) => `coalesce((s.weights->>?)::float8, 0) AS w${index}`);
+    const lookups = single.map((_, index) => `coalesce((l.weights->>?)::float8, 0) AS w${index}`);
     const parts = single.map((phrase, index) => `${phrase.factor.toFixed(9)} * w.w${index} / (w.w${index} + l.factor)`);
     const score = parts.length > 0 ? `${parts.join(' + ')} DESC, ` : '';
     const hasPhrases = phrases.length > single.length;
     const limit = hasPhrases ? Math.max(pool * CANDIDATES.factor, CANDIDATES.minimum) : pool + CANDIDATES.margin;
-    const rows = this.store.query<{ id: number; terms: string; length: number }>(
-      `SELECT s.image_id AS id, s.terms, s.length FROM search_documents s
+    // The GIN index, not a scan of every row: a row's score needs its jsonb, so the fewer rows read the better,
+    // but the planner prefers a sequential scan once a tenth of the rows match. The jsonb is read (and, being large,
+    // decompressed) once per row: `|| '{}'` makes one copy that every lookup uses, and OFFSET 0 keeps PostgreSQL from
+    // copying the lookups into the ORDER BY (where each would be evaluated, and the jsonb read, again).
+    const [, rows] = this.store.connection.batch([
+      { sql: 'SET enable_seqscan = off; SET enable_memoize = off' },
+      {
+        sql: `SELECT s.image_id AS id, s.terms, s.length FROM search_documents s
        ${filter.where ? `JOIN images i ON i.id = s.image_id ${filter.join}` : ''}
-       CROSS JOIN LATERAL (SELECT ${K1} * (1 - ${B} + ${B} * s.length / ?::float8) AS factor) l
-       CROSS JOIN LATERAL (SELECT ${lookups.length ? lookups.join(', ') : '0 AS none'}) w
+       CROSS JOIN LATERAL (SELECT ${K1} * (1 - ${B} + ${B} * s.length / ?::float8) AS factor,
+                                  s.weights || '{}'::jsonb AS weights OFFSET 0) l
+       CROSS JOIN LATERAL (SELECT ${lookups.length ? lookups.join(', ') : '0 AS none'} OFFSET 0) w
        WHERE s.document @@ ?::tsquery ${filter.where}
        ORDER BY ${score}s.image_id LIMIT ?`,
-      [library.averageLength || 1, ...single.map((phrase) => phrase.term), matching, ...filter.parameters, limit],
-    );
+        params: [
+          library.averageLength || 1,
+          ...single.map((phrase) => phrase.term),
+          matching,
+          ...filter.parameters,
+          limit,
+        ],
+      },
+      { sql: 'RESET enable_seqscan; RESET enable_memoize' },
+    ]) as [unknown, { id: number; terms: string; length: number }[], unknown];
     const scored = rows.map((row) => ({
       id: Number(row.id),
       score: bm25(row.terms, row.length, phrases, idf, library.averageLength),

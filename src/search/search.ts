@@ -57,7 +57,8 @@ export async function searchImages(
   // Words the library has nothing for and WordNet does not know: corrected against the library's own words.
   const spelling = options.exact ? null : checkSpelling(index, words);
   const corrected = spelling ? correctedText(cleanQuery(typed), spelling.corrections) : null;
-  const response = await searchAsTyped(index, corrected ?? typed, options, embedder);
+  const asTyped = () => searchAsTyped(index, corrected ?? typed, options, embedder);
+  const response = await (index.postgres ? index.postgres.during(asTyped) : asTyped());
   if (corrected) {
     response.query = cleanQuery(typed);
     response.correctedQuery = corrected;
