@@ -29,9 +29,10 @@ const B = 0.75;
 /**
  * How many rows PostgreSQL hands over to be scored here: `margin` more than the pool (SQL's bm25 is already exact
  * for one-word phrases, so only ties at the edge need them); for a query with a quoted phrase of several words, which
- * SQL does not score, factor × pool and at least `minimum`. Settable for measuring.
+ * SQL does not score, factor × pool and at least `minimum`. `rareRows`: how many rows the first, pruned pass may read
+ * (see max-score pruning in `rank`). Settable for measuring.
  */
-export const CANDIDATES = { margin: 20, factor: 8, minimum: 400 };
+export const CANDIDATES = { margin: 20, factor: 8, minimum: 400, rareRows: 3000 };
 
 /** A filter in PostgreSQL's SQL (search.ts builds it from the search options). */
 export interface PostgresFilter {
@@ -140,35 +141,59 @@ export class PostgresFullText {
         multi: phrase.terms.length > 1,
       }))
       .filter((phrase) => !phrase.multi && phrase.factor > 0);
-    const lookups = single.map((_, index) => `coalesce((l.weights->>?)::float8, 0) AS w${index}`);
+    const lookups = single.map((_, index) => `coalesce((l.weights->>?)::float8, 0) AS w${index}, `);
     const parts = single.map((phrase, index) => `${phrase.factor.toFixed(9)} * w.w${index} / (w.w${index} + l.factor)`);
-    const score = parts.length > 0 ? `${parts.join(' + ')} DESC, ` : '';
     const hasPhrases = phrases.length > single.length;
     const limit = hasPhrases ? Math.max(pool * CANDIDATES.factor, CANDIDATES.minimum) : pool + CANDIDATES.margin;
+    const exclusions = excluded.map((query) => ` & !${query}`).join('');
     // The GIN index, not a scan of every row: a row's score needs its jsonb, so the fewer rows read the better,
     // but the planner prefers a sequential scan once a tenth of the rows match. The jsonb is read (and, being large,
     // decompressed) once per row: `|| '{}'` makes one copy that every lookup uses, and OFFSET 0 keeps PostgreSQL from
     // copying the lookups into the ORDER BY (where each would be evaluated, and the jsonb read, again).
-    const [, rows] = this.store.connection.batch([
-      { sql: 'SET enable_seqscan = off; SET enable_memoize = off' },
-      {
-        sql: `SELECT s.image_id AS id, s.terms, s.length FROM search_documents s
-       ${filter.where ? `JOIN images i ON i.id = s.image_id ${filter.join}` : ''}
-       CROSS JOIN LATERAL (SELECT ${K1} * (1 - ${B} + ${B} * s.length / ?::float8) AS factor,
-                                  s.weights || '{}'::jsonb AS weights OFFSET 0) l
-       CROSS JOIN LATERAL (SELECT ${lookups.length ? lookups.join(', ') : '0 AS none'} OFFSET 0) w
-       WHERE s.document @@ ?::tsquery ${filter.where}
-       ORDER BY ${score}s.image_id LIMIT ?`,
-        params: [
-          library.averageLength || 1,
-          ...single.map((phrase) => phrase.term),
-          matching,
-          ...filter.parameters,
-          limit,
-        ],
-      },
-      { sql: 'RESET enable_seqscan; RESET enable_memoize' },
-    ]) as [unknown, { id: number; terms: string; length: number }[], unknown];
+    const best = (match: string) =>
+      (
+        this.store.connection.batch([
+          { sql: 'SET enable_seqscan = off; SET enable_memoize = off' },
+          {
+            sql: `SELECT s.image_id AS id, s.terms, s.length, ${parts.length ? parts.join(' + ') : '0'} AS score
+                  FROM search_documents s ${filter.where ? `JOIN images i ON i.id = s.image_id ${filter.join}` : ''}
+                  CROSS JOIN LATERAL (SELECT ${K1} * (1 - ${B} + ${B} * s.length / ?::float8) AS factor,
+                                             s.weights || '{}'::jsonb AS weights OFFSET 0) l
+                  CROSS JOIN LATERAL (SELECT ${lookups.join('')} 0 AS none OFFSET 0) w
+                  WHERE s.document @@ ?::tsquery ${filter.where}
+                  ORDER BY score DESC, s.image_id LIMIT ?`,
+            params: [
+              library.averageLength || 1,
+              ...single.map((phrase) => phrase.term),
+              match,
+              ...filter.parameters,
+              limit,
+            ],
+          },
+          { sql: 'RESET enable_seqscan; RESET enable_memoize' },
+        ]) as [unknown, { id: number; terms: string; length: number; score: number }[], unknown]
+      )[1];
+    // Max-score pruning: first only the rows holding the rarest terms (a few thousand rows at most). A row holding
+    // none of them scores less than what the other terms can add at most (each term's factor, as hits/(hits + …)
+    // stays below 1); when the last of these best rows scores more than that, no other row can enter them, and the
+    // answer is exactly the full one without reading every row that holds a common word.
+    let rows: { id: number; terms: string; length: number; score: number }[] | null = null;
+    if (!hasPhrases && single.length > 1) {
+      const byRarity = single
+        .map((phrase) => ({ ...phrase, documents: counts.get(tsLiteral(phrase.term)) ?? 0 }))
+        .sort((a, b) => a.documents - b.documents);
+      let documents = 0;
+      let essential = 0;
+      while (essential < byRarity.length - 1 && documents + byRarity[essential].documents <= CANDIDATES.rareRows)
+        documents += byRarity[essential++].documents;
+      if (essential > 0) {
+        const others = byRarity.slice(essential).reduce((total, phrase) => total + phrase.factor, 0);
+        const rare = byRarity.slice(0, essential).map((phrase) => tsLiteral(phrase.term));
+        const found = best(`(${rare.join(' | ')})${exclusions}`);
+        if (found.length === limit && found[found.length - 1].score > others) rows = found;
+      }
+    }
+    rows ??= best(matching);
     const scored = rows.map((row) => ({
       id: Number(row.id),
       score: bm25(row.terms, row.length, phrases, idf, library.averageLength),
