@@ -5,9 +5,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
+import { createGlimpse } from '../glimpse.js';
+import { PostgresConnection } from '../storage/postgres/connection.js';
 import { documentTerms, COLUMN_WEIGHTS as POSTGRES_WEIGHTS, searchTerms } from '../storage/postgres/search-terms.js';
+import { withTestDatabase } from '../testing/postgres.js';
 import { COLUMN_WEIGHTS } from './full-text.js';
-import { bm25 } from './postgres-full-text.js';
+import { bm25, CANDIDATES } from './postgres-full-text.js';
 
 const ROWS = [
   ['A brown dog running on a sandy beach', 'dog, beach', '', '', 'n1 n2', 'beach dog jpg'],
@@ -81,3 +84,50 @@ test("bm25 of a row is FTS5's bm25 with the same column weights", () => {
   }
   db.close();
 });
+
+test('max-score pruning gives exactly the ranking of scoring every matching row (PostgreSQL)', () =>
+  withTestDatabase(async (url) => {
+    const glimpse = await createGlimpse({ db: url, embedder: null });
+    try {
+      const animals = ['zebra', 'giraffe', 'elephant', 'horse', 'dog'];
+      const colours = ['red', 'black', 'white', 'brown'];
+      await glimpse.importDescriptions(
+        Array.from({ length: 400 }, (_, i) => ({
+          path: `/lib/${i}.jpg`,
+          caption: `A ${colours[i % 4]} ${animals[i % 5]} standing in a field${i % 3 === 0 ? ' near a man' : ''}`,
+          tags: [animals[i % 5], i % 7 === 0 ? 'grass' : 'outdoors'],
+        })),
+      );
+      const queries = ['red zebra in the grass', 'a man with a brown horse', 'white dog', 'giraffe field man'];
+      const answers = async () => {
+        const all = [];
+        for (const query of queries)
+          all.push((await glimpse.search(query, { limit: 30 })).results.map((r) => [r.id, r.score]));
+        return all;
+      };
+      // How many ranking queries each search sends: one when pruning decided, two when it fell back.
+      const ranking: number[] = [];
+      const batch = PostgresConnection.prototype.batch;
+      PostgresConnection.prototype.batch = function (this: PostgresConnection, statements) {
+        if (statements.some((statement) => / AS score\s/.test(statement.sql))) ranking.push(1);
+        return batch.call(this, statements);
+      };
+      let pruned: (string | number)[][][];
+      try {
+        pruned = await answers();
+      } finally {
+        PostgresConnection.prototype.batch = batch;
+      }
+      assert.ok(ranking.length < queries.length * 2, `pruning decided some searches alone (${ranking.length} queries)`);
+      const saved = CANDIDATES.rareRows;
+      CANDIDATES.rareRows = 0;
+      try {
+        assert.deepEqual(await answers(), pruned);
+      } finally {
+        CANDIDATES.rareRows = saved;
+      }
+      assert.ok(pruned.every((list) => list.length === 30));
+    } finally {
+      await glimpse.close();
+    }
+  }, 'glimpse_pruning'));
