@@ -26,6 +26,12 @@ export interface RunIndexOptions extends IndexOptions {
   embedder: Embedder | null;
   paths: string[];
   maxPixels?: number;
+  /**
+   * Runs the describe call when the caller has room for it: a queue worker holds more images than it lets the model
+   * describe at once, so that reading, decoding and committing overlap the model's work. The time waited for room
+   * is not counted in the description's `ms`.
+   */
+  describeTurn?: <T>(describe: () => Promise<T>) => Promise<T>;
 }
 
 /** 'held': another live process is describing the same content right now; try again later. */
@@ -266,7 +272,8 @@ async function describeAndSave(
     maxSide: describer.preferredImageSize,
     maxPixels: options.maxPixels,
   });
-  const { description, ms } = await describePrepared(describer, loaded, { task: 'json', signal: options.signal });
+  const describe = () => describePrepared(describer, loaded, { task: 'json', signal: options.signal });
+  const { description, ms } = await (options.describeTurn ? options.describeTurn(describe) : describe());
   addUsage(description.usage);
   const { image } = loaded.prepared;
   // --- issue 14 (metadata): a caption and keywords a person wrote into the file or its sidecar become their own.

@@ -1,8 +1,8 @@
 /**
  * The crash test of the job queue, with the real `glimpse` binary: 60 images queued, three worker processes, one
  * killed with -9 while it holds jobs. The library ends with all 60 described, no row twice, and no image described
- * twice beyond the jobs the killed worker held (its concurrency). The killed worker's jobs come back to the others
- * after the visibility timeout (4 s here).
+ * twice beyond the jobs the killed worker had in flight (twice its --concurrency: the describe calls, and as many
+ * images being read or committed). Its jobs come back to the others after the visibility timeout (4 s here).
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -15,6 +15,8 @@ import { distinctImages, runGlimpse, startGlimpse } from '../testing/queue.js';
 
 const IMAGES = 60;
 const WORKER_CONCURRENCY = 2;
+/** A worker holds twice as many jobs as it describes at once (the others being read or committed meanwhile). */
+const JOBS_HELD = 2 * WORKER_CONCURRENCY;
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 before(async () => {
@@ -99,7 +101,7 @@ test('three workers, one killed with -9 mid-run: all 60 described, no duplicate 
     // The killed worker's jobs were delivered again, to the others.
     const redelivered = (await rows('SELECT count(*)::int AS n FROM pgboss.job WHERE retry_count > 0')).n;
     assert.ok(redelivered >= 1, 'a job the killed worker held came back');
-    assert.ok(redelivered <= WORKER_CONCURRENCY, `only the jobs it held came back (${redelivered})`);
+    assert.ok(redelivered <= JOBS_HELD, `only the jobs it held came back (${redelivered})`);
   } finally {
     await client.end();
   }
@@ -109,10 +111,8 @@ test('three workers, one killed with -9 mid-run: all 60 described, no duplicate 
     perImage.set(name, (perImage.get(name) ?? 0) + 1);
   assert.equal(perImage.size, IMAGES, 'every image described');
   const twice = [...perImage.values()].filter((count) => count > 1).length;
-  assert.ok(
-    twice <= WORKER_CONCURRENCY,
-    `${twice} images described twice; at most the ${WORKER_CONCURRENCY} in flight`,
-  );
+  // A job in flight may have been described and not yet committed when the worker died: it is described again.
+  assert.ok(twice <= JOBS_HELD, `${twice} images described twice; at most the ${JOBS_HELD} jobs it held`);
 });
 
 test('SIGTERM: a worker takes nothing new, finishes and commits what it holds, and exits 0', async () => {

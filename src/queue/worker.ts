@@ -45,6 +45,10 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerSummar
   const name = queueName(key);
   await queue.ensure(name);
   const concurrency = Math.max(1, Math.min(64, options.concurrency ?? 4));
+  // At most `concurrency` describe calls at once (what the model server is sized for), but twice as many jobs held:
+  // the others are being read, decoded or committed meanwhile, so the model is not left waiting on the pipeline.
+  const held = concurrency * 2;
+  const describeTurn = turns(concurrency);
   const summary = { indexed: 0, unchanged: 0, failed: 0, retried: 0 };
   const stopping = new AbortController();
   const stop = () => stopping.abort();
@@ -77,7 +81,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerSummar
   let reportedIdle = false;
   const takeJobs = async () => {
     while (!stopping.signal.aborted) {
-      const free = concurrency - running.size;
+      const free = held - running.size;
       if (free === 0) {
         await Promise.race(running);
         continue;
@@ -138,6 +142,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerSummar
           embedder: options.embedder,
           force: job.data.force,
           maxPixels: options.maxPixels,
+          describeTurn,
         })
       ).outcome;
       while (outcome === 'held') {
@@ -150,6 +155,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerSummar
             embedder: options.embedder,
             force: false,
             maxPixels: options.maxPixels,
+            describeTurn,
           })
         ).outcome;
       }
@@ -220,4 +226,22 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerSummar
   }
   if (fatal) throw fatal;
   return { ...summary, ms: Math.round(performance.now() - started) };
+}
+
+/** Runs at most `limit` of the functions given at once; the others wait their turn, first come first served. */
+function turns(limit: number): <T>(run: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (run) => {
+    // A turn that ends hands its place straight to the first one waiting.
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running++;
+    try {
+      return await run();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
+  };
 }
