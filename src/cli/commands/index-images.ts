@@ -130,7 +130,7 @@ async function enqueue(glimpse: Glimpse, paths: string[], options: { force?: boo
     process.stderr.write(
       `${pc.green(String(summary.queued))} images queued for ${summary.provider} / ${summary.model} (queue ${summary.queue})` +
         `${summary.failures.length ? `, ${pc.red(String(summary.failures.length))} could not be queued` : ''}\n` +
-        `Workers describe them: glimpse worker --db <this database> --provider ${summary.provider} --model ${summary.model}\n`,
+        `Workers describe them: glimpse worker --db ${glimpse.dbPath} --provider ${summary.provider} --model ${summary.model}\n`,
     );
     for (const failure of summary.failures) process.stderr.write(`  ${failure.path}: ${failure.error.message}\n`);
   }
