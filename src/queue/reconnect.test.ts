@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
-import { temporaryDirectory, writeProviderModule } from '../testing/fixtures.js';
+import { fixturesDir, temporaryDirectory, writeProviderModule } from '../testing/fixtures.js';
 import { createTestDatabase, TEST_SERVER } from '../testing/postgres.js';
 import { distinctImages, runGlimpse, startGlimpse } from '../testing/queue.js';
 
@@ -67,4 +67,17 @@ test('a worker that cannot reach its database exits 1 naming the URL without the
   assert.equal(run.code, 1);
   assert.match(run.stderr, /127\.0\.0\.1:1\/glimpse/);
   assert.doesNotMatch(run.stderr, /s3cret/);
+});
+
+test('worker and index --enqueue on a SQLite library: a usage error naming PostgreSQL, exit 1, no file made', async () => {
+  const library = join(temporaryDirectory('glimpse-no-queue-'), 'library.db');
+  for (const args of [
+    ['worker', '--exit-when-idle'],
+    ['index', fixturesDir, '--enqueue'],
+  ]) {
+    const run = await runGlimpse(['--db', library, ...args]);
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /Queueing needs a library in PostgreSQL/);
+    assert.equal(existsSync(library), false);
+  }
 });

@@ -50,6 +50,7 @@ export function register(program: Command): void {
         : undefined;
       // A mistyped path is a usage error, found before anything is opened or recorded.
       await requireExistingPaths(paths);
+      if (options.enqueue) (await import('./worker.js')).requirePostgresLibrary(command);
       const glimpse = await openGlimpse(command);
       if (options.enqueue) {
         try {

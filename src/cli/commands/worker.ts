@@ -5,6 +5,7 @@
  * another worker after the visibility timeout).
  */
 import type { Command } from 'commander';
+import { GlimpseError } from '../../errors.js';
 import type { WorkerEvent } from '../../types.js';
 import { addEmbedderOptions, addProviderOptions, EXIT, openGlimpse, parsePositive, printJson } from '../context.js';
 import { displayPath, pc } from '../output.js';
@@ -15,12 +16,13 @@ export function register(program: Command): void {
       program
         .command('worker')
         .description('describe images queued by `index --enqueue` (a PostgreSQL library); run one per model server')
-        .option('-c, --concurrency <n>', 'images described at once (default: 4)')
+        .option('-c, --concurrency <n>', 'describe calls at once (default: 4); up to twice as many images held')
         .option('--exit-when-idle', 'exit once no job is waiting or running for this provider and model')
         .option('--json', 'print one JSON object per event (started, job, idle, warning), then the summary'),
     ),
   ).action(async (options: { concurrency?: string; exitWhenIdle?: boolean; json?: boolean }, command: Command) => {
     const concurrency = options.concurrency ? parsePositive(options.concurrency, '--concurrency') : undefined;
+    requirePostgresLibrary(command);
     const glimpse = await openGlimpse(command);
     const stopping = new AbortController();
     const onSignal = () => {
@@ -48,6 +50,15 @@ export function register(program: Command): void {
       process.off('SIGINT', onSignal);
       await glimpse.close();
     }
+  });
+}
+
+/** Queueing needs a library in PostgreSQL: said before anything is opened (a SQLite file would be created). */
+export function requirePostgresLibrary(command: Command): void {
+  const db = command.optsWithGlobals<{ db?: string }>().db ?? process.env.GLIMPSE_DB;
+  if (db && /^postgres(ql)?:\/\//i.test(db)) return;
+  throw new GlimpseError('USAGE', `Queueing needs a library in PostgreSQL, not ${db ?? 'the default SQLite file'}`, {
+    hint: 'Give --db postgres://user@host:5432/name (or GLIMPSE_DB); `glimpse migrate` moves a SQLite library there.',
   });
 }
 
