@@ -11,6 +11,7 @@ import { samplesDir, temporaryDirectory } from '../testing/fixtures.js';
 import { createTestDatabase } from '../testing/postgres.js';
 import { QUICK_QUEUE } from '../testing/queue.js';
 import { createRecordingProvider } from '../testing/recording-provider.js';
+import { createApp } from './app.js';
 import { IndexJobs, type JobEvent } from './index-jobs.js';
 
 Object.assign(process.env, QUICK_QUEUE);
@@ -58,4 +59,20 @@ test('an index job on a PostgreSQL library is queued, and its progress comes fro
     [1, 2, 3, 4, 5, 6, 7, 8, 9],
   );
   await jobs.close();
+});
+
+test('GET /api/v1/status on a PostgreSQL library carries the queue counts', async () => {
+  const app = createApp(glimpse, { log: () => {} });
+  try {
+    await glimpse.enqueue([join(photos, 'horse.png')], { force: true });
+    const response = await app.request('/api/v1/status');
+    assert.equal(response.status, 200);
+    const body = (await response.json()) as { queue?: unknown; images: number };
+    assert.deepEqual(body.queue, { waiting: 1, active: 0, failed: 0 });
+    await glimpse.work({ exitWhenIdle: true });
+    const after = (await (await app.request('/api/v1/status')).json()) as { queue?: unknown };
+    assert.deepEqual(after.queue, { waiting: 0, active: 0, failed: 0 });
+  } finally {
+    await app.close();
+  }
 });
