@@ -6,12 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
-import { temporaryDirectory, writeProviderModule } from '../testing/fixtures.js';
 import { createTestDatabase } from '../testing/postgres.js';
-import { distinctImages, runGlimpse, startGlimpse } from '../testing/queue.js';
+import { queuedImages, runGlimpse, startGlimpse } from '../testing/queue.js';
 
 const IMAGES = 60;
 const WORKER_CONCURRENCY = 2;
@@ -40,15 +38,7 @@ function exited(child: ReturnType<typeof startGlimpse>, timeoutMs: number): Prom
 }
 
 test('three workers, one killed with -9 mid-run: all 60 described, no duplicate rows, no extra describe calls', async () => {
-  const dir = temporaryDirectory('glimpse-crash-');
-  await distinctImages(join(dir, 'photos'), IMAGES);
-  const provider = writeProviderModule(dir, { latencyMs: 250 });
-  const calls = join(dir, 'calls.log');
-  const db = ['--db', database.url];
-
-  const queued = await runGlimpse([...db, 'index', join(dir, 'photos'), '--enqueue', '--provider', provider, '--json']);
-  assert.equal(queued.code, 0, queued.stderr);
-  assert.equal(JSON.parse(queued.stdout).queued, IMAGES);
+  const { provider, calls, db } = await queuedImages(database.url, IMAGES, 250);
 
   const workerArgs = [
     ...db,
@@ -118,17 +108,12 @@ test('three workers, one killed with -9 mid-run: all 60 described, no duplicate 
 test('SIGTERM: a worker takes nothing new, finishes and commits what it holds, and exits 0', async () => {
   const own = await createTestDatabase('glimpse_sigterm');
   try {
-    const dir = temporaryDirectory('glimpse-sigterm-');
-    await distinctImages(join(dir, 'photos'), 12);
-    const provider = writeProviderModule(dir, { latencyMs: 400 });
-    const db = ['--db', own.url];
-    const queued = await runGlimpse([...db, 'index', join(dir, 'photos'), '--enqueue', '--provider', provider]);
-    assert.equal(queued.code, 0, queued.stderr);
+    const { provider, calls, db } = await queuedImages(own.url, 12, 400);
     const worker = startGlimpse([...db, 'worker', '--provider', provider, '--concurrency', '3', '--json']);
     const events: string[] = [];
     worker.stdout!.on('data', (chunk) => events.push(String(chunk)));
     const exited = new Promise<number | null>((resolve) => worker.once('exit', resolve));
-    // Once it has finished a job it holds three more (each 400 ms); stop it then.
+    // Once it has finished a job it holds more (up to six, three describing, 400 ms each); stop it then.
     while (!events.join('').includes('"type":"job"')) await new Promise((resolve) => setTimeout(resolve, 20));
     worker.kill('SIGTERM');
     assert.equal(await exited, 0);
@@ -136,8 +121,8 @@ test('SIGTERM: a worker takes nothing new, finishes and commits what it holds, a
       .join('')
       .split('\n')
       .filter((line) => line.includes('"type":"job"')).length;
-    const calls = readFileSync(join(dir, 'calls.log'), 'utf8').split('\n').filter(Boolean).length;
-    assert.equal(calls, ended, 'every image it described was reported ended (and so committed)');
+    const described = readFileSync(calls, 'utf8').split('\n').filter(Boolean).length;
+    assert.equal(described, ended, 'every image it described was reported ended (and so committed)');
     assert.ok(ended >= 2 && ended < 12, `${ended} jobs ended before it stopped`);
     const status = JSON.parse((await runGlimpse([...db, 'status', '--json'])).stdout);
     assert.equal(status.described, ended);

@@ -7,9 +7,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
-import { fixturesDir, temporaryDirectory, writeProviderModule } from '../testing/fixtures.js';
+import { fixturesDir, temporaryDirectory } from '../testing/fixtures.js';
 import { createTestDatabase, TEST_SERVER } from '../testing/postgres.js';
-import { distinctImages, runGlimpse, startGlimpse } from '../testing/queue.js';
+import { queuedImages, runGlimpse, startGlimpse } from '../testing/queue.js';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 before(async () => {
@@ -36,18 +36,12 @@ async function dropConnections(url: string): Promise<number> {
 }
 
 test('a worker whose database connections are dropped mid-run reconnects and finishes the queue', async () => {
-  const dir = temporaryDirectory('glimpse-reconnect-');
-  await distinctImages(join(dir, 'photos'), 20);
-  const provider = writeProviderModule(dir, { latencyMs: 200 });
-  const db = ['--db', database.url];
-  const queued = await runGlimpse([...db, 'index', join(dir, 'photos'), '--enqueue', '--provider', provider]);
-  assert.equal(queued.code, 0, queued.stderr);
+  const { provider, calls, db } = await queuedImages(database.url, 20, 200);
 
   const worker = startGlimpse([...db, 'worker', '--provider', provider, '--concurrency', '2', '--exit-when-idle']);
   let stderr = '';
   worker.stderr!.on('data', (chunk) => (stderr += chunk));
   const exited = new Promise<number | null>((resolve) => worker.once('exit', resolve));
-  const calls = join(dir, 'calls.log');
   const lines = () => (existsSync(calls) ? readFileSync(calls, 'utf8').split('\n').filter(Boolean).length : 0);
   while (lines() < 5) await new Promise((resolve) => setTimeout(resolve, 50));
   assert.ok((await dropConnections(database.url)) >= 2, 'the worker had its store and queue connections');

@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { glimpseBin } from './fixtures.js';
+import { glimpseBin, temporaryDirectory, writeProviderModule } from './fixtures.js';
 
 /** `count` PNGs of distinct content (a colour each, and a stripe at a place of their own). */
 export async function distinctImages(folder: string, count: number, prefix = 'image'): Promise<string[]> {
@@ -53,4 +53,23 @@ export function startGlimpse(args: string[], env: Record<string, string> = {}): 
     env: { ...process.env, ...QUICK_QUEUE, NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+/**
+ * A test's queue: `count` distinct images in a fresh folder, a provider module that takes `latencyMs` a call and logs
+ * each described file name to `calls`, and one job per image queued with it by the real binary.
+ */
+export async function queuedImages(
+  url: string,
+  count: number,
+  latencyMs: number,
+): Promise<{ dir: string; provider: string; calls: string; db: string[] }> {
+  const dir = temporaryDirectory('glimpse-queue-');
+  await distinctImages(join(dir, 'photos'), count);
+  const provider = writeProviderModule(dir, { latencyMs });
+  const db = ['--db', url];
+  const queued = await runGlimpse([...db, 'index', join(dir, 'photos'), '--enqueue', '--provider', provider, '--json']);
+  if (queued.code !== 0 || JSON.parse(queued.stdout).queued !== count)
+    throw new Error(`queueing ${count} images failed: ${queued.stderr}`);
+  return { dir, provider, calls: join(dir, 'calls.log'), db };
 }
