@@ -52,7 +52,8 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerSummar
   const summary = { indexed: 0, unchanged: 0, failed: 0, retried: 0 };
   const stopping = new AbortController();
   const stop = () => stopping.abort();
-  options.signal?.addEventListener('abort', stop, { once: true });
+  if (options.signal?.aborted) stop();
+  else options.signal?.addEventListener('abort', stop, { once: true });
   let fatal: GlimpseError | undefined;
 
   const runId = store.startRun(describer.provider, describer.modelId);
