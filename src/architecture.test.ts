@@ -24,6 +24,8 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['storage'],
   ['search'],
   ['pipeline'],
+  // queue: the job queue of a PostgreSQL library (pg-boss) and the worker that describes its jobs with the pipeline.
+  ['queue'],
   ['methods'],
   ['glimpse', 'index'],
   ['web'],

@@ -63,6 +63,10 @@ export const ERROR_CODES = {
     hint: 'Index it first with `glimpse index <folder>`, or check `glimpse status`.',
   },
   DATABASE_ERROR: { retryable: false, hint: 'Check that the --db path is writable and not used by an older Glimpse.' },
+  DATABASE_UNREACHABLE: {
+    retryable: true,
+    hint: 'Check that PostgreSQL is running and the --db (or GLIMPSE_DB) URL is right: host, port, user and database name.',
+  },
   METADATA_ERROR: {
     retryable: false,
     hint: 'ExifTool could not write the file; check it is a JPEG/PNG/TIFF/WebP you may write, or use --write-metadata sidecar.',

@@ -9,11 +9,11 @@ import { edit } from './methods/edit.js';
 import { type Parts, rememberParts } from './methods/parts.js';
 import { search } from './methods/search.js';
 import { show } from './methods/show.js';
-import { clearFailures, status } from './methods/status.js';
+import { clearFailures, queueStatus, status } from './methods/status.js';
 import { resolveDescriber, resolveEmbedder } from './providers/resolve.js';
 import type { Embedder, ImageDescriber, ProviderSettings } from './providers/spec.js';
 import { SearchIndex } from './search/search-index.js';
-import { openStore } from './storage/open-store.js';
+import { isPostgresUrl, openStore, redactUrl } from './storage/open-store.js';
 import type {
   AltOptions,
   AltReport,
@@ -22,6 +22,7 @@ import type {
   AskResult,
   CaptionOptions,
   CaptionResult,
+  EnqueueSummary,
   ExportOptions,
   ExportSummary,
   FailureResult,
@@ -31,18 +32,22 @@ import type {
   ImportedDescription,
   ImportOptions,
   IndexEstimate,
+  IndexEvent,
   IndexOptions,
   IndexSummary,
+  QueueCounts,
   SearchOptions,
   SearchResponse,
   StatusReport,
   ThumbnailOptions,
+  WorkerOptions,
+  WorkerSummary,
   WriteMetadataOptions,
   WriteMetadataSummary,
 } from './types.js';
 
 export interface GlimpseOptions {
-  /** SQLite file; default `$GLIMPSE_DB`, else `$XDG_DATA_HOME/glimpse/glimpse.db`, else `~/.local/share/glimpse/glimpse.db`. */
+  /** SQLite file or PostgreSQL URL (postgres://user@host:5432/name); default `$GLIMPSE_DB`, else `$XDG_DATA_HOME/glimpse/glimpse.db`, else `~/.local/share/glimpse/glimpse.db`. */
   db?: string;
   /**
    * A describer object, or a registry name ("builtin", "openai"…), or a fallback chain ("ollama,builtin").
@@ -68,6 +73,8 @@ export interface GlimpseOptions {
 
 export interface Glimpse {
   readonly dbPath: string;
+  /** True when the library has a job queue (it is in PostgreSQL): `enqueue` and `work` can be used. */
+  readonly hasQueue: boolean;
   /** The describer, created on first use. */
   describer(): Promise<ImageDescriber>;
   embedder(): Promise<Embedder | null>;
@@ -82,6 +89,20 @@ export interface Glimpse {
   /** Answer a question about the whole library from its descriptions, citing the images used. */
   askLibrary(question: string, options?: AskLibraryOptions): Promise<AskLibraryResult>;
   index(paths: string[], options?: IndexOptions): Promise<IndexSummary>;
+  /**
+   * Queue one job per image for workers and return (a PostgreSQL library: its queue lives beside it). Files are
+   * queued by absolute path, which every worker must reach; URLs as they are.
+   */
+  enqueue(paths: string[], options?: { force?: boolean }): Promise<EnqueueSummary>;
+  /** Progress of queued jobs as workers end them, as `index` reports it; resolves when all have ended. */
+  followEnqueued(
+    batch: EnqueueSummary,
+    options?: { onProgress?: (event: IndexEvent) => void; signal?: AbortSignal },
+  ): Promise<IndexSummary>;
+  /** Describe queued jobs until `signal` aborts (or, with `exitWhenIdle`, none is left): `glimpse worker`. */
+  work(options?: WorkerOptions): Promise<WorkerSummary>;
+  /** The queue's waiting, active and failed jobs; null when the library has no queue (not in PostgreSQL). */
+  queueStatus(): Promise<QueueCounts | null>;
   /** What `index` would describe and roughly cost, without calling the model (`--dry-run`). */
   estimate(paths: string[], options?: { force?: boolean }): Promise<IndexEstimate>;
   /** Store descriptions made elsewhere (human captions, another tool's) so they are searched like generated ones. */
@@ -108,12 +129,26 @@ export interface Glimpse {
 }
 
 export async function createGlimpse(options: GlimpseOptions = {}): Promise<Glimpse> {
-  const dbPath = options.db === ':memory:' ? ':memory:' : resolve(options.db ?? defaultDatabasePath());
+  const location = options.db ?? defaultDatabasePath();
+  // A PostgreSQL URL is used as it is; a file path is made absolute.
+  const dbPath = location === ':memory:' || isPostgresUrl(location) ? location : resolve(location);
   const store = openStore(dbPath, { readonly: options.readonly });
   const searchIndex = new SearchIndex(store);
+  // What is shown (status, serve, index's summary): a PostgreSQL URL without its password.
+  const shownLocation = redactUrl(dbPath);
 
   let describerPromise: Promise<ImageDescriber> | undefined;
   let embedderPromise: Promise<Embedder | null> | undefined;
+  // The job queue lives in the library's PostgreSQL database; opened when a verb first needs it.
+  let queuePromise: Promise<import('./queue/job-queue.js').JobQueue> | undefined;
+  const openQueue = () =>
+    (queuePromise ??= import('./queue/job-queue.js').then(({ JobQueue }) =>
+      JobQueue.open(dbPath, {
+        onError: (error) => {
+          if (process.env.GLIMPSE_DEBUG) process.stderr.write(`glimpse: queue: ${error.message}\n`);
+        },
+      }),
+    ));
   const parts: Parts = {
     store,
     searchIndex,
@@ -132,8 +167,9 @@ export async function createGlimpse(options: GlimpseOptions = {}): Promise<Glimp
           }
         : undefined,
     embedder: () => (embedderPromise ??= resolveEmbedder(options.embedder, options.embedderSettings ?? {})),
+    queue: isPostgresUrl(dbPath) ? openQueue : undefined,
     settings: {
-      location: dbPath,
+      location: shownLocation,
       providerName: typeof options.provider === 'string' ? options.provider : (options.provider?.provider ?? 'builtin'),
       providerSource: options.providerSource ?? (options.provider ? 'option' : 'default'),
       embedderAllowed: options.embedder !== null,
@@ -143,7 +179,8 @@ export async function createGlimpse(options: GlimpseOptions = {}): Promise<Glimp
   };
 
   const glimpse: Glimpse = {
-    dbPath,
+    dbPath: shownLocation,
+    hasQueue: isPostgresUrl(dbPath),
     describer: parts.describer,
     embedder: parts.embedder,
     // Verbs that return promises load their module on first call: a one-shot `glimpse search` loads only its own.
@@ -155,6 +192,11 @@ export async function createGlimpse(options: GlimpseOptions = {}): Promise<Glimp
     askLibrary: async (question, options) =>
       (await import('./methods/ask-library.js')).askLibrary(parts, question, options),
     index: async (paths, options) => (await import('./methods/index-images.js')).indexImages(parts, paths, options),
+    enqueue: async (paths, options) => (await import('./methods/enqueue.js')).enqueueImages(parts, paths, options),
+    followEnqueued: async (batch, options) =>
+      (await import('./methods/enqueue.js')).followEnqueued(parts, batch, options),
+    work: async (options) => (await import('./methods/work.js')).work(parts, options),
+    queueStatus: () => queueStatus(parts),
     estimate: async (paths, options) => (await import('./methods/estimate.js')).estimate(parts, paths, options),
     importDescriptions: async (items, options) =>
       (await import('./methods/import-descriptions.js')).importDescriptions(parts, items, options),
@@ -176,6 +218,7 @@ export async function createGlimpse(options: GlimpseOptions = {}): Promise<Glimp
       if (embedderPromise) closing.push(embedderPromise.then((e) => e?.close?.()).catch(() => undefined));
       // ExifTool's process (metadata read at index time, or written), if one was started.
       closing.push(import('./metadata/exiftool.js').then((m) => m.closeMetadataTool()).catch(() => undefined));
+      if (queuePromise) closing.push(queuePromise.then((queue) => queue.close()).catch(() => undefined));
       await Promise.all(closing);
       store.close();
     },

@@ -247,7 +247,7 @@ export interface StatusReport {
   providerSource: string;
   embeddings: { model: string; kind: 'text' | 'image'; dimensions: number }[];
   /** How full-text search ranks: "native" (weighted_bm25, built at install) or "stock" (bm25; same results, slower). */
-  ranking: 'native' | 'stock';
+  ranking: 'native' | 'stock' | 'postgres';
   /**
    * Indexing runs that never finished: their process was killed. `interruptedAt` is when the next run noticed (null
    * while none has started since). Newest first, at most 20.
@@ -259,6 +259,60 @@ export interface StatusReport {
     model: string | null;
     interruptedAt: string | null;
   }[];
+  /** The job queue (a PostgreSQL library): jobs waiting (retries included), being described, and given up on. */
+  queue?: QueueCounts;
+}
+
+/** Jobs in the queue of a PostgreSQL library, over every provider, model and prompt version. */
+export interface QueueCounts {
+  waiting: number;
+  active: number;
+  failed: number;
+}
+
+/** `index --enqueue`: one job per image, for workers (`glimpse worker`) to describe. */
+export interface EnqueueSummary {
+  /** Names the jobs of this call (the server's progress events follow it). */
+  batch: string;
+  /** Images queued: one job each. */
+  queued: number;
+  /** The queue they wait in: one per provider, model and prompt version. */
+  queue: string;
+  provider: string;
+  model: string;
+  promptVersion: string;
+  /** Inputs that could not be queued (unreadable, not images). */
+  failures: FailureResult[];
+}
+
+export interface WorkerOptions {
+  /** Images described at once (default: the provider's preference, else 4). */
+  concurrency?: number;
+  /** Return once no job is waiting or running for this worker's provider, model and prompt version. */
+  exitWhenIdle?: boolean;
+  /** Stop taking jobs; the ones held are finished (and committed) before the worker returns. */
+  signal?: AbortSignal;
+  onEvent?: (event: WorkerEvent) => void;
+}
+
+export type WorkerEvent =
+  | { type: 'started'; queue: string; provider: string; model: string; promptVersion: string; waiting: number }
+  | {
+      type: 'job';
+      path: string;
+      status: 'indexed' | 'unchanged' | 'moved' | 'failed' | 'retrying';
+      ms: number;
+      error?: { code: string; message: string };
+    }
+  | { type: 'idle'; otherQueues: { queue: string; provider: string; model: string; waiting: number }[] }
+  | { type: 'warning'; message: string };
+
+export interface WorkerSummary {
+  indexed: number;
+  unchanged: number;
+  failed: number;
+  retried: number;
+  ms: number;
 }
 
 /** An image to describe: a file path, an http(s) URL, or bytes with a name for messages. */

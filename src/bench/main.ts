@@ -2,7 +2,8 @@
  * `npm run bench [-- --quick] [-- --json] [-- --out FILE]`: Glimpse's own speed, as figures measured in one run
  * and, where a baseline exists, as ratios to it (so they mean the same on any machine):
  * indexing overhead and throughput, search latency at 10k/100k/1M descriptions (full text and hybrid) with the
- * store's build rate, the built-in analyzer's images/s and memory, and the CLI's cold start.
+ * store's build rate, the same search on PostgreSQL (100k and 1M; a database of its own on 127.0.0.1:5432, dropped
+ * after), the built-in analyzer's images/s and memory, and the CLI's cold start.
  * Full mode takes a few minutes on 2 cores; --quick (under a minute) skips the 1M store and uses fewer images.
  */
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
@@ -15,9 +16,11 @@ import { measureColdStart } from './cold-start.js';
 import { benchImages } from './images.js';
 import { measureIndexOverhead, measureThroughput } from './indexing.js';
 import { benchReceipts, measureOcr } from './ocr.js';
+import { measurePostgresSearch } from './postgres-search.js';
 import { type BenchResult, formatTable, result } from './results.js';
 import { measureSearch } from './search-latency.js';
 import { loadVocabulary } from './vocabulary.js';
+import { measureWorkers } from './workers.js';
 
 const DEFAULT_OUT = fileURLToPath(new URL('../bench-results.json', import.meta.url));
 
@@ -32,7 +35,7 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  process.stdout.write(`npm run bench -- [--quick] [--json] [--out FILE] [--only indexing,search,builtin,ocr,cli]
+  process.stdout.write(`npm run bench -- [--quick] [--json] [--out FILE] [--only indexing,workers,search,postgres,builtin,ocr,cli]
   --quick   under a minute: fewer images, no 1M store
   --json    print {"results": [{"name", "value", "unit"}]} instead of the table
   --out     where to write the JSON (default dist/bench-results.json)
@@ -59,6 +62,8 @@ const plan = quick
       builtinImages: 6,
       ocrImages: 4,
       coldRuns: 3,
+      imagesPerWorker: 15,
+      postgresSizes: [10_000],
     }
   : {
       overheadImages: 60,
@@ -70,6 +75,8 @@ const plan = quick
       builtinImages: 30,
       ocrImages: 12,
       coldRuns: 7,
+      imagesPerWorker: 40,
+      postgresSizes: [100_000, 1_000_000],
     };
 
 const started = performance.now();
@@ -84,6 +91,19 @@ try {
     log('throughput with a 200 ms provider');
     const perImage = overhead.find((entry) => entry.name === 'index-ms-per-image')?.value ?? undefined;
     results.push(...(await measureThroughput(images.paths, plan.throughput, perImage)));
+  }
+
+  if (wanted('workers')) {
+    log(
+      `queue workers: 1, 2 and 4 worker processes, ${plan.imagesPerWorker} images each, 200 ms provider (PostgreSQL)`,
+    );
+    results.push(
+      ...(await measureWorkers(scratch, {
+        imagesPerWorker: plan.imagesPerWorker,
+        workers: [1, 2, 4],
+        concurrency: Number(process.env.BENCH_WORKER_CONCURRENCY ?? 2),
+      })),
+    );
   }
 
   let coldStartDb: string | null = null;
@@ -113,6 +133,20 @@ try {
     if (wanted('cli') && coldStartDb) {
       log('CLI cold start');
       results.push(...(await measureColdStart(coldStartDb, plan.coldRuns, '10k')));
+    }
+  }
+
+  if (wanted('postgres')) {
+    const vocabulary = loadVocabulary();
+    for (const size of plan.postgresSizes) {
+      log(`search on PostgreSQL: ${size} synthetic descriptions`);
+      results.push(
+        ...(await measurePostgresSearch(vocabulary, size, {
+          queries: size >= 1_000_000 ? Math.min(plan.queries, 100) : plan.queries,
+          onProgress: (text) => (process.stderr.isTTY && !values.json ? process.stderr.write(`\r${text}`) : undefined),
+        })),
+      );
+      if (process.stderr.isTTY && !values.json) process.stderr.write('\n');
     }
   }
 

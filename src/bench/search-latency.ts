@@ -31,7 +31,7 @@ export function benchQueries(vocabulary: Vocabulary, count: number, seed = 7): s
  * `measured` ones — new to the process too, so none is answered from a cache of its own earlier run. The second is
  * what a long-running server sees; the first is what the first minutes after starting look like.
  */
-async function latencies(glimpse: Glimpse, sets: QuerySets): Promise<{ cold: number[]; warm: number[] }> {
+export async function latencies(glimpse: Glimpse, sets: QuerySets): Promise<{ cold: number[]; warm: number[] }> {
   const time = async (queries: readonly string[]) => {
     const measured: number[] = [];
     for (const query of queries) {
@@ -46,13 +46,22 @@ async function latencies(glimpse: Glimpse, sets: QuerySets): Promise<{ cold: num
   return { cold, warm: await time(sets.measured) };
 }
 
-interface QuerySets {
+/** Three disjoint draws (different seeds) of the same kind of query. */
+export function querySets(vocabulary: Vocabulary, queries: number): QuerySets {
+  return {
+    cold: benchQueries(vocabulary, Math.min(queries, 100), 13),
+    warmUp: benchQueries(vocabulary, queries, 11),
+    measured: benchQueries(vocabulary, queries),
+  };
+}
+
+export interface QuerySets {
   cold: string[];
   warmUp: string[];
   measured: string[];
 }
 
-const label = (size: number) => (size >= 1_000_000 ? `${size / 1_000_000}m` : `${size / 1000}k`);
+export const label = (size: number) => (size >= 1_000_000 ? `${size / 1_000_000}m` : `${size / 1000}k`);
 
 /**
  * Build a store of `size` descriptions in `folder` and measure it. With `hybrid`, vectors are stored too and the
@@ -68,7 +77,7 @@ export async function measureSearch(
   const embedder = hashingEmbedder(384);
   const builder = await createGlimpse({ db, embedder: null });
   let build;
-  const { store } = glimpseParts(builder).searchIndex;
+  const store = glimpseParts(builder).searchIndex.sqlite;
   try {
     build = await buildSyntheticStore(store, vocabulary, size, {
       embedder: options.hybrid ? embedder : undefined,
@@ -79,12 +88,7 @@ export async function measureSearch(
   } finally {
     await builder.close();
   }
-  // Three disjoint draws (different seeds) of the same kind of query.
-  const sets: QuerySets = {
-    cold: benchQueries(vocabulary, Math.min(options.queries, 100), 13),
-    warmUp: benchQueries(vocabulary, options.queries, 11),
-    measured: benchQueries(vocabulary, options.queries),
-  };
+  const sets = querySets(vocabulary, options.queries);
   const queries = sets.measured;
   const results: BenchResult[] = [
     result(

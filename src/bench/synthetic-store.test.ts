@@ -23,7 +23,7 @@ test('bulk-built rows are what the search module builds, and search finds them',
     const embedder = hashingEmbedder(64);
     const db = join(folder, 'synthetic.db');
     const builder = await createGlimpse({ db, embedder: null });
-    const built = await buildSyntheticStore(glimpseParts(builder).searchIndex.store, vocabulary, 300, { embedder });
+    const built = await buildSyntheticStore(glimpseParts(builder).searchIndex.sqlite, vocabulary, 300, { embedder });
     assert.equal(built.count, 300);
     assert.equal(builder.status().images, 300);
     assert.equal(builder.status().described, 300);

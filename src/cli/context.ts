@@ -128,7 +128,7 @@ function readsOnly(command: Command, extra: Partial<GlimpseOptions>): boolean {
 }
 
 async function requireLibrary(db: string | undefined): Promise<void> {
-  if (db === ':memory:') return;
+  if (db === ':memory:' || /^postgres(ql)?:\/\//i.test(db ?? process.env.GLIMPSE_DB ?? '')) return;
   const { defaultDatabasePath } = await import('../config/paths.js');
   const { existsSync } = await import('node:fs');
   const { resolve } = await import('node:path');

@@ -105,6 +105,7 @@ test('the real table builds: every module loads and registers, in help order', a
     'show',
     'edit',
     'status',
+    'worker',
     'models',
     'config',
     'serve',
@@ -114,6 +115,7 @@ test('the real table builds: every module loads and registers, in help order', a
     'mcp',
     'alt',
     'export',
+    'migrate',
   ]);
   const models = program.commands.find((registered) => registered.name() === 'models')!;
   assert.ok(

@@ -34,6 +34,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'show', core: true, load: () => import('./commands/show.js') },
   { name: 'edit', core: true, load: () => import('./commands/edit.js') },
   { name: 'status', core: true, load: () => import('./commands/status.js') },
+  { name: 'worker', core: false, load: () => import('./commands/worker.js') },
   { name: 'models', core: false, load: () => import('./commands/models.js') },
   // Providers bring their own commands (`glimpse models pull` belongs to `local`), from their manifests.
   {
@@ -49,6 +50,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'mcp', core: false, load: () => import('./commands/mcp.js') },
   { name: 'alt', core: false, load: () => import('./commands/alt.js') },
   { name: 'export', core: false, load: () => import('./commands/export.js') },
+  { name: 'migrate', core: false, load: () => import('./commands/migrate.js') },
 ];
 
 /**
@@ -59,7 +61,10 @@ export async function buildProgram(argv?: string[], commands: readonly CommandEn
   const program = new Command('glimpse')
     .description('Describe images in natural language and search them by what they show.')
     .version(version)
-    .option('--db <path>', 'SQLite database file (env GLIMPSE_DB; default $XDG_DATA_HOME/glimpse/glimpse.db)')
+    .option(
+      '--db <path>',
+      'SQLite database file or postgres://user@host:port/name URL (env GLIMPSE_DB; default $XDG_DATA_HOME/glimpse/glimpse.db)',
+    )
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) })

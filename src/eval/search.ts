@@ -77,11 +77,15 @@ export interface QueryOptions {
  */
 export async function evaluateSearchOracle(
   entries: readonly CaptionEntry[],
-  options: QueryOptions & { open?: (db: string) => Promise<Glimpse> } = {},
+  options: QueryOptions & {
+    open?: (db: string) => Promise<Glimpse>;
+    /** Build the library in this database (a PostgreSQL URL) and leave it there; default a temporary SQLite file. */
+    db?: string;
+  } = {},
 ): Promise<SearchEvaluation> {
   const open = options.open ?? ((db: string) => createGlimpse({ db, embedder: null }));
   return withTemporaryFolder(async (folder) => {
-    const glimpse = await open(join(folder, 'oracle.db'));
+    const glimpse = await open(options.db ?? join(folder, 'oracle.db'));
     try {
       const started = performance.now();
       // One human caption per image is its description; the other captions are the queries.

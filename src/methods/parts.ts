@@ -2,7 +2,9 @@
  * The parts a Glimpse is assembled from (see glimpse.ts). Each method takes this object and uses what it needs, so
  * a verb can be read, tested and changed in its own file without knowing how the parts were made.
  */
+import { GlimpseError } from '../errors.js';
 import type { Embedder, ImageDescriber } from '../providers/spec.js';
+import type { JobQueue } from '../queue/job-queue.js';
 import type { SearchIndex } from '../search/search-index.js';
 import type { Store } from '../storage/store.js';
 
@@ -18,6 +20,8 @@ export interface Parts {
   describerToName?(): Promise<ImageDescriber>;
   /** The embedder for hybrid search, created on first use; null when none is configured. */
   embedder(): Promise<Embedder | null>;
+  /** The job queue, opened on first use: present when the library is in PostgreSQL (the queue lives beside it). */
+  queue?(): Promise<JobQueue>;
   settings: {
     /** Where the library lives, as the user gave it (a file path, or ':memory:'). */
     location: string;
@@ -30,6 +34,26 @@ export interface Parts {
     concurrency?: number;
     maxPixels?: number;
   };
+}
+
+/** The describer, or when it cannot be made without an API key, one that is only named: no model is called. */
+export async function describerToName(parts: Parts): Promise<ImageDescriber> {
+  try {
+    return await parts.describer();
+  } catch (error) {
+    if (parts.describerToName && error instanceof GlimpseError && error.code === 'PROVIDER_AUTH')
+      return parts.describerToName();
+    throw error;
+  }
+}
+
+/** The job queue, or a usage error saying that queueing needs a PostgreSQL library. */
+export async function requireQueue(parts: Parts): Promise<JobQueue> {
+  if (!parts.queue)
+    throw new GlimpseError('USAGE', `Queueing needs a library in PostgreSQL, not ${parts.settings.location}`, {
+      hint: 'Give --db postgres://user@host:5432/name (or GLIMPSE_DB); `glimpse migrate` moves a SQLite library there.',
+    });
+  return parts.queue();
 }
 
 const partsByOwner = new WeakMap<object, Parts>();

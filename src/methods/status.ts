@@ -1,7 +1,7 @@
 /**
  * `status`: what the library holds, which providers described it, which files failed and why.
  */
-import type { StatusReport } from '../types.js';
+import type { QueueCounts, StatusReport } from '../types.js';
 import type { Parts } from './parts.js';
 
 export function status(parts: Parts): StatusReport {
@@ -26,4 +26,10 @@ export function clearFailures(parts: Parts): number {
   const failures = parts.store.failures();
   for (const failure of failures) parts.store.clearFailure(failure.path);
   return failures.length;
+}
+
+/** The job queue's counts (waiting, active, failed), or null when the library has no queue (it is not in PostgreSQL). */
+export async function queueStatus(parts: Parts): Promise<QueueCounts | null> {
+  if (!parts.queue) return null;
+  return (await parts.queue()).counts();
 }

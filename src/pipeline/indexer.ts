@@ -11,7 +11,7 @@ import { GlimpseError, isFatal, toGlimpseError } from '../errors.js';
 import { readExif } from '../images/exif.js';
 import { type LoadedImage, loadImage } from '../images/load-image.js';
 import { readImageHeader } from '../images/prepare.js';
-import { isUrl, readLocalFile, statInput } from '../images/read-input.js';
+import { isUrl, readInput, readLocalFile, statInput } from '../images/read-input.js';
 import type { Description, Embedder, ImageDescriber } from '../providers/spec.js';
 import { refreshSearchDocument, searchDocumentText } from '../search/documents.js';
 import type { DescriptionKey, ImageRecord, Store } from '../storage/store.js';
@@ -26,10 +26,16 @@ export interface RunIndexOptions extends IndexOptions {
   embedder: Embedder | null;
   paths: string[];
   maxPixels?: number;
+  /**
+   * Runs the describe call when the caller has room for it: a queue worker holds more images than it lets the model
+   * describe at once, so that reading, decoding and committing overlap the model's work. The time waited for room
+   * is not counted in the description's `ms`.
+   */
+  describeTurn?: <T>(describe: () => Promise<T>) => Promise<T>;
 }
 
 /** 'held': another live process is describing the same content right now; try again later. */
-type Outcome = 'indexed' | 'unchanged' | 'moved' | 'held';
+export type Outcome = 'indexed' | 'unchanged' | 'moved' | 'held';
 
 /** How long a claim on an image (and the run's own lease) lasts unless renewed; renewed every quarter of that. */
 export const LEASE_MS = 60_000;
@@ -172,11 +178,43 @@ async function indexAll(
   return summary;
 }
 
+/** What `indexImage` needs: `runIndex`'s parts without the list of paths. */
+export type IndexImageOptions = Omit<RunIndexOptions, 'paths' | 'concurrency' | 'prune' | 'onProgress'>;
+
+/**
+ * One image, the way a queue worker takes it: the same steps and the same incremental rule as `runIndex` (skipped when
+ * its content is described already by this provider, model and prompt version), committed before it returns. A URL
+ * is downloaded first so that its content hash decides too. 'held': another process is describing the same content
+ * right now — ask again shortly. Keeping the claims alive (`store.renewLeases`) and recording failures is the caller's.
+ */
+export async function indexImage(
+  path: string,
+  options: IndexImageOptions,
+): Promise<{ outcome: Outcome; usage: NonNullable<Description['usage']> }> {
+  const { describer } = options;
+  const key: DescriptionKey = {
+    provider: describer.provider,
+    requestedModel: describer.modelId,
+    promptVersion: describer.promptVersion,
+  };
+  const usage = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
+  const addUsage = (spent: Description['usage']) => {
+    usage.inputTokens += spent?.inputTokens ?? 0;
+    usage.outputTokens += spent?.outputTokens ?? 0;
+    usage.costUsd += spent?.costUsd ?? 0;
+  };
+  const downloaded = isUrl(path) ? await readInput(path) : undefined;
+  const outcome = await indexOne(path, { ...options, paths: [path] }, key, addUsage, downloaded);
+  if (outcome !== 'held') options.store.clearFailure(path);
+  return { outcome, usage };
+}
+
 async function indexOne(
   path: string,
   options: RunIndexOptions,
   key: DescriptionKey,
   addUsage: (usage: Description['usage'], chain?: Description['chain']) => void,
+  downloaded?: Buffer,
 ): Promise<Outcome> {
   const { store, describer, embedder } = options;
   const fileInfo = isUrl(path) ? null : await statInput(path);
@@ -190,7 +228,7 @@ async function indexOne(
     return 'unchanged';
   }
 
-  const bytes = isUrl(path) ? undefined : await readLocalFile(path);
+  const bytes = isUrl(path) ? downloaded : await readLocalFile(path);
   const sha256 = bytes ? createHash('sha256').update(bytes).digest('hex') : undefined;
 
   if (!options.force && sha256 && store.isDescribed(sha256, key)) {
@@ -237,7 +275,7 @@ async function indexOne(
     if (!store.claim(sha256, LEASE_MS)) return 'held';
     if (!options.force && store.isDescribed(sha256, key)) {
       store.releaseClaim(sha256);
-      return indexOne(path, options, key, addUsage);
+      return indexOne(path, options, key, addUsage, downloaded);
     }
   }
   try {
@@ -260,7 +298,8 @@ async function describeAndSave(
     maxSide: describer.preferredImageSize,
     maxPixels: options.maxPixels,
   });
-  const { description, ms } = await describePrepared(describer, loaded, { task: 'json', signal: options.signal });
+  const describe = () => describePrepared(describer, loaded, { task: 'json', signal: options.signal });
+  const { description, ms } = await (options.describeTurn ? options.describeTurn(describe) : describe());
   addUsage(description.usage, description.chain);
   const { image } = loaded.prepared;
   // --- issue 14 (metadata): a caption and keywords a person wrote into the file or its sidecar become their own.

@@ -96,7 +96,7 @@ test('the native weighted ranking is built and loads (npm run build compiles nat
   const glimpse = await createGlimpse({ db: join(temporaryDirectory(), 'native.db'), embedder: null });
   try {
     NATIVE_RANKING.enabled = true;
-    assert.equal(hasWeightedBm25(glimpseParts(glimpse).searchIndex.store.db), true);
+    assert.equal(hasWeightedBm25(glimpseParts(glimpse).searchIndex.sqlite.db), true);
   } finally {
     await glimpse.close();
   }

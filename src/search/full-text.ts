@@ -45,7 +45,7 @@ export async function rankFullText(
   pool: number,
   options: { background?: boolean } = {},
 ): Promise<RankedRow[]> {
-  const store = index.store;
+  const store = index.sqlite;
   const native = hasWeightedBm25(store.db);
   const score = native
     ? // 'search_index' names the connection's cache of row lengths (see native/weighted_bm25.c).
@@ -139,6 +139,6 @@ export class RankingThread {
 /** The index's ranking threads, started on first need and kept until the index closes. */
 function rankingThreads(index: SearchIndex, count: number, native: boolean): RankingThread[] {
   const threads = index.caches.rankingThreads;
-  while (threads.length < count) threads.push(new RankingThread(index.store.path, native));
+  while (threads.length < count) threads.push(new RankingThread(index.sqlite.path, native));
   return threads;
 }

@@ -9,6 +9,7 @@
  * search. It is emptied on every call (no await in between).
  */
 import Database from 'better-sqlite3';
+import { SEARCH_COLUMNS } from '../storage/postgres/search-terms.js';
 import type { SqliteDatabase } from '../storage/sqlite/database.js';
 import type { SearchIndex } from './search-index.js';
 
@@ -33,12 +34,14 @@ export function markMatches(
 ): Map<number, MarkedRow> {
   if (ids.length === 0) return new Map();
   const copy = copyOf(index);
-  const rows = index.store.db
-    .prepare(
-      `SELECT rowid, ${copy.columns.join(', ')} FROM search_index WHERE rowid IN (${ids.map(() => '?').join(',')})`,
-    )
-    .raw()
-    .all(...ids) as unknown[][];
+  const rows = index.postgres
+    ? index.postgres.rows(ids, copy.columns)
+    : (index.sqlite.db
+        .prepare(
+          `SELECT rowid, ${copy.columns.join(', ')} FROM search_index WHERE rowid IN (${ids.map(() => '?').join(',')})`,
+        )
+        .raw()
+        .all(...ids) as unknown[][]);
   const insert = copy.db.prepare(
     `INSERT INTO shown_rows (rowid, ${copy.columns.join(', ')}) VALUES (?${', ?'.repeat(copy.columns.length)})`,
   );
@@ -66,7 +69,8 @@ export function markMatches(
 /** The index's private copy table, made once from the library table's own definition; closed with the index. */
 function copyOf(index: SearchIndex): HighlightCopy {
   if (index.caches.highlights) return index.caches.highlights;
-  const store = index.store;
+  if (index.postgres) return (index.caches.highlights = newCopy([...SEARCH_COLUMNS], FTS5_TOKENIZER));
+  const store = index.sqlite;
   const columns = store.db.prepare("SELECT name FROM pragma_table_info('search_index')").pluck().all() as string[];
   const definition = store.db
     .prepare("SELECT sql FROM sqlite_master WHERE name = 'search_index'")
@@ -74,10 +78,17 @@ function copyOf(index: SearchIndex): HighlightCopy {
     .get() as string;
   // The same tokenizer, so the copy finds exactly the words the library's table found.
   const tokenizer = /tokenize\s*=\s*('(?:[^']|'')*')/i.exec(definition)?.[1];
+  index.caches.highlights = newCopy(columns, tokenizer);
+  return index.caches.highlights;
+}
+
+/** PostgreSQL's rows are tokenized by Glimpse as FTS5 would (storage/postgres/search-terms.ts): the copy uses FTS5's. */
+const FTS5_TOKENIZER = "'porter unicode61 remove_diacritics 2'";
+
+function newCopy(columns: string[], tokenizer: string | undefined): HighlightCopy {
   const db = new Database(':memory:');
   db.exec(
     `CREATE VIRTUAL TABLE shown_rows USING fts5(${columns.join(', ')}${tokenizer ? `, tokenize = ${tokenizer}` : ''})`,
   );
-  index.caches.highlights = { db, columns };
-  return index.caches.highlights;
+  return { db, columns };
 }

@@ -108,6 +108,10 @@ export interface WeightedExpression {
   weights: number[];
   /** The same ranking for stock bm25, which has no phrase weights: each phrase written `weight` times. */
   repeated: string;
+  /** The phrases to match (a word is a phrase of one) with their weights, for engines that are not FTS5. */
+  phrases: { words: string[]; weight: number }[];
+  /** Words a result must not have. */
+  excluded: string[];
 }
 
 /** Like toFtsExpression with weights, for both the native weighted ranking and stock bm25. Null: nothing to match. */
@@ -125,7 +129,12 @@ export function toWeightedExpression(
     ...query.phrases.map(() => 1),
     ...query.excluded.map(() => 0),
   ];
-  return { expression: once, weights, repeated };
+  const phrases = [
+    ...query.words.map((word) => ({ words: [word], weight: weight(word) })),
+    ...extraTerms.map((term) => ({ words: [term], weight: 1 })),
+    ...query.phrases.map((words) => ({ words, weight: 1 })),
+  ];
+  return { expression: once, weights, repeated, phrases, excluded: query.excluded };
 }
 
 function unique<T>(values: T[]): T[] {

@@ -233,11 +233,12 @@ function thingAgreement(query: readonly Thing[], document: readonly Thing[], idf
 function statement(index: SearchIndex, sql: string): Statement {
   const prepared = index.caches.statements;
   let found = prepared.get(sql);
-  if (!found) prepared.set(sql, (found = index.store.db.prepare(sql)));
+  if (!found) prepared.set(sql, (found = index.sqlite.db.prepare(sql)));
   return found;
 }
 
 function documentTexts(index: SearchIndex, ids: readonly number[]): Map<number, string> {
+  if (index.postgres) return index.postgres.documentTexts(ids);
   const rows = statement(
     index,
     `SELECT rowid AS id, caption, tags FROM search_index WHERE rowid IN (${ids.map(() => '?').join(',')})`,
@@ -250,8 +251,9 @@ function documentTexts(index: SearchIndex, ids: readonly number[]): Map<number, 
  * need not be exact, so approximate counts will do (see term-frequencies.ts).
  */
 function inverseDocumentFrequencies(index: SearchIndex, sentences: readonly Sentence[]): (word: Word) => number {
-  const images =
-    (statement(index, 'SELECT max(rowid) AS images FROM images').get() as { images: number | null }).images ?? 0;
+  const images = index.postgres
+    ? index.postgres.imageCount()
+    : ((statement(index, 'SELECT max(rowid) AS images FROM images').get() as { images: number | null }).images ?? 0);
   // The words of the sentences and the things they name (a compound's last word, "dog" of "hot dog", is a thing).
   const stemsUsed = new Set<string>();
   for (const sentence of sentences) {

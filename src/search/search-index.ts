@@ -6,6 +6,8 @@
 
 import type { Statement } from 'better-sqlite3';
 import type { Embedder } from '../providers/spec.js';
+import type { OpenedStore } from '../storage/open-store.js';
+import type { PostgresStore } from '../storage/postgres/postgres-store.js';
 import type { SqliteStore } from '../storage/sqlite/sqlite-store.js';
 import type { ImageRecord } from '../storage/store.js';
 import type { SearchOptions, SearchResponse } from '../types.js';
@@ -13,6 +15,7 @@ import { refreshSearchDocument, searchDocumentText } from './documents.js';
 import type { RankingThread } from './full-text.js';
 import type { HighlightCopy } from './highlights.js';
 import { hasWeightedBm25 } from './native-ranking.js';
+import { PostgresFullText } from './postgres-full-text.js';
 import { searchImages } from './search.js';
 import type { Vocabulary } from './spelling.js';
 import {
@@ -53,7 +56,21 @@ export class SearchIndex {
     vocabulary: null,
   };
 
-  constructor(readonly store: SqliteStore) {}
+  /**
+   * The full-text stage on PostgreSQL (postgres-full-text.ts); null on SQLite, where search reads the FTS5 table on
+   * the store's connection (`sqlite`). Everything else in search is the same on both.
+   */
+  readonly postgres: PostgresFullText | null;
+
+  constructor(readonly store: OpenedStore) {
+    this.postgres = isPostgres(store) ? new PostgresFullText(store) : null;
+  }
+
+  /** The SQLite store, for the FTS5 stage (callers check `postgres` first). */
+  get sqlite(): SqliteStore {
+    if (isPostgres(this.store)) throw new Error('the FTS5 stage needs a SQLite store');
+    return this.store;
+  }
 
   /** Images matching a text query, best first; hybrid when an embedder is given and the store has its vectors. */
   search(query: string, options: SearchOptions, embedder: Embedder | null): Promise<SearchResponse> {
@@ -70,9 +87,13 @@ export class SearchIndex {
     return searchDocumentText(this.store, image);
   }
 
-  /** How full-text search ranks here: the native weighted_bm25 function, or stock bm25 (same results, slower). */
-  ranking(): 'native' | 'stock' {
-    return hasWeightedBm25(this.store.db) ? 'native' : 'stock';
+  /**
+   * How full-text search ranks here: the native weighted_bm25 function, or stock bm25 (same results, slower), or
+   * on PostgreSQL the GIN index's candidates scored with the same bm25.
+   */
+  ranking(): 'native' | 'stock' | 'postgres' {
+    if (this.postgres) return 'postgres';
+    return hasWeightedBm25(this.sqlite.db) ? 'native' : 'stock';
   }
 
   /** Saves the term counts this process took, stops the ranking threads and frees the rest. */
@@ -88,4 +109,8 @@ export class SearchIndex {
     caches.vocabulary = null;
     await Promise.all(threads);
   }
+}
+
+function isPostgres(store: OpenedStore): store is PostgresStore {
+  return (store as PostgresStore).kind === 'postgres';
 }

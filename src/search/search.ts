@@ -12,11 +12,12 @@
  * Filters (dates, tags, has text, folder) are applied inside each ranker's SQL so they never cut results short.
  */
 import type { Embedder } from '../providers/spec.js';
-import type { SqliteStore } from '../storage/sqlite/sqlite-store.js';
+import type { Store } from '../storage/store.js';
 import type { SearchOptions, SearchResponse, SearchResult } from '../types.js';
 import { namesVisibleThing, queryWordConcepts } from './concepts.js';
 import { rankFullText } from './full-text.js';
 import { type MarkedRow, markMatches } from './highlights.js';
+import type { ResultDetails } from './postgres-full-text.js';
 import { cleanQuery, parseQuery, quote, toFtsExpression, toWeightedExpression, withoutExclusions } from './query.js';
 import { rerank } from './rerank.js';
 import type { SearchIndex } from './search-index.js';
@@ -56,7 +57,8 @@ export async function searchImages(
   // Words the library has nothing for and WordNet does not know: corrected against the library's own words.
   const spelling = options.exact ? null : checkSpelling(index, words);
   const corrected = spelling ? correctedText(cleanQuery(typed), spelling.corrections) : null;
-  const response = await searchAsTyped(index, corrected ?? typed, options, embedder);
+  const asTyped = () => searchAsTyped(index, corrected ?? typed, options, embedder);
+  const response = await (index.postgres ? index.postgres.during(asTyped) : asTyped());
   if (corrected) {
     response.query = cleanQuery(typed);
     response.correctedQuery = corrected;
@@ -81,12 +83,11 @@ async function searchAsTyped(
   embedder: Embedder | null,
 ): Promise<SearchResponse> {
   const text = cleanQuery(typed);
-  const store = index.store;
   const started = performance.now();
   const limit = Math.max(1, Math.min(options.limit ?? 20, 1000));
   const offset = Math.max(0, Math.floor(options.offset ?? 0));
   const query = parseQuery(text);
-  const filter = filterSql(options);
+  const filter = filterSql(options, index.postgres ? 'postgres' : 'sqlite');
   // Candidates for every page up to the one asked for: page 3 is the same list as page 1, further on.
   const pool = Math.max((offset + limit) * 4, 50);
 
@@ -119,10 +120,14 @@ async function searchAsTyped(
   const wantsVectors = embedder !== null && text.trim() !== '';
   // With vectors to find too, a large library's full-text ranking runs on worker threads while this thread scans the
   // vectors; the lists are merged below in the same order either way.
-  const fullText = expression ? rankFullText(index, expression, filter, pool, { background: wantsVectors }) : null;
+  const fullText = !expression
+    ? null
+    : index.postgres
+      ? Promise.resolve(index.postgres.rank(expression, filter, pool))
+      : rankFullText(index, expression, filter, pool, { background: wantsVectors });
   // Its error, if any, is thrown where it is awaited below; until then it must not count as unhandled.
   fullText?.catch(() => undefined);
-  const vectorLists = wantsVectors ? await vectorSearch(store, embedder, text, pool, filter) : [];
+  const vectorLists = wantsVectors ? await vectorSearch(index, embedder, text, pool, filter) : [];
   if (fullText) {
     // bm25 finds the candidates; the best of them are reranked as sentences (number, colour, coverage both ways).
     const rows = rerank(index, withoutExclusions(text), await fullText);
@@ -136,11 +141,13 @@ async function searchAsTyped(
       .forEach((entry, index) => (entry.fullTextRank = index + 1));
   } else if (query.excluded.length === 0) {
     // No words to match: list what the filters allow, newest first.
-    const rows = store.db
-      .prepare(
-        `SELECT i.id FROM images i ${filter.join} WHERE 1 ${filter.where} ORDER BY coalesce(i.taken_at, i.added_at) DESC LIMIT ?`,
-      )
-      .all(...filter.parameters, offset + limit) as { id: number }[];
+    const rows = index.postgres
+      ? index.postgres.newest(filter, offset + limit).map((id) => ({ id }))
+      : (index.sqlite.db
+          .prepare(
+            `SELECT i.id FROM images i ${filter.join} WHERE 1 ${filter.where} ORDER BY coalesce(i.taken_at, i.added_at) DESC LIMIT ?`,
+          )
+          .all(...filter.parameters, offset + limit) as { id: number }[]);
     rows.forEach((row, index) =>
       Object.assign(candidate(row.id), { fullTextRank: index + 1, textScore: 1 / (index + 1) }),
     );
@@ -156,9 +163,11 @@ async function searchAsTyped(
 
   // Excluded words rule out an image however it was found (concepts and vectors know nothing of "-garage").
   if (query.excluded.length > 0) {
-    const excluded = store.db
-      .prepare('SELECT rowid AS id FROM search_index WHERE search_index MATCH ?')
-      .all(query.excluded.map(quote).join(' OR ')) as { id: number }[];
+    const excluded = index.postgres
+      ? index.postgres.holding(query.excluded).map((id) => ({ id }))
+      : (index.sqlite.db
+          .prepare('SELECT rowid AS id FROM search_index WHERE search_index MATCH ?')
+          .all(query.excluded.map(quote).join(' OR ')) as { id: number }[]);
     for (const { id } of excluded) candidates.delete(id);
   }
 
@@ -189,21 +198,26 @@ async function searchAsTyped(
       )
     : new Map();
   const queryConcepts = new Set(conceptTokens);
-  const results = shown.map((entry) => describeResult(store, entry, marks.get(entry.id), queryConcepts));
+  // On PostgreSQL the page's rows come in one round trip (each lookup below would be one).
+  const details = index.postgres?.details(shown.map((entry) => entry.id));
+  const results = shown.map((entry) =>
+    describeResult(index, entry, marks.get(entry.id), queryConcepts, details?.get(entry.id)),
+  );
   return { query: text, results, ms: Math.round((performance.now() - started) * 10) / 10 };
 }
 
 async function vectorSearch(
-  store: SqliteStore,
+  index: SearchIndex,
   embedder: Embedder,
   text: string,
   pool: number,
   filter: ReturnType<typeof filterSql>,
 ) {
-  const spaces = store
+  const spaces = index.store
     .embeddingSpaces()
     .filter((space) => space.model === embedder.modelId && space.dimensions === embedder.dimensions);
   if (spaces.length === 0) return [];
+  const store = index.store;
   const [vector] = await embedder.embedTexts([text], 'query');
   const lists: { id: number; distance: number }[][] = [];
   for (const space of spaces) {
@@ -211,7 +225,7 @@ async function vectorSearch(
     const hits = store.nearest(space.id, vector, filter.where ? pool * 4 : pool);
     const allowed = filter.where
       ? allowedIds(
-          store,
+          index,
           hits.map((hit) => hit.imageId),
           filter,
         )
@@ -226,9 +240,10 @@ async function vectorSearch(
   return lists;
 }
 
-function allowedIds(store: SqliteStore, ids: number[], filter: ReturnType<typeof filterSql>): Set<number> {
+function allowedIds(index: SearchIndex, ids: number[], filter: ReturnType<typeof filterSql>): Set<number> {
   if (ids.length === 0) return new Set();
-  const rows = store.db
+  if (index.postgres) return index.postgres.allowed(ids, filter);
+  const rows = index.sqlite.db
     .prepare(`SELECT i.id FROM images i ${filter.join} WHERE i.id IN (${ids.map(() => '?').join(',')}) ${filter.where}`)
     .all(...ids, ...filter.parameters) as { id: number }[];
   return new Set(rows.map((row) => row.id));
@@ -241,10 +256,11 @@ function allowedIds(store: SqliteStore, ids: number[], filter: ReturnType<typeof
 const MAX_CONCEPT_SHARE = 0.01;
 
 function selectiveTerms(index: SearchIndex, tokens: string[]): string[] {
-  const store = index.store;
   if (tokens.length === 0) return tokens;
   // max(rowid) is an O(log n) stand-in for the number of images (ids are not reused).
-  const images = (store.db.prepare('SELECT max(rowid) FROM images').pluck().get() as number | null) ?? 0;
+  const images = index.postgres
+    ? index.postgres.imageCount()
+    : ((index.sqlite.db.prepare('SELECT max(rowid) FROM images').pluck().get() as number | null) ?? 0);
   const limit = Math.max(500, images * MAX_CONCEPT_SHARE);
   const frequencies = documentFrequencies(index, tokens);
   // Tokens no image has are dropped too: they cannot match.
@@ -253,7 +269,8 @@ function selectiveTerms(index: SearchIndex, tokens: string[]): string[] {
 
 export type Filter = ReturnType<typeof filterSql>;
 
-function filterSql(options: SearchOptions) {
+/** The filters as SQL for either engine: SQLite's JSON functions or PostgreSQL's. */
+function filterSql(options: SearchOptions, dialect: 'sqlite' | 'postgres') {
   const where: string[] = [];
   const parameters: unknown[] = [];
   let join = '';
@@ -271,11 +288,18 @@ function filterSql(options: SearchOptions) {
     parameters.push(endOfDay(options.before));
   }
   for (const tag of options.tags ?? []) {
-    where.push(
-      `(EXISTS (SELECT 1 FROM json_each(coalesce(u.tags, '[]')) WHERE lower(value) = lower(?))
+    if (dialect === 'postgres')
+      where.push(
+        `(EXISTS (SELECT 1 FROM jsonb_array_elements_text(coalesce(u.tags, '[]')::jsonb) AS t(value) WHERE lower(value) = lower(?))
+          OR EXISTS (SELECT 1 FROM jsonb_array_elements_text(coalesce(d.tags, '[]')::jsonb) AS t(value) WHERE lower(value) = lower(?))
+          OR EXISTS (SELECT 1 FROM jsonb_array_elements(coalesce(d.objects, '[]')::jsonb) AS o(value) WHERE lower(value->>'label') = lower(?)))`,
+      );
+    else
+      where.push(
+        `(EXISTS (SELECT 1 FROM json_each(coalesce(u.tags, '[]')) WHERE lower(value) = lower(?))
         OR EXISTS (SELECT 1 FROM json_each(d.tags) WHERE lower(value) = lower(?))
         OR EXISTS (SELECT 1 FROM json_each(d.objects) WHERE lower(json_extract(value, '$.label')) = lower(?)))`,
-    );
+      );
     parameters.push(tag, tag, tag);
   }
   if (options.hasText) where.push("trim(coalesce(d.text, '')) <> ''");
@@ -294,14 +318,16 @@ function endOfDay(date: string): string {
 
 /** Explaining a result: which readable columns hold the query words, whether its concepts matched, and a snippet. */
 function describeResult(
-  store: SqliteStore,
+  index: SearchIndex,
   entry: Candidate,
   marked: MarkedRow | undefined,
   conceptTokens: Set<string>,
+  details: ResultDetails | undefined,
 ): SearchResult {
-  const image = store.imageById(entry.id)!;
-  const description = store.description(image.sha256);
-  const edits = store.userEdits(image.sha256);
+  const store: Store = index.store;
+  const image = details?.image ?? store.imageById(entry.id)!;
+  const description = details ? details.description : store.description(image.sha256);
+  const edits = details ? details.edits : store.userEdits(image.sha256);
   const caption = edits?.caption ?? description?.caption ?? null;
   const tags = edits?.tags ?? description?.tags ?? [];
   const fields: string[] = [];
@@ -315,9 +341,11 @@ function describeResult(
     snippet ||= marked?.snippets[index] ?? '';
   });
   if (conceptTokens.size > 0 && entry.fullTextRank !== null) {
-    const concepts = store.db.prepare('SELECT concepts FROM search_index WHERE rowid = ?').pluck().get(entry.id) as
-      | string
-      | undefined;
+    const concepts = index.postgres
+      ? (details?.concepts ?? index.postgres.concepts(entry.id))
+      : (index.sqlite.db.prepare('SELECT concepts FROM search_index WHERE rowid = ?').pluck().get(entry.id) as
+          | string
+          | undefined);
     if (concepts?.split(' ').some((token) => conceptTokens.has(token))) fields.push('concepts');
   }
   if (!snippet) snippet = caption ?? '';

@@ -54,13 +54,14 @@ export function correctedText(typed: string, corrections: Map<string, string>): 
 }
 
 function inLibrary(index: SearchIndex, word: string): boolean {
+  if (index.postgres) return index.postgres.has(word);
   const statement = cachedStatement(index, 'SELECT 1 FROM search_index WHERE search_index MATCH ? LIMIT 1');
   return statement.get(quote(word)) !== undefined;
 }
 
 function cachedStatement(index: SearchIndex, sql: string) {
   let statement = index.caches.statements.get(sql);
-  if (!statement) index.caches.statements.set(sql, (statement = index.store.db.prepare(sql)));
+  if (!statement) index.caches.statements.set(sql, (statement = index.sqlite.db.prepare(sql)));
   return statement;
 }
 
@@ -70,10 +71,11 @@ export function libraryVocabulary(index: SearchIndex): Vocabulary {
   const cached = index.caches.vocabulary;
   if (cached && cached.stamp === stamp) return cached;
   const words = new Map<string, number>();
-  const rows = index.store.db
-    .prepare('SELECT caption, tags, detailed, text FROM search_index')
-    .raw()
-    .iterate() as Iterable<(string | null)[]>;
+  const rows = index.postgres
+    ? index.postgres.readableRows()
+    : (index.sqlite.db.prepare('SELECT caption, tags, detailed, text FROM search_index').raw().iterate() as Iterable<
+        (string | null)[]
+      >);
   for (const columns of rows) {
     const seen = new Set<string>();
     for (const column of columns) {

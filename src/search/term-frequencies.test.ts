@@ -34,7 +34,7 @@ test('term counts are the index counts, and follow changes made here or through 
   try {
     const count = (term: string) =>
       glimpseParts(glimpse)
-        .searchIndex.store.db.prepare('SELECT count(*) FROM search_index WHERE search_index MATCH ?')
+        .searchIndex.sqlite.db.prepare('SELECT count(*) FROM search_index WHERE search_index MATCH ?')
         .pluck()
         .get(`"${term}"`);
     const counts = documentFrequencies(glimpseParts(glimpse).searchIndex, ['dog', 'kite', 'zebra']);

@@ -19,6 +19,8 @@ export interface TermCounts {
 
 /** Documents holding each term (0 for terms no document has), as FTS5 stores terms (porter stems, concept tokens). */
 export function documentFrequencies(index: SearchIndex, terms: readonly string[]): Map<string, number> {
+  // PostgreSQL counts through its GIN index and keeps the counts itself (postgres-full-text.ts).
+  if (index.postgres) return index.postgres.documentFrequencies(terms);
   const stamp = connectionStamp(index);
   let counts = index.caches.exactCounts;
   if (!counts || counts.stamp !== stamp) index.caches.exactCounts = counts = { stamp, documents: new Map() };
@@ -33,7 +35,7 @@ export function documentFrequencies(index: SearchIndex, terms: readonly string[]
  * search_terms, which are then saved.
  */
 function countTerms(index: SearchIndex, terms: readonly string[], known: Map<string, number>): void {
-  const db = index.store.db;
+  const db = index.sqlite.db;
   // Inside a caller's transaction, FTS5 may hold changes its structure record does not show yet: count, don't keep.
   const saved = db.inTransaction ? null : savedCounts(index);
   const counted = new Map<string, number>();
@@ -74,7 +76,7 @@ export interface PendingCounts {
 export function saveTermCounts(index: SearchIndex): void {
   const pending = index.caches.pendingCounts;
   index.caches.pendingCounts = null;
-  if (pending && index.store.db.open) savedCounts(index)?.save(pending.structure, pending.counted);
+  if (pending && !index.postgres && index.sqlite.db.open) savedCounts(index)?.save(pending.structure, pending.counted);
 }
 
 export type SavedCounts = ReturnType<typeof openSavedCounts>;
@@ -90,7 +92,7 @@ function savedCounts(index: SearchIndex): SavedCounts {
 
 /** The counts table (migration 3), or null for a database without it (an older one opened read-only). */
 function openSavedCounts(index: SearchIndex) {
-  const db = index.store.db;
+  const db = index.sqlite.db;
   if (!db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'search_term_counts_state'").get()) return null;
   const stateStatement = db.prepare('SELECT structure FROM search_term_counts_state WHERE id = 1').pluck();
   const structureStatement = db.prepare('SELECT block FROM search_index_data WHERE id = 10').pluck();
@@ -144,7 +146,8 @@ function openSavedCounts(index: SearchIndex) {
 
 /** Changes when the library may have: another connection committed (data_version) or this one changed rows. */
 export function connectionStamp(index: SearchIndex): string {
-  const store = index.store;
+  if (index.postgres) return index.postgres.stamp();
+  const store = index.sqlite;
   return `${store.db.pragma('data_version', { simple: true })}:${store.db.prepare('SELECT total_changes()').pluck().get()}`;
 }
 

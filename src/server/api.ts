@@ -174,7 +174,11 @@ export function apiRoutes(glimpse: Glimpse, options: ResolvedServerOptions, jobs
     });
   });
 
-  api.get('/status', (c) => c.json({ ...glimpse.status(), indexingAllowed: options.allowIndex.length > 0 }));
+  api.get('/status', async (c) => {
+    // A PostgreSQL library's job queue: waiting, active and failed jobs (absent on SQLite).
+    const queue = glimpse.hasQueue ? await glimpse.queueStatus() : null;
+    return c.json({ ...glimpse.status(), ...(queue ? { queue } : {}), indexingAllowed: options.allowIndex.length > 0 });
+  });
 
   return api;
 }

@@ -2,6 +2,10 @@
  * Indexing runs started over HTTP. They run one after another (one store, one provider), keep their progress
  * events so a client that connects late — or reconnects with Last-Event-ID — sees everything, and are stopped
  * when the server closes.
+ *
+ * A library in PostgreSQL has a job queue: there a job queues one job per image for `glimpse worker` processes (on
+ * any machine) and its progress events are the queue's — each image as a worker ends it. Such jobs do not wait for
+ * one another; closing the server stops following them, and the workers go on.
  */
 import { randomUUID } from 'node:crypto';
 import { GlimpseError, toGlimpseError } from '../errors.js';
@@ -41,6 +45,8 @@ export class IndexJobs {
   private readonly jobs = new Map<string, JobEntry>();
   private readonly stop = new AbortController();
   private queue: Promise<void> = Promise.resolve();
+  /** Jobs handed to the library's job queue, being followed. */
+  private readonly following = new Set<Promise<void>>();
 
   constructor(private readonly glimpse: Glimpse) {}
 
@@ -63,7 +69,11 @@ export class IndexJobs {
     const entry: JobEntry = { job, events: [], nextEventId: 1, listeners: new Set() };
     this.jobs.set(job.id, entry);
     this.forgetOldJobs();
-    this.queue = this.queue.then(() => this.run(entry, options));
+    if (this.glimpse.hasQueue) {
+      const following = this.run(entry, options);
+      this.following.add(following);
+      void following.finally(() => this.following.delete(following));
+    } else this.queue = this.queue.then(() => this.run(entry, options));
     return job;
   }
 
@@ -88,7 +98,7 @@ export class IndexJobs {
   /** Stop running jobs and wait for them to wind down. */
   async close(): Promise<void> {
     this.stop.abort();
-    await this.queue.catch(() => undefined);
+    await Promise.all([this.queue, ...this.following].map((running) => running.catch(() => undefined)));
   }
 
   private async run(
@@ -100,17 +110,17 @@ export class IndexJobs {
       return this.finish(entry, 'failed', { code: 'USAGE', message: 'The server stopped before the job started' });
     job.state = 'running';
     try {
-      const summary = await withinRoots(within?.length ? within : [job.path], () =>
-        this.glimpse.index([job.path], {
-          ...options,
-          signal: this.stop.signal,
-          onProgress: (event) => {
-            if (event.type === 'discovered') job.total = event.total;
-            if (event.type === 'image') job.done = event.done;
-            this.emit(entry, { event: 'progress', data: event });
-          },
-        }),
-      );
+      const onProgress = (event: IndexEvent) => {
+        if (event.type === 'discovered') job.total = event.total;
+        if (event.type === 'image') job.done = event.done;
+        this.emit(entry, { event: 'progress', data: event });
+      };
+      const summary = await withinRoots(within?.length ? within : [job.path], async () => {
+        if (!this.glimpse.hasQueue)
+          return this.glimpse.index([job.path], { ...options, signal: this.stop.signal, onProgress });
+        const batch = await this.glimpse.enqueue([job.path], { force: options.force });
+        return this.glimpse.followEnqueued(batch, { signal: this.stop.signal, onProgress });
+      });
       job.summary = summary;
       this.finish(entry, 'done', summary);
     } catch (error) {

@@ -432,6 +432,11 @@ export const openApiDocument = {
             items: { type: 'object' },
             description: 'indexing runs whose process was killed',
           },
+          queue: {
+            type: 'object',
+            description: 'a PostgreSQL library only: jobs waiting for workers, being described, and failed for good',
+            properties: { waiting: { type: 'integer' }, active: { type: 'integer' }, failed: { type: 'integer' } },
+          },
           indexingAllowed: { type: 'boolean' },
         },
       },

@@ -135,7 +135,10 @@ Examples:
         // Full text alone unless --embedder is given (then the human captions are embedded too: hybrid search).
         const open = (db: string) =>
           openGlimpse(command, flags.embedder || process.env.GLIMPSE_EMBEDDER ? { db } : { db, embedder: null });
-        runs.push(await evaluateSearchOracle(entries, { ...queryOptions, open }));
+        // A PostgreSQL --db (or GLIMPSE_DB) holds the oracle library, and keeps it; a file --db is not touched.
+        const location = command.optsWithGlobals<{ db?: string }>().db ?? process.env.GLIMPSE_DB;
+        const db = location && /^postgres(ql)?:\/\//i.test(location) ? location : undefined;
+        runs.push(await evaluateSearchOracle(entries, { ...queryOptions, open, db }));
       }
       if (!flags.oracle || flags.compare) {
         for (const provider of providerList(flags)) {

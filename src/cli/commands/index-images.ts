@@ -2,6 +2,7 @@
  * `glimpse index <folder|image>...`: describe and store what is new or changed; ends with a summary.
  */
 import type { Command } from 'commander';
+import type { Glimpse } from '../../glimpse.js';
 import { addEmbedderOptions, addProviderOptions, EXIT, openGlimpse, parsePositive, printJson } from '../context.js';
 import { noImagesError, requireExistingPaths } from '../inputs.js';
 import { pc } from '../output.js';
@@ -19,6 +20,10 @@ export function register(program: Command): void {
         .option('--prune', 'forget indexed files under these folders that no longer exist')
         .option('--dry-run', 'count what would be described and estimate tokens and cost; call no model')
         .option(
+          '--enqueue',
+          'queue one job per image for `glimpse worker` processes and return (needs --db postgres://…)',
+        )
+        .option(
           '--write-metadata <where>',
           'also write caption, tags, alt text as XMP: "sidecar" (photo.jpg.xmp) or "embed" (into the file)',
         )
@@ -33,6 +38,7 @@ export function register(program: Command): void {
         force?: boolean;
         prune?: boolean;
         dryRun?: boolean;
+        enqueue?: boolean;
         json?: boolean;
         writeMetadata?: string;
         sidecarName?: string;
@@ -44,7 +50,16 @@ export function register(program: Command): void {
         : undefined;
       // A mistyped path is a usage error, found before anything is opened or recorded.
       await requireExistingPaths(paths);
+      if (options.enqueue) (await import('./worker.js')).requirePostgresLibrary(command);
       const glimpse = await openGlimpse(command);
+      if (options.enqueue) {
+        try {
+          await enqueue(glimpse, paths, options);
+        } finally {
+          await glimpse.close();
+        }
+        return;
+      }
       if (options.dryRun) {
         try {
           const estimate = await glimpse.estimate(paths, { force: options.force });
@@ -107,6 +122,21 @@ export function register(program: Command): void {
       }
     },
   );
+}
+
+async function enqueue(glimpse: Glimpse, paths: string[], options: { force?: boolean; json?: boolean }) {
+  const summary = await glimpse.enqueue(paths, { force: options.force });
+  if (summary.queued === 0 && summary.failures.length === 0) throw await noImagesError(paths);
+  if (options.json) printJson(summary);
+  else {
+    process.stderr.write(
+      `${pc.green(String(summary.queued))} images queued for ${summary.provider} / ${summary.model} (queue ${summary.queue})` +
+        `${summary.failures.length ? `, ${pc.red(String(summary.failures.length))} could not be queued` : ''}\n` +
+        `Workers describe them: glimpse worker --db ${glimpse.dbPath} --provider ${summary.provider} --model ${summary.model}\n`,
+    );
+    for (const failure of summary.failures) process.stderr.write(`  ${failure.path}: ${failure.error.message}\n`);
+  }
+  process.exitCode = summary.failures.length > 0 ? EXIT.partial : EXIT.ok;
 }
 
 function formatEstimate(estimate: import('../../types.js').IndexEstimate): string {

@@ -20,7 +20,8 @@ export function register(program: Command): void {
           else process.stderr.write(`${cleared} failure${cleared === 1 ? '' : 's'} cleared\n`);
           return;
         }
-        const status = glimpse.status();
+        const queue = await glimpse.queueStatus();
+        const status = queue ? { ...glimpse.status(), queue } : glimpse.status();
         if (options.json) {
           printJson(status);
           return;
@@ -37,6 +38,12 @@ export function register(program: Command): void {
               status.providers.map((p) => [p.provider, p.model, p.promptVersion, String(p.images)]),
               ['provider', 'model', 'prompts', 'images'],
             ),
+          );
+        }
+        if (status.queue) {
+          const { waiting, active, failed } = status.queue;
+          lines.push(
+            `${pc.bold('queue')}      ${waiting} waiting, ${active} being described, ${failed > 0 ? pc.red(`${failed} failed`) : '0 failed'}`,
           );
         }
         if (status.ranking === 'stock') {

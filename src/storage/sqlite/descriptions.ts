@@ -5,6 +5,7 @@
 
 import type { Statement } from 'better-sqlite3';
 import type { Description } from '../../providers/spec.js';
+import { DESCRIPTION_COLUMNS, descriptionValues, rowToDescription, rowToUserEdits } from '../rows.js';
 import type { DescriptionKey, StoredDescription, UserEdits } from '../store.js';
 import { type SqliteDatabase, statementCache } from './database.js';
 
@@ -22,25 +23,7 @@ export class SqliteDescriptions {
     const row = this.sql('SELECT * FROM descriptions WHERE sha256 = ?').get(sha256) as
       | Record<string, unknown>
       | undefined;
-    if (!row) return undefined;
-    return {
-      caption: row.caption as string | null,
-      detailed: row.detailed as string | null,
-      alt: row.alt as string | null,
-      tags: JSON.parse(row.tags as string),
-      objects: JSON.parse(row.objects as string),
-      text: row.text as string | null,
-      safety: row.safety ? JSON.parse(row.safety as string) : null,
-      provider: row.provider as string,
-      model: row.model as string,
-      requestedModel: row.requested_model as string,
-      promptVersion: row.prompt_version as string,
-      describedAt: row.described_at as string,
-      ms: row.ms as number | null,
-      inputTokens: row.input_tokens as number | null,
-      outputTokens: row.output_tokens as number | null,
-      costUsd: row.cost_usd as number | null,
-    };
+    return row ? rowToDescription(row) : undefined;
   }
 
   isDescribed(sha256: string, key: DescriptionKey): boolean {
@@ -52,41 +35,16 @@ export class SqliteDescriptions {
 
   saveDescription(sha256: string, description: Description, key: DescriptionKey, ms: number): void {
     this.sql(
-      `INSERT OR REPLACE INTO descriptions (sha256, caption, detailed, alt, tags, objects, text, safety, provider, model,
-           requested_model, prompt_version, described_at, ms, input_tokens, output_tokens, cost_usd)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      sha256,
-      description.caption,
-      description.detailed,
-      description.alt,
-      JSON.stringify(description.tags ?? []),
-      JSON.stringify(description.objects ?? []),
-      description.text,
-      description.safety ? JSON.stringify(description.safety) : null,
-      key.provider,
-      description.model,
-      key.requestedModel,
-      key.promptVersion,
-      now(),
-      Math.round(ms),
-      description.usage?.inputTokens ?? null,
-      description.usage?.outputTokens ?? null,
-      description.usage?.costUsd ?? null,
-    );
+      `INSERT OR REPLACE INTO descriptions (${DESCRIPTION_COLUMNS.join(', ')})
+         VALUES (${DESCRIPTION_COLUMNS.map(() => '?').join(', ')})`,
+    ).run(...descriptionValues(sha256, description, key, ms));
   }
 
   userEdits(sha256: string): UserEdits | undefined {
     const row = this.sql('SELECT * FROM user_edits WHERE sha256 = ?').get(sha256) as
       | Record<string, unknown>
       | undefined;
-    if (!row) return undefined;
-    return {
-      caption: row.caption as string | null,
-      tags: row.tags ? JSON.parse(row.tags as string) : null,
-      editedAt: row.edited_at as string,
-      source: (row.source as string | null | undefined) ?? null,
-    };
+    return row ? rowToUserEdits(row) : undefined;
   }
 
   saveUserEdits(

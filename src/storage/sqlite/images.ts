@@ -2,8 +2,8 @@
  * Images and files: one row per path (or URL) in `images`, and its row in the full-text index `search_index`
  * (rowid = images.id).
  */
-import { basename, dirname } from 'node:path';
 import type { Statement } from 'better-sqlite3';
+import { fileNameOf, folderOf, rowToImage } from '../rows.js';
 import type { FileFacts, ImageRecord, SearchDocument } from '../store.js';
 import { type SqliteDatabase, statementCache } from './database.js';
 
@@ -116,42 +116,4 @@ export class SqliteImages {
       );
     })();
   }
-}
-
-function folderOf(path: string): string {
-  return /^https?:\/\//i.test(path) ? path.replace(/\/[^/]*$/, '') : dirname(path);
-}
-
-function fileNameOf(path: string): string {
-  return /^https?:\/\//i.test(path)
-    ? decodeURIComponent(
-        path
-          .replace(/[?#].*$/, '')
-          .split('/')
-          .pop() ?? path,
-      )
-    : basename(path);
-}
-
-function rowToImage(row: unknown): ImageRecord | undefined {
-  if (!row) return undefined;
-  const r = row as Record<string, unknown>;
-  return {
-    id: r.id as number,
-    path: r.path as string,
-    folder: r.folder as string,
-    fileName: r.file_name as string,
-    sha256: r.sha256 as string,
-    sizeBytes: r.size_bytes as number,
-    mtimeMs: r.mtime_ms as number | null,
-    width: r.width as number | null,
-    height: r.height as number | null,
-    format: r.format as string | null,
-    takenAt: r.taken_at as string | null,
-    camera: r.camera as string | null,
-    latitude: r.latitude as number | null,
-    longitude: r.longitude as number | null,
-    addedAt: r.added_at as string,
-    seenAt: r.seen_at as string,
-  };
 }

@@ -2,7 +2,8 @@
  * Indexing runs (`runs`), the files that failed (`failures`, one row per path until it succeeds), and the counts
  * `glimpse status` shows.
  */
-import { holderIsGone, type ProcessIdentity } from '../process-identity.js';
+import type { ProcessIdentity } from '../process-identity.js';
+import { interruptedOf, type OpenRunRow, runIsGone } from '../rows.js';
 import type { FailureRecord, InterruptedRun, ProviderUsage, RunCounts, StoreCounts } from '../store.js';
 import type { SqliteDatabase } from './database.js';
 
@@ -10,17 +11,6 @@ const now = () => new Date().toISOString();
 
 /** How long a run counts as alive without its process renewing the lease (the indexer renews it far more often). */
 export const RUN_LEASE_MS = 120_000;
-
-interface OpenRunRow {
-  id: number;
-  startedAt: string;
-  provider: string | null;
-  model: string | null;
-  host: string | null;
-  pid: number | null;
-  aliveUntil: number | null;
-  interruptedAt: string | null;
-}
 
 export class SqliteRuns {
   constructor(
@@ -50,7 +40,7 @@ export class SqliteRuns {
       .transaction(() => {
         const stamp = now();
         const mark = this.db.prepare('UPDATE runs SET interrupted_at = ? WHERE id = ?');
-        for (const run of this.openRuns()) if (!run.interruptedAt && isGone(run)) mark.run(stamp, run.id);
+        for (const run of this.openRuns()) if (!run.interruptedAt && runIsGone(run)) mark.run(stamp, run.id);
         return Number(
           this.db
             .prepare('INSERT INTO runs (started_at, provider, model, host, pid, alive_until) VALUES (?, ?, ?, ?, ?, ?)')
@@ -69,10 +59,7 @@ export class SqliteRuns {
 
   /** Runs marked interrupted, and open runs whose process is gone (not marked yet: no run started since). */
   interruptedRuns(limit = 20): InterruptedRun[] {
-    return this.openRuns()
-      .filter((run) => run.interruptedAt || isGone(run))
-      .slice(0, limit)
-      .map(({ id, startedAt, provider, model, interruptedAt }) => ({ id, startedAt, provider, model, interruptedAt }));
+    return interruptedOf(this.openRuns(), limit);
   }
 
   /** Unfinished runs, newest first. A database opened read-only before migration 5 has no process columns. */
@@ -113,9 +100,4 @@ export class SqliteRuns {
       )
       .all() as ProviderUsage[];
   }
-}
-
-/** A run's process is gone: it recorded none (an older Glimpse), its lease ran out, or its pid is gone on this host. */
-function isGone(run: OpenRunRow): boolean {
-  return run.pid === null || (run.aliveUntil ?? 0) < Date.now() || holderIsGone(run);
 }

@@ -1,0 +1,183 @@
+/**
+ * Search latency on PostgreSQL: a synthetic library of `size` descriptions (the same rows and queries as the
+ * SQLite bench in search-latency.ts) bulk-written into a database of its own on the server at
+ * GLIMPSE_TEST_POSTGRES (default 127.0.0.1:5432), then searched through the library API as a server would be.
+ * The database is dropped afterwards. Also runnable alone: `node dist/bench/postgres-search.js 100000 [queries]`.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createGlimpse } from '../glimpse.js';
+import { glimpseParts } from '../methods/parts.js';
+import { documentConcepts } from '../search/concepts.js';
+import { pathWords } from '../search/documents.js';
+import type { PostgresStore } from '../storage/postgres/postgres-store.js';
+import { documentTerms } from '../storage/postgres/search-terms.js';
+import { createTestDatabase } from '../testing/postgres.js';
+import { type BenchResult, formatTable, result } from './results.js';
+import { label, latencies, measureSearch, querySets } from './search-latency.js';
+import { syntheticDescription } from './synthetic-store.js';
+import { loadVocabulary, seededRandom, type Vocabulary } from './vocabulary.js';
+
+const BATCH = 1000;
+
+/** Bulk rows straight into the tables (per-image API calls would take hours at a million), GIN index built after. */
+export async function buildPostgresLibrary(
+  store: PostgresStore,
+  vocabulary: Vocabulary,
+  count: number,
+  onProgress?: (done: number) => void,
+): Promise<number> {
+  const random = seededRandom(42);
+  const timestamp = new Date().toISOString();
+  const started = performance.now();
+  store.query('DROP INDEX search_documents_document');
+  for (let start = 0; start < count; start += BATCH) {
+    const images: unknown[] = [];
+    const descriptions: unknown[] = [];
+    const documents: unknown[] = [];
+    const end = Math.min(count, start + BATCH);
+    for (let index = start; index < end; index++) {
+      const id = index + 1;
+      const description = syntheticDescription(vocabulary, index, random);
+      const folder = `/synthetic/album-${index % 100}`;
+      const path = `${folder}/IMG_${index}.jpg`;
+      const sha256 = createHash('sha256').update(path).digest('hex');
+      const tags = description.tags.join(', ');
+      images.push(id, path, folder, `IMG_${index}.jpg`, sha256, timestamp);
+      descriptions.push(sha256, description.caption, JSON.stringify(description.tags), timestamp);
+      const document = {
+        caption: description.caption,
+        tags,
+        detailed: '',
+        text: '',
+        concepts: documentConcepts(`${description.caption} ${tags}`),
+        path: pathWords(path),
+      };
+      const terms = documentTerms(document);
+      documents.push(
+        id,
+        document.caption,
+        document.tags,
+        document.concepts,
+        document.path,
+        terms.terms,
+        terms.length,
+        terms.weights,
+        terms.vector,
+      );
+    }
+    const rows = (values: unknown[], width: number, template: string) =>
+      Array.from({ length: values.length / width }, () => template).join(', ');
+    store.connection.batch([
+      {
+        sql: `INSERT INTO images (id, path, folder, file_name, sha256, size_bytes, mtime_ms, width, height, format, added_at, seen_at)
+              VALUES ${rows(images, 6, "(?, ?, ?, ?, ?, 100000, 0, 640, 480, 'jpeg', ?, ?)")}`,
+        params: images.flatMap((value, position) => (position % 6 === 5 ? [value, value] : [value])),
+      },
+      {
+        sql: `INSERT INTO descriptions (sha256, caption, tags, objects, provider, model, requested_model, prompt_version, described_at)
+              VALUES ${rows(descriptions, 4, "(?, ?, ?, '[]', 'synthetic', 'synthetic-1', 'synthetic-1', 'bench-1', ?)")}`,
+        params: descriptions,
+      },
+      {
+        sql: `INSERT INTO search_documents (image_id, caption, tags, concepts, path, terms, length, weights, document)
+              VALUES ${rows(documents, 9, '(?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::tsvector)')}`,
+        params: documents,
+      },
+    ]);
+    onProgress?.(end);
+  }
+  store.query('CREATE INDEX search_documents_document ON search_documents USING gin (document)');
+  store.query("SELECT setval(pg_get_serial_sequence('images', 'id'), (SELECT max(id) FROM images))");
+  store.query("SELECT nextval('search_changes')");
+  store.query('VACUUM ANALYZE search_documents');
+  return performance.now() - started;
+}
+
+export async function measurePostgresSearch(
+  vocabulary: Vocabulary,
+  size: number,
+  options: { queries: number; onProgress?: (text: string) => void },
+): Promise<BenchResult[]> {
+  const database = await createTestDatabase('glimpse_bench');
+  try {
+    const builder = await createGlimpse({ db: database.url, embedder: null });
+    let buildMs: number;
+    try {
+      const store = glimpseParts(builder).store as PostgresStore;
+      buildMs = await buildPostgresLibrary(store, vocabulary, size, (done) =>
+        options.onProgress?.(`building ${label(size)} on PostgreSQL: ${done}/${size}`),
+      );
+    } finally {
+      await builder.close();
+    }
+    const sets = querySets(vocabulary, options.queries);
+    const glimpse = await createGlimpse({ db: database.url, embedder: null });
+    try {
+      const measured = await latencies(glimpse, sets);
+      const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
+      const percentile = (values: number[], p: number) =>
+        sorted(values)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
+      return [
+        result(
+          `pg-index-build-per-s-${label(size)}`,
+          size / (buildMs / 1000),
+          'images/s',
+          'bulk rows, then the GIN index',
+        ),
+        result(
+          `pg-search-p50-ms-${label(size)}`,
+          percentile(measured.warm, 50),
+          'ms',
+          `PostgreSQL, full text + rerank, ${sets.measured.length} new queries after ${sets.warmUp.length} others`,
+        ),
+        result(
+          `pg-search-p95-ms-${label(size)}`,
+          percentile(measured.warm, 95),
+          'ms',
+          size === 1_000_000 ? 'aim < 50 ms' : undefined,
+        ),
+        result(
+          `pg-search-cold-p95-ms-${label(size)}`,
+          percentile(measured.cold, 95),
+          'ms',
+          `the first ${sets.cold.length} queries of a fresh process`,
+        ),
+      ];
+    } finally {
+      await glimpse.close();
+    }
+  } finally {
+    await database.drop();
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  // node dist/bench/postgres-search.js SIZE [QUERIES] [--sqlite]: --sqlite measures SQLite on the same rows in the
+  // same run, for a ratio that means something on a busy machine.
+  const [size, queries] = process.argv
+    .slice(2)
+    .filter((argument) => !argument.startsWith('--'))
+    .map(Number);
+  const vocabulary = loadVocabulary();
+  const onProgress = (text: string) => process.stderr.write(`\r${text}`);
+  const results = await measurePostgresSearch(vocabulary, size || 100_000, { queries: queries || 200, onProgress });
+  if (process.argv.includes('--sqlite')) {
+    const folder = await mkdtemp(join(tmpdir(), 'glimpse-bench-'));
+    try {
+      const sqlite = await measureSearch(folder, vocabulary, size || 100_000, {
+        hybrid: false,
+        queries: queries || 200,
+        onProgress,
+      });
+      results.push(...sqlite.results);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  }
+  process.stderr.write('\n');
+  process.stdout.write(`${formatTable(results)}\n`);
+}
