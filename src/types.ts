@@ -142,11 +142,19 @@ export interface SearchResult {
   tags: string[];
   /** The best-matching text with matched words between « and » (the CLI turns them into colour). */
   snippet: string;
+  /**
+   * Below the relevance floor: its caption and tags hold under half of the query (see `why.coverage`). Weaker
+   * matches come after all other results; the CLI and web app list them under "weaker matches".
+   */
+  weaker: boolean;
   /** Why it matched: which fields and words, and which rankers put it where. */
   why: {
     fields: string[];
     terms: string[];
+    /** WordNet relations that matched, query word → the image's word ("puppy→dog"). */
     concepts: string[];
+    /** The idf-weighted share of the query's words its caption and tags hold, 0–1 (null: not judged). */
+    coverage: number | null;
     fullTextRank: number | null;
     vectorRank: number | null;
     vectorSimilarity: number | null;

@@ -59,10 +59,12 @@ export async function similar(
       caption: edits?.caption ?? description?.caption ?? null,
       tags: edits?.tags ?? description?.tags ?? [],
       snippet: similarity > 0.95 ? 'near-duplicate' : `image similarity ${similarity}`,
+      weaker: false,
       why: {
         fields: ['image'],
         terms: [],
         concepts: [],
+        coverage: null,
         fullTextRank: null,
         vectorRank: index + 1,
         vectorSimilarity: similarity,

@@ -123,6 +123,33 @@ export function queryWordConcepts(word: string): QueryConcept {
   return { word, tokens: [...tokens], related: [...related].filter((w) => !w.includes(' ')).slice(0, 6) };
 }
 
+/** How far up "is a kind of" `isKindOf` looks: pizza → dish → nutriment → food, cat → … → animal (7). */
+const KIND_DEPTH = 8;
+const kindCache = new Map<string, boolean>();
+
+/**
+ * Is a thing named `specific` a kind of `general`, by their most common noun senses ("dog" of "animal", "man" of
+ * "person", "pizza" of "food")? A photo of a dog is a photo of an animal; the reverse does not hold.
+ */
+export function isKindOf(specific: string, general: string): boolean {
+  const key = `${specific}>${general}`;
+  let found = kindCache.get(key);
+  if (found !== undefined) return found;
+  found = false;
+  const target = senses(baseForm(general, 'noun') ?? general, 'noun')[0];
+  const start = senses(baseForm(specific, 'noun') ?? specific, 'noun')[0];
+  if (target !== undefined && start !== undefined && target !== start) {
+    let level = [start];
+    for (let depth = 0; depth < KIND_DEPTH && !found && level.length > 0; depth++) {
+      level = level.flatMap((offset) => synset(offset, 'noun').hypernyms);
+      found = level.includes(target);
+    }
+  }
+  if (kindCache.size > 100_000) kindCache.clear();
+  kindCache.set(key, found);
+  return found;
+}
+
 /** WordNet lexicographer files of things a picture can show: animal, artifact, body, food, location, object, person, plant. */
 const VISIBLE_THINGS = new Set([5, 6, 8, 13, 15, 17, 18, 20]);
 const visibleCache = new Map<string, boolean>();

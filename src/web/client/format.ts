@@ -24,6 +24,22 @@ export function whyText(why: WhyLike): string {
   return parts.join(' · ');
 }
 
+/**
+ * Why a result matched, in a few words for its card ("cat, sofa" · "≈ puppy→dog" · "similar look"); the whole
+ * story (`whyText`) is on the image's page.
+ */
+export function shortWhy(why: WhyLike): string {
+  if (why.terms.length) return why.terms.slice(0, 3).join(', ');
+  if (why.concepts.length) return `≈ ${why.concepts[0]}`;
+  if (why.vectorRank !== null) return why.fields.includes('image') ? 'similar look' : 'similar meaning';
+  return '';
+}
+
+/** The image page's address, carrying the query so the page can say why the image matched it. */
+export function imageUrl(id: number, query?: string): string {
+  return query ? `/images/${id}?${new URLSearchParams({ q: query })}` : `/images/${id}`;
+}
+
 /** Split a snippet into plain and matched pieces («matched» marks come from the search module). */
 export function snippetParts(snippet: string): { text: string; matched: boolean }[] {
   const parts: { text: string; matched: boolean }[] = [];
