@@ -77,12 +77,12 @@ export class ReferenceIndex {
    * Short queries with known answers: the visible things the references name most (in at least `minImages`
    * images and at most a quarter of them), alone and in the pairs that occur together most.
    */
-  wordQueries(options: { singles?: number; pairs?: number; minImages?: number } = {}): WordQuery[] {
-    const { singles = 60, pairs = 40, minImages = 3 } = options;
+  wordQueries(options: { singles?: number; pairs?: number; minImages?: number; maxShare?: number } = {}): WordQuery[] {
+    const { singles = 60, pairs = 40, minImages = 3, maxShare = 0.25 } = options;
     const counts = new Map<string, number>();
     for (const things of this.things) for (const lemma of things) counts.set(lemma, (counts.get(lemma) ?? 0) + 1);
     const eligible = [...counts]
-      .filter(([lemma, count]) => count >= minImages && count <= this.size / 4 && /^[a-z]+$/.test(lemma))
+      .filter(([lemma, count]) => count >= minImages && count <= this.size * maxShare && /^[a-z]+$/.test(lemma))
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
       .map(([lemma]) => lemma);
     const answersFor = (words: string[]) => {

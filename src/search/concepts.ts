@@ -25,6 +25,12 @@ export interface QueryConcept {
   related: string[];
 }
 
+/**
+ * Query words reach up "is a kind of" only between visible things (false: any noun, as before issue 15; kept
+ * settable so `glimpse eval search` figures can be compared).
+ */
+export const CONCEPT_EXPANSION = { visibleOnly: true };
+
 const documentCache = new Map<string, string[]>();
 
 /**
@@ -99,7 +105,8 @@ export function queryWordConcepts(word: string): QueryConcept {
       tokens.add(token(pos, offset));
       if (pos === 'noun') tokens.add(ancestorToken(pos, offset));
       for (const synonym of own.words) related.add(synonym);
-      if (pos !== 'noun') continue;
+      // Up the tree only from things one can see: "puppy → dog", not "people → group".
+      if (pos !== 'noun' || (CONCEPT_EXPANSION.visibleOnly && !VISIBLE_THINGS.has(own.lexicalFile))) continue;
       const addParents = (child: number, depth: number) => {
         if (depth === 0) return;
         for (const parent of synset(child, pos).hypernyms) {
@@ -120,7 +127,9 @@ export function queryWordConcepts(word: string): QueryConcept {
     }
   }
   related.delete(word);
-  return { word, tokens: [...tokens], related: [...related].filter((w) => !w.includes(' ')).slice(0, 6) };
+  // Explanations name words that mean a visible thing first ("person", not "soul" of person's synonyms).
+  const plain = [...related].filter((w) => !w.includes(' ') && namesVisibleThing(w));
+  return { word, tokens: [...tokens], related: plain.slice(0, 6) };
 }
 
 /** How far up "is a kind of" `isKindOf` looks: pizza → dish → nutriment → food, cat → … → animal (7). */

@@ -89,9 +89,9 @@ export function rerank(index: SearchIndex, queryText: string, rows: readonly Ran
 }
 
 /**
- * How much of the query each row holds: the idf-weighted share of the query's content words its caption and tags
- * have, a kind of the query's word counting fully ("dog" for "animal"), a WordNet synonym 0.8, a direct parent 0.6,
- * a sibling 0.4 (see similarity.ts). "people on a beach"
+ * How much of the query each row holds: the idf-weighted share of the query's content words its readable text has
+ * (caption, tags, description, text in the photo, file name), a kind of the query's word counting fully ("dog" for
+ * "animal"), a WordNet synonym 0.8, a direct parent 0.6, a sibling 0.4 (see similarity.ts). "people on a beach"
  * is 0.2 of a caption about a man by a bus, 1 of one about people on a beach. Null when the query has no content
  * words (there is nothing to cover). One short text per row, no work over the library.
  */
@@ -102,7 +102,7 @@ export function queryCoverage(
 ): Map<number, number> | null {
   const query = analyseSentence(queryText);
   if (query.words.length === 0) return null;
-  const texts = documentTexts(index, ids);
+  const texts = documentTexts(index, ids, COVERED_COLUMNS);
   const documents = ids.map((id) => analyseSentence(texts.get(id) ?? ''));
   const comparison = new QueryComparison(query, inverseDocumentFrequencies(index, [query, ...documents]));
   return new Map(ids.map((id, position) => [id, comparison.covered(documents[position])]));
@@ -276,12 +276,29 @@ function statement(index: SearchIndex, sql: string): Statement {
   return found;
 }
 
-function documentTexts(index: SearchIndex, ids: readonly number[]): Map<number, string> {
+/** What the reranker reads of a row: its caption and tags. */
+const RERANKED_COLUMNS = ['caption', 'tags'];
+/** What query coverage reads: every column a person can read (a word found only in the photo's text counts). */
+const COVERED_COLUMNS = ['caption', 'tags', 'detailed', 'text', 'path'];
+
+function documentTexts(
+  index: SearchIndex,
+  ids: readonly number[],
+  columns: readonly string[] = RERANKED_COLUMNS,
+): Map<number, string> {
   const rows = statement(
     index,
-    `SELECT rowid AS id, caption, tags FROM search_index WHERE rowid IN (${ids.map(() => '?').join(',')})`,
-  ).all(...ids) as { id: number; caption: string | null; tags: string | null }[];
-  return new Map(rows.map((row) => [row.id, [row.caption, row.tags].filter(Boolean).join('\n')]));
+    `SELECT rowid AS id, ${columns.join(', ')} FROM search_index WHERE rowid IN (${ids.map(() => '?').join(',')})`,
+  ).all(...ids) as Record<string, string | number | null>[];
+  return new Map(
+    rows.map((row) => [
+      row.id as number,
+      columns
+        .map((column) => row[column])
+        .filter(Boolean)
+        .join('\n'),
+    ]),
+  );
 }
 
 /**

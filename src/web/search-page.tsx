@@ -7,7 +7,7 @@
  * browser script posts it to /api/v1/ask with no image).
  */
 import type { SearchResponse, SearchResult } from '../types.js';
-import { fileNameOf, imageUrl, shortWhy, snippetParts, thumbnailUrl } from './client/format.js';
+import { cardText, fileNameOf, imageUrl, shortWhy, snippetParts, thumbnailUrl } from './client/format.js';
 import { Layout } from './layout.js';
 
 export interface SearchForm {
@@ -170,7 +170,7 @@ export function ResultCard(props: { result: SearchResult; query?: string }) {
   const { result, query } = props;
   const caption = result.caption ?? fileNameOf(result.path);
   const why = query ? shortWhy(result.why) : '';
-  const text = query && result.snippet ? result.snippet : caption;
+  const text = cardText(result, query ?? '');
   return (
     <li class="result">
       <a href={imageUrl(result.id, query)} class="result-link">

@@ -3,7 +3,7 @@
  * edit and ask forms, drop/paste/choose an image to describe, and indexing progress over server-sent events.
  * Each page marks itself with <body data-page>; only that page's part runs.
  */
-import { fileNameOf, imageUrl, shortWhy, snippetParts, thumbnailUrl, type WhyLike } from './format.js';
+import { cardText, fileNameOf, imageUrl, shortWhy, snippetParts, thumbnailUrl, type WhyLike } from './format.js';
 
 interface ResultJson {
   id: number;
@@ -129,7 +129,7 @@ function resultCard(result: ResultJson, query: string): HTMLElement {
     width: '320',
     height: '240',
   });
-  const text = query && result.snippet ? result.snippet : caption;
+  const text = cardText(result, query ?? '');
   const parts = snippetParts(text).map((part) => (part.matched ? element('mark', {}, part.text) : part.text));
   const link = element(
     'a',
