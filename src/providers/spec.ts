@@ -96,6 +96,12 @@ export interface Description {
   /** The exact model that answered (e.g. "gpt-4o-2024-08-06", "builtin-1"). */
   model: string;
   usage?: Usage;
+  /**
+   * A look-alike vector of the image, where the provider makes one without an embedding model (the built-in
+   * analyzer: see analysis/appearance.ts). Indexing stores it as an image embedding space named `model`, so
+   * `glimpse similar` works; it is not part of the stored description.
+   */
+  appearance?: { model: string; vector: number[] };
 }
 
 export interface AskRequest {

@@ -19,6 +19,7 @@ import type {
   Task,
 } from '../spec.js';
 import { TASKS } from '../spec.js';
+import { APPEARANCE_MODEL } from './analysis/appearance.js';
 import type { AnalysisPool } from './analysis/pool.js';
 import type { AnalysisOptions, Signals } from './analysis/signals.js';
 import { answerQuestion } from './language/ask.js';
@@ -103,6 +104,8 @@ export class BuiltinDescriber implements ImageDescriber {
     const signals = await this.analyze(request.image, analysesFor(task), request.signal);
     const description = composeDescription(signals, this.modelId);
     if (request.prompt) description.answer = answerQuestion(request.prompt, signals).answer;
+    if (signals.appearance && task === 'json')
+      description.appearance = { model: APPEARANCE_MODEL, vector: signals.appearance };
     return restrictToTask(description, task);
   }
 
