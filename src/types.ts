@@ -169,6 +169,11 @@ export interface SearchResponse {
   correctedQuery?: string;
   /** Why nothing was found when that is known (e.g. the query is not English and the library's text is). */
   notice?: string;
+  /**
+   * The query was in another language than the library's and a language model translated it: `correctedQuery` is
+   * the translation searched, `language` the language the model saw (null: it did not say).
+   */
+  translation?: { language: string | null; model: string };
 }
 
 /** An indexed file: where it is, its content hash, and what the file and its EXIF say. */

@@ -168,10 +168,13 @@ export function looksEnglish(question: string): boolean {
   return tokens.every((token) => /^\d+$/.test(token) || baseForm(token, 'noun') || baseForm(token, 'verb'));
 }
 
-/** Rewrites made for each library, by question: asking the same question again costs no model call. */
+/**
+ * Rewrites made for each library, by question: asking the same question again costs no model call. Shared with
+ * `search`, which translates a query in another language the same way.
+ */
 const rewrites = new WeakMap<Parts, Map<string, Promise<QuestionRewrite>>>();
 
-function rewriteOnce(
+export function rewriteOnce(
   parts: Parts,
   describer: ImageDescriber,
   question: string,

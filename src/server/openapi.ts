@@ -386,6 +386,12 @@ export const openApiDocument = {
             description: 'The query as searched, when misspelt words were corrected against the library',
           },
           notice: { type: 'string', description: 'Why nothing was found, when known (e.g. the query is not English)' },
+          translation: {
+            type: 'object',
+            description:
+              'The query was in another language and a language model translated it (correctedQuery is the translation searched)',
+            properties: { language: nullableString, model: { type: 'string' } },
+          },
           results: {
             type: 'array',
             items: {

@@ -156,7 +156,9 @@ function countText(response: SearchResponse): string {
   const count = response.results.filter((result) => !result.weaker).length;
   // A corrected spelling is said first ("Showing results for …"); the English-only notice when nothing was found.
   const query = response.correctedQuery ?? response.query;
-  const corrected = response.correctedQuery ? `Showing results for “${query}” (typed: “${response.query}”). ` : '';
+  const corrected = response.correctedQuery
+    ? `Showing results for “${query}” (${response.translation ? 'translated from' : 'typed'}: “${response.query}”). `
+    : '';
   return count === 0
     ? `${corrected}Nothing found for “${query}”.${response.notice ? ` ${response.notice}` : ''}`
     : `${corrected}${count} result${count === 1 ? '' : 's'} for “${query}”`;

@@ -90,6 +90,7 @@ export function register(program: Command): void {
           query: response.query,
           ...(response.correctedQuery ? { correctedQuery: response.correctedQuery } : {}),
           ...(response.notice ? { notice: response.notice } : {}),
+          ...(response.translation ? { translation: response.translation } : {}),
           offset,
           results: response.results.map(({ id, path, score, caption, tags, snippet, weaker, why }) => ({
             path,
@@ -104,7 +105,11 @@ export function register(program: Command): void {
         });
         return;
       }
-      if (response.correctedQuery)
+      if (response.translation)
+        process.stdout.write(
+          `Showing results for "${response.correctedQuery}" ${pc.dim(`(translated${response.translation.language ? ` from ${response.translation.language}` : ''} by ${response.translation.model}; the library's text is English)`)}\n`,
+        );
+      else if (response.correctedQuery)
         process.stdout.write(
           `Showing results for "${response.correctedQuery}" ${pc.dim(`(search for "${query}" as typed with --exact)`)}\n`,
         );

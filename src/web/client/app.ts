@@ -18,6 +18,7 @@ interface SearchJson {
   query: string;
   correctedQuery?: string;
   notice?: string;
+  translation?: { language: string | null; model: string };
   results: ResultJson[];
 }
 
@@ -98,7 +99,9 @@ function setUpSearch() {
       }
       // As the server draws it (search-page.tsx countText): the corrected spelling first, the notice when nothing.
       const shown = response.correctedQuery ?? response.query;
-      const corrected = response.correctedQuery ? `Showing results for “${shown}” (typed: “${response.query}”). ` : '';
+      const corrected = response.correctedQuery
+        ? `Showing results for “${shown}” (${response.translation ? 'translated from' : 'typed'}: “${response.query}”). `
+        : '';
       count.textContent =
         strong.length === 0 && weak.length === 0
           ? `${corrected}Nothing found for “${shown}”.${response.notice ? ` ${response.notice}` : ''}`
