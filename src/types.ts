@@ -130,8 +130,13 @@ export interface SearchOptions {
   hasText?: boolean;
   /** Only images under this folder. */
   folder?: string;
-  /** Search for the words as typed: no spelling correction. */
+  /** Search for the words as typed: no spelling correction, no translation. */
   exact?: boolean;
+  /**
+   * A query in another language than the library's is translated by the configured language model, if any
+   * (default true; false for callers that rewrote the query themselves, such as ask-library, and for measurements).
+   */
+  translate?: boolean;
 }
 
 export interface SearchResult {

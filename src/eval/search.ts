@@ -209,7 +209,7 @@ async function runQueries(
   for (const target of targets) {
     for (const query of target.queries) {
       const started = performance.now();
-      const response = await glimpse.search(query, { limit: SEARCH_DEPTH });
+      const response = await glimpse.search(query, { limit: SEARCH_DEPTH, translate: false });
       latencies.push(performance.now() - started);
       const found = response.results.findIndex((result) => result.id === target.id);
       const rank = found >= 0 ? found + 1 : null;
@@ -274,7 +274,7 @@ async function runWordQueries(
   let shown = 0;
   let answered = 0;
   for (const { query, answers } of queries) {
-    const response = await glimpse.search(query, { limit: WORD_QUERY_DEPTH, exact: true });
+    const response = await glimpse.search(query, { limit: WORD_QUERY_DEPTH, exact: true, translate: false });
     // What is shown as results: weaker matches are listed apart, under their own heading.
     const results = response.results.filter((result) => !result.weaker);
     const isAnswer = results.map((result) => answers.has(position.get(result.id) ?? -1));

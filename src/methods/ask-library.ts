@@ -202,7 +202,12 @@ function addUsage(a: Usage, b: Usage | undefined): Usage {
 }
 
 async function retrieve(parts: Parts, words: string[], kind: QuestionKind, limit: number): Promise<Retrieved[]> {
-  const response = await search(parts, words.join(' '), { limit, hasText: kind === 'text' ? true : undefined });
+  // The question was already rewritten into the library's language when it needed to be.
+  const response = await search(parts, words.join(' '), {
+    limit,
+    hasText: kind === 'text' ? true : undefined,
+    translate: false,
+  });
   const found: Retrieved[] = [];
   for (const result of response.results) {
     const image = parts.store.imageById(result.id);

@@ -11,10 +11,19 @@ import type { Parts } from './parts.js';
 export async function search(parts: Parts, query: string, options: SearchOptions = {}): Promise<SearchResponse> {
   const embedder = await embedderForSearch(parts);
   const response = await parts.searchIndex.search(query, options, embedder);
-  if (response.notice !== NOT_ENGLISH_NOTICE || options.exact) return response;
+  if (response.notice !== NOT_ENGLISH_NOTICE || options.exact || options.translate === false) return response;
   const describer = await parts.describer();
   if (!describer.answer || !describer.rewriteQuestion) return response;
-  const rewrite = await rewriteOnce(parts, describer, query.trim(), undefined);
+  let rewrite: Awaited<ReturnType<typeof rewriteOnce>>;
+  try {
+    rewrite = await rewriteOnce(parts, describer, query.trim(), undefined);
+  } catch (error) {
+    // The search itself worked: say that translating did not, and why.
+    return {
+      ...response,
+      notice: `${response.notice} (Translating it with ${describer.provider} failed: ${(error as Error).message})`,
+    };
+  }
   const translated = await parts.searchIndex.search(rewrite.query, { ...options, exact: true }, embedder);
   return {
     ...translated,
