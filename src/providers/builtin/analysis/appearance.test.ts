@@ -28,7 +28,7 @@ test('colour and layout: blue over green is nearer blue over green than green ov
   const flipped = appearanceVector(picture([40, 160, 60], [40, 90, 220]), pooled);
   assert.equal(sky.length, APPEARANCE_DIMENSIONS);
   assert.ok(Math.abs(cosine(sky, sky) - 1) < 1e-3, 'unit length');
-  assert.ok(cosine(sky, again) > cosine(sky, flipped) + 0.05, `${cosine(sky, again)} vs ${cosine(sky, flipped)}`);
+  assert.ok(cosine(sky, again) > cosine(sky, flipped) + 0.02, `${cosine(sky, again)} vs ${cosine(sky, flipped)}`);
 });
 
 test('what the detector sees counts: the same classes are nearer than the same colours', () => {

@@ -16,7 +16,7 @@ export const APPEARANCE_MODEL = 'builtin-appearance-v1';
 export const APPEARANCE_DIMENSIONS = 80 + 128 + 64 + 48;
 
 /** Block weights (squared, they sum to 1): chosen on coco-dev's look-alike figure, see the README. */
-export const APPEARANCE_WEIGHTS = { what: 0.7, texture: 0.45, colour: 0.4, layout: 0.38 };
+export const APPEARANCE_WEIGHTS = { what: 0.85, texture: 0.35, colour: 0.25, layout: 0.25 };
 
 /** `pooled`: the detector's 128 head means followed by its 80 class maxima (ObjectDetector.detectAndPool). */
 export function appearanceVector(pixels: Pixels, pooled: Float32Array): number[] {
