@@ -11,6 +11,7 @@ import { createGlimpse, type Glimpse } from '../glimpse.js';
 import { REWRITE_SYSTEM_PROMPT } from '../providers/vision-language/answer-prompts.js';
 import { NOT_ENGLISH_NOTICE } from '../search/search.js';
 import { sample, temporaryDirectory } from '../testing/fixtures.js';
+import { glimpseWithMockModel } from '../testing/language-model.js';
 import { type MockServer, startMockServer } from '../testing/mock-vendor-server.js';
 import { chatCompletionReply, chatUserText } from '../testing/provider-conformance.js';
 import { createRecordingProvider } from '../testing/recording-provider.js';
@@ -39,18 +40,7 @@ before(async () => {
   server = await startMockServer(() =>
     chatCompletionReply('{"language": "es", "query": "dog"}', { input: 120, output: 9 }, 'qwen'),
   );
-  translating = await createGlimpse({
-    db,
-    embedder: null,
-    provider: 'openai-compatible',
-    providerSettings: {
-      baseUrl: `${server.url}/v1`,
-      apiKey: 'test-token',
-      model: 'qwen',
-      env: {},
-      options: { maxRetries: 0 },
-    },
-  });
+  translating = await glimpseWithMockModel(db, server);
 });
 after(async () => {
   await translating.close();
