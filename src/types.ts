@@ -152,8 +152,13 @@ export interface SearchOptions {
   hasText?: boolean;
   /** Only images under this folder. */
   folder?: string;
-  /** Search for the words as typed: no spelling correction. */
+  /** Search for the words as typed: no spelling correction, no translation. */
   exact?: boolean;
+  /**
+   * A query in another language than the library's is translated by the configured language model, if any
+   * (default true; false for callers that rewrote the query themselves, such as ask-library, and for measurements).
+   */
+  translate?: boolean;
 }
 
 export interface SearchResult {
@@ -164,11 +169,19 @@ export interface SearchResult {
   tags: string[];
   /** The best-matching text with matched words between « and » (the CLI turns them into colour). */
   snippet: string;
+  /**
+   * Below the relevance floor: its caption and tags hold under half of the query (see `why.coverage`). Weaker
+   * matches come after all other results; the CLI and web app list them under "weaker matches".
+   */
+  weaker: boolean;
   /** Why it matched: which fields and words, and which rankers put it where. */
   why: {
     fields: string[];
     terms: string[];
+    /** WordNet relations that matched, query word → the image's word ("puppy→dog"). */
     concepts: string[];
+    /** The idf-weighted share of the query's words its caption and tags hold, 0–1 (null: not judged). */
+    coverage: number | null;
     fullTextRank: number | null;
     vectorRank: number | null;
     vectorSimilarity: number | null;
@@ -183,6 +196,11 @@ export interface SearchResponse {
   correctedQuery?: string;
   /** Why nothing was found when that is known (e.g. the query is not English and the library's text is). */
   notice?: string;
+  /**
+   * The query was in another language than the library's and a language model translated it: `correctedQuery` is
+   * the translation searched, `language` the language the model saw (null: it did not say).
+   */
+  translation?: { language: string | null; model: string };
 }
 
 /** An indexed file: where it is, its content hash, and what the file and its EXIF say. */

@@ -109,7 +109,7 @@ export async function evaluateAsk(
         const started = performance.now();
         const result = await glimpse.askLibrary(target.question, { limit: k, extractive: mode === 'extractive' });
         latencies.push(performance.now() - started);
-        const found = await glimpse.search(contentWords(target.question).join(' '), { limit: k });
+        const found = await glimpse.search(contentWords(target.question).join(' '), { limit: k, translate: false });
         if (found.results.some((hit) => hit.id === target.id)) retrieved++;
         const position = result.sources.findIndex((source) => source.id === target.id);
         if (position >= 0) cited++;

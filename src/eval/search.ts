@@ -14,8 +14,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GlimpseError } from '../errors.js';
 import { createGlimpse, type Glimpse } from '../glimpse.js';
+import type { Word } from '../search/sentence.js';
 import { nothingScored } from './concurrency.js';
 import type { CaptionEntry } from './manifest.js';
+import { ReferenceIndex, type WordQuery } from './relevance.js';
 import { type LatencySummary, summariseLatency } from './statistics.js';
 
 export const SEARCH_DEPTH = 10;
@@ -25,7 +27,19 @@ export interface SearchMetrics {
   'R@5': number;
   'R@10': number;
   MRR: number;
+  /** Caption queries: the share of the top 10 whose references name the query's subject (see relevance.ts). */
+  'subject P@10': number;
+  /** Word queries ("dog", "people and beach") with known answers: precision of the first 10 and of all shown. */
+  'word P@10': number;
+  'word P@50': number;
+  /** The share of each word query's answer set among its (up to 50) results. */
+  'word coverage@50': number;
+  /** How many results a word query shows (of at most 50). */
+  'word results': number;
 }
+
+/** Word queries ask for up to this many results (a web page of results). */
+export const WORD_QUERY_DEPTH = 50;
 
 export interface SearchMiss {
   query: string;
@@ -60,6 +74,8 @@ interface Target {
   id: number;
   file: string;
   queries: string[];
+  /** Every human caption of the image: what relevance is judged by. */
+  references: readonly string[];
 }
 
 /** Oracle: one human caption per image is "the description"; the others are the queries. */
@@ -97,7 +113,12 @@ export async function evaluateSearchOracle(
       const indexMs = performance.now() - started;
       options.onProgress?.('indexed', entries.length, entries.length);
       const targets = entries
-        .map((entry, index) => ({ id: ids[index], file: entry.file, queries: entry.captions.slice(1) }))
+        .map((entry, index) => ({
+          id: ids[index],
+          file: entry.file,
+          queries: entry.captions.slice(1),
+          references: entry.captions,
+        }))
         .filter((target) => target.queries.length > 0);
       const result = await runQueries(glimpse, targets, options);
       return {
@@ -139,7 +160,8 @@ export async function evaluateSearchWithProvider(
   const targets: Target[] = [];
   for (const entry of entries) {
     const image = indexedImage(glimpse, entry.path);
-    if (image?.description) targets.push({ id: image.id, file: entry.file, queries: entry.captions });
+    if (image?.description)
+      targets.push({ id: image.id, file: entry.file, queries: entry.captions, references: entry.captions });
   }
   const failedImages = summary.failures.map((failure) => ({ file: failure.path, error: failure.error }));
   if (targets.length === 0) throw nothingScored(failedImages);
@@ -172,6 +194,14 @@ async function runQueries(
   options: QueryOptions,
 ): Promise<Pick<SearchEvaluation, 'metrics' | 'n' | 'latency' | 'misses'>> {
   const perImage = options.queriesPerImage ?? Infinity;
+  const references = new ReferenceIndex(targets.map((target) => target.references));
+  const position = new Map(targets.map((target, index) => [target.id, index]));
+  const about = (id: number, word: Word) => {
+    const index = position.get(id);
+    return index !== undefined && references.mentions(index, word);
+  };
+  let subjectPrecision = 0;
+  let subjectQueries = 0;
   targets = targets.map((target) => ({ ...target, queries: target.queries.slice(0, perImage) }));
   const total = targets.reduce((sum, target) => sum + target.queries.length, 0);
   const latencies: number[] = [];
@@ -183,10 +213,17 @@ async function runQueries(
   for (const target of targets) {
     for (const query of target.queries) {
       const started = performance.now();
-      const response = await glimpse.search(query, { limit: SEARCH_DEPTH });
+      const response = await glimpse.search(query, { limit: SEARCH_DEPTH, translate: false });
       latencies.push(performance.now() - started);
-      const position = response.results.findIndex((result) => result.id === target.id);
-      const rank = position >= 0 ? position + 1 : null;
+      const found = response.results.findIndex((result) => result.id === target.id);
+      const rank = found >= 0 ? found + 1 : null;
+      const subject = ReferenceIndex.subject(query);
+      // Precision of what is shown as results (weaker matches are listed apart, under their own heading).
+      const shown = response.results.filter((result) => !result.weaker);
+      if (subject && shown.length > 0) {
+        subjectQueries++;
+        subjectPrecision += shown.filter((result) => about(result.id, subject)).length / shown.length;
+      }
       if (rank !== null) {
         if (rank <= 1) hits[1]++;
         if (rank <= 5) hits[5]++;
@@ -213,11 +250,51 @@ async function runQueries(
   }
   trimMisses(misses, keep);
   const count = Math.max(1, total);
+  const words = await runWordQueries(glimpse, references.wordQueries(), position);
   return {
-    metrics: { 'R@1': hits[1] / count, 'R@5': hits[5] / count, 'R@10': hits[10] / count, MRR: reciprocal / count },
+    metrics: {
+      'R@1': hits[1] / count,
+      'R@5': hits[5] / count,
+      'R@10': hits[10] / count,
+      MRR: reciprocal / count,
+      'subject P@10': subjectPrecision / Math.max(1, subjectQueries),
+      ...words,
+    },
     n: total,
     latency: summariseLatency(latencies),
     misses: misses.map(({ id, foundId: _foundId, ...miss }) => ({ ...miss, expected: glimpse.show(id).caption })),
+  };
+}
+
+/** Short queries with known answer sets: precision of what is shown, and how much of the answer set it holds. */
+async function runWordQueries(
+  glimpse: Glimpse,
+  queries: readonly WordQuery[],
+  position: ReadonlyMap<number, number>,
+): Promise<Pick<SearchMetrics, 'word P@10' | 'word P@50' | 'word coverage@50' | 'word results'>> {
+  let top = 0;
+  let all = 0;
+  let coverage = 0;
+  let shown = 0;
+  let answered = 0;
+  for (const { query, answers } of queries) {
+    const response = await glimpse.search(query, { limit: WORD_QUERY_DEPTH, exact: true, translate: false });
+    // What is shown as results: weaker matches are listed apart, under their own heading.
+    const results = response.results.filter((result) => !result.weaker);
+    const isAnswer = results.map((result) => answers.has(position.get(result.id) ?? -1));
+    shown += results.length;
+    coverage += isAnswer.filter(Boolean).length / Math.min(answers.size, WORD_QUERY_DEPTH);
+    if (results.length === 0) continue;
+    answered++;
+    top += isAnswer.slice(0, SEARCH_DEPTH).filter(Boolean).length / Math.min(results.length, SEARCH_DEPTH);
+    all += isAnswer.filter(Boolean).length / results.length;
+  }
+  const per = (value: number, count: number) => value / Math.max(1, count);
+  return {
+    'word P@10': per(top, answered),
+    'word P@50': per(all, answered),
+    'word coverage@50': per(coverage, queries.length),
+    'word results': per(shown, queries.length),
   };
 }
 

@@ -8,6 +8,7 @@ import { createGlimpse, type Glimpse } from '../glimpse.js';
 import type { Description } from '../providers/spec.js';
 import { ANSWER_SYSTEM_PROMPT, REWRITE_SYSTEM_PROMPT } from '../providers/vision-language/answer-prompts.js';
 import { sample, temporaryDirectory } from '../testing/fixtures.js';
+import { glimpseWithMockModel } from '../testing/language-model.js';
 import { type MockServer, type RecordedRequest, startMockServer } from '../testing/mock-vendor-server.js';
 import { chatCompletionReply, chatImages, chatUserText } from '../testing/provider-conformance.js';
 import { createRecordingProvider } from '../testing/recording-provider.js';
@@ -159,18 +160,7 @@ describe('with a language model (OpenAI-compatible wire format, a real HTTP serv
     server = await startMockServer((request) =>
       chatCompletionReply(reply(request), { input: 900, output: 30 }, 'qwen'),
     );
-    asker = await createGlimpse({
-      db,
-      embedder: null,
-      provider: 'openai-compatible',
-      providerSettings: {
-        baseUrl: `${server.url}/v1`,
-        apiKey: 'test-token',
-        model: 'qwen',
-        env: {},
-        options: { maxRetries: 0 },
-      },
-    });
+    asker = await glimpseWithMockModel(db, server);
   });
   after(async () => {
     await asker.close();

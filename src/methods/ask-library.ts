@@ -168,10 +168,13 @@ export function looksEnglish(question: string): boolean {
   return tokens.every((token) => /^\d+$/.test(token) || baseForm(token, 'noun') || baseForm(token, 'verb'));
 }
 
-/** Rewrites made for each library, by question: asking the same question again costs no model call. */
+/**
+ * Rewrites made for each library, by question: asking the same question again costs no model call. Shared with
+ * `search`, which translates a query in another language the same way.
+ */
 const rewrites = new WeakMap<Parts, Map<string, Promise<QuestionRewrite>>>();
 
-function rewriteOnce(
+export function rewriteOnce(
   parts: Parts,
   describer: ImageDescriber,
   question: string,
@@ -199,7 +202,12 @@ function addUsage(a: Usage, b: Usage | undefined): Usage {
 }
 
 async function retrieve(parts: Parts, words: string[], kind: QuestionKind, limit: number): Promise<Retrieved[]> {
-  const response = await search(parts, words.join(' '), { limit, hasText: kind === 'text' ? true : undefined });
+  // The question was already rewritten into the library's language when it needed to be.
+  const response = await search(parts, words.join(' '), {
+    limit,
+    hasText: kind === 'text' ? true : undefined,
+    translate: false,
+  });
   const found: Retrieved[] = [];
   for (const result of response.results) {
     const image = parts.store.imageById(result.id);

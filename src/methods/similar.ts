@@ -1,6 +1,7 @@
 /**
- * `similar`: images nearest to a given one by image embedding (CLIP-like models), so look-alikes and
- * near-duplicates come first. The query image may be indexed (its stored vector is used) or any file.
+ * `similar`: images nearest to a given one by image embedding (CLIP-like models, or the built-in analyzer's own
+ * look-alike vectors: what it detects, colour and layout), so look-alikes and near-duplicates come first. The
+ * query image may be indexed (its stored vector is used) or any file.
  */
 import { GlimpseError } from '../errors.js';
 import type { Store } from '../storage/store.js';
@@ -18,12 +19,12 @@ export async function similar(
   const maxPixels = parts.settings.maxPixels;
   const started = performance.now();
   const limit = Math.max(1, Math.min(options.limit ?? 20, 1000));
-  const space = store
-    .embeddingSpaces()
-    .find((candidate) => candidate.kind === 'image' && (!embedder || candidate.model === embedder.modelId));
+  // The embedder's image vectors (CLIP-like), else the provider's own look-alike vectors (the built-in analyzer's).
+  const images = store.embeddingSpaces().filter((candidate) => candidate.kind === 'image');
+  const space = images.find((candidate) => candidate.model === embedder?.modelId) ?? images[0];
   if (!space) {
     throw new GlimpseError('UNSUPPORTED_TASK', 'The index holds no image embeddings', {
-      hint: 'Index with an image embedding model, e.g. `glimpse index <folder> --embedder local --embedding-model clip`.',
+      hint: 'Index with the built-in analyzer (`glimpse index <folder> --provider builtin`, its look-alike vectors) or an image embedding model (`--embedder local --embedding-model clip`).',
     });
   }
   let self: number | undefined;
@@ -59,10 +60,12 @@ export async function similar(
       caption: edits?.caption ?? description?.caption ?? null,
       tags: edits?.tags ?? description?.tags ?? [],
       snippet: similarity > 0.95 ? 'near-duplicate' : `image similarity ${similarity}`,
+      weaker: false,
       why: {
         fields: ['image'],
         terms: [],
         concepts: [],
+        coverage: null,
         fullTextRank: null,
         vectorRank: index + 1,
         vectorSimilarity: similarity,

@@ -322,6 +322,11 @@ async function describeAndSave(
     });
     // Copies of the same content elsewhere get the new description too.
     for (const copy of store.imagesBySha(loaded.sha256)) refreshSearchDocument(store, copy);
+    // A provider's own look-alike vector (the built-in analyzer's): `glimpse similar` without an embedding model.
+    if (description.appearance) {
+      const { model, vector } = description.appearance;
+      store.saveVector(store.embeddingSpace(model, 'image', vector.length), id, Float32Array.from(vector));
+    }
     return id;
   });
   await ensureVectors(store, embedder, id, async () => loaded, options.force);

@@ -102,6 +102,12 @@ export interface Description {
   usage?: Usage;
   /** Set by a fallback chain (`--provider ollama,builtin`): which member answered and why those before it did not. */
   chain?: ChainReport;
+  /**
+   * A look-alike vector of the image, where the provider makes one without an embedding model (the built-in
+   * analyzer: see analysis/appearance.ts). Indexing stores it as an image embedding space named `model`, so
+   * `glimpse similar` works; it is not part of the stored description.
+   */
+  appearance?: { model: string; vector: number[] };
 }
 
 /** Which member of a fallback chain answered, and what happened to the members tried (or skipped) before it. */

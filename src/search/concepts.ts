@@ -25,6 +25,12 @@ export interface QueryConcept {
   related: string[];
 }
 
+/**
+ * Query words reach up "is a kind of" only between visible things (false: any noun, as before issue 15; kept
+ * settable so `glimpse eval search` figures can be compared).
+ */
+export const CONCEPT_EXPANSION = { visibleOnly: true };
+
 const documentCache = new Map<string, string[]>();
 
 /**
@@ -99,7 +105,8 @@ export function queryWordConcepts(word: string): QueryConcept {
       tokens.add(token(pos, offset));
       if (pos === 'noun') tokens.add(ancestorToken(pos, offset));
       for (const synonym of own.words) related.add(synonym);
-      if (pos !== 'noun') continue;
+      // Up the tree only from things one can see: "puppy → dog", not "people → group".
+      if (pos !== 'noun' || (CONCEPT_EXPANSION.visibleOnly && !VISIBLE_THINGS.has(own.lexicalFile))) continue;
       const addParents = (child: number, depth: number) => {
         if (depth === 0) return;
         for (const parent of synset(child, pos).hypernyms) {
@@ -120,7 +127,36 @@ export function queryWordConcepts(word: string): QueryConcept {
     }
   }
   related.delete(word);
-  return { word, tokens: [...tokens], related: [...related].filter((w) => !w.includes(' ')).slice(0, 6) };
+  // Explanations name words that mean a visible thing first ("person", not "soul" of person's synonyms).
+  const plain = [...related].filter((w) => !w.includes(' ') && namesVisibleThing(w));
+  return { word, tokens: [...tokens], related: plain.slice(0, 6) };
+}
+
+/** How far up "is a kind of" `isKindOf` looks: pizza → dish → nutriment → food, cat → … → animal (7). */
+const KIND_DEPTH = 8;
+const kindCache = new Map<string, boolean>();
+
+/**
+ * Is a thing named `specific` a kind of `general`, by their most common noun senses ("dog" of "animal", "man" of
+ * "person", "pizza" of "food")? A photo of a dog is a photo of an animal; the reverse does not hold.
+ */
+export function isKindOf(specific: string, general: string): boolean {
+  const key = `${specific}>${general}`;
+  let found = kindCache.get(key);
+  if (found !== undefined) return found;
+  found = false;
+  const target = senses(baseForm(general, 'noun') ?? general, 'noun')[0];
+  const start = senses(baseForm(specific, 'noun') ?? specific, 'noun')[0];
+  if (target !== undefined && start !== undefined && target !== start) {
+    let level = [start];
+    for (let depth = 0; depth < KIND_DEPTH && !found && level.length > 0; depth++) {
+      level = level.flatMap((offset) => synset(offset, 'noun').hypernyms);
+      found = level.includes(target);
+    }
+  }
+  if (kindCache.size > 100_000) kindCache.clear();
+  kindCache.set(key, found);
+  return found;
 }
 
 /** WordNet lexicographer files of things a picture can show: animal, artifact, body, food, location, object, person, plant. */

@@ -206,7 +206,8 @@ export class PostgresFullText {
     return this.store
       .query<{ id: number }>(
         `SELECT i.id FROM images i ${filter.join} WHERE true ${filter.where}
-         ORDER BY coalesce(i.taken_at, i.added_at) DESC, i.id LIMIT ?`,
+         ORDER BY coalesce(extract(epoch FROM i.taken_at::timestamp), i.mtime_ms / 1000.0,
+           extract(epoch FROM i.added_at::timestamp)) DESC, i.id DESC LIMIT ?`,
         [...filter.parameters, limit],
       )
       .map((row) => Number(row.id));
@@ -234,12 +235,21 @@ export class PostgresFullText {
   }
 
   /** Caption and tags of each row, for the reranker. */
-  documentTexts(ids: readonly number[]): Map<number, string> {
-    const rows = this.store.query<{ id: number; caption: string; tags: string }>(
-      'SELECT image_id AS id, caption, tags FROM search_documents WHERE image_id = ANY(?::bigint[])',
+  documentTexts(ids: readonly number[], columns: readonly string[]): Map<number, string> {
+    const known = columns.filter((column) => (SEARCH_COLUMNS as readonly string[]).includes(column));
+    const rows = this.store.query<Record<string, unknown>>(
+      `SELECT image_id AS id, ${known.join(', ')} FROM search_documents WHERE image_id = ANY(?::bigint[])`,
       [ids],
     );
-    return new Map(rows.map((row) => [Number(row.id), [row.caption, row.tags].filter(Boolean).join('\n')]));
+    return new Map(
+      rows.map((row) => [
+        Number(row.id),
+        known
+          .map((column) => row[column])
+          .filter(Boolean)
+          .join('\n'),
+      ]),
+    );
   }
 
   /** The readable columns of rows, [id, ...columns], for highlights. */

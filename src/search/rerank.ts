@@ -17,6 +17,7 @@
 
 import type { Statement } from 'better-sqlite3';
 import { stemmer } from 'stemmer';
+import { isKindOf } from './concepts.js';
 import type { RankedRow } from './full-text.js';
 import type { SearchIndex } from './search-index.js';
 import { analyseSentence, MANY, type Sentence, type Thing, type Word } from './sentence.js';
@@ -87,6 +88,26 @@ export function rerank(index: SearchIndex, queryText: string, rows: readonly Ran
   return [...rescored, ...tail];
 }
 
+/**
+ * How much of the query each row holds: the idf-weighted share of the query's content words its readable text has
+ * (caption, tags, description, text in the photo, file name), a kind of the query's word counting fully ("dog" for
+ * "animal"), a WordNet synonym 0.8, a direct parent 0.6, a sibling 0.4 (see similarity.ts). "people on a beach"
+ * is 0.2 of a caption about a man by a bus, 1 of one about people on a beach. Null when the query has no content
+ * words (there is nothing to cover). One short text per row, no work over the library.
+ */
+export function queryCoverage(
+  index: SearchIndex,
+  queryText: string,
+  ids: readonly number[],
+): Map<number, number> | null {
+  const query = analyseSentence(queryText);
+  if (query.words.length === 0) return null;
+  const texts = documentTexts(index, ids, COVERED_COLUMNS);
+  const documents = ids.map((id) => analyseSentence(texts.get(id) ?? ''));
+  const comparison = new QueryComparison(query, inverseDocumentFrequencies(index, [query, ...documents]));
+  return new Map(ids.map((id, position) => [id, comparison.covered(documents[position])]));
+}
+
 /** The features of each full-text row (best first) against the query; null when the query has no content words. */
 export function rerankFeatures(index: SearchIndex, queryText: string, rows: readonly RankedRow[]): Features[] | null {
   const query = analyseSentence(queryText);
@@ -131,6 +152,24 @@ export class QueryComparison {
       this.similarities.set(word.id, row);
     }
     return row;
+  }
+
+  /** The idf-weighted share of the query's words the document holds (synonyms and relatives in part). */
+  covered(document: Sentence): number {
+    let total = 0;
+    let found = 0;
+    this.queryWeights.forEach((weight, index) => {
+      let best = 0;
+      const queryWord = this.query.words[index];
+      for (const word of document.words) {
+        // A kind of what was asked for is what was asked for: a dog is an animal, a man is one of "people".
+        const similarity = isKindOf(word.lemma, queryWord.lemma) ? 1 : this.row(word)[index];
+        if (similarity > best) best = similarity;
+      }
+      total += weight;
+      found += weight * best;
+    });
+    return total > 0 ? found / total : 0;
   }
 
   /** The features of one document; `fullText` is its bm25 score over the best one's, `rank` from 0. */
@@ -237,13 +276,30 @@ function statement(index: SearchIndex, sql: string): Statement {
   return found;
 }
 
-function documentTexts(index: SearchIndex, ids: readonly number[]): Map<number, string> {
-  if (index.postgres) return index.postgres.documentTexts(ids);
+/** What the reranker reads of a row: its caption and tags. */
+const RERANKED_COLUMNS = ['caption', 'tags'];
+/** What query coverage reads: every column a person can read (a word found only in the photo's text counts). */
+const COVERED_COLUMNS = ['caption', 'tags', 'detailed', 'text', 'path'];
+
+function documentTexts(
+  index: SearchIndex,
+  ids: readonly number[],
+  columns: readonly string[] = RERANKED_COLUMNS,
+): Map<number, string> {
+  if (index.postgres) return index.postgres.documentTexts(ids, columns);
   const rows = statement(
     index,
-    `SELECT rowid AS id, caption, tags FROM search_index WHERE rowid IN (${ids.map(() => '?').join(',')})`,
-  ).all(...ids) as { id: number; caption: string | null; tags: string | null }[];
-  return new Map(rows.map((row) => [row.id, [row.caption, row.tags].filter(Boolean).join('\n')]));
+    `SELECT rowid AS id, ${columns.join(', ')} FROM search_index WHERE rowid IN (${ids.map(() => '?').join(',')})`,
+  ).all(...ids) as Record<string, string | number | null>[];
+  return new Map(
+    rows.map((row) => [
+      row.id as number,
+      columns
+        .map((column) => row[column])
+        .filter(Boolean)
+        .join('\n'),
+    ]),
+  );
 }
 
 /**

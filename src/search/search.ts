@@ -14,12 +14,21 @@
 import type { Embedder } from '../providers/spec.js';
 import type { Store } from '../storage/store.js';
 import type { SearchOptions, SearchResponse, SearchResult } from '../types.js';
-import { namesVisibleThing, queryWordConcepts } from './concepts.js';
+import { documentWordConcepts, namesVisibleThing, queryWordConcepts } from './concepts.js';
 import { rankFullText } from './full-text.js';
 import { type MarkedRow, markMatches } from './highlights.js';
 import type { ResultDetails } from './postgres-full-text.js';
-import { cleanQuery, parseQuery, quote, toFtsExpression, toWeightedExpression, withoutExclusions } from './query.js';
-import { rerank } from './rerank.js';
+import {
+  cleanQuery,
+  parseQuery,
+  quote,
+  STOP_WORDS,
+  toFtsExpression,
+  tokenize,
+  toWeightedExpression,
+  withoutExclusions,
+} from './query.js';
+import { queryCoverage, rerank } from './rerank.js';
 import type { SearchIndex } from './search-index.js';
 import { checkSpelling, correctedText } from './spelling.js';
 import { documentFrequencies } from './term-frequencies.js';
@@ -32,13 +41,25 @@ const OTHER_WEIGHT = 2;
 /** Reciprocal rank fusion constant (the usual 60). */
 const RRF_K = 60;
 
+/**
+ * The relevance floor: a result whose caption and tags hold less than this share of the query (idf-weighted,
+ * WordNet relatives in part: see queryCoverage in rerank.ts) is a weaker match, listed after every other result and
+ * marked so (the CLI and web app put it under "weaker matches"). Chosen with `glimpse eval search`: from 0.5 to 0.9,
+ * recall did not move and precision rose; 0.8 keeps most single-word results (figures in src/eval/README.md). Settable for measurements; 0 turns it off.
+ */
+export const RELEVANCE_FLOOR = { coverage: 0.8 };
+/** A result among the first this many of a vector ranking is never a weaker match (vectors see what text does not). */
+const VECTOR_TRUSTED = 10;
+
 interface Candidate {
   id: number;
   textScore: number;
   fullTextRank: number | null;
   vectorRank: number | null;
   vectorSimilarity: number | null;
-  concepts: string[];
+  /** Share of the query its caption and tags hold (null: not judged, e.g. no words to cover). */
+  coverage: number | null;
+  weaker: boolean;
   score: number;
 }
 
@@ -101,7 +122,8 @@ async function searchAsTyped(
         fullTextRank: null,
         vectorRank: null,
         vectorSimilarity: null,
-        concepts: [],
+        coverage: null,
+        weaker: false,
         score: 0,
       };
       candidates.set(id, found);
@@ -113,7 +135,6 @@ async function searchAsTyped(
   // so its bm25 weight is what a concept match is worth next to an exact word.
   const concepts = query.words.map(queryWordConcepts).filter((concept) => concept.tokens.length > 0);
   const conceptTokens = selectiveTerms(index, [...new Set(concepts.flatMap((concept) => concept.tokens))]);
-  const related = concepts.flatMap((concept) => concept.related.map((word) => `${concept.word}→${word}`));
   const expression = toWeightedExpression(query, conceptTokens, (word) =>
     namesVisibleThing(word) ? VISIBLE_WEIGHT : OTHER_WEIGHT,
   );
@@ -131,22 +152,28 @@ async function searchAsTyped(
   if (fullText) {
     // bm25 finds the candidates; the best of them are reranked as sentences (number, colour, coverage both ways).
     const rows = rerank(index, withoutExclusions(text), await fullText);
+    const coverage =
+      RELEVANCE_FLOOR.coverage > 0
+        ? queryCoverage(
+            index,
+            withoutExclusions(text),
+            rows.map((row) => row.id),
+          )
+        : null;
     for (const row of rows) {
       const entry = candidate(row.id);
       entry.textScore = row.score;
-      entry.concepts = related;
+      entry.coverage = coverage?.get(row.id) ?? null;
     }
     [...candidates.values()]
       .sort((a, b) => b.textScore - a.textScore)
       .forEach((entry, index) => (entry.fullTextRank = index + 1));
   } else if (query.excluded.length === 0) {
-    // No words to match: list what the filters allow, newest first.
+    // No words to match: list what the filters allow, newest first (the library view of the web app).
     const rows = index.postgres
       ? index.postgres.newest(filter, offset + limit).map((id) => ({ id }))
       : (index.sqlite.db
-          .prepare(
-            `SELECT i.id FROM images i ${filter.join} WHERE 1 ${filter.where} ORDER BY coalesce(i.taken_at, i.added_at) DESC LIMIT ?`,
-          )
+          .prepare(`SELECT i.id FROM images i ${filter.join} WHERE 1 ${filter.where} ORDER BY ${NEWEST_FIRST} LIMIT ?`)
           .all(...filter.parameters, offset + limit) as { id: number }[]);
     rows.forEach((row, index) =>
       Object.assign(candidate(row.id), { fullTextRank: index + 1, textScore: 1 / (index + 1) }),
@@ -183,7 +210,9 @@ async function searchAsTyped(
   } else {
     for (const entry of fused) entry.score = entry.textScore;
   }
-  fused.sort((a, b) => b.score - a.score || a.id - b.id);
+  markWeaker(fused);
+  // Weaker matches after all others, each group best first.
+  fused.sort((a, b) => Number(a.weaker) - Number(b.weaker) || b.score - a.score || a.id - b.id);
 
   const plainWords = toFtsExpression(query);
   const shown = fused.slice(offset, offset + limit);
@@ -197,7 +226,11 @@ async function searchAsTyped(
         SHOWN_COLUMNS,
       )
     : new Map();
-  const queryConcepts = new Set(conceptTokens);
+  const selective = new Set(conceptTokens);
+  const queryConcepts = concepts.map((concept) => ({
+    word: concept.word,
+    tokens: new Set(concept.tokens.filter((token) => selective.has(token))),
+  }));
   // On PostgreSQL the page's rows come in one round trip (each lookup below would be one).
   const details = index.postgres?.details(shown.map((entry) => entry.id));
   const results = shown.map((entry) =>
@@ -267,6 +300,20 @@ function selectiveTerms(index: SearchIndex, tokens: string[]): string[] {
   return tokens.filter((token) => frequencies.get(token)! > 0 && frequencies.get(token)! <= limit);
 }
 
+function markWeaker(entries: Candidate[]): void {
+  const floor = RELEVANCE_FLOOR.coverage;
+  for (const entry of entries) {
+    entry.weaker =
+      entry.coverage !== null &&
+      entry.coverage < floor &&
+      (entry.vectorRank === null || entry.vectorRank > VECTOR_TRUSTED);
+  }
+}
+
+/** Newest first: the date taken (EXIF), else the file's modification time, else when it was indexed. */
+const NEWEST_FIRST =
+  '(coalesce(julianday(i.taken_at), i.mtime_ms / 86400000.0 + 2440587.5, julianday(i.added_at))) DESC, i.id DESC';
+
 export type Filter = ReturnType<typeof filterSql>;
 
 /** The filters as SQL for either engine: SQLite's JSON functions or PostgreSQL's. */
@@ -321,7 +368,7 @@ function describeResult(
   index: SearchIndex,
   entry: Candidate,
   marked: MarkedRow | undefined,
-  conceptTokens: Set<string>,
+  queryConcepts: readonly { word: string; tokens: ReadonlySet<string> }[],
   details: ResultDetails | undefined,
 ): SearchResult {
   const store: Store = index.store;
@@ -340,13 +387,18 @@ function describeResult(
     for (const word of words) terms.add(word.slice(1, -1).toLowerCase());
     snippet ||= marked?.snippets[index] ?? '';
   });
-  if (conceptTokens.size > 0 && entry.fullTextRank !== null) {
-    const concepts = index.postgres
-      ? (details?.concepts ?? index.postgres.concepts(entry.id))
-      : (index.sqlite.db.prepare('SELECT concepts FROM search_index WHERE rowid = ?').pluck().get(entry.id) as
-          | string
-          | undefined);
-    if (concepts?.split(' ').some((token) => conceptTokens.has(token))) fields.push('concepts');
+  // Which query word found which of the image's words through WordNet ("puppy→dog"): the relation that matched.
+  const related = new Set<string>();
+  if (queryConcepts.some((concept) => concept.tokens.size > 0) && entry.fullTextRank !== null) {
+    const own = tokenize([caption ?? '', ...tags].join(' ')).filter((word) => !STOP_WORDS.has(word));
+    for (const concept of queryConcepts) {
+      for (const word of own) {
+        if (word === concept.word || terms.has(word)) continue;
+        if (documentWordConcepts(word).some((token) => concept.tokens.has(token)))
+          related.add(`${concept.word}→${word}`);
+      }
+    }
+    if (related.size > 0) fields.push('concepts');
   }
   if (!snippet) snippet = caption ?? '';
   return {
@@ -356,10 +408,12 @@ function describeResult(
     caption,
     tags,
     snippet,
+    weaker: entry.weaker,
     why: {
       fields,
       terms: [...terms],
-      concepts: fields.includes('concepts') ? entry.concepts : [],
+      concepts: [...related].slice(0, 4),
+      coverage: entry.coverage === null ? null : Math.round(entry.coverage * 100) / 100,
       fullTextRank: entry.fullTextRank,
       vectorRank: entry.vectorRank,
       vectorSimilarity: entry.vectorSimilarity === null ? null : Math.round(entry.vectorSimilarity * 1000) / 1000,

@@ -22,6 +22,7 @@ import {
   editSchema,
   imageIdOrNotFound,
   indexSchema,
+  libraryQuerySchema,
   parseOrThrow,
   questionSchema,
   searchQuerySchema,
@@ -96,6 +97,12 @@ export function apiRoutes(glimpse: Glimpse, options: ResolvedServerOptions, jobs
         exact: query.exact || undefined,
       }),
     );
+  });
+
+  api.get('/images', async (c) => {
+    const query = parseOrThrow(libraryQuerySchema, withoutEmpty(c.req.query()), 'query');
+    // No words: search lists what the filters allow, newest first.
+    return c.json(await glimpse.search('', query));
   });
 
   api.get('/images/:id', (c) => c.json(glimpse.show(imageIdOrNotFound(c.req.param('id')))));

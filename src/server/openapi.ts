@@ -155,6 +155,26 @@ export const openApiDocument = {
         responses: { '200': ok('Results', ref('SearchResponse')), ...errors(400) },
       },
     },
+    '/images': {
+      get: {
+        summary: 'The library, newest first (date taken from EXIF, else the file time), a page at a time',
+        parameters: [
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 20 } },
+          {
+            name: 'offset',
+            in: 'query',
+            description: 'Paging: skip this many images first',
+            schema: { type: 'integer', minimum: 0, maximum: 10000, default: 0 },
+          },
+          { name: 'after', in: 'query', description: 'ISO date', schema: { type: 'string' } },
+          { name: 'before', in: 'query', schema: { type: 'string' } },
+        ],
+        responses: {
+          '200': ok('Images, newest first (results without a query)', ref('SearchResponse')),
+          ...errors(400),
+        },
+      },
+    },
     '/images/{id}': {
       get: {
         summary: 'Everything stored about one image',
@@ -366,6 +386,12 @@ export const openApiDocument = {
             description: 'The query as searched, when misspelt words were corrected against the library',
           },
           notice: { type: 'string', description: 'Why nothing was found, when known (e.g. the query is not English)' },
+          translation: {
+            type: 'object',
+            description:
+              'The query was in another language and a language model translated it (correctedQuery is the translation searched)',
+            properties: { language: nullableString, model: { type: 'string' } },
+          },
           results: {
             type: 'array',
             items: {
@@ -377,6 +403,11 @@ export const openApiDocument = {
                 caption: nullableString,
                 tags: stringArray,
                 snippet: { type: 'string', description: 'Matched words between « and »' },
+                weaker: {
+                  type: 'boolean',
+                  description:
+                    'Below the relevance floor (its caption and tags hold less of the query, see why.coverage): listed after all other results',
+                },
                 why: {
                   type: 'object',
                   description: 'Which fields, terms and concepts matched, and each ranker’s rank',

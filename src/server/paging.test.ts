@@ -52,3 +52,24 @@ describe('paging', () => {
     assert.match(page, /<p id="alt-text">Our own words<\/p>/);
   });
 });
+
+describe('the library, a page at a time', () => {
+  test('/api/v1/images lists every image newest first, and pages through that order', async () => {
+    const all = await (await app.request('/api/v1/images?limit=50')).json();
+    assert.equal(all.results.length, store.glimpse.status().images);
+    const times = all.results.map((result: { id: number }) => store.glimpse.show(result.id).mtimeMs ?? 0);
+    assert.deepEqual(
+      times,
+      [...times].sort((a: number, b: number) => b - a),
+    );
+    const second = await (await app.request('/api/v1/images?limit=2&offset=2')).json();
+    assert.deepEqual(paths(second), paths(all).slice(2, 4));
+    assert.equal((await app.request('/api/v1/images?limit=0')).status, 400);
+  });
+
+  test('the start page draws the library with a pager when it fills a page', async () => {
+    const html = await (await app.request('/')).text();
+    assert.match(html, /Your library: \d+ images, newest first/);
+    assert.equal((html.match(/class="result"/g) ?? []).length, store.glimpse.status().images);
+  });
+});

@@ -39,6 +39,14 @@ const booleanText = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', ''])
   .transform((text) => ['true', '1', 'yes', 'on'].includes(text));
 
+/** GET /images: the library a page at a time (the search parameters without a query). */
+export const libraryQuerySchema = z.object({
+  limit: z.coerce.number().int('a whole number').min(1).max(200).default(20),
+  offset: z.coerce.number().int('a whole number').min(0).max(10_000).default(0),
+  after: isoDate.optional(),
+  before: isoDate.optional(),
+});
+
 export const searchQuerySchema = z.object({
   // Control characters are dropped first: a query of only NUL characters is no query (it would list everything).
   q: z

@@ -16,7 +16,10 @@ import { StatusPage } from '../web/status-page.js';
 import { STYLES } from '../web/styles.js';
 import type { IndexJobs } from './index-jobs.js';
 import type { ResolvedServerOptions } from './options.js';
-import { imageIdOrNotFound, parseOrThrow, searchQuerySchema } from './validation.js';
+import { imageIdOrNotFound, libraryQuerySchema, parseOrThrow, searchQuerySchema } from './validation.js';
+
+/** How far down the results the image page looks for the image, to say why it matched the query it came from. */
+const MATCH_LOOKUP = 200;
 
 export function errorPage(status: number, message: string) {
   return <ErrorView status={status} message={message} />;
@@ -45,7 +48,26 @@ export function webRoutes(glimpse: Glimpse, options: ResolvedServerOptions, jobs
     };
     let response: SearchResponse | null = null;
     let error: string | null = null;
-    if (form.q.trim()) {
+    if (!form.q.trim()) {
+      // No query: the library itself, newest first, a page at a time (as Immich and PhotoPrism open).
+      try {
+        const query = parseOrThrow(
+          libraryQuerySchema,
+          { after: form.after || undefined, before: form.before || undefined },
+          'search',
+        );
+        response = await glimpse.search('', {
+          limit: PAGE_SIZE,
+          offset: form.offset,
+          after: query.after,
+          before: query.before,
+          tags: form.tag ? [form.tag] : undefined,
+          hasText: form.hasText || undefined,
+        });
+      } catch (caught) {
+        error = (caught as Error).message;
+      }
+    } else {
       try {
         const query = parseOrThrow(
           searchQuerySchema,
@@ -84,7 +106,14 @@ export function webRoutes(glimpse: Glimpse, options: ResolvedServerOptions, jobs
         return null;
       },
     );
-    return c.html(<ImagePage image={image} similar={similar} />);
+    // Arrived from a search: say in full why the image matched (the result card says it in a few words).
+    const query = (c.req.query('q') ?? '').trim().slice(0, 500);
+    const match = query
+      ? ((await glimpse.search(query, { limit: MATCH_LOOKUP }).catch(() => null))?.results.find(
+          (result) => result.id === image.id,
+        ) ?? null)
+      : null;
+    return c.html(<ImagePage image={image} similar={similar} match={query ? { query, result: match } : null} />);
   });
 
   web.get('/describe', (c) => c.html(<DescribePage maxUploadMb={Math.round(options.maxUploadBytes / 1024 / 1024)} />));

@@ -80,7 +80,8 @@ describe('web app in Chromium', { skip }, () => {
     await page.getByLabel('Search images').pressSequentially('tabby cat', { delay: 30 });
     const first = page.locator('#results li').first();
     await first.locator('.result-caption', { hasText: 'A tabby cat close-up' }).waitFor();
-    assert.match((await first.locator('.why').textContent()) ?? '', /matched in .*caption/);
+    // Why it matched, in a few words on the card; the whole story on the image page.
+    assert.equal(await first.locator('.why').textContent(), 'tabby, cat');
     assert.ok((await first.locator('mark').count()) > 0, 'matched words are marked');
     assert.equal(await first.locator('img').getAttribute('alt'), 'A tabby cat close-up');
     assert.match(page.url(), /\?q=tabby\+cat$/, 'the address follows the query');
@@ -95,6 +96,48 @@ describe('web app in Chromium', { skip }, () => {
     await page.getByLabel('Search images').fill('segmentation');
     await page.locator('#results .result-caption', { hasText: 'A page of printed text from a book' }).waitFor();
     assert.match(page.url(), /has_text=true/);
+  });
+
+  test('the start page shows the library, newest first; clearing the search box brings it back', async () => {
+    await page.goto(server.url);
+    const listed = (await store.glimpse.search('', { limit: 40 })).results;
+    const cards = page.locator('#results.library li');
+    await cards.first().waitFor();
+    assert.deepEqual(
+      await cards.locator('img').evaluateAll((images) => images.map((image) => image.getAttribute('alt'))),
+      listed.map((result) => result.caption),
+    );
+    assert.equal(listed.length, 9);
+    // Newest first: by the date taken, else the file's time.
+    const dates = listed.map((result) => {
+      const image = store.glimpse.show(result.id);
+      return image.takenAt ?? new Date(image.mtimeMs ?? 0).toISOString();
+    });
+    assert.deepEqual(dates, [...dates].sort().reverse());
+    assert.match((await page.locator('#result-count').textContent()) ?? '', /Your library: 9 images, newest first/);
+    await shot('library');
+    await page.getByLabel('Search images').fill('rocket');
+    await page.locator('#result-count', { hasText: '1 result for “rocket”' }).waitFor();
+    assert.equal(await page.locator('#results .result-caption').textContent(), 'A rocket on the launch pad');
+    assert.equal(await page.locator('#results li').count(), 1);
+    await page.getByLabel('Search images').fill('');
+    await page.locator('#results.library li').nth(8).waitFor();
+    assert.match((await page.locator('#result-count').textContent()) ?? '', /Your library: 9 images/);
+  });
+
+  test('weaker matches are folded under their own heading', async () => {
+    await page.goto(`${server.url}/?q=${encodeURIComponent('flower close-up')}`);
+    assert.deepEqual(await page.locator('#results .result-caption').allTextContents(), ['A close-up of a flower']);
+    assert.match((await page.locator('#weaker-summary').textContent()) ?? '', /^1 weaker match/);
+    const weaker = page.locator('#weaker-results li');
+    assert.equal(await weaker.isVisible(), false, 'folded until asked for');
+    await page.locator('#weaker-summary').click();
+    assert.equal(await weaker.locator('img').getAttribute('alt'), 'A tabby cat close-up');
+    // The browser script draws the same when the query is typed.
+    await page.getByLabel('Search images').fill('cat close-up');
+    await page.locator('#results .result-caption', { hasText: 'A tabby cat close-up' }).waitFor();
+    await page.locator('#weaker-summary', { hasText: '1 weaker match' }).waitFor();
+    assert.equal(await page.locator('#weaker-results img').getAttribute('alt'), 'A close-up of a flower');
   });
 
   test('ask the library from the search page: the answer and its photos, linked', async () => {
@@ -120,8 +163,10 @@ describe('web app in Chromium', { skip }, () => {
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('href')?.startsWith('/images/')), true);
     const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
     assert.notEqual(outline, 'none', 'focus is visible');
-    await Promise.all([page.waitForURL(/\/images\/\d+$/), page.keyboard.press('Enter')]);
+    await Promise.all([page.waitForURL(/\/images\/\d+\?q=cat$/), page.keyboard.press('Enter')]);
     assert.equal(await page.locator('h1').textContent(), 'A tabby cat close-up');
+    assert.equal(await page.locator('#match-heading').textContent(), 'Why it matched “cat”');
+    assert.match((await page.locator('#match-why').textContent()) ?? '', /matched in caption.*words: cat.*text rank 1/);
   });
 
   test('image page: photo with object boxes, copy alt text, ask a question, edit the caption', async () => {
@@ -198,8 +243,17 @@ describe('web app in Chromium', { skip }, () => {
       assert.ok(overflow <= 0, `${path} scrolls sideways by ${overflow}px on a phone`);
       assert.equal(await phone.locator('img:not([alt])').count(), 0, `${path}: every image has alt text`);
     }
+    // Cards stay short: a thumbnail, two lines of caption and a few words of why (the rest is on the image page).
+    await phone.goto(`${server.url}/?q=${encodeURIComponent('a close-up of a cat on a flower in a room')}`);
+    const heights = await phone
+      .locator('#results li, #weaker-results li')
+      .evaluateAll((cards) => cards.map((card) => card.getBoundingClientRect().height));
+    assert.ok(heights.length >= 3, `several results (${heights.length})`);
+    for (const height of heights) assert.ok(height <= 200, `a result card is ${height}px tall on a phone`);
     await phone.goto(`${server.url}/?q=cat`);
     await shot('phone-search', phone);
+    await phone.goto(server.url);
+    await shot('phone-library', phone);
     await phone.goto(`${server.url}/images/1`);
     await shot('phone-image', phone);
     await phone.close();

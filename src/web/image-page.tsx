@@ -3,13 +3,20 @@
  * EXIF, provenance, and forms to edit the caption and tags or ask a question (the browser script sends those).
  */
 import type { ImageDetails, SearchResult } from '../types.js';
+import { snippetParts, whyText } from './client/format.js';
 import { Layout } from './layout.js';
 import { QuestionForm, ResultCard } from './search-page.js';
 
 /** Formats browsers show directly; others (HEIC, TIFF) are shown by their thumbnail. */
 const BROWSER_FORMATS = new Set(['jpeg', 'jpg', 'png', 'webp', 'gif', 'avif']);
 
-export function ImagePage(props: { image: ImageDetails; similar: SearchResult[] | null }) {
+export function ImagePage(props: {
+  image: ImageDetails;
+  similar: SearchResult[] | null;
+  /** The search the page was opened from, and the image's result in it (null: not among the first results). */
+  match?: { query: string; result: SearchResult | null } | null;
+}) {
+  const { match } = props;
   const { image } = props;
   const description = image.description;
   // A person's caption is the alt text: the generated one may contradict it.
@@ -54,6 +61,27 @@ export function ImagePage(props: { image: ImageDetails; similar: SearchResult[] 
         <div class="facts">
           <h1 id="caption">{image.caption ?? image.fileName}</h1>
           {image.userEdits?.caption ? <p class="note">Your caption (kept over generated ones).</p> : null}
+          {match ? (
+            <section aria-labelledby="match-heading" id="match">
+              <h2 id="match-heading">Why it matched “{match.query}”</h2>
+              <p id="match-why">
+                {match.result
+                  ? `${match.result.weaker ? 'A weaker match: ' : ''}${whyText(match.result.why)}${
+                      match.result.why.coverage !== null
+                        ? ` · holds ${Math.round(match.result.why.coverage * 100)}% of the query`
+                        : ''
+                    }`
+                  : 'It is not among the first results for this search.'}
+              </p>
+              {match.result?.snippet ? (
+                <p class="snippet">
+                  {snippetParts(match.result.snippet).map((part) =>
+                    part.matched ? <mark>{part.text}</mark> : part.text,
+                  )}
+                </p>
+              ) : null}
+            </section>
+          ) : null}
 
           <section aria-labelledby="alt-heading">
             <h2 id="alt-heading">Alt text</h2>

@@ -1,11 +1,13 @@
 /**
  * The search page: a search box with filters, and results as a thumbnail grid. The server draws results for the
  * address's query (so links and the back button work without script); the browser script redraws as you type.
+ * Without a query the page shows the library itself, newest first (date taken, else file time), a page at a time.
+ * Results below the relevance floor are listed apart, folded under "weaker matches".
  * Below the search box, "Ask your library": a question answered from the descriptions, citing its photos (the
  * browser script posts it to /api/v1/ask with no image).
  */
 import type { SearchResponse, SearchResult } from '../types.js';
-import { fileNameOf, snippetParts, thumbnailUrl, whyText } from './client/format.js';
+import { cardText, fileNameOf, imageUrl, shortWhy, snippetParts, thumbnailUrl } from './client/format.js';
 import { Layout } from './layout.js';
 
 export interface SearchForm {
@@ -103,49 +105,83 @@ export function SearchPage(props: {
         <div id="library-answer" class="answer" role="status" aria-live="polite"></div>
         <ol id="library-sources" class="sources"></ol>
       </section>
-      <p id="result-count" class="result-count" role="status" aria-live="polite">
+      <p id="result-count" class="result-count" role="status" aria-live="polite" data-images={String(props.images)}>
         {props.error ??
-          (response
-            ? countText(response)
-            : props.images === 0
-              ? 'No images indexed yet. Index a folder from the Status page or with `glimpse index`.'
-              : `${props.images} images indexed. Type to search.`)}
+          (props.images === 0
+            ? 'No images indexed yet. Index a folder from the Status page or with `glimpse index`.'
+            : !form.q.trim()
+              ? libraryText(props.images, form.offset ?? 0, response?.results.length ?? 0)
+              : response
+                ? countText(response)
+                : '')}
       </p>
-      <ol id="results" class="results">
-        {response?.results.map((result) => (
-          <ResultCard result={result} />
-        ))}
+      <ol id="results" class={form.q.trim() ? 'results' : 'results library'}>
+        {response?.results
+          .filter((result) => !result.weaker)
+          .map((result) => (
+            <ResultCard result={result} query={form.q.trim()} />
+          ))}
       </ol>
+      <WeakerMatches results={response?.results.filter((result) => result.weaker) ?? []} query={form.q.trim()} />
       <Pager form={form} response={response} />
     </Layout>
   );
 }
 
+/** "Your library: 49 images, newest first." (and which ones, past the first page) */
+export function libraryText(images: number, offset: number, shown: number): string {
+  const range = offset > 0 ? ` Showing ${offset + 1}–${offset + shown}.` : '';
+  return `Your library: ${images} image${images === 1 ? '' : 's'}, newest first.${range} Type to search.`;
+}
+
+/** Results below the relevance floor, folded away: they hold less of the query than the others. */
+function WeakerMatches(props: { results: SearchResult[]; query: string }) {
+  return (
+    <details id="weaker" class="weaker" hidden={props.results.length === 0}>
+      <summary id="weaker-summary">{weakerText(props.results.length)}</summary>
+      <ol id="weaker-results" class="results">
+        {props.results.map((result) => (
+          <ResultCard result={result} query={props.query} />
+        ))}
+      </ol>
+    </details>
+  );
+}
+
+export function weakerText(count: number): string {
+  return `${count} weaker match${count === 1 ? '' : 'es'} (they hold less of what you searched for)`;
+}
+
 function countText(response: SearchResponse): string {
-  const count = response.results.length;
+  const count = response.results.filter((result) => !result.weaker).length;
   // A corrected spelling is said first ("Showing results for …"); the English-only notice when nothing was found.
   const query = response.correctedQuery ?? response.query;
-  const corrected = response.correctedQuery ? `Showing results for “${query}” (typed: “${response.query}”). ` : '';
+  const corrected = response.correctedQuery
+    ? `Showing results for “${query}” (${response.translation ? 'translated from' : 'typed'}: “${response.query}”). `
+    : '';
   return count === 0
     ? `${corrected}Nothing found for “${query}”.${response.notice ? ` ${response.notice}` : ''}`
     : `${corrected}${count} result${count === 1 ? '' : 's'} for “${query}”`;
 }
 
-export function ResultCard(props: { result: SearchResult }) {
-  const { result } = props;
+/**
+ * A result: the thumbnail, its caption or the matched text (two lines at most) and why it matched in a few words.
+ * The full explanation is on the image's page (the link carries the query). Without a query, the library's card.
+ */
+export function ResultCard(props: { result: SearchResult; query?: string }) {
+  const { result, query } = props;
   const caption = result.caption ?? fileNameOf(result.path);
+  const why = query ? shortWhy(result.why) : '';
+  const text = cardText(result, query ?? '');
   return (
     <li class="result">
-      <a href={`/images/${result.id}`} class="result-link">
+      <a href={imageUrl(result.id, query)} class="result-link">
         <img src={thumbnailUrl(result.id)} alt={caption} loading="lazy" width={320} height={240} />
-        <span class="result-caption">{caption}</span>
+        <span class="result-caption">
+          {snippetParts(text).map((part) => (part.matched ? <mark>{part.text}</mark> : part.text))}
+        </span>
       </a>
-      {result.snippet ? (
-        <p class="snippet">
-          {snippetParts(result.snippet).map((part) => (part.matched ? <mark>{part.text}</mark> : part.text))}
-        </p>
-      ) : null}
-      <p class="why">{whyText(result.why)}</p>
+      {why ? <p class="why">{why}</p> : null}
     </li>
   );
 }

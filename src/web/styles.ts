@@ -40,10 +40,13 @@ button.copy { background: transparent; color: var(--accent); }
 .result { background: var(--card); border-radius: 8px; overflow: hidden; display: flex; flex-direction: column; }
 .result-link { display: block; color: var(--fg); text-decoration: none; }
 .result-link img { display: block; width: 100%; height: 160px; object-fit: cover; background: var(--line); }
-.result-caption { display: block; padding: .5rem .6rem 0; font-weight: 600; }
+.result-caption { display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 2; line-clamp: 2; overflow: hidden; padding: .4rem .6rem 0; font-size: .9rem; line-height: 1.35; }
+.results.library .result-caption { color: var(--muted); font-size: .8rem; -webkit-line-clamp: 1; line-clamp: 1; }
+.weaker { margin: 1.25rem 0; }
+.weaker summary { cursor: pointer; color: var(--muted); margin-bottom: .75rem; }
 .result-link:hover .result-caption { text-decoration: underline; }
 .snippet, .why { margin: .25rem .6rem; font-size: .85rem; }
-.why { color: var(--muted); margin-bottom: .6rem; }
+.why { color: var(--muted); margin-bottom: .5rem; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 mark { background: var(--mark); color: inherit; padding: 0 .1em; border-radius: 2px; }
 .image-page { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 1.5rem; align-items: start; }
 .photo { margin: 0; }

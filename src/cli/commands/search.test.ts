@@ -93,4 +93,18 @@ describe('glimpse search', () => {
     assert.deepEqual(relevances([4, 2]), [1, 0.5]);
     assert.equal(oneLine('a\n\n b\tc '), 'a b c');
   });
+  test('results below the relevance floor come last, under "weaker matches"; --json marks them', () => {
+    const table = glimpse(['--db', db, 'search', 'cat', 'sofa']);
+    assert.equal(table.code, 0, table.stderr);
+    const lines = table.stdout.split('\n');
+    const heading = lines.findIndex((line) => line.startsWith('weaker matches'));
+    assert.ok(heading > 0, table.stdout);
+    assert.match(lines.slice(0, heading).join('\n'), /chelsea\.png/);
+    assert.doesNotMatch(lines.slice(heading).join('\n'), /chelsea\.png/);
+    const json = JSON.parse(glimpse(['--db', db, 'search', 'cat', 'sofa', '--json']).stdout);
+    assert.deepEqual(
+      json.results.map((result: { weaker: boolean }) => result.weaker),
+      [false, ...json.results.slice(1).map(() => true)],
+    );
+  });
 });

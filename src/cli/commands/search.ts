@@ -90,20 +90,26 @@ export function register(program: Command): void {
           query: response.query,
           ...(response.correctedQuery ? { correctedQuery: response.correctedQuery } : {}),
           ...(response.notice ? { notice: response.notice } : {}),
+          ...(response.translation ? { translation: response.translation } : {}),
           offset,
-          results: response.results.map(({ id, path, score, caption, tags, snippet, why }) => ({
+          results: response.results.map(({ id, path, score, caption, tags, snippet, weaker, why }) => ({
             path,
             score,
             caption,
             tags,
             snippet,
             id,
+            weaker,
             why,
           })),
         });
         return;
       }
-      if (response.correctedQuery)
+      if (response.translation)
+        process.stdout.write(
+          `Showing results for "${response.correctedQuery}" ${pc.dim(`(translated${response.translation.language ? ` from ${response.translation.language}` : ''} by ${response.translation.model}; the library's text is English)`)}\n`,
+        );
+      else if (response.correctedQuery)
         process.stdout.write(
           `Showing results for "${response.correctedQuery}" ${pc.dim(`(search for "${query}" as typed with --exact)`)}\n`,
         );
@@ -121,6 +127,8 @@ export function register(program: Command): void {
       }
       const relevance = relevances(response.results.map((result) => result.score));
       response.results.forEach((result, position) => {
+        if (result.weaker && !response.results[position - 1]?.weaker)
+          process.stdout.write(pc.dim(`${WEAKER_HEADING}:\n`));
         const rank = pc.dim(`${String(offset + position + 1).padStart(2)}.`);
         process.stdout.write(
           `${rank} ${pc.bold(displayPath(result.path))}  ${pc.dim(`relevance ${relevance[position].toFixed(2)}`)}\n`,
@@ -143,6 +151,9 @@ export function register(program: Command): void {
     }
   });
 }
+
+/** Above the results below the relevance floor (see RELEVANCE_FLOOR in search/search.ts). */
+export const WEAKER_HEADING = 'weaker matches (they hold less of the query)';
 
 /** A whole number ≥ 0 (0 allowed, unlike --limit). */
 function parseCount(value: string, flag: string): number {

@@ -19,6 +19,7 @@ import type {
   Task,
 } from '../spec.js';
 import { TASKS } from '../spec.js';
+import { APPEARANCE_MODEL } from './analysis/appearance.js';
 import type { AnalysisPool } from './analysis/pool.js';
 import type { AnalysisOptions, Signals } from './analysis/signals.js';
 import { answerQuestion } from './language/ask.js';
@@ -106,6 +107,8 @@ export class BuiltinDescriber implements ImageDescriber {
     if (signals.text?.regions?.length) description.textRegions = signals.text.regions;
     if (task === 'json' || task === 'ocr') description.fields = documentFields(signals);
     if (request.prompt) description.answer = answerQuestion(request.prompt, signals).answer;
+    if (signals.appearance && task === 'json')
+      description.appearance = { model: APPEARANCE_MODEL, vector: signals.appearance };
     return restrictToTask(description, task);
   }
 

@@ -3,14 +3,23 @@
  * edit and ask forms, drop/paste/choose an image to describe, and indexing progress over server-sent events.
  * Each page marks itself with <body data-page>; only that page's part runs.
  */
-import { fileNameOf, snippetParts, thumbnailUrl, type WhyLike, whyText } from './format.js';
+import { cardText, fileNameOf, imageUrl, shortWhy, snippetParts, thumbnailUrl, type WhyLike } from './format.js';
 
 interface ResultJson {
   id: number;
   path: string;
   caption: string | null;
   snippet: string;
+  weaker: boolean;
   why: WhyLike;
+}
+
+interface SearchJson {
+  query: string;
+  correctedQuery?: string;
+  notice?: string;
+  translation?: { language: string | null; model: string };
+  results: ResultJson[];
 }
 
 const byId = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T | null;
@@ -44,25 +53,35 @@ function setUpSearch() {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let inFlight: AbortController | undefined;
 
+  const weaker = byId<HTMLDetailsElement>('weaker');
+  const weakerList = byId('weaker-results');
+  const weakerSummary = byId('weaker-summary');
+  const library = Number(count.dataset.images ?? 0);
+
   const run = async () => {
     const data = new FormData(form);
     const params = new URLSearchParams();
     for (const [name, value] of data) if (typeof value === 'string' && value.trim()) params.append(name, value.trim());
     history.replaceState(null, '', params.size ? `/?${params}` : '/');
-    if (!params.get('q')) {
-      results.replaceChildren();
-      count.textContent = 'Type to search.';
-      return;
-    }
     inFlight?.abort();
     inFlight = new AbortController();
     params.set('limit', '40');
+    const query = params.get('q');
     try {
-      const response = await api<{ query: string; correctedQuery?: string; notice?: string; results: ResultJson[] }>(
-        `/api/v1/search?${params}`,
-        { signal: inFlight.signal },
-      );
-      results.replaceChildren(...response.results.map(resultCard));
+      // No query: the library, newest first (as the server draws it); otherwise the search.
+      if (!query) params.delete('q');
+      const response = await api<SearchJson>(`/api/v1/${query ? 'search' : 'images'}?${params}`, {
+        signal: inFlight.signal,
+      });
+      const strong = response.results.filter((result) => !result.weaker);
+      const weak = response.results.filter((result) => result.weaker);
+      results.className = query ? 'results' : 'results library';
+      results.replaceChildren(...strong.map((result) => resultCard(result, query ?? '')));
+      if (weaker && weakerList && weakerSummary) {
+        weakerList.replaceChildren(...weak.map((result) => resultCard(result, query ?? '')));
+        weakerSummary.textContent = `${weak.length} weaker match${weak.length === 1 ? '' : 'es'} (they hold less of what you searched for)`;
+        weaker.hidden = weak.length === 0;
+      }
       const n = response.results.length;
       // A new query starts at its first page: the server-drawn pager was for the page loaded, so it is redrawn.
       document.querySelector('nav.pager')?.remove();
@@ -70,16 +89,23 @@ function setUpSearch() {
         const next = new URLSearchParams(params);
         next.delete('limit');
         next.set('offset', '40');
+        if (!query) next.set('q', '');
         const link = element('a', { rel: 'next', href: `/?${next}` }, 'Next →');
-        results.after(element('nav', { class: 'pager', 'aria-label': 'Result pages' }, link));
+        (weaker ?? results).after(element('nav', { class: 'pager', 'aria-label': 'Result pages' }, link));
+      }
+      if (!query) {
+        count.textContent = `Your library: ${library} image${library === 1 ? '' : 's'}, newest first. Type to search.`;
+        return;
       }
       // As the server draws it (search-page.tsx countText): the corrected spelling first, the notice when nothing.
-      const query = response.correctedQuery ?? response.query;
-      const corrected = response.correctedQuery ? `Showing results for “${query}” (typed: “${response.query}”). ` : '';
+      const shown = response.correctedQuery ?? response.query;
+      const corrected = response.correctedQuery
+        ? `Showing results for “${shown}” (${response.translation ? 'translated from' : 'typed'}: “${response.query}”). `
+        : '';
       count.textContent =
-        n === 0
-          ? `${corrected}Nothing found for “${query}”.${response.notice ? ` ${response.notice}` : ''}`
-          : `${corrected}${n} result${n === 1 ? '' : 's'} for “${query}”`;
+        strong.length === 0 && weak.length === 0
+          ? `${corrected}Nothing found for “${shown}”.${response.notice ? ` ${response.notice}` : ''}`
+          : `${corrected}${strong.length} result${strong.length === 1 ? '' : 's'} for “${shown}”`;
     } catch (error) {
       if ((error as Error).name !== 'AbortError') count.textContent = (error as Error).message;
     }
@@ -96,7 +122,8 @@ function setUpSearch() {
   });
 }
 
-function resultCard(result: ResultJson): HTMLElement {
+/** As search-page.tsx ResultCard draws it: thumbnail, caption or matched text, why in a few words. */
+function resultCard(result: ResultJson, query: string): HTMLElement {
   const caption = result.caption ?? fileNameOf(result.path);
   const image = element('img', {
     src: thumbnailUrl(result.id),
@@ -105,20 +132,17 @@ function resultCard(result: ResultJson): HTMLElement {
     width: '320',
     height: '240',
   });
+  const text = cardText(result, query ?? '');
+  const parts = snippetParts(text).map((part) => (part.matched ? element('mark', {}, part.text) : part.text));
   const link = element(
     'a',
-    { href: `/images/${result.id}`, class: 'result-link' },
+    { href: imageUrl(result.id, query || undefined), class: 'result-link' },
     image,
-    element('span', { class: 'result-caption' }, caption),
+    element('span', { class: 'result-caption' }, ...parts),
   );
   const card = element('li', { class: 'result' }, link);
-  if (result.snippet) {
-    const parts = snippetParts(result.snippet).map((part) =>
-      part.matched ? element('mark', {}, part.text) : part.text,
-    );
-    card.append(element('p', { class: 'snippet' }, ...parts));
-  }
-  card.append(element('p', { class: 'why' }, whyText(result.why)));
+  const why = query ? shortWhy(result.why) : '';
+  if (why) card.append(element('p', { class: 'why' }, why));
   return card;
 }
 

@@ -24,6 +24,39 @@ export function whyText(why: WhyLike): string {
   return parts.join(' · ');
 }
 
+const FIELD_NAMES: Record<string, string> = {
+  tags: 'tags',
+  detailed: 'description',
+  text: 'text in it',
+  path: 'file name',
+};
+
+/** The card's text: the caption, with the matched words marked when the caption is where they matched. */
+export function cardText(result: Pick<SearchResult, 'caption' | 'path' | 'snippet' | 'why'>, query: string): string {
+  const caption = result.caption ?? fileNameOf(result.path);
+  return query && result.snippet && result.why.fields[0] === 'caption' ? result.snippet : caption;
+}
+
+/**
+ * Why a result matched, in a few words for its card ("cat, sofa" · "≈ puppy→dog" · "similar look"); the whole
+ * story (`whyText`) is on the image's page.
+ */
+export function shortWhy(why: WhyLike): string {
+  if (why.terms.length) {
+    const where =
+      why.fields[0] && why.fields[0] !== 'caption' ? ` in ${FIELD_NAMES[why.fields[0]] ?? why.fields[0]}` : '';
+    return `${why.terms.slice(0, 3).join(', ')}${where}`;
+  }
+  if (why.concepts.length) return `≈ ${why.concepts[0]}`;
+  if (why.vectorRank !== null) return why.fields.includes('image') ? 'similar look' : 'similar meaning';
+  return '';
+}
+
+/** The image page's address, carrying the query so the page can say why the image matched it. */
+export function imageUrl(id: number, query?: string): string {
+  return query ? `/images/${id}?${new URLSearchParams({ q: query })}` : `/images/${id}`;
+}
+
 /** Split a snippet into plain and matched pieces («matched» marks come from the search module). */
 export function snippetParts(snippet: string): { text: string; matched: boolean }[] {
   const parts: { text: string; matched: boolean }[] = [];

@@ -2,6 +2,7 @@
  * All analyzers of one thread. Each model loads on first use and stays warm for the life of the thread.
  */
 import type { ExifSummary } from '../../spec.js';
+import { appearanceVector } from './appearance.js';
 import { objectColours, summariseColours } from './colours.js';
 import { DETECTOR_INPUT_SIZE, ObjectDetector } from './detector.js';
 import { TextReader } from './ocr.js';
@@ -20,11 +21,12 @@ export class Analyzer {
     const text = options.text
       ? (this.reader ??= TextReader.load()).then((reader) => reader.read(pixels))
       : Promise.resolve(null);
-    const objects = options.objects
+    const detected = options.objects
       ? await (this.detector ??= ObjectDetector.load()).then(async (detector) =>
-          detector.detect(await squeeze(pixels, DETECTOR_INPUT_SIZE)),
+          detector.detectAndPool(await squeeze(pixels, DETECTOR_INPUT_SIZE)),
         )
-      : [];
+      : null;
+    const objects = detected?.objects ?? [];
     const safety = options.safety
       ? await (this.safety ??= SafetyClassifier.load()).then(async (classifier) => classifier.classify(pixels))
       : null;
@@ -42,6 +44,7 @@ export class Analyzer {
       text: await text,
       safety,
       exif,
+      ...(detected ? { appearance: appearanceVector(pixels, detected.pooled) } : {}),
     };
   }
 

@@ -27,17 +27,29 @@ export class ObjectDetector {
   }
 
   async detect(pixels: Pixels): Promise<DetectedObject[]> {
+    return (await this.detectAndPool(pixels)).objects;
+  }
+
+  /**
+   * Detections, and from the same pass the network's own features pooled over the whole image (the head's
+   * channel means and each class's strongest heat-map response): what appearance.ts builds look-alike vectors from.
+   */
+  async detectAndPool(pixels: Pixels): Promise<{ objects: DetectedObject[]; pooled: Float32Array }> {
     const tf = await tensorflow();
-    const output = tf.tidy(() => {
+    const [output, pooled] = tf.tidy(() => {
       // The network takes 0–255 floats, the image stretched to a square as it was trained.
       let image = tf.cast(tf.tensor3d(pixels.data, [pixels.height, pixels.width, 3], 'int32'), 'float32');
       if (pixels.width !== DETECTOR_INPUT_SIZE || pixels.height !== DETECTOR_INPUT_SIZE)
         image = tf.image.resizeBilinear(image, [DETECTOR_INPUT_SIZE, DETECTOR_INPUT_SIZE]);
-      return this.model.execute(
-        tf.expandDims(image, 0),
+      const [detections, channels, heat] = this.model.execute(tf.expandDims(image, 0), [
         'tower_0/detections',
-      ) as import('@tensorflow/tfjs-core').Tensor;
+        'tower_0/CenternetHead/Mean',
+        'tower_0/keypoints',
+      ]) as import('@tensorflow/tfjs-core').Tensor[];
+      return [detections, tf.concat([tf.reshape(channels, [-1]), tf.reshape(tf.max(heat, [0, 1, 2]), [-1])])];
     });
+    const features = (await pooled.data()) as Float32Array;
+    pooled.dispose();
     const rows = ((await output.array()) as number[][][])[0];
     output.dispose();
     const candidates: DetectedObject[] = [];
@@ -56,7 +68,7 @@ export class ObjectDetector {
       if (box.width <= 0 || box.height <= 0) continue;
       candidates.push({ label, score: round(score), box });
     }
-    return suppressOverlaps(candidates);
+    return { objects: suppressOverlaps(candidates), pooled: features };
   }
 
   dispose(): void {

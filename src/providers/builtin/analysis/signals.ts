@@ -55,6 +55,8 @@ export interface Signals {
   text: ReadText | null;
   safety: SafetyScores | null;
   exif: ExifSummary | null;
+  /** The look-alike vector (appearance.ts), when the detector ran. */
+  appearance?: number[];
 }
 
 /** Which analyzers to run; the task decides (no OCR for a caption-only request, no safety for alt text…). */
