@@ -16,14 +16,14 @@ export interface LoadedImage {
 }
 
 export async function loadImage(
-  input: string | { bytes: Buffer; name: string },
+  input: string | { bytes: Buffer; name: string; sha256?: string },
   options: { maxSide: number; maxPixels?: number },
 ): Promise<LoadedImage> {
   const source = typeof input === 'string' ? input : input.name;
   const bytes = typeof input === 'string' ? await readInput(input) : input.bytes;
   if (bytes.length === 0)
     throw new GlimpseError('EMPTY_FILE', `${source}: the file is empty (0 bytes)`, { path: source });
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const sha256 = (typeof input !== 'string' && input.sha256) || createHash('sha256').update(bytes).digest('hex');
   const prepared = await prepareImage(bytes, source, options);
   return { source, bytes, sha256, prepared };
 }

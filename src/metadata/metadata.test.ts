@@ -8,11 +8,12 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { crc32, deflateSync } from 'node:zlib';
 import { createGlimpse } from '../glimpse.js';
 import { sample, temporaryDirectory } from '../testing/fixtures.js';
 import type { ImageDetails } from '../types.js';
 import { closeMetadataTool, EXIFTOOL_CONFIG, GLIMPSE_XMP_NAMESPACE } from './exiftool.js';
-import { readPersonMetadata } from './read.js';
+import { mayHoldPersonMetadata, readPersonMetadata } from './read.js';
 import { sidecarPath, writeMetadata } from './write.js';
 
 const EXIFTOOL = '/usr/bin/exiftool';
@@ -155,6 +156,23 @@ describe('writing XMP', () => {
   });
 });
 
+/** A copy of a PNG with XMP (a dc:description) in an iTXt chunk whose compression flag is set, before IEND. */
+function withCompressedXmp(from: string, to: string): string {
+  const xmp = `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:description><rdf:Alt><rdf:li xml:lang="x-default">An astronaut</rdf:li></rdf:Alt></dc:description></rdf:Description></rdf:RDF></x:xmpmeta>`;
+  const body = Buffer.concat([
+    Buffer.from('iTXtXML:com.adobe.xmp\0\x01\0\0\0', 'latin1'),
+    deflateSync(Buffer.from(xmp)),
+  ]);
+  const chunk = Buffer.alloc(body.length + 8);
+  chunk.writeUInt32BE(body.length - 4, 0);
+  body.copy(chunk, 4);
+  chunk.writeUInt32BE(crc32(body), body.length + 4);
+  const png = readFileSync(from);
+  const end = png.length - 12; // IEND
+  writeFileSync(to, Buffer.concat([png.subarray(0, end), chunk, png.subarray(end)]));
+  return to;
+}
+
 describe('reading what a person wrote', () => {
   test('IPTC Caption-Abstract and Keywords in the file; XMP in a photo.xmp sidecar', async () => {
     const inFile = copySample('horse.png', 'person-horse.png');
@@ -236,5 +254,51 @@ describe('reading what a person wrote', () => {
     } finally {
       await glimpse.close();
     }
+  });
+
+  test('ExifTool is asked only about files whose bytes may hold them; every way of writing them is recognised', async () => {
+    const sharp = (await import('sharp')).default;
+    const webp = join(folder, 'marked.webp');
+    await sharp(sample('rocket.jpg')).webp().toFile(webp);
+    const tiff = join(folder, 'marked.tif');
+    await sharp(sample('rocket.jpg')).tiff().toFile(tiff);
+    const written: [string, string, string[]][] = [
+      ['rocket.jpg', 'xmp.jpg', ['-XMP-dc:Description=A rocket']],
+      ['rocket.jpg', 'xmp-subject.jpg', ['-XMP-dc:Subject=rocket']],
+      ['rocket.jpg', 'iptc-caption.jpg', ['-IPTC:Caption-Abstract=A rocket']],
+      ['rocket.jpg', 'iptc-keywords.jpg', ['-IPTC:Keywords=rocket']],
+      ['rocket.jpg', 'exif-ii.jpg', ['-EXIF:ImageDescription=A rocket', '-ExifByteOrder=II']],
+      ['rocket.jpg', 'exif-mm.jpg', ['-EXIF:ImageDescription=A rocket', '-ExifByteOrder=MM']],
+      ['horse.png', 'exif.png', ['-EXIF:ImageDescription=A horse']],
+      ['horse.png', 'xmp.png', ['-XMP-dc:Description=A horse']],
+    ];
+    const files = written.map(([from, as, args]) => {
+      const path = copySample(from, `marked-${as}`);
+      execFileSync(EXIFTOOL, ['-q', '-overwrite_original', ...args, path]);
+      return path;
+    });
+    // ExifTool reads XMP from a compressed iTXt chunk too (it writes them uncompressed): one made by hand.
+    files.push(withCompressedXmp(sample('astronaut.png'), join(folder, 'marked-xmp-compressed.png')));
+    for (const [path, args] of [
+      [webp, ['-XMP-dc:Description=A rocket']],
+      [tiff, ['-IFD0:ImageDescription=A rocket']],
+    ] as const) {
+      execFileSync(EXIFTOOL, ['-q', '-overwrite_original', ...args, path]);
+      files.push(path);
+    }
+    for (const path of files) {
+      assert.ok(await readPersonMetadata(path), `ExifTool finds them in ${path}`);
+      assert.ok(mayHoldPersonMetadata(readFileSync(path)), `recognised in ${path}`);
+    }
+    for (const name of ['rocket.jpg', 'china.jpg', 'horse.png', 'chelsea.png', 'coffee.png']) {
+      const bytes = readFileSync(sample(name));
+      assert.equal(await readPersonMetadata(sample(name)), null);
+      assert.equal(mayHoldPersonMetadata(bytes), false, `${name} has none: ExifTool need not be asked`);
+      assert.equal(await readPersonMetadata(sample(name), { bytes }), null);
+    }
+    // A sidecar is read whatever the image's bytes say.
+    const plain = copySample('china.jpg', 'plain-with-sidecar.jpg');
+    execFileSync(EXIFTOOL, ['-q', '-XMP-dc:Description=A temple', `${plain}.xmp`]);
+    assert.equal((await readPersonMetadata(plain, { bytes: readFileSync(plain) }))?.caption, 'A temple');
   });
 });

@@ -71,22 +71,73 @@ async function readable(path: string): Promise<boolean> {
   );
 }
 
+/** The two-byte id of EXIF's ImageDescription (0x010E) as it starts an IFD entry, in each byte order. */
+const IMAGE_DESCRIPTION_II = Buffer.from([0x0e, 0x01]);
+const IMAGE_DESCRIPTION_MM = Buffer.from([0x01, 0x0e]);
+
+/**
+ * Byte sequences without which ExifTool finds none of READ_ARGS' fields in a file: the Dublin Core namespace of
+ * XMP-dc (in UTF-8 and UTF-16 packets), IPTC datasets 2:120 (Caption-Abstract) and 2:25 (Keywords), and the keywords
+ * of containers whose contents are compressed or hex-coded (PNG's XMP chunk with its compression flag set,
+ * ImageMagick's raw profiles, ExifTool's compressed EXIF chunk).
+ */
+const PERSON_METADATA_MARKERS = [
+  Buffer.from('purl.org/dc/elements/1.1', 'latin1'),
+  Buffer.from('purl.org/dc/elements/1.1', 'utf16le'),
+  Buffer.from('purl.org/dc/elements/1.1', 'utf16le').swap16(),
+  Buffer.from([0x1c, 0x02, 0x78]),
+  Buffer.from([0x1c, 0x02, 0x19]),
+  Buffer.from('XML:com.adobe.xmp\0\x01', 'latin1'),
+  Buffer.from('Raw profile type', 'latin1'),
+  Buffer.from('zxIf', 'latin1'),
+];
+
+/**
+ * Whether a file's bytes may hold a person's caption or keywords for ExifTool to read. False only when none of the
+ * markers above is there and no IFD entry could be an ImageDescription: then asking ExifTool (a Perl process, as
+ * costly per image as decoding it) cannot find anything. A false true costs one ExifTool call, nothing more.
+ */
+export function mayHoldPersonMetadata(bytes: Buffer): boolean {
+  // Gzip (an .svgz, say): the markers would be compressed.
+  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) return true;
+  if (PERSON_METADATA_MARKERS.some((marker) => bytes.includes(marker))) return true;
+  return (
+    hasImageDescriptionEntry(bytes, IMAGE_DESCRIPTION_II, 2, 3) ||
+    hasImageDescriptionEntry(bytes, IMAGE_DESCRIPTION_MM, 3, 2)
+  );
+}
+
+/** An IFD entry for tag 0x010E: the tag id followed by a TIFF field type (1–13) written in the same byte order. */
+function hasImageDescriptionEntry(bytes: Buffer, tag: Buffer, typeLow: number, typeHigh: number): boolean {
+  for (let at = bytes.indexOf(tag); at >= 0 && at + 4 <= bytes.length; at = bytes.indexOf(tag, at + 1)) {
+    const type = bytes[at + typeLow];
+    if (bytes[at + typeHigh] === 0 && type >= 1 && type <= 13) return true;
+  }
+  return false;
+}
+
 /**
  * The caption and tags a person wrote into an image file or its sidecar (`photo.jpg.xmp`, else `photo.xmp`); a
  * sidecar's values win over the file's, as in digiKam and darktable. Null when there are none. Never throws: a
- * file ExifTool cannot read has no person's metadata.
+ * file ExifTool cannot read has no person's metadata. Given the file's `bytes` (the indexer has read them already),
+ * ExifTool reads the file only when they may hold such metadata (`mayHoldPersonMetadata`).
  */
-export async function readPersonMetadata(imagePath: string): Promise<PersonMetadata | null> {
+export async function readPersonMetadata(
+  imagePath: string,
+  options: { bytes?: Buffer } = {},
+): Promise<PersonMetadata | null> {
   if (/^https?:\/\//i.test(imagePath)) return null;
-  const tool = await metadataTool();
   const result: PersonMetadata = { caption: null, tags: null, sources: [] };
-  const candidates = [imagePath];
+  const candidates = !options.bytes || mayHoldPersonMetadata(options.bytes) ? [imagePath] : [];
   for (const sidecar of [sidecarPath(imagePath, 'image'), sidecarPath(imagePath, 'base')]) {
     if (await readable(sidecar)) {
       candidates.push(sidecar);
       break;
     }
   }
+  // ExifTool is started only when there is something to read.
+  if (candidates.length === 0) return null;
+  const tool = await metadataTool();
   for (const file of candidates) {
     let raw: Raw;
     try {

@@ -3,7 +3,8 @@
  *
  * The incremental rule: an image is described again only when its content (sha256), the provider, the model or the
  * prompt version changed. A file whose size and modification time are unchanged is not even read. A moved or
- * renamed file is matched by hash and keeps its description. A crash loses at most the images in flight.
+ * renamed file is matched by hash and keeps its description. A crash loses at most the images in flight: up to twice
+ * `concurrency`, since while the provider describes `concurrency` images the others are read, decoded or committed.
  */
 import { createHash } from 'node:crypto';
 import { sep } from 'node:path';
@@ -19,6 +20,7 @@ import type { FailureResult, IndexEvent, IndexOptions, IndexSummary } from '../t
 import { describePrepared } from './describe.js';
 import { discoverInputs, exists } from './discover.js';
 import { importPersonMetadata } from './person-metadata.js';
+import { turns } from './turns.js';
 
 export interface RunIndexOptions extends IndexOptions {
   store: Store;
@@ -119,12 +121,16 @@ async function indexAll(
   // Images another indexer is describing: looked at again when the rest is done (by then usually described).
   const held: string[] = [];
   const concurrency = Math.max(1, Math.min(64, options.concurrency ?? 4));
+  // At most `concurrency` describe calls at once, but twice as many images in flight (as `glimpse worker` holds):
+  // reading, hashing, decoding, metadata and commits of the others overlap the provider's work.
+  const describing: RunIndexOptions = { ...options, describeTurn: options.describeTurn ?? turns(concurrency) };
+  const inFlight = concurrency * 2;
 
   const worker = async (count = Infinity) => {
     for (let taken = 0; taken < count && queue.length > 0 && !fatal && !options.signal?.aborted; taken++) {
       const path = queue.shift()!;
       try {
-        const outcome = await indexOne(path, options, key, (spent, report) => {
+        const outcome = await indexOne(path, describing, key, (spent, report) => {
           addUsage(spent);
           noteChain(report);
         });
@@ -146,7 +152,7 @@ async function indexAll(
   // The first image goes alone: a refused key or a server that is down then costs one request, not `concurrency`.
   if (queue.length > 0) await worker(1);
   const workers = () =>
-    Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, queue.length)) }, () => worker()));
+    Promise.all(Array.from({ length: Math.min(inFlight, Math.max(1, queue.length)) }, () => worker()));
   await workers();
   while (held.length > 0 && !fatal && !options.signal?.aborted) {
     await new Promise((resolve) => setTimeout(resolve, HELD_POLL_MS));
@@ -279,7 +285,7 @@ async function indexOne(
     }
   }
   try {
-    return await describeAndSave(path, options, key, addUsage, bytes, fileInfo?.mtimeMs ?? null);
+    return await describeAndSave(path, options, key, addUsage, bytes, sha256, fileInfo?.mtimeMs ?? null);
   } finally {
     if (sha256) store.releaseClaim(sha256);
   }
@@ -291,10 +297,12 @@ async function describeAndSave(
   key: DescriptionKey,
   addUsage: (usage: Description['usage'], chain?: Description['chain']) => void,
   bytes: Buffer | undefined,
+  sha256: string | undefined,
   mtimeMs: number | null,
 ): Promise<Outcome> {
   const { store, describer, embedder } = options;
-  const loaded = await loadImage(bytes ? { bytes, name: path } : path, {
+  // The bytes were read and hashed once already; they are decoded once here.
+  const loaded = await loadImage(bytes ? { bytes, name: path, sha256 } : path, {
     maxSide: describer.preferredImageSize,
     maxPixels: options.maxPixels,
   });
@@ -303,7 +311,7 @@ async function describeAndSave(
   addUsage(description.usage, description.chain);
   const { image } = loaded.prepared;
   // --- issue 14 (metadata): a caption and keywords a person wrote into the file or its sidecar become their own.
-  if (!isUrl(path)) await importPersonMetadata(store, path, loaded.sha256);
+  if (!isUrl(path)) await importPersonMetadata(store, path, loaded.sha256, loaded.bytes);
   // --- end issue 14
 
   // One transaction per image: description, file row and search row land together or not at all. (Thumbnails are

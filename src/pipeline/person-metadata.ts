@@ -6,9 +6,17 @@
 import { EMBEDDED_METADATA_SOURCE, readPersonMetadata } from '../metadata/read.js';
 import type { Store } from '../storage/store.js';
 
-/** Returns true when something was imported. Never throws: unreadable metadata is no metadata. */
-export async function importPersonMetadata(store: Store, path: string, sha256: string): Promise<boolean> {
-  const found = await readPersonMetadata(path).catch(() => null);
+/**
+ * Returns true when something was imported. Never throws: unreadable metadata is no metadata. `bytes`: the file's
+ * content, when read already, so that ExifTool is asked only about files that may hold such metadata.
+ */
+export async function importPersonMetadata(
+  store: Store,
+  path: string,
+  sha256: string,
+  bytes?: Buffer,
+): Promise<boolean> {
+  const found = await readPersonMetadata(path, { bytes }).catch(() => null);
   if (!found) return false;
   const current = store.userEdits(sha256);
   const edits: { caption?: string; tags?: string[] } = {};

@@ -14,6 +14,7 @@
  */
 import { type GlimpseError, isFatal, toGlimpseError } from '../errors.js';
 import { indexImage, LEASE_MS } from '../pipeline/indexer.js';
+import { turns } from '../pipeline/turns.js';
 import type { Embedder, ImageDescriber } from '../providers/spec.js';
 import type { DescriptionKey, Store } from '../storage/store.js';
 import type { WorkerEvent, WorkerOptions, WorkerSummary } from '../types.js';
@@ -227,22 +228,4 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerSummar
   }
   if (fatal) throw fatal;
   return { ...summary, ms: Math.round(performance.now() - started) };
-}
-
-/** Runs at most `limit` of the functions given at once; the others wait their turn, first come first served. */
-function turns(limit: number): <T>(run: () => Promise<T>) => Promise<T> {
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  return async (run) => {
-    // A turn that ends hands its place straight to the first one waiting.
-    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
-    else running++;
-    try {
-      return await run();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else running--;
-    }
-  };
 }
