@@ -75,36 +75,80 @@ async function readable(path: string): Promise<boolean> {
 const IMAGE_DESCRIPTION_II = Buffer.from([0x0e, 0x01]);
 const IMAGE_DESCRIPTION_MM = Buffer.from([0x01, 0x0e]);
 
+/** Text as an XMP packet may hold it: UTF-8, or UTF-16 in either byte order. */
+function xmpEncodings(text: string): Buffer[] {
+  const utf16 = Buffer.from(text, 'utf16le');
+  return [Buffer.from(text, 'latin1'), utf16, Buffer.from(utf16).swap16()];
+}
+/** XMP-dc needs the Dublin Core namespace and a `description` or `subject` property, in the packet's encoding. */
+const DUBLIN_CORE = xmpEncodings('purl.org/dc/elements/1.1');
+const DUBLIN_CORE_FIELDS = [xmpEncodings('description'), xmpEncodings('subject')];
+/** IPTC datasets 2:120 (Caption-Abstract) and 2:25 (Keywords). */
+const IPTC_DATASETS = [Buffer.from([0x1c, 0x02, 0x78]), Buffer.from([0x1c, 0x02, 0x19])];
 /**
- * Byte sequences without which ExifTool finds none of READ_ARGS' fields in a file: the Dublin Core namespace of
- * XMP-dc (in UTF-8 and UTF-16 packets), IPTC datasets 2:120 (Caption-Abstract) and 2:25 (Keywords), and the keywords
- * of containers whose contents are compressed or hex-coded (PNG's XMP chunk with its compression flag set,
- * ImageMagick's raw profiles, ExifTool's compressed EXIF chunk).
+ * Containers whose contents are compressed or hex-coded, so that nothing above shows: PNG's XMP chunk with its
+ * compression flag set, ImageMagick's raw profiles, ExifTool's compressed EXIF chunk.
  */
-const PERSON_METADATA_MARKERS = [
-  Buffer.from('purl.org/dc/elements/1.1', 'latin1'),
-  Buffer.from('purl.org/dc/elements/1.1', 'utf16le'),
-  Buffer.from('purl.org/dc/elements/1.1', 'utf16le').swap16(),
-  Buffer.from([0x1c, 0x02, 0x78]),
-  Buffer.from([0x1c, 0x02, 0x19]),
+const OPAQUE_CONTAINERS = [
   Buffer.from('XML:com.adobe.xmp\0\x01', 'latin1'),
   Buffer.from('Raw profile type', 'latin1'),
   Buffer.from('zxIf', 'latin1'),
 ];
 
 /**
- * Whether a file's bytes may hold a person's caption or keywords for ExifTool to read. False only when none of the
- * markers above is there and no IFD entry could be an ImageDescription: then asking ExifTool (a Perl process, as
- * costly per image as decoding it) cannot find anything. A false true costs one ExifTool call, nothing more.
+ * Whether a file's bytes may hold a person's caption or keywords for ExifTool to read (READ_ARGS). False only when
+ * none of the byte sequences those fields need is there: then asking ExifTool (a Perl process, whose reading a file
+ * costs about as much CPU as decoding the photo) cannot find anything. A false true costs one ExifTool call.
  */
-export function mayHoldPersonMetadata(bytes: Buffer): boolean {
-  // Gzip (an .svgz, say): the markers would be compressed.
-  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) return true;
-  if (PERSON_METADATA_MARKERS.some((marker) => bytes.includes(marker))) return true;
+export function mayHoldPersonMetadata(file: Buffer): boolean {
+  // Gzip (an .svgz, say): everything inside is compressed.
+  if (file.length >= 2 && file[0] === 0x1f && file[1] === 0x8b) return true;
+  const bytes = metadataRegion(file);
+  if (OPAQUE_CONTAINERS.some((marker) => bytes.includes(marker))) return true;
+  const dublinCore = DUBLIN_CORE.some(
+    (namespace, encoding) =>
+      bytes.includes(namespace) && DUBLIN_CORE_FIELDS.some((field) => bytes.includes(field[encoding])),
+  );
   return (
+    dublinCore ||
+    IPTC_DATASETS.some((dataset) => bytes.includes(dataset)) ||
     hasImageDescriptionEntry(bytes, IMAGE_DESCRIPTION_II, 2, 3) ||
     hasImageDescriptionEntry(bytes, IMAGE_DESCRIPTION_MM, 3, 2)
   );
+}
+
+/** JPEG markers: end of image; APP1 (EXIF, XMP) and APP13 (IPTC), the segments that hold READ_ARGS' fields. */
+const JPEG_EOI = Buffer.from([0xff, 0xd9]);
+const JPEG_APP1 = Buffer.from([0xff, 0xe1]);
+const JPEG_APP13 = Buffer.from([0xff, 0xed]);
+
+/**
+ * The part of a file that can hold metadata. In a plain JPEG that is the marker segments before its first scan:
+ * after it comes compressed data (where 0xFF is followed only by 0x00 or a restart marker, and a metadata marker's
+ * bytes turn up by chance), tables and further scans. A JPEG with an APP1 or APP13 segment after its first scan, an
+ * end marker before its last two bytes (a second image, a trailer) or a structure not understood is read whole, as
+ * is any other format.
+ */
+function metadataRegion(bytes: Buffer): Buffer {
+  if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== 0xd8) return bytes;
+  const end = bytes.length - 2;
+  if (bytes[end] !== 0xff || bytes[end + 1] !== 0xd9) return bytes;
+  let at = 2;
+  for (;;) {
+    if (at + 4 > end || bytes[at] !== 0xff) return bytes;
+    const marker = bytes[at + 1];
+    if (marker === 0xda) break;
+    // Fill bytes and markers without a length.
+    if (marker === 0xff) at++;
+    else if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8)) at += 2;
+    else at += 2 + bytes.readUInt16BE(at + 2);
+  }
+  const firstScan = at;
+  const later = (marker: Buffer) => {
+    const found = bytes.indexOf(marker, firstScan);
+    return found >= 0 && found < end;
+  };
+  return later(JPEG_EOI) || later(JPEG_APP1) || later(JPEG_APP13) ? bytes : bytes.subarray(0, firstScan);
 }
 
 /** An IFD entry for tag 0x010E: the tag id followed by a TIFF field type (1–13) written in the same byte order. */

@@ -34,6 +34,25 @@ export interface RunIndexOptions extends IndexOptions {
    * is not counted in the description's `ms`.
    */
   describeTurn?: <T>(describe: () => Promise<T>) => Promise<T>;
+  /** Adds each stage's milliseconds, summed over images (`npm run bench` shows where indexing time goes). */
+  timings?: IndexTimings;
+}
+
+/** Milliseconds spent per stage, summed over images (concurrent images overlap, so the sum exceeds wall time). */
+export type IndexTimings = Partial<Record<IndexStage, number>>;
+export type IndexStage = 'lookup' | 'read' | 'hash' | 'decode' | 'describe' | 'metadata' | 'store';
+
+/** Runs `work` and adds its time to `stage` (when timings are asked for). */
+function timed<T>(timings: IndexTimings | undefined, stage: IndexStage, work: () => T): T {
+  if (!timings) return work();
+  const started = performance.now();
+  const add = () => {
+    timings[stage] = (timings[stage] ?? 0) + performance.now() - started;
+  };
+  const result = work();
+  if (result instanceof Promise) return result.finally(add) as T;
+  add();
+  return result;
 }
 
 /** 'held': another live process is describing the same content right now; try again later. */
@@ -139,7 +158,7 @@ async function indexAll(
           continue;
         }
         counts[outcome === 'moved' ? 'unchanged' : outcome]++;
-        store.clearFailure(path);
+        timed(options.timings, 'store', () => store.clearFailure(path));
         emit({ type: 'image', path, status: outcome, done: ++done, total });
       } catch (error) {
         const glimpseError = toGlimpseError(error, path);
@@ -222,9 +241,9 @@ async function indexOne(
   addUsage: (usage: Description['usage'], chain?: Description['chain']) => void,
   downloaded?: Buffer,
 ): Promise<Outcome> {
-  const { store, describer, embedder } = options;
-  const fileInfo = isUrl(path) ? null : await statInput(path);
-  const known = store.imageByPath(path);
+  const { store, describer, embedder, timings } = options;
+  const fileInfo = isUrl(path) ? null : await timed(timings, 'lookup', () => statInput(path));
+  const known = timed(timings, 'lookup', () => store.imageByPath(path));
 
   if (!options.force && known && fileInfo && unchangedSinceDescribed(store, key, known, fileInfo)) {
     store.touchImage(known.id);
@@ -234,10 +253,10 @@ async function indexOne(
     return 'unchanged';
   }
 
-  const bytes = isUrl(path) ? downloaded : await readLocalFile(path);
-  const sha256 = bytes ? createHash('sha256').update(bytes).digest('hex') : undefined;
+  const bytes = isUrl(path) ? downloaded : await timed(timings, 'read', () => readLocalFile(path));
+  const sha256 = bytes ? timed(timings, 'hash', () => createHash('sha256').update(bytes).digest('hex')) : undefined;
 
-  if (!options.force && sha256 && store.isDescribed(sha256, key)) {
+  if (!options.force && sha256 && timed(timings, 'lookup', () => store.isDescribed(sha256, key))) {
     // Same content as something already described: a rename, a move or a copy. Keep the description.
     if (known?.sha256 !== sha256) {
       const moved = store.imagesBySha(sha256).find((image) => image.path !== path);
@@ -278,7 +297,7 @@ async function indexOne(
   // Claim the content before paying for its description: another indexer describing it now means wait for its
   // answer. Once claimed, it may have been described meanwhile (the claim was just released): then keep that.
   if (sha256) {
-    if (!store.claim(sha256, LEASE_MS)) return 'held';
+    if (!timed(timings, 'store', () => store.claim(sha256, LEASE_MS))) return 'held';
     if (!options.force && store.isDescribed(sha256, key)) {
       store.releaseClaim(sha256);
       return indexOne(path, options, key, addUsage, downloaded);
@@ -287,7 +306,7 @@ async function indexOne(
   try {
     return await describeAndSave(path, options, key, addUsage, bytes, sha256, fileInfo?.mtimeMs ?? null);
   } finally {
-    if (sha256) store.releaseClaim(sha256);
+    if (sha256) timed(timings, 'store', () => store.releaseClaim(sha256));
   }
 }
 
@@ -300,43 +319,49 @@ async function describeAndSave(
   sha256: string | undefined,
   mtimeMs: number | null,
 ): Promise<Outcome> {
-  const { store, describer, embedder } = options;
+  const { store, describer, embedder, timings } = options;
   // The bytes were read and hashed once already; they are decoded once here.
-  const loaded = await loadImage(bytes ? { bytes, name: path, sha256 } : path, {
-    maxSide: describer.preferredImageSize,
-    maxPixels: options.maxPixels,
-  });
-  const describe = () => describePrepared(describer, loaded, { task: 'json', signal: options.signal });
+  const loaded = await timed(timings, 'decode', () =>
+    loadImage(bytes ? { bytes, name: path, sha256 } : path, {
+      maxSide: describer.preferredImageSize,
+      maxPixels: options.maxPixels,
+    }),
+  );
+  const describe = () =>
+    timed(timings, 'describe', () => describePrepared(describer, loaded, { task: 'json', signal: options.signal }));
   const { description, ms } = await (options.describeTurn ? options.describeTurn(describe) : describe());
   addUsage(description.usage, description.chain);
   const { image } = loaded.prepared;
   // --- issue 14 (metadata): a caption and keywords a person wrote into the file or its sidecar become their own.
-  if (!isUrl(path)) await importPersonMetadata(store, path, loaded.sha256, loaded.bytes);
+  if (!isUrl(path))
+    await timed(timings, 'metadata', () => importPersonMetadata(store, path, loaded.sha256, loaded.bytes));
   // --- end issue 14
 
   // One transaction per image: description, file row and search row land together or not at all. (Thumbnails are
   // made when the web app first shows an image: encoding one costs as much as decoding the photo.)
-  const id = store.transaction(() => {
-    store.saveDescription(loaded.sha256, description, key, ms);
-    const id = store.upsertImage({
-      path,
-      sha256: loaded.sha256,
-      sizeBytes: loaded.bytes.length,
-      mtimeMs,
-      width: image.original.width,
-      height: image.original.height,
-      format: image.original.format,
-      exif: image.exif ?? null,
-    });
-    // Copies of the same content elsewhere get the new description too.
-    for (const copy of store.imagesBySha(loaded.sha256)) refreshSearchDocument(store, copy);
-    // A provider's own look-alike vector (the built-in analyzer's): `glimpse similar` without an embedding model.
-    if (description.appearance) {
-      const { model, vector } = description.appearance;
-      store.saveVector(store.embeddingSpace(model, 'image', vector.length), id, Float32Array.from(vector));
-    }
-    return id;
-  });
+  const id = timed(timings, 'store', () =>
+    store.transaction(() => {
+      store.saveDescription(loaded.sha256, description, key, ms);
+      const id = store.upsertImage({
+        path,
+        sha256: loaded.sha256,
+        sizeBytes: loaded.bytes.length,
+        mtimeMs,
+        width: image.original.width,
+        height: image.original.height,
+        format: image.original.format,
+        exif: image.exif ?? null,
+      });
+      // Copies of the same content elsewhere get the new description too.
+      for (const copy of store.imagesBySha(loaded.sha256)) refreshSearchDocument(store, copy);
+      // A provider's own look-alike vector (the built-in analyzer's): `glimpse similar` without an embedding model.
+      if (description.appearance) {
+        const { model, vector } = description.appearance;
+        store.saveVector(store.embeddingSpace(model, 'image', vector.length), id, Float32Array.from(vector));
+      }
+      return id;
+    }),
+  );
   await ensureVectors(store, embedder, id, async () => loaded, options.force);
   return 'indexed';
 }
