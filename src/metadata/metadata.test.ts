@@ -296,6 +296,16 @@ describe('reading what a person wrote', () => {
       assert.equal(mayHoldPersonMetadata(bytes), false, `${name} has none: ExifTool need not be asked`);
       assert.equal(await readPersonMetadata(sample(name), { bytes }), null);
     }
+    // In a plain JPEG only the segments before the first scan count: the same bytes in compressed data are chance.
+    const jpeg = readFileSync(sample('rocket.jpg'));
+    const scan = jpeg.indexOf(Buffer.from([0xff, 0xda]));
+    const caption = Buffer.from([0x1c, 0x02, 0x78, 0x00, 0x01, 0x41]);
+    const inData = Buffer.concat([jpeg.subarray(0, scan + 40), caption, jpeg.subarray(scan + 40)]);
+    assert.equal(mayHoldPersonMetadata(inData), false);
+    assert.equal(mayHoldPersonMetadata(Buffer.concat([jpeg, caption])), true, 'after the end marker: a trailer');
+    const app13 = Buffer.concat([Buffer.from([0xff, 0xed, 0x00, 0x08]), caption]);
+    const lateSegment = Buffer.concat([jpeg.subarray(0, -2), app13, jpeg.subarray(-2)]);
+    assert.equal(mayHoldPersonMetadata(lateSegment), true, 'an APP13 segment after the first scan');
     // A sidecar is read whatever the image's bytes say.
     const plain = copySample('china.jpg', 'plain-with-sidecar.jpg');
     execFileSync(EXIFTOOL, ['-q', '-XMP-dc:Description=A temple', `${plain}.xmp`]);
