@@ -26,28 +26,37 @@ const CONCURRENCY = 2;
  * time swings with other people's load. Children's time is read from /proc (Linux; elsewhere it counts as 0).
  */
 function cpuMs(): number {
+  return ownCpuMs() + childrenCpuMs();
+}
+
+function ownCpuMs(): number {
   const own = process.cpuUsage();
-  let children = 0;
+  return (own.user + own.system) / 1000;
+}
+
+function childrenCpuMs(): number {
   try {
     // Fields after the command name: cutime and cstime are the 14th and 15th, in clock ticks (100 a second).
     const fields = readFileSync('/proc/self/stat', 'latin1').split(') ')[1].split(' ');
-    children = ((Number(fields[13]) + Number(fields[14])) * 1000) / 100;
+    return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100;
   } catch {
-    children = 0;
+    return 0;
   }
-  return (own.user + own.system) / 1000 + children;
 }
 
 interface Cost {
   ms: number;
+  /** CPU time, this process's and its ended children's. */
   cpu: number;
+  /** Of which the children's (ExifTool). */
+  children: number;
 }
 
 /** What any image pipeline must do at least: read, decode, orient and downscale to the provider's size. */
-async function decodeAndResize(paths: readonly string[]): Promise<Cost> {
+async function decodeAndResize(paths: readonly string[], concurrency = CONCURRENCY): Promise<Cost> {
   const cpu = cpuMs();
   const started = performance.now();
-  await mapConcurrent(paths, CONCURRENCY, async (path) => {
+  await mapConcurrent(paths, concurrency, async (path) => {
     const bytes = await readFile(path);
     await sharp(bytes)
       .rotate()
@@ -55,7 +64,7 @@ async function decodeAndResize(paths: readonly string[]): Promise<Cost> {
       .raw()
       .toBuffer();
   });
-  return { ms: performance.now() - started, cpu: cpuMs() - cpu };
+  return { ms: performance.now() - started, cpu: cpuMs() - cpu, children: 0 };
 }
 
 /** What `glimpse.index` runs, in a fresh library (and a fresh ExifTool, as a new `glimpse index` process has). */
@@ -63,11 +72,12 @@ async function indexWith(
   paths: readonly string[],
   latencyMs: number,
   concurrency: number,
-  timings?: IndexTimings,
+  breakdown?: IndexTimings,
 ): Promise<Cost> {
   return withTemporaryFolder(async (folder) => {
     const store = openStore(join(folder, 'bench.db'));
-    let cpu = cpuMs();
+    const cpu = cpuMs();
+    const children = childrenCpuMs();
     try {
       const started = performance.now();
       const summary = await runIndex({
@@ -76,7 +86,8 @@ async function indexWith(
         embedder: null,
         paths: [...paths],
         concurrency,
-        timings,
+        // One image at a time, so that each stage's CPU time is its own.
+        ...(breakdown ? { timings: breakdown, inFlight: 1 } : {}),
       });
       const ms = performance.now() - started;
       if (summary.indexed !== paths.length)
@@ -87,8 +98,7 @@ async function indexWith(
       // time is known once the process is reaped, a moment after it ended.
       await closeMetadataTool();
       await new Promise((resolve) => setTimeout(resolve, 20));
-      cpu = cpuMs() - cpu;
-      return { ms, cpu };
+      return { ms, cpu: cpuMs() - cpu, children: childrenCpuMs() - children };
     } finally {
       await closeMetadataTool();
       store.close();
@@ -106,10 +116,9 @@ export async function measureIndexOverhead(
   await indexWith(paths.slice(0, 4), 0, CONCURRENCY);
   const baseline: Cost[] = [];
   const pipeline: Cost[] = [];
-  const timings: IndexTimings = {};
   for (let round = 0; round < rounds; round++) {
     baseline.push(await decodeAndResize(paths));
-    pipeline.push(await indexWith(paths, 0, CONCURRENCY, timings));
+    pipeline.push(await indexWith(paths, 0, CONCURRENCY));
   }
   // The fastest of several interleaved rounds: what the code costs, with the least interference from the machine.
   const baseMs = Math.min(...baseline.map((round) => round.ms));
@@ -143,7 +152,7 @@ export async function measureIndexOverhead(
       'ms',
       `plain sharp decode+resize to ${PROVIDER_SIZE} px`,
     ),
-    ...stageResults(timings, paths.length * rounds),
+    ...(await breakdown(paths)),
   ];
 }
 
@@ -153,22 +162,42 @@ const STAGES: Record<IndexStage, string> = {
   hash: 'sha256 of the bytes read',
   decode: 'header, decode and resize once, EXIF (exifr)',
   describe: 'the provider (instant here)',
-  metadata: "a person's caption and keywords: ExifTool, only for files whose bytes may hold them",
+  metadata: "a person's caption and keywords: the byte check, sidecar lookups, asking ExifTool",
   store: 'claim, one transaction (description, file row, search row), release',
 };
 
-/** Each stage's time per image, summed over the images in flight (so the stages add up to more than wall time). */
-function stageResults(timings: IndexTimings, images: number): BenchResult[] {
-  const total = Object.values(timings).reduce((sum, ms) => sum + (ms ?? 0), 0);
-  return (Object.keys(STAGES) as IndexStage[]).map((stage) => {
-    const ms = timings[stage] ?? 0;
-    return result(
-      `index-stage-${stage}-ms`,
-      ms / images,
+/**
+ * Where indexing's CPU time goes: the images once more, one at a time, each stage timed by this process's CPU clock
+ * (libvips' threads included), ExifTool's process apart, and the rest of the run (discovery, run rows, scheduling,
+ * garbage collection) as what the stages leave; against plain decode+resize one at a time.
+ */
+async function breakdown(paths: readonly string[]): Promise<BenchResult[]> {
+  const base = await decodeAndResize(paths, 1);
+  const timings: IndexTimings = { ms: {}, clock: ownCpuMs };
+  const run = await indexWith(paths, 0, 1, timings);
+  const perImage = (ms: number) => ms / paths.length;
+  const share = (ms: number) => `${((100 * ms) / run.cpu).toFixed(0)} % of indexing's CPU`;
+  const staged = Object.values(timings.ms).reduce((sum, ms) => sum + (ms ?? 0), 0);
+  const other = run.cpu - run.children - staged;
+  return [
+    result(
+      'index-cpu-ms-per-image',
+      perImage(run.cpu),
       'ms',
-      `${((100 * ms) / total).toFixed(0)} % of stage time: ${STAGES[stage]}`,
-    );
-  });
+      `one image at a time: ${(run.cpu / base.cpu).toFixed(2)}× plain decode+resize's ${perImage(base.cpu).toFixed(1)} ms`,
+    ),
+    ...(Object.keys(STAGES) as IndexStage[]).map((stage) => {
+      const ms = timings.ms[stage] ?? 0;
+      return result(`index-cpu-${stage}-ms`, perImage(ms), 'ms', `${share(ms)}: ${STAGES[stage]}`);
+    }),
+    result(
+      'index-cpu-exiftool-ms',
+      perImage(run.children),
+      'ms',
+      `${share(run.children)}: ExifTool's own process (start, files read, end)`,
+    ),
+    result('index-cpu-other-ms', perImage(other), 'ms', `${share(other)}: discovery, run rows, scheduling, GC`),
+  ];
 }
 
 /**

@@ -133,16 +133,20 @@ describe('index', () => {
     await g.close();
   });
 
-  test('a bad API key stops the run instead of failing every image', async () => {
-    const dir = library();
-    const provider = createRecordingProvider({
-      failures: { 'chelsea.png': 'PROVIDER_AUTH', 'coffee.png': 'PROVIDER_AUTH', 'rocket.jpg': 'PROVIDER_AUTH' },
+  for (const concurrency of [1, 4]) {
+    test(`a bad API key stops the run instead of failing every image (concurrency ${concurrency})`, async () => {
+      const dir = library();
+      const provider = createRecordingProvider({
+        failures: { 'chelsea.png': 'PROVIDER_AUTH', 'coffee.png': 'PROVIDER_AUTH', 'rocket.jpg': 'PROVIDER_AUTH' },
+      });
+      const g = await createGlimpse({ db: join(dir, '..', 'g.db'), provider, concurrency });
+      await assert.rejects(g.index([dir]), (error: Error & { code?: string }) => error.code === 'PROVIDER_AUTH');
+      // The others were read and decoded while the first was asked, but never sent.
+      assert.equal(provider.requests.length, 1, 'stopped after the first refusal');
+      assert.equal(g.status().failed.length, 1, 'only the image asked about failed');
+      await g.close();
     });
-    const g = await createGlimpse({ db: join(dir, '..', 'g.db'), provider, concurrency: 1 });
-    await assert.rejects(g.index([dir]), (error: Error & { code?: string }) => error.code === 'PROVIDER_AUTH');
-    assert.equal(provider.requests.length, 1, 'stopped after the first refusal');
-    await g.close();
-  });
+  }
 });
 
 describe('bad input: each failure names the file, has a stable code, is stored, and the run goes on', () => {

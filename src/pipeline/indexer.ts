@@ -34,26 +34,38 @@ export interface RunIndexOptions extends IndexOptions {
    * is not counted in the description's `ms`.
    */
   describeTurn?: <T>(describe: () => Promise<T>) => Promise<T>;
+  /** Images in flight at once (default: twice `concurrency`; the bench's per-stage CPU times take one at a time). */
+  inFlight?: number;
   /** Adds each stage's milliseconds, summed over images (`npm run bench` shows where indexing time goes). */
   timings?: IndexTimings;
 }
 
-/** Milliseconds spent per stage, summed over images (concurrent images overlap, so the sum exceeds wall time). */
-export type IndexTimings = Partial<Record<IndexStage, number>>;
+/**
+ * Milliseconds spent per stage, summed over images (concurrent images overlap, so the sum exceeds wall time), by
+ * `clock` (default: wall time; the bench also counts CPU time, one image at a time).
+ */
+export interface IndexTimings {
+  ms: Partial<Record<IndexStage, number>>;
+  clock?: () => number;
+}
 export type IndexStage = 'lookup' | 'read' | 'hash' | 'decode' | 'describe' | 'metadata' | 'store';
 
 /** Runs `work` and adds its time to `stage` (when timings are asked for). */
 function timed<T>(timings: IndexTimings | undefined, stage: IndexStage, work: () => T): T {
   if (!timings) return work();
-  const started = performance.now();
+  const clock = timings.clock ?? (() => performance.now());
+  const started = clock();
   const add = () => {
-    timings[stage] = (timings[stage] ?? 0) + performance.now() - started;
+    timings.ms[stage] = (timings.ms[stage] ?? 0) + clock() - started;
   };
   const result = work();
   if (result instanceof Promise) return result.finally(add) as T;
   add();
   return result;
 }
+
+/** Thrown to an image waiting for its describe turn when the run stops before it is asked about. */
+const NOT_ASKED = Symbol('not asked');
 
 /** 'held': another live process is describing the same content right now; try again later. */
 export type Outcome = 'indexed' | 'unchanged' | 'moved' | 'held';
@@ -142,11 +154,35 @@ async function indexAll(
   const concurrency = Math.max(1, Math.min(64, options.concurrency ?? 4));
   // At most `concurrency` describe calls at once, but twice as many images in flight (as `glimpse worker` holds):
   // reading, hashing, decoding, metadata and commits of the others overlap the provider's work.
-  const describing: RunIndexOptions = { ...options, describeTurn: options.describeTurn ?? turns(concurrency) };
-  const inFlight = concurrency * 2;
+  const slots = options.describeTurn ?? turns(concurrency);
+  const inFlight = Math.max(1, options.inFlight ?? concurrency * 2);
+  // The first describe call goes alone: a refused key or a server that is down then costs one request, not
+  // `concurrency`. The other images are read and decoded meanwhile, and ask once it has answered.
+  let firstAsked = false;
+  let openGate: (failure?: unknown) => void = () => undefined;
+  const gate = new Promise<unknown>((resolve) => {
+    openGate = resolve;
+  });
+  const describeTurn = async <T>(describe: () => Promise<T>): Promise<T> => {
+    if (!firstAsked) {
+      firstAsked = true;
+      try {
+        const answer = await slots(describe);
+        openGate();
+        return answer;
+      } catch (error) {
+        openGate(error);
+        throw error;
+      }
+    }
+    const failure = await gate;
+    if ((failure !== undefined && isFatal(toGlimpseError(failure).code)) || options.signal?.aborted) throw NOT_ASKED;
+    return slots(describe);
+  };
+  const describing: RunIndexOptions = { ...options, describeTurn };
 
-  const worker = async (count = Infinity) => {
-    for (let taken = 0; taken < count && queue.length > 0 && !fatal && !options.signal?.aborted; taken++) {
+  const worker = async () => {
+    while (queue.length > 0 && !fatal && !options.signal?.aborted) {
       const path = queue.shift()!;
       try {
         const outcome = await indexOne(path, describing, key, (spent, report) => {
@@ -161,6 +197,8 @@ async function indexAll(
         timed(options.timings, 'store', () => store.clearFailure(path));
         emit({ type: 'image', path, status: outcome, done: ++done, total });
       } catch (error) {
+        // The run stops (the first answer was fatal, or it was cancelled): this image was never asked about.
+        if (error === NOT_ASKED) return;
         const glimpseError = toGlimpseError(error, path);
         fail({ path, error: glimpseError.toJSON() });
         // A bad key or a server that is down fails every image the same way: stop instead of burning through the folder.
@@ -168,8 +206,6 @@ async function indexAll(
       }
     }
   };
-  // The first image goes alone: a refused key or a server that is down then costs one request, not `concurrency`.
-  if (queue.length > 0) await worker(1);
   const workers = () =>
     Promise.all(Array.from({ length: Math.min(inFlight, Math.max(1, queue.length)) }, () => worker()));
   await workers();
