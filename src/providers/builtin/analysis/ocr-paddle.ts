@@ -274,7 +274,7 @@ export function letterGap(
  * the line's own): letter-spaced headings.
  *
  * What the two characters are shifts the bar, as print does: a colon, comma or full stop mostly hugs the word
- * before it ("TOTAL:", "12.00") and a decimal point both neighbours, so they need a wider gap; a capital after a small letter ("ThankYou"), a change
+ * before it ("TOTAL:", "12.00"), a decimal point or an underscore both neighbours, so they need a wider gap; a capital after a small letter ("ThankYou"), a change
  * between digits and letters ("2Pcs", "RM12") and a bracket, "&", "+" or "@" ("Tax(RM)") mostly start a new word,
  * so a narrower gap is enough.
  */
@@ -307,10 +307,11 @@ export function spaceOut(
  * character before `before`.
  */
 export function spaceBias(before: string, after: string, earlier = ''): number {
-  // A decimal point or separator inside a number ("15.70", "1,250", "12:30"): a monospaced font leaves it alone
-  // in a wide cell.
-  if (/\d/.test(earlier) && /[.,:]/.test(before) && /\d/.test(after)) return IN_NUMBER;
-  if (/[.,:;!_]/.test(after) || before === '_') return HUGGING_PUNCTUATION;
+  // A decimal point or separator inside a number ("15.70", "1,250", "12:30"; a monospaced font leaves it alone in
+  // a wide cell) and an underscore ("zeros_like") join their neighbours.
+  if ((/\d/.test(earlier) && /[.,:]/.test(before) && /\d/.test(after)) || before === '_' || after === '_')
+    return JOINED;
+  if (/[.,:;!]/.test(after)) return HUGGING_PUNCTUATION;
   if (/\p{Ll}/u.test(before) && /\p{Lu}/u.test(after)) return CASE_CHANGE;
   if ((/\d/.test(before) && /\p{L}/u.test(after)) || (/\p{L}/u.test(before) && /\d/.test(after))) return DIGITS_LETTERS;
   if (/[(&+@]/.test(after) || /[,&+)]/.test(before)) return SYMBOL_EDGE;
@@ -394,7 +395,7 @@ export const SPACE_GAP = 0.3;
 const SPACE_OVER_USUAL = 2.5;
 /** Bars for particular neighbours (spaceBias), tuned on half of ocr-dev's receipts and checked on the other half. */
 const HUGGING_PUNCTUATION = 1.5;
-const IN_NUMBER = 3;
+const JOINED = 3;
 const CASE_CHANGE = 0.3;
 const DIGITS_LETTERS = 0.7;
 const SYMBOL_EDGE = 0.6;
