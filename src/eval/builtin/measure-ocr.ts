@@ -7,7 +7,8 @@
  * Pipelines: `paddle` (the built-in reader), `paddle-nospace` (no space repair), `paddle-960` (detection at 960 px),
  * `paddle-onelook` (no second, enlarged look at photos with few boxes), `tesseract` (the previous reader: layout
  * gate and confidence filter). `--compare` runs them all, one after another.
- * OCR_MAX_SIDE sets the side images are prepared at (default: the built-in provider's).
+ * OCR_MAX_SIDE sets the side images are prepared at (default: the built-in provider's). `--half even|odd` keeps every
+ * other image of each subset (the halves tuning and checking were done on: tune on even, check on odd).
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -116,14 +117,24 @@ async function main() {
   const chosen = args.includes('--compare')
     ? Object.keys(PIPELINES)
     : [pipelineAt >= 0 ? args[pipelineAt + 1] : 'paddle'];
-  const positional = args.filter((arg, index) => !arg.startsWith('--') && args[index - 1] !== '--pipeline');
+  const halfAt = args.indexOf('--half');
+  const half = halfAt >= 0 ? args[halfAt + 1] : undefined;
+  if (half !== undefined && half !== 'even' && half !== 'odd') throw new Error('--half takes even or odd');
+  const positional = args.filter(
+    (arg, index) => !arg.startsWith('--') && args[index - 1] !== '--pipeline' && args[index - 1] !== '--half',
+  );
   const manifest = resolve(positional[0] ?? '../shared/data/ocr-dev/manifest.jsonl');
   const only = process.env.OCR_ONLY;
   const entries = readFileSync(manifest, 'utf8')
     .trim()
     .split('\n')
     .map((line) => JSON.parse(line) as Entry)
-    .filter((entry) => !only || entry.subset.includes(only) || entry.file.includes(only));
+    .filter((entry) => !only || entry.subset.includes(only) || entry.file.includes(only))
+    .filter((entry, _, all) => {
+      if (!half) return true;
+      const position = all.filter((other) => other.subset === entry.subset).indexOf(entry);
+      return position % 2 === (half === 'even' ? 0 : 1);
+    });
   for (const name of chosen) {
     if (!PIPELINES[name]) throw new Error(`no pipeline ${name}: ${Object.keys(PIPELINES).join(', ')}`);
     await measure(name, manifest, entries, storedOrder);

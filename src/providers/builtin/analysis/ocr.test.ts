@@ -104,6 +104,7 @@ describe('keeping what was read', () => {
     detection: 0.9,
     characters: [],
     gaps: [],
+    spaceChances: [],
     quad: [
       [x, y],
       [x + 100, y],
