@@ -2,8 +2,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { percentile } from '../eval/statistics.js';
-import { type BenchResult, result } from './results.js';
+import { type BenchResult, repeated } from './results.js';
 
 const run = promisify(execFile);
 const BINARY = fileURLToPath(new URL('../../bin/glimpse.js', import.meta.url));
@@ -24,12 +23,7 @@ export async function measureColdStart(db: string, runs: number, size: string): 
     bare.push(performance.now() - started);
   }
   return [
-    result(
-      'cli-search-cold-start-ms',
-      percentile(times, 50),
-      'ms',
-      `median of ${runs}, \`glimpse search\` on a ${size} store, whole process`,
-    ),
-    result('node-start-ms', percentile(bare, 50), 'ms', 'an empty Node.js process, for scale'),
+    repeated('cli-search-cold-start-ms', times, 'ms', `\`glimpse search\` on a ${size} store, whole process`),
+    repeated('node-start-ms', bare, 'ms', 'an empty Node.js process, for scale'),
   ];
 }

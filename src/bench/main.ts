@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- --quick] [-- --json] [-- --out FILE]`: Glimpse's own speed, as figures measured in one run
- * and, where a baseline exists, as ratios to it (so they mean the same on any machine):
+ * and, where a baseline exists, as ratios to it (so they mean the same on any machine). A figure measured several
+ * times is printed as its median with the min and max beside it, so noise can be told from change:
  * indexing overhead and throughput, search latency at 10k/100k/1M descriptions (full text and hybrid) with the
  * store's build rate, the same search on PostgreSQL (100k and 1M; a database of its own on 127.0.0.1:5432, dropped
  * after), the built-in analyzer's images/s and memory, and the CLI's cold start.
@@ -37,7 +38,7 @@ const { values } = parseArgs({
 if (values.help) {
   process.stdout.write(`npm run bench -- [--quick] [--json] [--out FILE] [--only indexing,workers,search,postgres,builtin,ocr,cli]
   --quick   under a minute: fewer images, no 1M store
-  --json    print {"results": [{"name", "value", "unit"}]} instead of the table
+  --json    print {"results": [{"name", "value", "unit", "min", "median", "max", "runs"}]} instead of the table
   --out     where to write the JSON (default dist/bench-results.json)
 `);
   process.exit(0);
@@ -59,6 +60,7 @@ const plan = quick
       sizes: [10_000, 100_000],
       hybridUpTo: 100_000,
       queries: 60,
+      repeats: 3,
       builtinImages: 6,
       ocrImages: 4,
       coldRuns: 3,
@@ -72,6 +74,7 @@ const plan = quick
       sizes: [10_000, 100_000, 1_000_000],
       hybridUpTo: 1_000_000,
       queries: 200,
+      repeats: 5,
       builtinImages: 30,
       ocrImages: 12,
       coldRuns: 7,
@@ -114,6 +117,7 @@ try {
       const measured = await measureSearch(scratch, vocabulary, size, {
         hybrid: size <= plan.hybridUpTo,
         queries: size >= 1_000_000 ? Math.min(plan.queries, 100) : plan.queries,
+        repeats: size >= 1_000_000 ? Math.min(plan.repeats, 3) : plan.repeats,
         onProgress: (text) => (process.stderr.isTTY && !values.json ? process.stderr.write(`\r${text}`) : undefined),
       });
       if (process.stderr.isTTY && !values.json) process.stderr.write('\n');

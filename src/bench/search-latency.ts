@@ -1,7 +1,9 @@
 /**
  * Search latency on synthetic libraries of 10k, 100k and 1M described images: p50/p95 of the library's `search`
  * (full text with concept expansion; and hybrid, fusing a nearest-neighbour list from a deterministic embedder),
- * plus how fast the store was built. Queries are 1–3 words drawn by corpus frequency, as people type.
+ * plus how fast the store was built. Queries are 1–3 words drawn by corpus frequency, as people type, and (full text
+ * only) whole sentences such as a caption. Each latency figure is measured on `repeats` sets of new queries and
+ * reported as the median with its min and max.
  * For hybrid, also the vector index itself: build and load time, file size, and recall@50 of Store.nearest
  * against sqlite-vec's exact brute force on the same vectors.
  */
@@ -13,7 +15,7 @@ import { glimpseParts } from '../methods/parts.js';
 import type { Embedder } from '../providers/spec.js';
 import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
 import { hashingEmbedder } from './fake-providers.js';
-import { type BenchResult, result } from './results.js';
+import { type BenchResult, repeated, result } from './results.js';
 import { buildSyntheticStore } from './synthetic-store.js';
 import { sampleWord, seededRandom, type Vocabulary } from './vocabulary.js';
 
@@ -26,12 +28,30 @@ export function benchQueries(vocabulary: Vocabulary, count: number, seed = 7): s
 }
 
 /**
+ * Whole sentences, as a caption-like query ("a man riding a wave on top of a surfboard"): COCO captions when
+ * ../shared/data has them, otherwise 8–13 words drawn by frequency (stop words included, as in a caption).
+ */
+export function benchSentences(vocabulary: Vocabulary, count: number, seed = 7): string[] {
+  const random = seededRandom(seed);
+  const { captions } = vocabulary;
+  return Array.from({ length: count }, () =>
+    captions.length > 0
+      ? captions[Math.floor(random() * captions.length)]
+      : Array.from({ length: 8 + Math.floor(random() * 6) }, () => sampleWord(vocabulary, random)).join(' '),
+  );
+}
+
+/**
  * Latencies of one process, in two phases. First, `cold` queries on a fresh process: its caches (WordNet words,
  * term counts, row lengths, the vector copy) fill as they go. Then, after a warm-up of `warmUp` other queries, the
- * `measured` ones — new to the process too, so none is answered from a cache of its own earlier run. The second is
- * what a long-running server sees; the first is what the first minutes after starting look like.
+ * `measured` ones, and each set of `repeats` after them — new to the process too, so none is answered from a cache
+ * of its own earlier run. The second is what a long-running server sees; the first is what the first minutes after
+ * starting look like. `warm` is the first measured set; `repeats` has every measured set's latencies.
  */
-export async function latencies(glimpse: Glimpse, sets: QuerySets): Promise<{ cold: number[]; warm: number[] }> {
+export async function latencies(
+  glimpse: Glimpse,
+  sets: QuerySets,
+): Promise<{ cold: number[]; warm: number[]; repeats: number[][] }> {
   const time = async (queries: readonly string[]) => {
     const measured: number[] = [];
     for (const query of queries) {
@@ -43,15 +63,24 @@ export async function latencies(glimpse: Glimpse, sets: QuerySets): Promise<{ co
   };
   const cold = await time(sets.cold);
   await time(sets.warmUp);
-  return { cold, warm: await time(sets.measured) };
+  const repeats: number[][] = [];
+  for (const queries of [sets.measured, ...(sets.repeats ?? [])]) repeats.push(await time(queries));
+  return { cold, warm: repeats[0], repeats };
 }
 
-/** Three disjoint draws (different seeds) of the same kind of query. */
-export function querySets(vocabulary: Vocabulary, queries: number): QuerySets {
+/** Disjoint draws (different seeds) of the same kind of query: 1–3 words, or whole sentences. */
+export function querySets(
+  vocabulary: Vocabulary,
+  queries: number,
+  options: { repeats?: number; sentences?: boolean } = {},
+): QuerySets {
+  const draw = options.sentences ? benchSentences : benchQueries;
+  const seeds = Array.from({ length: Math.max(1, options.repeats ?? 1) }, (_, index) => 7 + 1000 * index);
   return {
-    cold: benchQueries(vocabulary, Math.min(queries, 100), 13),
-    warmUp: benchQueries(vocabulary, queries, 11),
-    measured: benchQueries(vocabulary, queries),
+    cold: draw(vocabulary, Math.min(queries, 100), 13),
+    warmUp: draw(vocabulary, queries, 11),
+    measured: draw(vocabulary, queries, seeds[0]),
+    repeats: seeds.slice(1).map((seed) => draw(vocabulary, queries, seed)),
   };
 }
 
@@ -59,6 +88,8 @@ export interface QuerySets {
   cold: string[];
   warmUp: string[];
   measured: string[];
+  /** Further measured sets, for figures over repeats. */
+  repeats?: string[][];
 }
 
 export const label = (size: number) => (size >= 1_000_000 ? `${size / 1_000_000}m` : `${size / 1000}k`);
@@ -71,7 +102,7 @@ export async function measureSearch(
   folder: string,
   vocabulary: Vocabulary,
   size: number,
-  options: { hybrid: boolean; queries: number; onProgress?: (text: string) => void },
+  options: { hybrid: boolean; queries: number; repeats?: number; onProgress?: (text: string) => void },
 ): Promise<{ results: BenchResult[]; db: string }> {
   const db = join(folder, `search-${label(size)}.db`);
   const embedder = hashingEmbedder(384);
@@ -88,8 +119,12 @@ export async function measureSearch(
   } finally {
     await builder.close();
   }
-  const sets = querySets(vocabulary, options.queries);
+  const repeats = options.repeats ?? 1;
+  const sets = querySets(vocabulary, options.queries, { repeats });
+  const sentences = querySets(vocabulary, options.queries, { repeats, sentences: true });
   const queries = sets.measured;
+  const aim = size === 100_000 ? 'aim < 10 ms' : size === 1_000_000 ? 'aim < 20 ms' : undefined;
+  const spread = repeats > 1 ? `; ${repeats} sets of new queries` : '';
   const results: BenchResult[] = [
     result(
       `index-build-per-s-${label(size)}`,
@@ -98,31 +133,36 @@ export async function measureSearch(
       `${size} synthetic descriptions${options.hybrid ? ' + 384-d vectors' : ''} (${vocabulary.source})`,
     ),
   ];
+  /** p50, p95 and the cold p95 of one kind of query, each over the repeats. */
+  const figures = (prefix: string, measured: Awaited<ReturnType<typeof latencies>>, what: string, aims?: string) => [
+    repeated(
+      `${prefix}-p50-ms-${label(size)}`,
+      measured.repeats.map((times) => percentile(times, 50)),
+      'ms',
+      `${what}, ${queries.length} new queries after ${sets.warmUp.length} others${spread}`,
+    ),
+    repeated(
+      `${prefix}-p95-ms-${label(size)}`,
+      measured.repeats.map((times) => percentile(times, 95)),
+      'ms',
+      aims,
+    ),
+    result(
+      `${prefix}-cold-p95-ms-${label(size)}`,
+      percentile(measured.cold, 95),
+      'ms',
+      `the first ${sets.cold.length} queries of a fresh process`,
+    ),
+  ];
   const fullText = await createGlimpse({ db, embedder: null });
   try {
-    const measured = await latencies(fullText, sets);
+    results.push(...figures('search', await latencies(fullText, sets), 'full text, 1–3 words', aim));
     results.push(
-      result(
-        `search-p50-ms-${label(size)}`,
-        percentile(measured.warm, 50),
-        'ms',
-        `full text, ${queries.length} new queries after ${sets.warmUp.length} others`,
-      ),
-    );
-    results.push(
-      result(
-        `search-p95-ms-${label(size)}`,
-        percentile(measured.warm, 95),
-        'ms',
-        size === 100_000 ? 'aim < 20 ms' : size === 1_000_000 ? 'aim < 50 ms' : undefined,
-      ),
-    );
-    results.push(
-      result(
-        `search-cold-p95-ms-${label(size)}`,
-        percentile(measured.cold, 95),
-        'ms',
-        `the first ${sets.cold.length} queries of a fresh process`,
+      ...figures(
+        'search-sentence',
+        await latencies(fullText, sentences),
+        `full text, whole sentences (${vocabulary.captions.length > 0 ? 'COCO captions' : 'drawn from the word list'})`,
+        aim,
       ),
     );
   } finally {
@@ -134,29 +174,12 @@ export async function measureSearch(
     );
     const hybrid = await createGlimpse({ db, embedder });
     try {
-      const measured = await latencies(hybrid, sets);
       results.push(
-        result(
-          `hybrid-p50-ms-${label(size)}`,
-          percentile(measured.warm, 50),
-          'ms',
+        ...figures(
+          'hybrid',
+          await latencies(hybrid, sets),
           'full text + vectors (384-d) fused',
-        ),
-      );
-      results.push(
-        result(
-          `hybrid-p95-ms-${label(size)}`,
-          percentile(measured.warm, 95),
-          'ms',
           size === 100_000 ? 'aim < 20 ms' : size === 1_000_000 ? 'aim < 50 ms' : undefined,
-        ),
-      );
-      results.push(
-        result(
-          `hybrid-cold-p95-ms-${label(size)}`,
-          percentile(measured.cold, 95),
-          'ms',
-          `the first ${sets.cold.length} queries of a fresh process`,
         ),
       );
     } finally {

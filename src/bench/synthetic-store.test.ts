@@ -5,7 +5,7 @@ import { withTemporaryFolder } from '../eval/search.js';
 import { createGlimpse } from '../glimpse.js';
 import { glimpseParts } from '../methods/parts.js';
 import { hashingEmbedder } from './fake-providers.js';
-import { benchQueries } from './search-latency.js';
+import { benchQueries, benchSentences, querySets } from './search-latency.js';
 import { buildSyntheticStore, syntheticDescription } from './synthetic-store.js';
 import { loadVocabulary, seededRandom, type Vocabulary } from './vocabulary.js';
 
@@ -54,6 +54,21 @@ test('synthetic descriptions and queries are deterministic', () => {
   assert.equal(a.tags.length, 3);
   assert.deepEqual(benchQueries(vocabulary, 5), benchQueries(vocabulary, 5));
   assert.ok(loadVocabulary().words.length > 50);
+});
+
+test('whole-sentence queries come from the word list without captions, from the captions with them', () => {
+  const sentences = benchSentences(vocabulary, 20);
+  assert.deepEqual(sentences, benchSentences(vocabulary, 20));
+  for (const sentence of sentences) {
+    const length = sentence.split(' ').length;
+    assert.ok(length >= 8 && length <= 13 && sentence.split(' ').every((word) => words.includes(word)), sentence);
+  }
+  const captions = ['a dog on a beach', 'two cats on a red car'];
+  for (const sentence of benchSentences({ ...vocabulary, captions }, 10)) assert.ok(captions.includes(sentence));
+  // Repeats are further sets of new queries: none the same as the first.
+  const sets = querySets(vocabulary, 10, { repeats: 3, sentences: true });
+  assert.equal(sets.repeats?.length, 2);
+  assert.notDeepEqual(sets.repeats?.[0], sets.measured);
 });
 
 test('the hashing embedder is deterministic, normalised, and puts shared words closer', async () => {

@@ -5,7 +5,6 @@
  */
 import { NOT_ENGLISH_NOTICE } from '../search/search.js';
 import type { SearchOptions, SearchResponse } from '../types.js';
-import { rewriteOnce } from './ask-library.js';
 import type { Parts } from './parts.js';
 
 export async function search(parts: Parts, query: string, options: SearchOptions = {}): Promise<SearchResponse> {
@@ -14,8 +13,10 @@ export async function search(parts: Parts, query: string, options: SearchOptions
   if (response.notice !== NOT_ENGLISH_NOTICE || options.exact || options.translate === false) return response;
   const describer = await parts.describer();
   if (!describer.answer || !describer.rewriteQuestion) return response;
-  let rewrite: Awaited<ReturnType<typeof rewriteOnce>>;
+  let rewrite: Awaited<ReturnType<typeof import('./ask-library.js').rewriteOnce>>;
   try {
+    // Loaded only here: its prompts and their schemas are most of a one-shot `glimpse search`'s start-up otherwise.
+    const { rewriteOnce } = await import('./ask-library.js');
     rewrite = await rewriteOnce(parts, describer, query.trim(), undefined);
   } catch (error) {
     // The search itself worked: say that translating did not, and why.

@@ -133,6 +133,44 @@ test('the native ranking forgets cached row lengths when this or another connect
   }
 });
 
+test('the native ranking counts the rows holding a word again when this or another connection changes the library', async () => {
+  const db = await writeSyntheticLibrary(join(temporaryDirectory(), 'counts.db'), vocabulary, 500);
+  const glimpse = await createGlimpse({ db, embedder: null });
+  const other = await createGlimpse({ db, embedder: null });
+  try {
+    Object.assign(PARALLEL_RANKING, { above: Number.MAX_SAFE_INTEGER });
+    const index = glimpseParts(glimpse).searchIndex;
+    // bm25 itself, before reranking: the weights make the two words' idfs count apart.
+    const expression = toWeightedExpression(parseQuery('kite dog'), [], (word) => (word === 'kite' ? 3 : 1))!;
+    const scores = async (native: boolean) => {
+      NATIVE_RANKING.enabled = native;
+      // Repeated phrases add up in another order than weights multiply: equal to the last few bits.
+      return (await rankFullText(index, expression, { join: '', where: '', parameters: [] }, 500)).map(
+        (row) => `${row.id}:${row.score.toFixed(9)}`,
+      );
+    };
+    const holding = new Set(
+      index.sqlite.db.prepare("SELECT rowid FROM search_index WHERE search_index MATCH 'kite'").pluck().all(),
+    );
+    await scores(true);
+    const before = await scores(true); // the second query: with the counts kept by the first
+    assert.deepEqual(before, await scores(false));
+    const without = Array.from({ length: 50 }, (_, index) => index + 1).filter((id) => !holding.has(id));
+    // One more row holding "kite" lowers its idf, and so the scores of the rows holding it.
+    glimpse.edit(without[0], { caption: 'a kite' });
+    const afterOwnEdit = await scores(true);
+    assert.deepEqual(afterOwnEdit, await scores(false));
+    assert.notDeepEqual(afterOwnEdit, before);
+    other.edit(without[1], { caption: 'a kite' });
+    const afterOtherEdit = await scores(true);
+    assert.deepEqual(afterOtherEdit, await scores(false));
+    assert.notDeepEqual(afterOtherEdit, afterOwnEdit);
+  } finally {
+    await other.close();
+    await glimpse.close();
+  }
+});
+
 test('a query over a fifth of a large table reads every row length in one pass, and ranks as bm25 does', async () => {
   // 12,000 rows of a 13-word vocabulary: every word matches a large share, which makes weighted_bm25 fill its
   // length cache from the docsize table at once (see native/weighted_bm25.c) instead of row by row.

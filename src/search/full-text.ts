@@ -13,7 +13,6 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { SqliteStore } from '../storage/sqlite/sqlite-store.js';
 import { hasWeightedBm25 } from './native-ranking.js';
 import type { WeightedExpression } from './query.js';
 import type { RankingReply, RankingRequest, RankingWorkerData } from './ranking-worker.js';
@@ -49,7 +48,8 @@ export async function rankFullText(
   const native = hasWeightedBm25(store.db);
   const score = native
     ? // 'search_index' names the connection's cache of row lengths (see native/weighted_bm25.c).
-      `-weighted_bm25(search_index, 'search_index', ${COLUMN_WEIGHTS.length}, ${COLUMN_WEIGHTS.join(', ')}, ${query.weights.join(', ')})`
+      // The phrase weights are bound, so that queries with as many phrases share one prepared statement.
+      `-weighted_bm25(search_index, 'search_index', ${COLUMN_WEIGHTS.length}, ${COLUMN_WEIGHTS.join(', ')}, ${query.weights.map(() => '?').join(', ')})`
     : `-bm25(search_index, ${COLUMN_WEIGHTS.join(', ')})`;
   const expression = native ? query.expression : query.repeated;
   const sql = (range: boolean) =>
@@ -58,12 +58,14 @@ export async function rankFullText(
      FROM search_index s ${filter.where ? `JOIN images i ON i.id = s.rowid ${filter.join}` : ''}
      WHERE search_index MATCH ? ${filter.where} ${range ? 'AND s.rowid >= ? AND s.rowid < ?' : ''}
      ORDER BY score DESC, s.rowid LIMIT ?`;
-  const ranges = rowidRanges(store);
+  const ranges = rowidRanges(index);
+  const weights = native ? query.weights : [];
   if (ranges.length <= 1)
-    return store.db.prepare(sql(false)).all(expression, ...filter.parameters, pool) as RankedRow[];
+    return index.prepared(sql(false)).all(...weights, expression, ...filter.parameters, pool) as RankedRow[];
 
   // BigInt bounds: better-sqlite3 binds numbers as REAL, and FTS5 ignores rowid constraints that are not integers.
   const parameters = ([low, high]: [number, number]) => [
+    ...weights,
     expression,
     ...filter.parameters,
     BigInt(low),
@@ -75,18 +77,19 @@ export async function rankFullText(
   const threads = rankingThreads(index, others.length, native);
   const ranked = others.map((range, index) => threads[index].run(sql(true), parameters(range)));
   const rows = own
-    .flatMap((range) => store.db.prepare(sql(true)).all(...parameters(range)) as RankedRow[])
+    .flatMap((range) => index.prepared(sql(true)).all(...parameters(range)) as RankedRow[])
     .concat(...(await Promise.all(ranked)));
   return rows.sort((a, b) => b.score - a.score || a.id - b.id).slice(0, pool);
 }
 
 /** Equal rowid ranges covering the library, one per thread; a single range for small or in-memory libraries. */
-function rowidRanges(store: SqliteStore): [number, number][] {
+function rowidRanges(index: SearchIndex): [number, number][] {
+  const store = index.sqlite;
   // In-memory and private temporary ('') databases cannot be opened again by a worker thread.
   if (store.path === ':memory:' || store.path === '' || PARALLEL_RANKING.threads < 2)
     return [[0, Number.MAX_SAFE_INTEGER]];
   // max(rowid) is O(log n) and a fair stand-in for the number of images (ids are not reused).
-  const last = (store.db.prepare('SELECT max(rowid) FROM search_index').pluck().get() as number | null) ?? 0;
+  const last = (index.prepared('SELECT max(rowid) FROM search_index').pluck().get() as number | null) ?? 0;
   if (last < PARALLEL_RANKING.above) return [[0, Number.MAX_SAFE_INTEGER]];
   const step = Math.ceil((last + 1) / PARALLEL_RANKING.threads);
   return Array.from({ length: PARALLEL_RANKING.threads }, (_, index) => [

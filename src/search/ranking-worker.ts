@@ -3,7 +3,7 @@
  * library, answering { id, sql, parameters } with the rows of that query.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import Database from 'better-sqlite3';
+import Database, { type Statement } from 'better-sqlite3';
 import { loadWeightedBm25 } from './native-ranking.js';
 
 export interface RankingWorkerData {
@@ -25,12 +25,23 @@ const db = new Database(path, { readonly: true, fileMustExist: true });
 db.pragma('busy_timeout = 5000');
 if (native) loadWeightedBm25(db);
 
+/** Prepared once per SQL text (full-text.ts sends one text per number of phrases and filter). */
+const statements = new Map<string, Statement>();
+function prepared(sql: string): Statement {
+  let found = statements.get(sql);
+  if (!found) {
+    if (statements.size >= 500) statements.clear();
+    statements.set(sql, (found = db.prepare(sql)));
+  }
+  return found;
+}
+
 parentPort!.on('message', (request: RankingRequest) => {
   let reply: RankingReply;
   try {
     reply = {
       id: request.id,
-      rows: db.prepare(request.sql).all(...request.parameters) as { id: number; score: number }[],
+      rows: prepared(request.sql).all(...request.parameters) as { id: number; score: number }[],
     };
   } catch (error) {
     reply = { id: request.id, error: (error as Error).message };

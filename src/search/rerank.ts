@@ -15,7 +15,6 @@
  * once on half of the COCO oracle queries (images with even ids) and checked on the other half.
  */
 
-import type { Statement } from 'better-sqlite3';
 import { stemmer } from 'stemmer';
 import { isKindOf } from './concepts.js';
 import type { RankedRow } from './full-text.js';
@@ -135,6 +134,8 @@ export function score(features: Features): number {
 export class QueryComparison {
   private readonly queryWeights: number[];
   private readonly similarities = new Map<number, Float64Array>();
+  private readonly covers = new Map<number, Float64Array>();
+  private readonly relations = new Map<number, Uint8Array>();
 
   constructor(
     private readonly query: Sentence,
@@ -154,18 +155,39 @@ export class QueryComparison {
     return row;
   }
 
+  /** How far a document word covers each query word: 1 for a kind of it, else their similarity. */
+  private coverRow(word: Word): Float64Array {
+    let row = this.covers.get(word.id);
+    if (!row) {
+      const similarities = this.row(word);
+      row = new Float64Array(similarities.length);
+      // A kind of what was asked for is what was asked for: a dog is an animal, a man is one of "people".
+      this.query.words.forEach(
+        (queryWord, index) => (row![index] = isKindOf(word.lemma, queryWord.lemma) ? 1 : similarities[index]),
+      );
+      this.covers.set(word.id, row);
+    }
+    return row;
+  }
+
+  /** Whether a document word's WordNet definition and each query word's relate them (1) or not (0). */
+  private relateRow(word: Word): Uint8Array {
+    let row = this.relations.get(word.id);
+    if (!row) {
+      row = Uint8Array.from(this.query.words, (queryWord) => (definitionsRelate(queryWord, word) ? 1 : 0));
+      this.relations.set(word.id, row);
+    }
+    return row;
+  }
+
   /** The idf-weighted share of the query's words the document holds (synonyms and relatives in part). */
   covered(document: Sentence): number {
+    const rows = document.words.map((word) => this.coverRow(word));
     let total = 0;
     let found = 0;
     this.queryWeights.forEach((weight, index) => {
       let best = 0;
-      const queryWord = this.query.words[index];
-      for (const word of document.words) {
-        // A kind of what was asked for is what was asked for: a dog is an animal, a man is one of "people".
-        const similarity = isKindOf(word.lemma, queryWord.lemma) ? 1 : this.row(word)[index];
-        if (similarity > best) best = similarity;
-      }
+      for (const row of rows) if (row[index] > best) best = row[index];
       total += weight;
       found += weight * best;
     });
@@ -192,7 +214,7 @@ export class QueryComparison {
       documentTotal += weight;
       documentFound += weight * found;
       if (query.words.some((queryWord) => queryWord.lemma === word.lemma)) documentFoundExactly += weight;
-      if (found < 0.5 && query.words.some((queryWord) => definitionsRelate(queryWord, word))) documentDefined += weight;
+      if (found < 0.5 && this.relateRow(word).includes(1)) documentDefined += weight;
     }
     let queryTotal = 0;
     let queryFound = 0;
@@ -200,8 +222,7 @@ export class QueryComparison {
     this.queryWeights.forEach((weight, index) => {
       queryTotal += weight;
       queryFound += weight * best[index];
-      if (best[index] < 0.5 && document.words.some((word) => definitionsRelate(query.words[index], word)))
-        queryDefined += weight;
+      if (best[index] < 0.5 && document.words.some((word) => this.relateRow(word)[index] === 1)) queryDefined += weight;
     });
     const querySubject = query.things[0];
     const documentSubject = document.things[0];
@@ -268,14 +289,6 @@ function thingAgreement(query: readonly Thing[], document: readonly Thing[], idf
   };
 }
 
-/** Prepared statements, kept by the index: one per IN-list length (preparing costs more than running them). */
-function statement(index: SearchIndex, sql: string): Statement {
-  const prepared = index.caches.statements;
-  let found = prepared.get(sql);
-  if (!found) prepared.set(sql, (found = index.sqlite.db.prepare(sql)));
-  return found;
-}
-
 /** What the reranker reads of a row: its caption and tags. */
 const RERANKED_COLUMNS = ['caption', 'tags'];
 /** What query coverage reads: every column a person can read (a word found only in the photo's text counts). */
@@ -287,10 +300,11 @@ function documentTexts(
   columns: readonly string[] = RERANKED_COLUMNS,
 ): Map<number, string> {
   if (index.postgres) return index.postgres.documentTexts(ids, columns);
-  const rows = statement(
-    index,
-    `SELECT rowid AS id, ${columns.join(', ')} FROM search_index WHERE rowid IN (${ids.map(() => '?').join(',')})`,
-  ).all(...ids) as Record<string, string | number | null>[];
+  const rows = index
+    .prepared(
+      `SELECT rowid AS id, ${columns.join(', ')} FROM search_index WHERE rowid IN (${ids.map(() => '?').join(',')})`,
+    )
+    .all(...ids) as Record<string, string | number | null>[];
   return new Map(
     rows.map((row) => [
       row.id as number,
@@ -309,7 +323,7 @@ function documentTexts(
 function inverseDocumentFrequencies(index: SearchIndex, sentences: readonly Sentence[]): (word: Word) => number {
   const images = index.postgres
     ? index.postgres.imageCount()
-    : ((statement(index, 'SELECT max(rowid) AS images FROM images').get() as { images: number | null }).images ?? 0);
+    : ((index.prepared('SELECT max(rowid) AS images FROM images').get() as { images: number | null }).images ?? 0);
   // The words of the sentences and the things they name (a compound's last word, "dog" of "hot dog", is a thing).
   const stemsUsed = new Set<string>();
   for (const sentence of sentences) {

@@ -38,7 +38,7 @@ export interface SearchCaches {
   /** undefined: not looked up yet; null: the database has no such table (an older one opened read-only). */
   savedCounts: SavedCounts | undefined;
   approximateCounts: ApproximateCounts | null;
-  /** rerank.ts, spelling.ts: prepared statements by SQL text. */
+  /** prepared(): statements by SQL text. */
   statements: Map<string, Statement>;
   /** spelling.ts: the library's words, while the library is unchanged. */
   vocabulary: Vocabulary | null;
@@ -75,6 +75,21 @@ export class SearchIndex {
   /** Images matching a text query, best first; hybrid when an embedder is given and the store has its vectors. */
   search(query: string, options: SearchOptions, embedder: Embedder | null): Promise<SearchResponse> {
     return searchImages(this, query, options, embedder);
+  }
+
+  /**
+   * A statement on the library's connection, prepared once and kept until the index closes: preparing a full-text
+   * query costs about as much as running a selective one. Callers keep one mode (pluck, raw) per SQL text.
+   */
+  prepared(sql: string): Statement {
+    const statements = this.caches.statements;
+    let found = statements.get(sql);
+    if (!found) {
+      // SQL varies with the number of query phrases and IN-list lengths: a bound, not a leak.
+      if (statements.size >= 500) statements.clear();
+      statements.set(sql, (found = this.sqlite.db.prepare(sql)));
+    }
+    return found;
   }
 
   /** Rebuild an image's search row from its description and a person's edits (after either changes). */
