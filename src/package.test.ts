@@ -140,3 +140,20 @@ await glimpse.close();
     assert.doesNotMatch(result.stderr, /npm warn/i);
   });
 });
+
+test('a dependency that another dependency pins exactly is pinned to the same version (one copy when installed)', () => {
+  // A fresh install resolves our range to the newest release; when a dependency pins an older one, npm nests a second
+  // copy under it (for onnxruntime-node, ~290 MB of native binaries twice).
+  const mismatches: string[] = [];
+  for (const name of Object.keys(manifest.dependencies)) {
+    const theirs = JSON.parse(readFileSync(join(repoRoot, 'node_modules', name, 'package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>;
+    };
+    for (const [shared, range] of Object.entries(theirs.dependencies ?? {})) {
+      const ours = manifest.dependencies[shared];
+      if (ours !== undefined && /^\d+\.\d+\.\d+$/.test(range) && ours !== range)
+        mismatches.push(`${name} pins ${shared} ${range}; package.json asks for ${ours}`);
+    }
+  }
+  assert.deepEqual(mismatches, []);
+});

@@ -99,6 +99,24 @@ describe('glimpse mcp over stdio', () => {
     assert.match(parsed(result).caption, /cup|coffee|mug/i);
   });
 
+  test('ask_image answers about a file under the allowed folders, and refuses one outside them', async () => {
+    const result = (await client.callTool({
+      name: 'ask_image',
+      arguments: { image: sample('coffee.png'), question: 'is there a cup?' },
+    })) as CallToolResult;
+    assert.ok(!result.isError, JSON.stringify(result));
+    const answer = parsed(result);
+    assert.equal(answer.path, sample('coffee.png'));
+    assert.match(answer.answer, /cup/i);
+
+    const outside = (await client.callTool({
+      name: 'ask_image',
+      arguments: { image: join(library, 'china.jpg'), question: 'is there a cup?' },
+    })) as CallToolResult;
+    assert.equal(outside.isError, true);
+    assert.equal(parsed(outside).error.code, 'PATH_NOT_ALLOWED');
+  });
+
   test('errors are MCP tool errors carrying Glimpse codes', async () => {
     const outside = (await client.callTool({
       name: 'describe_image',
