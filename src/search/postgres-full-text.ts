@@ -29,6 +29,9 @@ function literalTerm(query: string): string | null {
   return match ? match[1].replace(/''/g, "'").replace(/\\\\/g, '\\') : null;
 }
 
+/** The readable columns of a `search_documents s` row. */
+const READABLE = SEARCH_COLUMNS.map((column) => `s.${column}`).join(', ');
+
 /** bm25's constants, as FTS5 has them. */
 const K1 = 1.2;
 const B = 0.75;
@@ -72,6 +75,11 @@ export class PostgresFullText {
   private state: LibraryState | null = null;
   /** While a search runs: the library's stamp, read once at its start rather than at each count (see `during`). */
   private pinned: string | null = null;
+  /**
+   * While a search runs: the readable columns of the rows it has read. The ranking reads its candidates' columns
+   * along with their terms, so the reranker's and the highlights' reads of the same rows need no round trip.
+   */
+  private texts: Map<number, Record<string, string>> | null = null;
 
   constructor(readonly store: PostgresStore) {}
 
@@ -85,12 +93,14 @@ export class PostgresFullText {
 
   /** Runs one search with the library's stamp read once (a search's counts are of one state of the library). */
   async during<T>(search: () => Promise<T>): Promise<T> {
-    const outer = this.pinned;
+    const outer = { pinned: this.pinned, texts: this.texts };
     this.pinned = this.stamp();
+    this.texts = new Map();
     try {
       return await search();
     } finally {
-      this.pinned = outer;
+      this.pinned = outer.pinned;
+      this.texts = outer.texts;
     }
   }
 
@@ -167,6 +177,7 @@ export class PostgresFullText {
       hasPhrases || excluded.length > 0 || !CANDIDATES.postings
         ? this.rankByDocuments(phrases, idf, excluded, filter, limit, counts)
         : this.rankByPostings(phrases, idf, filter, limit);
+    for (const row of rows) this.texts?.set(Number(row.id), row as unknown as Record<string, string>);
     const scored = rows.map((row) => ({
       id: Number(row.id),
       score: bm25(row.terms, row.length, phrases, idf, library.averageLength),
@@ -194,7 +205,7 @@ export class PostgresFullText {
       ) a ${filter.where ? `JOIN images i ON i.id = a.image_id ${filter.join} WHERE true ${filter.where}` : ''}
       ORDER BY a.score DESC, a.image_id LIMIT ?`;
     return this.store.query<CandidateRow>(
-      `SELECT s.image_id AS id, s.terms, s.length, top.score FROM (${best}) top
+      `SELECT s.image_id AS id, s.terms, s.length, top.score, ${READABLE} FROM (${best}) top
        JOIN search_documents s ON s.image_id = top.image_id`,
       [
         // k1 (1 − b + b · length / average length), as a · length + c.
@@ -240,7 +251,7 @@ export class PostgresFullText {
         this.store.connection.batch([
           { sql: 'SET enable_seqscan = off; SET enable_memoize = off' },
           {
-            sql: `SELECT s.image_id AS id, s.terms, s.length, ${parts.length ? parts.join(' + ') : '0'} AS score
+            sql: `SELECT s.image_id AS id, s.terms, s.length, ${READABLE}, ${parts.length ? parts.join(' + ') : '0'} AS score
                   FROM search_documents s ${filter.where ? `JOIN images i ON i.id = s.image_id ${filter.join}` : ''}
                   CROSS JOIN LATERAL (SELECT ${K1} * (1 - ${B} + ${B} * s.length / ?::float8) AS factor,
                                              s.weights || '{}'::jsonb AS weights OFFSET 0) l
@@ -316,12 +327,8 @@ export class PostgresFullText {
   /** Caption and tags of each row, for the reranker. */
   documentTexts(ids: readonly number[], columns: readonly string[]): Map<number, string> {
     const known = columns.filter((column) => (SEARCH_COLUMNS as readonly string[]).includes(column));
-    const rows = this.store.query<Record<string, unknown>>(
-      `SELECT image_id AS id, ${known.join(', ')} FROM search_documents WHERE image_id = ANY(?::bigint[])`,
-      [ids],
-    );
     return new Map(
-      rows.map((row) => [
+      this.readable(ids).map((row) => [
         Number(row.id),
         known
           .map((column) => row[column])
@@ -334,11 +341,26 @@ export class PostgresFullText {
   /** The readable columns of rows, [id, ...columns], for highlights. */
   rows(ids: readonly number[], columns: readonly string[]): unknown[][] {
     const known = columns.filter((column) => (SEARCH_COLUMNS as readonly string[]).includes(column));
-    const rows = this.store.query<Record<string, unknown>>(
-      `SELECT image_id AS id, ${known.join(', ')} FROM search_documents WHERE image_id = ANY(?::bigint[])`,
-      [ids],
-    );
-    return rows.map((row) => [Number(row.id), ...known.map((column) => row[column])]);
+    return this.readable(ids).map((row) => [Number(row.id), ...known.map((column) => row[column])]);
+  }
+
+  /** Every readable column of the rows that exist among `ids`: from what this search has read, else in one query. */
+  private readable(ids: readonly number[]): Record<string, string>[] {
+    const texts = this.texts;
+    const missing = texts ? ids.filter((id) => !texts.has(id)) : ids;
+    const read =
+      missing.length === 0
+        ? []
+        : this.store.query<Record<string, string>>(
+            `SELECT image_id AS id, ${READABLE} FROM search_documents s WHERE image_id = ANY(?::bigint[])`,
+            [missing],
+          );
+    if (!texts) return read;
+    for (const row of read) texts.set(Number(row.id), row);
+    return ids.flatMap((id) => {
+      const row = texts.get(id);
+      return row ? [row] : [];
+    });
   }
 
   /** What a page of results shows, in one round trip rather than four per result. */
