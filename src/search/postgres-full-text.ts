@@ -204,18 +204,26 @@ export class PostgresFullText {
         GROUP BY p.image_id
       ) a ${filter.where ? `JOIN images i ON i.id = a.image_id ${filter.join} WHERE true ${filter.where}` : ''}
       ORDER BY a.score DESC, a.image_id LIMIT ?`;
-    return this.store.query<CandidateRow>(
-      `SELECT s.image_id AS id, s.terms, s.length, top.score, ${READABLE} FROM (${best}) top
-       JOIN search_documents s ON s.image_id = top.image_id`,
-      [
-        // k1 (1 − b + b · length / average length), as a · length + c.
-        (K1 * B) / (library.averageLength || 1),
-        K1 * (1 - B),
-        ...factors.flat(),
-        ...filter.parameters,
-        limit,
-      ],
-    );
+    // Each term's postings through the index, whatever the planner's statistics say: before the table is analysed
+    // (a library just filled) it would read every posting, in parallel, instead.
+    return (
+      this.store.connection.batch([
+        { sql: 'SET enable_seqscan = off; SET max_parallel_workers_per_gather = 0' },
+        {
+          sql: `SELECT s.image_id AS id, s.terms, s.length, top.score, ${READABLE} FROM (${best}) top
+                JOIN search_documents s ON s.image_id = top.image_id`,
+          params: [
+            // k1 (1 − b + b · length / average length), as a · length + c.
+            (K1 * B) / (library.averageLength || 1),
+            K1 * (1 - B),
+            ...factors.flat(),
+            ...filter.parameters,
+            limit,
+          ],
+        },
+        { sql: 'RESET enable_seqscan; RESET max_parallel_workers_per_gather' },
+      ]) as [unknown, CandidateRow[], unknown]
+    )[1];
   }
 
   /** bm25 from each matching row's jsonb of hits: for quoted phrases of several words and excluded words. */
