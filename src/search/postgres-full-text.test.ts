@@ -1,6 +1,7 @@
 /**
  * The PostgreSQL full-text stage computes FTS5's numbers itself: its terms (storage/postgres/search-terms.ts) and its
- * bm25 (postgres-full-text.ts). Both are checked here against FTS5 on the same rows.
+ * bm25 (postgres-full-text.ts). Both are checked here against FTS5 on the same rows; the two ways PostgreSQL ranks
+ * (from postings, from each row's jsonb) and the postings kept in step with the rows are checked against each other.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -85,20 +86,26 @@ test("bm25 of a row is FTS5's bm25 with the same column weights", () => {
   db.close();
 });
 
+const ANIMALS = ['zebra', 'giraffe', 'elephant', 'horse', 'dog'];
+const COLOURS = ['red', 'black', 'white', 'brown'];
+const LIBRARY = Array.from({ length: 400 }, (_, i) => ({
+  path: `/lib/${i}.jpg`,
+  caption: `A ${COLOURS[i % 4]} ${ANIMALS[i % 5]} standing in a field${i % 3 === 0 ? ' near a man' : ''}`,
+  tags: [ANIMALS[i % 5], i % 7 === 0 ? 'grass' : 'outdoors'],
+}));
+
 test('max-score pruning gives exactly the ranking of scoring every matching row (PostgreSQL)', () =>
   withTestDatabase(async (url) => {
     const glimpse = await createGlimpse({ db: url, embedder: null });
     try {
-      const animals = ['zebra', 'giraffe', 'elephant', 'horse', 'dog'];
-      const colours = ['red', 'black', 'white', 'brown'];
-      await glimpse.importDescriptions(
-        Array.from({ length: 400 }, (_, i) => ({
-          path: `/lib/${i}.jpg`,
-          caption: `A ${colours[i % 4]} ${animals[i % 5]} standing in a field${i % 3 === 0 ? ' near a man' : ''}`,
-          tags: [animals[i % 5], i % 7 === 0 ? 'grass' : 'outdoors'],
-        })),
-      );
-      const queries = ['red zebra in the grass', 'a man with a brown horse', 'white dog', 'giraffe field man'];
+      await glimpse.importDescriptions(LIBRARY);
+      // An excluded word: these are ranked row by row, where the pruning is.
+      const queries = [
+        'red zebra in the grass -cat',
+        'a man with a brown horse -cat',
+        'white dog -cat',
+        'giraffe field man -cat',
+      ];
       const answers = async () => {
         const all = [];
         for (const query of queries)
@@ -131,3 +138,59 @@ test('max-score pruning gives exactly the ranking of scoring every matching row 
       await glimpse.close();
     }
   }, 'glimpse_pruning'));
+
+test('ranking from the postings is ranking from the rows, and the postings follow edits and deletions', () =>
+  withTestDatabase(async (url) => {
+    const glimpse = await createGlimpse({ db: url, embedder: null });
+    try {
+      const ids = await glimpse.importDescriptions(LIBRARY);
+      glimpse.edit(ids[3], { caption: 'A zebra and a giraffe drinking at a river', tags: ['zebra', 'river'] });
+      glimpse.edit(ids[8], { caption: 'Nothing but grass' });
+      const queries = ['red zebra in the grass', 'a man with a brown horse', 'white dog', 'giraffe river', 'animal'];
+      const answers = async () => {
+        const all = [];
+        for (const query of queries)
+          all.push((await glimpse.search(query, { limit: 30 })).results.map((r) => [r.id, r.score]));
+        all.push((await glimpse.search('zebra', { tags: ['river'] })).results.map((r) => [r.id, r.score]));
+        return all;
+      };
+      const fromPostings = await answers();
+      CANDIDATES.postings = false;
+      try {
+        assert.deepEqual(await answers(), fromPostings);
+      } finally {
+        CANDIDATES.postings = true;
+      }
+      assert.ok(fromPostings.slice(0, -1).every((list) => list.length === 30));
+      assert.equal(fromPostings[3][0][0], ids[3], 'the edited row ranks by its new words');
+
+      const store = new PostgresConnection(url);
+      try {
+        // Every (term, image) of the rows' jsonb is a posting with the same hits and length, and nothing else is.
+        const differences = () =>
+          store.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM (
+               (SELECT term, image_id, hits, length FROM search_postings
+                EXCEPT SELECT key, image_id, value::real, length FROM search_documents, jsonb_each_text(weights))
+               UNION ALL
+               (SELECT key, image_id, value::real, length FROM search_documents, jsonb_each_text(weights)
+                EXCEPT SELECT term, image_id, hits, length FROM search_postings)) AS d`,
+          )[0].n;
+        assert.equal(differences(), 0);
+        assert.ok(store.query<{ n: number }>('SELECT count(*)::int AS n FROM search_postings')[0].n > 400 * 5);
+        store.query('DELETE FROM search_documents WHERE image_id = ANY(?::bigint[])', [ids.slice(0, 10)]);
+        assert.equal(differences(), 0);
+        assert.equal(
+          store.query<{ n: number }>(
+            'SELECT count(*)::int AS n FROM search_postings WHERE image_id = ANY(?::bigint[])',
+            [ids.slice(0, 10)],
+          )[0].n,
+          0,
+        );
+      } finally {
+        store.close();
+      }
+    } finally {
+      await glimpse.close();
+    }
+  }, 'glimpse_postings'));

@@ -23,6 +23,15 @@ import type { ImageRecord, StoredDescription, UserEdits } from '../storage/store
 import type { RankedRow } from './full-text.js';
 import type { WeightedExpression } from './query.js';
 
+/** A tsquery of one quoted term ('red'), as tsLiteral makes it: the term; anything else: null. */
+function literalTerm(query: string): string | null {
+  const match = /^'((?:[^']|'')*)'$/.exec(query);
+  return match ? match[1].replace(/''/g, "'").replace(/\\\\/g, '\\') : null;
+}
+
+/** The readable columns of a `search_documents s` row. */
+const READABLE = SEARCH_COLUMNS.map((column) => `s.${column}`).join(', ');
+
 /** bm25's constants, as FTS5 has them. */
 const K1 = 1.2;
 const B = 0.75;
@@ -30,15 +39,29 @@ const B = 0.75;
  * How many rows PostgreSQL hands over to be scored here: `margin` more than the pool (SQL's bm25 is already exact
  * for one-word phrases, so only ties at the edge need them); for a query with a quoted phrase of several words, which
  * SQL does not score, factor × pool and at least `minimum`. `rareRows`: how many rows the first, pruned pass may read
- * (see max-score pruning in `rank`). Settable for measuring.
+ * (see max-score pruning in `rankByDocuments`). `postings`: whether queries of single terms are ranked from the
+ * postings (off: from each row's jsonb, as queries with quoted phrases or excluded words are). Settable for measuring.
  */
-export const CANDIDATES = { margin: 20, factor: 8, minimum: 400, rareRows: 3000 };
+export const CANDIDATES = { margin: 20, factor: 8, minimum: 400, rareRows: 3000, postings: true };
 
 /** A filter in PostgreSQL's SQL (search.ts builds it from the search options). */
 export interface PostgresFilter {
   join: string;
   where: string;
   parameters: unknown[];
+}
+
+interface CandidateRow {
+  id: number;
+  terms: string;
+  length: number;
+  score: number;
+}
+
+interface RankedPhrase {
+  query: string;
+  terms: string[];
+  weight: number;
 }
 
 interface LibraryState {
@@ -52,6 +75,11 @@ export class PostgresFullText {
   private state: LibraryState | null = null;
   /** While a search runs: the library's stamp, read once at its start rather than at each count (see `during`). */
   private pinned: string | null = null;
+  /**
+   * While a search runs: the readable columns of the rows it has read. The ranking reads its candidates' columns
+   * along with their terms, so the reranker's and the highlights' reads of the same rows need no round trip.
+   */
+  private texts: Map<number, Record<string, string>> | null = null;
 
   constructor(readonly store: PostgresStore) {}
 
@@ -65,12 +93,14 @@ export class PostgresFullText {
 
   /** Runs one search with the library's stamp read once (a search's counts are of one state of the library). */
   async during<T>(search: () => Promise<T>): Promise<T> {
-    const outer = this.pinned;
+    const outer = { pinned: this.pinned, texts: this.texts };
     this.pinned = this.stamp();
+    this.texts = new Map();
     try {
       return await search();
     } finally {
-      this.pinned = outer;
+      this.pinned = outer.pinned;
+      this.texts = outer.texts;
     }
   }
 
@@ -90,15 +120,25 @@ export class PostgresFullText {
     return this.state;
   }
 
-  /** Rows holding each tsquery (a term or a phrase), counted through the GIN index; kept while the library is unchanged. */
+  /**
+   * Rows holding each tsquery, kept while the library is unchanged: a single term's from its postings (an index-only
+   * count), a phrase of several words through the GIN index.
+   */
   private counts(queries: readonly string[]): Map<string, number> {
     const state = this.library();
     const missing = [...new Set(queries.filter((query) => !state.documents.has(query)))];
     for (let start = 0; start < missing.length; start += 100) {
       const batch = missing.slice(start, start + 100);
+      const terms = batch.map(literalTerm);
       const [row] = this.store.query<Record<string, number>>(
-        `SELECT ${batch.map((_, index) => `(SELECT count(*) FROM search_documents WHERE document @@ ?::tsquery) AS c${index}`).join(', ')}`,
-        batch,
+        `SELECT ${batch
+          .map((_, index) =>
+            terms[index] === null
+              ? `(SELECT count(*) FROM search_documents WHERE document @@ ?::tsquery) AS c${index}`
+              : `(SELECT count(*) FROM search_postings WHERE term = ?) AS c${index}`,
+          )
+          .join(', ')}`,
+        batch.map((query, index) => terms[index] ?? query),
       );
       batch.forEach((query, index) => state.documents.set(query, row[`c${index}`]));
     }
@@ -131,9 +171,75 @@ export class PostgresFullText {
       return value <= 0 ? 1e-6 : value;
     });
     const excluded = expression.excluded.map((word) => phraseQuery([word])).filter((query) => query !== null);
-    const matching = `(${[...new Set(phrases.map((phrase) => phrase.query))].join(' | ')})${excluded.map((query) => ` & !${query}`).join('')}`;
-    // bm25 in SQL for the one-term phrases (nearly every query has only those): each term's weighted hits are one
-    // jsonb lookup. Quoted phrases of several words count 0 here and are scored exactly below, among the candidates.
+    const hasPhrases = phrases.some((phrase) => phrase.terms.length > 1);
+    const limit = hasPhrases ? Math.max(pool * CANDIDATES.factor, CANDIDATES.minimum) : pool + CANDIDATES.margin;
+    const rows =
+      hasPhrases || excluded.length > 0 || !CANDIDATES.postings
+        ? this.rankByDocuments(phrases, idf, excluded, filter, limit, counts)
+        : this.rankByPostings(phrases, idf, filter, limit);
+    for (const row of rows) this.texts?.set(Number(row.id), row as unknown as Record<string, string>);
+    const scored = rows.map((row) => ({
+      id: Number(row.id),
+      score: bm25(row.terms, row.length, phrases, idf, library.averageLength),
+    }));
+    return scored.sort((a, b) => b.score - a.score || a.id - b.id).slice(0, pool);
+  }
+
+  /**
+   * bm25 summed from the postings of the query's terms (every phrase one term, nothing excluded: nearly every query):
+   * an index-only scan of each term's entries, grouped by image; then the best rows' terms, for scoring here.
+   */
+  private rankByPostings(
+    phrases: readonly RankedPhrase[],
+    idf: readonly number[],
+    filter: PostgresFilter,
+    limit: number,
+  ): CandidateRow[] {
+    const library = this.library();
+    const factors = phrases.map((phrase, index) => [phrase.terms[0], phrase.weight * idf[index] * (K1 + 1)]);
+    const best = `SELECT a.image_id, a.score FROM (
+        SELECT p.image_id, sum(q.factor * p.hits / (p.hits + ?::float8 * p.length + ?::float8)) AS score
+        FROM (VALUES ${factors.map(() => '(?::text, ?::float8)').join(', ')}) AS q (term, factor)
+        JOIN search_postings p ON p.term = q.term COLLATE "C"
+        GROUP BY p.image_id
+      ) a ${filter.where ? `JOIN images i ON i.id = a.image_id ${filter.join} WHERE true ${filter.where}` : ''}
+      ORDER BY a.score DESC, a.image_id LIMIT ?`;
+    // Each term's postings through the index, whatever the planner's statistics say: before the table is analysed
+    // (a library just filled) it would read every posting, in parallel, instead.
+    return (
+      this.store.connection.batch([
+        { sql: 'SET enable_seqscan = off; SET max_parallel_workers_per_gather = 0' },
+        {
+          sql: `SELECT s.image_id AS id, s.terms, s.length, top.score, ${READABLE} FROM (${best}) top
+                JOIN search_documents s ON s.image_id = top.image_id`,
+          params: [
+            // k1 (1 − b + b · length / average length), as a · length + c.
+            (K1 * B) / (library.averageLength || 1),
+            K1 * (1 - B),
+            ...factors.flat(),
+            ...filter.parameters,
+            limit,
+          ],
+        },
+        { sql: 'RESET enable_seqscan; RESET max_parallel_workers_per_gather' },
+      ]) as [unknown, CandidateRow[], unknown]
+    )[1];
+  }
+
+  /** bm25 from each matching row's jsonb of hits: for quoted phrases of several words and excluded words. */
+  private rankByDocuments(
+    phrases: readonly RankedPhrase[],
+    idf: readonly number[],
+    excluded: readonly string[],
+    filter: PostgresFilter,
+    limit: number,
+    counts: Map<string, number>,
+  ): CandidateRow[] {
+    const library = this.library();
+    const exclusions = excluded.map((query) => ` & !${query}`).join('');
+    const matching = `(${[...new Set(phrases.map((phrase) => phrase.query))].join(' | ')})${exclusions}`;
+    // bm25 in SQL for the one-term phrases: each term's weighted hits are one jsonb lookup. Quoted phrases of several
+    // words count 0 here and are scored exactly by `rank`, among the candidates.
     const single = phrases
       .map((phrase, index) => ({
         term: phrase.terms[0],
@@ -144,8 +250,6 @@ export class PostgresFullText {
     const lookups = single.map((_, index) => `coalesce((l.weights->>?)::float8, 0) AS w${index}, `);
     const parts = single.map((phrase, index) => `${phrase.factor.toFixed(9)} * w.w${index} / (w.w${index} + l.factor)`);
     const hasPhrases = phrases.length > single.length;
-    const limit = hasPhrases ? Math.max(pool * CANDIDATES.factor, CANDIDATES.minimum) : pool + CANDIDATES.margin;
-    const exclusions = excluded.map((query) => ` & !${query}`).join('');
     // The GIN index, not a scan of every row: a row's score needs its jsonb, so the fewer rows read the better,
     // but the planner prefers a sequential scan once a tenth of the rows match. The jsonb is read (and, being large,
     // decompressed) once per row: `|| '{}'` makes one copy that every lookup uses, and OFFSET 0 keeps PostgreSQL from
@@ -155,7 +259,7 @@ export class PostgresFullText {
         this.store.connection.batch([
           { sql: 'SET enable_seqscan = off; SET enable_memoize = off' },
           {
-            sql: `SELECT s.image_id AS id, s.terms, s.length, ${parts.length ? parts.join(' + ') : '0'} AS score
+            sql: `SELECT s.image_id AS id, s.terms, s.length, ${READABLE}, ${parts.length ? parts.join(' + ') : '0'} AS score
                   FROM search_documents s ${filter.where ? `JOIN images i ON i.id = s.image_id ${filter.join}` : ''}
                   CROSS JOIN LATERAL (SELECT ${K1} * (1 - ${B} + ${B} * s.length / ?::float8) AS factor,
                                              s.weights || '{}'::jsonb AS weights OFFSET 0) l
@@ -171,13 +275,12 @@ export class PostgresFullText {
             ],
           },
           { sql: 'RESET enable_seqscan; RESET enable_memoize' },
-        ]) as [unknown, { id: number; terms: string; length: number; score: number }[], unknown]
+        ]) as [unknown, CandidateRow[], unknown]
       )[1];
     // Max-score pruning: first only the rows holding the rarest terms (a few thousand rows at most). A row holding
     // none of them scores less than what the other terms can add at most (each term's factor, as hits/(hits + …)
     // stays below 1); when the last of these best rows scores more than that, no other row can enter them, and the
     // answer is exactly the full one without reading every row that holds a common word.
-    let rows: { id: number; terms: string; length: number; score: number }[] | null = null;
     if (!hasPhrases && single.length > 1) {
       const byRarity = single
         .map((phrase) => ({ ...phrase, documents: counts.get(tsLiteral(phrase.term)) ?? 0 }))
@@ -190,15 +293,10 @@ export class PostgresFullText {
         const others = byRarity.slice(essential).reduce((total, phrase) => total + phrase.factor, 0);
         const rare = byRarity.slice(0, essential).map((phrase) => tsLiteral(phrase.term));
         const found = best(`(${rare.join(' | ')})${exclusions}`);
-        if (found.length === limit && found[found.length - 1].score > others) rows = found;
+        if (found.length === limit && found[found.length - 1].score > others) return found;
       }
     }
-    rows ??= best(matching);
-    const scored = rows.map((row) => ({
-      id: Number(row.id),
-      score: bm25(row.terms, row.length, phrases, idf, library.averageLength),
-    }));
-    return scored.sort((a, b) => b.score - a.score || a.id - b.id).slice(0, pool);
+    return best(matching);
   }
 
   /** Images the filters allow, newest first (a query with no words). */
@@ -237,12 +335,8 @@ export class PostgresFullText {
   /** Caption and tags of each row, for the reranker. */
   documentTexts(ids: readonly number[], columns: readonly string[]): Map<number, string> {
     const known = columns.filter((column) => (SEARCH_COLUMNS as readonly string[]).includes(column));
-    const rows = this.store.query<Record<string, unknown>>(
-      `SELECT image_id AS id, ${known.join(', ')} FROM search_documents WHERE image_id = ANY(?::bigint[])`,
-      [ids],
-    );
     return new Map(
-      rows.map((row) => [
+      this.readable(ids).map((row) => [
         Number(row.id),
         known
           .map((column) => row[column])
@@ -255,11 +349,26 @@ export class PostgresFullText {
   /** The readable columns of rows, [id, ...columns], for highlights. */
   rows(ids: readonly number[], columns: readonly string[]): unknown[][] {
     const known = columns.filter((column) => (SEARCH_COLUMNS as readonly string[]).includes(column));
-    const rows = this.store.query<Record<string, unknown>>(
-      `SELECT image_id AS id, ${known.join(', ')} FROM search_documents WHERE image_id = ANY(?::bigint[])`,
-      [ids],
-    );
-    return rows.map((row) => [Number(row.id), ...known.map((column) => row[column])]);
+    return this.readable(ids).map((row) => [Number(row.id), ...known.map((column) => row[column])]);
+  }
+
+  /** Every readable column of the rows that exist among `ids`: from what this search has read, else in one query. */
+  private readable(ids: readonly number[]): Record<string, string>[] {
+    const texts = this.texts;
+    const missing = texts ? ids.filter((id) => !texts.has(id)) : ids;
+    const read =
+      missing.length === 0
+        ? []
+        : this.store.query<Record<string, string>>(
+            `SELECT image_id AS id, ${READABLE} FROM search_documents s WHERE image_id = ANY(?::bigint[])`,
+            [missing],
+          );
+    if (!texts) return read;
+    for (const row of read) texts.set(Number(row.id), row);
+    return ids.flatMap((id) => {
+      const row = texts.get(id);
+      return row ? [row] : [];
+    });
   }
 
   /** What a page of results shows, in one round trip rather than four per result. */

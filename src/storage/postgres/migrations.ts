@@ -13,6 +13,9 @@
  * - `search_documents`: what full-text search matches, one row per image: the readable columns, their terms as
  *   Glimpse's tokenizer stems them (`terms`, `length`), and a weighted `tsvector` with a GIN index (see
  *   search-terms.ts), and each term's column-weighted hits (`weights`) for bm25. `search_changes` is bumped by every change to it, so search can keep counts until it moves.
+ * - `search_postings` (migration 2): the same hits as one row per term and image, with the image's length, kept in
+ *   step with `search_documents` by a trigger. Its primary key (term, image_id) covers the hits and length, so a
+ *   query's bm25 is summed from an index-only scan of its terms' entries, not from each matching row's jsonb.
  * Text columns that are sorted or compared as ISO times or paths use the "C" collation: byte order, as on SQLite.
  */
 export interface Migration {
@@ -134,6 +137,38 @@ export const MIGRATIONS: Migration[] = [
         created_at TEXT NOT NULL,
         UNIQUE (model, kind)
       );
+    `,
+  },
+  {
+    version: 2,
+    name: 'search postings',
+    sql: `
+      CREATE TABLE search_postings (
+        term TEXT COLLATE "C" NOT NULL,
+        image_id BIGINT NOT NULL,
+        hits REAL NOT NULL,
+        length INTEGER NOT NULL,
+        PRIMARY KEY (term, image_id) INCLUDE (hits, length)
+      );
+
+      CREATE FUNCTION search_postings_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP <> 'INSERT' THEN
+          DELETE FROM search_postings
+          WHERE term IN (SELECT jsonb_object_keys(OLD.weights) COLLATE "C") AND image_id = OLD.image_id;
+        END IF;
+        IF TG_OP <> 'DELETE' THEN
+          INSERT INTO search_postings (term, image_id, hits, length)
+          SELECT key, NEW.image_id, value::real, NEW.length FROM jsonb_each_text(NEW.weights);
+        END IF;
+        RETURN NULL;
+      END $$;
+      CREATE TRIGGER search_postings_sync AFTER INSERT OR UPDATE OR DELETE ON search_documents
+        FOR EACH ROW EXECUTE FUNCTION search_postings_sync();
+
+      INSERT INTO search_postings (term, image_id, hits, length)
+      SELECT key, s.image_id, value::real, s.length FROM search_documents s, jsonb_each_text(s.weights)
+      ORDER BY 1, 2;
     `,
   },
 ];
