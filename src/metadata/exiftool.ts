@@ -33,6 +33,9 @@ export const EXIFTOOL_CONFIG = `# Glimpse's XMP namespace for ExifTool: provenan
     Caption => { },
     Tags => { List => 'Bag' },
 );
+# With -stay_open ExifTool waits on stdin for ever, even after its parent is killed (kill -9 leaves it behind):
+# every 2 s it checks that the process that started it is still its parent, and exits when it is not.
+{ my $parent = getppid(); $SIG{ALRM} = sub { exit 0 if getppid() != $parent; alarm 2 }; alarm 2; }
 1;
 `;
 
