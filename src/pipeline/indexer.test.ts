@@ -10,7 +10,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createServer } from 'node:http';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { createGlimpse } from '../glimpse.js';
 import { fixturesDir, sample, temporaryDirectory, writePngBomb } from '../testing/fixtures.js';
@@ -118,7 +118,17 @@ describe('index', () => {
 
   test('concurrency is bounded and every image is committed as it finishes', async () => {
     const dir = library(['chelsea.png', 'coffee.png', 'rocket.jpg', 'astronaut.png', 'china.jpg', 'flower.jpg']);
-    const provider = createRecordingProvider({ latencyMs: 40 });
+    // After the first call (which goes alone), each call waits until two have run at once, so a loaded machine that
+    // decodes slower than a fixed latency cannot hide a second slot; if none ever opens, the calls give up after 10 s.
+    const provider: ReturnType<typeof createRecordingProvider> = createRecordingProvider({
+      respond: async (request) => {
+        const started = Date.now();
+        while (provider.requests.length > 1 && provider.inFlight.max < 2 && Date.now() - started < 10_000) {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+        return { caption: `An image called ${basename(request.image.source)}.` };
+      },
+    });
     const g = await createGlimpse({ db: join(dir, '..', 'g.db'), provider });
     const seen: number[] = [];
     await g.index([dir], {
