@@ -15,13 +15,16 @@ const measured = await withTemporaryFolder(async (folder): Promise<BuiltinRun> =
     const first = await glimpse.index(paths.slice(0, 1));
     const loadMs = performance.now() - started;
     started = performance.now();
+    const cpu = process.cpuUsage();
     const rest = await glimpse.index(paths.slice(1));
     const ms = performance.now() - started;
+    const used = process.cpuUsage(cpu);
     return {
       images: paths.length,
       indexed: first.indexed + rest.indexed,
       loadMs,
       ms,
+      cpuMs: (used.user + used.system) / 1000,
       maxRssMb: process.resourceUsage().maxRSS / 1024,
       failures: [...first.failures, ...rest.failures],
     };

@@ -153,7 +153,7 @@ try {
   if (wanted('builtin')) {
     const images = await benchImages(plan.builtinImages, scratch);
     log(`built-in analyzer: ${images.paths.length} images`);
-    results.push(...(await measureBuiltin(images.paths, images.source)));
+    results.push(...(await measureBuiltin(images.paths, images.source, quick ? 1 : 2)));
     log('built-in analyzer: where the time goes');
     results.push(...(await profileBuiltin(images.paths, quick ? 2 : 6)));
   }
