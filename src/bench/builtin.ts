@@ -1,48 +1,149 @@
 /**
  * The built-in analyzer's speed and memory: index real photos with it in a child process (so peak memory is its
- * own), the first image separately (it loads the models), then the rest.
+ * own), the first images separately (one per worker: each loads the models), then the rest. The previous pipeline
+ * (GLIMPSE_BUILTIN_PIPELINE=previous: TensorFlow.js detector and safety screen) is indexed in the same run, the two
+ * alternating, so that the ratio holds on a loaded machine; CPU milliseconds per image (all threads of the process)
+ * are reported too, as they are less sensitive to load than images per second.
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import type { BuiltinProfile } from './builtin-profile.js';
 import { type BenchResult, result } from './results.js';
 
 const run = promisify(execFile);
 const BUILTIN = fileURLToPath(new URL('../providers/builtin/index.js', import.meta.url));
 const RUNNER = fileURLToPath(new URL('./builtin-run.js', import.meta.url));
+const PROFILER = fileURLToPath(new URL('./builtin-profile.js', import.meta.url));
+const OCR_DEV = fileURLToPath(new URL('../../../shared/data/ocr-dev/', import.meta.url));
 
 export interface BuiltinRun {
   images: number;
+  /** Images indexed before the measured part (one per worker, loading the models). */
+  warmed: number;
   indexed: number;
   loadMs: number;
   ms: number;
+  /** CPU time of the whole process (main thread and workers) while indexing the images after the warm-up. */
+  cpuMs: number;
   maxRssMb: number;
   failures: unknown[];
 }
 
-export async function measureBuiltin(paths: readonly string[], source: string): Promise<BenchResult[]> {
+type Pipeline = 'current' | 'previous';
+
+async function indexOnce(paths: readonly string[], pipeline: Pipeline): Promise<BuiltinRun> {
+  const env = { ...process.env, GLIMPSE_BUILTIN_PIPELINE: pipeline === 'previous' ? 'previous' : '' };
+  const { stdout } = await run(process.execPath, [RUNNER, ...paths], {
+    maxBuffer: 1 << 24,
+    timeout: 15 * 60_000,
+    env,
+  });
+  return JSON.parse(stdout.trim().split('\n').pop()!) as BuiltinRun;
+}
+
+export async function measureBuiltin(paths: readonly string[], source: string, rounds = 2): Promise<BenchResult[]> {
   if (!existsSync(BUILTIN)) {
     const note = 'the built-in analyzer (src/providers/builtin) is not built yet';
     return [result('builtin-images-per-s', null, 'images/s', note), result('builtin-peak-rss-mb', null, 'MB', note)];
   }
   try {
-    const { stdout } = await run(process.execPath, [RUNNER, ...paths], { maxBuffer: 1 << 24, timeout: 15 * 60_000 });
-    const measured = JSON.parse(stdout.trim().split('\n').pop()!) as BuiltinRun;
-    const steady = measured.indexed - 1;
-    const note = `${steady} ${source} after the first, default concurrency`;
+    const runs: Record<Pipeline, BuiltinRun[]> = { current: [], previous: [] };
+    for (let round = 0; round < rounds; round++) {
+      const order: Pipeline[] = round % 2 === 0 ? ['current', 'previous'] : ['previous', 'current'];
+      for (const pipeline of order) runs[pipeline].push(await indexOnce(paths, pipeline));
+    }
+    const rate = (measured: BuiltinRun) => (measured.indexed - measured.warmed) / (measured.ms / 1000);
+    const cpu = (measured: BuiltinRun) => measured.cpuMs / Math.max(1, measured.indexed - measured.warmed);
+    const ratios = runs.current.map((measured, index) => rate(measured) / rate(runs.previous[index])).sort();
+    const [latest] = runs.current;
+    const steady = latest.indexed - latest.warmed;
+    const failed = runs.current.reduce((sum, measured) => sum + measured.failures.length, 0);
+    const note = `${steady} ${source} after ${latest.warmed} warming the workers, default concurrency, median of ${rounds}`;
     return [
       result(
         'builtin-images-per-s',
-        steady > 0 ? steady / (measured.ms / 1000) : null,
+        median(runs.current.map(rate)),
         'images/s',
-        measured.failures.length ? `${note}; ${measured.failures.length} failed` : note,
+        failed ? `${note}; ${failed} failed` : note,
       ),
-      result('builtin-first-image-ms', measured.loadMs, 'ms', 'first image, including loading the models'),
-      result('builtin-peak-rss-mb', measured.maxRssMb, 'MB', 'peak resident memory of the indexing process'),
+      result('builtin-previous-images-per-s', median(runs.previous.map(rate)), 'images/s', 'TF.js detector and screen'),
+      result(
+        'builtin-speed-ratio',
+        median(ratios),
+        '×',
+        `current ÷ previous, rounds alternating (min ${ratios[0].toFixed(2)}, max ${ratios[ratios.length - 1].toFixed(2)})`,
+      ),
+      result(
+        'builtin-cpu-ms-per-image',
+        median(runs.current.map(cpu)),
+        'ms',
+        'CPU of all threads (indexing included), after the warm-up',
+      ),
+      result('builtin-previous-cpu-ms-per-image', median(runs.previous.map(cpu)), 'ms', 'same, previous pipeline'),
+      result('builtin-first-images-ms', latest.loadMs, 'ms', `first ${latest.warmed}, including loading the models`),
+      result(
+        'builtin-peak-rss-mb',
+        Math.max(...runs.current.map((measured) => measured.maxRssMb)),
+        'MB',
+        'peak resident memory of the indexing process',
+      ),
+      result(
+        'builtin-previous-peak-rss-mb',
+        Math.max(...runs.previous.map((measured) => measured.maxRssMb)),
+        'MB',
+        'same, previous pipeline',
+      ),
     ];
   } catch (error) {
     const note = `built-in analyzer failed: ${(error as Error).message.split('\n')[0].slice(0, 160)}`;
     return [result('builtin-images-per-s', null, 'images/s', note), result('builtin-peak-rss-mb', null, 'MB', note)];
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** A few images with text: street signs and receipts from ../shared/data/ocr-dev, when present. */
+function textImages(count: number): string[] {
+  const pick = (folder: string, wanted: number) =>
+    existsSync(join(OCR_DEV, folder))
+      ? readdirSync(join(OCR_DEV, folder))
+          .filter((name) => name.endsWith('.jpg'))
+          .sort()
+          .slice(0, wanted)
+          .map((name) => join(OCR_DEV, folder, name))
+      : [];
+  return [...pick('icdar2015', Math.ceil(count / 2)), ...pick('sroie', Math.floor(count / 2))];
+}
+
+/**
+ * Where the time of one image goes: mean milliseconds per stage (stages run one after another on one thread), and
+ * each stage's share of the sum, for photos and for images with text.
+ */
+export async function profileBuiltin(photos: readonly string[], texts: number): Promise<BenchResult[]> {
+  if (!existsSync(PROFILER)) return [];
+  const inputs = [...photos.map((path) => `photo:${path}`), ...textImages(texts).map((path) => `text:${path}`)];
+  try {
+    const { stdout } = await run(process.execPath, [PROFILER, ...inputs], { maxBuffer: 1 << 24, timeout: 15 * 60_000 });
+    const profile = JSON.parse(stdout.trim().split('\n').pop()!) as BuiltinProfile;
+    return Object.entries(profile.kinds).flatMap(([kind, { images, ms }]) => {
+      const total = Object.values(ms).reduce((sum, value) => sum + value, 0);
+      return [
+        result(`builtin-${kind}-cpu-ms`, total, 'ms', `CPU per image, stages in turn on one thread (${images} images)`),
+        ...Object.entries(ms)
+          .sort((a, b) => b[1] - a[1])
+          .map(([stage, value]) =>
+            result(`  ${kind}: ${stage}`, value, 'ms', `${((value / total) * 100).toFixed(1)}% of the ${kind} time`),
+          ),
+      ];
+    });
+  } catch (error) {
+    return [result('builtin-profile', null, 'ms', `profile failed: ${(error as Error).message.split('\n')[0]}`)];
   }
 }

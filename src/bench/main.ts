@@ -12,7 +12,7 @@ import { cpus, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { measureBuiltin } from './builtin.js';
+import { measureBuiltin, profileBuiltin } from './builtin.js';
 import { measureColdStart } from './cold-start.js';
 import { benchImages } from './images.js';
 import { measureIndexOverhead, measureThroughput } from './indexing.js';
@@ -157,7 +157,9 @@ try {
   if (wanted('builtin')) {
     const images = await benchImages(plan.builtinImages, scratch);
     log(`built-in analyzer: ${images.paths.length} images`);
-    results.push(...(await measureBuiltin(images.paths, images.source)));
+    results.push(...(await measureBuiltin(images.paths, images.source, quick ? 1 : 2)));
+    log('built-in analyzer: where the time goes');
+    results.push(...(await profileBuiltin(images.paths, quick ? 2 : 6)));
   }
 
   if (wanted('ocr')) {

@@ -8,43 +8,78 @@ import { DETECTOR_INPUT_SIZE, ObjectDetector } from './detector.js';
 import { TextReader } from './ocr.js';
 import { squeeze } from './resize.js';
 import { SafetyClassifier } from './safety.js';
-import type { AnalysisOptions, Pixels, Signals } from './signals.js';
+import type { AnalysisOptions, Pixels, Signals, StageTimes } from './signals.js';
+import { timed } from './signals.js';
+
+export interface AnalyzerSettings {
+  /**
+   * The pipeline before the ONNX rewrite (TensorFlow.js WebAssembly detector and safety screen), kept so that the
+   * bench measures both in the same run; GLIMPSE_BUILTIN_PIPELINE=previous selects it.
+   */
+  previous?: boolean;
+}
 
 export class Analyzer {
   private detector?: Promise<ObjectDetector>;
   private reader?: Promise<TextReader>;
   private safety?: Promise<SafetyClassifier>;
+  private readonly runtime: 'onnx' | 'tfjs';
 
-  async analyze(pixels: Pixels, exif: ExifSummary | null, options: AnalysisOptions): Promise<Signals> {
-    const { colours, brightness, saturation } = summariseColours(pixels);
+  constructor(settings: AnalyzerSettings = { previous: process.env.GLIMPSE_BUILTIN_PIPELINE === 'previous' }) {
+    this.runtime = settings.previous ? 'tfjs' : 'onnx';
+  }
+
+  /**
+   * With `times`, each stage's milliseconds are added to it and the stages run one after another (OCR otherwise
+   * overlaps with the TensorFlow work), so the figures do not include each other's waiting.
+   */
+  async analyze(
+    pixels: Pixels,
+    exif: ExifSummary | null,
+    options: AnalysisOptions,
+    times?: StageTimes,
+  ): Promise<Signals> {
+    const { colours, brightness, saturation } = await timed(times, 'colours', () => summariseColours(pixels));
     // onnxruntime runs its sessions off this thread, so OCR overlaps with the TensorFlow work on this one.
     const text = options.text
-      ? (this.reader ??= TextReader.load()).then((reader) => reader.read(pixels))
+      ? (this.reader ??= TextReader.load()).then((reader) => reader.read(pixels, { times }))
       : Promise.resolve(null);
+    if (times) await text;
     const detected = options.objects
-      ? await (this.detector ??= ObjectDetector.load()).then(async (detector) =>
-          detector.detectAndPool(await squeeze(pixels, DETECTOR_INPUT_SIZE)),
+      ? await (this.detector ??= ObjectDetector.load(this.runtime)).then(async (detector) =>
+          detector.detectAndPool(
+            await timed(times, 'detector input', () => squeeze(pixels, DETECTOR_INPUT_SIZE)),
+            times,
+          ),
         )
       : null;
     const objects = detected?.objects ?? [];
     const safety = options.safety
-      ? await (this.safety ??= SafetyClassifier.load()).then(async (classifier) => classifier.classify(pixels))
+      ? await (this.safety ??= SafetyClassifier.load(this.runtime)).then(async (classifier) =>
+          classifier.classify(pixels, times),
+        )
       : null;
+    const colourOfObjects = await timed(times, 'object colours', () =>
+      objectColours(
+        pixels,
+        objects.map((object) => object.box),
+      ),
+    );
+    const appearance = detected
+      ? await timed(times, 'appearance', () => appearanceVector(pixels, detected.pooled))
+      : undefined;
     return {
       width: pixels.width,
       height: pixels.height,
       objects,
-      objectColours: objectColours(
-        pixels,
-        objects.map((object) => object.box),
-      ),
+      objectColours: colourOfObjects,
       colours,
       brightness,
       saturation,
       text: await text,
       safety,
       exif,
-      ...(detected ? { appearance: appearanceVector(pixels, detected.pooled) } : {}),
+      ...(appearance ? { appearance } : {}),
     };
   }
 

@@ -14,7 +14,7 @@
  */
 import { readingRows } from '../../../eval/metrics/reading-order.js';
 import { DETECTION_MAX_SIDE, type PaddleOptions, PaddleReader, type RecognisedLine } from './ocr-paddle.js';
-import type { Pixels, ReadText, TextRegion } from './signals.js';
+import { type Pixels, type ReadText, type StageTimes, type TextRegion, timed } from './signals.js';
 
 /** Longest side of the gate's quick look. */
 export const GATE_SIDE = 640;
@@ -35,6 +35,8 @@ export interface ReadOptions extends PaddleOptions {
   noGate?: boolean;
   /** Look again at photos with few boxes, enlarged (default on; off for measurement). */
   signLook?: boolean;
+  /** Milliseconds per step, added up (the bench's profile). */
+  times?: StageTimes;
 }
 
 export class TextReader {
@@ -47,19 +49,21 @@ export class TextReader {
   async read(pixels: Pixels, options: ReadOptions = {}): Promise<ReadText | null> {
     const maxSide = Math.max(pixels.width, pixels.height);
     const detectionSide = Math.min(maxSide, options.detectionMaxSide ?? DETECTION_MAX_SIDE);
+    const { times } = options;
     if (!options.noGate && detectionSide > GATE_SIDE) {
-      const glimpse = await this.paddle.detect(pixels, GATE_SIDE, options.db);
+      const glimpse = await timed(times, 'ocr gate', () => this.paddle.detect(pixels, GATE_SIDE, options.db));
       if (glimpse.length === 0) return null;
     }
-    let boxes = await this.paddle.detect(pixels, detectionSide, options.db);
+    let boxes = await timed(times, 'ocr detect', () => this.paddle.detect(pixels, detectionSide, options.db));
     if (boxes.length === 0) return null;
     if (boxes.length < SPARSE_BOXES && options.signLook !== false) {
       // A few boxes: a photo with signs, not a page. Small sign lettering is found far better with the image
       // enlarged for the detector (ICDAR scenes: CER 0.54 → 0.49); pages and receipts are better left alone.
       const enlarged = Math.min(SIGN_DETECTION_MAX_SIDE, Math.round(detectionSide * SIGN_ENLARGEMENT));
-      if (enlarged > detectionSide) boxes = await this.paddle.detect(pixels, enlarged, options.db);
+      if (enlarged > detectionSide)
+        boxes = await timed(times, 'ocr sign look', () => this.paddle.detect(pixels, enlarged, options.db));
     }
-    return keepText(await this.paddle.recognise(pixels, boxes, options));
+    return keepText(await timed(times, 'ocr read', () => this.paddle.recognise(pixels, boxes, options)));
   }
 
   async close(): Promise<void> {

@@ -65,3 +65,22 @@ export interface AnalysisOptions {
   text: boolean;
   safety: boolean;
 }
+
+/**
+ * CPU milliseconds spent in each stage of the analysis ("detector", "ocr gate"…), summed; for the bench's profile.
+ * CPU, not wall time, so that a loaded machine does not inflate the figures; it is the whole process's CPU, so
+ * only meaningful when one analysis runs at a time (as the profile runs it).
+ */
+export type StageTimes = Record<string, number>;
+
+/** Runs one stage, adding its CPU milliseconds to `times` when given. */
+export async function timed<T>(times: StageTimes | undefined, stage: string, work: () => T | Promise<T>): Promise<T> {
+  if (!times) return work();
+  const started = process.cpuUsage();
+  try {
+    return await work();
+  } finally {
+    const used = process.cpuUsage(started);
+    times[stage] = (times[stage] ?? 0) + (used.user + used.system) / 1000;
+  }
+}
