@@ -91,3 +91,32 @@ test('no query lists the library newest first (date taken, else file time)', asy
     [...times].sort((a, b) => b - a),
   );
 });
+
+test('a two-word compound is held by a row with both words apart: "coffee cup" finds coffee.png, not as weaker', async () => {
+  // WordNet joins "coffee cup" into one word; alone it would count only as a kind of the caption's "cup" (0.6).
+  const dir = join(temporaryDirectory(), 'compound');
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(sample('coffee.png'), join(dir, 'coffee.png'));
+  copyFileSync(sample('rocket.jpg'), join(dir, 'rocket.jpg'));
+  const library = await createGlimpse({
+    db: join(dir, '..', 'compound.db'),
+    provider: createRecordingProvider({
+      answers: {
+        'coffee.png': { caption: 'A cup on a table.', tags: ['cup', 'table'] },
+        'rocket.jpg': { caption: 'A cup of tea on a saucer.', tags: ['cup', 'tea'] },
+      },
+    }),
+  });
+  try {
+    await library.index([dir]);
+    const { results } = await library.search('coffee cup');
+    const coffee = results.find((result) => name(result.path) === 'coffee.png');
+    assert.ok(coffee, 'coffee.png is found');
+    assert.equal(coffee.weaker, false, `coverage ${coffee.why.coverage}`);
+    assert.equal(name(results[0].path), 'coffee.png');
+    // The tea cup holds "cup" but not "coffee": still a weaker match.
+    assert.equal(results.find((result) => name(result.path) === 'rocket.jpg')?.weaker, true);
+  } finally {
+    await library.close();
+  }
+});

@@ -18,6 +18,7 @@
 import { stemmer } from 'stemmer';
 import { isKindOf } from './concepts.js';
 import type { RankedRow } from './full-text.js';
+import { tokenize } from './query.js';
 import type { SearchIndex } from './search-index.js';
 import { analyseSentence, MANY, type Sentence, type Thing, type Word } from './sentence.js';
 import { definitionsRelate, wordSimilarity } from './similarity.js';
@@ -103,8 +104,19 @@ export function queryCoverage(
   if (query.words.length === 0) return null;
   const texts = documentTexts(index, ids, COVERED_COLUMNS);
   const documents = ids.map((id) => analyseSentence(texts.get(id) ?? ''));
-  const comparison = new QueryComparison(query, inverseDocumentFrequencies(index, [query, ...documents]));
-  return new Map(ids.map((id, position) => [id, comparison.covered(documents[position])]));
+  const idf = inverseDocumentFrequencies(index, [query, ...documents]);
+  const comparison = new QueryComparison(query, idf);
+  // A query's two-word compound ("coffee cup") is also covered by a row that has both words apart ("a cup" in the
+  // caption, "coffee" in the file name): the compound alone would count only as a kind of "cup".
+  const apartWords = tokenize(queryText).flatMap((token) => analyseSentence(token).words);
+  const split =
+    apartWords.length > query.words.length ? new QueryComparison({ ...query, words: apartWords }, idf) : null;
+  return new Map(
+    ids.map((id, position) => [
+      id,
+      Math.max(comparison.covered(documents[position]), split?.covered(documents[position]) ?? 0),
+    ]),
+  );
 }
 
 /** The features of each full-text row (best first) against the query; null when the query has no content words. */
