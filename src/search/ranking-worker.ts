@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database, { type Statement } from 'better-sqlite3';
 import { loadWeightedBm25 } from './native-ranking.js';
+import { preparedIn } from './statements.js';
 
 export interface RankingWorkerData {
   path: string;
@@ -27,21 +28,13 @@ if (native) loadWeightedBm25(db);
 
 /** Prepared once per SQL text (full-text.ts sends one text per number of phrases and filter). */
 const statements = new Map<string, Statement>();
-function prepared(sql: string): Statement {
-  let found = statements.get(sql);
-  if (!found) {
-    if (statements.size >= 500) statements.clear();
-    statements.set(sql, (found = db.prepare(sql)));
-  }
-  return found;
-}
 
 parentPort!.on('message', (request: RankingRequest) => {
   let reply: RankingReply;
   try {
     reply = {
       id: request.id,
-      rows: prepared(request.sql).all(...request.parameters) as { id: number; score: number }[],
+      rows: preparedIn(statements, db, request.sql).all(...request.parameters) as { id: number; score: number }[],
     };
   } catch (error) {
     reply = { id: request.id, error: (error as Error).message };

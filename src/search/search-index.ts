@@ -18,6 +18,7 @@ import { hasWeightedBm25 } from './native-ranking.js';
 import { PostgresFullText } from './postgres-full-text.js';
 import { searchImages } from './search.js';
 import type { Vocabulary } from './spelling.js';
+import { preparedIn } from './statements.js';
 import {
   type ApproximateCounts,
   type PendingCounts,
@@ -82,14 +83,7 @@ export class SearchIndex {
    * query costs about as much as running a selective one. Callers keep one mode (pluck, raw) per SQL text.
    */
   prepared(sql: string): Statement {
-    const statements = this.caches.statements;
-    let found = statements.get(sql);
-    if (!found) {
-      // SQL varies with the number of query phrases and IN-list lengths: a bound, not a leak.
-      if (statements.size >= 500) statements.clear();
-      statements.set(sql, (found = this.sqlite.db.prepare(sql)));
-    }
-    return found;
+    return preparedIn(this.caches.statements, this.sqlite.db, sql);
   }
 
   /** Rebuild an image's search row from its description and a person's edits (after either changes). */

@@ -16,7 +16,7 @@ import { COCO_LABELS } from './coco-labels.js';
 import { packageFolder } from './packages.js';
 import { type Pixels, type StageTimes, timed } from './signals.js';
 import { modelFromDisk, tensorflow } from './tensorflow.js';
-import { type TfjsGraph, tfjsToOnnx } from './tfjs-to-onnx.js';
+import { type TfjsGraph, tfjsSession } from './tfjs-to-onnx.js';
 
 export const DETECTOR_INPUT_SIZE = 512;
 /** Candidates below this never reach the caption; the language layer applies stricter per-use thresholds. */
@@ -44,22 +44,16 @@ export class ObjectDetector {
       const { loadGraphModel } = await import('@tensorflow/tfjs-converter');
       return new ObjectDetector(await loadGraphModel(modelFromDisk(path)), null, null);
     }
-    const ort = (await import('onnxruntime-node')).default as unknown as typeof import('onnxruntime-node');
     const artifacts = await (
       modelFromDisk(path).load as () => Promise<import('@tensorflow/tfjs-core').io.ModelArtifacts>
     )();
     const graph = { modelTopology: artifacts.modelTopology, weightsManifest: [{ weights: artifacts.weightSpecs }] };
-    const onnx = tfjsToOnnx(graph as TfjsGraph, new Uint8Array(artifacts.weightData as ArrayBuffer), [
-      OUTPUTS.heat,
-      OUTPUTS.size,
-      OUTPUTS.channels,
-    ]);
-    // One thread: there is one analyzer per core already. A fixed input size, so the memory arena may stay.
-    const session = await ort.InferenceSession.create(onnx, {
-      intraOpNumThreads: 1,
-      interOpNumThreads: 1,
-      graphOptimizationLevel: 'all',
-    });
+    // A fixed input size, so the memory arena may stay.
+    const { ort, session } = await tfjsSession(
+      graph as TfjsGraph,
+      new Uint8Array(artifacts.weightData as ArrayBuffer),
+      [OUTPUTS.heat, OUTPUTS.size, OUTPUTS.channels],
+    );
     return new ObjectDetector(null, session, ort);
   }
 

@@ -16,7 +16,7 @@ import type { InferenceSession } from 'onnxruntime-node';
 import { squeeze } from './resize.js';
 import { type Pixels, type SafetyScores, type StageTimes, timed } from './signals.js';
 import { tensorflow } from './tensorflow.js';
-import { type TfjsGraph, tfjsToOnnx } from './tfjs-to-onnx.js';
+import { type TfjsGraph, tfjsSession } from './tfjs-to-onnx.js';
 
 type NsfwModel = Awaited<ReturnType<typeof import('nsfwjs').load>>;
 type Ort = typeof import('onnxruntime-node');
@@ -32,7 +32,6 @@ class OnnxScreen {
   ) {}
 
   static async load(): Promise<OnnxScreen> {
-    const ort = (await import('onnxruntime-node')).default as unknown as Ort;
     const { MobileNetV2MidModel } = await import('nsfwjs/models/mobilenet_v2_mid');
     const bundled = MobileNetV2MidModel as unknown as {
       modelJson: () => Promise<{ default: TfjsGraph }>;
@@ -42,11 +41,7 @@ class OnnxScreen {
     const shards = await Promise.all(bundled.weightBundles.map(async (shard) => (await shard()).default));
     const weights = Buffer.concat(shards.map((base64) => Buffer.from(base64, 'base64')));
     const output = graph.modelTopology.node.find((node) => node.op === 'Softmax')?.name ?? 'Identity';
-    const session = await ort.InferenceSession.create(tfjsToOnnx(graph, weights, [output]), {
-      intraOpNumThreads: 1,
-      interOpNumThreads: 1,
-      graphOptimizationLevel: 'all',
-    });
+    const { ort, session } = await tfjsSession(graph, weights, [output]);
     return new OnnxScreen(ort, session);
   }
 

@@ -33,6 +33,26 @@ interface Constant {
   values: Float32Array | Int32Array;
 }
 
+type Ort = typeof import('onnxruntime-node');
+
+/**
+ * An onnxruntime session running the converted graph, on one thread: the built-in analyzer already runs one analysis
+ * per core.
+ */
+export async function tfjsSession(
+  graph: TfjsGraph,
+  weights: Uint8Array,
+  outputs: readonly string[],
+): Promise<{ ort: Ort; session: import('onnxruntime-node').InferenceSession }> {
+  const ort = (await import('onnxruntime-node')).default as unknown as Ort;
+  const session = await ort.InferenceSession.create(tfjsToOnnx(graph, weights, outputs), {
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+  });
+  return { ort, session };
+}
+
 /** ONNX bytes computing `outputs` (NCHW) from the graph's one NHWC float input (named `<placeholder>__nhwc`). */
 export function tfjsToOnnx(graph: TfjsGraph, weights: Uint8Array, outputs: readonly string[]): Uint8Array {
   const constants = readWeights(graph, weights);
