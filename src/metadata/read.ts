@@ -4,7 +4,8 @@
  * import it as that person's own caption and tags. What Glimpse itself wrote (marked in its XMP namespace) is not
  * a person's and is skipped; so are the placeholders cameras put in ImageDescription ("OLYMPUS DIGITAL CAMERA").
  */
-import { access } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { readEmbeddedTags, readSidecarTags } from './embedded.js';
 import { metadataTool } from './exiftool.js';
 import { sidecarPath } from './write.js';
 
@@ -18,7 +19,7 @@ export interface PersonMetadata {
 /** Where the provenance of imported descriptions says they came from. */
 export const EMBEDDED_METADATA_SOURCE = 'embedded metadata';
 
-const READ_ARGS = [
+export const READ_ARGS = [
   '-G1',
   '-XMP-dc:Description',
   '-XMP-dc:Subject',
@@ -54,7 +55,7 @@ function sameList(a: string[] | null, b: unknown): boolean {
 }
 
 /** A person's caption and tags in one file's metadata (XMP first, then IPTC, then EXIF). */
-function personFields(raw: Raw): { caption: string | null; tags: string[] | null } {
+export function personFields(raw: Raw): { caption: string | null; tags: string[] | null } {
   let caption =
     text(raw['XMP-dc:Description']) ?? text(raw['IPTC:Caption-Abstract']) ?? text(raw['IFD0:ImageDescription']);
   let tags = list(raw['XMP-dc:Subject']) ?? list(raw['IPTC:Keywords']);
@@ -62,13 +63,6 @@ function personFields(raw: Raw): { caption: string | null; tags: string[] | null
   if (raw['XMP-glimpse:CaptionSource'] === 'generated' && caption === text(raw['XMP-glimpse:Caption'])) caption = null;
   if (raw['XMP-glimpse:TagsSource'] === 'generated' && sameList(tags, raw['XMP-glimpse:Tags'])) tags = null;
   return { caption, tags };
-}
-
-async function readable(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
 }
 
 /** The two-byte id of EXIF's ImageDescription (0x010E) as it starts an IFD entry, in each byte order. */
@@ -161,10 +155,25 @@ function hasImageDescriptionEntry(bytes: Buffer, tag: Buffer, typeLow: number, t
 }
 
 /**
+ * GLIMPSE_METADATA_READER=exiftool: every file that may hold such metadata is read by ExifTool, as before the
+ * JavaScript reader (the bench measures both; the equivalence check compares them).
+ */
+function exiftoolOnly(): boolean {
+  return process.env.GLIMPSE_METADATA_READER === 'exiftool';
+}
+
+/** The tags of one file: read in JavaScript when it understands the file, else by ExifTool (`undefined`: none). */
+interface Candidate {
+  path: string;
+  tags?: Raw;
+}
+
+/**
  * The caption and tags a person wrote into an image file or its sidecar (`photo.jpg.xmp`, else `photo.xmp`); a
  * sidecar's values win over the file's, as in digiKam and darktable. Null when there are none. Never throws: a
- * file ExifTool cannot read has no person's metadata. Given the file's `bytes` (the indexer has read them already),
- * ExifTool reads the file only when they may hold such metadata (`mayHoldPersonMetadata`).
+ * file that cannot be read has no person's metadata. A JPEG and an XMP sidecar are read in JavaScript
+ * (embedded.ts); any other file, or one that reader does not understand, by ExifTool — and only when its bytes may
+ * hold such metadata (`mayHoldPersonMetadata`). `bytes`: the file's content, when the caller has read it already.
  */
 export async function readPersonMetadata(
   imagePath: string,
@@ -172,25 +181,30 @@ export async function readPersonMetadata(
 ): Promise<PersonMetadata | null> {
   if (/^https?:\/\//i.test(imagePath)) return null;
   const result: PersonMetadata = { caption: null, tags: null, sources: [] };
-  const candidates = !options.bytes || mayHoldPersonMetadata(options.bytes) ? [imagePath] : [];
+  const candidates: Candidate[] = [];
+  const bytes = options.bytes ?? (await readFile(imagePath).catch(() => undefined));
+  if (bytes) {
+    const tags = exiftoolOnly() ? undefined : readEmbeddedTags(bytes);
+    if (tags) candidates.push({ path: imagePath, tags });
+    else if (mayHoldPersonMetadata(bytes)) candidates.push({ path: imagePath });
+  }
   for (const sidecar of [sidecarPath(imagePath, 'image'), sidecarPath(imagePath, 'base')]) {
-    if (await readable(sidecar)) {
-      candidates.push(sidecar);
+    const content = await readFile(sidecar).catch(() => undefined);
+    if (content) {
+      candidates.push({ path: sidecar, tags: exiftoolOnly() ? undefined : readSidecarTags(content) });
       break;
     }
   }
-  // ExifTool is started only when there is something to read.
-  if (candidates.length === 0) return null;
-  const tool = await metadataTool();
   for (const file of candidates) {
     let raw: Raw;
     try {
-      raw = (await tool.readRaw(file, { readArgs: READ_ARGS })) as Raw;
+      // ExifTool is started only when a file needs it.
+      raw = file.tags ?? ((await (await metadataTool()).readRaw(file.path, { readArgs: READ_ARGS })) as Raw);
     } catch {
       continue;
     }
     const fields = personFields(raw);
-    if (fields.caption || fields.tags) result.sources.push(file);
+    if (fields.caption || fields.tags) result.sources.push(file.path);
     result.caption = fields.caption ?? result.caption;
     result.tags = fields.tags ?? result.tags;
   }
