@@ -154,6 +154,8 @@ const IPTC_TAGS = new Map([
 ]);
 /** CodedCharacterSet (1:90) for UTF-8: ESC % G. */
 const UTF8_CHARSET = '\x1b%G';
+/** Shift bytes of ISO 2022 character sets, which ExifTool leaves undecoded (with a warning). */
+const ISO_2022_SHIFTS = new Set([0x14, 0x15, 0x1b]);
 
 /** Photoshop's image resources in an APP13 segment; resource 0x0404 holds IPTC-IIM datasets. */
 function readIptc(app13: Buffer, tags: RawTags): void {
@@ -210,7 +212,7 @@ function readIptcDatasets(iptc: Buffer, tags: RawTags): void {
   for (const [tag, items] of values) {
     const texts = items.map((data) => {
       const trimmed = data.subarray(0, data.length - trailingZeros(data));
-      if (/[\x14\x15\x1b]/.test(trimmed.toString('latin1'))) throw new Unsupported('ISO 2022 shifts');
+      if (trimmed.some((byte) => ISO_2022_SHIFTS.has(byte))) throw new Unsupported('ISO 2022 shifts');
       return utf8 ? trimmed.toString('utf8') : latin.decode(trimmed);
     });
     tags[tag] = texts.length === 1 ? texts[0] : texts;
