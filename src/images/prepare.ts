@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import { GlimpseError } from '../errors.js';
 import type { ExifSummary, PreparedImage } from '../providers/spec.js';
 import { readExif } from './exif.js';
+import { readJpegHeader } from './jpeg-header.js';
 import { imageLimits } from './limits.js';
 
 type SharpPipeline = ReturnType<typeof sharp>;
@@ -54,18 +55,27 @@ export async function prepareImage(bytes: Buffer, source: string, options: Prepa
     format = 'heic';
     ({ width, height } = decoded);
   } else {
-    let metadata: SharpMetadata;
-    try {
-      metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
-    } catch (error) {
-      throw decodeError(error, source);
+    // A JPEG's header is read here (jpeg-header.ts); other formats', or an unusual JPEG's, by sharp.
+    let metadata: Pick<SharpMetadata, 'format' | 'width' | 'height' | 'orientation' | 'hasAlpha'> & {
+      hasExif: boolean;
+    };
+    const jpeg = readJpegHeader(bytes);
+    if (jpeg) {
+      metadata = { ...jpeg, hasAlpha: false };
+    } else {
+      try {
+        const read = await sharp(bytes, { limitInputPixels: false }).metadata();
+        metadata = { ...read, hasExif: read.exif !== undefined };
+      } catch (error) {
+        throw decodeError(error, source);
+      }
     }
     format = metadata.format ?? 'unknown';
     width = metadata.width ?? 0;
     height = metadata.height ?? 0;
     orientation = metadata.orientation;
     mayHaveAlpha = metadata.hasAlpha ?? true;
-    hasExif = metadata.exif !== undefined;
+    hasExif = metadata.hasExif;
     if (format === 'svg') {
       // SVG is a document, not pixels: refused unless allowed, never with external resources, and rendered
       // straight at the size the provider needs (within the pixel cap) instead of at its declared size.
