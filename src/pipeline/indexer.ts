@@ -194,7 +194,8 @@ async function indexAll(
           continue;
         }
         counts[outcome === 'moved' ? 'unchanged' : outcome]++;
-        timed(options.timings, 'store', () => store.clearFailure(path));
+        // An image indexed had its failure cleared in the transaction that saved it.
+        if (outcome !== 'indexed') timed(options.timings, 'store', () => store.clearFailure(path));
         emit({ type: 'image', path, status: outcome, done: ++done, total });
       } catch (error) {
         // The run stops (the first answer was fatal, or it was cancelled): this image was never asked about.
@@ -266,7 +267,7 @@ export async function indexImage(
   };
   const downloaded = isUrl(path) ? await readInput(path) : undefined;
   const outcome = await indexOne(path, { ...options, paths: [path] }, key, addUsage, downloaded);
-  if (outcome !== 'held') options.store.clearFailure(path);
+  if (outcome !== 'held' && outcome !== 'indexed') options.store.clearFailure(path);
   return { outcome, usage };
 }
 
@@ -311,6 +312,7 @@ async function indexOne(
           ...facts,
         });
         refreshSearchDocument(store, store.imageById(id)!);
+        store.clearFailure(path);
         return id;
       });
       await ensureVectors(store, embedder, id, () =>
@@ -339,10 +341,11 @@ async function indexOne(
       return indexOne(path, options, key, addUsage, downloaded);
     }
   }
+  const claim = { sha256, released: false };
   try {
-    return await describeAndSave(path, options, key, addUsage, bytes, sha256, fileInfo?.mtimeMs ?? null);
+    return await describeAndSave(path, options, key, addUsage, bytes, claim, fileInfo?.mtimeMs ?? null);
   } finally {
-    if (sha256) timed(timings, 'store', () => store.releaseClaim(sha256));
+    if (sha256 && !claim.released) timed(timings, 'store', () => store.releaseClaim(sha256));
   }
 }
 
@@ -352,10 +355,11 @@ async function describeAndSave(
   key: DescriptionKey,
   addUsage: (usage: Description['usage'], chain?: Description['chain']) => void,
   bytes: Buffer | undefined,
-  sha256: string | undefined,
+  claim: { sha256: string | undefined; released: boolean },
   mtimeMs: number | null,
 ): Promise<Outcome> {
   const { store, describer, embedder, timings } = options;
+  const { sha256 } = claim;
   // The bytes were read and hashed once already; they are decoded once here.
   const loaded = await timed(timings, 'decode', () =>
     loadImage(bytes ? { bytes, name: path, sha256 } : path, {
@@ -373,8 +377,10 @@ async function describeAndSave(
     await timed(timings, 'metadata', () => importPersonMetadata(store, path, loaded.sha256, loaded.bytes));
   // --- end issue 14
 
-  // One transaction per image: description, file row and search row land together or not at all. (Thumbnails are
-  // made when the web app first shows an image: encoding one costs as much as decoding the photo.)
+  // One transaction per image: description, file row and search row land together or not at all, and with them the
+  // claim's release and the clearing of an earlier failure (one commit, not three: a commit is a good part of the
+  // store's cost). A crash before it loses this image only. (Thumbnails are made when the web app first shows an
+  // image: encoding one costs as much as decoding the photo.)
   const id = timed(timings, 'store', () =>
     store.transaction(() => {
       store.saveDescription(loaded.sha256, description, key, ms);
@@ -395,9 +401,12 @@ async function describeAndSave(
         const { model, vector } = description.appearance;
         store.saveVector(store.embeddingSpace(model, 'image', vector.length), id, Float32Array.from(vector));
       }
+      store.clearFailure(path);
+      if (sha256) store.releaseClaim(sha256);
       return id;
     }),
   );
+  claim.released = true;
   await ensureVectors(store, embedder, id, async () => loaded, options.force);
   return 'indexed';
 }
