@@ -35,6 +35,8 @@ export interface LocalReadOptions {
   maxBytes?: number;
   /** Milliseconds before the read is abandoned. */
   timeoutMs?: number;
+  /** The path's stat, when the caller has just taken it (the indexer has): not taken again before the open. */
+  stats?: Stats;
 }
 
 export async function readLocalFile(path: string, options: LocalReadOptions = {}): Promise<Buffer> {
@@ -45,7 +47,7 @@ export async function readLocalFile(path: string, options: LocalReadOptions = {}
   let handle: FileHandle | undefined;
   let timer: NodeJS.Timeout | undefined;
   try {
-    checkReadable(path, await stat(fsPath(path)), maxBytes);
+    checkReadable(path, options.stats ?? (await stat(fsPath(path))), maxBytes);
     // O_NONBLOCK: if the file was swapped for a FIFO since the stat, open returns at once instead of waiting.
     handle = await open(fsPath(path), constants.O_RDONLY | constants.O_NONBLOCK);
     const opened = await handle.stat();
@@ -115,6 +117,8 @@ async function readChunks(handle: FileHandle, path: string, size: number, maxByt
     // The file may grow while it is read: the limit holds for what is read, not only for what stat said.
     if (total > maxBytes) throw fileTooLarge(path, total, maxBytes);
     chunks.push(bytesRead === chunkSize ? buffer : buffer.subarray(0, bytesRead));
+    // A regular file's read comes back short only at its end: no further read needed to see it did not grow.
+    if (bytesRead < chunkSize) break;
   }
   return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
 }

@@ -290,7 +290,9 @@ async function indexOne(
     return 'unchanged';
   }
 
-  const bytes = isUrl(path) ? downloaded : await timed(timings, 'read', () => readLocalFile(path));
+  const bytes = isUrl(path)
+    ? downloaded
+    : await timed(timings, 'read', () => readLocalFile(path, { stats: fileInfo ?? undefined }));
   const sha256 = bytes ? timed(timings, 'hash', () => createHash('sha256').update(bytes).digest('hex')) : undefined;
 
   if (!options.force && sha256 && timed(timings, 'lookup', () => store.isDescribed(sha256, key))) {
