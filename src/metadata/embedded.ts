@@ -10,6 +10,7 @@
  * after its first scan, several EXIF or IPTC segments, extended XMP), XML this reader does not handle.
  */
 
+import { GLIMPSE_XMP_NAMESPACE } from './exiftool.js';
 import { XmlError } from './xml.js';
 import { type RawTags, readXmpPacket } from './xmp.js';
 
@@ -67,6 +68,17 @@ function xmpPacket(data: Buffer): string | undefined {
 
 class Unsupported extends Error {}
 
+/** Glimpse's namespace URI without its version (xmp.ts accepts another version, as ExifTool does). */
+const GLIMPSE_NAMESPACE_STEM = GLIMPSE_XMP_NAMESPACE.replace(/\d+\.\d+\/$/, '');
+
+/**
+ * The properties read are matched by namespace URI, so a packet that does not name Dublin Core's or Glimpse's
+ * holds none of them: its XML (tens of kilobytes from Lightroom or Photoshop) need not be parsed.
+ */
+function mayHoldProperties(packet: string): boolean {
+  return packet.includes('purl.org/dc/elements/') || packet.includes(GLIMPSE_NAMESPACE_STEM);
+}
+
 /** The person's-metadata tags of a JPEG (none found: an empty object); undefined: ask ExifTool. */
 export function readEmbeddedTags(bytes: Buffer): RawTags | undefined {
   const segments = jpegSegments(bytes);
@@ -86,7 +98,7 @@ export function readEmbeddedTags(bytes: Buffer): RawTags | undefined {
     for (const segment of app1) {
       if (segment === exif[0]) continue;
       const packet = xmpPacket(segment.data);
-      if (packet !== undefined) readXmpPacket(packet, tags);
+      if (packet !== undefined && mayHoldProperties(packet)) readXmpPacket(packet, tags);
     }
   } catch (error) {
     if (error instanceof XmlError || error instanceof Unsupported || error instanceof RangeError) return undefined;

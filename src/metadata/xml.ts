@@ -10,10 +10,16 @@ export interface XmlElement {
   uri: string;
   local: string;
   /** Attributes other than namespace declarations, by `uri + local`. */
-  attributes: Map<string, string>;
+  attributes: Map<string, XmlAttribute>;
   children: XmlElement[];
   /** The element's own text (CDATA included), its child elements' text left out. */
   text: string;
+}
+
+export interface XmlAttribute {
+  uri: string;
+  local: string;
+  value: string;
 }
 
 export const XML_NAMESPACE = 'http://www.w3.org/XML/1998/namespace';
@@ -134,7 +140,7 @@ function openTag(source: string, lt: number, stack: Open[], roots: XmlElement[])
   for (const [name, value] of raw) {
     if (name === 'xmlns' || name.startsWith('xmlns:')) continue;
     const attribute = resolve(name, scope, true);
-    element.attributes.set(attribute.uri + attribute.local, value);
+    element.attributes.set(attribute.uri + attribute.local, { ...attribute, value });
   }
   if (stack.length > 0) stack[stack.length - 1].element.children.push(element);
   else roots.push(element);

@@ -22,18 +22,45 @@ const PROPERTIES = new Map<string, string>([
 
 export type RawTags = Record<string, string | string[]>;
 
+const KNOWN_NAMESPACES = [DUBLIN_CORE, GLIMPSE_XMP_NAMESPACE];
+const canonical = new Map<string, string>();
+
+/**
+ * The namespace a URI stands for, with ExifTool's repairs of wrong URIs: a trailing slash missing or extra
+ * ("http://purl.org/dc/elements/1.1"), or another version number ("…/elements/1.0/").
+ */
+function canonicalNamespace(uri: string): string {
+  let known = canonical.get(uri);
+  if (known === undefined) {
+    const toggled = uri.endsWith('/') ? uri.slice(0, -1) : `${uri}/`;
+    const versionless = (text: string) => text.replace(/\/\d+\.\d+(\/|$)/, '/#.#$1');
+    known =
+      KNOWN_NAMESPACES.find((namespace) => namespace === uri) ??
+      KNOWN_NAMESPACES.find((namespace) => namespace === toggled) ??
+      KNOWN_NAMESPACES.find((namespace) => versionless(namespace) === versionless(uri)) ??
+      uri;
+    if (canonical.size < 1000) canonical.set(uri, known);
+  }
+  return known;
+}
+
+/** A property's ExifTool tag name, if it is one of those read. */
+function tagOf(uri: string, local: string): string | undefined {
+  return PROPERTIES.get(canonicalNamespace(uri) + local);
+}
+
 /** Adds the packet's properties to `into` (throws XmlError on XML this reader does not handle). */
 export function readXmpPacket(packet: string, into: RawTags = {}): RawTags {
   for (const root of parseXml(packet)) {
     for (const rdf of findAll(root, RDF, 'RDF')) {
       for (const description of rdf.children) {
         if (description.uri !== RDF || description.local !== 'Description') continue;
-        for (const [name, value] of description.attributes) {
-          const tag = PROPERTIES.get(name);
+        for (const [, { uri, local, value }] of description.attributes) {
+          const tag = tagOf(uri, local);
           if (tag) into[tag] = value;
         }
         for (const property of description.children) {
-          const tag = PROPERTIES.get(property.uri + property.local);
+          const tag = tagOf(property.uri, property.local);
           const value = tag ? propertyValue(property) : undefined;
           if (tag && value !== undefined) into[tag] = value;
         }
@@ -49,13 +76,13 @@ function findAll(element: XmlElement, uri: string, local: string): XmlElement[] 
 }
 
 function isDefaultLanguage(element: XmlElement): boolean {
-  const language = element.attributes.get(`${XML_NAMESPACE}lang`);
+  const language = element.attributes.get(`${XML_NAMESPACE}lang`)?.value;
   return language === undefined || language.toLowerCase() === 'x-default';
 }
 
 /** A simple value's text, a list's items (one item: a string), an alternative's default item; else undefined. */
 function propertyValue(property: XmlElement): string | string[] | undefined {
-  const resource = property.attributes.get(`${RDF}resource`);
+  const resource = property.attributes.get(`${RDF}resource`)?.value;
   if (property.children.length === 0) {
     if (resource !== undefined) return resource;
     return isDefaultLanguage(property) ? property.text : undefined;
