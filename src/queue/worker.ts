@@ -78,7 +78,8 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerSummar
   });
 
   // One loop asks the queue for as many jobs as there are free places (one query, whatever the concurrency), runs
-  // them, and asks again as soon as one ends; with nothing to do it asks every IDLE_POLL_MS.
+  // them, and asks again as soon as one ends; with nothing to do it asks again when jobs are announced (job-queue.ts
+  // `newJobs`), and every IDLE_POLL_MS in any case (retries coming due, jobs of a vanished worker put back).
   const running = new Set<Promise<void>>();
   let reportedIdle = false;
   const takeJobs = async () => {
@@ -88,6 +89,8 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerSummar
         await Promise.race(running);
         continue;
       }
+      // Listened for before asking, so that jobs announced while the queue answers wake this loop too.
+      const announced = queue.newJobs(name);
       let jobs: TakenJob[];
       try {
         jobs = await queue.take(name, free);
@@ -105,7 +108,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerSummar
             emit({ type: 'idle', otherQueues: await queue.otherWaiting(name).catch(() => []) });
           }
         }
-        await Promise.race([sleep(IDLE_POLL_MS * (0.75 + Math.random() / 2), stopping.signal), ...running]);
+        await Promise.race([sleep(IDLE_POLL_MS * (0.75 + Math.random() / 2), stopping.signal), announced, ...running]);
         continue;
       }
       reportedIdle = false;

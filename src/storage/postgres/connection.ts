@@ -17,6 +17,12 @@ import type { Ask, Reply, Statement, WorkerData } from './worker.js';
 
 export type Row = Record<string, unknown>;
 
+/**
+ * What this process's stores asked PostgreSQL: `waits`, the round trips the calling thread stopped for; `sent`, the
+ * requests sent without waiting; `statements`, in all. (The bench reports them per image.)
+ */
+export const storeTraffic = { waits: 0, sent: 0, statements: 0 };
+
 const PROFILE = process.env.GLIMPSE_PG_PROFILE === '1';
 const PROFILE_TOTALS: Record<string, { calls: number; ms: number }> = {};
 if (PROFILE)
@@ -131,6 +137,7 @@ export class PostgresConnection {
       for (const statement of statements) this.pending.push(statement);
       return;
     }
+    storeTraffic.sent++;
     this.post({ kind: 'query', statements: statements.map(toWireStatement) });
   }
 
@@ -154,6 +161,7 @@ export class PostgresConnection {
   private post(request: Ask): number {
     if (this.closed) throw new GlimpseError('DATABASE_ERROR', 'The PostgreSQL store is closed');
     const id = ++this.lastId;
+    if (request.kind === 'query') storeTraffic.statements += request.statements.length;
     this.port.postMessage({ ...request, id });
     return id;
   }
@@ -174,6 +182,7 @@ export class PostgresConnection {
 
   /** Posts the request and sleeps until its reply (the worker counts replies in `flag`), reading others' on the way. */
   private wait(request: Ask): Reply {
+    storeTraffic.waits++;
     const seen = Atomics.load(this.flag, 0);
     const id = this.post(request);
     const deadline = Date.now() + QUERY_TIMEOUT_MS;
