@@ -1,8 +1,8 @@
 /**
  * The crash test of the job queue, with the real `glimpse` binary: 60 images queued, three worker processes, one
  * killed with -9 while it holds jobs. The library ends with all 60 described, no row twice, and no image described
- * twice beyond the jobs the killed worker had in flight (twice its --concurrency: the describe calls, and as many
- * images being read or committed). Its jobs come back to the others after the visibility timeout (4 s here).
+ * twice beyond the jobs the killed worker had in flight (three times its --concurrency: the describe calls, as many
+ * images being committed and as many being read, queue/worker.ts). Its jobs come back to the others after the visibility timeout (4 s here).
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -13,8 +13,8 @@ import { queuedImages, runGlimpse, startGlimpse } from '../testing/queue.js';
 
 const IMAGES = 60;
 const WORKER_CONCURRENCY = 2;
-/** A worker holds twice as many jobs as it describes at once (the others being read or committed meanwhile). */
-const JOBS_HELD = 2 * WORKER_CONCURRENCY;
+/** A worker holds three times as many jobs as it describes at once (the others being read or committed meanwhile). */
+const JOBS_HELD = 3 * WORKER_CONCURRENCY;
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 before(async () => {

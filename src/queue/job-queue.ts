@@ -8,11 +8,16 @@
  * timeout passes, and the next maintenance round (any worker's, every `maintenanceSeconds`) puts it back for another
  * worker, as a retry. Failed jobs come back with exponential backoff until their retries are spent.
  *
+ * New jobs wake idle workers at once: `enqueue` sends a NOTIFY on NEW_JOBS_CHANNEL with the queue's name, and a worker
+ * with nothing to do listens for it (`newJobs`) besides asking every half second. A notice lost (the listening
+ * connection dropped) only means the worker finds the jobs at its next ask.
+ *
  * Two statements below reach into pg-boss's own `job` table, because pg-boss 10 has no call for them: renewing a
  * held job (pg-boss 10 has no heartbeat) and ending a job without retries (an image that cannot be read will not be
  * readable on the fifth try). They depend on pg-boss 10's schema (`started_on`, `retry_limit`, `retry_count`).
  */
 import { createHash, randomUUID } from 'node:crypto';
+import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { GlimpseError } from '../errors.js';
 import { redactUrl } from '../storage/postgres/connection.js';
@@ -23,6 +28,8 @@ import { sleep } from './sleep.js';
 /** Every describe queue's name starts with this. */
 export const QUEUE_PREFIX = 'glimpse-describe-';
 const SCHEMA = 'pgboss';
+/** The PostgreSQL notification channel on which `enqueue` announces new jobs (the payload: the queue's name). */
+export const NEW_JOBS_CHANNEL = 'glimpse_new_jobs';
 
 /** What a job asks for: one image, and how it is to be described. */
 export interface DescribeJob {
@@ -95,6 +102,11 @@ export function queueName(key: DescriptionKey): string {
 }
 
 export class JobQueue {
+  private listener: Promise<pg.Client | null> | null = null;
+  /** Per queue: resolved by the next notice of new jobs on it. */
+  private readonly announced = new Map<string, { promise: Promise<void>; resolve: () => void }>();
+  private closed = false;
+
   private constructor(
     private readonly boss: PgBoss,
     readonly settings: QueueSettings,
@@ -185,7 +197,59 @@ export class JobQueue {
         })),
       );
     }
+    if (items.length > 0)
+      await this.boss
+        .getDb()
+        .executeSql('SELECT pg_notify($1, $2)', [NEW_JOBS_CHANNEL, name])
+        .catch(() => undefined); // Workers still find the jobs at their next ask.
     return { queue: name, batch, queued: items.length };
+  }
+
+  /**
+   * Resolves at the next announcement of new jobs on queue `name` (any process's `enqueue`) after this call, or never:
+   * the caller races it with its own timer. The first call opens a connection that LISTENs; when it cannot, or it
+   * drops, nothing is announced until a later call opens it again.
+   */
+  newJobs(name: string): Promise<void> {
+    if (this.closed) return new Promise(() => undefined);
+    this.listener ??= this.listen();
+    let next = this.announced.get(name);
+    if (!next) {
+      let resolve: () => void = () => undefined;
+      const promise = new Promise<void>((done) => {
+        resolve = done;
+      });
+      next = { promise, resolve };
+      this.announced.set(name, next);
+    }
+    return next.promise;
+  }
+
+  private listen(): Promise<pg.Client | null> {
+    const client = new pg.Client({ connectionString: this.url, application_name: 'glimpse-queue-listen' });
+    const lost = () => {
+      if (this.listener === opened) this.listener = null;
+      client.end().catch(() => undefined);
+    };
+    client.on('error', lost);
+    client.on('end', lost);
+    client.on('notification', (notice) => {
+      if (notice.channel !== NEW_JOBS_CHANNEL || !notice.payload) return;
+      const next = this.announced.get(notice.payload);
+      this.announced.delete(notice.payload);
+      next?.resolve();
+    });
+    const opened = (async () => {
+      try {
+        await client.connect();
+        await client.query(`LISTEN ${NEW_JOBS_CHANNEL}`);
+        return client;
+      } catch {
+        lost();
+        return null;
+      }
+    })();
+    return opened;
   }
 
   /** Up to `limit` due jobs of the queue, now held by this process (none when none is due). */
@@ -280,6 +344,10 @@ export class JobQueue {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    const listener = await this.listener;
+    this.listener = null;
+    await listener?.end().catch(() => undefined);
     await this.boss.stop({ graceful: false, wait: true, close: true });
   }
 }

@@ -4,6 +4,14 @@
  * Queries run on a worker thread and this thread waits for them (connection.ts says why); `transaction()` runs its
  * function's writes between BEGIN and COMMIT on the store's one connection, nesting with savepoints.
  *
+ * Round trips: each one stops this thread (about 1–5 ms on a busy machine), and a queue worker's main thread is shared
+ * by all the images it holds, so the store saves them where it can. Inside a transaction, BEGIN and writes whose rows
+ * nobody reads are deferred and travel with the next statement that must answer, or with COMMIT. Writing an image row
+ * inside a transaction also reads, in the same round trip, what refreshing its search document reads next (the images
+ * of that content, its description, a person's edits), and taking a claim reads how that content is described (the
+ * indexer asks right after): both are answered from that read-ahead until the next write. Releasing a claim and
+ * clearing a failure are sent without waiting (connection.ts `send`).
+ *
  * Vectors use pgvector (HNSW) when the server has it (vector-sql.ts); without it Glimpse says so once and searches
  * full text only: spaces are listed as none and vectors are not kept.
  */
@@ -56,6 +64,8 @@ export class PostgresStore implements Store {
   private depth = 0;
   private claimed = false;
   private vectorsOn: boolean | undefined;
+  /** Rows read ahead (see above), by what they answer; emptied by every write and at a transaction's end. */
+  private readonly ahead = new Map<string, Row[]>();
 
   constructor(
     readonly url: string,
@@ -72,7 +82,25 @@ export class PostgresStore implements Store {
 
   /** Rows of one statement (`?` placeholders). For the search module's full-text stage and `glimpse migrate`. */
   query<T = Row>(sql: string, params: unknown[] = []): T[] {
+    if (!/^\s*SELECT\b/i.test(sql)) this.ahead.clear();
     return this.connection.query<T>(sql, params);
+  }
+
+  /**
+   * A write whose rows nobody reads: inside a transaction it is deferred (sent with the next statement that answers,
+   * or COMMIT). `keepsReadAhead`: it changes none of the rows read ahead (search documents, vectors, failures).
+   */
+  private write(sql: string, params: unknown[], keepsReadAhead = false): void {
+    if (!keepsReadAhead) this.ahead.clear();
+    if (this.depth > 0) this.connection.defer({ sql, params });
+    else this.connection.query(sql, params);
+  }
+
+  /** Rows read ahead for `key`, if any; `once`: forgotten as they are used. */
+  private readAhead(key: string, once = false): Row[] | undefined {
+    const rows = this.ahead.get(key);
+    if (once) this.ahead.delete(key);
+    return rows;
   }
 
   private one<T = Row>(sql: string, params: unknown[] = []): T | undefined {
@@ -111,22 +139,34 @@ export class PostgresStore implements Store {
 
   transaction<T>(fn: () => T): T {
     const savepoint = `glimpse_${this.depth}`;
-    this.query(this.depth === 0 ? 'BEGIN' : `SAVEPOINT ${savepoint}`);
+    const outer = this.depth === 0;
+    // Deferred: sent with the transaction's first statement that answers (or its COMMIT).
+    const opening = { sql: outer ? 'BEGIN' : `SAVEPOINT ${savepoint}` };
+    this.connection.defer(opening);
     this.depth++;
     let result: T;
     try {
       result = fn();
+      if (outer) this.connection.batch([{ sql: 'COMMIT' }]);
+      else this.connection.defer({ sql: `RELEASE SAVEPOINT ${savepoint}` });
     } catch (error) {
-      this.depth--;
-      try {
-        this.query(this.depth === 0 ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT ${savepoint}`);
-      } catch {
-        // The connection is gone, and the transaction with it.
+      this.ahead.clear();
+      if (this.connection.isPending(opening)) {
+        // Nothing of it reached the server: there is nothing to roll back.
+        this.connection.discardFrom(opening);
+      } else {
+        this.connection.discardPending();
+        try {
+          this.connection.query(outer ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT ${savepoint}`);
+        } catch {
+          // The connection is gone, and the transaction with it.
+        }
       }
       throw error;
+    } finally {
+      this.depth--;
+      if (outer) this.ahead.clear();
     }
-    this.depth--;
-    this.query(this.depth === 0 ? 'COMMIT' : `RELEASE SAVEPOINT ${savepoint}`);
     return result;
   }
 
@@ -150,7 +190,9 @@ export class PostgresStore implements Store {
   }
 
   imagesBySha(sha256: string): ImageRecord[] {
-    return this.query('SELECT * FROM images WHERE sha256 = ? ORDER BY id', [sha256]).map((row) => rowToImage(row)!);
+    const rows =
+      this.readAhead(`images:${sha256}`) ?? this.query('SELECT * FROM images WHERE sha256 = ? ORDER BY id', [sha256]);
+    return rows.map((row) => rowToImage(row)!);
   }
 
   allImages(): ImageRecord[] {
@@ -169,8 +211,9 @@ export class PostgresStore implements Store {
 
   upsertImage(facts: FileFacts): number {
     const timestamp = now();
-    const row = this.one<{ id: number }>(
-      `INSERT INTO images (path, folder, file_name, sha256, size_bytes, mtime_ms, width, height, format, taken_at, camera,
+    this.ahead.clear();
+    const upsert = {
+      sql: `INSERT INTO images (path, folder, file_name, sha256, size_bytes, mtime_ms, width, height, format, taken_at, camera,
                            latitude, longitude, added_at, seen_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (path) DO UPDATE SET sha256 = excluded.sha256, size_bytes = excluded.size_bytes,
@@ -178,7 +221,7 @@ export class PostgresStore implements Store {
          taken_at = excluded.taken_at, camera = excluded.camera, latitude = excluded.latitude,
          longitude = excluded.longitude, seen_at = excluded.seen_at
        RETURNING id`,
-      [
+      params: [
         facts.path,
         folderOf(facts.path),
         fileNameOf(facts.path),
@@ -195,12 +238,24 @@ export class PostgresStore implements Store {
         timestamp,
         timestamp,
       ],
-    );
-    return Number(row!.id);
+    };
+    if (this.depth === 0) return Number(this.connection.batch([upsert])[0][0].id);
+    // In a transaction (the indexer's commit): what refreshing the search documents of this content reads next.
+    const sha = [facts.sha256];
+    const [[row], images, description, edits] = this.connection.batch([
+      upsert,
+      { sql: 'SELECT * FROM images WHERE sha256 = ? ORDER BY id', params: sha },
+      { sql: 'SELECT * FROM descriptions WHERE sha256 = ?', params: sha },
+      { sql: 'SELECT * FROM user_edits WHERE sha256 = ?', params: sha },
+    ]);
+    this.ahead.set(`images:${facts.sha256}`, images);
+    this.ahead.set(`description:${facts.sha256}`, description);
+    this.ahead.set(`edits:${facts.sha256}`, edits);
+    return Number(row.id);
   }
 
   moveImage(id: number, newPath: string): void {
-    this.query('UPDATE images SET path = ?, folder = ?, file_name = ?, seen_at = ? WHERE id = ?', [
+    this.write('UPDATE images SET path = ?, folder = ?, file_name = ?, seen_at = ? WHERE id = ?', [
       newPath,
       folderOf(newPath),
       fileNameOf(newPath),
@@ -210,10 +265,11 @@ export class PostgresStore implements Store {
   }
 
   touchImage(id: number): void {
-    this.query('UPDATE images SET seen_at = ? WHERE id = ?', [now(), id]);
+    this.write('UPDATE images SET seen_at = ? WHERE id = ?', [now(), id]);
   }
 
   deleteImage(id: number): void {
+    this.ahead.clear();
     this.transaction(() => {
       const image = this.imageById(id);
       this.connection.batch([
@@ -234,7 +290,7 @@ export class PostgresStore implements Store {
 
   saveSearchDocument(imageId: number, document: SearchDocument): void {
     const { terms, length, vector, weights } = documentTerms(document);
-    this.query(
+    this.write(
       `INSERT INTO search_documents (image_id, caption, tags, detailed, text, concepts, path, terms, length, weights, document)
        SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::tsvector FROM (SELECT nextval('search_changes')) AS changed
        ON CONFLICT (image_id) DO UPDATE SET caption = excluded.caption, tags = excluded.tags,
@@ -253,17 +309,28 @@ export class PostgresStore implements Store {
         weights,
         vector,
       ],
+      true,
     );
   }
 
   // ---- descriptions, a person's edits and thumbnails ----------------------------------------------------
 
   description(sha256: string): StoredDescription | undefined {
-    const row = this.one('SELECT * FROM descriptions WHERE sha256 = ?', [sha256]);
+    const row = (this.readAhead(`description:${sha256}`) ??
+      this.query('SELECT * FROM descriptions WHERE sha256 = ?', [sha256]))[0];
     return row ? rowToDescription(row) : undefined;
   }
 
   isDescribed(sha256: string, key: DescriptionKey): boolean {
+    // Read with the claim just taken on this content (the indexer asks again once it holds it).
+    const described = this.readAhead(`described:${sha256}`, true);
+    if (described)
+      return described.some(
+        (row) =>
+          row.provider === key.provider &&
+          row.requested_model === key.requestedModel &&
+          row.prompt_version === key.promptVersion,
+      );
     return (
       this.one(
         'SELECT 1 FROM descriptions WHERE sha256 = ? AND provider = ? AND requested_model = ? AND prompt_version = ?',
@@ -276,7 +343,7 @@ export class PostgresStore implements Store {
     const updates = DESCRIPTION_COLUMNS.filter((column) => column !== 'sha256').map(
       (column) => `${column} = excluded.${column}`,
     );
-    this.query(
+    this.write(
       `INSERT INTO descriptions (${DESCRIPTION_COLUMNS.join(', ')}) VALUES (${DESCRIPTION_COLUMNS.map(() => '?').join(', ')})
        ON CONFLICT (sha256) DO UPDATE SET ${updates.join(', ')}`,
       descriptionValues(sha256, description, key, ms),
@@ -284,7 +351,8 @@ export class PostgresStore implements Store {
   }
 
   userEdits(sha256: string): UserEdits | undefined {
-    const row = this.one('SELECT * FROM user_edits WHERE sha256 = ?', [sha256]);
+    const row = (this.readAhead(`edits:${sha256}`) ??
+      this.query('SELECT * FROM user_edits WHERE sha256 = ?', [sha256]))[0];
     return row ? rowToUserEdits(row) : undefined;
   }
 
@@ -293,6 +361,7 @@ export class PostgresStore implements Store {
     edits: { caption?: string | null; tags?: string[] | null },
     source?: string | null,
   ): void {
+    this.ahead.clear();
     this.transaction(() => {
       const current = this.one<{ caption: string | null; tags: string | null }>(
         'SELECT caption, tags FROM user_edits WHERE sha256 = ? FOR UPDATE',
@@ -342,7 +411,9 @@ export class PostgresStore implements Store {
   }
 
   clearFailure(path: string): void {
-    this.query('DELETE FROM failures WHERE path = ?', [path]);
+    // Not waited for: it runs before whatever this store asks next.
+    if (this.depth > 0) this.write('DELETE FROM failures WHERE path = ?', [path], true);
+    else this.connection.send([{ sql: 'DELETE FROM failures WHERE path = ?', params: [path] }]);
   }
 
   failures(): FailureRecord[] {
@@ -396,15 +467,23 @@ export class PostgresStore implements Store {
     const expires = Date.now() + ttlMs;
     const values = [sha256, this.me.owner, this.me.host, this.me.pid, expires];
     // Taken when free, already ours or expired; one statement, so two processes cannot both take it.
-    const taken = this.query(
-      `INSERT INTO claims (sha256, owner, host, pid, expires_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (sha256) DO UPDATE SET owner = excluded.owner, host = excluded.host, pid = excluded.pid,
-         expires_at = excluded.expires_at
-       WHERE claims.owner = excluded.owner OR claims.expires_at <= ?
-       RETURNING 1`,
-      [...values, Date.now()],
-    );
-    if (taken.length === 0) {
+    // With it, how this content is described now: the indexer asks that next, once it holds the claim.
+    const [taken, described] = this.connection.batch([
+      {
+        sql: `INSERT INTO claims (sha256, owner, host, pid, expires_at) VALUES (?, ?, ?, ?, ?)
+              ON CONFLICT (sha256) DO UPDATE SET owner = excluded.owner, host = excluded.host, pid = excluded.pid,
+                expires_at = excluded.expires_at
+              WHERE claims.owner = excluded.owner OR claims.expires_at <= ?
+              RETURNING 1`,
+        params: [...values, Date.now()],
+      },
+      {
+        sql: 'SELECT provider, requested_model, prompt_version FROM descriptions WHERE sha256 = ?',
+        params: [sha256],
+      },
+    ]);
+    if (taken.length > 0) this.ahead.set(`described:${sha256}`, described);
+    else {
       // Held by another process: on this host and gone (killed), it is taken over.
       const holder = this.one<{ owner: string; host: string; pid: number }>(
         'SELECT owner, host, pid FROM claims WHERE sha256 = ?',
@@ -422,7 +501,11 @@ export class PostgresStore implements Store {
   }
 
   releaseClaim(sha256: string): void {
-    this.query('DELETE FROM claims WHERE sha256 = ? AND owner = ?', [sha256, this.me.owner]);
+    // Not waited for: it runs before whatever this store asks next; if it never does, the claim lapses.
+    this.ahead.delete(`described:${sha256}`);
+    const release = { sql: 'DELETE FROM claims WHERE sha256 = ? AND owner = ?', params: [sha256, this.me.owner] };
+    if (this.depth > 0) this.connection.defer(release);
+    else this.connection.send([release]);
   }
 
   renewLeases(ttlMs: number): void {

@@ -13,7 +13,7 @@ import pg from 'pg';
 export interface WorkerData {
   url: string;
   port: MessagePort;
-  /** [0]: 0 while a request runs, 1 when its reply was posted. */
+  /** [0]: replies posted so far (the waiting thread sleeps until it changes). */
   signal: SharedArrayBuffer;
 }
 
@@ -22,14 +22,14 @@ export interface Statement {
   params?: unknown[];
 }
 
-export type Request =
-  | { kind: 'query'; statements: Statement[] }
-  | { kind: 'connect'; create: boolean }
-  | { kind: 'close' };
+export type Ask = { kind: 'query'; statements: Statement[] } | { kind: 'connect'; create: boolean } | { kind: 'close' };
+export type Request = Ask & { id: number };
 
-export type Reply =
+export type Answer =
   | { ok: true; results: Record<string, unknown>[][] }
   | { ok: false; message: string; code?: string; connection: boolean };
+/** `id`: the request's. A request nobody waits for (a write sent ahead, connection.ts `send`) is answered too. */
+export type Reply = Answer & { id: number };
 
 const RECONNECT_MS = Number(process.env.GLIMPSE_PG_RECONNECT_MS ?? 30_000);
 
@@ -121,7 +121,7 @@ async function runStatements(statements: Statement[]): Promise<Record<string, un
   return results;
 }
 
-async function handle(request: Request): Promise<Reply> {
+async function handle(request: Ask): Promise<Answer> {
   try {
     if (request.kind === 'connect') {
       try {
@@ -165,9 +165,13 @@ async function handle(request: Request): Promise<Reply> {
   }
 }
 
-port.on('message', async (request: Request) => {
-  const reply = await handle(request);
-  port.postMessage(reply);
-  Atomics.store(flag, 0, 1);
-  Atomics.notify(flag, 0);
+// One request at a time, in the order sent: writes sent without waiting (connection.ts) run before what follows them.
+let previous: Promise<void> = Promise.resolve();
+port.on('message', (request: Request) => {
+  previous = previous.then(async () => {
+    const reply = await handle(request);
+    port.postMessage({ ...reply, id: request.id });
+    Atomics.add(flag, 0, 1);
+    Atomics.notify(flag, 0);
+  });
 });
