@@ -6,6 +6,7 @@
  * per stage for each kind of image. CPU milliseconds (see StageTimes), so a loaded machine inflates them less. Arguments: KIND:PATH… (kinds: photo, text).
  */
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { prepareImage } from '../images/prepare.js';
 import { Analyzer } from '../providers/builtin/analysis/analyzer.js';
@@ -18,7 +19,10 @@ export interface BuiltinProfile {
 }
 
 const ALL = { objects: true, text: true, safety: true };
-const analyzer = new Analyzer();
+// Threads as each of the analysis pool's workers has them (AnalysisPool: one worker per core, at most two).
+const analyzer = new Analyzer({
+  threads: Math.max(1, Math.floor(availableParallelism() / Math.min(2, availableParallelism()))),
+});
 // The pool's round trip without the analysis: pixels copied and transferred in, signals cloned back.
 const echo = new Worker(
   "const { parentPort } = require('node:worker_threads'); parentPort.on('message', (m) => parentPort.postMessage(m.signals));",

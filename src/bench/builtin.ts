@@ -1,8 +1,10 @@
 /**
  * The built-in analyzer's speed and memory: index real photos with it in a child process (so peak memory is its
  * own), the first images separately (one per worker: each loads the models), then the rest. The previous pipeline
- * (GLIMPSE_BUILTIN_PIPELINE=previous: TensorFlow.js detector and safety screen) is indexed in the same run, the two
- * alternating, so that the ratio holds on a loaded machine; CPU milliseconds per image (all threads of the process)
+ * (GLIMPSE_BUILTIN_PIPELINE=previous: TensorFlow.js detector and safety screen, OCR as below) and the OCR before its
+ * speed work (GLIMPSE_BUILTIN_PIPELINE=whole-look: ONNX models, but the second look at signs over the whole image and
+ * two onnxruntime threads per OCR session in each worker) are indexed in the same run, all alternating, so that the
+ * ratios hold on a loaded machine; CPU milliseconds per image (all threads of the process)
  * are reported too, as they are less sensitive to load than images per second.
  */
 import { execFile } from 'node:child_process';
@@ -32,10 +34,10 @@ export interface BuiltinRun {
   failures: unknown[];
 }
 
-type Pipeline = 'current' | 'previous';
+type Pipeline = 'current' | 'whole-look' | 'previous';
 
 async function indexOnce(paths: readonly string[], pipeline: Pipeline): Promise<BuiltinRun> {
-  const env = { ...process.env, GLIMPSE_BUILTIN_PIPELINE: pipeline === 'previous' ? 'previous' : '' };
+  const env = { ...process.env, GLIMPSE_BUILTIN_PIPELINE: pipeline === 'current' ? '' : pipeline };
   const { stdout } = await run(process.execPath, [RUNNER, ...paths], {
     maxBuffer: 1 << 24,
     timeout: 15 * 60_000,
@@ -50,14 +52,21 @@ export async function measureBuiltin(paths: readonly string[], source: string, r
     return [result('builtin-images-per-s', null, 'images/s', note), result('builtin-peak-rss-mb', null, 'MB', note)];
   }
   try {
-    const runs: Record<Pipeline, BuiltinRun[]> = { current: [], previous: [] };
+    const runs: Record<Pipeline, BuiltinRun[]> = { current: [], 'whole-look': [], previous: [] };
+    const pipelines: Pipeline[] = ['current', 'whole-look', 'previous'];
     for (let round = 0; round < rounds; round++) {
-      const order: Pipeline[] = round % 2 === 0 ? ['current', 'previous'] : ['previous', 'current'];
+      const order = round % 2 === 0 ? pipelines : [...pipelines].reverse();
       for (const pipeline of order) runs[pipeline].push(await indexOnce(paths, pipeline));
     }
     const rate = (measured: BuiltinRun) => (measured.indexed - measured.warmed) / (measured.ms / 1000);
     const cpu = (measured: BuiltinRun) => measured.cpuMs / Math.max(1, measured.indexed - measured.warmed);
-    const ratios = runs.current.map((measured, index) => rate(measured) / rate(runs.previous[index])).sort();
+    const ratiosTo = (other: Pipeline) =>
+      runs.current.map((measured, index) => rate(measured) / rate(runs[other][index])).sort((a, b) => a - b);
+    const ratios = ratiosTo('previous');
+    const lookRatios = ratiosTo('whole-look');
+    const cpuRatios = runs.current
+      .map((measured, index) => cpu(measured) / cpu(runs['whole-look'][index]))
+      .sort((a, b) => a - b);
     const [latest] = runs.current;
     const steady = latest.indexed - latest.warmed;
     const failed = runs.current.reduce((sum, measured) => sum + measured.failures.length, 0);
@@ -69,7 +78,30 @@ export async function measureBuiltin(paths: readonly string[], source: string, r
         'images/s',
         failed ? `${note}; ${failed} failed` : note,
       ),
-      result('builtin-previous-images-per-s', median(runs.previous.map(rate)), 'images/s', 'TF.js detector and screen'),
+      result(
+        'builtin-whole-look-images-per-s',
+        median(runs['whole-look'].map(rate)),
+        'images/s',
+        'OCR second look over the whole image, 2 OCR threads per worker',
+      ),
+      result(
+        'builtin-speed-ratio-whole-look',
+        median(lookRatios),
+        '×',
+        `current ÷ whole-look, rounds alternating (min ${lookRatios[0].toFixed(2)}, max ${lookRatios[lookRatios.length - 1].toFixed(2)})`,
+      ),
+      result(
+        'builtin-cpu-ratio-whole-look',
+        median(cpuRatios),
+        '×',
+        `CPU per image, current ÷ whole-look (min ${cpuRatios[0].toFixed(2)}, max ${cpuRatios[cpuRatios.length - 1].toFixed(2)})`,
+      ),
+      result(
+        'builtin-previous-images-per-s',
+        median(runs.previous.map(rate)),
+        'images/s',
+        'TF.js detector and screen, OCR as whole-look',
+      ),
       result(
         'builtin-speed-ratio',
         median(ratios),
@@ -81,6 +113,12 @@ export async function measureBuiltin(paths: readonly string[], source: string, r
         median(runs.current.map(cpu)),
         'ms',
         'CPU of all threads (indexing included), after the warm-up',
+      ),
+      result(
+        'builtin-whole-look-cpu-ms-per-image',
+        median(runs['whole-look'].map(cpu)),
+        'ms',
+        'same, whole-look pipeline',
       ),
       result('builtin-previous-cpu-ms-per-image', median(runs.previous.map(cpu)), 'ms', 'same, previous pipeline'),
       result('builtin-first-images-ms', latest.loadMs, 'ms', `first ${latest.warmed}, including loading the models`),

@@ -5,7 +5,8 @@
  * Not a test: run `node dist/eval/builtin/measure-ocr.js [manifest.jsonl] [--compare] [--pipeline NAME]`.
  *
  * Pipelines: `paddle` (the built-in reader), `paddle-nospace` (no space repair), `paddle-960` (detection at 960 px),
- * `paddle-onelook` (no second, enlarged look at photos with few boxes), `tesseract` (the previous reader: layout
+ * `paddle-onelook` (no second, enlarged look at photos with few boxes), `paddle-wholelook` (the second look over the
+ * whole image, as before, not only around the boxes found), `paddle-margin2` (its regions twice as wide), `tesseract` (the previous reader: layout
  * gate and confidence filter). `--compare` runs them all, one after another.
  * OCR_MAX_SIDE sets the side images are prepared at (default: the built-in provider's). `--half even|odd` keeps every
  * other image of each subset (the halves tuning and checking were done on: tune on even, check on odd).
@@ -41,6 +42,8 @@ const PIPELINES: Record<string, () => Promise<Reader>> = {
   'paddle-nospace': () => withOptions({ repairSpaces: false }),
   'paddle-960': () => withOptions({ detectionMaxSide: 960 }),
   'paddle-onelook': () => withOptions({ signLook: false }),
+  'paddle-wholelook': () => withOptions({ signLook: 'whole' }),
+  'paddle-margin2': () => withOptions({ regionMargin: 2 }),
   tesseract: () => TesseractReader.load(),
 };
 

@@ -30,7 +30,7 @@ import { MODEL_ID, manifest } from './manifest.js';
 export { MODEL_ID, manifest };
 
 /** Bump whenever analysis or language logic changes output, so indexes describe images again. */
-export const PROMPT_VERSION = 'builtin-2';
+export const PROMPT_VERSION = 'builtin-3';
 
 /**
  * Largest side handed to us. The detector and safety model need far less, but OCR of receipts and pages loses

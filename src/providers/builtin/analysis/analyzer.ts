@@ -17,6 +17,13 @@ export interface AnalyzerSettings {
    * bench measures both in the same run; GLIMPSE_BUILTIN_PIPELINE=previous selects it.
    */
   previous?: boolean;
+  /**
+   * OCR as before the region second look (GLIMPSE_BUILTIN_PIPELINE=whole-look): the enlarged second look over the
+   * whole image and two onnxruntime threads per OCR session in every worker; kept so the bench measures both.
+   */
+  wholeLook?: boolean;
+  /** onnxruntime intra-op threads for the OCR models (default: TextReader's); the pool gives each worker its share. */
+  threads?: number;
 }
 
 export class Analyzer {
@@ -24,9 +31,14 @@ export class Analyzer {
   private reader?: Promise<TextReader>;
   private safety?: Promise<SafetyClassifier>;
   private readonly runtime: 'onnx' | 'tfjs';
+  private readonly threads?: number;
+  private readonly wholeLook: boolean;
 
-  constructor(settings: AnalyzerSettings = { previous: process.env.GLIMPSE_BUILTIN_PIPELINE === 'previous' }) {
-    this.runtime = settings.previous ? 'tfjs' : 'onnx';
+  constructor(settings: AnalyzerSettings = {}) {
+    const pipeline = process.env.GLIMPSE_BUILTIN_PIPELINE;
+    this.runtime = (settings.previous ?? pipeline === 'previous') ? 'tfjs' : 'onnx';
+    this.wholeLook = settings.wholeLook ?? (pipeline === 'previous' || pipeline === 'whole-look');
+    this.threads = this.wholeLook ? undefined : settings.threads;
   }
 
   /**
@@ -42,7 +54,9 @@ export class Analyzer {
     const { colours, brightness, saturation } = await timed(times, 'colours', () => summariseColours(pixels));
     // onnxruntime runs its sessions off this thread, so OCR overlaps with the TensorFlow work on this one.
     const text = options.text
-      ? (this.reader ??= TextReader.load()).then((reader) => reader.read(pixels, { times }))
+      ? (this.reader ??= TextReader.load({ threads: this.threads })).then((reader) =>
+          reader.read(pixels, { times, ...(this.wholeLook ? { signLook: 'whole' as const } : {}) }),
+        )
       : Promise.resolve(null);
     if (times) await text;
     const detected = options.objects

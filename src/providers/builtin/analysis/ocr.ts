@@ -13,7 +13,9 @@
  *   word-like pieces are kept.
  */
 import { readingRows } from '../../../eval/metrics/reading-order.js';
+import type { DbOptions, Quad } from './ocr-geometry.js';
 import { DETECTION_MAX_SIDE, type PaddleOptions, PaddleReader, type RecognisedLine } from './ocr-paddle.js';
+import { cropRegion, regionsAround } from './ocr-regions.js';
 import { type Pixels, type ReadText, type StageTimes, type TextRegion, timed } from './signals.js';
 
 /** Longest side of the gate's quick look. */
@@ -29,12 +31,19 @@ const DOCUMENT_PIECES = 5;
 const SPARSE_BOXES = 10;
 const SIGN_ENLARGEMENT = 1.5;
 const SIGN_DETECTION_MAX_SIDE = 1920;
+/** Share of the image the second look's regions may cover before the whole image is looked at instead. */
+const WHOLE_LOOK_SHARE = 0.6;
 
 export interface ReadOptions extends PaddleOptions {
   /** Skip the gate (measurement). */
   noGate?: boolean;
-  /** Look again at photos with few boxes, enlarged (default on; off for measurement). */
-  signLook?: boolean;
+  /**
+   * Look again at photos with few boxes, enlarged: around the boxes found (default), over the whole image
+   * ('whole', the previous way) or not at all (false); the last two for measurement.
+   */
+  signLook?: boolean | 'whole';
+  /** Margin of the second look's regions, in box heights (default REGION_MARGIN; measurement). */
+  regionMargin?: number;
   /** Milliseconds per step, added up (the bench's profile). */
   times?: StageTimes;
 }
@@ -42,8 +51,8 @@ export interface ReadOptions extends PaddleOptions {
 export class TextReader {
   private constructor(private readonly paddle: PaddleReader) {}
 
-  static async load(): Promise<TextReader> {
-    return new TextReader(await PaddleReader.load());
+  static async load(options: { threads?: number } = {}): Promise<TextReader> {
+    return new TextReader(await PaddleReader.load(options));
   }
 
   async read(pixels: Pixels, options: ReadOptions = {}): Promise<ReadText | null> {
@@ -60,10 +69,45 @@ export class TextReader {
       // A few boxes: a photo with signs, not a page. Small sign lettering is found far better with the image
       // enlarged for the detector (ICDAR scenes: CER 0.54 → 0.49); pages and receipts are better left alone.
       const enlarged = Math.min(SIGN_DETECTION_MAX_SIDE, Math.round(detectionSide * SIGN_ENLARGEMENT));
-      if (enlarged > detectionSide)
-        boxes = await timed(times, 'ocr sign look', () => this.paddle.detect(pixels, enlarged, options.db));
+      if (enlarged > detectionSide) {
+        const found = boxes;
+        boxes = await timed(times, 'ocr sign look', () =>
+          options.signLook === 'whole'
+            ? this.paddle.detect(pixels, enlarged, options.db)
+            : this.lookAround(pixels, found, enlarged / maxSide, options),
+        );
+      }
     }
     return keepText(await timed(times, 'ocr read', () => this.paddle.recognise(pixels, boxes, options)));
+  }
+
+  /**
+   * The second look only around the boxes of the first (ocr-regions.ts), each region enlarged by `scale` as the
+   * whole image would be; when the regions cover most of the image, the whole image is looked at instead.
+   */
+  private async lookAround(
+    pixels: Pixels,
+    found: readonly { quad: Quad }[],
+    scale: number,
+    options: { db?: Partial<DbOptions>; regionMargin?: number },
+  ) {
+    const regions = regionsAround(
+      found.map((box) => box.quad),
+      pixels.width,
+      pixels.height,
+      options.regionMargin,
+    );
+    const area = regions.reduce((sum, region) => sum + region.width * region.height, 0);
+    if (area > WHOLE_LOOK_SHARE * pixels.width * pixels.height)
+      return this.paddle.detect(pixels, Math.round(Math.max(pixels.width, pixels.height) * scale), options.db);
+    const boxes: { quad: Quad; score: number }[] = [];
+    for (const region of regions) {
+      const side = Math.max(region.width, region.height);
+      const inRegion = await this.paddle.detect(cropRegion(pixels, region), Math.round(side * scale), options.db);
+      for (const box of inRegion)
+        boxes.push({ quad: box.quad.map(([x, y]) => [x + region.x, y + region.y]) as Quad, score: box.score });
+    }
+    return boxes;
   }
 
   async close(): Promise<void> {

@@ -88,7 +88,10 @@ export class AnalysisPool {
   }
 
   private start(): Slot {
-    const worker = new Worker(new URL('./worker.js', import.meta.url));
+    // Each worker's share of the cores for onnxruntime's threads: more threads than cores cost CPU in thread hand-offs
+    // while the other workers keep every core busy anyway.
+    const threads = Math.max(1, Math.floor(availableParallelism() / this.size));
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { threads } });
     const slot: Slot = { worker, pending: new Map() };
     worker.on('message', (message: AnalysisResponse | { closed: true }) => {
       if (!('id' in message)) return;

@@ -2,11 +2,11 @@
  * A worker thread that owns one warm Analyzer. Messages: { id, pixels, exif, options } → { id, signals } or
  * { id, error }. The pixel buffer is transferred, not copied.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { Analyzer } from './analyzer.js';
 import type { AnalysisRequest, AnalysisResponse } from './pool.js';
 
-const analyzer = new Analyzer();
+const analyzer = new Analyzer({ threads: (workerData as { threads?: number } | null)?.threads });
 
 parentPort?.on('message', async (request: AnalysisRequest | { close: true }) => {
   if ('close' in request) {
