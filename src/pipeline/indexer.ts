@@ -152,8 +152,8 @@ async function indexAll(
   // Images another indexer is describing: looked at again when the rest is done (by then usually described).
   const held: string[] = [];
   const concurrency = Math.max(1, Math.min(64, options.concurrency ?? 4));
-  // At most `concurrency` describe calls at once, but twice as many images in flight (as `glimpse worker` holds):
-  // reading, hashing, decoding, metadata and commits of the others overlap the provider's work.
+  // At most `concurrency` describe calls at once, but twice as many images in flight (`glimpse worker` holds three
+  // times as many, its commits being slower round trips to PostgreSQL): reading, hashing, decoding, metadata and commits of the others overlap the provider's work.
   const slots = options.describeTurn ?? turns(concurrency);
   const inFlight = Math.max(1, options.inFlight ?? concurrency * 2);
   // The first describe call goes alone: a refused key or a server that is down then costs one request, not
