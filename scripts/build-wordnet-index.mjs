@@ -13,7 +13,7 @@ const dist = (path) => import(new URL(`../dist/search/${path}`, import.meta.url)
 const { indexFilePath, lemmaTablePath, dataFilePath, synsetTablePath, parseSynsetLine } = await dist('wordnet.js');
 const { buildLemmaTable } = await dist('wordnet-table.js');
 const { buildSynsetTable } = await dist('synset-table.js');
-const { lemmasOfGloss, definitionFingerprint } = await dist('definitions.js');
+const { lemmasOfGloss, definitionCode } = await dist('definitions.js');
 
 /** Written under another name and renamed, so that a process reading it meanwhile never sees half a table. */
 function write(target, contents) {
@@ -28,7 +28,7 @@ for (const pos of ['noun', 'verb']) {
     readFileSync(dataFilePath(pos)),
     (line, offset) => parseSynsetLine(line, offset, pos),
     lemmasOfGloss,
-    definitionFingerprint(),
+    definitionCode(),
   );
   write(synsetTablePath(pos), table);
 }

@@ -4,11 +4,16 @@
  */
 
 import { createRequire } from 'node:module';
-import { Command, CommanderError } from 'commander';
+import type { Command as CommandType } from 'commander';
 import { GlimpseError } from '../errors.js';
 import { EXIT, reportError } from './context.js';
 
-const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+const require = createRequire(import.meta.url);
+const { version } = require('../../package.json') as { version: string };
+// Required, not imported: commander is CommonJS, and importing it goes through the ES module loader's wrapper and
+// export scan, a few milliseconds of every one-shot command.
+const { Command, CommanderError } = require('commander') as typeof import('commander');
+type Command = CommandType;
 
 export interface CommandModule {
   register(program: Command): void | Promise<void>;

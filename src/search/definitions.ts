@@ -2,11 +2,11 @@
  * The lemmas of a WordNet definition's words ("surfboard: a narrow buoyant board for riding surf" → narrow, buoyant,
  * board, ride, surf), which reranking compares with a caption's words (see definitionsRelate in similarity.ts).
  * Worked out at build time into the synset tables (synset-table.ts) by the same function that works them out here
- * when a table is missing or was made by other code (its fingerprint differs).
+ * when a table is missing or was made by other code.
  */
 import { STOP_WORDS, tokenize } from './query.js';
 import { lemmaWord } from './sentence.js';
-import { hashText } from './synset-table.js';
+import type { SynsetTable } from './synset-table.js';
 import { morphologySource, type PartOfSpeech, synset, synsetTable } from './wordnet.js';
 
 /** The lemmas of a definition's words of three letters or more, stop words left out, in order, each once. */
@@ -17,25 +17,32 @@ export function lemmasOfGloss(gloss: string): string[] {
   return [...found];
 }
 
-let fingerprint: number | undefined;
+let code: string | undefined;
 
-/** Of the code lemmasOfGloss runs: it, tokenize, the stop words, lemmaWord and WordNet's base forms. */
-export function definitionFingerprint(): number {
-  fingerprint ??= hashText(
-    [
-      lemmasOfGloss.toString(),
-      tokenize.toString(),
-      [...STOP_WORDS].join(' '),
-      lemmaWord.toString(),
-      morphologySource(),
-    ].join('\n'),
-  );
-  return fingerprint;
+/**
+ * The source of the code lemmasOfGloss runs: it, tokenize, the stop words, lemmaWord and WordNet's base forms. A
+ * table keeps the source it was made with; comparing the two texts costs less than hashing one.
+ */
+export function definitionCode(): string {
+  code ??= [
+    lemmasOfGloss.toString(),
+    tokenize.toString(),
+    [...STOP_WORDS].join(' '),
+    lemmaWord.toString(),
+    morphologySource(),
+  ].join('\n');
+  return code;
 }
+
+/** Per part of speech, its synset table when that holds definitions made by this code, else null. */
+const usable = new Map<PartOfSpeech, SynsetTable | null>();
 
 /** The lemmas of the definition of a synset: from its table when it was made by this code, else from its gloss. */
 export function definitionLemmas(offset: number, pos: PartOfSpeech): readonly string[] {
-  const table = synsetTable(pos);
-  const stored = table && table.fingerprint === definitionFingerprint() ? table.definitionLemmas(offset) : null;
-  return stored ?? lemmasOfGloss(synset(offset, pos).gloss);
+  let table = usable.get(pos);
+  if (table === undefined) {
+    const found = synsetTable(pos);
+    usable.set(pos, (table = found && found.code === definitionCode() ? found : null));
+  }
+  return table?.definitionLemmas(offset) ?? lemmasOfGloss(synset(offset, pos).gloss);
 }

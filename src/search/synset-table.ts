@@ -15,8 +15,8 @@
  *   derived[]                  offset × 2, + 1 for a verb ('+' pointers to nouns and verbs)
  *   lemmaStarts[count + 1]     into lemmas
  *   lemmas[]                   numbers of the definition's lemmas in the pool
- *   poolStarts[poolSize + 1]   where each pool string starts in the pool text (as a JS string)
- * then the pool text in UTF-8.
+ *   poolStarts[poolSize + 1]   where each pool string starts in the pool text (in bytes)
+ * then the pool text and the source of the code that made the definitions' lemmas, in UTF-8.
  */
 import { readFileSync } from 'node:fs';
 
@@ -34,23 +34,16 @@ export interface SynsetLinks {
   derived: { offset: number; pos: 'noun' | 'verb' }[];
 }
 
-/** FNV-1a over UTF-16 code units, for fingerprints of the code that lemmatizes definitions. */
-export function hashText(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < text.length; index++) hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193);
-  return hash >>> 0;
-}
-
 /**
  * The table of one data file (data.noun or data.verb, as bytes). `parse` reads a synset line (wordnet.ts's own
  * parser, so the table holds what the data file would give); `definition` lists the lemmas of a gloss, made by the
- * code whose fingerprint is `fingerprint` (a table made by other code is not used for definitions).
+ * code whose source is `code` (kept in the table: a table made by other code is not used for definitions).
  */
 export function buildSynsetTable(
   dataFile: Buffer,
   parse: (line: string, offset: number) => SynsetLinks & { gloss: string },
   definition: (gloss: string) => readonly string[],
-  fingerprint: number,
+  code: string,
 ): Buffer {
   const text = dataFile.toString('latin1');
   const offsets: number[] = [];
@@ -78,7 +71,6 @@ export function buildSynsetTable(
     }
     start = end + 1;
   }
-  const poolText = [...pool.keys()].join('');
   const count = offsets.length;
   const lists = (values: number[][]) => {
     const starts = new Array<number>(count + 1);
@@ -86,15 +78,16 @@ export function buildSynsetTable(
     values.forEach((list, index) => (starts[index + 1] = starts[index] + list.length));
     return [...starts, ...values.flat()];
   };
+  const poolBytes = Buffer.from([...pool.keys()].join(''), 'utf8');
   const poolStarts = [0];
-  for (const lemma of pool.keys()) poolStarts.push(poolStarts[poolStarts.length - 1] + lemma.length);
+  for (const lemma of pool.keys()) poolStarts.push(poolStarts[poolStarts.length - 1] + Buffer.byteLength(lemma));
   const body = [...offsets, ...lexicalFiles, ...lists(hypernyms), ...lists(derived), ...lists(lemmas), ...poolStarts];
-  const poolBytes = Buffer.from(poolText, 'utf8');
+  const codeBytes = Buffer.from(code, 'utf8');
   const header = [
     MAGIC,
     FORMAT,
     dataFile.length,
-    fingerprint,
+    codeBytes.length,
     count,
     hypernyms.flat().length,
     derived.flat().length,
@@ -103,7 +96,7 @@ export function buildSynsetTable(
     poolBytes.length,
   ];
   const words = Uint32Array.from([...header, ...body]);
-  return Buffer.concat([Buffer.from(words.buffer), poolBytes]);
+  return Buffer.concat([Buffer.from(words.buffer), poolBytes, codeBytes]);
 }
 
 export class SynsetTable {
@@ -116,14 +109,15 @@ export class SynsetTable {
   private readonly lemmaStarts: Uint32Array;
   private readonly lemmas: Uint32Array;
   private readonly poolStarts: Uint32Array;
+  /** Kept as bytes: a lemma is decoded when first asked for (one large string would soon cost a full collection). */
   private readonly poolBytes: Buffer;
-  private poolText: string | null = null;
+  private readonly pool: (string | undefined)[] = [];
 
   private constructor(
     words: Uint32Array,
     poolBytes: Buffer,
-    /** Of the code that made the definitions' lemmas (see buildSynsetTable). */
-    readonly fingerprint: number,
+    /** The source of the code that made the definitions' lemmas (see buildSynsetTable). */
+    readonly code: string,
   ) {
     const [, , , , count, hypernymCount, derivedCount, lemmaCount, poolSize] = words;
     let start = HEADER_WORDS;
@@ -149,13 +143,14 @@ export class SynsetTable {
     // Uint32Array needs 4-byte alignment; readFileSync's own buffers have it, a slice of a pooled one may not.
     const aligned = contents.byteOffset % 4 === 0 ? contents : Buffer.from(contents);
     const header = new Uint32Array(aligned.buffer, aligned.byteOffset, HEADER_WORDS);
-    const [magic, format, size, fingerprint, count, hypernymCount, derivedCount, lemmaCount, poolSize, poolBytes] =
+    const [magic, format, size, codeBytes, count, hypernymCount, derivedCount, lemmaCount, poolSize, poolBytes] =
       header;
     if (magic !== MAGIC || format !== FORMAT || size !== sourceSize) return null;
     const wordCount = HEADER_WORDS + 5 * count + 3 + hypernymCount + derivedCount + lemmaCount + poolSize + 1;
-    if (aligned.length !== wordCount * 4 + poolBytes) return null;
+    const poolEnd = wordCount * 4 + poolBytes;
+    if (aligned.length !== poolEnd + codeBytes) return null;
     const words = new Uint32Array(aligned.buffer, aligned.byteOffset, wordCount);
-    return new SynsetTable(words, aligned.subarray(wordCount * 4), fingerprint);
+    return new SynsetTable(words, aligned.subarray(wordCount * 4, poolEnd), aligned.toString('utf8', poolEnd));
   }
 
   /** The table file at `path`, or null when it is missing or does not fit (see `from`). */
@@ -188,27 +183,28 @@ export class SynsetTable {
   links(offset: number): SynsetLinks | null {
     const number = this.find(offset);
     if (number < 0) return null;
+    // Plain loops: a first search decodes a few thousand synsets, in code the JIT has not compiled yet.
+    const hypernyms: number[] = [];
+    for (let index = this.hypernymStarts[number]; index < this.hypernymStarts[number + 1]; index++)
+      hypernyms.push(this.hypernyms[index]);
     const derived: SynsetLinks['derived'] = [];
     for (let index = this.derivedStarts[number]; index < this.derivedStarts[number + 1]; index++) {
       const value = this.derived[index];
-      derived.push({ offset: Math.floor(value / 2), pos: value % 2 === 1 ? 'verb' : 'noun' });
+      derived.push({ offset: value >>> 1, pos: (value & 1) === 1 ? 'verb' : 'noun' });
     }
-    return {
-      lexicalFile: this.lexicalFiles[number],
-      hypernyms: Array.from(this.hypernyms.subarray(this.hypernymStarts[number], this.hypernymStarts[number + 1])),
-      derived,
-    };
+    return { lexicalFile: this.lexicalFiles[number], hypernyms, derived };
   }
 
   /** The lemmas of the definition of the synset at `offset`, or null when none starts there. */
   definitionLemmas(offset: number): string[] | null {
     const number = this.find(offset);
     if (number < 0) return null;
-    this.poolText ??= this.poolBytes.toString('utf8');
     const found: string[] = [];
     for (let index = this.lemmaStarts[number]; index < this.lemmaStarts[number + 1]; index++) {
       const lemma = this.lemmas[index];
-      found.push(this.poolText.slice(this.poolStarts[lemma], this.poolStarts[lemma + 1]));
+      found.push(
+        (this.pool[lemma] ??= this.poolBytes.toString('utf8', this.poolStarts[lemma], this.poolStarts[lemma + 1])),
+      );
     }
     return found;
   }

@@ -358,7 +358,7 @@ export function baseForm(word: string, pos: PartOfSpeech): string | null {
 
 /**
  * What base forms depend on besides WordNet's files, as text: tables made with baseForm at build time (the lemmas of
- * definitions, synset-table.ts) carry a fingerprint of it, so that a table made by other code is not used.
+ * definitions, synset-table.ts) keep the code they were made with, so that a table made by other code is not used.
  */
 export function morphologySource(): string {
   return JSON.stringify([IRREGULAR, NOUN_RULES, VERB_RULES]) + baseForm.toString();
