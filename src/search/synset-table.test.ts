@@ -34,8 +34,10 @@ function assertTableMatches(table: SynsetTable, data: Buffer, pos: PartOfSpeech,
     assert.deepEqual(table.definitionLemmas(offset), lemmasOfGloss(parsed.gloss), `${pos} ${offset}: ${parsed.gloss}`);
   }
   // No synset starts inside a line or past the end.
-  for (const offset of [lines[0].offset + 1, data.length + 10])
-    assert.equal(table.links(offset), null), assert.equal(table.definitionLemmas(offset), null);
+  for (const offset of [lines[0].offset + 1, data.length + 10]) {
+    assert.equal(table.links(offset), null);
+    assert.equal(table.definitionLemmas(offset), null);
+  }
 }
 
 test('a verb table built here gives every synset the links and definition lemmas its data line gives', () => {
