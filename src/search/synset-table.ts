@@ -6,24 +6,24 @@
  * 15 MB data file and parsed in code the JIT had not compiled yet. Here a synset is a binary search in one file read
  * whole, with no parsing. (`npm run bench -- --only cli` measures a one-shot search.)
  *
- * Layout, all unsigned 32-bit little-endian words after a header of HEADER_WORDS:
+ * Layout, unsigned little-endian: 32-bit words after a header of HEADER_WORDS,
  *   offsets[count]             synset offsets in the data file, ascending
- *   lexicalFiles[count]
  *   hypernymStarts[count + 1]  into hypernyms
  *   hypernyms[]                offsets ('@' and '@i' pointers)
  *   derivedStarts[count + 1]   into derived
  *   derived[]                  offset × 2, + 1 for a verb ('+' pointers to nouns and verbs)
  *   lemmaStarts[count + 1]     into lemmas
- *   lemmas[]                   numbers of the definition's lemmas in the pool
  *   poolStarts[poolSize + 1]   where each pool string starts in the pool text (in bytes)
- * then the pool text and the source of the code that made the definitions' lemmas, in UTF-8.
+ * then 16-bit lemmas[] (numbers of the definitions' lemmas in the pool) and 8-bit lexicalFiles[count], each padded
+ * to 4 bytes (the file is read whole: smaller numbers are fewer bytes read), then the pool text and the source of
+ * the code that made the definitions' lemmas, in UTF-8.
  */
 import { readFileSync } from 'node:fs';
 
 /** "GWNS": a Glimpse WordNet synset table. */
 const MAGIC = 0x534e5747;
 /** Bump when the layout changes: an older file is then ignored (and the data file read instead). */
-const FORMAT = 1;
+const FORMAT = 2;
 const HEADER_WORDS = 10;
 
 /** What search reads of a synset on every query. */
@@ -72,16 +72,18 @@ export function buildSynsetTable(
     start = end + 1;
   }
   const count = offsets.length;
-  const lists = (values: number[][]) => {
-    const starts = new Array<number>(count + 1);
-    starts[0] = 0;
-    values.forEach((list, index) => (starts[index + 1] = starts[index] + list.length));
-    return [...starts, ...values.flat()];
+  const starts = (values: number[][]) => {
+    const found = new Array<number>(count + 1);
+    found[0] = 0;
+    values.forEach((list, index) => (found[index + 1] = found[index] + list.length));
+    return found;
   };
+  const lists = (values: number[][]) => [...starts(values), ...values.flat()];
   const poolBytes = Buffer.from([...pool.keys()].join(''), 'utf8');
   const poolStarts = [0];
   for (const lemma of pool.keys()) poolStarts.push(poolStarts[poolStarts.length - 1] + Buffer.byteLength(lemma));
-  const body = [...offsets, ...lexicalFiles, ...lists(hypernyms), ...lists(derived), ...lists(lemmas), ...poolStarts];
+  if (pool.size > 0x10000) throw new Error(`${pool.size} definition lemmas: more than 16-bit numbers can name`);
+  const body = [...offsets, ...lists(hypernyms), ...lists(derived), ...starts(lemmas), ...poolStarts];
   const codeBytes = Buffer.from(code, 'utf8');
   const header = [
     MAGIC,
@@ -96,42 +98,70 @@ export function buildSynsetTable(
     poolBytes.length,
   ];
   const words = Uint32Array.from([...header, ...body]);
-  return Buffer.concat([Buffer.from(words.buffer), poolBytes, codeBytes]);
+  const padded = (bytes: Buffer) => Buffer.concat([bytes, Buffer.alloc((4 - (bytes.length % 4)) % 4)]);
+  const lemmaNumbers = Uint16Array.from(lemmas.flat());
+  return Buffer.concat([
+    Buffer.from(words.buffer),
+    padded(Buffer.from(lemmaNumbers.buffer)),
+    padded(Buffer.from(Uint8Array.from(lexicalFiles))),
+    poolBytes,
+    codeBytes,
+  ]);
 }
+
+/** The header's fields. */
+function layout(contents: Buffer) {
+  const [magic, format, size, codeBytes, count, hypernymCount, derivedCount, lemmaCount, poolSize, poolBytes] =
+    new Uint32Array(contents.buffer, contents.byteOffset, HEADER_WORDS);
+  return { magic, format, size, codeBytes, count, hypernymCount, derivedCount, lemmaCount, poolSize, poolBytes };
+}
+
+/** How many 32-bit words the header and the 32-bit arrays take. */
+function wordCount(header: ReturnType<typeof layout>): number {
+  const { count, hypernymCount, derivedCount, poolSize } = header;
+  return HEADER_WORDS + 4 * count + 3 + hypernymCount + derivedCount + poolSize + 1;
+}
+
+/** A length in bytes, rounded up to whole 32-bit words. */
+const padding = (bytes: number) => Math.ceil(bytes / 4) * 4;
 
 export class SynsetTable {
   private readonly offsets: Uint32Array;
-  private readonly lexicalFiles: Uint32Array;
+  private readonly lexicalFiles: Uint8Array;
   private readonly hypernymStarts: Uint32Array;
   private readonly hypernyms: Uint32Array;
   private readonly derivedStarts: Uint32Array;
   private readonly derived: Uint32Array;
   private readonly lemmaStarts: Uint32Array;
-  private readonly lemmas: Uint32Array;
+  private readonly lemmas: Uint16Array;
   private readonly poolStarts: Uint32Array;
   /** Kept as bytes: a lemma is decoded when first asked for (one large string would soon cost a full collection). */
   private readonly poolBytes: Buffer;
   private readonly pool: (string | undefined)[] = [];
 
   private constructor(
-    words: Uint32Array,
-    poolBytes: Buffer,
+    contents: Buffer,
     /** The source of the code that made the definitions' lemmas (see buildSynsetTable). */
     readonly code: string,
   ) {
-    const [, , , , count, hypernymCount, derivedCount, lemmaCount, poolSize] = words;
+    const header = layout(contents);
+    const { count, hypernymCount, derivedCount, lemmaCount, poolSize, poolBytes } = header;
+    const words = new Uint32Array(contents.buffer, contents.byteOffset, wordCount(header));
     let start = HEADER_WORDS;
     const take = (length: number) => words.subarray(start, (start += length));
     this.offsets = take(count);
-    this.lexicalFiles = take(count);
     this.hypernymStarts = take(count + 1);
     this.hypernyms = take(hypernymCount);
     this.derivedStarts = take(count + 1);
     this.derived = take(derivedCount);
     this.lemmaStarts = take(count + 1);
-    this.lemmas = take(lemmaCount);
     this.poolStarts = take(poolSize + 1);
-    this.poolBytes = poolBytes;
+    let byte = contents.byteOffset + start * 4;
+    this.lemmas = new Uint16Array(contents.buffer, byte, lemmaCount);
+    byte += padding(lemmaCount * 2);
+    this.lexicalFiles = new Uint8Array(contents.buffer, byte, count);
+    byte += padding(count);
+    this.poolBytes = Buffer.from(contents.buffer, byte, poolBytes);
   }
 
   /**
@@ -142,15 +172,11 @@ export class SynsetTable {
     if (contents.length < HEADER_WORDS * 4) return null;
     // Uint32Array needs 4-byte alignment; readFileSync's own buffers have it, a slice of a pooled one may not.
     const aligned = contents.byteOffset % 4 === 0 ? contents : Buffer.from(contents);
-    const header = new Uint32Array(aligned.buffer, aligned.byteOffset, HEADER_WORDS);
-    const [magic, format, size, codeBytes, count, hypernymCount, derivedCount, lemmaCount, poolSize, poolBytes] =
-      header;
-    if (magic !== MAGIC || format !== FORMAT || size !== sourceSize) return null;
-    const wordCount = HEADER_WORDS + 5 * count + 3 + hypernymCount + derivedCount + lemmaCount + poolSize + 1;
-    const poolEnd = wordCount * 4 + poolBytes;
-    if (aligned.length !== poolEnd + codeBytes) return null;
-    const words = new Uint32Array(aligned.buffer, aligned.byteOffset, wordCount);
-    return new SynsetTable(words, aligned.subarray(wordCount * 4, poolEnd), aligned.toString('utf8', poolEnd));
+    const header = layout(aligned);
+    if (header.magic !== MAGIC || header.format !== FORMAT || header.size !== sourceSize) return null;
+    const poolEnd = wordCount(header) * 4 + padding(header.lemmaCount * 2) + padding(header.count) + header.poolBytes;
+    if (aligned.length !== poolEnd + header.codeBytes) return null;
+    return new SynsetTable(aligned, aligned.toString('utf8', poolEnd));
   }
 
   /** The table file at `path`, or null when it is missing or does not fit (see `from`). */

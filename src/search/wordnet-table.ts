@@ -142,6 +142,9 @@ export class LemmaTable {
         return Array.from(this.senses.subarray(this.senseStarts[number], this.senseStarts[number + 1]));
       }
     }
-    return [];
+    return NO_OFFSETS;
   }
 }
+
+/** What a key that is absent gets: most look-ups are morphology guesses that miss, and each would be a new array. */
+const NO_OFFSETS: number[] = Object.freeze([]) as unknown as number[];

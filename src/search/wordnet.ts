@@ -158,8 +158,11 @@ const synsetCache = { noun: new Map<number, Synset>(), verb: new Map<number, Syn
 export function senses(lemma: string, pos: PartOfSpeech): number[] {
   let cached = senseCache[pos].get(lemma);
   if (cached) return cached;
-  cached = lemmaIndex(pos).offsets(lemma.includes(' ') ? lemma.replace(/ /g, '_') : lemma);
-  senseCache[pos].set(lemma, cached);
+  const index = lemmaIndex(pos);
+  cached = index.offsets(lemma.includes(' ') ? lemma.replace(/ /g, '_') : lemma);
+  // A miss in the lemma table costs a probe and no allocation: only found words are kept (a first search makes
+  // thousands of morphology guesses that miss, and keeping each grew the map by as much).
+  if (cached.length > 0 || !(index instanceof LemmaTable)) senseCache[pos].set(lemma, cached);
   return cached;
 }
 
@@ -323,8 +326,22 @@ const VERB_RULES: [string, string][] = [
   ['s', ''],
 ];
 
+const baseFormCache = { noun: new Map<string, string | null>(), verb: new Map<string, string | null>() };
+
 /** WordNet's "morphy": the base form of a word that WordNet knows, or null. */
 export function baseForm(word: string, pos: PartOfSpeech): string | null {
+  // Cached: reranking asks again for the same caption words (isKindOf and namesVisibleThing for each pair).
+  const cache = baseFormCache[pos];
+  let found = cache.get(word);
+  if (found === undefined) {
+    found = findBaseForm(word, pos);
+    if (cache.size > 200_000) cache.clear();
+    cache.set(word, found);
+  }
+  return found;
+}
+
+function findBaseForm(word: string, pos: PartOfSpeech): string | null {
   const lower = word.toLowerCase();
   // Own keys only: "constructor" is no irregular form of anything.
   const irregular = Object.hasOwn(IRREGULAR, lower) ? IRREGULAR[lower] : undefined;
@@ -361,5 +378,5 @@ export function baseForm(word: string, pos: PartOfSpeech): string | null {
  * definitions, synset-table.ts) keep the code they were made with, so that a table made by other code is not used.
  */
 export function morphologySource(): string {
-  return JSON.stringify([IRREGULAR, NOUN_RULES, VERB_RULES]) + baseForm.toString();
+  return JSON.stringify([IRREGULAR, NOUN_RULES, VERB_RULES]) + findBaseForm.toString();
 }
