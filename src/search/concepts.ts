@@ -167,12 +167,14 @@ function ancestorDepths(offset: number): Map<number, number> {
   let depths = ancestorCache.get(offset);
   if (depths) return depths;
   depths = new Map();
+  const found = depths;
   for (const parent of synset(offset, 'noun').hypernyms) {
-    depths.set(parent, 1);
-    for (const [ancestor, depth] of ancestorDepths(parent)) {
-      const known = depths.get(ancestor);
-      if (depth < KIND_DEPTH && (known === undefined || depth + 1 < known)) depths.set(ancestor, depth + 1);
-    }
+    found.set(parent, 1);
+    // forEach, not for…of over entries: no iterator and pair allocated at each step in code not yet compiled.
+    ancestorDepths(parent).forEach((depth, ancestor) => {
+      const known = found.get(ancestor);
+      if (depth < KIND_DEPTH && (known === undefined || depth + 1 < known)) found.set(ancestor, depth + 1);
+    });
   }
   if (ancestorCache.size > 100_000) ancestorCache.clear();
   ancestorCache.set(offset, depths);

@@ -350,7 +350,12 @@ function findBaseForm(word: string, pos: PartOfSpeech): string | null {
   // Several rules may give a word WordNet knows ("singing": singe, sing): the one with more senses is the commoner.
   let best: string | null = null;
   let bestSenses = 0;
-  for (const [suffix, replacement] of pos === 'noun' ? NOUN_RULES : VERB_RULES) {
+  // Indexed, not for…of: iterating in code the JIT has not compiled yet allocates at every step, and a first search
+  // tries these rules on thousands of words.
+  const rules = pos === 'noun' ? NOUN_RULES : VERB_RULES;
+  for (let rule = 0; rule < rules.length; rule++) {
+    const suffix = rules[rule][0];
+    const replacement = rules[rule][1];
     if (!lower.endsWith(suffix) || lower.length <= suffix.length + 1) continue;
     const candidate = lower.slice(0, -suffix.length) + replacement;
     let count = senses(candidate, pos).length;
