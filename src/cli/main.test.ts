@@ -59,39 +59,45 @@ test('a module that is not found is not dropped either', async () => {
   assert.deepEqual(ran, [], 'no command runs when the program could not be assembled');
 });
 
-test('a failing core command stops even a one-shot core run; a module without register() fails too', async () => {
-  const failed = await runWith(
-    [command('hello', true), failing('search', true, new Error('sharp failed to load'))],
-    'hello',
-  );
-  assert.equal(failed.code, 1);
-  assert.match(failed.stderr, /"search" command could not be loaded: sharp failed to load/);
+test('a failing module stops the run of its own command, and help; a module without register() fails too', async () => {
+  const table = [command('hello', true), failing('search', true, new Error('sharp failed to load'))];
+  for (const args of [['search', 'dog'], ['--help'], ['hello', '--help']]) {
+    const failed = await runWith(table, ...args);
+    assert.equal(failed.code, 1, args.join(' '));
+    assert.match(failed.stderr, /"search" command could not be loaded: sharp failed to load/);
+  }
   const empty = await runWith(
     [command('hello', true), { name: 'empty', core: true, load: async () => ({}) as never }],
-    'hello',
+    'empty',
   );
   assert.equal(empty.code, 1);
   assert.match(empty.stderr, /"empty" command could not be loaded: the module exports no register/);
 });
 
-test('a core command loads only the core modules; help loads them all', async () => {
-  let optionalLoads = 0;
-  const optional: CommandEntry = {
-    name: 'serve',
-    core: false,
-    load: async () => {
-      optionalLoads++;
-      return { register: () => {} };
+test('a core command loads only its own module; help and other commands load them all', async () => {
+  const loads: string[] = [];
+  const counted = (entry: CommandEntry): CommandEntry => ({
+    ...entry,
+    load: () => {
+      loads.push(entry.name);
+      return entry.load();
     },
-  };
+  });
   const ran: string[] = [];
-  const table = [command('hello', true, ran), optional];
+  const table = [command('hello', true, ran), command('other', true), command('serve', false)].map(counted);
   assert.deepEqual(await runWith(table, 'hello'), { code: 0, stderr: '' });
+  assert.deepEqual(await runWith(table, '--db', 'other', 'hello', '-x'), {
+    code: 1,
+    stderr: "error: unknown option '-x'\n(run with --help for usage)\n",
+  });
   assert.deepEqual(ran, ['hello']);
-  assert.equal(optionalLoads, 0);
+  assert.deepEqual(loads, ['hello', 'hello'], '--db takes a value: "other" is no command name');
+  loads.length = 0;
   await buildProgram(['node', 'glimpse', 'hello', '--help'], table);
+  assert.deepEqual(loads, ['hello', 'other', 'serve']);
+  loads.length = 0;
   await buildProgram(['node', 'glimpse', 'serve'], table);
-  assert.equal(optionalLoads, 2);
+  assert.deepEqual(loads, ['hello', 'other', 'serve']);
 });
 
 test('the real table builds: every module loads and registers, in help order', async () => {

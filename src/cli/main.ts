@@ -4,11 +4,16 @@
  */
 
 import { createRequire } from 'node:module';
-import { Command, CommanderError } from 'commander';
+import type { Command as CommandType } from 'commander';
 import { GlimpseError } from '../errors.js';
 import { EXIT, reportError } from './context.js';
 
-const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+const require = createRequire(import.meta.url);
+const { version } = require('../../package.json') as { version: string };
+// Required, not imported: commander is CommonJS, and importing it goes through the ES module loader's wrapper and
+// export scan, a few milliseconds of every one-shot command.
+const { Command, CommanderError } = require('commander') as typeof import('commander');
+type Command = CommandType;
 
 export interface CommandModule {
   register(program: Command): void | Promise<void>;
@@ -18,8 +23,9 @@ export interface CommandEntry {
   /** The command it adds, for the error that names it when its module fails to load. */
   name: string;
   /**
-   * Core commands are what a one-shot `glimpse search` (or caption, index…) needs. Running one loads only the core
-   * modules, so it does not pay for the web server's or the evaluation's; help and every other command load all.
+   * Core commands register only themselves and are run one-shot (`glimpse search`, caption, index…): running one
+   * loads only its own module, so it does not pay for the others', the web server's or the evaluation's; help and
+   * every other command load all.
    */
   core: boolean;
   load(): Promise<CommandModule>;
@@ -53,8 +59,18 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'migrate', core: false, load: () => import('./commands/migrate.js') },
 ];
 
+/** The command an argument list runs: its first word that is neither an option nor the value of --db. */
+function commandNamed(argv: string[]): string | undefined {
+  const words = argv.slice(2);
+  for (let index = 0; index < words.length; index++) {
+    if (words[index] === '--db') index++;
+    else if (!words[index].startsWith('-')) return words[index];
+  }
+  return undefined;
+}
+
 /**
- * @param argv when given, and it runs a core command without --help, only the core commands are loaded.
+ * @param argv when given, and it runs a core command without --help, only that command's module is loaded.
  * @param commands the command table; tests pass their own.
  */
 export async function buildProgram(argv?: string[], commands: readonly CommandEntry[] = COMMANDS): Promise<Command> {
@@ -80,10 +96,12 @@ Examples:
 
 Exit codes: 0 done, 1 usage or fatal error, 2 some inputs failed (the rest were done).`,
     );
-  const commandName = argv?.slice(2).find((argument) => !argument.startsWith('-'));
-  const runsCore = commands.some((entry) => entry.core && entry.name === commandName);
-  const onlyCore = runsCore && !argv!.some((argument) => argument === '--help' || argument === '-h');
-  const wanted = onlyCore ? commands.filter((entry) => entry.core) : commands;
+  const commandName = argv ? commandNamed(argv) : undefined;
+  const oneShot = commands.find((entry) => entry.core && entry.name === commandName);
+  const help = argv?.some((argument) => argument === '--help' || argument === '-h');
+  // A core command run on its own loads its module alone: `glimpse search` does not pay for `index`'s image
+  // pipeline or `caption`'s inputs. Help, and every other command (providers add subcommands to them), load all.
+  const wanted = oneShot && !help ? [oneShot] : commands;
   // Loaded together so start-up waits for the slowest module, not for their sum; registered in table order.
   const modules = await Promise.allSettled(wanted.map((entry) => entry.load()));
   for (const [position, entry] of wanted.entries()) {

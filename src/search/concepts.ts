@@ -148,15 +148,37 @@ export function isKindOf(specific: string, general: string): boolean {
   const target = senses(baseForm(general, 'noun') ?? general, 'noun')[0];
   const start = senses(baseForm(specific, 'noun') ?? specific, 'noun')[0];
   if (target !== undefined && start !== undefined && target !== start) {
-    let level = [start];
-    for (let depth = 0; depth < KIND_DEPTH && !found && level.length > 0; depth++) {
-      level = level.flatMap((offset) => synset(offset, 'noun').hypernyms);
-      found = level.includes(target);
-    }
+    const depth = ancestorDepths(start).get(target);
+    found = depth !== undefined && depth <= KIND_DEPTH;
   }
   if (kindCache.size > 100_000) kindCache.clear();
   kindCache.set(key, found);
   return found;
+}
+
+const ancestorCache = new Map<number, Map<number, number>>();
+
+/**
+ * Every noun synset up to KIND_DEPTH levels above `offset`, with the fewest levels it is above it. Worked out once
+ * per synset from its parents' (rerank asks isKindOf for every caption word against every query word, and the
+ * words of a library share their ancestors: walking the tree each time was most of a first search's cost).
+ */
+function ancestorDepths(offset: number): Map<number, number> {
+  let depths = ancestorCache.get(offset);
+  if (depths) return depths;
+  depths = new Map();
+  const found = depths;
+  for (const parent of synset(offset, 'noun').hypernyms) {
+    found.set(parent, 1);
+    // forEach, not for…of over entries: no iterator and pair allocated at each step in code not yet compiled.
+    ancestorDepths(parent).forEach((depth, ancestor) => {
+      const known = found.get(ancestor);
+      if (depth < KIND_DEPTH && (known === undefined || depth + 1 < known)) found.set(ancestor, depth + 1);
+    });
+  }
+  if (ancestorCache.size > 100_000) ancestorCache.clear();
+  ancestorCache.set(offset, depths);
+  return depths;
 }
 
 /** WordNet lexicographer files of things a picture can show: animal, artifact, body, food, location, object, person, plant. */

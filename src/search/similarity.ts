@@ -4,8 +4,8 @@
  * under "domestic animal"; sofa, chair under "seat") 0.4, else 0. First senses only: WordNet lists the most
  * frequent first, and a caption rarely means a rarer one.
  */
-import { STOP_WORDS, tokenize } from './query.js';
-import { lemmaWord, type Word } from './sentence.js';
+import { definitionLemmas } from './definitions.js';
+import type { Word } from './sentence.js';
 import { type PartOfSpeech, senses, synset } from './wordnet.js';
 
 export const SYNONYM = 0.8;
@@ -84,8 +84,7 @@ function glossLemmas(lemma: string): Set<string> {
   for (const pos of ['noun', 'verb'] as const satisfies readonly PartOfSpeech[]) {
     const first = senses(lemma, pos)[0];
     if (first === undefined) continue;
-    for (const token of tokenize(synset(first, pos).gloss))
-      if (token.length > 2 && !STOP_WORDS.has(token)) found.add(lemmaWord(token).lemma);
+    for (const definitionLemma of definitionLemmas(first, pos)) found.add(definitionLemma);
   }
   if (glosses.size > 100_000) glosses.clear();
   glosses.set(lemma, found);

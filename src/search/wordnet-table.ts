@@ -81,10 +81,11 @@ export class LemmaTable {
   private readonly keyStarts: Uint32Array;
   private readonly senseStarts: Uint32Array;
   private readonly senses: Uint32Array;
-  private readonly keys: string;
+  /** The keys' text, latin1: kept as bytes, not made one large string (which would soon cost a full garbage collection). */
+  private readonly keys: Buffer;
   private readonly mask: number;
 
-  private constructor(words: Uint32Array, keys: string) {
+  private constructor(words: Uint32Array, keys: Buffer) {
     const [, , , keyCount, slotCount] = words;
     let start = HEADER_WORDS;
     const take = (length: number) => words.subarray(start, (start += length));
@@ -110,7 +111,7 @@ export class LemmaTable {
     const wordCount = HEADER_WORDS + slotCount + 2 * (keyCount + 1) + senseCount;
     if (aligned.length !== wordCount * 4 + keyBytes || (slotCount & (slotCount - 1)) !== 0) return null;
     const words = new Uint32Array(aligned.buffer, aligned.byteOffset, wordCount);
-    return new LemmaTable(words, aligned.toString('latin1', wordCount * 4));
+    return new LemmaTable(words, aligned.subarray(wordCount * 4));
   }
 
   /** The table file at `path`, or null when it is missing or does not fit (see `from`). */
@@ -124,16 +125,26 @@ export class LemmaTable {
     return LemmaTable.from(contents, sourceSize);
   }
 
+  /** Whether the key text at `start` begins with `key` (a character past latin1 never matches a byte). */
+  private holds(start: number, key: string): boolean {
+    const keys = this.keys;
+    for (let index = 0; index < key.length; index++) if (keys[start + index] !== key.charCodeAt(index)) return false;
+    return true;
+  }
+
   /** Synset offsets of a key as the index file writes it (underscores for spaces), most frequent first; [] if absent. */
   offsets(key: string): number[] {
     const { slots, keyStarts, mask } = this;
     for (let slot = hashKey(key) & mask; slots[slot] !== 0; slot = (slot + 1) & mask) {
       const number = slots[slot] - 1;
       const start = keyStarts[number];
-      if (keyStarts[number + 1] - start === key.length && this.keys.startsWith(key, start)) {
+      if (keyStarts[number + 1] - start === key.length && this.holds(start, key)) {
         return Array.from(this.senses.subarray(this.senseStarts[number], this.senseStarts[number + 1]));
       }
     }
-    return [];
+    return NO_OFFSETS;
   }
 }
+
+/** What a key that is absent gets: most look-ups are morphology guesses that miss, and each would be a new array. */
+const NO_OFFSETS: number[] = Object.freeze([]) as unknown as number[];

