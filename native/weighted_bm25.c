@@ -102,9 +102,19 @@ static PhraseHits *hitSlot(LengthCache *cache, const char *key, int bytes) {
   return &cache->hits[slot];
 }
 
+/* weighted_bm25_top's scratch space, kept per connection: a score and a state per rowid, and the rowids touched. */
+typedef struct {
+  double *scores;
+  unsigned char *states; /* 0: no phrase yet, 1: scored, 2: holds an excluded phrase */
+  sqlite3_int64 capacity;
+  sqlite3_int64 *touched;
+  sqlite3_int64 touchedCount, touchedCapacity;
+} Accumulator;
+
 typedef struct {
   sqlite3 *db;
   LengthCache caches[MAX_CACHES];
+  Accumulator accumulator;
 } Connection;
 
 typedef struct {
@@ -348,6 +358,188 @@ static void weightedBm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_
   sqlite3_result_double(context, -1.0 * score);
 }
 
+/*
+ * weighted_bm25_top(fts_table, cache_name, k, low, high, column_count, column_weight..., phrase_weight...): the
+ * k best rows with rowid in [low, high) of the whole query, as a blob of doubles (machine order) rowid, score,
+ * rowid, score... best first (ties by rowid), scores as -weighted_bm25 gives them (positive). Called on
+ * any one row of the query (LIMIT 1): it ranks every row itself.
+ *
+ * Why: ranking with ORDER BY weighted_bm25(...) LIMIT k costs, for every row holding a query word, FTS5's merge of
+ * all phrases' row lists, one call of the function, FTS5's sort of the row's hits of every phrase (xInstCount) and a
+ * row for SQLite's sorter. At a million images, a sentence's common words ('man', 'white') hold a few hundred
+ * thousand rows, and those per-row costs were most of a query. Here each phrase's row list is read on its own
+ * (xQueryPhrase) and its term added to the row's score in an array by rowid: phrase after phrase in the query's
+ * order, which is the order weighted_bm25 adds them in, so the sums are equal to the last bit.
+ */
+static int reserveAccumulator(Accumulator *accumulator, sqlite3_int64 rowid) {
+  if (rowid < accumulator->capacity) return SQLITE_OK;
+  sqlite3_int64 capacity = accumulator->capacity ? accumulator->capacity : 65536;
+  while (capacity <= rowid) capacity *= 2;
+  double *scores = (double *)sqlite3_realloc64(accumulator->scores, sizeof(double) * capacity);
+  if (scores == 0) return SQLITE_NOMEM;
+  accumulator->scores = scores;
+  unsigned char *states = (unsigned char *)sqlite3_realloc64(accumulator->states, (sqlite3_uint64)capacity);
+  if (states == 0) return SQLITE_NOMEM;
+  memset(states + accumulator->capacity, 0, (size_t)(capacity - accumulator->capacity));
+  accumulator->states = states;
+  accumulator->capacity = capacity;
+  return SQLITE_OK;
+}
+
+static int touch(Accumulator *accumulator, sqlite3_int64 rowid) {
+  if (accumulator->touchedCount == accumulator->touchedCapacity) {
+    sqlite3_int64 capacity = accumulator->touchedCapacity ? accumulator->touchedCapacity * 2 : 4096;
+    sqlite3_int64 *grown = (sqlite3_int64 *)sqlite3_realloc64(accumulator->touched, sizeof(sqlite3_int64) * capacity);
+    if (grown == 0) return SQLITE_NOMEM;
+    accumulator->touched = grown;
+    accumulator->touchedCapacity = capacity;
+  }
+  accumulator->touched[accumulator->touchedCount++] = rowid;
+  return SQLITE_OK;
+}
+
+typedef struct {
+  Accumulator *accumulator;
+  QueryData *data;
+  sqlite3_value **columnWeights;
+  int columns;
+  double weight; /* the phrase's; 0 for an excluded phrase */
+  double idf;
+  sqlite3_int64 low, high;
+} PhrasePass;
+
+static int addPhraseTerm(const Fts5ExtensionApi *api, Fts5Context *fts, void *pointer) {
+  const double k1 = 1.2, b = 0.75;
+  PhrasePass *pass = (PhrasePass *)pointer;
+  Accumulator *accumulator = pass->accumulator;
+  sqlite3_int64 rowid = api->xRowid(fts);
+  if (rowid < pass->low || rowid >= pass->high || rowid < 0) return SQLITE_OK;
+  int rc = reserveAccumulator(accumulator, rowid);
+  if (rc != SQLITE_OK) return rc;
+  unsigned char state = accumulator->states[rowid];
+  if (pass->weight == 0.0) {
+    /* An excluded phrase: the row is out, whatever it holds. */
+    if (state == 0) rc = touch(accumulator, rowid);
+    accumulator->states[rowid] = 2;
+    return rc;
+  }
+  if (state == 2) return SQLITE_OK;
+  int instances = 0, length = 0;
+  double frequency = 0.0;
+  rc = api->xInstCount(fts, &instances);
+  for (int i = 0; rc == SQLITE_OK && i < instances; i++) {
+    int phrase, column, offset;
+    rc = api->xInst(fts, i, &phrase, &column, &offset);
+    if (rc == SQLITE_OK) frequency += column < pass->columns ? sqlite3_value_double(pass->columnWeights[column]) : 1.0;
+  }
+  if (rc == SQLITE_OK) rc = rowLength(api, fts, pass->data->cache, &length);
+  if (rc != SQLITE_OK) return rc;
+  double norm = k1 * (1 - b + b * (double)length / pass->data->averageLength);
+  double term = pass->weight * pass->idf * (frequency * (k1 + 1.0)) / (frequency + norm);
+  if (state == 0) {
+    rc = touch(accumulator, rowid);
+    accumulator->states[rowid] = 1;
+    accumulator->scores[rowid] = 0.0;
+  }
+  accumulator->scores[rowid] += term;
+  return rc;
+}
+
+/* Is row a better than row b: higher score, then lower rowid. */
+static int better(const double *scores, sqlite3_int64 a, sqlite3_int64 b) {
+  return scores[a] > scores[b] || (scores[a] == scores[b] && a < b);
+}
+
+/* Restores the heap (worst row at the top) below `at`. */
+static void siftDown(sqlite3_int64 *heap, int count, int at, const double *scores) {
+  for (;;) {
+    int worst = at, left = 2 * at + 1, right = left + 1;
+    if (left < count && better(scores, heap[worst], heap[left])) worst = left;
+    if (right < count && better(scores, heap[worst], heap[right])) worst = right;
+    if (worst == at) return;
+    sqlite3_int64 swap = heap[at];
+    heap[at] = heap[worst];
+    heap[worst] = swap;
+    at = worst;
+  }
+}
+
+static void weightedBm25Top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *context,
+                            int argumentCount, sqlite3_value **arguments) {
+  /* Arguments after the table: cache name, k, low, high, column count, column weights, phrase weights. */
+  if (argumentCount < 5) {
+    sqlite3_result_error(context, "weighted_bm25_top: too few arguments", -1);
+    return;
+  }
+  int k = sqlite3_value_int(arguments[1]);
+  int columns = sqlite3_value_int(arguments[4]);
+  const int first = 5;
+  if (k < 1 || columns < 0 || first + columns > argumentCount) {
+    sqlite3_result_error(context, "weighted_bm25_top: bad arguments", -1);
+    return;
+  }
+  QueryData *data = 0;
+  int rc = queryData(api, fts, arguments[0], &data);
+  if (rc != SQLITE_OK) {
+    sqlite3_result_error_code(context, rc);
+    return;
+  }
+  Accumulator *accumulator = &((Connection *)api->xUserData(fts))->accumulator;
+  accumulator->touchedCount = 0;
+  PhrasePass pass = {accumulator, data, arguments + first, columns, 0.0, 0.0, sqlite3_value_int64(arguments[2]),
+                     sqlite3_value_int64(arguments[3])};
+  /* Excluded phrases (weight 0) first, so that their rows are never scored; then the others in the query's order. */
+  for (int round = 0; round < 2 && rc == SQLITE_OK; round++) {
+    for (int phrase = 0; rc == SQLITE_OK && phrase < data->phraseCount; phrase++) {
+      int at = first + columns + phrase;
+      double weight = at < argumentCount ? sqlite3_value_double(arguments[at]) : 1.0;
+      if ((weight == 0.0) != (round == 0)) continue;
+      pass.weight = weight;
+      pass.idf = data->idf[phrase];
+      rc = api->xQueryPhrase(fts, phrase, &pass, addPhraseTerm);
+    }
+  }
+  /* The k best scored rows: a heap with the worst of them on top. */
+  sqlite3_int64 *heap = rc == SQLITE_OK ? (sqlite3_int64 *)sqlite3_malloc64(sizeof(sqlite3_int64) * (sqlite3_uint64)k) : 0;
+  if (rc == SQLITE_OK && heap == 0) rc = SQLITE_NOMEM;
+  int count = 0;
+  const double *scores = accumulator->scores;
+  for (sqlite3_int64 i = 0; rc == SQLITE_OK && i < accumulator->touchedCount; i++) {
+    sqlite3_int64 rowid = accumulator->touched[i];
+    if (accumulator->states[rowid] != 1) continue;
+    if (count < k) {
+      heap[count++] = rowid;
+      for (int at = count - 1; at > 0 && better(scores, heap[(at - 1) / 2], heap[at]); at = (at - 1) / 2) {
+        sqlite3_int64 swap = heap[at];
+        heap[at] = heap[(at - 1) / 2];
+        heap[(at - 1) / 2] = swap;
+      }
+    } else if (better(scores, rowid, heap[0])) {
+      heap[0] = rowid;
+      siftDown(heap, count, 0, scores);
+    }
+  }
+  /* Best first: take the worst off the heap until it is empty, filling from the end. */
+  double *result = rc == SQLITE_OK ? (double *)sqlite3_malloc64(sizeof(double) * 2 * (sqlite3_uint64)(count ? count : 1)) : 0;
+  if (rc == SQLITE_OK && result == 0) rc = SQLITE_NOMEM;
+  for (int n = count; rc == SQLITE_OK && n > 0; n--) {
+    result[2 * (n - 1)] = (double)heap[0];
+    result[2 * (n - 1) + 1] = scores[heap[0]];
+    heap[0] = heap[n - 1];
+    siftDown(heap, n - 1, 0, scores);
+  }
+  sqlite3_free(heap);
+  /* Leave the states clean for the next query. */
+  for (sqlite3_int64 i = 0; i < accumulator->touchedCount; i++) accumulator->states[accumulator->touched[i]] = 0;
+  accumulator->touchedCount = 0;
+  if (rc != SQLITE_OK) {
+    sqlite3_free(result);
+    sqlite3_result_error_code(context, rc);
+    return;
+  }
+  sqlite3_result_blob(context, result, (int)(sizeof(double) * 2 * count), sqlite3_free);
+}
+
 static fts5_api *fts5Api(sqlite3 *db) {
   fts5_api *api = 0;
   sqlite3_stmt *statement = 0;
@@ -366,6 +558,9 @@ static void freeConnection(void *pointer) {
     clearHits(&connection->caches[i]);
     sqlite3_free(connection->caches[i].hits);
   }
+  sqlite3_free(connection->accumulator.scores);
+  sqlite3_free(connection->accumulator.states);
+  sqlite3_free(connection->accumulator.touched);
   sqlite3_free(connection);
 }
 
@@ -384,6 +579,10 @@ int sqlite3_weightedbm_init(sqlite3 *db, char **error, const sqlite3_api_routine
   memset(connection, 0, sizeof(Connection));
   connection->db = db;
   int rc = api->xCreateFunction(api, "weighted_bm25", connection, weightedBm25, freeConnection);
-  if (rc != SQLITE_OK) sqlite3_free(connection);
-  return rc;
+  if (rc != SQLITE_OK) {
+    sqlite3_free(connection);
+    return rc;
+  }
+  /* Shares the connection's caches, which weighted_bm25's destructor frees. */
+  return api->xCreateFunction(api, "weighted_bm25_top", connection, weightedBm25Top, 0);
 }
