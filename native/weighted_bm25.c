@@ -104,11 +104,17 @@ static PhraseHits *hitSlot(LengthCache *cache, const char *key, int bytes) {
 
 /* weighted_bm25_top's scratch space, kept per connection: a score and a state per rowid, and the rowids touched. */
 typedef struct {
-  double *scores;
+  double *scores;        /* the terms added so far (in reading order: a floor for the row's score), then the score */
   unsigned char *states; /* 0: no phrase yet, 1: scored, 2: holds an excluded phrase */
+  int *heads;            /* the row's last term in `terms`, numbered from 1 */
   sqlite3_int64 capacity;
   sqlite3_int64 *touched;
   sqlite3_int64 touchedCount, touchedCapacity;
+  /* Each row's terms, linked: what the row's phrase adds, the phrase's place in the query, the row's previous term. */
+  double *terms;
+  int *places, *previous;
+  int termCount, termCapacity;
+  double *scratch; /* touchedCapacity entries, for finding the k-th best floor */
 } Accumulator;
 
 typedef struct {
@@ -368,8 +374,10 @@ static void weightedBm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_
  * all phrases' row lists, one call of the function, FTS5's sort of the row's hits of every phrase (xInstCount) and a
  * row for SQLite's sorter. At a million images, a sentence's common words ('man', 'white') hold a few hundred
  * thousand rows, and those per-row costs were most of a query. Here each phrase's row list is read on its own
- * (xQueryPhrase) and its term added to the row's score in an array by rowid: phrase after phrase in the query's
- * order, which is the order weighted_bm25 adds them in, so the sums are equal to the last bit.
+ * (xQueryPhrase), the phrase with the highest bound first, and each term is kept in a list per row; once the rows
+ * not found yet cannot reach the k best, the remaining (common) phrases only add to rows already found (max-score
+ * pruning, exact). Each row's terms are then added up in the query's order of phrases, as weighted_bm25 adds them,
+ * so the scores are equal to the last bit (src/search/full-text.test.ts compares both).
  */
 static int reserveAccumulator(Accumulator *accumulator, sqlite3_int64 rowid) {
   if (rowid < accumulator->capacity) return SQLITE_OK;
@@ -378,6 +386,9 @@ static int reserveAccumulator(Accumulator *accumulator, sqlite3_int64 rowid) {
   double *scores = (double *)sqlite3_realloc64(accumulator->scores, sizeof(double) * capacity);
   if (scores == 0) return SQLITE_NOMEM;
   accumulator->scores = scores;
+  int *heads = (int *)sqlite3_realloc64(accumulator->heads, sizeof(int) * capacity);
+  if (heads == 0) return SQLITE_NOMEM;
+  accumulator->heads = heads;
   unsigned char *states = (unsigned char *)sqlite3_realloc64(accumulator->states, (sqlite3_uint64)capacity);
   if (states == 0) return SQLITE_NOMEM;
   memset(states + accumulator->capacity, 0, (size_t)(capacity - accumulator->capacity));
@@ -392,9 +403,35 @@ static int touch(Accumulator *accumulator, sqlite3_int64 rowid) {
     sqlite3_int64 *grown = (sqlite3_int64 *)sqlite3_realloc64(accumulator->touched, sizeof(sqlite3_int64) * capacity);
     if (grown == 0) return SQLITE_NOMEM;
     accumulator->touched = grown;
+    double *scratch = (double *)sqlite3_realloc64(accumulator->scratch, sizeof(double) * capacity);
+    if (scratch == 0) return SQLITE_NOMEM;
+    accumulator->scratch = scratch;
     accumulator->touchedCapacity = capacity;
   }
   accumulator->touched[accumulator->touchedCount++] = rowid;
+  return SQLITE_OK;
+}
+
+static int addTerm(Accumulator *accumulator, sqlite3_int64 rowid, double term, int place) {
+  if (accumulator->termCount == accumulator->termCapacity) {
+    int capacity = accumulator->termCapacity ? accumulator->termCapacity * 2 : 8192;
+    double *terms = (double *)sqlite3_realloc64(accumulator->terms, sizeof(double) * capacity);
+    if (terms == 0) return SQLITE_NOMEM;
+    accumulator->terms = terms;
+    int *places = (int *)sqlite3_realloc64(accumulator->places, sizeof(int) * capacity);
+    if (places == 0) return SQLITE_NOMEM;
+    accumulator->places = places;
+    int *previous = (int *)sqlite3_realloc64(accumulator->previous, sizeof(int) * capacity);
+    if (previous == 0) return SQLITE_NOMEM;
+    accumulator->previous = previous;
+    accumulator->termCapacity = capacity;
+  }
+  int at = accumulator->termCount++;
+  accumulator->terms[at] = term;
+  accumulator->places[at] = place;
+  accumulator->previous[at] = accumulator->heads[rowid];
+  accumulator->heads[rowid] = at + 1;
+  accumulator->scores[rowid] += term;
   return SQLITE_OK;
 }
 
@@ -405,6 +442,8 @@ typedef struct {
   int columns;
   double weight; /* the phrase's; 0 for an excluded phrase */
   double idf;
+  int place; /* the phrase's number in the query */
+  int admit; /* 0: rows holding none of the phrases read so far cannot reach the k best, skip them */
   sqlite3_int64 low, high;
 } PhrasePass;
 
@@ -423,7 +462,7 @@ static int addPhraseTerm(const Fts5ExtensionApi *api, Fts5Context *fts, void *po
     accumulator->states[rowid] = 2;
     return rc;
   }
-  if (state == 2) return SQLITE_OK;
+  if (state == 2 || (state == 0 && !pass->admit)) return SQLITE_OK;
   int instances = 0, length = 0;
   double frequency = 0.0;
   rc = api->xInstCount(fts, &instances);
@@ -440,9 +479,9 @@ static int addPhraseTerm(const Fts5ExtensionApi *api, Fts5Context *fts, void *po
     rc = touch(accumulator, rowid);
     accumulator->states[rowid] = 1;
     accumulator->scores[rowid] = 0.0;
+    accumulator->heads[rowid] = 0;
   }
-  accumulator->scores[rowid] += term;
-  return rc;
+  return rc == SQLITE_OK ? addTerm(accumulator, rowid, term, pass->place) : rc;
 }
 
 /* Is row a better than row b: higher score, then lower rowid. */
@@ -463,6 +502,36 @@ static void siftDown(sqlite3_int64 *heap, int count, int at, const double *score
     at = worst;
   }
 }
+
+/* The k-th largest of values[0..count) (count >= k), reordering them. */
+static double kthLargest(double *values, sqlite3_int64 count, sqlite3_int64 k) {
+  sqlite3_int64 low = 0, high = count - 1, target = k - 1;
+  while (low < high) {
+    double pivot = values[low + (high - low) / 2];
+    sqlite3_int64 i = low, j = high;
+    while (i <= j) {
+      while (values[i] > pivot) i++;
+      while (values[j] < pivot) j--;
+      if (i <= j) {
+        double swap = values[i];
+        values[i] = values[j];
+        values[j] = swap;
+        i++;
+        j--;
+      }
+    }
+    if (target <= j) high = j;
+    else if (target >= i) low = i;
+    else return values[target];
+  }
+  return values[target];
+}
+
+/* A phrase's place in the query and the most it can add to a row's score (weight × idf × (k1 + 1), a little over). */
+typedef struct {
+  int place;
+  double weight, bound;
+} PhraseBound;
 
 static void weightedBm25Top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *context,
                             int argumentCount, sqlite3_value **arguments) {
@@ -486,19 +555,82 @@ static void weightedBm25Top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlit
   }
   Accumulator *accumulator = &((Connection *)api->xUserData(fts))->accumulator;
   accumulator->touchedCount = 0;
-  PhrasePass pass = {accumulator, data, arguments + first, columns, 0.0, 0.0, sqlite3_value_int64(arguments[2]),
+  accumulator->termCount = 0;
+  PhrasePass pass = {accumulator, data, arguments + first, columns, 0.0, 0.0, 0, 1, sqlite3_value_int64(arguments[2]),
                      sqlite3_value_int64(arguments[3])};
-  /* Excluded phrases (weight 0) first, so that their rows are never scored; then the others in the query's order. */
-  for (int round = 0; round < 2 && rc == SQLITE_OK; round++) {
-    for (int phrase = 0; rc == SQLITE_OK && phrase < data->phraseCount; phrase++) {
-      int at = first + columns + phrase;
-      double weight = at < argumentCount ? sqlite3_value_double(arguments[at]) : 1.0;
-      if ((weight == 0.0) != (round == 0)) continue;
-      pass.weight = weight;
-      pass.idf = data->idf[phrase];
+  /* Excluded phrases (weight 0) first, so that their rows are never scored. */
+  PhraseBound *order = (PhraseBound *)sqlite3_malloc64(sizeof(PhraseBound) * (sqlite3_uint64)(data->phraseCount + 1));
+  if (order == 0) rc = SQLITE_NOMEM;
+  int ordered = 0;
+  for (int phrase = 0; rc == SQLITE_OK && phrase < data->phraseCount; phrase++) {
+    int at = first + columns + phrase;
+    double weight = at < argumentCount ? sqlite3_value_double(arguments[at]) : 1.0;
+    if (weight == 0.0) {
+      pass.weight = 0.0;
       rc = api->xQueryPhrase(fts, phrase, &pass, addPhraseTerm);
+    } else {
+      /* Highest bound first (insertion sort: a query has a few dozen phrases at most). */
+      PhraseBound bound = {phrase, weight, weight * data->idf[phrase] * 2.2 * (1 + 1e-9)};
+      int i = ordered++;
+      while (i > 0 && order[i - 1].bound < bound.bound) {
+        order[i] = order[i - 1];
+        i--;
+      }
+      order[i] = bound;
     }
   }
+  /*
+   * Max-score pruning: a row holding none of the phrases read so far can score at most the sum of the bounds of
+   * those left. Once that is under the k-th best of the scores so far (each a floor for its row's final score), no
+   * such row can reach the k best: the remaining phrases only add to rows already found. Exact, and it leaves out
+   * most rows holding only a sentence's common words, which come last.
+   */
+  double left = 0.0;
+  for (int i = 0; i < ordered; i++) left += order[i].bound;
+  for (int i = 0; rc == SQLITE_OK && i < ordered; i++) {
+    if (pass.admit && accumulator->touchedCount >= k) {
+      sqlite3_int64 count = 0;
+      for (sqlite3_int64 t = 0; t < accumulator->touchedCount; t++) {
+        sqlite3_int64 rowid = accumulator->touched[t];
+        if (accumulator->states[rowid] == 1) accumulator->scratch[count++] = accumulator->scores[rowid];
+      }
+      if (count >= k && left < kthLargest(accumulator->scratch, count, k) * (1 - 1e-9)) pass.admit = 0;
+    }
+    pass.weight = order[i].weight;
+    pass.idf = data->idf[order[i].place];
+    pass.place = order[i].place;
+    rc = api->xQueryPhrase(fts, order[i].place, &pass, addPhraseTerm);
+    left -= order[i].bound;
+  }
+  sqlite3_free(order);
+  /* Each row's score: its terms added in the query's order of phrases, as weighted_bm25 adds them (to the bit). */
+  double *sorted = 0;
+  int *places = 0;
+  if (rc == SQLITE_OK && ordered > 0) {
+    sorted = (double *)sqlite3_malloc64(sizeof(double) * (sqlite3_uint64)ordered);
+    places = (int *)sqlite3_malloc64(sizeof(int) * (sqlite3_uint64)ordered);
+    if (sorted == 0 || places == 0) rc = SQLITE_NOMEM;
+  }
+  for (sqlite3_int64 t = 0; rc == SQLITE_OK && t < accumulator->touchedCount; t++) {
+    sqlite3_int64 rowid = accumulator->touched[t];
+    if (accumulator->states[rowid] != 1) continue;
+    int count = 0;
+    for (int at = accumulator->heads[rowid]; at != 0 && count < ordered; at = accumulator->previous[at - 1]) {
+      int place = accumulator->places[at - 1], i = count++;
+      while (i > 0 && places[i - 1] > place) {
+        places[i] = places[i - 1];
+        sorted[i] = sorted[i - 1];
+        i--;
+      }
+      places[i] = place;
+      sorted[i] = accumulator->terms[at - 1];
+    }
+    double score = 0.0;
+    for (int i = 0; i < count; i++) score += sorted[i];
+    accumulator->scores[rowid] = score;
+  }
+  sqlite3_free(sorted);
+  sqlite3_free(places);
   /* The k best scored rows: a heap with the worst of them on top. */
   sqlite3_int64 *heap = rc == SQLITE_OK ? (sqlite3_int64 *)sqlite3_malloc64(sizeof(sqlite3_int64) * (sqlite3_uint64)k) : 0;
   if (rc == SQLITE_OK && heap == 0) rc = SQLITE_NOMEM;
@@ -561,6 +693,11 @@ static void freeConnection(void *pointer) {
   sqlite3_free(connection->accumulator.scores);
   sqlite3_free(connection->accumulator.states);
   sqlite3_free(connection->accumulator.touched);
+  sqlite3_free(connection->accumulator.heads);
+  sqlite3_free(connection->accumulator.terms);
+  sqlite3_free(connection->accumulator.places);
+  sqlite3_free(connection->accumulator.previous);
+  sqlite3_free(connection->accumulator.scratch);
   sqlite3_free(connection);
 }
 
