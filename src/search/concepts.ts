@@ -134,29 +134,41 @@ export function queryWordConcepts(word: string): QueryConcept {
 
 /** How far up "is a kind of" `isKindOf` looks: pizza → dish → nutriment → food, cat → … → animal (7). */
 const KIND_DEPTH = 8;
-const kindCache = new Map<string, boolean>();
+/** A word's most common noun sense and every sense within KIND_DEPTH steps up "is a kind of" from it. */
+interface Kinds {
+  start: number | undefined;
+  ancestors: Set<number>;
+}
+const kindsCache = new Map<string, Kinds>();
+
+/**
+ * Kept per word rather than per pair of words: a query meets a few hundred document words, each compared with every
+ * query word, and the same document words come back query after query.
+ */
+function kinds(word: string): Kinds {
+  let found = kindsCache.get(word);
+  if (!found) {
+    const start = senses(baseForm(word, 'noun') ?? word, 'noun')[0];
+    const ancestors = new Set<number>();
+    let level = start === undefined ? [] : [start];
+    for (let depth = 0; depth < KIND_DEPTH && level.length > 0; depth++) {
+      level = level.flatMap((offset) => synset(offset, 'noun').hypernyms);
+      for (const offset of level) ancestors.add(offset);
+    }
+    if (kindsCache.size > 100_000) kindsCache.clear();
+    kindsCache.set(word, (found = { start, ancestors }));
+  }
+  return found;
+}
 
 /**
  * Is a thing named `specific` a kind of `general`, by their most common noun senses ("dog" of "animal", "man" of
  * "person", "pizza" of "food")? A photo of a dog is a photo of an animal; the reverse does not hold.
  */
 export function isKindOf(specific: string, general: string): boolean {
-  const key = `${specific}>${general}`;
-  let found = kindCache.get(key);
-  if (found !== undefined) return found;
-  found = false;
-  const target = senses(baseForm(general, 'noun') ?? general, 'noun')[0];
-  const start = senses(baseForm(specific, 'noun') ?? specific, 'noun')[0];
-  if (target !== undefined && start !== undefined && target !== start) {
-    let level = [start];
-    for (let depth = 0; depth < KIND_DEPTH && !found && level.length > 0; depth++) {
-      level = level.flatMap((offset) => synset(offset, 'noun').hypernyms);
-      found = level.includes(target);
-    }
-  }
-  if (kindCache.size > 100_000) kindCache.clear();
-  kindCache.set(key, found);
-  return found;
+  const target = kinds(general).start;
+  const { start, ancestors } = kinds(specific);
+  return target !== undefined && start !== undefined && target !== start && ancestors.has(target);
 }
 
 /** WordNet lexicographer files of things a picture can show: animal, artifact, body, food, location, object, person, plant. */
