@@ -99,20 +99,26 @@ async function rankInOneCall(
   options: { background?: boolean },
 ): Promise<RankedRow[]> {
   // Any one matching row will do: the function ranks the whole query from it (arguments: k, rowid range, weights).
-  const sql = `SELECT weighted_bm25_top(search_index, 'search_index', ?, 0, ${Number.MAX_SAFE_INTEGER}, ${COLUMN_WEIGHTS.length}, ${COLUMN_WEIGHTS.join(', ')}, ${query.weights.map(() => '?').join(', ')}) AS top
+  // Split as rankFullText splits (each range reads the phrases' row lists, and scores its own rows).
+  const sql = `SELECT weighted_bm25_top(search_index, 'search_index', ?, ?, ?, ${COLUMN_WEIGHTS.length}, ${COLUMN_WEIGHTS.join(', ')}, ${query.weights.map(() => '?').join(', ')}) AS top
      FROM search_index WHERE search_index MATCH ? LIMIT 1`;
-  const parameters = [pool, ...query.weights, query.expression];
-  // With vectors to find meanwhile, a large library is ranked on a worker thread (see rankFullText).
-  const background = options.background && rowidRanges(index).length > 1;
-  const rows = background
-    ? await rankingThreads(index, 1, true)[0].run<{ top: Uint8Array }>(sql, parameters)
-    : (index.prepared(sql).all(...parameters) as { top: Uint8Array }[]);
-  if (rows.length === 0) return [];
-  // Pairs of doubles in this machine's order (rowids below 2^53 are exact as doubles); copied to align them.
-  const flat = new Float64Array(Uint8Array.from(rows[0].top).buffer);
-  const ranked: RankedRow[] = [];
-  for (let at = 0; at < flat.length; at += 2) ranked.push({ id: flat[at], score: flat[at + 1] });
-  return ranked;
+  const parameters = ([low, high]: [number, number]) => [pool, low, high, ...query.weights, query.expression];
+  const ranges = rowidRanges(index);
+  const own = options.background && ranges.length > 1 ? [] : ranges.slice(0, 1);
+  const others = ranges.slice(own.length);
+  const threads = rankingThreads(index, others.length, true);
+  const ranked = others.map((range, index) => threads[index].run<{ top: Uint8Array }>(sql, parameters(range)));
+  const rows = own
+    .flatMap((range) => index.prepared(sql).all(...parameters(range)) as { top: Uint8Array }[])
+    .concat(...(await Promise.all(ranked)));
+  const found: RankedRow[] = [];
+  for (const row of rows) {
+    // Pairs of doubles in this machine's order (rowids below 2^53 are exact as doubles); copied to align them.
+    const flat = new Float64Array(Uint8Array.from(row.top).buffer);
+    for (let at = 0; at < flat.length; at += 2) found.push({ id: flat[at], score: flat[at + 1] });
+  }
+  if (ranges.length === 1) return found;
+  return found.sort((a, b) => b.score - a.score || a.id - b.id).slice(0, pool);
 }
 
 /** Equal rowid ranges covering the library, one per thread; a single range for small or in-memory libraries. */
