@@ -197,7 +197,7 @@ export async function measureSearch(
  * one call of weighted_bm25_top (the default, see search/full-text.ts) and row by row with ORDER BY weighted_bm25
  * (before it). Both see queries the process has met once already (in the figures above), so neither is favoured.
  */
-async function rankingComparison(
+export async function rankingComparison(
   glimpse: Glimpse,
   sets: QuerySets,
   prefix: string,
