@@ -193,7 +193,7 @@ export async function measureSearch(
 }
 
 /**
- * The full-text stage's two ways on the same library and queries, in the same process, set by set in turn: ranked in
+ * The full-text stage's two ways on the same library and queries, in the same process, query by query in turn: ranked in
  * one call of weighted_bm25_top (the default, see search/full-text.ts) and row by row with ORDER BY weighted_bm25
  * (before it). Both see queries the process has met once already (in the figures above), so neither is favoured.
  */
@@ -204,23 +204,24 @@ export async function rankingComparison(
   size: string,
 ): Promise<BenchResult[]> {
   const saved = RANKING_IN_ONE_CALL.enabled;
-  const p95 = async (queries: readonly string[], oneCall: boolean) => {
+  const time = async (query: string, oneCall: boolean) => {
     RANKING_IN_ONE_CALL.enabled = oneCall;
-    const times: number[] = [];
-    for (const query of queries) {
-      const started = performance.now();
-      await glimpse.search(query, { limit: 10 });
-      times.push(performance.now() - started);
-    }
-    return percentile(times, 95);
+    const started = performance.now();
+    await glimpse.search(query, { limit: 10 });
+    return performance.now() - started;
   };
   const before: number[] = [];
   const now: number[] = [];
   try {
-    for (const [index, queries] of [sets.measured, ...(sets.repeats ?? [])].entries()) {
-      // Alternate which goes first, so that a change in the machine's load falls on both.
-      for (const oneCall of index % 2 === 0 ? [false, true] : [true, false])
-        (oneCall ? now : before).push(await p95(queries, oneCall));
+    for (const queries of [sets.measured, ...(sets.repeats ?? [])]) {
+      const times = { true: [] as number[], false: [] as number[] };
+      // Query by query, each way in turn and the first alternating, so that a change in the machine's load (it
+      // may be shared) falls on both alike.
+      for (const [index, query] of queries.entries())
+        for (const oneCall of index % 2 === 0 ? [false, true] : [true, false])
+          times[`${oneCall}`].push(await time(query, oneCall));
+      before.push(percentile(times.false, 95));
+      now.push(percentile(times.true, 95));
     }
   } finally {
     RANKING_IN_ONE_CALL.enabled = saved;
