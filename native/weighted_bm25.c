@@ -452,7 +452,9 @@ static int addPhraseTerm(const Fts5ExtensionApi *api, Fts5Context *fts, void *po
   PhrasePass *pass = (PhrasePass *)pointer;
   Accumulator *accumulator = pass->accumulator;
   sqlite3_int64 rowid = api->xRowid(fts);
-  if (rowid < pass->low || rowid >= pass->high || rowid < 0) return SQLITE_OK;
+  if (rowid < pass->low || rowid >= pass->high) return SQLITE_OK;
+  /* Scores are kept in arrays by rowid: for rowids beyond them, the caller ranks row by row instead. */
+  if (rowid < 0 || rowid >= MAX_CACHED_ROWID) return SQLITE_RANGE;
   int rc = reserveAccumulator(accumulator, rowid);
   if (rc != SQLITE_OK) return rc;
   unsigned char state = accumulator->states[rowid];

@@ -129,6 +129,16 @@ test('ranking in one call (weighted_bm25_top, max-score pruning) gives the rows 
     );
     const expression = toWeightedExpression(parseQuery('clock bus -kite'))!;
     assert.ok((await rankFullText(index, expression, noFilter, 200)).every((row) => !kites.has(row.id)));
+    // A rowid past the function's arrays: ranked row by row instead, found all the same.
+    index.sqlite.db
+      .prepare('INSERT INTO search_index (rowid, caption) VALUES (?, ?)')
+      .run(200_000_000, 'zeppelin over the clock');
+    const zeppelin = toWeightedExpression(parseQuery('zeppelin clock'))!;
+    RANKING_IN_ONE_CALL.enabled = false;
+    const rowByRow = await rankFullText(index, zeppelin, noFilter, 5);
+    RANKING_IN_ONE_CALL.enabled = true;
+    assert.deepEqual(await rankFullText(index, zeppelin, noFilter, 5), rowByRow);
+    assert.equal(rowByRow[0].id, 200_000_000);
   } finally {
     await glimpse.close();
   }

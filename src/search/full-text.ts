@@ -50,7 +50,14 @@ export async function rankFullText(
 ): Promise<RankedRow[]> {
   const store = index.sqlite;
   const native = hasWeightedBm25(store.db);
-  if (native && RANKING_IN_ONE_CALL.enabled && !filter.where) return rankInOneCall(index, query, pool, options);
+  if (native && RANKING_IN_ONE_CALL.enabled && !filter.where) {
+    // It refuses rowids past its arrays (100 million, or negative): those libraries are ranked row by row.
+    const ranked = await rankInOneCall(index, query, pool, options).catch((error: { code?: string }) => {
+      if (error.code === 'SQLITE_RANGE') return null;
+      throw error;
+    });
+    if (ranked) return ranked;
+  }
   const score = native
     ? // 'search_index' names the connection's cache of row lengths (see native/weighted_bm25.c).
       // The phrase weights are bound, so that queries with as many phrases share one prepared statement.
