@@ -102,9 +102,25 @@ static PhraseHits *hitSlot(LengthCache *cache, const char *key, int bytes) {
   return &cache->hits[slot];
 }
 
+/* weighted_bm25_top's scratch space, kept per connection: a score and a state per rowid, and the rowids touched. */
+typedef struct {
+  double *scores;        /* the terms added so far (in reading order: a floor for the row's score), then the score */
+  unsigned char *states; /* 0: no phrase yet, 1: scored, 2: holds an excluded phrase */
+  int *heads;            /* the row's last term in `terms`, numbered from 1 */
+  sqlite3_int64 capacity;
+  sqlite3_int64 *touched;
+  sqlite3_int64 touchedCount, touchedCapacity;
+  /* Each row's terms, linked: what the row's phrase adds, the phrase's place in the query, the row's previous term. */
+  double *terms;
+  int *places, *previous;
+  int termCount, termCapacity;
+  double *scratch; /* touchedCapacity entries, for finding the k-th best floor */
+} Accumulator;
+
 typedef struct {
   sqlite3 *db;
   LengthCache caches[MAX_CACHES];
+  Accumulator accumulator;
 } Connection;
 
 typedef struct {
@@ -348,6 +364,316 @@ static void weightedBm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_
   sqlite3_result_double(context, -1.0 * score);
 }
 
+/*
+ * weighted_bm25_top(fts_table, cache_name, k, low, high, column_count, column_weight..., phrase_weight...): the
+ * k best rows with rowid in [low, high) of the whole query, as a blob of doubles (machine order) rowid, score,
+ * rowid, score... best first (ties by rowid), scores as -weighted_bm25 gives them (positive). Called on
+ * any one row of the query (LIMIT 1): it ranks every row itself.
+ *
+ * Why: ranking with ORDER BY weighted_bm25(...) LIMIT k costs, for every row holding a query word, FTS5's merge of
+ * all phrases' row lists, one call of the function, FTS5's sort of the row's hits of every phrase (xInstCount) and a
+ * row for SQLite's sorter. At a million images, a sentence's common words ('man', 'white') hold a few hundred
+ * thousand rows, and those per-row costs were most of a query. Here each phrase's row list is read on its own
+ * (xQueryPhrase), the phrase with the highest bound first, and each term is kept in a list per row; once the rows
+ * not found yet cannot reach the k best, the remaining (common) phrases only add to rows already found (max-score
+ * pruning, exact). Each row's terms are then added up in the query's order of phrases, as weighted_bm25 adds them,
+ * so the scores are equal to the last bit (src/search/full-text.test.ts compares both).
+ */
+static int reserveAccumulator(Accumulator *accumulator, sqlite3_int64 rowid) {
+  if (rowid < accumulator->capacity) return SQLITE_OK;
+  sqlite3_int64 capacity = accumulator->capacity ? accumulator->capacity : 65536;
+  while (capacity <= rowid) capacity *= 2;
+  double *scores = (double *)sqlite3_realloc64(accumulator->scores, sizeof(double) * capacity);
+  if (scores == 0) return SQLITE_NOMEM;
+  accumulator->scores = scores;
+  int *heads = (int *)sqlite3_realloc64(accumulator->heads, sizeof(int) * capacity);
+  if (heads == 0) return SQLITE_NOMEM;
+  accumulator->heads = heads;
+  unsigned char *states = (unsigned char *)sqlite3_realloc64(accumulator->states, (sqlite3_uint64)capacity);
+  if (states == 0) return SQLITE_NOMEM;
+  memset(states + accumulator->capacity, 0, (size_t)(capacity - accumulator->capacity));
+  accumulator->states = states;
+  accumulator->capacity = capacity;
+  return SQLITE_OK;
+}
+
+static int touch(Accumulator *accumulator, sqlite3_int64 rowid) {
+  if (accumulator->touchedCount == accumulator->touchedCapacity) {
+    sqlite3_int64 capacity = accumulator->touchedCapacity ? accumulator->touchedCapacity * 2 : 4096;
+    sqlite3_int64 *grown = (sqlite3_int64 *)sqlite3_realloc64(accumulator->touched, sizeof(sqlite3_int64) * capacity);
+    if (grown == 0) return SQLITE_NOMEM;
+    accumulator->touched = grown;
+    double *scratch = (double *)sqlite3_realloc64(accumulator->scratch, sizeof(double) * capacity);
+    if (scratch == 0) return SQLITE_NOMEM;
+    accumulator->scratch = scratch;
+    accumulator->touchedCapacity = capacity;
+  }
+  accumulator->touched[accumulator->touchedCount++] = rowid;
+  return SQLITE_OK;
+}
+
+static int addTerm(Accumulator *accumulator, sqlite3_int64 rowid, double term, int place) {
+  if (accumulator->termCount == accumulator->termCapacity) {
+    int capacity = accumulator->termCapacity ? accumulator->termCapacity * 2 : 8192;
+    double *terms = (double *)sqlite3_realloc64(accumulator->terms, sizeof(double) * capacity);
+    if (terms == 0) return SQLITE_NOMEM;
+    accumulator->terms = terms;
+    int *places = (int *)sqlite3_realloc64(accumulator->places, sizeof(int) * capacity);
+    if (places == 0) return SQLITE_NOMEM;
+    accumulator->places = places;
+    int *previous = (int *)sqlite3_realloc64(accumulator->previous, sizeof(int) * capacity);
+    if (previous == 0) return SQLITE_NOMEM;
+    accumulator->previous = previous;
+    accumulator->termCapacity = capacity;
+  }
+  int at = accumulator->termCount++;
+  accumulator->terms[at] = term;
+  accumulator->places[at] = place;
+  accumulator->previous[at] = accumulator->heads[rowid];
+  accumulator->heads[rowid] = at + 1;
+  accumulator->scores[rowid] += term;
+  return SQLITE_OK;
+}
+
+typedef struct {
+  Accumulator *accumulator;
+  QueryData *data;
+  sqlite3_value **columnWeights;
+  int columns;
+  double weight; /* the phrase's; 0 for an excluded phrase */
+  double idf;
+  int place; /* the phrase's number in the query */
+  int admit; /* 0: rows holding none of the phrases read so far cannot reach the k best, skip them */
+  sqlite3_int64 low, high;
+} PhrasePass;
+
+static int addPhraseTerm(const Fts5ExtensionApi *api, Fts5Context *fts, void *pointer) {
+  const double k1 = 1.2, b = 0.75;
+  PhrasePass *pass = (PhrasePass *)pointer;
+  Accumulator *accumulator = pass->accumulator;
+  sqlite3_int64 rowid = api->xRowid(fts);
+  if (rowid < pass->low || rowid >= pass->high) return SQLITE_OK;
+  /* Scores are kept in arrays by rowid: for rowids beyond them, the caller ranks row by row instead. */
+  if (rowid < 0 || rowid >= MAX_CACHED_ROWID) return SQLITE_RANGE;
+  int rc = reserveAccumulator(accumulator, rowid);
+  if (rc != SQLITE_OK) return rc;
+  unsigned char state = accumulator->states[rowid];
+  if (pass->weight == 0.0) {
+    /* An excluded phrase: the row is out, whatever it holds. */
+    if (state == 0) rc = touch(accumulator, rowid);
+    accumulator->states[rowid] = 2;
+    return rc;
+  }
+  if (state == 2 || (state == 0 && !pass->admit)) return SQLITE_OK;
+  int instances = 0, length = 0;
+  double frequency = 0.0;
+  rc = api->xInstCount(fts, &instances);
+  for (int i = 0; rc == SQLITE_OK && i < instances; i++) {
+    int phrase, column, offset;
+    rc = api->xInst(fts, i, &phrase, &column, &offset);
+    if (rc == SQLITE_OK) frequency += column < pass->columns ? sqlite3_value_double(pass->columnWeights[column]) : 1.0;
+  }
+  if (rc == SQLITE_OK) rc = rowLength(api, fts, pass->data->cache, &length);
+  if (rc != SQLITE_OK) return rc;
+  double norm = k1 * (1 - b + b * (double)length / pass->data->averageLength);
+  double term = pass->weight * pass->idf * (frequency * (k1 + 1.0)) / (frequency + norm);
+  if (state == 0) {
+    rc = touch(accumulator, rowid);
+    accumulator->states[rowid] = 1;
+    accumulator->scores[rowid] = 0.0;
+    accumulator->heads[rowid] = 0;
+  }
+  return rc == SQLITE_OK ? addTerm(accumulator, rowid, term, pass->place) : rc;
+}
+
+/* Is row a better than row b: higher score, then lower rowid. */
+static int better(const double *scores, sqlite3_int64 a, sqlite3_int64 b) {
+  return scores[a] > scores[b] || (scores[a] == scores[b] && a < b);
+}
+
+/* Restores the heap (worst row at the top) below `at`. */
+static void siftDown(sqlite3_int64 *heap, int count, int at, const double *scores) {
+  for (;;) {
+    int worst = at, left = 2 * at + 1, right = left + 1;
+    if (left < count && better(scores, heap[worst], heap[left])) worst = left;
+    if (right < count && better(scores, heap[worst], heap[right])) worst = right;
+    if (worst == at) return;
+    sqlite3_int64 swap = heap[at];
+    heap[at] = heap[worst];
+    heap[worst] = swap;
+    at = worst;
+  }
+}
+
+/* The k-th largest of values[0..count) (count >= k), reordering them. */
+static double kthLargest(double *values, sqlite3_int64 count, sqlite3_int64 k) {
+  sqlite3_int64 low = 0, high = count - 1, target = k - 1;
+  while (low < high) {
+    double pivot = values[low + (high - low) / 2];
+    sqlite3_int64 i = low, j = high;
+    while (i <= j) {
+      while (values[i] > pivot) i++;
+      while (values[j] < pivot) j--;
+      if (i <= j) {
+        double swap = values[i];
+        values[i] = values[j];
+        values[j] = swap;
+        i++;
+        j--;
+      }
+    }
+    if (target <= j) high = j;
+    else if (target >= i) low = i;
+    else return values[target];
+  }
+  return values[target];
+}
+
+/* A phrase's place in the query and the most it can add to a row's score (weight × idf × (k1 + 1), a little over). */
+typedef struct {
+  int place;
+  double weight, bound;
+} PhraseBound;
+
+static void weightedBm25Top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *context,
+                            int argumentCount, sqlite3_value **arguments) {
+  /* Arguments after the table: cache name, k, low, high, column count, column weights, phrase weights. */
+  if (argumentCount < 5) {
+    sqlite3_result_error(context, "weighted_bm25_top: too few arguments", -1);
+    return;
+  }
+  int k = sqlite3_value_int(arguments[1]);
+  int columns = sqlite3_value_int(arguments[4]);
+  const int first = 5;
+  if (k < 1 || columns < 0 || first + columns > argumentCount) {
+    sqlite3_result_error(context, "weighted_bm25_top: bad arguments", -1);
+    return;
+  }
+  QueryData *data = 0;
+  int rc = queryData(api, fts, arguments[0], &data);
+  if (rc != SQLITE_OK) {
+    sqlite3_result_error_code(context, rc);
+    return;
+  }
+  Accumulator *accumulator = &((Connection *)api->xUserData(fts))->accumulator;
+  accumulator->touchedCount = 0;
+  accumulator->termCount = 0;
+  PhrasePass pass = {accumulator, data, arguments + first, columns, 0.0, 0.0, 0, 1, sqlite3_value_int64(arguments[2]),
+                     sqlite3_value_int64(arguments[3])};
+  /* Excluded phrases (weight 0) first, so that their rows are never scored. */
+  PhraseBound *order = (PhraseBound *)sqlite3_malloc64(sizeof(PhraseBound) * (sqlite3_uint64)(data->phraseCount + 1));
+  if (order == 0) rc = SQLITE_NOMEM;
+  int ordered = 0;
+  for (int phrase = 0; rc == SQLITE_OK && phrase < data->phraseCount; phrase++) {
+    int at = first + columns + phrase;
+    double weight = at < argumentCount ? sqlite3_value_double(arguments[at]) : 1.0;
+    if (weight == 0.0) {
+      pass.weight = 0.0;
+      rc = api->xQueryPhrase(fts, phrase, &pass, addPhraseTerm);
+    } else {
+      /* Highest bound first (insertion sort: a query has a few dozen phrases at most). */
+      PhraseBound bound = {phrase, weight, weight * data->idf[phrase] * 2.2 * (1 + 1e-9)};
+      int i = ordered++;
+      while (i > 0 && order[i - 1].bound < bound.bound) {
+        order[i] = order[i - 1];
+        i--;
+      }
+      order[i] = bound;
+    }
+  }
+  /*
+   * Max-score pruning: a row holding none of the phrases read so far can score at most the sum of the bounds of
+   * those left. Once that is under the k-th best of the scores so far (each a floor for its row's final score), no
+   * such row can reach the k best: the remaining phrases only add to rows already found. Exact, and it leaves out
+   * most rows holding only a sentence's common words, which come last.
+   */
+  double left = 0.0;
+  for (int i = 0; i < ordered; i++) left += order[i].bound;
+  for (int i = 0; rc == SQLITE_OK && i < ordered; i++) {
+    if (pass.admit && accumulator->touchedCount >= k) {
+      sqlite3_int64 count = 0;
+      for (sqlite3_int64 t = 0; t < accumulator->touchedCount; t++) {
+        sqlite3_int64 rowid = accumulator->touched[t];
+        if (accumulator->states[rowid] == 1) accumulator->scratch[count++] = accumulator->scores[rowid];
+      }
+      if (count >= k && left < kthLargest(accumulator->scratch, count, k) * (1 - 1e-9)) pass.admit = 0;
+    }
+    pass.weight = order[i].weight;
+    pass.idf = data->idf[order[i].place];
+    pass.place = order[i].place;
+    rc = api->xQueryPhrase(fts, order[i].place, &pass, addPhraseTerm);
+    left -= order[i].bound;
+  }
+  sqlite3_free(order);
+  /* Each row's score: its terms added in the query's order of phrases, as weighted_bm25 adds them (to the bit). */
+  double *sorted = 0;
+  int *places = 0;
+  if (rc == SQLITE_OK && ordered > 0) {
+    sorted = (double *)sqlite3_malloc64(sizeof(double) * (sqlite3_uint64)ordered);
+    places = (int *)sqlite3_malloc64(sizeof(int) * (sqlite3_uint64)ordered);
+    if (sorted == 0 || places == 0) rc = SQLITE_NOMEM;
+  }
+  for (sqlite3_int64 t = 0; rc == SQLITE_OK && t < accumulator->touchedCount; t++) {
+    sqlite3_int64 rowid = accumulator->touched[t];
+    if (accumulator->states[rowid] != 1) continue;
+    int count = 0;
+    for (int at = accumulator->heads[rowid]; at != 0 && count < ordered; at = accumulator->previous[at - 1]) {
+      int place = accumulator->places[at - 1], i = count++;
+      while (i > 0 && places[i - 1] > place) {
+        places[i] = places[i - 1];
+        sorted[i] = sorted[i - 1];
+        i--;
+      }
+      places[i] = place;
+      sorted[i] = accumulator->terms[at - 1];
+    }
+    double score = 0.0;
+    for (int i = 0; i < count; i++) score += sorted[i];
+    accumulator->scores[rowid] = score;
+  }
+  sqlite3_free(sorted);
+  sqlite3_free(places);
+  /* The k best scored rows: a heap with the worst of them on top. */
+  sqlite3_int64 *heap = rc == SQLITE_OK ? (sqlite3_int64 *)sqlite3_malloc64(sizeof(sqlite3_int64) * (sqlite3_uint64)k) : 0;
+  if (rc == SQLITE_OK && heap == 0) rc = SQLITE_NOMEM;
+  int count = 0;
+  const double *scores = accumulator->scores;
+  for (sqlite3_int64 i = 0; rc == SQLITE_OK && i < accumulator->touchedCount; i++) {
+    sqlite3_int64 rowid = accumulator->touched[i];
+    if (accumulator->states[rowid] != 1) continue;
+    if (count < k) {
+      heap[count++] = rowid;
+      for (int at = count - 1; at > 0 && better(scores, heap[(at - 1) / 2], heap[at]); at = (at - 1) / 2) {
+        sqlite3_int64 swap = heap[at];
+        heap[at] = heap[(at - 1) / 2];
+        heap[(at - 1) / 2] = swap;
+      }
+    } else if (better(scores, rowid, heap[0])) {
+      heap[0] = rowid;
+      siftDown(heap, count, 0, scores);
+    }
+  }
+  /* Best first: take the worst off the heap until it is empty, filling from the end. */
+  double *result = rc == SQLITE_OK ? (double *)sqlite3_malloc64(sizeof(double) * 2 * (sqlite3_uint64)(count ? count : 1)) : 0;
+  if (rc == SQLITE_OK && result == 0) rc = SQLITE_NOMEM;
+  for (int n = count; rc == SQLITE_OK && n > 0; n--) {
+    result[2 * (n - 1)] = (double)heap[0];
+    result[2 * (n - 1) + 1] = scores[heap[0]];
+    heap[0] = heap[n - 1];
+    siftDown(heap, n - 1, 0, scores);
+  }
+  sqlite3_free(heap);
+  /* Leave the states clean for the next query. */
+  for (sqlite3_int64 i = 0; i < accumulator->touchedCount; i++) accumulator->states[accumulator->touched[i]] = 0;
+  accumulator->touchedCount = 0;
+  if (rc != SQLITE_OK) {
+    sqlite3_free(result);
+    sqlite3_result_error_code(context, rc);
+    return;
+  }
+  sqlite3_result_blob(context, result, (int)(sizeof(double) * 2 * count), sqlite3_free);
+}
+
 static fts5_api *fts5Api(sqlite3 *db) {
   fts5_api *api = 0;
   sqlite3_stmt *statement = 0;
@@ -366,6 +692,14 @@ static void freeConnection(void *pointer) {
     clearHits(&connection->caches[i]);
     sqlite3_free(connection->caches[i].hits);
   }
+  sqlite3_free(connection->accumulator.scores);
+  sqlite3_free(connection->accumulator.states);
+  sqlite3_free(connection->accumulator.touched);
+  sqlite3_free(connection->accumulator.heads);
+  sqlite3_free(connection->accumulator.terms);
+  sqlite3_free(connection->accumulator.places);
+  sqlite3_free(connection->accumulator.previous);
+  sqlite3_free(connection->accumulator.scratch);
   sqlite3_free(connection);
 }
 
@@ -384,6 +718,10 @@ int sqlite3_weightedbm_init(sqlite3 *db, char **error, const sqlite3_api_routine
   memset(connection, 0, sizeof(Connection));
   connection->db = db;
   int rc = api->xCreateFunction(api, "weighted_bm25", connection, weightedBm25, freeConnection);
-  if (rc != SQLITE_OK) sqlite3_free(connection);
-  return rc;
+  if (rc != SQLITE_OK) {
+    sqlite3_free(connection);
+    return rc;
+  }
+  /* Shares the connection's caches, which weighted_bm25's destructor frees. */
+  return api->xCreateFunction(api, "weighted_bm25_top", connection, weightedBm25Top, 0);
 }

@@ -13,6 +13,7 @@ import { percentile } from '../eval/statistics.js';
 import { createGlimpse, type Glimpse } from '../glimpse.js';
 import { glimpseParts } from '../methods/parts.js';
 import type { Embedder } from '../providers/spec.js';
+import { RANKING_IN_ONE_CALL } from '../search/full-text.js';
 import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
 import { hashingEmbedder } from './fake-providers.js';
 import { type BenchResult, repeated, result } from './results.js';
@@ -165,6 +166,8 @@ export async function measureSearch(
         aim,
       ),
     );
+    results.push(...(await rankingComparison(fullText, sets, 'search', label(size))));
+    results.push(...(await rankingComparison(fullText, sentences, 'search-sentence', label(size))));
   } finally {
     await fullText.close();
   }
@@ -187,6 +190,57 @@ export async function measureSearch(
     }
   }
   return { results, db };
+}
+
+/**
+ * The full-text stage's two ways on the same library and queries, in the same process, query by query in turn: ranked in
+ * one call of weighted_bm25_top (the default, see search/full-text.ts) and row by row with ORDER BY weighted_bm25
+ * (before it). Both see queries the process has met once already (in the figures above), so neither is favoured.
+ */
+export async function rankingComparison(
+  glimpse: Glimpse,
+  sets: QuerySets,
+  prefix: string,
+  size: string,
+): Promise<BenchResult[]> {
+  const saved = RANKING_IN_ONE_CALL.enabled;
+  const time = async (query: string, oneCall: boolean) => {
+    RANKING_IN_ONE_CALL.enabled = oneCall;
+    const started = performance.now();
+    await glimpse.search(query, { limit: 10 });
+    return performance.now() - started;
+  };
+  const before: number[] = [];
+  const now: number[] = [];
+  try {
+    for (const queries of [sets.measured, ...(sets.repeats ?? [])]) {
+      const times = { true: [] as number[], false: [] as number[] };
+      // Query by query, each way in turn and the first alternating, so that a change in the machine's load (it
+      // may be shared) falls on both alike.
+      for (const [index, query] of queries.entries())
+        for (const oneCall of index % 2 === 0 ? [false, true] : [true, false])
+          times[`${oneCall}`].push(await time(query, oneCall));
+      before.push(percentile(times.false, 95));
+      now.push(percentile(times.true, 95));
+    }
+  } finally {
+    RANKING_IN_ONE_CALL.enabled = saved;
+  }
+  return [
+    repeated(
+      `${prefix}-row-by-row-p95-ms-${size}`,
+      before,
+      'ms',
+      'ranked row by row (ORDER BY weighted_bm25, before), the same queries again',
+    ),
+    repeated(`${prefix}-one-call-p95-ms-${size}`, now, 'ms', 'ranked in one call (weighted_bm25_top), likewise'),
+    repeated(
+      `${prefix}-one-call-over-row-by-row-p95-${size}`,
+      now.map((value, index) => value / before[index]),
+      'ratio',
+      'per set of queries',
+    ),
+  ];
 }
 
 const K = 50;

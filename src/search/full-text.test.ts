@@ -6,7 +6,7 @@ import type { Vocabulary } from '../bench/vocabulary.js';
 import { createGlimpse, type Glimpse } from '../glimpse.js';
 import { glimpseParts } from '../methods/parts.js';
 import { temporaryDirectory } from '../testing/fixtures.js';
-import { PARALLEL_RANKING, rankFullText } from './full-text.js';
+import { PARALLEL_RANKING, RANKING_IN_ONE_CALL, rankFullText } from './full-text.js';
 import { hasWeightedBm25, NATIVE_RANKING } from './native-ranking.js';
 import { parseQuery, toWeightedExpression } from './query.js';
 
@@ -33,10 +33,11 @@ const vocabulary: Vocabulary = {
   source: 'test',
 };
 
-const saved = { parallel: { ...PARALLEL_RANKING }, native: { ...NATIVE_RANKING } };
+const saved = { parallel: { ...PARALLEL_RANKING }, native: { ...NATIVE_RANKING }, oneCall: { ...RANKING_IN_ONE_CALL } };
 after(() => {
   Object.assign(PARALLEL_RANKING, saved.parallel);
   Object.assign(NATIVE_RANKING, saved.native);
+  Object.assign(RANKING_IN_ONE_CALL, saved.oneCall);
 });
 
 test('a weighted expression numbers its phrases as FTS5 does: words, extra terms, phrases, then exclusions', () => {
@@ -86,6 +87,58 @@ test('ranking split across threads by rowid range returns exactly the single-que
     // Stock bm25 over repeated phrases ranks the same, single-threaded and split.
     assert.deepEqual(await run(1, {}, false), single);
     assert.deepEqual(await run(3, {}, false), single);
+  } finally {
+    await glimpse.close();
+  }
+});
+
+test('ranking in one call (weighted_bm25_top, max-score pruning) gives the rows and scores of ORDER BY weighted_bm25', async () => {
+  const db = await writeSyntheticLibrary(join(temporaryDirectory(), 'one-call.db'), vocabulary, 3000);
+  const glimpse = await createGlimpse({ db, embedder: null });
+  try {
+    const index = glimpseParts(glimpse).searchIndex;
+    const noFilter = { join: '', where: '', parameters: [] };
+    NATIVE_RANKING.enabled = true;
+    Object.assign(PARALLEL_RANKING, { above: Number.MAX_SAFE_INTEGER });
+    // Rare words with common ones (the common ones' rows are pruned), an exclusion, a phrase, a word no row has.
+    const queries = [
+      'clock',
+      'clock kite bus dog beach',
+      'clock bus -kite',
+      '"red car" clock dog street',
+      'pizza table tree bus woman man',
+      'zeppelin dog',
+    ];
+    for (const text of queries) {
+      const expression = toWeightedExpression(parseQuery(text), ['n123'], (word) => (word.length > 4 ? 3 : 2))!;
+      for (const pool of [1, 10, 200]) {
+        RANKING_IN_ONE_CALL.enabled = false;
+        const rowByRow = await rankFullText(index, expression, noFilter, pool);
+        RANKING_IN_ONE_CALL.enabled = true;
+        const oneCall = await rankFullText(index, expression, noFilter, pool);
+        assert.deepEqual(oneCall, rowByRow, `${text}, ${pool} rows`);
+        assert.ok(oneCall.length > 0, text);
+      }
+    }
+    // The excluded word's rows are left out.
+    const kites = new Set(
+      index.sqlite.db
+        .prepare(`SELECT rowid FROM search_index WHERE search_index MATCH 'kite'`)
+        .pluck()
+        .all() as number[],
+    );
+    const expression = toWeightedExpression(parseQuery('clock bus -kite'))!;
+    assert.ok((await rankFullText(index, expression, noFilter, 200)).every((row) => !kites.has(row.id)));
+    // A rowid past the function's arrays: ranked row by row instead, found all the same.
+    index.sqlite.db
+      .prepare('INSERT INTO search_index (rowid, caption) VALUES (?, ?)')
+      .run(200_000_000, 'zeppelin over the clock');
+    const zeppelin = toWeightedExpression(parseQuery('zeppelin clock'))!;
+    RANKING_IN_ONE_CALL.enabled = false;
+    const rowByRow = await rankFullText(index, zeppelin, noFilter, 5);
+    RANKING_IN_ONE_CALL.enabled = true;
+    assert.deepEqual(await rankFullText(index, zeppelin, noFilter, 5), rowByRow);
+    assert.equal(rowByRow[0].id, 200_000_000);
   } finally {
     await glimpse.close();
   }

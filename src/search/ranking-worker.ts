@@ -19,7 +19,8 @@ export interface RankingRequest {
   parameters: unknown[];
 }
 
-export type RankingReply = { id: number; rows: { id: number; score: number }[] } | { id: number; error: string };
+/** Ranked rows ({ id, score }), or the one row of weighted_bm25_top ({ top }). */
+export type RankingReply = { id: number; rows: unknown[] } | { id: number; error: string };
 
 const { path, native } = workerData as RankingWorkerData;
 const db = new Database(path, { readonly: true, fileMustExist: true });
@@ -34,7 +35,7 @@ parentPort!.on('message', (request: RankingRequest) => {
   try {
     reply = {
       id: request.id,
-      rows: preparedIn(statements, db, request.sql).all(...request.parameters) as { id: number; score: number }[],
+      rows: preparedIn(statements, db, request.sql).all(...request.parameters),
     };
   } catch (error) {
     reply = { id: request.id, error: (error as Error).message };
