@@ -32,7 +32,7 @@ function decodeEntities(text: string): string {
   if (!text.includes('&')) return text;
   return text.replace(/&([^;&\s]*);?/g, (whole, name: string) => {
     if (!whole.endsWith(';')) throw new XmlError(`bare & in text`);
-    if (name in PREDEFINED) return PREDEFINED[name];
+    if (Object.hasOwn(PREDEFINED, name)) return PREDEFINED[name];
     const code = /^#x([0-9a-f]+)$/i.exec(name)?.[1] ?? /^#([0-9]+)$/.exec(name)?.[1];
     if (code === undefined) throw new XmlError(`unknown entity &${name};`);
     const point = name[1] === 'x' || name[1] === 'X' ? Number.parseInt(code, 16) : Number.parseInt(code, 10);
