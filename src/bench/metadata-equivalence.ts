@@ -9,23 +9,11 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readEmbeddedTags, readSidecarTags } from '../metadata/embedded.js';
+import { EMBEDDED_TAG_NAMES, readEmbeddedTags, readSidecarTags } from '../metadata/embedded.js';
 import { closeMetadataTool, metadataTool } from '../metadata/exiftool.js';
 import { personFields, READ_ARGS } from '../metadata/read.js';
 
-const FIELDS = [
-  'XMP-dc:Description',
-  'XMP-dc:Subject',
-  'XMP-dc:Title',
-  'IPTC:Caption-Abstract',
-  'IPTC:Keywords',
-  'IPTC:ObjectName',
-  'IFD0:ImageDescription',
-  'XMP-glimpse:Caption',
-  'XMP-glimpse:CaptionSource',
-  'XMP-glimpse:Tags',
-  'XMP-glimpse:TagsSource',
-];
+const FIELDS = EMBEDDED_TAG_NAMES;
 
 const SHARED = fileURLToPath(new URL('../../../shared/', import.meta.url));
 const folders =

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { sample, temporaryDirectory } from '../testing/fixtures.js';
 import type { ImageDetails } from '../types.js';
-import { readEmbeddedTags, readSidecarTags } from './embedded.js';
+import { EMBEDDED_TAG_NAMES, readEmbeddedTags, readSidecarTags } from './embedded.js';
 import { closeMetadataTool, EXIFTOOL_CONFIG, metadataTool } from './exiftool.js';
 import { personFields, READ_ARGS, readPersonMetadata } from './read.js';
 import { writeMetadata } from './write.js';
@@ -20,19 +20,7 @@ const config = join(folder, 'glimpse.config');
 writeFileSync(config, EXIFTOOL_CONFIG);
 after(() => closeMetadataTool());
 
-const FIELDS = [
-  'XMP-dc:Description',
-  'XMP-dc:Subject',
-  'XMP-dc:Title',
-  'IPTC:Caption-Abstract',
-  'IPTC:Keywords',
-  'IPTC:ObjectName',
-  'IFD0:ImageDescription',
-  'XMP-glimpse:Caption',
-  'XMP-glimpse:CaptionSource',
-  'XMP-glimpse:Tags',
-  'XMP-glimpse:TagsSource',
-];
+const FIELDS = EMBEDDED_TAG_NAMES;
 
 let count = 0;
 /** A copy of a sample photo with `args` written by Debian's exiftool (with Glimpse's namespace defined). */

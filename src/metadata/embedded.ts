@@ -79,6 +79,21 @@ function mayHoldProperties(packet: string): boolean {
   return packet.includes('purl.org/dc/elements/') || packet.includes(GLIMPSE_NAMESPACE_STEM);
 }
 
+/** Every tag the readers below may return, by ExifTool's group-qualified name (`-G1`). */
+export const EMBEDDED_TAG_NAMES = [
+  'XMP-dc:Description',
+  'XMP-dc:Subject',
+  'XMP-dc:Title',
+  'IPTC:Caption-Abstract',
+  'IPTC:Keywords',
+  'IPTC:ObjectName',
+  'IFD0:ImageDescription',
+  'XMP-glimpse:Caption',
+  'XMP-glimpse:CaptionSource',
+  'XMP-glimpse:Tags',
+  'XMP-glimpse:TagsSource',
+];
+
 /** The person's-metadata tags of a JPEG (none found: an empty object); undefined: ask ExifTool. */
 export function readEmbeddedTags(bytes: Buffer): RawTags | undefined {
   const segments = jpegSegments(bytes);
