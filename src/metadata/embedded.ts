@@ -11,6 +11,7 @@
  */
 
 import { GLIMPSE_XMP_NAMESPACE } from './exiftool.js';
+import { jpegMetadataSegments } from './jpeg-segments.js';
 import { XmlError } from './xml.js';
 import { type RawTags, readXmpPacket } from './xmp.js';
 
@@ -18,41 +19,6 @@ const EXIF_HEADER = Buffer.from('Exif\0\0', 'latin1');
 const XMP_HEADER = Buffer.from('http://ns.adobe.com/xap/1.0/\0', 'latin1');
 const XMP_EXTENSION_HEADER = Buffer.from('http://ns.adobe.com/xmp/extension/\0', 'latin1');
 const PHOTOSHOP_HEADER = Buffer.from('Photoshop 3.0\0', 'latin1');
-
-interface Segment {
-  marker: number;
-  data: Buffer;
-}
-
-/**
- * The marker segments before a JPEG's first scan; undefined when that is not where all its metadata is (the same
- * rule as read.ts' byte check: no APP1/APP13 marker or end of image after the first scan but at the very end).
- */
-function jpegSegments(bytes: Buffer): Segment[] | undefined {
-  if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== 0xd8) return undefined;
-  const end = bytes.length - 2;
-  if (bytes[end] !== 0xff || bytes[end + 1] !== 0xd9) return undefined;
-  const segments: Segment[] = [];
-  let at = 2;
-  for (;;) {
-    if (at + 4 > end || bytes[at] !== 0xff) return undefined;
-    const marker = bytes[at + 1];
-    if (marker === 0xda) break;
-    if (marker === 0xff) at++;
-    else if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8)) at += 2;
-    else {
-      const length = bytes.readUInt16BE(at + 2);
-      if (length < 2 || at + 2 + length > end) return undefined;
-      segments.push({ marker, data: bytes.subarray(at + 4, at + 2 + length) });
-      at += 2 + length;
-    }
-  }
-  for (const later of [0xd9, 0xe1, 0xed]) {
-    const found = bytes.indexOf(Buffer.from([0xff, later]), at);
-    if (found >= 0 && found < end) return undefined;
-  }
-  return segments;
-}
 
 /** What ExifTool takes for XMP in an APP1 segment that is neither EXIF nor extended XMP. */
 function xmpPacket(data: Buffer): string | undefined {
@@ -96,7 +62,7 @@ export const EMBEDDED_TAG_NAMES = [
 
 /** The person's-metadata tags of a JPEG (none found: an empty object); undefined: ask ExifTool. */
 export function readEmbeddedTags(bytes: Buffer): RawTags | undefined {
-  const segments = jpegSegments(bytes);
+  const segments = jpegMetadataSegments(bytes)?.segments;
   if (!segments) return undefined;
   const tags: RawTags = {};
   const app1 = segments.filter((segment) => segment.marker === 0xe1);

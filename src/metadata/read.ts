@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { readEmbeddedTags, readSidecarTags } from './embedded.js';
 import { metadataTool } from './exiftool.js';
+import { jpegMetadataSegments } from './jpeg-segments.js';
 import { sidecarPath } from './write.js';
 
 export interface PersonMetadata {
@@ -111,38 +112,14 @@ export function mayHoldPersonMetadata(file: Buffer): boolean {
   );
 }
 
-/** JPEG markers: end of image; APP1 (EXIF, XMP) and APP13 (IPTC), the segments that hold READ_ARGS' fields. */
-const JPEG_EOI = Buffer.from([0xff, 0xd9]);
-const JPEG_APP1 = Buffer.from([0xff, 0xe1]);
-const JPEG_APP13 = Buffer.from([0xff, 0xed]);
-
 /**
- * The part of a file that can hold metadata. In a plain JPEG that is the marker segments before its first scan:
- * after it comes compressed data (where 0xFF is followed only by 0x00 or a restart marker, and a metadata marker's
- * bytes turn up by chance), tables and further scans. A JPEG with an APP1 or APP13 segment after its first scan, an
- * end marker before its last two bytes (a second image, a trailer) or a structure not understood is read whole, as
- * is any other format.
+ * The part of a file that can hold metadata: in a plain JPEG the marker segments before its first scan
+ * (jpeg-segments.ts); a JPEG with metadata markers after it, or a structure not understood, is read whole, as is any
+ * other format.
  */
 function metadataRegion(bytes: Buffer): Buffer {
-  if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== 0xd8) return bytes;
-  const end = bytes.length - 2;
-  if (bytes[end] !== 0xff || bytes[end + 1] !== 0xd9) return bytes;
-  let at = 2;
-  for (;;) {
-    if (at + 4 > end || bytes[at] !== 0xff) return bytes;
-    const marker = bytes[at + 1];
-    if (marker === 0xda) break;
-    // Fill bytes and markers without a length.
-    if (marker === 0xff) at++;
-    else if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8)) at += 2;
-    else at += 2 + bytes.readUInt16BE(at + 2);
-  }
-  const firstScan = at;
-  const later = (marker: Buffer) => {
-    const found = bytes.indexOf(marker, firstScan);
-    return found >= 0 && found < end;
-  };
-  return later(JPEG_EOI) || later(JPEG_APP1) || later(JPEG_APP13) ? bytes : bytes.subarray(0, firstScan);
+  const walk = jpegMetadataSegments(bytes);
+  return walk ? bytes.subarray(0, walk.firstScan) : bytes;
 }
 
 /** An IFD entry for tag 0x010E: the tag id followed by a TIFF field type (1–13) written in the same byte order. */
