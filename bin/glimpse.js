@@ -12,5 +12,7 @@ process.stdout.on('error', (error) => {
   if (error.code === 'EPIPE') process.exit(0);
   throw error;
 });
-const { run } = await import(main.href);
+// A one-shot search runs from the bundled CLI (see dist/cli/search-bundle.js); everything else from the modules.
+const { runsBundled, loadBundle } = await import(new URL('../dist/cli/search-bundle.js', import.meta.url).href);
+const run = (runsBundled(process.argv) && loadBundle()) || (await import(main.href)).run;
 process.exitCode = await run(process.argv);

@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import type { Command as CommandType } from 'commander';
 import { GlimpseError } from '../errors.js';
+import { commandNamed } from './command-name.js';
 import { EXIT, reportError } from './context.js';
 
 const require = createRequire(import.meta.url);
@@ -58,16 +59,6 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'export', core: false, load: () => import('./commands/export.js') },
   { name: 'migrate', core: false, load: () => import('./commands/migrate.js') },
 ];
-
-/** The command an argument list runs: its first word that is neither an option nor the value of --db. */
-function commandNamed(argv: string[]): string | undefined {
-  const words = argv.slice(2);
-  for (let index = 0; index < words.length; index++) {
-    if (words[index] === '--db') index++;
-    else if (!words[index].startsWith('-')) return words[index];
-  }
-  return undefined;
-}
 
 /**
  * @param argv when given, and it runs a core command without --help, only that command's module is loaded.

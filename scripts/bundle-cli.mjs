@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+/**
+ * Writes dist/cli/search.cjs: the CLI (dist/cli/main.js and what it imports) in one CommonJS file, which
+ * bin/glimpse.js runs for a one-shot `glimpse search`. Loading sixty ES modules one by one (resolving, reading,
+ * compiling each) was much of that command's start; one script is read and compiled at once, and bin/glimpse.js
+ * keeps V8's code cache of it (see there). Part of `npm run build`, after tsc and the WordNet tables.
+ *
+ * What the bundle changes, so that it runs as the modules do:
+ * - `import.meta.url` of each module is the URL its own file in dist/ has (the WordNet tables, the ranking worker and
+ *   the native ranking function are found beside it, as before);
+ * - `import()` of a package or a computed path (sharp, a provider module) goes through `__glimpseImport`, which
+ *   bin/glimpse.js passes in: code run from a V8 code cache cannot import by itself. Relative imports are bundled;
+ * - definitionCode() (search/definitions.ts) returns what it returned in dist/, for which the synset tables were
+ *   made: the bundled functions' source is reprinted, and would not match the tables' copy.
+ * npm packages stay outside (required from node_modules) but for stemmer, an ES module only package.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const outfile = join(dist, 'cli', 'search.cjs');
+
+const { definitionCode } = await import(pathToFileURL(join(dist, 'search', 'definitions.js')).href);
+const definitions = join(dist, 'search', 'definitions.js');
+const DEFINITION_CODE = /export function definitionCode\(\) \{[\s\S]*?\n\}\n/;
+
+/** A package's own modules are bundled only for these: the rest are required from node_modules at run time. */
+const BUNDLED_PACKAGES = new Set(['stemmer']);
+
+await build({
+  entryPoints: [join(dist, 'cli', 'main.js')],
+  outfile,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+  banner: {
+    js: [
+      '// Made by scripts/bundle-cli.mjs from dist/: do not edit. Run by bin/glimpse.js.',
+      'var __glimpseUrl = (path) => require("node:url").pathToFileURL(require("node:path").join(__dirname, path)).href;',
+    ].join('\n'),
+  },
+  plugins: [
+    {
+      name: 'glimpse-modules',
+      setup(bundler) {
+        bundler.onResolve({ filter: /^[^./]/ }, (args) => {
+          const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
+          return BUNDLED_PACKAGES.has(name) ? undefined : { path: args.path, external: true };
+        });
+        bundler.onLoad({ filter: /\.js$/ }, async (args) => {
+          if (!args.path.startsWith(dist)) return undefined;
+          let text = await readFile(args.path, 'utf8');
+          const path = JSON.stringify(relative(dirname(outfile), args.path));
+          text = text.replaceAll('import.meta.url', `__glimpseUrl(${path})`);
+          text = text.replace(/\bimport\((?!\s*['"]\.)/g, '__glimpseImport(');
+          if (args.path === definitions) {
+            if (!DEFINITION_CODE.test(text)) throw new Error(`definitionCode() not found in ${definitions}`);
+            const code = JSON.stringify(definitionCode());
+            text = text.replace(DEFINITION_CODE, () => `export function definitionCode() {\n  return ${code};\n}\n`);
+          }
+          return { contents: text, loader: 'js' };
+        });
+      },
+    },
+  ],
+});
