@@ -132,7 +132,7 @@ export async function createGlimpse(options: GlimpseOptions = {}): Promise<Glimp
   const location = options.db ?? defaultDatabasePath();
   // A PostgreSQL URL is used as it is; a file path is made absolute.
   const dbPath = location === ':memory:' || isPostgresUrl(location) ? location : resolve(location);
-  const store = openStore(dbPath, { readonly: options.readonly });
+  const store = await openStore(dbPath, { readonly: options.readonly });
   const searchIndex = new SearchIndex(store);
   // What is shown (status, serve, index's summary): a PostgreSQL URL without its password.
   const shownLocation = redactUrl(dbPath);

@@ -75,7 +75,7 @@ async function indexWith(
   breakdown?: IndexTimings,
 ): Promise<Cost> {
   return withTemporaryFolder(async (folder) => {
-    const store = openStore(join(folder, 'bench.db'));
+    const store = await openStore(join(folder, 'bench.db'));
     const cpu = cpuMs();
     const children = childrenCpuMs();
     try {

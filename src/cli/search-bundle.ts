@@ -47,7 +47,7 @@ export function loadBundle(path: string = BUNDLE_PATH): Run | null {
   const cachePath = `${path}.v8cache`;
   const cached = readCache(cachePath, stamp);
   const script = new Script(
-    `(function (exports, require, module, __filename, __dirname, __glimpseImport) {${source}\n})`,
+    `(function (exports, require, module, __filename, __dirname, __glimpseImport) {"use strict";${source}\n})`,
     { filename: path, cachedData: cached },
   );
   if (!cached || script.cachedDataRejected)

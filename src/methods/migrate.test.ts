@@ -53,7 +53,7 @@ test('migrate copies a SQLite library to PostgreSQL and back without describing 
   await glimpse.close();
 
   await withTestDatabase(async (url) => {
-    const there = migrateLibrary(source, url);
+    const there = await migrateLibrary(source, url);
     assert.deepEqual(
       [there.images, there.descriptions, there.userEdits, there.failures, there.searchRows],
       [3, 3, 1, 1, 3],
@@ -68,10 +68,10 @@ test('migrate copies a SQLite library to PostgreSQL and back without describing 
     } finally {
       await onPostgres.close();
     }
-    assert.throws(() => migrateLibrary(source, url), /already holds 3 images/, 'only into an empty database');
+    await assert.rejects(migrateLibrary(source, url), /already holds 3 images/, 'only into an empty database');
 
     const back = join(folder, 'back.db');
-    migrateLibrary(url, back);
+    await migrateLibrary(url, back);
     const onSqlite = await createGlimpse({ db: back, embedder: null });
     try {
       assert.deepEqual(await snapshot(onSqlite), before);

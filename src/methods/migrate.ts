@@ -11,11 +11,11 @@ import { isPostgresUrl, openStore, redactUrl } from '../storage/open-store.js';
 
 export type MigrateReport = CopyReport & { from: string; to: string; ms: number };
 
-export function migrateLibrary(
+export async function migrateLibrary(
   from: string,
   to: string,
   onProgress?: (table: string, copied: number) => void,
-): MigrateReport {
+): Promise<MigrateReport> {
   const source = isPostgresUrl(from) ? from : resolve(from);
   const target = isPostgresUrl(to) ? to : resolve(to);
   if (source === target) throw new GlimpseError('USAGE', '--from and --to are the same database');
@@ -24,9 +24,9 @@ export function migrateLibrary(
       hint: 'Check --from: a SQLite file or a postgres:// URL.',
     });
   const started = performance.now();
-  const reading = openStore(source, { readonly: true });
+  const reading = await openStore(source, { readonly: true });
   try {
-    const writing = openStore(target);
+    const writing = await openStore(target);
     try {
       const report = copyLibrary(reading, writing, onProgress);
       return { ...report, from: redactUrl(source), to: redactUrl(target), ms: Math.round(performance.now() - started) };

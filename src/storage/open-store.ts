@@ -1,9 +1,10 @@
 /**
  * Opening a store: the one place that knows which implementations there are. A `postgres://` (or `postgresql://`)
- * URL opens the PostgreSQL store (storage/postgres/); anything else is a SQLite file (or ':memory:').
+ * URL opens the PostgreSQL store (storage/postgres/); anything else is a SQLite file (or ':memory:'). The PostgreSQL
+ * store, its driver thread and migrations are loaded only to open one: a search of a SQLite file does without.
  */
-import { isPostgresUrl, redactUrl } from './postgres/connection.js';
-import { PostgresStore } from './postgres/postgres-store.js';
+import { isPostgresUrl, redactUrl } from './location.js';
+import type { PostgresStore } from './postgres/postgres-store.js';
 import { SqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.js';
 
 export type OpenStoreOptions = SqliteStoreOptions;
@@ -13,6 +14,8 @@ export type OpenedStore = SqliteStore | PostgresStore;
 
 export { isPostgresUrl, redactUrl };
 
-export function openStore(location: string, options: OpenStoreOptions = {}): OpenedStore {
-  return isPostgresUrl(location) ? new PostgresStore(location, options) : new SqliteStore(location, options);
+export async function openStore(location: string, options: OpenStoreOptions = {}): Promise<OpenedStore> {
+  if (!isPostgresUrl(location)) return new SqliteStore(location, options);
+  const { PostgresStore } = await import('./postgres/postgres-store.js');
+  return new PostgresStore(location, options);
 }

@@ -40,12 +40,12 @@ const description = (caption: string) => ({
 });
 const key = { provider: 'fake', requestedModel: 'model-x', promptVersion: 'v1' };
 
-function withStores(run: (open: () => Store) => void | Promise<void>) {
+function withStores(run: (open: () => Promise<Store>) => void | Promise<void>) {
   return async (location: string) => {
     const opened: Store[] = [];
     try {
-      await run(() => {
-        const store = openStore(location);
+      await run(async () => {
+        const store = await openStore(location);
         opened.push(store);
         return store;
       });
@@ -58,8 +58,8 @@ function withStores(run: (open: () => Store) => void | Promise<void>) {
 for (const engine of engines) {
   test(`${engine.name}: images by path, id and content; listed by path, iterated in batches; moved and touched`, () =>
     engine.location(
-      withStores((open) => {
-        const store = open();
+      withStores(async (open) => {
+        const store = await open();
         const ids = ['/p/c.png', '/p/a.png', '/q/b.png'].map((path, index) =>
           store.upsertImage(facts(path, index === 2 ? 'bb' : 'aa')),
         );
@@ -91,8 +91,8 @@ for (const engine of engines) {
 
   test(`${engine.name}: descriptions by content hash and key; a person's edits kept apart and never overwritten`, () =>
     engine.location(
-      withStores((open) => {
-        const store = open();
+      withStores(async (open) => {
+        const store = await open();
         store.saveDescription('aa', description('a dog'), key, 12.4);
         assert.equal(store.isDescribed('aa', key), true);
         assert.equal(store.isDescribed('aa', { ...key, promptVersion: 'v2' }), false);
@@ -118,8 +118,8 @@ for (const engine of engines) {
 
   test(`${engine.name}: failures with codes, runs, counts and providers`, () =>
     engine.location(
-      withStores((open) => {
-        const store = open();
+      withStores(async (open) => {
+        const store = await open();
         const run = store.startRun('fake', 'model-x');
         store.recordFailure('/p/bad.png', 'CORRUPT_IMAGE', 'truncated', run);
         store.recordFailure('/p/bad.png', 'NOT_AN_IMAGE', 'not an image', run);
@@ -158,9 +158,9 @@ for (const engine of engines) {
 
   test(`${engine.name}: claims are held by one store at a time, until released or expired`, () =>
     engine.location(
-      withStores((open) => {
-        const first = open();
-        const second = open();
+      withStores(async (open) => {
+        const first = await open();
+        const second = await open();
         assert.equal(first.claim('aa', 60_000), true);
         assert.equal(first.claim('aa', 60_000), true, 'already ours');
         assert.equal(second.claim('aa', 60_000), false, 'another live holder');
@@ -173,8 +173,8 @@ for (const engine of engines) {
 
   test(`${engine.name}: a transaction commits all of its writes or none, and nests`, () =>
     engine.location(
-      withStores((open) => {
-        const store = open();
+      withStores(async (open) => {
+        const store = await open();
         assert.throws(() =>
           store.transaction(() => {
             store.upsertImage(facts('/p/a.png'));
@@ -194,14 +194,14 @@ for (const engine of engines) {
         });
         assert.equal(store.imageById(id)?.path, '/p/b.png');
         assert.equal(store.imageByPath('/p/c.png'), undefined, 'the inner transaction rolled back alone');
-        assert.equal(open().imageById(id)?.path, '/p/b.png', 'committed: another connection sees it');
+        assert.equal((await open()).imageById(id)?.path, '/p/b.png', 'committed: another connection sees it');
       }),
     ));
 
   test(`${engine.name}: forgetting an image removes its rows and, once no file has it, its content`, () =>
     engine.location(
-      withStores((open) => {
-        const store = open();
+      withStores(async (open) => {
+        const store = await open();
         const first = store.upsertImage(facts('/a/one.png', 'ab'));
         const copy = store.upsertImage(facts('/b/two.png', 'ab'));
         store.saveThumbnail('ab', Buffer.from('webp'));

@@ -16,7 +16,7 @@ export function register(program: Command): void {
     .action(async (options: { from: string; to: string; json?: boolean }) => {
       const { migrateLibrary } = await import('../../methods/migrate.js');
       if (!options.from || !options.to) throw new GlimpseError('USAGE', 'migrate needs --from and --to');
-      const report = migrateLibrary(options.from, options.to, (table, copied) => {
+      const report = await migrateLibrary(options.from, options.to, (table, copied) => {
         if (!options.json && process.stderr.isTTY) process.stderr.write(`\r${table}: ${copied}   `);
       });
       if (options.json) {

@@ -13,7 +13,10 @@
  */
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { GlimpseError } from '../../errors.js';
+import { isPostgresUrl, redactUrl } from '../location.js';
 import type { Ask, Reply, Statement, WorkerData } from './worker.js';
+
+export { isPostgresUrl, redactUrl };
 
 export type Row = Record<string, unknown>;
 
@@ -37,22 +40,6 @@ if (PROFILE)
 
 /** A query that has not answered in this long is given up on (a hung server must not hang Glimpse for ever). */
 const QUERY_TIMEOUT_MS = Number(process.env.GLIMPSE_PG_TIMEOUT_MS ?? 10 * 60_000);
-
-/** `postgres://user:secret@host/db` → `postgres://user@host/db`: safe to print. */
-export function redactUrl(url: string): string {
-  if (!isPostgresUrl(url)) return url;
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '';
-    return parsed.toString().replace(/:@/, '@');
-  } catch {
-    return url.replace(/(\/\/[^:/@]+):[^@]*@/, '$1@');
-  }
-}
-
-export function isPostgresUrl(location: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(location);
-}
 
 export class PostgresConnection {
   private readonly worker: Worker;
