@@ -12,7 +12,8 @@
  *   bin/glimpse.js passes in: code run from a V8 code cache cannot import by itself. Relative imports are bundled;
  * - definitionCode() (search/definitions.ts) returns what it returned in dist/, for which the synset tables were
  *   made: the bundled functions' source is reprinted, and would not match the tables' copy.
- * npm packages stay outside (required from node_modules) but for stemmer, an ES module only package.
+ * npm packages stay outside (required from node_modules) but for BUNDLED_PACKAGES: stemmer, an ES module only package, and
+ * the small ones every search loads (commander, picocolors), which the code cache then covers too.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
@@ -28,7 +29,7 @@ const definitions = join(dist, 'search', 'definitions.js');
 const DEFINITION_CODE = /export function definitionCode\(\) \{[\s\S]*?\n\}\n/;
 
 /** A package's own modules are bundled only for these: the rest are required from node_modules at run time. */
-const BUNDLED_PACKAGES = new Set(['stemmer']);
+const BUNDLED_PACKAGES = new Set(['stemmer', 'commander', 'picocolors']);
 
 await build({
   entryPoints: [join(dist, 'cli', 'main.js')],
@@ -58,6 +59,12 @@ await build({
           const path = JSON.stringify(relative(dirname(outfile), args.path));
           text = text.replaceAll('import.meta.url', `__glimpseUrl(${path})`);
           text = text.replace(/\bimport\((?!\s*['"]\.)/g, '__glimpseImport(');
+          // A bundled package required through createRequire (main.ts's commander) is imported instead, to be bundled.
+          for (const name of BUNDLED_PACKAGES) {
+            if (!text.includes(`require('${name}')`)) continue;
+            const binding = `__glimpse_${name.replace(/\W/g, '_')}`;
+            text = `import * as ${binding} from '${name}';\n${text.replaceAll(`require('${name}')`, binding)}`;
+          }
           if (args.path === definitions) {
             if (!DEFINITION_CODE.test(text)) throw new Error(`definitionCode() not found in ${definitions}`);
             const code = JSON.stringify(definitionCode());
