@@ -49,6 +49,18 @@ await build({
     {
       name: 'glimpse-modules',
       setup(bundler) {
+        // commander requires child_process (and with it net, dgram, streams) for subcommands that are programs of
+        // their own, which Glimpse has none of: required when first used, not as every search starts.
+        bundler.onResolve({ filter: /^node:child_process$/ }, (args) =>
+          /[/\\]node_modules[/\\]commander[/\\]/.test(args.importer)
+            ? { path: 'lazy-child-process', namespace: 'glimpse-lazy' }
+            : undefined,
+        );
+        bundler.onLoad({ filter: /.*/, namespace: 'glimpse-lazy' }, () => ({
+          contents:
+            "module.exports = new Proxy({}, { get: (_, key) => require('node:child_process')[key] });",
+          loader: 'js',
+        }));
         bundler.onResolve({ filter: /^[^./]/ }, (args) => {
           const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
           return BUNDLED_PACKAGES.has(name) ? undefined : { path: args.path, external: true };

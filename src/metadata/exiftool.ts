@@ -3,8 +3,8 @@
  * first use with a config that defines Glimpse's own XMP namespace (`XMP-glimpse`: provider, model, date), and
  * ended by `closeMetadataTool()` — Glimpse.close() calls it so the CLI exits promptly.
  */
-import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExifTool } from 'exiftool-vendored';
@@ -41,6 +41,8 @@ export const EXIFTOOL_CONFIG = `# Glimpse's XMP namespace for ExifTool: provenan
 
 /** Write the config file once per content (a temporary file; ExifTool reads it at start). */
 export function exiftoolConfigPath(): string {
+  // Required here: Glimpse.close() loads this module to end a running ExifTool, which a search never starts.
+  const { createHash } = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
   const digest = createHash('sha256').update(EXIFTOOL_CONFIG).digest('hex').slice(0, 12);
   const folder = join(tmpdir(), `glimpse-exiftool-${process.getuid?.() ?? 'user'}`);
   const path = join(folder, `glimpse-${digest}.config`);

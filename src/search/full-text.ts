@@ -15,8 +15,9 @@
  * bm25 takes its idf and average length from the whole table whatever the range, so the merged list is exactly
  * the single-query list (ties are broken by rowid in both).
  */
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { hasWeightedBm25 } from './native-ranking.js';
 import type { WeightedExpression } from './query.js';
 import type { RankingReply, RankingRequest, RankingWorkerData } from './ranking-worker.js';
@@ -151,6 +152,8 @@ export class RankingThread {
 
   constructor(path: string, native: boolean) {
     const workerData: RankingWorkerData = { path, native };
+    // Required here: worker_threads is loaded only by a library large enough to rank on threads.
+    const { Worker } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
     this.worker = new Worker(new URL('./ranking-worker.js', import.meta.url), { workerData });
     // An idle ranking thread must not keep a finished CLI process alive.
     this.worker.unref();

@@ -3,7 +3,7 @@
  * stores opened by one process apart. A holder on this host whose pid is gone was killed; one on another host is
  * trusted until its lease expires.
  */
-import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 
 export interface ProcessIdentity {
@@ -15,7 +15,19 @@ export interface ProcessIdentity {
 
 export function newProcessIdentity(): ProcessIdentity {
   const host = hostname();
-  return { host, pid: process.pid, owner: `${host}:${process.pid}:${randomBytes(6).toString('hex')}` };
+  let owner: string | undefined;
+  return {
+    host,
+    pid: process.pid,
+    // Made when first asked for (a claim, a run): opening a library to search it needs no token, nor node:crypto.
+    get owner() {
+      if (owner === undefined) {
+        const { randomBytes } = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
+        owner = `${host}:${process.pid}:${randomBytes(6).toString('hex')}`;
+      }
+      return owner;
+    },
+  };
 }
 
 /** True when the holder certainly no longer runs: same host, and no process has its pid. */

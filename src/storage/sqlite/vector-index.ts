@@ -18,7 +18,6 @@
 import { closeSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { crc32 } from 'node:zlib';
 
 // The package's ESM entry locates its native build by walking up from a stack-derived path, which fails under
 // some working directories; the CommonJS entry uses __dirname and always finds the prebuilt binary.
@@ -27,6 +26,11 @@ let loadedUsearch: Usearch | null = null;
 /** usearch (a native module, ~10 ms to load) is loaded on the first vector search, not by every `glimpse` command. */
 function usearch(): Usearch {
   return (loadedUsearch ??= createRequire(import.meta.url)('usearch') as Usearch);
+}
+
+/** zlib's CRC-32, loaded with the first vector file read or written: a search without vectors does without zlib. */
+function crc32(data: Uint8Array, value?: number): number {
+  return (createRequire(import.meta.url)('node:zlib') as typeof import('node:zlib')).crc32(data, value);
 }
 
 export interface IndexStamp {
