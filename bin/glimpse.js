@@ -14,5 +14,5 @@ process.stdout.on('error', (error) => {
 });
 // A one-shot search runs from the bundled CLI (see dist/cli/search-bundle.js); everything else from the modules.
 const { runsBundled, loadBundle } = await import(new URL('../dist/cli/search-bundle.js', import.meta.url).href);
-const run = (runsBundled(process.argv) && loadBundle()) || (await import(main.href)).run;
+const run = (runsBundled(process.argv) && loadBundle()?.run) || (await import(main.href)).run;
 process.exitCode = await run(process.argv);

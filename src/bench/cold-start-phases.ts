@@ -1,7 +1,7 @@
 /**
  * Where a one-shot `glimpse search` spends its time, in one fresh process that takes the CLI's own path step by
- * step: Node's start, loading the modules (the program with its search command, then what opening a library
- * imports), opening the library, the first query, and the same query again. The first query does the WordNet work
+ * step: Node's start, loading the program (the bundled CLI with its code cache, as bin/glimpse.js runs a search, or
+ * the modules: the program with its search command, then what opening a library imports), opening the library, the first query, and the same query again. The first query does the WordNet work
  * for its words and candidates' captions (then cached), which the second one skips: their difference is that work.
  * Run by cold-start.ts as `node cold-start-phases.js DB WORD…`; prints the phases in ms as JSON.
  */
@@ -15,11 +15,17 @@ const phase = (name: string) => {
   last = now;
 };
 
-const { buildProgram } = await import('../cli/main.js');
-await buildProgram(['node', 'glimpse', 'search', ...words, '--db', db]);
-// What openGlimpse (cli/context.ts) imports and asks before it opens the library.
-const { createGlimpse } = await import('../glimpse.js');
-const { chooseProvider } = await import('../config/cli-settings.js');
+const argv = ['node', 'glimpse', 'search', ...words, '--db', db];
+// As bin/glimpse.js does: the bundled CLI (cli/search-bundle.ts) where it runs searches, else the ES modules.
+const { runsBundled, loadBundle } = await import('../cli/search-bundle.js');
+const bundle = runsBundled(argv) ? loadBundle() : null;
+const { buildProgram, createGlimpse, chooseProvider } = bundle ?? {
+  ...(await import('../cli/main.js')),
+  // What openGlimpse (cli/context.ts) imports and asks before it opens the library.
+  ...(await import('../glimpse.js')),
+  ...(await import('../config/cli-settings.js')),
+};
+await buildProgram(argv);
 const chosen = await chooseProvider({});
 phase('modules');
 const glimpse = await createGlimpse({

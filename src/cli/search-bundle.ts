@@ -16,6 +16,14 @@ import { commandNamed } from './command-name.js';
 
 export type Run = (argv: string[]) => Promise<number>;
 
+/** What the bundle exports: the CLI's run, and the steps cold-start-phases.ts (the bench) times one by one. */
+export interface Bundle {
+  run: Run;
+  buildProgram: typeof import('./main.js').buildProgram;
+  createGlimpse: typeof import('../glimpse.js').createGlimpse;
+  chooseProvider: typeof import('../config/cli-settings.js').chooseProvider;
+}
+
 export const BUNDLE_PATH = fileURLToPath(new URL('./search.cjs', import.meta.url));
 
 /** Whether `argv` is run from the bundle: a search, not its help, where the bundle can run. */
@@ -29,11 +37,11 @@ export function runsBundled(argv: readonly string[], env: NodeJS.ProcessEnv = pr
 }
 
 /**
- * The CLI's `run` from the bundle at `path`, or null when there is none. Its code cache is read from beside it when
+ * The bundle at `path`, or null when there is none. Its code cache is read from beside it when
  * it was made for this very bundle file and Node.js; otherwise one is written there as this process exits (quietly
  * not, where the folder is read-only).
  */
-export function loadBundle(path: string = BUNDLE_PATH): Run | null {
+export function loadBundle(path: string = BUNDLE_PATH): Bundle | null {
   let source: string;
   let stamp: string;
   try {
@@ -52,7 +60,7 @@ export function loadBundle(path: string = BUNDLE_PATH): Run | null {
   );
   if (!cached || script.cachedDataRejected)
     process.once('exit', () => writeCache(cachePath, stamp, script.createCachedData()));
-  const module = { exports: {} as { run?: Run } };
+  const module = { exports: {} as Partial<Bundle> };
   script.runInThisContext()(
     module.exports,
     createRequire(path),
@@ -63,7 +71,7 @@ export function loadBundle(path: string = BUNDLE_PATH): Run | null {
     // folder finds the same node_modules.
     (specifier: string) => import(specifier),
   );
-  return module.exports.run ?? null;
+  return module.exports.run ? (module.exports as Bundle) : null;
 }
 
 /** The cache file: a line naming the bundle and Node.js it was made for, then V8's data. */
