@@ -144,6 +144,35 @@ test('ranking in one call (weighted_bm25_top, max-score pruning) gives the rows 
   }
 });
 
+test('ranking in one call forgets found rows that cannot reach the k best, and still ranks as ORDER BY weighted_bm25', async () => {
+  // Long queries over a small vocabulary: many rows found by the first phrases, most of them forgotten once the
+  // common phrases that are left cannot lift them to the k best; many equal scores (ties go by rowid).
+  const db = await writeSyntheticLibrary(join(temporaryDirectory(), 'forgotten.db'), vocabulary, 4000);
+  const glimpse = await createGlimpse({ db, embedder: null });
+  try {
+    const index = glimpseParts(glimpse).searchIndex;
+    const noFilter = { join: '', where: '', parameters: [] };
+    NATIVE_RANKING.enabled = true;
+    Object.assign(PARALLEL_RANKING, { above: Number.MAX_SAFE_INTEGER });
+    let seed = 11;
+    const next = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    for (let query = 0; query < 30; query++) {
+      const chosen = words.filter(() => next() < 0.6);
+      const text = `${chosen.join(' ')}${query % 5 === 0 ? ' -tree' : ''}`;
+      const expression = toWeightedExpression(parseQuery(text), [], (word) => 1 + (word.length % 3))!;
+      if (!expression) continue;
+      for (const pool of [1, 3, 20, 50]) {
+        RANKING_IN_ONE_CALL.enabled = false;
+        const rowByRow = await rankFullText(index, expression, noFilter, pool);
+        RANKING_IN_ONE_CALL.enabled = true;
+        assert.deepEqual(await rankFullText(index, expression, noFilter, pool), rowByRow, `${text}, ${pool} rows`);
+      }
+    }
+  } finally {
+    await glimpse.close();
+  }
+});
+
 test('the native weighted ranking is built and loads (npm run build compiles native/weighted_bm25.c)', async () => {
   // CI has a C compiler; without one search still works (stock bm25), but this machine should have it.
   const glimpse = await createGlimpse({ db: join(temporaryDirectory(), 'native.db'), embedder: null });
