@@ -115,6 +115,7 @@ typedef struct {
   int *places, *previous;
   int termCount, termCapacity;
   double *scratch; /* touchedCapacity entries, for finding the k-th best floor */
+  double highestFloor; /* the highest of the rows' floors: the k-th best is no higher */
 } Accumulator;
 
 typedef struct {
@@ -232,9 +233,10 @@ static void fillCache(sqlite3 *db, LengthCache *cache) {
   sqlite3_free(sql);
 }
 
-/* A row's length in tokens, from the cache when it has it. */
-static int rowLength(const Fts5ExtensionApi *api, Fts5Context *fts, LengthCache *cache, int *length) {
-  sqlite3_int64 rowid = cache ? api->xRowid(fts) : -1;
+/* A row's length in tokens, from the cache when it has it; `rowid` is the current row's (any value without a cache). */
+static int lengthOfRow(const Fts5ExtensionApi *api, Fts5Context *fts, LengthCache *cache, sqlite3_int64 rowid,
+                       int *length) {
+  if (cache == 0) rowid = -1;
   int cacheable = rowid >= 0 && rowid < MAX_CACHED_ROWID;
   if (cacheable && rowid < cache->capacity && cache->lengths[rowid] != 0) {
     *length = (int)cache->lengths[rowid] - 1;
@@ -243,6 +245,10 @@ static int rowLength(const Fts5ExtensionApi *api, Fts5Context *fts, LengthCache 
   int rc = api->xColumnSize(fts, -1, length);
   if (rc == SQLITE_OK && cacheable && makeRoom(cache, rowid)) cache->lengths[rowid] = (unsigned int)*length + 1;
   return rc;
+}
+
+static int rowLength(const Fts5ExtensionApi *api, Fts5Context *fts, LengthCache *cache, int *length) {
+  return lengthOfRow(api, fts, cache, cache ? api->xRowid(fts) : -1, length);
 }
 
 /*
@@ -432,13 +438,14 @@ static int addTerm(Accumulator *accumulator, sqlite3_int64 rowid, double term, i
   accumulator->previous[at] = accumulator->heads[rowid];
   accumulator->heads[rowid] = at + 1;
   accumulator->scores[rowid] += term;
+  if (accumulator->scores[rowid] > accumulator->highestFloor) accumulator->highestFloor = accumulator->scores[rowid];
   return SQLITE_OK;
 }
 
 typedef struct {
   Accumulator *accumulator;
   QueryData *data;
-  sqlite3_value **columnWeights;
+  const double *columnWeights;
   int columns;
   double weight; /* the phrase's; 0 for an excluded phrase */
   double idf;
@@ -471,9 +478,9 @@ static int addPhraseTerm(const Fts5ExtensionApi *api, Fts5Context *fts, void *po
   for (int i = 0; rc == SQLITE_OK && i < instances; i++) {
     int phrase, column, offset;
     rc = api->xInst(fts, i, &phrase, &column, &offset);
-    if (rc == SQLITE_OK) frequency += column < pass->columns ? sqlite3_value_double(pass->columnWeights[column]) : 1.0;
+    if (rc == SQLITE_OK) frequency += column < pass->columns ? pass->columnWeights[column] : 1.0;
   }
-  if (rc == SQLITE_OK) rc = rowLength(api, fts, pass->data->cache, &length);
+  if (rc == SQLITE_OK) rc = lengthOfRow(api, fts, pass->data->cache, rowid, &length);
   if (rc != SQLITE_OK) return rc;
   double norm = k1 * (1 - b + b * (double)length / pass->data->averageLength);
   double term = pass->weight * pass->idf * (frequency * (k1 + 1.0)) / (frequency + norm);
@@ -558,11 +565,16 @@ static void weightedBm25Top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlit
   Accumulator *accumulator = &((Connection *)api->xUserData(fts))->accumulator;
   accumulator->touchedCount = 0;
   accumulator->termCount = 0;
-  PhrasePass pass = {accumulator, data, arguments + first, columns, 0.0, 0.0, 0, 1, sqlite3_value_int64(arguments[2]),
+  accumulator->highestFloor = 0.0;
+  /* The column weights read once, not at every hit. */
+  double *columnWeights = (double *)sqlite3_malloc64(sizeof(double) * (sqlite3_uint64)(columns + 1));
+  for (int column = 0; columnWeights != 0 && column < columns; column++)
+    columnWeights[column] = sqlite3_value_double(arguments[first + column]);
+  PhrasePass pass = {accumulator, data, columnWeights, columns, 0.0, 0.0, 0, 1, sqlite3_value_int64(arguments[2]),
                      sqlite3_value_int64(arguments[3])};
   /* Excluded phrases (weight 0) first, so that their rows are never scored. */
   PhraseBound *order = (PhraseBound *)sqlite3_malloc64(sizeof(PhraseBound) * (sqlite3_uint64)(data->phraseCount + 1));
-  if (order == 0) rc = SQLITE_NOMEM;
+  if (order == 0 || columnWeights == 0) rc = SQLITE_NOMEM;
   int ordered = 0;
   for (int phrase = 0; rc == SQLITE_OK && phrase < data->phraseCount; phrase++) {
     int at = first + columns + phrase;
@@ -590,13 +602,33 @@ static void weightedBm25Top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlit
   double left = 0.0;
   for (int i = 0; i < ordered; i++) left += order[i].bound;
   for (int i = 0; rc == SQLITE_OK && i < ordered; i++) {
-    if (pass.admit && accumulator->touchedCount >= k) {
+    /* The k-th best floor is at most the highest: until that is above what is left, nothing can be decided. */
+    if (accumulator->touchedCount >= k && left < accumulator->highestFloor * (1 - 1e-9)) {
       sqlite3_int64 count = 0;
       for (sqlite3_int64 t = 0; t < accumulator->touchedCount; t++) {
         sqlite3_int64 rowid = accumulator->touched[t];
         if (accumulator->states[rowid] == 1) accumulator->scratch[count++] = accumulator->scores[rowid];
       }
-      if (count >= k && left < kthLargest(accumulator->scratch, count, k) * (1 - 1e-9)) pass.admit = 0;
+      double kth = count >= k ? kthLargest(accumulator->scratch, count, k) : 0.0;
+      if (count >= k && left < kth * (1 - 1e-9)) {
+        pass.admit = 0;
+        /*
+         * And a row found already whose floor plus all that is left is under the k-th best cannot reach the k best
+         * either: it is forgotten (its state back to 0, which no longer admits it), so that the remaining phrases,
+         * the final sums and the heap work on the rows that still can.
+         */
+        sqlite3_int64 kept = 0;
+        double floor = kth * (1 - 1e-9) - left;
+        for (sqlite3_int64 t = 0; t < accumulator->touchedCount; t++) {
+          sqlite3_int64 rowid = accumulator->touched[t];
+          if (accumulator->states[rowid] == 1 && accumulator->scores[rowid] < floor * (1 - 1e-9) - 1e-9) {
+            accumulator->states[rowid] = 0;
+          } else {
+            accumulator->touched[kept++] = rowid;
+          }
+        }
+        accumulator->touchedCount = kept;
+      }
     }
     pass.weight = order[i].weight;
     pass.idf = data->idf[order[i].place];
@@ -605,6 +637,7 @@ static void weightedBm25Top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlit
     left -= order[i].bound;
   }
   sqlite3_free(order);
+  sqlite3_free(columnWeights);
   /* Each row's score: its terms added in the query's order of phrases, as weighted_bm25 adds them (to the bit). */
   double *sorted = 0;
   int *places = 0;

@@ -134,26 +134,30 @@ export function queryWordConcepts(word: string): QueryConcept {
 
 /** How far up "is a kind of" `isKindOf` looks: pizza → dish → nutriment → food, cat → … → animal (7). */
 const KIND_DEPTH = 8;
-const kindCache = new Map<string, boolean>();
+/** Each word's most common noun sense (null: none). Keyed by one word, not by pair: rerank asks about every pair. */
+const firstNounSenses = new Map<string, number | null>();
+
+function firstNounSense(word: string): number | null {
+  let found = firstNounSenses.get(word);
+  if (found === undefined) {
+    found = senses(baseForm(word, 'noun') ?? word, 'noun')[0] ?? null;
+    if (firstNounSenses.size > 200_000) firstNounSenses.clear();
+    firstNounSenses.set(word, found);
+  }
+  return found;
+}
 
 /**
  * Is a thing named `specific` a kind of `general`, by their most common noun senses ("dog" of "animal", "man" of
  * "person", "pizza" of "food")? A photo of a dog is a photo of an animal; the reverse does not hold.
  */
 export function isKindOf(specific: string, general: string): boolean {
-  const key = `${specific}>${general}`;
-  let found = kindCache.get(key);
-  if (found !== undefined) return found;
-  found = false;
-  const target = senses(baseForm(general, 'noun') ?? general, 'noun')[0];
-  const start = senses(baseForm(specific, 'noun') ?? specific, 'noun')[0];
-  if (target !== undefined && start !== undefined && target !== start) {
-    const depth = ancestorDepths(start).get(target);
-    found = depth !== undefined && depth <= KIND_DEPTH;
-  }
-  if (kindCache.size > 100_000) kindCache.clear();
-  kindCache.set(key, found);
-  return found;
+  const target = firstNounSense(general);
+  if (target === null) return false;
+  const start = firstNounSense(specific);
+  if (start === null || start === target) return false;
+  const depth = ancestorDepths(start).get(target);
+  return depth !== undefined && depth <= KIND_DEPTH;
 }
 
 const ancestorCache = new Map<number, Map<number, number>>();

@@ -8,7 +8,8 @@ import { glimpseParts } from '../methods/parts.js';
 import { temporaryDirectory } from '../testing/fixtures.js';
 import { PARALLEL_RANKING, RANKING_IN_ONE_CALL, rankFullText } from './full-text.js';
 import { hasWeightedBm25, NATIVE_RANKING } from './native-ranking.js';
-import { parseQuery, toWeightedExpression } from './query.js';
+import { parseQuery, toWeightedExpression, type WeightedExpression } from './query.js';
+import type { SearchIndex } from './search-index.js';
 
 /** A small vocabulary (no ../shared needed), skewed so that a few words match most rows, as common words do. */
 const words = [
@@ -76,7 +77,6 @@ test('ranking split across threads by rowid range returns exactly the single-que
     assert.deepEqual(await run(3, { folder: '/synthetic/album-7' }), await run(1, { folder: '/synthetic/album-7' }));
     // In the background (every range on a worker thread, as hybrid search does), the rows are the same.
     const expression = toWeightedExpression(parseQuery('woman beach kite'), [], () => 2)!;
-    const noFilter = { join: '', where: '', parameters: [] };
     Object.assign(PARALLEL_RANKING, { above: 0, threads: 2 });
     const background = await rankFullText(glimpseParts(glimpse).searchIndex, expression, noFilter, 40, {
       background: true,
@@ -92,14 +92,32 @@ test('ranking split across threads by rowid range returns exactly the single-que
   }
 });
 
-test('ranking in one call (weighted_bm25_top, max-score pruning) gives the rows and scores of ORDER BY weighted_bm25', async () => {
-  const db = await writeSyntheticLibrary(join(temporaryDirectory(), 'one-call.db'), vocabulary, 3000);
+const noFilter = { join: '', where: '', parameters: [] };
+
+/** A synthetic library of `rows` rows ranked on this thread with the native function; closed after `body`. */
+async function withNativeRanking(name: string, rows: number, body: (index: SearchIndex) => Promise<void>) {
+  const db = await writeSyntheticLibrary(join(temporaryDirectory(), name), vocabulary, rows);
   const glimpse = await createGlimpse({ db, embedder: null });
   try {
-    const index = glimpseParts(glimpse).searchIndex;
-    const noFilter = { join: '', where: '', parameters: [] };
     NATIVE_RANKING.enabled = true;
     Object.assign(PARALLEL_RANKING, { above: Number.MAX_SAFE_INTEGER });
+    await body(glimpseParts(glimpse).searchIndex);
+  } finally {
+    await glimpse.close();
+  }
+}
+
+/** Ranked in one call and row by row: the same rows and scores; returns them. */
+async function sameBothWays(index: SearchIndex, expression: WeightedExpression, pool: number, message: string) {
+  RANKING_IN_ONE_CALL.enabled = false;
+  const rowByRow = await rankFullText(index, expression, noFilter, pool);
+  RANKING_IN_ONE_CALL.enabled = true;
+  assert.deepEqual(await rankFullText(index, expression, noFilter, pool), rowByRow, message);
+  return rowByRow;
+}
+
+test('ranking in one call (weighted_bm25_top, max-score pruning) gives the rows and scores of ORDER BY weighted_bm25', async () => {
+  await withNativeRanking('one-call.db', 3000, async (index) => {
     // Rare words with common ones (the common ones' rows are pruned), an exclusion, a phrase, a word no row has.
     const queries = [
       'clock',
@@ -111,14 +129,8 @@ test('ranking in one call (weighted_bm25_top, max-score pruning) gives the rows 
     ];
     for (const text of queries) {
       const expression = toWeightedExpression(parseQuery(text), ['n123'], (word) => (word.length > 4 ? 3 : 2))!;
-      for (const pool of [1, 10, 200]) {
-        RANKING_IN_ONE_CALL.enabled = false;
-        const rowByRow = await rankFullText(index, expression, noFilter, pool);
-        RANKING_IN_ONE_CALL.enabled = true;
-        const oneCall = await rankFullText(index, expression, noFilter, pool);
-        assert.deepEqual(oneCall, rowByRow, `${text}, ${pool} rows`);
-        assert.ok(oneCall.length > 0, text);
-      }
+      for (const pool of [1, 10, 200])
+        assert.ok((await sameBothWays(index, expression, pool, `${text}, ${pool} rows`)).length > 0, text);
     }
     // The excluded word's rows are left out.
     const kites = new Set(
@@ -134,14 +146,24 @@ test('ranking in one call (weighted_bm25_top, max-score pruning) gives the rows 
       .prepare('INSERT INTO search_index (rowid, caption) VALUES (?, ?)')
       .run(200_000_000, 'zeppelin over the clock');
     const zeppelin = toWeightedExpression(parseQuery('zeppelin clock'))!;
-    RANKING_IN_ONE_CALL.enabled = false;
-    const rowByRow = await rankFullText(index, zeppelin, noFilter, 5);
-    RANKING_IN_ONE_CALL.enabled = true;
-    assert.deepEqual(await rankFullText(index, zeppelin, noFilter, 5), rowByRow);
-    assert.equal(rowByRow[0].id, 200_000_000);
-  } finally {
-    await glimpse.close();
-  }
+    assert.equal((await sameBothWays(index, zeppelin, 5, 'past the arrays'))[0].id, 200_000_000);
+  });
+});
+
+test('ranking in one call forgets found rows that cannot reach the k best, and still ranks as ORDER BY weighted_bm25', async () => {
+  // Long queries over a small vocabulary: many rows found by the first phrases, most of them forgotten once the
+  // common phrases that are left cannot lift them to the k best; many equal scores (ties go by rowid).
+  await withNativeRanking('forgotten.db', 4000, async (index) => {
+    let seed = 11;
+    const next = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    for (let query = 0; query < 30; query++) {
+      const chosen = words.filter(() => next() < 0.6);
+      const text = `${chosen.join(' ')}${query % 5 === 0 ? ' -tree' : ''}`;
+      const expression = toWeightedExpression(parseQuery(text), [], (word) => 1 + (word.length % 3))!;
+      if (!expression) continue;
+      for (const pool of [1, 3, 20, 50]) await sameBothWays(index, expression, pool, `${text}, ${pool} rows`);
+    }
+  });
 });
 
 test('the native weighted ranking is built and loads (npm run build compiles native/weighted_bm25.c)', async () => {

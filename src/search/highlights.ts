@@ -8,10 +8,11 @@
  * count as changes of the library connection, and its caches (term counts, row lengths) would be dropped at every
  * search. It is emptied on every call (no await in between).
  */
-import Database from 'better-sqlite3';
+import Database, { type Statement } from 'better-sqlite3';
 import { SEARCH_COLUMNS } from '../storage/postgres/search-terms.js';
 import type { SqliteDatabase } from '../storage/sqlite/database.js';
 import type { SearchIndex } from './search-index.js';
+import { preparedIn } from './statements.js';
 
 export interface MarkedRow {
   /** Each requested column with the matched words between « and ». */
@@ -23,6 +24,8 @@ export interface MarkedRow {
 export interface HighlightCopy {
   db: SqliteDatabase;
   columns: string[];
+  /** Its statements, prepared once: preparing them cost as much as running them on a page of rows. */
+  statements: Map<string, Statement>;
 }
 
 /** Highlights and snippets of `columns` for the rows `ids` against `expression` (rows that do not match are absent). */
@@ -36,26 +39,27 @@ export function markMatches(
   const copy = copyOf(index);
   const rows = index.postgres
     ? index.postgres.rows(ids, copy.columns)
-    : (index.sqlite.db
-        .prepare(
+    : (index
+        .prepared(
           `SELECT rowid, ${copy.columns.join(', ')} FROM search_index WHERE rowid IN (${ids.map(() => '?').join(',')})`,
         )
         .raw()
         .all(...ids) as unknown[][]);
-  const insert = copy.db.prepare(
+  const prepared = (sql: string) => preparedIn(copy.statements, copy.db, sql);
+  const insert = prepared(
     `INSERT INTO shown_rows (rowid, ${copy.columns.join(', ')}) VALUES (?${', ?'.repeat(copy.columns.length)})`,
   );
+  const empty = prepared('DELETE FROM shown_rows');
   copy.db.transaction(() => {
-    copy.db.exec('DELETE FROM shown_rows');
+    empty.run();
     for (const row of rows) insert.run(...row);
   })();
   const indexes = columns.map((column) => copy.columns.indexOf(column));
-  const marked = copy.db
-    .prepare(
-      `SELECT rowid, ${indexes.map((index) => `highlight(shown_rows, ${index}, '«', '»')`).join(', ')},
-              ${indexes.map((index) => `snippet(shown_rows, ${index}, '«', '»', '…', 16)`).join(', ')}
-       FROM shown_rows WHERE shown_rows MATCH ?`,
-    )
+  const marked = prepared(
+    `SELECT rowid, ${indexes.map((index) => `highlight(shown_rows, ${index}, '«', '»')`).join(', ')},
+            ${indexes.map((index) => `snippet(shown_rows, ${index}, '«', '»', '…', 16)`).join(', ')}
+     FROM shown_rows WHERE shown_rows MATCH ?`,
+  )
     .raw()
     .all(expression) as [number, ...string[]][];
   return new Map(
@@ -90,5 +94,5 @@ function newCopy(columns: string[], tokenizer: string | undefined): HighlightCop
   db.exec(
     `CREATE VIRTUAL TABLE shown_rows USING fts5(${columns.join(', ')}${tokenizer ? `, tokenize = ${tokenizer}` : ''})`,
   );
-  return { db, columns };
+  return { db, columns, statements: new Map() };
 }

@@ -4,7 +4,7 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import { createGlimpse, type Glimpse } from '../glimpse.js';
 import { glimpseParts } from '../methods/parts.js';
 import { temporaryDirectory } from '../testing/fixtures.js';
-import { RERANKING, rerank } from './rerank.js';
+import { queryCoverage, RERANKING, rerank, rowTexts } from './rerank.js';
 
 /** Captions stored as if a model had written them (no images needed: search reads only the text). */
 const CAPTIONS = [
@@ -78,6 +78,21 @@ describe('reranking the best full-text matches', () => {
       rows.slice(2).map((row) => row.id),
     );
     assert.deepEqual(new Set(partial.slice(0, 2).map((row) => row.id)), new Set(rows.slice(0, 2).map((row) => row.id)));
+  });
+
+  test('the texts read once for both (rowTexts) rerank and judge coverage as each read by itself does', () => {
+    const index = glimpseParts(g).searchIndex;
+    const rows = [...byCaption.keys()].map((id, index) => ({ id, score: 10 - index }));
+    const ids = rows.map((row) => row.id);
+    const texts = rowTexts(index, ids);
+    assert.deepEqual([...texts.reranked.keys()].sort(), [...ids].sort());
+    assert.ok([...texts.reranked.values()].every((text) => byCaption.has(ids[0]) && text.length > 0));
+    // Coverage reads more of each row than the reranker (the file name too).
+    for (const id of ids) assert.ok(texts.covered.get(id)!.startsWith(texts.reranked.get(id)!));
+    for (const query of ['a black cat and a white dog', 'man on a beach', 'three dogs']) {
+      assert.deepEqual(rerank(index, query, rows, texts.reranked), rerank(index, query, rows));
+      assert.deepEqual(queryCoverage(index, query, ids, texts.covered), queryCoverage(index, query, ids));
+    }
   });
 
   test('a query with only excluded or stop words is left alone', async () => {

@@ -73,10 +73,15 @@ export const WEIGHTS: Features = {
 };
 
 /** Rows best first, with the reranked ones rescored (their scores stay above the rows not reranked). */
-export function rerank(index: SearchIndex, queryText: string, rows: readonly RankedRow[]): RankedRow[] {
+export function rerank(
+  index: SearchIndex,
+  queryText: string,
+  rows: readonly RankedRow[],
+  texts?: ReadonlyMap<number, string>,
+): RankedRow[] {
   if (rows.length < 2 || RERANKING.depth === 0) return [...rows];
   const head = rows.slice(0, RERANKING.depth);
-  const features = rerankFeatures(index, queryText, head);
+  const features = rerankFeatures(index, queryText, head, texts);
   if (!features) return [...rows];
   const rescored = head.map((row, index) => ({ id: row.id, score: score(features[index]) }));
   rescored.sort((a, b) => b.score - a.score);
@@ -99,16 +104,17 @@ export function queryCoverage(
   index: SearchIndex,
   queryText: string,
   ids: readonly number[],
+  texts: ReadonlyMap<number, string> = documentTexts(index, ids, COVERED_COLUMNS),
 ): Map<number, number> | null {
   const query = analyseSentence(queryText);
   if (query.words.length === 0) return null;
-  const texts = documentTexts(index, ids, COVERED_COLUMNS);
   const documents = ids.map((id) => analyseSentence(texts.get(id) ?? ''));
-  const idf = inverseDocumentFrequencies(index, [query, ...documents]);
-  const comparison = new QueryComparison(query, idf);
   // A query's two-word compound ("coffee cup") is also covered by a row that has both words apart ("a cup" in the
   // caption, "coffee" in the file name): the compound alone would count only as a kind of "cup".
   const apartWords = tokenize(queryText).flatMap((token) => analyseSentence(token).words);
+  // Coverage weighs the query's words only: the documents' words (a file name's number each) need no count.
+  const idf = inverseDocumentFrequencies(index, [...query.words, ...apartWords]);
+  const comparison = new QueryComparison(query, idf);
   const split =
     apartWords.length > query.words.length ? new QueryComparison({ ...query, words: apartWords }, idf) : null;
   return new Map(
@@ -120,15 +126,27 @@ export function queryCoverage(
 }
 
 /** The features of each full-text row (best first) against the query; null when the query has no content words. */
-export function rerankFeatures(index: SearchIndex, queryText: string, rows: readonly RankedRow[]): Features[] | null {
+export function rerankFeatures(
+  index: SearchIndex,
+  queryText: string,
+  rows: readonly RankedRow[],
+  texts?: ReadonlyMap<number, string>,
+): Features[] | null {
   const query = analyseSentence(queryText);
   if (query.words.length === 0 || rows.length === 0) return null;
-  const texts = documentTexts(
-    index,
-    rows.map((row) => row.id),
-  );
-  const documents = rows.map((row) => analyseSentence(texts.get(row.id) ?? ''));
-  const comparison = new QueryComparison(query, inverseDocumentFrequencies(index, [query, ...documents]));
+  const read =
+    texts ??
+    documentTexts(
+      index,
+      rows.map((row) => row.id),
+    );
+  const documents = rows.map((row) => analyseSentence(read.get(row.id) ?? ''));
+  // The words of the sentences and the things they name (a compound's last word, "dog" of "hot dog", is a thing).
+  const words = [query, ...documents].flatMap((sentence) => [
+    ...sentence.words,
+    ...sentence.things.map((thing) => thing.word),
+  ]);
+  const comparison = new QueryComparison(query, inverseDocumentFrequencies(index, words));
   const best = rows[0].score;
   return rows.map((row, index) => comparison.features(documents[index], best > 0 ? row.score / best : 0, index));
 }
@@ -312,11 +330,36 @@ function documentTexts(
   columns: readonly string[] = RERANKED_COLUMNS,
 ): Map<number, string> {
   if (index.postgres) return index.postgres.documentTexts(ids, columns);
-  const rows = index
+  return joinedColumns(readableRows(index, ids, columns), columns);
+}
+
+/** What the reranker reads of some rows and what query coverage reads of them. */
+export interface RowTexts {
+  reranked: Map<number, string>;
+  covered: Map<number, string>;
+}
+
+/** Both texts of each row in one read of the full-text table (rerank and queryCoverage judge the same rows). */
+export function rowTexts(index: SearchIndex, ids: readonly number[]): RowTexts {
+  if (index.postgres)
+    return {
+      reranked: documentTexts(index, ids, RERANKED_COLUMNS),
+      covered: documentTexts(index, ids, COVERED_COLUMNS),
+    };
+  const rows = readableRows(index, ids, COVERED_COLUMNS);
+  return { reranked: joinedColumns(rows, RERANKED_COLUMNS), covered: joinedColumns(rows, COVERED_COLUMNS) };
+}
+
+function readableRows(index: SearchIndex, ids: readonly number[], columns: readonly string[]) {
+  return index
     .prepared(
       `SELECT rowid AS id, ${columns.join(', ')} FROM search_index WHERE rowid IN (${ids.map(() => '?').join(',')})`,
     )
     .all(...ids) as Record<string, string | number | null>[];
+}
+
+/** Each row's non-empty columns, one a line. */
+function joinedColumns(rows: readonly Record<string, string | number | null>[], columns: readonly string[]) {
   return new Map(
     rows.map((row) => [
       row.id as number,
@@ -332,16 +375,13 @@ function documentTexts(
  * Document frequencies from the full-text index's own term counts, by porter stem as FTS5 stores them; an idf
  * need not be exact, so approximate counts will do (see term-frequencies.ts).
  */
-function inverseDocumentFrequencies(index: SearchIndex, sentences: readonly Sentence[]): (word: Word) => number {
+function inverseDocumentFrequencies(index: SearchIndex, words: readonly Word[]): (word: Word) => number {
   const images = index.postgres
     ? index.postgres.imageCount()
     : ((index.prepared('SELECT max(rowid) AS images FROM images').get() as { images: number | null }).images ?? 0);
-  // The words of the sentences and the things they name (a compound's last word, "dog" of "hot dog", is a thing).
+  // Only `words` are counted: the function is asked about no others.
   const stemsUsed = new Set<string>();
-  for (const sentence of sentences) {
-    for (const word of [...sentence.words, ...sentence.things.map((thing) => thing.word)])
-      for (const stem of stems(word)) stemsUsed.add(stem);
-  }
+  for (const word of words) for (const stem of stems(word)) stemsUsed.add(stem);
   const known = approximateDocumentFrequencies(index, [...stemsUsed], images);
   const total = Math.max(images, 1);
   const weights = new Map<number, number>();

@@ -28,7 +28,7 @@ import {
   toWeightedExpression,
   withoutExclusions,
 } from './query.js';
-import { queryCoverage, rerank } from './rerank.js';
+import { queryCoverage, rerank, rowTexts } from './rerank.js';
 import type { SearchIndex } from './search-index.js';
 import { checkSpelling, correctedText } from './spelling.js';
 import { documentFrequencies } from './term-frequencies.js';
@@ -151,13 +151,20 @@ async function searchAsTyped(
   const vectorLists = wantsVectors ? await vectorSearch(index, embedder, text, pool, filter) : [];
   if (fullText) {
     // bm25 finds the candidates; the best of them are reranked as sentences (number, colour, coverage both ways).
-    const rows = rerank(index, withoutExclusions(text), await fullText);
+    const ranked = await fullText;
+    // The same rows are reranked and judged for coverage: their texts are read once for both.
+    const texts = rowTexts(
+      index,
+      ranked.map((row) => row.id),
+    );
+    const rows = rerank(index, withoutExclusions(text), ranked, texts.reranked);
     const coverage =
       RELEVANCE_FLOOR.coverage > 0
         ? queryCoverage(
             index,
             withoutExclusions(text),
             rows.map((row) => row.id),
+            texts.covered,
           )
         : null;
     for (const row of rows) {

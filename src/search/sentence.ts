@@ -6,7 +6,7 @@
  */
 import { namesVisibleThing } from './concepts.js';
 import { STOP_WORDS, tokenize } from './query.js';
-import { baseForm, isIrregularPlural } from './wordnet.js';
+import { baseForm, isIrregularPlural, mayHaveNounBaseForm } from './wordnet.js';
 
 export interface Word {
   /** A number for this word in this process (similarities are cached by it). */
@@ -154,6 +154,7 @@ function compound(first: string, second: string): Word | null {
   const a = lemmaWord(first).lemma;
   const b = lemmaWord(second).lemma;
   for (const candidate of [first + second, a + b, `${first} ${second}`, `${first} ${b}`]) {
+    if (!mayHaveNounBaseForm(candidate)) continue;
     const lemma = baseForm(candidate, 'noun');
     if (lemma) {
       found = { id: nextWordId++, lemma, forms: [lemma], surface: second };

@@ -71,3 +71,26 @@ test('the build writes current tables beside wordnet.js (npm run build; skipped 
     assert.deepEqual(table.offsets('bicycle'), sortedLemmaIndex(pos).offsets('bicycle'));
   }
 });
+
+test('hasKeyStartingWith answers as a scan of every noun key does', () => {
+  const source = readFileSync(indexFilePath('noun'));
+  const table = LemmaTable.from(buildLemmaTable(source), source.length)!;
+  const keys = source
+    .toString('latin1')
+    .split('\n')
+    .filter((line) => line.length > 0 && line[0] !== ' ')
+    .map((line) => parseIndexLine(line).key);
+  // Prefixes of keys (each length), near misses, the empty prefix, non-latin1, and prefixes past every key.
+  const prefixes = ['', 'hot_', 'hot_d', 'snow_te', 'snowte', 'img1', 'dogs_', 'caf\u00e9', 'd\u0151', 'zzzzzz', '~'];
+  for (let at = 0; at < keys.length; at += 4999) {
+    const key = keys[at];
+    for (let length = 1; length <= key.length; length++) prefixes.push(key.slice(0, length));
+    prefixes.push(`${key}x`, `${key}_`, key.slice(0, -1) + String.fromCharCode(key.charCodeAt(key.length - 1) + 1));
+  }
+  for (const prefix of prefixes)
+    assert.equal(
+      table.hasKeyStartingWith(prefix),
+      keys.some((key) => key.startsWith(prefix)),
+      prefix,
+    );
+});

@@ -132,6 +132,23 @@ export class LemmaTable {
     return true;
   }
 
+  /**
+   * Whether some key begins with `prefix` (underscores for spaces). The keys are in the index file's order, sorted
+   * byte by byte (which the file's own binary search relies on too): the first key not below the prefix is the one.
+   */
+  hasKeyStartingWith(prefix: string): boolean {
+    const { keyStarts, keys } = this;
+    const count = keyStarts.length - 1;
+    let low = 0;
+    let high = count;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (compareToPrefix(keys, keyStarts[middle], keyStarts[middle + 1], prefix) < 0) low = middle + 1;
+      else high = middle;
+    }
+    return low < count && keyStarts[low + 1] - keyStarts[low] >= prefix.length && this.holds(keyStarts[low], prefix);
+  }
+
   /** Synset offsets of a key as the index file writes it (underscores for spaces), most frequent first; [] if absent. */
   offsets(key: string): number[] {
     const { slots, keyStarts, mask } = this;
@@ -144,6 +161,16 @@ export class LemmaTable {
     }
     return NO_OFFSETS;
   }
+}
+
+/** The key at keys[start, end) against `prefix` cut to the key's length: below 0, 0 (the key starts with it, or is it), above 0. */
+function compareToPrefix(keys: Buffer, start: number, end: number, prefix: string): number {
+  for (let index = 0; index < prefix.length; index++) {
+    if (start + index >= end) return -1;
+    const difference = keys[start + index] - prefix.charCodeAt(index);
+    if (difference !== 0) return difference;
+  }
+  return 0;
 }
 
 /** What a key that is absent gets: most look-ups are morphology guesses that miss, and each would be a new array. */

@@ -129,6 +129,8 @@ export function indexFilePath(pos: PartOfSpeech): string {
 /** Synset offsets of a key (underscores for spaces), from the lemma table or else the sorted index file. */
 interface LemmaIndex {
   offsets(key: string): number[];
+  /** Whether some key begins with the prefix (absent: not known, which counts as yes). */
+  hasKeyStartingWith?(prefix: string): boolean;
 }
 
 /** The index file searched as text: what is used when there is no current lemma table. */
@@ -329,6 +331,24 @@ const VERB_RULES: [string, string][] = [
 ];
 
 const baseFormCache = { noun: new Map<string, string | null>(), verb: new Map<string, string | null>() };
+
+/** The longest suffix a rule of `findBaseForm` takes off a noun ("ches", "shes"). */
+const LONGEST_NOUN_SUFFIX = Math.max(...NOUN_RULES.map(([suffix]) => suffix.length));
+
+/**
+ * False when baseForm(word, 'noun') is certainly null, found without trying it: whatever findBaseForm finds is the
+ * word itself, an irregular form's base, or the word with at most its last LONGEST_NOUN_SUFFIX letters changed, so
+ * a key must begin with the rest. For the many pairs of caption words that a sentence's reading tries as a
+ * compound ("snow tennis"), one look in the sorted keys instead of several guesses each kept in a cache.
+ */
+export function mayHaveNounBaseForm(word: string): boolean {
+  const lower = word.toLowerCase();
+  if (Object.hasOwn(IRREGULAR, lower)) return true;
+  const index = lemmaIndex('noun');
+  if (!index.hasKeyStartingWith) return true;
+  const kept = lower.slice(0, Math.max(0, lower.length - LONGEST_NOUN_SUFFIX));
+  return index.hasKeyStartingWith(kept.includes(' ') ? kept.replace(/ /g, '_') : kept);
+}
 
 /** WordNet's "morphy": the base form of a word that WordNet knows, or null. */
 export function baseForm(word: string, pos: PartOfSpeech): string | null {
