@@ -164,7 +164,8 @@ class Graph {
       const clipIndex = mul.inputs.findIndex((input) => this.producer(input, 'Clip'));
       const clip = clipIndex >= 0 ? this.producer(mul.inputs[clipIndex], 'Clip') : undefined;
       if (!clip || this.consumers(clip.outputs[0]).length !== 1) continue;
-      if (this.scalar(clip.inputs[1]) !== 0 || this.scalar(clip.inputs[2]) !== 6) continue;
+      const [low, high] = this.clipBounds(clip);
+      if (low !== 0 || high !== 6) continue;
       const add = this.producer(clip.inputs[0], 'Add');
       if (!add || this.consumers(add.outputs[0]).length !== 1) continue;
       const x = mul.inputs[1 - clipIndex];
@@ -242,6 +243,16 @@ class Graph {
     }
     this.index = { readers, writers };
     return this.index;
+  }
+
+  /** A Clip's bounds: inputs from opset 11, attributes before. */
+  private clipBounds(clip: OnnxNode): [number | undefined, number | undefined] {
+    if (clip.inputs.length > 1) return [this.scalar(clip.inputs[1]), this.scalar(clip.inputs[2])];
+    const bound = (name: string) => {
+      const value = attribute(clip, name)?.find((field) => field.number === ATTRIBUTE_FLOAT)?.value as Uint8Array;
+      return value && new DataView(value.buffer, value.byteOffset, 4).getFloat32(0, true);
+    };
+    return [bound('min'), bound('max')];
   }
 
   private consumers(name: string): OnnxNode[] {
