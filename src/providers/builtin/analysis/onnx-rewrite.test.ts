@@ -108,6 +108,40 @@ function sampleModel(): Uint8Array {
   ]);
 }
 
+/** DB's upsampling head: transposed convolution 2×2, stride 2 → + bias → batch normalisation. */
+function upsamplingModel(): Uint8Array {
+  const epsilon = new Uint8Array(4);
+  new DataView(epsilon.buffer).setFloat32(0, 1e-5, true);
+  const nodes = [
+    constant('w', [4, 3, 2, 2], values(48, 6)),
+    constant('bias', [1, 3, 1, 1], values(3, 7)),
+    constant('gamma', [3], [1.5, 0.5, 2]),
+    constant('beta', [3], [0.1, -0.2, 0.3]),
+    constant('mean', [3], [0.05, -0.1, 0.2]),
+    constant('variance', [3], [0.9, 1.1, 2.5]),
+    node('ConvTranspose', ['x', 'w'], 't', [ints('kernel_shape', [2, 2]), ints('strides', [2, 2])]),
+    node('Add', ['t', 'bias'], 'b'),
+    node('BatchNormalization', ['b', 'gamma', 'beta', 'mean', 'variance'], 'y', [
+      writeFields([
+        { number: 1, wire: 2, value: text('epsilon') },
+        { number: 2, wire: 5, value: epsilon },
+        { number: 20, wire: 0, value: 1n },
+      ]),
+    ]),
+  ];
+  const graph = writeFields([
+    ...nodes.map((value) => ({ number: 1, wire: 2, value })),
+    { number: 2, wire: 2, value: text('upsampling') },
+    { number: 11, wire: 2, value: valueInfo('x', [1, 4, 3, 3]) },
+    { number: 12, wire: 2, value: valueInfo('y', [1, 3, 6, 6]) },
+  ]);
+  return writeFields([
+    { number: 1, wire: 0, value: 8n },
+    { number: 7, wire: 2, value: graph },
+    { number: 8, wire: 2, value: writeFields([{ number: 2, wire: 0, value: 11n }]) },
+  ]);
+}
+
 function opTypes(model: Uint8Array): string[] {
   const graph = readFields(model).find((field) => field.number === 7)?.value as Uint8Array;
   return readFields(graph)
@@ -118,10 +152,10 @@ function opTypes(model: Uint8Array): string[] {
     });
 }
 
-async function run(ort: Ort, model: Uint8Array, input: Float32Array): Promise<Float32Array> {
+async function run(ort: Ort, model: Uint8Array, input: Float32Array, side = 6): Promise<Float32Array> {
   const session = await ort.InferenceSession.create(model, { graphOptimizationLevel: 'disabled' });
   try {
-    const output = await session.run({ x: new ort.Tensor('float32', input, [1, 4, 6, 6]) });
+    const output = await session.run({ x: new ort.Tensor('float32', input, [1, 4, side, side]) });
     return output.y.data as Float32Array;
   } finally {
     await session.release();
@@ -133,7 +167,7 @@ describe('ONNX rewrites', () => {
     const ort = (await import('onnxruntime-node')).default as unknown as Ort;
     const original = sampleModel();
     const { model, counts } = rewriteOnnx(original);
-    assert.deepEqual(counts, { convolutionAffine: 1, hardSwish: 1, pointwiseAffine: 1 });
+    assert.deepEqual(counts, { convolutionAffine: 1, hardSwish: 1, pointwiseAffine: 1, transposedAffine: 0 });
     const ops = opTypes(model).filter((op) => op !== 'Constant');
     assert.deepEqual(ops.sort(), ['Conv', 'Conv', 'HardSigmoid', 'Mul']);
     // Inputs well past the hard swish's bends (−3 and 3) on both sides.
@@ -149,6 +183,21 @@ describe('ONNX rewrites', () => {
     );
   });
 
+  it('folds the bias and batch normalisation after a transposed convolution', async () => {
+    const ort = (await import('onnxruntime-node')).default as unknown as Ort;
+    const original = upsamplingModel();
+    const { model, counts } = rewriteOnnx(original);
+    assert.equal(counts.transposedAffine, 1);
+    assert.deepEqual(
+      opTypes(model).filter((op) => op !== 'Constant'),
+      ['ConvTranspose'],
+    );
+    const input = Float32Array.from(values(36, 8));
+    const [before, after] = [await run(ort, original, input, 3), await run(ort, model, input, 3)];
+    for (let index = 0; index < before.length; index++)
+      assert.ok(Math.abs(before[index] - after[index]) < 1e-5, `${index}: ${before[index]} vs ${after[index]}`);
+  });
+
   it('leaves a graph without the patterns as it was', () => {
     const graph = writeFields([
       { number: 1, wire: 2, value: node('Relu', ['x'], 'y') },
@@ -157,7 +206,7 @@ describe('ONNX rewrites', () => {
     ]);
     const model = writeFields([{ number: 7, wire: 2, value: graph }]);
     const rewritten = rewriteOnnx(model);
-    assert.deepEqual(rewritten.counts, { convolutionAffine: 0, hardSwish: 0, pointwiseAffine: 0 });
+    assert.deepEqual(rewritten.counts, { convolutionAffine: 0, hardSwish: 0, pointwiseAffine: 0, transposedAffine: 0 });
     assert.deepEqual(Buffer.from(rewritten.model), Buffer.from(model));
   });
 
@@ -166,7 +215,7 @@ describe('ONNX rewrites', () => {
     const original = readFileSync(file);
     const { model, counts } = rewriteOnnx(original);
     assert.ok(
-      counts.convolutionAffine > 0 && counts.hardSwish > 0 && counts.pointwiseAffine > 0,
+      counts.convolutionAffine > 0 && counts.hardSwish > 0 && counts.pointwiseAffine > 0 && counts.transposedAffine > 0,
       JSON.stringify(counts),
     );
     const count = (ops: string[], op: string) => ops.filter((other) => other === op).length;

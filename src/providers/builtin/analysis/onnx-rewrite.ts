@@ -63,6 +63,8 @@ export interface RewriteCounts {
   hardSwish: number;
   /** 1×1 convolutions that took the scale and shift before them. */
   pointwiseAffine: number;
+  /** Transposed convolutions that took the bias and batch normalisation after them. */
+  transposedAffine: number;
 }
 
 /** The model, rewritten; `counts` says what was found. */
@@ -76,6 +78,7 @@ export function rewriteOnnx(model: Uint8Array): { model: Uint8Array; counts: Rew
     convolutionAffine: graph.foldConvolutionAffine(),
     hardSwish: graph.fuseHardSwish(),
     pointwiseAffine: graph.foldAffineIntoPointwise(),
+    transposedAffine: graph.foldTransposedAffine(),
   };
   // Constants nothing reads any more (onnxruntime would warn about each on the console).
   graph.dropUnusedConstants();
@@ -217,6 +220,62 @@ class Graph {
       ];
       conv.original = undefined;
       this.remove(mul, add);
+      count++;
+    }
+    return count;
+  }
+
+  /**
+   * ConvTranspose → Add(per-channel bias) [→ BatchNormalization]: the bias and the normalisation's scale and shift
+   * go into its weights and bias input (DB's upsampling head), which onnxruntime does not do itself.
+   */
+  foldTransposedAffine(): number {
+    let count = 0;
+    for (const transposed of this.nodes.filter((node) => node.opType === 'ConvTranspose')) {
+      const weights = this.constants.get(transposed.inputs[1]);
+      if (!weights || weights.dims.length !== 4 || transposed.inputs.length > 2) continue;
+      const group = attribute(transposed, 'group')?.find((field) => field.number === ATTRIBUTE_INT)?.value;
+      if (group !== undefined && group !== 1n) continue;
+      const [inputs, outputs, kh, kw] = weights.dims;
+      const add = this.soleConsumer(transposed.outputs[0], 'Add');
+      const biasName = add?.inputs.find((input) => input !== transposed.outputs[0]);
+      const bias = biasName === undefined ? undefined : this.constants.get(biasName);
+      if (!add || !bias || (bias.values.length !== outputs && bias.values.length !== 1)) continue;
+      let last = add;
+      const scale = new Float32Array(outputs).fill(1);
+      const shift = Float32Array.from(
+        { length: outputs },
+        (_, channel) => bias.values[bias.values.length === 1 ? 0 : channel],
+      );
+      const norm = this.soleConsumer(add.outputs[0], 'BatchNormalization');
+      const parameters = norm?.inputs.slice(1).map((name) => this.constants.get(name));
+      if (norm && parameters?.length === 4 && parameters.every((parameter) => parameter?.values.length === outputs)) {
+        const [gamma, beta, mean, variance] = parameters as FloatConstant[];
+        const epsilon = attribute(norm, 'epsilon')?.find((field) => field.number === ATTRIBUTE_FLOAT)?.value as
+          | Uint8Array
+          | undefined;
+        const eps = epsilon ? new DataView(epsilon.buffer, epsilon.byteOffset, 4).getFloat32(0, true) : 1e-5;
+        for (let channel = 0; channel < outputs; channel++) {
+          scale[channel] = gamma.values[channel] / Math.sqrt(variance.values[channel] + eps);
+          shift[channel] = (shift[channel] - mean.values[channel]) * scale[channel] + beta.values[channel];
+        }
+        last = norm;
+      }
+      const scaled = new Float32Array(weights.values.length);
+      for (let input = 0; input < inputs; input++)
+        for (let channel = 0; channel < outputs; channel++)
+          for (let at = 0; at < kh * kw; at++) {
+            const index = (input * outputs + channel) * kh * kw + at;
+            scaled[index] = weights.values[index] * scale[channel];
+          }
+      transposed.inputs = [
+        transposed.inputs[0],
+        this.addConstant(weights.dims, scaled),
+        this.addConstant([outputs], shift),
+      ];
+      transposed.outputs = [last.outputs[0]];
+      transposed.original = undefined;
+      this.remove(add, last);
       count++;
     }
     return count;
