@@ -14,7 +14,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { boxesFromMap, cropQuad, DB_DEFAULTS, type DbOptions, type Quad, scaleQuad } from './ocr-geometry.js';
-import { rewriteOnnx } from './onnx-rewrite.js';
+import { graphsRewritten, rewriteOnnx } from './onnx-rewrite.js';
 import { packageFolder } from './packages.js';
 import type { Pixels } from './signals.js';
 
@@ -119,11 +119,11 @@ export class PaddleReader {
       extra: { session: { intra_op: { allow_spinning: '0' } } },
     };
     // The exported graphs spell out in element-wise steps what onnxruntime can do inside its convolutions
-    // (onnx-rewrite.ts); GLIMPSE_BUILTIN_PIPELINE=exported keeps them as shipped, for the bench's comparison.
-    const exported = process.env.GLIMPSE_BUILTIN_PIPELINE === 'exported';
+    // (onnx-rewrite.ts); the bench's older arms keep them as shipped.
+    const rewritten = graphsRewritten();
     const model = (file: string) => {
       const bytes = readFileSync(join(assets, file));
-      return exported ? bytes : rewriteOnnx(bytes).model;
+      return rewritten ? rewriteOnnx(bytes).model : bytes;
     };
     const detectorFile = model('ch_PP-OCRv4_det_infer.onnx');
     const [detector, smallDetector, recogniser] = await Promise.all([

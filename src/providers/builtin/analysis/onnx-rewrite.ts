@@ -13,6 +13,14 @@
  * are decoded; everything else is copied through as it was.
  */
 
+/**
+ * Whether the models run rewritten (here and in tfjs-to-onnx.ts): the bench's older arms (GLIMPSE_BUILTIN_PIPELINE
+ * exported, whole-look, previous) run the graphs as exported, so that each arm measures what it did before.
+ */
+export function graphsRewritten(): boolean {
+  return !['exported', 'whole-look', 'previous'].includes(process.env.GLIMPSE_BUILTIN_PIPELINE ?? '');
+}
+
 /** One protobuf field: varints as bigint, fixed32/fixed64 and length-delimited fields as their bytes. */
 interface Field {
   number: number;
@@ -233,7 +241,7 @@ class Graph {
     let count = 0;
     for (const transposed of this.nodes.filter((node) => node.opType === 'ConvTranspose')) {
       const weights = this.constants.get(transposed.inputs[1]);
-      if (!weights || weights.dims.length !== 4 || transposed.inputs.length > 2) continue;
+      if (weights?.dims.length !== 4 || transposed.inputs.length > 2) continue;
       const group = attribute(transposed, 'group')?.find((field) => field.number === ATTRIBUTE_INT)?.value;
       if (group !== undefined && group !== 1n) continue;
       const [inputs, outputs, kh, kw] = weights.dims;

@@ -9,6 +9,8 @@
  * re-ordered, per-channel constants reshaped to [C, 1, 1], and the requested outputs stay NCHW.
  */
 
+import { graphsRewritten } from './onnx-rewrite.js';
+
 interface TfNode {
   name: string;
   op: string;
@@ -45,7 +47,7 @@ export async function tfjsSession(
   outputs: readonly string[],
 ): Promise<{ ort: Ort; session: import('onnxruntime-node').InferenceSession }> {
   const ort = (await import('onnxruntime-node')).default as unknown as Ort;
-  const session = await ort.InferenceSession.create(tfjsToOnnx(graph, weights, outputs), {
+  const session = await ort.InferenceSession.create(tfjsToOnnx(graph, weights, outputs, { fuse: graphsRewritten() }), {
     intraOpNumThreads: 1,
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
@@ -53,8 +55,16 @@ export async function tfjsSession(
   return { ort, session };
 }
 
-/** ONNX bytes computing `outputs` (NCHW) from the graph's one NHWC float input (named `<placeholder>__nhwc`). */
-export function tfjsToOnnx(graph: TfjsGraph, weights: Uint8Array, outputs: readonly string[]): Uint8Array {
+/**
+ * ONNX bytes computing `outputs` (NCHW) from the graph's one NHWC float input (named `<placeholder>__nhwc`). `fuse`
+ * (default on) writes MobileNetV3's hard swish as HardSigmoid, which onnxruntime fuses into the convolution before it.
+ */
+export function tfjsToOnnx(
+  graph: TfjsGraph,
+  weights: Uint8Array,
+  outputs: readonly string[],
+  { fuse = true }: { fuse?: boolean } = {},
+): Uint8Array {
   const constants = readWeights(graph, weights);
   const nodes = new Map(graph.modelTopology.node.map((node) => [node.name, node]));
   const onnxNodes: Uint8Array[] = [];
@@ -234,7 +244,7 @@ export function tfjsToOnnx(graph: TfjsGraph, weights: Uint8Array, outputs: reado
         emit('Softmax', [convert(args[0])], base, [intAttribute('axis', -1)]);
         break;
       case 'Mul': {
-        const hard = hardSwish(args);
+        const hard = fuse ? hardSwish(args) : undefined;
         if (hard) {
           // HardSigmoid, and its product with x, are what onnxruntime fuses into the convolution before them.
           const attributes = [floatAttribute('alpha', 1 / 6), floatAttribute('beta', 0.5)];
