@@ -95,11 +95,16 @@ function sampleModel(): Uint8Array {
     node('Add', ['m2', 'shift2'], 'a2'),
     node('Conv', ['a2', 'w2', 'b2'], 'y', [ints('kernel_shape', [1, 1])]),
   ];
+  return modelOf(nodes, [1, 4, 6, 6], [1, 4, 6, 6]);
+}
+
+/** A model (opset 11) of the nodes, from x to y. */
+function modelOf(nodes: Uint8Array[], input: number[], output: number[]): Uint8Array {
   const graph = writeFields([
     ...nodes.map((value) => ({ number: 1, wire: 2, value })),
     { number: 2, wire: 2, value: text('sample') },
-    { number: 11, wire: 2, value: valueInfo('x', [1, 4, 6, 6]) },
-    { number: 12, wire: 2, value: valueInfo('y', [1, 4, 6, 6]) },
+    { number: 11, wire: 2, value: valueInfo('x', input) },
+    { number: 12, wire: 2, value: valueInfo('y', output) },
   ]);
   return writeFields([
     { number: 1, wire: 0, value: 8n },
@@ -129,17 +134,7 @@ function upsamplingModel(): Uint8Array {
       ]),
     ]),
   ];
-  const graph = writeFields([
-    ...nodes.map((value) => ({ number: 1, wire: 2, value })),
-    { number: 2, wire: 2, value: text('upsampling') },
-    { number: 11, wire: 2, value: valueInfo('x', [1, 4, 3, 3]) },
-    { number: 12, wire: 2, value: valueInfo('y', [1, 3, 6, 6]) },
-  ]);
-  return writeFields([
-    { number: 1, wire: 0, value: 8n },
-    { number: 7, wire: 2, value: graph },
-    { number: 8, wire: 2, value: writeFields([{ number: 2, wire: 0, value: 11n }]) },
-  ]);
+  return modelOf(nodes, [1, 4, 3, 3], [1, 3, 6, 6]);
 }
 
 function opTypes(model: Uint8Array): string[] {

@@ -149,17 +149,8 @@ class Graph {
       const newBias = new Float32Array(channels);
       for (let channel = 0; channel < channels; channel++)
         newBias[channel] = (bias?.values[channel] ?? 0) * scale + (last === add ? (shift as number) : 0);
-      conv.inputs = [
-        conv.inputs[0],
-        this.addConstant(
-          weights.dims,
-          weights.values.map((value) => value * scale),
-        ),
-        this.addConstant([channels], newBias),
-      ];
-      conv.outputs = [last.outputs[0]];
-      conv.original = undefined;
-      this.remove(mul, last);
+      const scaled = weights.values.map((value) => value * scale);
+      this.refold(conv, conv.inputs[0], { dims: weights.dims, values: scaled }, newBias, last.outputs[0], [mul, last]);
       count++;
     }
     return count;
@@ -218,16 +209,8 @@ class Graph {
         for (let input = 0; input < inputs; input++) sum += weights.values[output * inputs + input];
         newBias[output] = (bias?.values[output] ?? 0) + shift * sum;
       }
-      conv.inputs = [
-        x,
-        this.addConstant(
-          weights.dims,
-          weights.values.map((value) => value * scale),
-        ),
-        this.addConstant([outputs], newBias),
-      ];
-      conv.original = undefined;
-      this.remove(mul, add);
+      const scaled = weights.values.map((value) => value * scale);
+      this.refold(conv, x, { dims: weights.dims, values: scaled }, newBias, conv.outputs[0], [mul, add]);
       count++;
     }
     return count;
@@ -276,17 +259,28 @@ class Graph {
             const index = (input * outputs + channel) * kh * kw + at;
             scaled[index] = weights.values[index] * scale[channel];
           }
-      transposed.inputs = [
-        transposed.inputs[0],
-        this.addConstant(weights.dims, scaled),
-        this.addConstant([outputs], shift),
-      ];
-      transposed.outputs = [last.outputs[0]];
-      transposed.original = undefined;
-      this.remove(add, last);
+      this.refold(transposed, transposed.inputs[0], { dims: weights.dims, values: scaled }, shift, last.outputs[0], [
+        add,
+        last,
+      ]);
       count++;
     }
     return count;
+  }
+
+  /** `node` now reads `input` with new weights and bias and writes `output`; the nodes it took in are removed. */
+  private refold(
+    node: OnnxNode,
+    input: string,
+    weights: FloatConstant,
+    bias: Float32Array,
+    output: string,
+    removed: OnnxNode[],
+  ): void {
+    node.inputs = [input, this.addConstant(weights.dims, weights.values), this.addConstant([bias.length], bias)];
+    node.outputs = [output];
+    node.original = undefined;
+    this.remove(...removed);
   }
 
   dropUnusedConstants(): void {
@@ -565,7 +559,7 @@ function readPackedVarints(bytes: Uint8Array): bigint[] {
   return values;
 }
 
-function varintBytes(value: bigint): Uint8Array {
+export function varintBytes(value: bigint): Uint8Array {
   let rest = BigInt.asUintN(64, value);
   const bytes: number[] = [];
   do {

@@ -9,7 +9,7 @@
  * re-ordered, per-channel constants reshaped to [C, 1, 1], and the requested outputs stay NCHW.
  */
 
-import { graphsRewritten } from './onnx-rewrite.js';
+import { graphsRewritten, varintBytes } from './onnx-rewrite.js';
 
 interface TfNode {
   name: string;
@@ -419,15 +419,8 @@ function halfToFloat(half: number): number {
 
 // Protocol-buffer encoding of the few ONNX messages needed (onnx.proto field numbers).
 
-function varint(value: number | bigint): number[] {
-  let rest = BigInt.asUintN(64, BigInt(value));
-  const bytes: number[] = [];
-  do {
-    const byte = Number(rest & 0x7fn);
-    rest >>= 7n;
-    bytes.push(rest ? byte | 0x80 : byte);
-  } while (rest);
-  return bytes;
+function varint(value: number | bigint): Uint8Array {
+  return varintBytes(BigInt(value));
 }
 
 function varintField(number: number, value: number | bigint): Uint8Array {
