@@ -3,7 +3,9 @@
  * own), the first images separately (one per worker: each loads the models), then the rest. The previous pipeline
  * (GLIMPSE_BUILTIN_PIPELINE=previous: TensorFlow.js detector and safety screen, OCR as below) and the OCR before its
  * speed work (GLIMPSE_BUILTIN_PIPELINE=whole-look: ONNX models, but the second look at signs over the whole image and
- * two onnxruntime threads per OCR session in each worker) are indexed in the same run, all alternating, so that the
+ * two onnxruntime threads per OCR session in each worker) and the models' graphs as exported
+ * (GLIMPSE_BUILTIN_PIPELINE=exported: hard swish and the convolutions' scales not fused, see onnx-rewrite.ts; the
+ * older arms run them so too) are indexed in the same run, all alternating, so that the
  * ratios hold on a loaded machine; CPU milliseconds per image (all threads of the process)
  * are reported too, as they are less sensitive to load than images per second.
  */
@@ -34,7 +36,7 @@ export interface BuiltinRun {
   failures: unknown[];
 }
 
-type Pipeline = 'current' | 'whole-look' | 'previous';
+type Pipeline = 'current' | 'whole-look' | 'previous' | 'exported';
 
 async function indexOnce(paths: readonly string[], pipeline: Pipeline): Promise<BuiltinRun> {
   const env = { ...process.env, GLIMPSE_BUILTIN_PIPELINE: pipeline === 'current' ? '' : pipeline };
@@ -52,8 +54,8 @@ export async function measureBuiltin(paths: readonly string[], source: string, r
     return [result('builtin-images-per-s', null, 'images/s', note), result('builtin-peak-rss-mb', null, 'MB', note)];
   }
   try {
-    const runs: Record<Pipeline, BuiltinRun[]> = { current: [], 'whole-look': [], previous: [] };
-    const pipelines: Pipeline[] = ['current', 'whole-look', 'previous'];
+    const runs: Record<Pipeline, BuiltinRun[]> = { current: [], 'whole-look': [], previous: [], exported: [] };
+    const pipelines: Pipeline[] = ['current', 'exported', 'whole-look', 'previous'];
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? pipelines : [...pipelines].reverse();
       for (const pipeline of order) runs[pipeline].push(await indexOnce(paths, pipeline));
@@ -64,6 +66,10 @@ export async function measureBuiltin(paths: readonly string[], source: string, r
       runs.current.map((measured, index) => rate(measured) / rate(runs[other][index])).sort((a, b) => a - b);
     const ratios = ratiosTo('previous');
     const lookRatios = ratiosTo('whole-look');
+    const exportedRatios = ratiosTo('exported');
+    const exportedCpuRatios = runs.current
+      .map((measured, index) => cpu(measured) / cpu(runs.exported[index]))
+      .sort((a, b) => a - b);
     const cpuRatios = runs.current
       .map((measured, index) => cpu(measured) / cpu(runs['whole-look'][index]))
       .sort((a, b) => a - b);
@@ -77,6 +83,18 @@ export async function measureBuiltin(paths: readonly string[], source: string, r
         median(runs.current.map(rate)),
         'images/s',
         failed ? `${note}; ${failed} failed` : note,
+      ),
+      result(
+        'builtin-speed-ratio-exported',
+        median(exportedRatios),
+        '×',
+        `current ÷ exported graphs (hard swish and scales not fused), rounds alternating (min ${exportedRatios[0].toFixed(2)}, max ${exportedRatios[exportedRatios.length - 1].toFixed(2)})`,
+      ),
+      result(
+        'builtin-cpu-ratio-exported',
+        median(exportedCpuRatios),
+        '×',
+        `CPU per image, current ÷ exported (min ${exportedCpuRatios[0].toFixed(2)}, max ${exportedCpuRatios[exportedCpuRatios.length - 1].toFixed(2)})`,
       ),
       result(
         'builtin-whole-look-images-per-s',

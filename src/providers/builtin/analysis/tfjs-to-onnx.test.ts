@@ -62,6 +62,69 @@ describe('TensorFlow.js graphs on onnxruntime', () => {
     }
   });
 
+  it('writes hard swish as HardSigmoid with the same result, its float16 1/6 folded into the next convolution', async () => {
+    const ort = (await import('onnxruntime-node')).default as unknown as typeof import('onnxruntime-node');
+    const base64 = (text: string) => Buffer.from(text).toString('base64');
+    // The graph's 1/6 is stored as float16 (0.16662598), as in CenterNet: not exactly 1/6.
+    const sixth = 0.16662598;
+    const filter = [0.5, -1.25, 2, 0.75];
+    const graph = {
+      modelTopology: {
+        node: [
+          {
+            name: 'x',
+            op: 'Placeholder',
+            attr: { shape: { shape: { dim: [{ size: '1' }, { size: '3' }, { size: '3' }, { size: '2' }] } } } as never,
+          },
+          { name: 'scaled', op: 'Mul', input: ['sixth', 'x'] },
+          { name: 'shifted', op: 'AddV2', input: ['x', 'three'] },
+          { name: 'clipped', op: 'Relu6', input: ['shifted'] },
+          { name: 'swish', op: 'Mul', input: ['scaled', 'clipped'] },
+          {
+            name: 'y',
+            op: 'Conv2D',
+            input: ['swish', 'filter'],
+            attr: {
+              strides: { list: { i: ['1', '1', '1', '1'] } },
+              padding: { s: base64('SAME') },
+              data_format: { s: base64('NHWC') },
+            },
+          },
+        ],
+      },
+      weightsManifest: [
+        {
+          weights: [
+            { name: 'sixth', shape: [], dtype: 'float32' },
+            { name: 'three', shape: [], dtype: 'float32' },
+            { name: 'filter', shape: [1, 1, 2, 2], dtype: 'float32' },
+          ],
+        },
+      ],
+    };
+    const weights = new Uint8Array(Float32Array.from([sixth, 3, ...filter]).buffer);
+    const input = Float32Array.from({ length: 18 }, (_, index) => (index - 9) * 0.8);
+    const outputs = [];
+    for (const fuse of [false, true]) {
+      const model = tfjsToOnnx(graph, weights, ['y'], { fuse });
+      assert.equal(Buffer.from(model).includes('HardSigmoid'), fuse);
+      const session = await ort.InferenceSession.create(model);
+      const result = await session.run({ x__nhwc: new ort.Tensor('float32', input, [1, 3, 3, 2]) });
+      outputs.push(Array.from(result.y.data as Float32Array));
+      await session.release();
+    }
+    // Against the arithmetic itself: conv(x × sixth × relu6(x + 3)).
+    const swish = Array.from(input, (value) => value * sixth * Math.min(6, Math.max(0, value + 3)));
+    const expected: number[] = [];
+    for (let channel = 0; channel < 2; channel++)
+      for (let pixel = 0; pixel < 9; pixel++)
+        expected.push(swish[pixel * 2] * filter[channel] + swish[pixel * 2 + 1] * filter[2 + channel]);
+    for (const output of outputs)
+      output.forEach((value, index) =>
+        assert.ok(Math.abs(value - expected[index]) < 1e-5, `${value} vs ${expected[index]}`),
+      );
+  });
+
   it('refuses an op it does not know instead of guessing', () => {
     const graph = {
       modelTopology: {

@@ -9,6 +9,8 @@
  * re-ordered, per-channel constants reshaped to [C, 1, 1], and the requested outputs stay NCHW.
  */
 
+import { graphsRewritten, varintBytes } from './onnx-rewrite.js';
+
 interface TfNode {
   name: string;
   op: string;
@@ -45,7 +47,7 @@ export async function tfjsSession(
   outputs: readonly string[],
 ): Promise<{ ort: Ort; session: import('onnxruntime-node').InferenceSession }> {
   const ort = (await import('onnxruntime-node')).default as unknown as Ort;
-  const session = await ort.InferenceSession.create(tfjsToOnnx(graph, weights, outputs), {
+  const session = await ort.InferenceSession.create(tfjsToOnnx(graph, weights, outputs, { fuse: graphsRewritten() }), {
     intraOpNumThreads: 1,
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
@@ -53,8 +55,16 @@ export async function tfjsSession(
   return { ort, session };
 }
 
-/** ONNX bytes computing `outputs` (NCHW) from the graph's one NHWC float input (named `<placeholder>__nhwc`). */
-export function tfjsToOnnx(graph: TfjsGraph, weights: Uint8Array, outputs: readonly string[]): Uint8Array {
+/**
+ * ONNX bytes computing `outputs` (NCHW) from the graph's one NHWC float input (named `<placeholder>__nhwc`). `fuse`
+ * (default on) writes MobileNetV3's hard swish as HardSigmoid, which onnxruntime fuses into the convolution before it.
+ */
+export function tfjsToOnnx(
+  graph: TfjsGraph,
+  weights: Uint8Array,
+  outputs: readonly string[],
+  { fuse = true }: { fuse?: boolean } = {},
+): Uint8Array {
   const constants = readWeights(graph, weights);
   const nodes = new Map(graph.modelTopology.node.map((node) => [node.name, node]));
   const onnxNodes: Uint8Array[] = [];
@@ -96,10 +106,34 @@ export function tfjsToOnnx(graph: TfjsGraph, weights: Uint8Array, outputs: reado
     if (!constant) throw new Error(`${name} is not a constant`);
     return Array.from(constant.values);
   };
+  /**
+   * Some tensors are emitted as a constant factor times the graph's (hard swish, see hardSwish below): `scaled` maps
+   * such a node to the emitted tensor and the factor. Convolutions take the factor into their weights (exact with
+   * zero padding), means and products pass it on, and anything else gets the graph's tensor, multiplied out once.
+   */
+  const scaled = new Map<string, { name: string; factor: number }>();
   const convert = (name: string): string => {
+    const { name: emitted, factor } = convertScaled(name);
+    if (factor === 1) return emitted;
+    const base = name.split(':')[0];
+    if (!done.has(`${base}__exact`)) {
+      done.add(`${base}__exact`);
+      initializer(`${base}__factor`, [], Float32Array.of(factor));
+      emit('Mul', [emitted, `${base}__factor`], base);
+    }
+    return base;
+  };
+  /** A node's value as emitted: `name` × `factor` is the graph's. */
+  const convertScaled = (name: string): { name: string; factor: number } => {
     const [base, port] = name.split(':');
     if (port && port !== '0') throw new Error(`output ${name} is not supported`);
-    if (done.has(base)) return base;
+    if (done.has(base)) return scaled.get(base) ?? { name: base, factor: 1 };
+    /** Emits the node's value times `factor` (≠ 1) under a name of its own. */
+    const scaledOutput = (factor: number): string => {
+      if (factor === 1) return base;
+      scaled.set(base, { name: `${base}__scaled`, factor });
+      return `${base}__scaled`;
+    };
     const node = nodes.get(base);
     if (!node) throw new Error(`unknown graph node ${base}`);
     const attr = node.attr ?? {};
@@ -126,7 +160,9 @@ export function tfjsToOnnx(graph: TfjsGraph, weights: Uint8Array, outputs: reado
         const filter = constants.get(args[1]);
         if (!filter) throw new Error(`${base}: filter ${args[1]} is not a constant`);
         const [kh, kw, channelsIn, channelsOut] = filter.shape;
-        const weightName = `${args[1]}__oihw`;
+        // A scaled input: the same convolution with its weights times the factor.
+        const source = convertScaled(args[0]);
+        const weightName = source.factor === 1 ? `${args[1]}__oihw` : `${args[1]}__oihw__${source.factor}`;
         const outputs = depthwise ? channelsIn * channelsOut : channelsOut;
         if (!done.has(weightName)) {
           done.add(weightName);
@@ -140,11 +176,11 @@ export function tfjsToOnnx(graph: TfjsGraph, weights: Uint8Array, outputs: reado
                   const to = depthwise
                     ? ((i * channelsOut + o) * kh + y) * kw + x
                     : ((o * channelsIn + i) * kh + y) * kw + x;
-                  reordered[to] = filter.values[from];
+                  reordered[to] = filter.values[from] * source.factor;
                 }
           initializer(weightName, depthwise ? [outputs, 1, kh, kw] : [outputs, channelsIn, kh, kw], reordered);
         }
-        const inputs = [convert(args[0]), weightName];
+        const inputs = [source.name, weightName];
         if (fused.includes('BiasAdd')) {
           const bias = constants.get(args[2]);
           if (!bias) throw new Error(`${base}: bias is not a constant`);
@@ -207,7 +243,29 @@ export function tfjsToOnnx(graph: TfjsGraph, weights: Uint8Array, outputs: reado
       case 'Softmax':
         emit('Softmax', [convert(args[0])], base, [intAttribute('axis', -1)]);
         break;
-      case 'Mul':
+      case 'Mul': {
+        const hard = fuse ? hardSwish(args) : undefined;
+        if (hard) {
+          // HardSigmoid, and its product with x, are what onnxruntime fuses into the convolution before them.
+          const attributes = [floatAttribute('alpha', 1 / 6), floatAttribute('beta', 0.5)];
+          if (!hard.swish) {
+            emit('HardSigmoid', [convert(hard.x)], scaledOutput(hard.factor), attributes);
+            break;
+          }
+          const sigmoid = fresh(`${base}__hardsigmoid`);
+          emit('HardSigmoid', [convert(hard.x)], sigmoid, attributes);
+          emit('Mul', [convert(hard.x), sigmoid], scaledOutput(hard.factor));
+          break;
+        }
+        if (constants.has(args[0]) || constants.has(args[1])) {
+          emit('Mul', [operand(args[0]), operand(args[1])], base);
+          break;
+        }
+        // A product of two tensors carries both factors.
+        const [a, b] = [convertScaled(args[0]), convertScaled(args[1])];
+        emit('Mul', [a.name, b.name], scaledOutput(Math.fround(a.factor * b.factor)));
+        break;
+      }
       case 'Add':
       case 'AddV2':
       case 'Sub':
@@ -223,7 +281,9 @@ export function tfjsToOnnx(graph: TfjsGraph, weights: Uint8Array, outputs: reado
         break;
       case 'Mean': {
         const axes = intsOf(args[1]).map((axis) => [0, 2, 3, 1][axis < 0 ? axis + 4 : axis]);
-        emit('ReduceMean', [convert(args[0])], base, [
+        // A mean of a scaled tensor is the mean, scaled.
+        const source = convertScaled(args[0]);
+        emit('ReduceMean', [source.name], scaledOutput(source.factor), [
           intsAttribute('axes', axes),
           intAttribute('keepdims', attr.keep_dims?.b ? 1 : 0),
         ]);
@@ -265,7 +325,40 @@ export function tfjsToOnnx(graph: TfjsGraph, weights: Uint8Array, outputs: reado
         throw new Error(`${base}: TensorFlow op ${node.op} is not supported`);
     }
     done.add(base);
-    return base;
+    return scaled.get(base) ?? { name: base, factor: 1 };
+  };
+  const scalar = (name: string): number | undefined => {
+    const constant = constants.get(name);
+    return constant?.values.length === 1 ? constant.values[0] : undefined;
+  };
+  /** relu6(x + 3) → x. */
+  const shiftedRelu6 = (name: string): string | undefined => {
+    const relu6 = nodes.get(name.split(':')[0]);
+    if (relu6?.op !== 'Relu6') return undefined;
+    const add = nodes.get((relu6.input?.[0] ?? '').split(':')[0]);
+    if (add?.op !== 'Add' && add?.op !== 'AddV2') return undefined;
+    const [a, b] = add.input ?? [];
+    if (scalar(b) === 3 && !constants.has(a)) return a;
+    if (scalar(a) === 3 && !constants.has(b)) return b;
+    return undefined;
+  };
+  /**
+   * MobileNetV3's hard sigmoid c × relu6(x + 3) and hard swish (c × x) × relu6(x + 3), with c the graph's 1/6 (stored
+   * as float16, so not exactly 1/6): 6c × HardSigmoid(x) (× x), HardSigmoid(x) = clip(x / 6 + 0.5, 0, 1).
+   */
+  const hardSwish = (args: string[]): { x: string; swish: boolean; factor: number } | undefined => {
+    for (const [one, other] of [args, [...args].reverse()]) {
+      const x = shiftedRelu6(other);
+      if (x === undefined) continue;
+      const c = scalar(one);
+      if (c !== undefined) return { x, swish: false, factor: Math.fround(6 * c) };
+      const product = nodes.get(one.split(':')[0]);
+      if (product?.op !== 'Mul') continue;
+      const [p, q] = product.input ?? [];
+      const k = p === x ? scalar(q) : q === x ? scalar(p) : undefined;
+      if (k !== undefined) return { x, swish: true, factor: Math.fround(6 * k) };
+    }
+    return undefined;
   };
   for (const output of outputs) convert(output);
   const graphBytes = message([
@@ -326,15 +419,8 @@ function halfToFloat(half: number): number {
 
 // Protocol-buffer encoding of the few ONNX messages needed (onnx.proto field numbers).
 
-function varint(value: number | bigint): number[] {
-  let rest = BigInt.asUintN(64, BigInt(value));
-  const bytes: number[] = [];
-  do {
-    const byte = Number(rest & 0x7fn);
-    rest >>= 7n;
-    bytes.push(rest ? byte | 0x80 : byte);
-  } while (rest);
-  return bytes;
+function varint(value: number | bigint): Uint8Array {
+  return varintBytes(BigInt(value));
 }
 
 function varintField(number: number, value: number | bigint): Uint8Array {
@@ -379,6 +465,12 @@ function intAttribute(name: string, value: number): Uint8Array {
 
 function intsAttribute(name: string, values: number[]): Uint8Array {
   return message([field(1, utf8(name)), ...values.map((value) => varintField(8, value)), varintField(20, 7)]);
+}
+
+function floatAttribute(name: string, value: number): Uint8Array {
+  const bytes = new Uint8Array(4);
+  new DataView(bytes.buffer).setFloat32(0, value, true);
+  return message([field(1, utf8(name)), Uint8Array.from([(2 << 3) | 5]), bytes, varintField(20, 1)]);
 }
 
 function stringAttribute(name: string, value: string): Uint8Array {
