@@ -15,7 +15,7 @@ import { documentConcepts } from '../search/concepts.js';
 import { pathWords } from '../search/documents.js';
 import type { PostgresStore } from '../storage/postgres/postgres-store.js';
 import { documentTerms } from '../storage/postgres/search-terms.js';
-import { createTestDatabase } from '../testing/postgres.js';
+import { createTestDatabase, TEST_SERVER } from '../testing/postgres.js';
 import { type BenchResult, formatTable, result } from './results.js';
 import { label, latencies, measureSearch, querySets } from './search-latency.js';
 import { syntheticDescription } from './synthetic-store.js';
@@ -108,22 +108,49 @@ export async function buildPostgresLibrary(
   return performance.now() - started;
 }
 
+/**
+ * A database named `name` on the test server holding the synthetic library of `size` rows: built the first time,
+ * reused (not dropped) after, so that a million-row library is built once for many measurements.
+ */
+export async function keptDatabase(name: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`--keep wants a plain database name, not ${name}`);
+  const url = new URL(TEST_SERVER);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: async () => undefined };
+}
+
+/** How many search rows the library at `url` has (0 when it has no tables yet). */
+async function librarySize(url: string): Promise<number> {
+  const glimpse = await createGlimpse({ db: url, embedder: null });
+  try {
+    const store = glimpseParts(glimpse).store as PostgresStore;
+    return Number(store.query<{ rows: number }>('SELECT count(*) AS rows FROM search_documents')[0].rows);
+  } finally {
+    await glimpse.close();
+  }
+}
+
 export async function measurePostgresSearch(
   vocabulary: Vocabulary,
   size: number,
-  options: { queries: number; onProgress?: (text: string) => void },
+  options: { queries: number; keep?: string; onProgress?: (text: string) => void },
 ): Promise<BenchResult[]> {
-  const database = await createTestDatabase('glimpse_bench');
+  const database = options.keep ? await keptDatabase(options.keep) : await createTestDatabase('glimpse_bench');
   try {
-    const builder = await createGlimpse({ db: database.url, embedder: null });
-    let buildMs: number;
-    try {
-      const store = glimpseParts(builder).store as PostgresStore;
-      buildMs = await buildPostgresLibrary(store, vocabulary, size, (done) =>
-        options.onProgress?.(`building ${label(size)} on PostgreSQL: ${done}/${size}`),
-      );
-    } finally {
-      await builder.close();
+    let buildMs = Number.NaN;
+    const existing = options.keep ? await librarySize(database.url) : 0;
+    if (existing !== 0 && existing !== size)
+      throw new Error(`database ${options.keep} holds ${existing} rows, not ${size}: drop it first`);
+    if (existing === 0) {
+      const builder = await createGlimpse({ db: database.url, embedder: null });
+      try {
+        const store = glimpseParts(builder).store as PostgresStore;
+        buildMs = await buildPostgresLibrary(store, vocabulary, size, (done) =>
+          options.onProgress?.(`building ${label(size)} on PostgreSQL: ${done}/${size}`),
+        );
+      } finally {
+        await builder.close();
+      }
     }
     const sets = querySets(vocabulary, options.queries);
     const glimpse = await createGlimpse({ db: database.url, embedder: null });
@@ -168,14 +195,19 @@ export async function measurePostgresSearch(
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   // node dist/bench/postgres-search.js SIZE [QUERIES] [--sqlite]: --sqlite measures SQLite on the same rows in the
-  // same run, for a ratio that means something on a busy machine.
-  const [size, queries] = process.argv
-    .slice(2)
-    .filter((argument) => !argument.startsWith('--'))
-    .map(Number);
+  // same run, for a ratio that means something on a busy machine. --keep NAME: the library lives in database NAME,
+  // built there if it is empty and kept afterwards.
+  const args = process.argv.slice(2);
+  const keepAt = args.indexOf('--keep');
+  const keep = keepAt >= 0 ? args.splice(keepAt, 2)[1] : undefined;
+  const [size, queries] = args.filter((argument) => !argument.startsWith('--')).map(Number);
   const vocabulary = loadVocabulary();
   const onProgress = (text: string) => process.stderr.write(`\r${text}`);
-  const results = await measurePostgresSearch(vocabulary, size || 100_000, { queries: queries || 200, onProgress });
+  const results = await measurePostgresSearch(vocabulary, size || 100_000, {
+    queries: queries || 200,
+    keep,
+    onProgress,
+  });
   if (process.argv.includes('--sqlite')) {
     const folder = await mkdtemp(join(tmpdir(), 'glimpse-bench-'));
     try {
