@@ -162,12 +162,16 @@ test('ranking from the postings is ranking from the rows, and the postings follo
       } finally {
         CANDIDATES.postings = true;
       }
-      // Summed in a hash table (PostgreSQL's choice) or sorted by image (the default): the same answers.
-      CANDIDATES.sortedSum = false;
+      // Summed sorted by image (as the postings of common words are) or in a hash table: the same answers.
+      const sortedFrom = CANDIDATES.sortedFrom;
       try {
+        CANDIDATES.sortedFrom = 0;
+        assert.deepEqual(await answers(), fromPostings);
+        CANDIDATES.sortedSum = false;
         assert.deepEqual(await answers(), fromPostings);
       } finally {
         CANDIDATES.sortedSum = true;
+        CANDIDATES.sortedFrom = sortedFrom;
       }
       assert.ok(fromPostings.slice(0, -1).every((list) => list.length === 30));
       assert.equal(fromPostings[3][0][0], ids[3], 'the edited row ranks by its new words');

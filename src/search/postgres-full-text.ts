@@ -42,12 +42,20 @@ const B = 0.75;
  * (see max-score pruning in `rankByDocuments`). `postings`: whether queries of single terms are ranked from the
  * postings (off: from each row's jsonb, as queries with quoted phrases or excluded words are). Settable for measuring.
  */
-export const CANDIDATES = { margin: 20, factor: 8, minimum: 400, rareRows: 3000, postings: true, sortedSum: true };
+export const CANDIDATES = {
+  margin: 20,
+  factor: 8,
+  minimum: 400,
+  rareRows: 3000,
+  postings: true,
+  sortedSum: true,
+  sortedFrom: 50_000,
+};
 
 /**
- * How the postings' sums are grouped (`sortedSum`): sorted by image, then summed in one pass, rather than in a hash
- * table, which for the hundreds of thousands of images a few common words hold is slower and, past work_mem, spills
- * to disk; work_mem large enough for that sort to stay in memory; and no JIT compilation, which the planner's
+ * How the postings' sums are grouped when the query's terms have `sortedFrom` postings or more (`sortedSum`): sorted
+ * by image, then summed in one pass, rather than in a hash table, which for the hundreds of thousands of images a few
+ * common words hold is slower and, past work_mem, spills to disk (for fewer, the hash table is the quicker); work_mem large enough for that sort to stay in memory; and no JIT compilation, which the planner's
  * estimates (it cannot know the terms' counts from a VALUES list) would start for the large ones at a cost of its own.
  */
 const SORTED_SUM = "; SET enable_hashagg = off; SET work_mem = '64MB'; SET jit = off";
@@ -205,7 +213,7 @@ export class PostgresFullText {
     const rows =
       hasPhrases || excluded.length > 0 || !CANDIDATES.postings
         ? this.rankByDocuments(phrases, idf, excluded, filter, limit, counts)
-        : this.rankByPostings(phrases, idf, filter, limit);
+        : this.rankByPostings(phrases, idf, filter, limit, postings(phrases, counts));
     for (const row of rows) this.texts?.set(Number(row.id), row as unknown as Record<string, string>);
     const scored = rows.map((row) => ({
       id: Number(row.id),
@@ -223,6 +231,7 @@ export class PostgresFullText {
     idf: readonly number[],
     filter: PostgresFilter,
     limit: number,
+    postings: number,
   ): CandidateRow[] {
     const library = this.library();
     const factors = phrases.map((phrase, index) => [phrase.terms[0], phrase.weight * idf[index] * (K1 + 1)]);
@@ -235,7 +244,7 @@ export class PostgresFullText {
       ORDER BY a.score DESC, a.image_id LIMIT ?`;
     // Each term's postings through the index, whatever the planner's statistics say: before the table is analysed
     // (a library just filled) it would read every posting, in parallel, instead.
-    const settings = CANDIDATES.sortedSum ? SORTED_SUM : '';
+    const settings = CANDIDATES.sortedSum && postings >= CANDIDATES.sortedFrom ? SORTED_SUM : '';
     return (
       this.store.connection.batch([
         { sql: `SET enable_seqscan = off; SET max_parallel_workers_per_gather = 0${settings}` },
@@ -449,6 +458,14 @@ export class PostgresFullText {
       after = Number(rows.at(-1)!.id);
     }
   }
+}
+
+/** How many postings the phrases' terms have (each phrase one term, as `rankByPostings` takes them). */
+function postings(phrases: readonly RankedPhrase[], counts: Map<string, number>): number {
+  return [...new Set(phrases.map((phrase) => phrase.query))].reduce(
+    (total, query) => total + (counts.get(query) ?? 0),
+    0,
+  );
 }
 
 export interface ResultDetails {
