@@ -2,21 +2,23 @@
  * Search latency on PostgreSQL: a synthetic library of `size` descriptions (the same rows and queries as the
  * SQLite bench in search-latency.ts) bulk-written into a database of its own on the server at
  * GLIMPSE_TEST_POSTGRES (default 127.0.0.1:5432), then searched through the library API as a server would be.
- * The database is dropped afterwards. Also runnable alone: `node dist/bench/postgres-search.js 100000 [queries]`.
+ * The database is dropped afterwards (unless kept with --keep). Also runnable alone:
+ * `node dist/bench/postgres-search.js 100000 [queries]`.
  */
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { percentile } from '../eval/statistics.js';
 import { createGlimpse } from '../glimpse.js';
 import { glimpseParts } from '../methods/parts.js';
 import { documentConcepts } from '../search/concepts.js';
 import { pathWords } from '../search/documents.js';
 import type { PostgresStore } from '../storage/postgres/postgres-store.js';
 import { documentTerms } from '../storage/postgres/search-terms.js';
-import { createTestDatabase } from '../testing/postgres.js';
-import { type BenchResult, formatTable, result } from './results.js';
+import { createTestDatabase, TEST_SERVER } from '../testing/postgres.js';
+import { type BenchResult, formatTable, repeated, result } from './results.js';
 import { label, latencies, measureSearch, querySets } from './search-latency.js';
 import { syntheticDescription } from './synthetic-store.js';
 import { loadVocabulary, seededRandom, type Vocabulary } from './vocabulary.js';
@@ -108,30 +110,56 @@ export async function buildPostgresLibrary(
   return performance.now() - started;
 }
 
+/**
+ * A database named `name` on the test server holding the synthetic library of `size` rows: built the first time,
+ * reused (not dropped) after, so that a million-row library is built once for many measurements.
+ */
+export async function keptDatabase(name: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`--keep wants a plain database name, not ${name}`);
+  const url = new URL(TEST_SERVER);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: async () => undefined };
+}
+
+/** How many search rows the library at `url` has (0 when it has no tables yet). */
+async function librarySize(url: string): Promise<number> {
+  const glimpse = await createGlimpse({ db: url, embedder: null });
+  try {
+    const store = glimpseParts(glimpse).store as PostgresStore;
+    return Number(store.query<{ rows: number }>('SELECT count(*) AS rows FROM search_documents')[0].rows);
+  } finally {
+    await glimpse.close();
+  }
+}
+
 export async function measurePostgresSearch(
   vocabulary: Vocabulary,
   size: number,
-  options: { queries: number; onProgress?: (text: string) => void },
+  options: { queries: number; repeats?: number; keep?: string; onProgress?: (text: string) => void },
 ): Promise<BenchResult[]> {
-  const database = await createTestDatabase('glimpse_bench');
+  const database = options.keep ? await keptDatabase(options.keep) : await createTestDatabase('glimpse_bench');
   try {
-    const builder = await createGlimpse({ db: database.url, embedder: null });
-    let buildMs: number;
-    try {
-      const store = glimpseParts(builder).store as PostgresStore;
-      buildMs = await buildPostgresLibrary(store, vocabulary, size, (done) =>
-        options.onProgress?.(`building ${label(size)} on PostgreSQL: ${done}/${size}`),
-      );
-    } finally {
-      await builder.close();
+    let buildMs = Number.NaN;
+    const existing = options.keep ? await librarySize(database.url) : 0;
+    if (existing !== 0 && existing !== size)
+      throw new Error(`database ${options.keep} holds ${existing} rows, not ${size}: drop it first`);
+    if (existing === 0) {
+      const builder = await createGlimpse({ db: database.url, embedder: null });
+      try {
+        const store = glimpseParts(builder).store as PostgresStore;
+        buildMs = await buildPostgresLibrary(store, vocabulary, size, (done) =>
+          options.onProgress?.(`building ${label(size)} on PostgreSQL: ${done}/${size}`),
+        );
+      } finally {
+        await builder.close();
+      }
     }
-    const sets = querySets(vocabulary, options.queries);
+    const repeats = options.repeats ?? 1;
+    const sets = querySets(vocabulary, options.queries, { repeats });
     const glimpse = await createGlimpse({ db: database.url, embedder: null });
     try {
       const measured = await latencies(glimpse, sets);
-      const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
-      const percentile = (values: number[], p: number) =>
-        sorted(values)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
+      const spread = repeats > 1 ? `; ${repeats} sets of new queries` : '';
       return [
         result(
           `pg-index-build-per-s-${label(size)}`,
@@ -139,15 +167,15 @@ export async function measurePostgresSearch(
           'images/s',
           'bulk rows, then the GIN index',
         ),
-        result(
+        repeated(
           `pg-search-p50-ms-${label(size)}`,
-          percentile(measured.warm, 50),
+          measured.repeats.map((times) => percentile(times, 50)),
           'ms',
-          `PostgreSQL, full text + rerank, ${sets.measured.length} new queries after ${sets.warmUp.length} others`,
+          `PostgreSQL, full text + rerank, ${sets.measured.length} new queries after ${sets.warmUp.length} others${spread}`,
         ),
-        result(
+        repeated(
           `pg-search-p95-ms-${label(size)}`,
-          percentile(measured.warm, 95),
+          measured.repeats.map((times) => percentile(times, 95)),
           'ms',
           size === 1_000_000 ? 'aim < 50 ms' : undefined,
         ),
@@ -167,21 +195,33 @@ export async function measurePostgresSearch(
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  // node dist/bench/postgres-search.js SIZE [QUERIES] [--sqlite]: --sqlite measures SQLite on the same rows in the
-  // same run, for a ratio that means something on a busy machine.
-  const [size, queries] = process.argv
-    .slice(2)
-    .filter((argument) => !argument.startsWith('--'))
-    .map(Number);
+  // node dist/bench/postgres-search.js SIZE [QUERIES] [--sqlite] [--repeats N] [--keep NAME]: --sqlite measures SQLite
+  // on the same rows in the same run, for a ratio that means something on a busy machine; --repeats, N sets of new
+  // queries (figures with their min and max); --keep NAME, the library lives in database NAME, built there if it is
+  // empty and kept afterwards (a million rows take many minutes to build).
+  const args = process.argv.slice(2);
+  const option = (name: string) => {
+    const at = args.indexOf(name);
+    return at >= 0 ? args.splice(at, 2)[1] : undefined;
+  };
+  const keep = option('--keep');
+  const repeats = Number(option('--repeats') ?? 1);
+  const [size, queries] = args.filter((argument) => !argument.startsWith('--')).map(Number);
   const vocabulary = loadVocabulary();
   const onProgress = (text: string) => process.stderr.write(`\r${text}`);
-  const results = await measurePostgresSearch(vocabulary, size || 100_000, { queries: queries || 200, onProgress });
+  const results = await measurePostgresSearch(vocabulary, size || 100_000, {
+    queries: queries || 200,
+    repeats,
+    keep,
+    onProgress,
+  });
   if (process.argv.includes('--sqlite')) {
     const folder = await mkdtemp(join(tmpdir(), 'glimpse-bench-'));
     try {
       const sqlite = await measureSearch(folder, vocabulary, size || 100_000, {
         hybrid: false,
         queries: queries || 200,
+        repeats,
         onProgress,
       });
       results.push(...sqlite.results);

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { createGlimpse } from '../glimpse.js';
+import { glimpseParts } from '../methods/parts.js';
 import { PostgresConnection } from '../storage/postgres/connection.js';
 import { documentTerms, COLUMN_WEIGHTS as POSTGRES_WEIGHTS, searchTerms } from '../storage/postgres/search-terms.js';
 import { withTestDatabase } from '../testing/postgres.js';
@@ -161,6 +162,17 @@ test('ranking from the postings is ranking from the rows, and the postings follo
       } finally {
         CANDIDATES.postings = true;
       }
+      // Summed sorted by image (as the postings of common words are) or in a hash table: the same answers.
+      const sortedFrom = CANDIDATES.sortedFrom;
+      try {
+        CANDIDATES.sortedFrom = 0;
+        assert.deepEqual(await answers(), fromPostings);
+        CANDIDATES.sortedSum = false;
+        assert.deepEqual(await answers(), fromPostings);
+      } finally {
+        CANDIDATES.sortedSum = true;
+        CANDIDATES.sortedFrom = sortedFrom;
+      }
       assert.ok(fromPostings.slice(0, -1).every((list) => list.length === 30));
       assert.equal(fromPostings[3][0][0], ids[3], 'the edited row ranks by its new words');
 
@@ -194,3 +206,31 @@ test('ranking from the postings is ranking from the rows, and the postings follo
       await glimpse.close();
     }
   }, 'glimpse_postings'));
+
+test('terms counted only up to a bound are reported above it, and exact counts stay exact (PostgreSQL)', () =>
+  withTestDatabase(async (url) => {
+    const glimpse = await createGlimpse({ db: url, embedder: null });
+    try {
+      await glimpse.importDescriptions(LIBRARY);
+      const fullText = glimpseParts(glimpse).searchIndex.postgres!;
+      // field: every row; zebra: 80 rows; near: 134 rows; grass: 58 rows.
+      const terms = ['field', 'zebra', 'near', 'grass', 'unicorn'];
+      const exact = fullText.documentFrequencies(terms);
+      assert.deepEqual([...exact.values()], [400, 80, 134, 58, 0]);
+      const fresh = await createGlimpse({ db: url, embedder: null });
+      try {
+        const other = glimpseParts(fresh).searchIndex.postgres!;
+        // Counting stops past the bound: the common terms come back as bound + 1, the rarer ones exact.
+        assert.deepEqual([...other.documentFrequencies(terms, 100).values()], [101, 80, 101, 58, 0]);
+        // Counts already taken are exact and kept; the others stop past the new bound.
+        assert.deepEqual([...other.documentFrequencies(terms, 10).values()], [11, 80, 11, 58, 0]);
+        // A bound known is not taken for a count: asked without one, every term is counted to the end.
+        assert.deepEqual(other.documentFrequencies(terms), exact);
+        assert.deepEqual([...other.documentFrequencies(terms, 100).values()], [400, 80, 134, 58, 0]);
+      } finally {
+        await fresh.close();
+      }
+    } finally {
+      await glimpse.close();
+    }
+  }, 'glimpse_bounded_counts'));

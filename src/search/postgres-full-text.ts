@@ -42,7 +42,24 @@ const B = 0.75;
  * (see max-score pruning in `rankByDocuments`). `postings`: whether queries of single terms are ranked from the
  * postings (off: from each row's jsonb, as queries with quoted phrases or excluded words are). Settable for measuring.
  */
-export const CANDIDATES = { margin: 20, factor: 8, minimum: 400, rareRows: 3000, postings: true };
+export const CANDIDATES = {
+  margin: 20,
+  factor: 8,
+  minimum: 400,
+  rareRows: 3000,
+  postings: true,
+  sortedSum: true,
+  sortedFrom: 50_000,
+};
+
+/**
+ * How the postings' sums are grouped when the query's terms have `sortedFrom` postings or more (`sortedSum`): sorted
+ * by image, then summed in one pass, rather than in a hash table, which for the hundreds of thousands of images a few
+ * common words hold is slower and, past work_mem, spills to disk (for fewer, the hash table is the quicker); work_mem large enough for that sort to stay in memory; and no JIT compilation, which the planner's
+ * estimates (it cannot know the terms' counts from a VALUES list) would start for the large ones at a cost of its own.
+ */
+const SORTED_SUM = "; SET enable_hashagg = off; SET work_mem = '64MB'; SET jit = off";
+const SORTED_SUM_RESET = '; RESET enable_hashagg; RESET work_mem; RESET jit';
 
 /** A filter in PostgreSQL's SQL (search.ts builds it from the search options). */
 export interface PostgresFilter {
@@ -69,6 +86,8 @@ interface LibraryState {
   rows: number;
   averageLength: number;
   documents: Map<string, number>;
+  /** Terms known to be in more rows than this, not counted further (see `documentFrequencies`' `atMost`). */
+  over: Map<string, number>;
 }
 
 export class PostgresFullText {
@@ -115,6 +134,7 @@ export class PostgresFullText {
         rows: row.rows,
         averageLength: row.rows > 0 ? (row.total ?? 0) / row.rows : 0,
         documents: new Map(),
+        over: new Map(),
       };
     }
     return this.state;
@@ -122,33 +142,50 @@ export class PostgresFullText {
 
   /**
    * Rows holding each tsquery, kept while the library is unchanged: a single term's from its postings (an index-only
-   * count), a phrase of several words through the GIN index.
+   * count), a phrase of several words through the GIN index. With `atMost`, a single term in more rows than that is
+   * counted only to atMost + 1 (reading a common term's postings to the end costs as much as ranking them), and
+   * reported as such.
    */
-  private counts(queries: readonly string[]): Map<string, number> {
+  private counts(queries: readonly string[], atMost?: number): Map<string, number> {
     const state = this.library();
-    const missing = [...new Set(queries.filter((query) => !state.documents.has(query)))];
+    const bounded = (query: string) => atMost !== undefined && literalTerm(query) !== null;
+    const known = (query: string) =>
+      state.documents.has(query) || (bounded(query) && (state.over.get(query) ?? -1) >= atMost!);
+    const missing = [...new Set(queries.filter((query) => !known(query)))];
     for (let start = 0; start < missing.length; start += 100) {
       const batch = missing.slice(start, start + 100);
       const terms = batch.map(literalTerm);
       const [row] = this.store.query<Record<string, number>>(
         `SELECT ${batch
-          .map((_, index) =>
+          .map((query, index) =>
             terms[index] === null
               ? `(SELECT count(*) FROM search_documents WHERE document @@ ?::tsquery) AS c${index}`
-              : `(SELECT count(*) FROM search_postings WHERE term = ?) AS c${index}`,
+              : bounded(query)
+                ? `(SELECT count(*) FROM (SELECT FROM search_postings WHERE term = ? LIMIT ${atMost! + 1}) s) AS c${index}`
+                : `(SELECT count(*) FROM search_postings WHERE term = ?) AS c${index}`,
           )
           .join(', ')}`,
         batch.map((query, index) => terms[index] ?? query),
       );
-      batch.forEach((query, index) => state.documents.set(query, row[`c${index}`]));
+      batch.forEach((query, index) => {
+        const found = Number(row[`c${index}`]);
+        if (bounded(query) && found > atMost!) state.over.set(query, atMost!);
+        else state.documents.set(query, found);
+      });
     }
-    return new Map(queries.map((query) => [query, state.documents.get(query) ?? 0]));
+    return new Map(
+      queries.map((query) => [query, state.documents.get(query) ?? (state.over.has(query) ? atMost! + 1 : 0)]),
+    );
   }
 
-  /** Documents holding each term, as the full-text index stores terms (Porter stems, concept tokens). */
-  documentFrequencies(terms: readonly string[]): Map<string, number> {
+  /**
+   * Documents holding each term, as the full-text index stores terms (Porter stems, concept tokens). With `atMost`:
+   * a term in more documents than that may be reported as atMost + 1 (for callers that only ask whether a term is
+   * rare enough).
+   */
+  documentFrequencies(terms: readonly string[], atMost?: number): Map<string, number> {
     const queries = terms.map((term) => tsLiteral(term));
-    const counts = this.counts(queries);
+    const counts = this.counts(queries, atMost);
     return new Map(terms.map((term, index) => [term, counts.get(queries[index]) ?? 0]));
   }
 
@@ -176,7 +213,7 @@ export class PostgresFullText {
     const rows =
       hasPhrases || excluded.length > 0 || !CANDIDATES.postings
         ? this.rankByDocuments(phrases, idf, excluded, filter, limit, counts)
-        : this.rankByPostings(phrases, idf, filter, limit);
+        : this.rankByPostings(phrases, idf, filter, limit, postings(phrases, counts));
     for (const row of rows) this.texts?.set(Number(row.id), row as unknown as Record<string, string>);
     const scored = rows.map((row) => ({
       id: Number(row.id),
@@ -194,6 +231,7 @@ export class PostgresFullText {
     idf: readonly number[],
     filter: PostgresFilter,
     limit: number,
+    postings: number,
   ): CandidateRow[] {
     const library = this.library();
     const factors = phrases.map((phrase, index) => [phrase.terms[0], phrase.weight * idf[index] * (K1 + 1)]);
@@ -206,9 +244,10 @@ export class PostgresFullText {
       ORDER BY a.score DESC, a.image_id LIMIT ?`;
     // Each term's postings through the index, whatever the planner's statistics say: before the table is analysed
     // (a library just filled) it would read every posting, in parallel, instead.
+    const settings = CANDIDATES.sortedSum && postings >= CANDIDATES.sortedFrom ? SORTED_SUM : '';
     return (
       this.store.connection.batch([
-        { sql: 'SET enable_seqscan = off; SET max_parallel_workers_per_gather = 0' },
+        { sql: `SET enable_seqscan = off; SET max_parallel_workers_per_gather = 0${settings}` },
         {
           sql: `SELECT s.image_id AS id, s.terms, s.length, top.score, ${READABLE} FROM (${best}) top
                 JOIN search_documents s ON s.image_id = top.image_id`,
@@ -221,7 +260,7 @@ export class PostgresFullText {
             limit,
           ],
         },
-        { sql: 'RESET enable_seqscan; RESET max_parallel_workers_per_gather' },
+        { sql: `RESET enable_seqscan; RESET max_parallel_workers_per_gather${settings ? SORTED_SUM_RESET : ''}` },
       ]) as [unknown, CandidateRow[], unknown]
     )[1];
   }
@@ -419,6 +458,14 @@ export class PostgresFullText {
       after = Number(rows.at(-1)!.id);
     }
   }
+}
+
+/** How many postings the phrases' terms have (each phrase one term, as `rankByPostings` takes them). */
+function postings(phrases: readonly RankedPhrase[], counts: Map<string, number>): number {
+  return [...new Set(phrases.map((phrase) => phrase.query))].reduce(
+    (total, query) => total + (counts.get(query) ?? 0),
+    0,
+  );
 }
 
 export interface ResultDetails {

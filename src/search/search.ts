@@ -302,7 +302,7 @@ function selectiveTerms(index: SearchIndex, tokens: string[]): string[] {
     ? index.postgres.imageCount()
     : ((index.sqlite.db.prepare('SELECT max(rowid) FROM images').pluck().get() as number | null) ?? 0);
   const limit = Math.max(500, images * MAX_CONCEPT_SHARE);
-  const frequencies = documentFrequencies(index, tokens);
+  const frequencies = documentFrequencies(index, tokens, Math.floor(limit));
   // Tokens no image has are dropped too: they cannot match.
   return tokens.filter((token) => frequencies.get(token)! > 0 && frequencies.get(token)! <= limit);
 }

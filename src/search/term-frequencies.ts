@@ -17,10 +17,17 @@ export interface TermCounts {
   documents: Map<string, number>;
 }
 
-/** Documents holding each term (0 for terms no document has), as FTS5 stores terms (porter stems, concept tokens). */
-export function documentFrequencies(index: SearchIndex, terms: readonly string[]): Map<string, number> {
-  // PostgreSQL counts through its GIN index and keeps the counts itself (postgres-full-text.ts).
-  if (index.postgres) return index.postgres.documentFrequencies(terms);
+/**
+ * Documents holding each term (0 for terms no document has), as FTS5 stores terms (porter stems, concept tokens).
+ * `atMost`: the caller only needs counts up to it; a term in more documents may be reported as any larger number.
+ */
+export function documentFrequencies(
+  index: SearchIndex,
+  terms: readonly string[],
+  atMost?: number,
+): Map<string, number> {
+  // PostgreSQL counts from its postings and keeps the counts itself (postgres-full-text.ts).
+  if (index.postgres) return index.postgres.documentFrequencies(terms, atMost);
   const stamp = connectionStamp(index);
   let counts = index.caches.exactCounts;
   if (!counts || counts.stamp !== stamp) index.caches.exactCounts = counts = { stamp, documents: new Map() };
