@@ -13,7 +13,8 @@ import { clearFailures, queueStatus, status } from './methods/status.js';
 import { resolveDescriber, resolveEmbedder } from './providers/resolve.js';
 import type { Embedder, ImageDescriber, ProviderSettings } from './providers/spec.js';
 import { SearchIndex } from './search/search-index.js';
-import { isPostgresUrl, openStore, redactUrl } from './storage/open-store.js';
+import { isPostgresUrl, redactUrl } from './storage/location.js';
+import { openStore } from './storage/open-store.js';
 import type {
   AltOptions,
   AltReport,

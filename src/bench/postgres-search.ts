@@ -10,6 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { percentile } from '../eval/statistics.js';
 import { createGlimpse } from '../glimpse.js';
 import { glimpseParts } from '../methods/parts.js';
@@ -199,14 +200,13 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   // on the same rows in the same run, for a ratio that means something on a busy machine; --repeats, N sets of new
   // queries (figures with their min and max); --keep NAME, the library lives in database NAME, built there if it is
   // empty and kept afterwards (a million rows take many minutes to build).
-  const args = process.argv.slice(2);
-  const option = (name: string) => {
-    const at = args.indexOf(name);
-    return at >= 0 ? args.splice(at, 2)[1] : undefined;
-  };
-  const keep = option('--keep');
-  const repeats = Number(option('--repeats') ?? 1);
-  const [size, queries] = args.filter((argument) => !argument.startsWith('--')).map(Number);
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { sqlite: { type: 'boolean' }, repeats: { type: 'string', default: '1' }, keep: { type: 'string' } },
+  });
+  const keep = values.keep;
+  const repeats = Number(values.repeats);
+  const [size, queries] = positionals.map(Number);
   const vocabulary = loadVocabulary();
   const onProgress = (text: string) => process.stderr.write(`\r${text}`);
   const results = await measurePostgresSearch(vocabulary, size || 100_000, {
@@ -215,7 +215,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     keep,
     onProgress,
   });
-  if (process.argv.includes('--sqlite')) {
+  if (values.sqlite) {
     const folder = await mkdtemp(join(tmpdir(), 'glimpse-bench-'));
     try {
       const sqlite = await measureSearch(folder, vocabulary, size || 100_000, {

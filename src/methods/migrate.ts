@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { GlimpseError } from '../errors.js';
 import { type CopyReport, copyLibrary } from '../storage/copy-library.js';
-import { isPostgresUrl, openStore, redactUrl } from '../storage/open-store.js';
+import { isPostgresUrl, redactUrl } from '../storage/location.js';
+import { openStore } from '../storage/open-store.js';
 
 export type MigrateReport = CopyReport & { from: string; to: string; ms: number };
 

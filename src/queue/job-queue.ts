@@ -20,7 +20,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { GlimpseError } from '../errors.js';
-import { redactUrl } from '../storage/postgres/connection.js';
+import { redactUrl } from '../storage/location.js';
 import type { DescriptionKey } from '../storage/store.js';
 import type { QueueCounts } from '../types.js';
 import { sleep } from './sleep.js';

@@ -3,7 +3,7 @@
  * URL opens the PostgreSQL store (storage/postgres/); anything else is a SQLite file (or ':memory:'). The PostgreSQL
  * store, its driver thread and migrations are loaded only to open one: a search of a SQLite file does without.
  */
-import { isPostgresUrl, redactUrl } from './location.js';
+import { isPostgresUrl } from './location.js';
 import type { PostgresStore } from './postgres/postgres-store.js';
 import { SqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.js';
 
@@ -11,8 +11,6 @@ export type OpenStoreOptions = SqliteStoreOptions;
 
 /** Either implementation: search picks its full-text stage by which one it is. */
 export type OpenedStore = SqliteStore | PostgresStore;
-
-export { isPostgresUrl, redactUrl };
 
 export async function openStore(location: string, options: OpenStoreOptions = {}): Promise<OpenedStore> {
   if (!isPostgresUrl(location)) return new SqliteStore(location, options);

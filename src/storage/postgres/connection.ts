@@ -13,10 +13,8 @@
  */
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { GlimpseError } from '../../errors.js';
-import { isPostgresUrl, redactUrl } from '../location.js';
+import { redactUrl } from '../location.js';
 import type { Ask, Reply, Statement, WorkerData } from './worker.js';
-
-export { isPostgresUrl, redactUrl };
 
 export type Row = Record<string, unknown>;
 

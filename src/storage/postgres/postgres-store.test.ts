@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { GlimpseError } from '../../errors.js';
 import { withTestDatabase } from '../../testing/postgres.js';
-import { redactUrl } from './connection.js';
+import { redactUrl } from '../location.js';
 import { MIGRATIONS } from './migrations.js';
 import { PostgresStore } from './postgres-store.js';
 
