@@ -225,24 +225,29 @@ async function breakdown(paths: readonly string[]): Promise<BenchResult[]> {
 /**
  * `instantMsPerImage` (the pipeline's own wall time per image, from measureIndexOverhead) bounds what 2 cores can
  * do however slow the provider is; the note says so, since at high concurrency that, not waiting, is the limit.
+ * Each concurrency runs `rounds` times (a fresh library each), so that one slow round shows as the spread it is.
  */
 export async function measureThroughput(
   paths: readonly string[],
   counts: Record<number, number>,
   instantMsPerImage?: number,
+  rounds = 3,
 ): Promise<BenchResult[]> {
   const latency = 200;
   const results: BenchResult[] = [];
   for (const [concurrency, count] of Object.entries(counts).map(([c, n]) => [Number(c), n] as const)) {
     const subset = paths.slice(0, count);
-    const { ms } = await indexWith(subset, latency, concurrency);
     const ideal = Math.ceil(subset.length / concurrency) * latency;
+    const ratios: number[] = [];
+    for (let round = 0; round < rounds; round++)
+      ratios.push(ideal / (await indexWith(subset, latency, concurrency)).ms);
     const cpuBound = instantMsPerImage ? `, CPU allows ≈${(1000 / instantMsPerImage).toFixed(0)}` : '';
     // The indexer sends the first describe call alone (a refused key costs one request, not `concurrency`): the
     // others wait for its answer, so the run takes at least one round more than the ideal counts.
     const gated = (1 + Math.ceil((subset.length - 1) / concurrency)) * latency;
-    const note = `${subset.length} images, 200 ms provider: ${(subset.length / (ms / 1000)).toFixed(1)} images/s, ideal ${(subset.length / (ideal / 1000)).toFixed(1)}; first call alone: at most ${(ideal / gated).toFixed(2)} of ideal${cpuBound}`;
-    results.push(result(`throughput-ratio-c${concurrency}`, ideal / ms, 'of ideal', note));
+    const best = Math.max(...ratios);
+    const note = `${subset.length} images, 200 ms provider: ${((best * subset.length) / (ideal / 1000)).toFixed(1)} images/s at best, ideal ${(subset.length / (ideal / 1000)).toFixed(1)}; first call alone: at most ${(ideal / gated).toFixed(2)} of ideal${cpuBound}`;
+    results.push(repeated(`throughput-ratio-c${concurrency}`, ratios, 'of ideal', note));
   }
   return results;
 }
