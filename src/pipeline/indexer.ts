@@ -7,12 +7,14 @@
  * `concurrency`, since while the provider describes `concurrency` images the others are read, decoded or committed.
  */
 import { createHash } from 'node:crypto';
+import type { Stats } from 'node:fs';
 import { sep } from 'node:path';
 import { GlimpseError, isFatal, toGlimpseError } from '../errors.js';
 import { readExif } from '../images/exif.js';
 import { type LoadedImage, loadImage } from '../images/load-image.js';
 import { readImageHeader } from '../images/prepare.js';
 import { isUrl, readInput, readLocalFile, statInput } from '../images/read-input.js';
+import { SidecarFinder } from '../metadata/read.js';
 import type { Description, Embedder, ImageDescriber } from '../providers/spec.js';
 import { refreshSearchDocument, searchDocumentText } from '../search/documents.js';
 import type { DescriptionKey, ImageRecord, Store } from '../storage/store.js';
@@ -49,6 +51,15 @@ export interface IndexTimings {
   clock?: () => number;
 }
 export type IndexStage = 'lookup' | 'read' | 'hash' | 'decode' | 'describe' | 'metadata' | 'store';
+
+/**
+ * What runIndex knows of its images from discovery, for indexOne: each file's stat (so that it is not stat'ed twice)
+ * and the folders' sidecar listings (read.ts).
+ */
+interface RunImageOptions extends RunIndexOptions {
+  stats?: Map<string, Stats>;
+  sidecars?: SidecarFinder;
+}
 
 /** Runs `work` and adds its time to `stage` (when timings are asked for). */
 function timed<T>(timings: IndexTimings | undefined, stage: IndexStage, work: () => T): T {
@@ -179,7 +190,12 @@ async function indexAll(
     if ((failure !== undefined && isFatal(toGlimpseError(failure).code)) || options.signal?.aborted) throw NOT_ASKED;
     return slots(describe);
   };
-  const describing: RunIndexOptions = { ...options, describeTurn };
+  const describing: RunImageOptions = {
+    ...options,
+    describeTurn,
+    stats: discovered.stats,
+    sidecars: new SidecarFinder(discovered.files),
+  };
 
   const worker = async () => {
     while (queue.length > 0 && !fatal && !options.signal?.aborted) {
@@ -273,13 +289,16 @@ export async function indexImage(
 
 async function indexOne(
   path: string,
-  options: RunIndexOptions,
+  options: RunImageOptions,
   key: DescriptionKey,
   addUsage: (usage: Description['usage'], chain?: Description['chain']) => void,
   downloaded?: Buffer,
 ): Promise<Outcome> {
   const { store, describer, embedder, timings } = options;
-  const fileInfo = isUrl(path) ? null : await timed(timings, 'lookup', () => statInput(path));
+  // Discovery's stat, once (an image looked at again, held by another indexer meanwhile, is stat'ed anew).
+  const discoveredStat = options.stats?.get(path);
+  options.stats?.delete(path);
+  const fileInfo = isUrl(path) ? null : (discoveredStat ?? (await timed(timings, 'lookup', () => statInput(path))));
   const known = timed(timings, 'lookup', () => store.imageByPath(path));
 
   if (!options.force && known && fileInfo && unchangedSinceDescribed(store, key, known, fileInfo)) {
@@ -353,7 +372,7 @@ async function indexOne(
 
 async function describeAndSave(
   path: string,
-  options: RunIndexOptions,
+  options: RunImageOptions,
   key: DescriptionKey,
   addUsage: (usage: Description['usage'], chain?: Description['chain']) => void,
   bytes: Buffer | undefined,
@@ -376,7 +395,9 @@ async function describeAndSave(
   const { image } = loaded.prepared;
   // --- issue 14 (metadata): a caption and keywords a person wrote into the file or its sidecar become their own.
   if (!isUrl(path))
-    await timed(timings, 'metadata', () => importPersonMetadata(store, path, loaded.sha256, loaded.bytes));
+    await timed(timings, 'metadata', () =>
+      importPersonMetadata(store, path, loaded.sha256, loaded.bytes, options.sidecars),
+    );
   // --- end issue 14
 
   // One transaction per image: description, file row and search row land together or not at all, and with them the
