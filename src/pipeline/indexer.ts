@@ -21,6 +21,7 @@ import type { DescriptionKey, ImageRecord, Store } from '../storage/store.js';
 import type { FailureResult, IndexEvent, IndexOptions, IndexSummary } from '../types.js';
 import { describePrepared } from './describe.js';
 import { discoverInputs, exists } from './discover.js';
+import { type GroupCommit, groupCommit } from './group-commit.js';
 import { importPersonMetadata } from './person-metadata.js';
 import { turns } from './turns.js';
 
@@ -54,11 +55,13 @@ export type IndexStage = 'lookup' | 'read' | 'hash' | 'decode' | 'describe' | 'm
 
 /**
  * What runIndex knows of its images from discovery, for indexOne: each file's stat (so that it is not stat'ed twice)
- * and the folders' sidecar listings (read.ts).
+ * and the folders' sidecar listings (read.ts); and its group commit (group-commit.ts), through which each image's
+ * claim and its transaction are written.
  */
 interface RunImageOptions extends RunIndexOptions {
   stats?: Map<string, Stats>;
   sidecars?: SidecarFinder;
+  writes?: GroupCommit;
 }
 
 /** Runs `work` and adds its time to `stage` (when timings are asked for). */
@@ -190,16 +193,19 @@ async function indexAll(
     if ((failure !== undefined && isFatal(toGlimpseError(failure).code)) || options.signal?.aborted) throw NOT_ASKED;
     return slots(describe);
   };
+  const writes = groupCommit(store);
   const describing: RunImageOptions = {
     ...options,
     describeTurn,
     stats: discovered.stats,
     sidecars: new SidecarFinder(discovered.files),
+    writes,
   };
 
   const worker = async () => {
     while (queue.length > 0 && !fatal && !options.signal?.aborted) {
       const path = queue.shift()!;
+      writes.inFlight(1);
       try {
         const outcome = await indexOne(path, describing, key, (spent, report) => {
           addUsage(spent);
@@ -220,6 +226,8 @@ async function indexAll(
         fail({ path, error: glimpseError.toJSON() });
         // A bad key or a server that is down fails every image the same way: stop instead of burning through the folder.
         if (isFatal(glimpseError.code)) fatal = glimpseError;
+      } finally {
+        writes.inFlight(-1);
       }
     }
   };
@@ -356,7 +364,11 @@ async function indexOne(
   // Claim the content before paying for its description: another indexer describing it now means wait for its
   // answer. Once claimed, it may have been described meanwhile (the claim was just released): then keep that.
   if (sha256) {
-    if (!timed(timings, 'store', () => store.claim(sha256, LEASE_MS))) return 'held';
+    const { writes } = options;
+    const claimed = writes
+      ? await timed(timings, 'store', () => writes.write(() => store.claim(sha256, LEASE_MS)))
+      : timed(timings, 'store', () => store.claim(sha256, LEASE_MS));
+    if (!claimed) return 'held';
     if (!options.force && store.isDescribed(sha256, key)) {
       store.releaseClaim(sha256);
       return indexOne(path, options, key, addUsage, downloaded);
@@ -402,33 +414,36 @@ async function describeAndSave(
 
   // One transaction per image: description, file row and search row land together or not at all, and with them the
   // claim's release and the clearing of an earlier failure (one commit, not three: a commit is a good part of the
-  // store's cost). A crash before it loses this image only. (Thumbnails are made when the web app first shows an
-  // image: encoding one costs as much as decoding the photo.)
-  const id = timed(timings, 'store', () =>
-    store.transaction(() => {
-      store.saveDescription(loaded.sha256, description, key, ms);
-      const id = store.upsertImage({
-        path,
-        sha256: loaded.sha256,
-        sizeBytes: loaded.bytes.length,
-        mtimeMs,
-        width: image.original.width,
-        height: image.original.height,
-        format: image.original.format,
-        exif: image.exif ?? null,
-      });
-      // Copies of the same content elsewhere get the new description too.
-      for (const copy of store.imagesBySha(loaded.sha256)) refreshSearchDocument(store, copy);
-      // A provider's own look-alike vector (the built-in analyzer's): `glimpse similar` without an embedding model.
-      if (description.appearance) {
-        const { model, vector } = description.appearance;
-        store.saveVector(store.embeddingSpace(model, 'image', vector.length), id, Float32Array.from(vector));
-      }
-      store.clearFailure(path);
-      if (sha256) store.releaseClaim(sha256);
-      return id;
-    }),
-  );
+  // store's cost). In a run, it is committed with those of other images that finish at about the same time
+  // (group-commit.ts), and the image is done once that commit is. A crash before it loses this image only.
+  // (Thumbnails are made when the web app first shows an image: encoding one costs as much as decoding the photo.)
+  const save = () => {
+    store.saveDescription(loaded.sha256, description, key, ms);
+    const id = store.upsertImage({
+      path,
+      sha256: loaded.sha256,
+      sizeBytes: loaded.bytes.length,
+      mtimeMs,
+      width: image.original.width,
+      height: image.original.height,
+      format: image.original.format,
+      exif: image.exif ?? null,
+    });
+    // Copies of the same content elsewhere get the new description too.
+    for (const copy of store.imagesBySha(loaded.sha256)) refreshSearchDocument(store, copy);
+    // A provider's own look-alike vector (the built-in analyzer's): `glimpse similar` without an embedding model.
+    if (description.appearance) {
+      const { model, vector } = description.appearance;
+      store.saveVector(store.embeddingSpace(model, 'image', vector.length), id, Float32Array.from(vector));
+    }
+    store.clearFailure(path);
+    if (sha256) store.releaseClaim(sha256);
+    return id;
+  };
+  const { writes } = options;
+  const id = writes
+    ? await timed(timings, 'store', () => writes.write(save))
+    : timed(timings, 'store', () => store.transaction(save));
   claim.released = true;
   await ensureVectors(store, embedder, id, async () => loaded, options.force);
   return 'indexed';
