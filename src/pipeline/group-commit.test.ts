@@ -51,6 +51,18 @@ test('writes of images in flight wait for each other (at most the window), then 
   close();
 });
 
+test('an urgent write (a claim) commits at once, with the writes that wait', async () => {
+  const { store, failures, write, close } = setup();
+  const writes = groupCommit(store, 60_000);
+  for (let image = 0; image < 3; image++) writes.inFlight(1);
+  const saved = writes.write(write('a'));
+  assert.deepEqual(failures(), []);
+  const claimed = writes.write(write('b'), true);
+  assert.deepEqual(failures(), ['a', 'b']);
+  await Promise.all([saved, claimed]);
+  close();
+});
+
 test('a write that throws is undone alone, and only its caller sees the error', async () => {
   const { store, failures, write, close } = setup();
   const writes = groupCommit(store, 50);

@@ -9,15 +9,19 @@
  * an image counts as done only once it is durable; a crash (kill -9) before that loses the images whose writes wait
  * — images in flight, as before — and nothing committed.
  *
- * When to commit: as soon as every image in flight waits for a write (no other write can come before one of them is
- * done: with one image at a time, at once), else after `windowMs` — a few milliseconds, nothing beside a provider's
- * answer, and about what another image takes to reach its write when the provider is instant.
+ * When to commit: at once for an urgent write (a claim: the image's decode waits for it), taking along the writes
+ * that wait; as soon as every image in flight waits for a write (no other write can come before one of them is done:
+ * with one image at a time, at once); else after `windowMs` — a few milliseconds, nothing beside a provider's answer,
+ * and about what another image takes to reach its claim when the provider is instant.
  */
 import type { Store } from '../storage/store.js';
 
 export interface GroupCommit {
-  /** Runs `work` in the next group's transaction; settles (with its result or its error) once that is committed. */
-  write<T>(work: () => T): Promise<T>;
+  /**
+   * Runs `work` in the next group's transaction; settles (with its result or its error) once that is committed.
+   * `urgent`: commit now, with whatever writes wait.
+   */
+  write<T>(work: () => T, urgent?: boolean): Promise<T>;
   /** An image entered (+1) or left (-1) the run's flight: the writes wait for at most as many as are in flight. */
   inFlight(change: 1 | -1): void;
 }
@@ -71,10 +75,10 @@ export function groupCommit(store: Store, windowMs = GROUP_WINDOW_MS): GroupComm
   };
 
   return {
-    write<T>(work: () => T): Promise<T> {
+    write<T>(work: () => T, urgent = false): Promise<T> {
       return new Promise<T>((resolve, reject) => {
         pending.push({ work, resolve: resolve as (value: unknown) => void, reject });
-        if (pending.length >= flying) commit();
+        if (urgent || pending.length >= flying) commit();
         else timer ??= setTimeout(commit, windowMs);
       });
     },

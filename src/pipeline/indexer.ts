@@ -366,7 +366,7 @@ async function indexOne(
   if (sha256) {
     const { writes } = options;
     const claimed = writes
-      ? await timed(timings, 'store', () => writes.write(() => store.claim(sha256, LEASE_MS)))
+      ? await timed(timings, 'store', () => writes.write(() => store.claim(sha256, LEASE_MS), true))
       : timed(timings, 'store', () => store.claim(sha256, LEASE_MS));
     if (!claimed) return 'held';
     if (!options.force && store.isDescribed(sha256, key)) {
