@@ -184,8 +184,9 @@ const STAGES: Record<IndexStage, string> = {
   decode: 'header, decode and resize once, EXIF (exifr)',
   describe: 'the provider (instant here)',
   metadata:
-    "a person's caption and keywords: JPEG segments read in JavaScript, sidecar lookups (ExifTool for other formats)",
-  store: 'claim, one transaction (description, file row, search row), release',
+    "a person's caption and keywords: JPEG segments read in JavaScript, sidecars looked up in one listing per folder (ExifTool for other formats)",
+  store:
+    'claim, one transaction (description, file row, search row), release; one image at a time here, so each commits alone (in a run, images that finish together share a commit)',
 };
 
 /**

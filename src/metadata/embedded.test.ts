@@ -165,4 +165,21 @@ describe('reading a person’s metadata in JavaScript, as ExifTool does', () => 
     assert.equal(readSidecarTags(xmp(`<rdf:Description ${dc}><d:title>open</rdf:Description>`)), undefined);
     assert.equal(readSidecarTags(Buffer.from(`<!DOCTYPE x [<!ENTITY a "b">]>${xmp('')}`)), undefined);
   });
+
+  test('a packet naming Dublin Core but none of the properties read (Photoshop: dc:format) is not parsed', () => {
+    const jpeg = readFileSync(sample('rocket.jpg'));
+    const withXmp = (xml: string) => {
+      const packet = Buffer.from(`http://ns.adobe.com/xap/1.0/\0${xml}`, 'latin1');
+      const length = Buffer.alloc(2);
+      length.writeUInt16BE(packet.length + 2);
+      return Buffer.concat([jpeg.subarray(0, 2), Buffer.from([0xff, 0xe1]), length, packet, jpeg.subarray(2)]);
+    };
+    // XML this reader would refuse (tags that do not nest): refused before, when it was parsed; now not even read.
+    const property = (name: string) =>
+      `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:${name}>image/jpeg</rdf:Description></rdf:RDF></x:xmpmeta>`;
+    assert.deepEqual(readEmbeddedTags(withXmp(property('format'))), {});
+    // The same packet with a property that is read is parsed (and refused).
+    const withNamed = withXmp(property('title'));
+    assert.equal(readEmbeddedTags(withNamed), undefined);
+  });
 });

@@ -38,11 +38,17 @@ class Unsupported extends Error {}
 const GLIMPSE_NAMESPACE_STEM = GLIMPSE_XMP_NAMESPACE.replace(/\d+\.\d+\/$/, '');
 
 /**
- * The properties read are matched by namespace URI, so a packet that does not name Dublin Core's or Glimpse's
- * holds none of them: its XML (tens of kilobytes from Lightroom or Photoshop) need not be parsed.
+ * The properties read are matched by namespace URI and local name, so a packet that does not name Glimpse's namespace,
+ * nor Dublin Core's together with one of the three Dublin Core names read (case matters: `rdf:Description` is not
+ * `dc:description`), holds none of them: its XML (tens of kilobytes from Lightroom or Photoshop, often with only
+ * `dc:format` of Dublin Core) need not be parsed.
  */
 function mayHoldProperties(packet: string): boolean {
-  return packet.includes('purl.org/dc/elements/') || packet.includes(GLIMPSE_NAMESPACE_STEM);
+  if (packet.includes(GLIMPSE_NAMESPACE_STEM)) return true;
+  return (
+    packet.includes('purl.org/dc/elements/') &&
+    (packet.includes('description') || packet.includes('subject') || packet.includes('title'))
+  );
 }
 
 /** Every tag the readers below may return, by ExifTool's group-qualified name (`-G1`). */

@@ -18,7 +18,9 @@ export interface MetadataSegments {
 }
 
 /** Markers whose turning up after the first scan means metadata may be there too: end of image, APP1, APP13. */
-const LATER_MARKERS = [0xd9, 0xe1, 0xed].map((marker) => Buffer.from([0xff, marker]));
+function isLaterMarker(marker: number): boolean {
+  return marker === 0xd9 || marker === 0xe1 || marker === 0xed;
+}
 
 /**
  * Undefined when the file is not a JPEG, its structure is not understood, or not all of its metadata is before the
@@ -44,9 +46,9 @@ export function jpegMetadataSegments(bytes: Buffer): MetadataSegments | undefine
       at += 2 + length;
     }
   }
-  for (const later of LATER_MARKERS) {
-    const found = bytes.indexOf(later, at);
-    if (found >= 0 && found < end) return undefined;
-  }
+  // One pass over the rest of the file (most of it): from each 0xFF byte to the next (memchr), looking at the byte
+  // after it. Three searches for the two-byte markers cost a photo's whole metadata reading again.
+  for (let found = bytes.indexOf(0xff, at); found >= 0 && found < end; found = bytes.indexOf(0xff, found + 1))
+    if (isLaterMarker(bytes[found + 1])) return undefined;
   return { segments, firstScan: at };
 }

@@ -4,7 +4,8 @@
  * import it as that person's own caption and tags. What Glimpse itself wrote (marked in its XMP namespace) is not
  * a person's and is skipped; so are the placeholders cameras put in ImageDescription ("OLYMPUS DIGITAL CAMERA").
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import { readEmbeddedTags, readSidecarTags } from './embedded.js';
 import { metadataTool } from './exiftool.js';
 import { jpegMetadataSegments } from './jpeg-segments.js';
@@ -139,6 +140,45 @@ function exiftoolOnly(): boolean {
   return process.env.GLIMPSE_METADATA_READER === 'exiftool';
 }
 
+/**
+ * Which sidecars may exist, from one listing per folder: an indexing run asks for each image it describes, and two
+ * failed opens per image (`photo.jpg.xmp`, `photo.xmp`) cost more than the rest of the metadata reading of a photo
+ * without a sidecar. A folder is listed only when the run holds at least `LISTED_FROM` of its images (so that
+ * indexing one photo of a large folder does not list it); otherwise, or when the listing fails, each sidecar is
+ * tried as before. Names are compared without regard to case, and a name found is still opened by the path asked
+ * for: on a case-insensitive file system `photo.JPG.xmp` opens as `photo.jpg.xmp`, on another it fails as before. A
+ * sidecar written after its folder was listed is seen by the next run that describes the image.
+ */
+export class SidecarFinder {
+  static readonly LISTED_FROM = 8;
+  private readonly images = new Map<string, number>();
+  private readonly listings = new Map<string, Promise<Set<string> | null>>();
+
+  /** `imagePaths`: the run's images, to count them per folder. */
+  constructor(imagePaths: Iterable<string>) {
+    for (const path of imagePaths) {
+      const folder = dirname(path);
+      this.images.set(folder, (this.images.get(folder) ?? 0) + 1);
+    }
+  }
+
+  /** False only when the folder's listing says there is no such file. */
+  async mayExist(path: string): Promise<boolean> {
+    const folder = dirname(path);
+    if ((this.images.get(folder) ?? 0) < SidecarFinder.LISTED_FROM) return true;
+    let listing = this.listings.get(folder);
+    if (!listing) {
+      listing = readdir(folder).then(
+        (names) => new Set(names.map((name) => name.toLowerCase())),
+        () => null,
+      );
+      this.listings.set(folder, listing);
+    }
+    const names = await listing;
+    return !names || names.has(basename(path).toLowerCase());
+  }
+}
+
 /** The tags of one file: read in JavaScript when it understands the file, else by ExifTool (`undefined`: none). */
 interface Candidate {
   path: string;
@@ -150,11 +190,11 @@ interface Candidate {
  * sidecar's values win over the file's, as in digiKam and darktable. Null when there are none. Never throws: a
  * file that cannot be read has no person's metadata. A JPEG and an XMP sidecar are read in JavaScript
  * (embedded.ts); any other file, or one that reader does not understand, by ExifTool — and only when its bytes may
- * hold such metadata (`mayHoldPersonMetadata`). `bytes`: the file's content, when the caller has read it already.
+ * hold such metadata (`mayHoldPersonMetadata`). `bytes`: the file's content, when the caller has read it already; `sidecars`: an indexing run's folder listings.
  */
 export async function readPersonMetadata(
   imagePath: string,
-  options: { bytes?: Buffer } = {},
+  options: { bytes?: Buffer; sidecars?: SidecarFinder } = {},
 ): Promise<PersonMetadata | null> {
   if (/^https?:\/\//i.test(imagePath)) return null;
   const result: PersonMetadata = { caption: null, tags: null, sources: [] };
@@ -166,6 +206,7 @@ export async function readPersonMetadata(
     else if (mayHoldPersonMetadata(bytes)) candidates.push({ path: imagePath });
   }
   for (const sidecar of [sidecarPath(imagePath, 'image'), sidecarPath(imagePath, 'base')]) {
+    if (options.sidecars && !(await options.sidecars.mayExist(sidecar))) continue;
     const content = await readFile(sidecar).catch(() => undefined);
     if (content) {
       candidates.push({ path: sidecar, tags: exiftoolOnly() ? undefined : readSidecarTags(content) });

@@ -97,3 +97,15 @@ test('confined to roots, links that lead outside them are not followed', async (
   );
   assert.ok(!JSON.stringify(confined.failures).includes(outside), 'the answer does not reveal where links lead');
 });
+
+test('each file comes with the stat discovery made of it (the indexer does not stat it again)', async () => {
+  const folder = temporaryDirectory('glimpse-discover-');
+  copyFileSync(sample('coffee.png'), join(folder, 'a.png'));
+  copyFileSync(sample('rocket.jpg'), join(folder, 'b.jpg'));
+  symlinkSync('b.jpg', join(folder, 'link.jpg'));
+  const named = join(folder, 'named.dat');
+  copyFileSync(sample('rocket.jpg'), named);
+  const { files, stats } = await discoverInputs([folder, named]);
+  assert.equal(files.length, 4);
+  for (const file of files) assert.equal(stats.get(file)?.size, readFileSync(file).length, file);
+});

@@ -40,6 +40,12 @@ export interface Discovered {
   failures: FailureResult[];
   /** Folders that were walked (absolute), for --prune. */
   folders: string[];
+  /**
+   * What discovery's stat of each file gave (size, modification time): the indexer's incremental check uses it
+   * instead of a second stat per file. A file changed since is read as it is then, and its newer modification time
+   * makes the next run look at it again.
+   */
+  stats: Map<string, Stats>;
 }
 
 const confinement = new AsyncLocalStorage<string[]>();
@@ -57,11 +63,12 @@ export async function withinRoots<T>(roots: string[], work: () => Promise<T>): P
 
 export async function discoverInputs(inputs: string[]): Promise<Discovered> {
   const files = new Set<string>();
+  const stats = new Map<string, Stats>();
   const failures: FailureResult[] = [];
   const folders: string[] = [];
   const fail = (error: GlimpseError) => failures.push({ path: error.path ?? '', error: error.toJSON() });
   const roots = confinement.getStore();
-  const walker: Walker = { files, fail, visited: new Set(), roots };
+  const walker: Walker = { files, stats, fail, visited: new Set(), roots };
 
   for (const input of inputs) {
     if (isUrl(input)) {
@@ -81,13 +88,15 @@ export async function discoverInputs(inputs: string[]): Promise<Discovered> {
     } else if (readable(path, info, fail)) {
       // A file named explicitly is tried whatever its extension: the user asked for it.
       files.add(path);
+      stats.set(path, info);
     }
   }
-  return { files: [...files], failures, folders };
+  return { files: [...files], failures, folders, stats };
 }
 
 interface Walker {
   files: Set<string>;
+  stats: Map<string, Stats>;
   fail: (error: GlimpseError) => void;
   /** Real paths of the folders walked so far. */
   visited: Set<string>;
@@ -96,7 +105,7 @@ interface Walker {
 }
 
 async function walk(folder: string, walker: Walker): Promise<void> {
-  const { files, fail, visited, roots } = walker;
+  const { files, stats, fail, visited, roots } = walker;
   const real = await realPath(folder).catch(() => folder);
   if (visited.has(real)) return; // a link back up the tree, or a second way to the same folder: walked already
   visited.add(real);
@@ -120,7 +129,10 @@ async function walk(folder: string, walker: Walker): Promise<void> {
           fail(await describeFileError(path, error));
           return null;
         });
-        if (info && readable(path, info, fail)) files.add(path);
+        if (info && readable(path, info, fail)) {
+          files.add(path);
+          stats.set(path, info);
+        }
       }
     } else if (entry.isSymbolicLink()) {
       const target = await stat(fsPath(path)).catch(async (error) => {
@@ -133,7 +145,10 @@ async function walk(folder: string, walker: Walker): Promise<void> {
       if (!target.isDirectory() && !hasImageExtension(path)) continue;
       if (roots && !(await insideRoots(path, roots, fail))) continue;
       if (target.isDirectory()) await walk(path, walker);
-      else if (readable(path, target, fail)) files.add(path);
+      else if (readable(path, target, fail)) {
+        files.add(path);
+        stats.set(path, target);
+      }
     } else if (hasImageExtension(path)) {
       // A FIFO, socket or device named like an image.
       const info = await lstat(fsPath(path)).catch(() => null);

@@ -139,7 +139,12 @@ describe('index', () => {
       },
     });
     assert.equal(provider.inFlight.max, 2);
-    assert.deepEqual(seen, [1, 2, 3, 4, 5, 6]);
+    // Images that finish together are committed together (group commit): an image reported done is in the
+    // database, and so at most are the others in flight (four at concurrency 2), not all of the run's.
+    assert.equal(seen.length, 6);
+    seen.forEach((described, index) => {
+      assert.ok(described >= index + 1 && described < index + 1 + 4, `event ${index + 1} saw ${described}: ${seen}`);
+    });
     await g.close();
   });
 

@@ -7,18 +7,21 @@
  * `concurrency`, since while the provider describes `concurrency` images the others are read, decoded or committed.
  */
 import { createHash } from 'node:crypto';
+import type { Stats } from 'node:fs';
 import { sep } from 'node:path';
 import { GlimpseError, isFatal, toGlimpseError } from '../errors.js';
 import { readExif } from '../images/exif.js';
 import { type LoadedImage, loadImage } from '../images/load-image.js';
 import { readImageHeader } from '../images/prepare.js';
 import { isUrl, readInput, readLocalFile, statInput } from '../images/read-input.js';
+import { SidecarFinder } from '../metadata/read.js';
 import type { Description, Embedder, ImageDescriber } from '../providers/spec.js';
 import { refreshSearchDocument, searchDocumentText } from '../search/documents.js';
 import type { DescriptionKey, ImageRecord, Store } from '../storage/store.js';
 import type { FailureResult, IndexEvent, IndexOptions, IndexSummary } from '../types.js';
 import { describePrepared } from './describe.js';
 import { discoverInputs, exists } from './discover.js';
+import { type GroupCommit, groupCommit } from './group-commit.js';
 import { importPersonMetadata } from './person-metadata.js';
 import { turns } from './turns.js';
 
@@ -49,6 +52,17 @@ export interface IndexTimings {
   clock?: () => number;
 }
 export type IndexStage = 'lookup' | 'read' | 'hash' | 'decode' | 'describe' | 'metadata' | 'store';
+
+/**
+ * What runIndex knows of its images from discovery, for indexOne: each file's stat (so that it is not stat'ed twice)
+ * and the folders' sidecar listings (read.ts); and its group commit (group-commit.ts), through which each image's
+ * claim and its transaction are written.
+ */
+interface RunImageOptions extends RunIndexOptions {
+  stats?: Map<string, Stats>;
+  sidecars?: SidecarFinder;
+  writes?: GroupCommit;
+}
 
 /** Runs `work` and adds its time to `stage` (when timings are asked for). */
 function timed<T>(timings: IndexTimings | undefined, stage: IndexStage, work: () => T): T {
@@ -179,11 +193,19 @@ async function indexAll(
     if ((failure !== undefined && isFatal(toGlimpseError(failure).code)) || options.signal?.aborted) throw NOT_ASKED;
     return slots(describe);
   };
-  const describing: RunIndexOptions = { ...options, describeTurn };
+  const writes = groupCommit(store);
+  const describing: RunImageOptions = {
+    ...options,
+    describeTurn,
+    stats: discovered.stats,
+    sidecars: new SidecarFinder(discovered.files),
+    writes,
+  };
 
   const worker = async () => {
     while (queue.length > 0 && !fatal && !options.signal?.aborted) {
       const path = queue.shift()!;
+      writes.inFlight(1);
       try {
         const outcome = await indexOne(path, describing, key, (spent, report) => {
           addUsage(spent);
@@ -204,6 +226,8 @@ async function indexAll(
         fail({ path, error: glimpseError.toJSON() });
         // A bad key or a server that is down fails every image the same way: stop instead of burning through the folder.
         if (isFatal(glimpseError.code)) fatal = glimpseError;
+      } finally {
+        writes.inFlight(-1);
       }
     }
   };
@@ -273,13 +297,16 @@ export async function indexImage(
 
 async function indexOne(
   path: string,
-  options: RunIndexOptions,
+  options: RunImageOptions,
   key: DescriptionKey,
   addUsage: (usage: Description['usage'], chain?: Description['chain']) => void,
   downloaded?: Buffer,
 ): Promise<Outcome> {
   const { store, describer, embedder, timings } = options;
-  const fileInfo = isUrl(path) ? null : await timed(timings, 'lookup', () => statInput(path));
+  // Discovery's stat, once (an image looked at again, held by another indexer meanwhile, is stat'ed anew).
+  const discoveredStat = options.stats?.get(path);
+  options.stats?.delete(path);
+  const fileInfo = isUrl(path) ? null : (discoveredStat ?? (await timed(timings, 'lookup', () => statInput(path))));
   const known = timed(timings, 'lookup', () => store.imageByPath(path));
 
   if (!options.force && known && fileInfo && unchangedSinceDescribed(store, key, known, fileInfo)) {
@@ -337,7 +364,11 @@ async function indexOne(
   // Claim the content before paying for its description: another indexer describing it now means wait for its
   // answer. Once claimed, it may have been described meanwhile (the claim was just released): then keep that.
   if (sha256) {
-    if (!timed(timings, 'store', () => store.claim(sha256, LEASE_MS))) return 'held';
+    const { writes } = options;
+    const claimed = writes
+      ? await timed(timings, 'store', () => writes.write(() => store.claim(sha256, LEASE_MS), true))
+      : timed(timings, 'store', () => store.claim(sha256, LEASE_MS));
+    if (!claimed) return 'held';
     if (!options.force && store.isDescribed(sha256, key)) {
       store.releaseClaim(sha256);
       return indexOne(path, options, key, addUsage, downloaded);
@@ -353,7 +384,7 @@ async function indexOne(
 
 async function describeAndSave(
   path: string,
-  options: RunIndexOptions,
+  options: RunImageOptions,
   key: DescriptionKey,
   addUsage: (usage: Description['usage'], chain?: Description['chain']) => void,
   bytes: Buffer | undefined,
@@ -372,42 +403,52 @@ async function describeAndSave(
   const describe = () =>
     timed(timings, 'describe', () => describePrepared(describer, loaded, { task: 'json', signal: options.signal }));
   const { description, ms } = await (options.describeTurn ? options.describeTurn(describe) : describe());
+  // The turn is handed on; this image's metadata and commit wait until the other answers that came in at the same
+  // time (timers, sockets) have handed on theirs. Otherwise each answer's follow-up work delays the next one's
+  // hand-over, and with many calls ending together (concurrency 16) the next round of calls starts spread over
+  // tens of milliseconds, every round later than the one before.
+  if (options.describeTurn) await new Promise((resolve) => setImmediate(resolve));
   addUsage(description.usage, description.chain);
   const { image } = loaded.prepared;
   // --- issue 14 (metadata): a caption and keywords a person wrote into the file or its sidecar become their own.
   if (!isUrl(path))
-    await timed(timings, 'metadata', () => importPersonMetadata(store, path, loaded.sha256, loaded.bytes));
+    await timed(timings, 'metadata', () =>
+      importPersonMetadata(store, path, loaded.sha256, loaded.bytes, options.sidecars),
+    );
   // --- end issue 14
 
   // One transaction per image: description, file row and search row land together or not at all, and with them the
   // claim's release and the clearing of an earlier failure (one commit, not three: a commit is a good part of the
-  // store's cost). A crash before it loses this image only. (Thumbnails are made when the web app first shows an
-  // image: encoding one costs as much as decoding the photo.)
-  const id = timed(timings, 'store', () =>
-    store.transaction(() => {
-      store.saveDescription(loaded.sha256, description, key, ms);
-      const id = store.upsertImage({
-        path,
-        sha256: loaded.sha256,
-        sizeBytes: loaded.bytes.length,
-        mtimeMs,
-        width: image.original.width,
-        height: image.original.height,
-        format: image.original.format,
-        exif: image.exif ?? null,
-      });
-      // Copies of the same content elsewhere get the new description too.
-      for (const copy of store.imagesBySha(loaded.sha256)) refreshSearchDocument(store, copy);
-      // A provider's own look-alike vector (the built-in analyzer's): `glimpse similar` without an embedding model.
-      if (description.appearance) {
-        const { model, vector } = description.appearance;
-        store.saveVector(store.embeddingSpace(model, 'image', vector.length), id, Float32Array.from(vector));
-      }
-      store.clearFailure(path);
-      if (sha256) store.releaseClaim(sha256);
-      return id;
-    }),
-  );
+  // store's cost). In a run, it is committed with those of other images that finish at about the same time
+  // (group-commit.ts), and the image is done once that commit is. A crash before it loses this image only.
+  // (Thumbnails are made when the web app first shows an image: encoding one costs as much as decoding the photo.)
+  const save = () => {
+    store.saveDescription(loaded.sha256, description, key, ms);
+    const id = store.upsertImage({
+      path,
+      sha256: loaded.sha256,
+      sizeBytes: loaded.bytes.length,
+      mtimeMs,
+      width: image.original.width,
+      height: image.original.height,
+      format: image.original.format,
+      exif: image.exif ?? null,
+    });
+    // Copies of the same content elsewhere get the new description too.
+    for (const copy of store.imagesBySha(loaded.sha256)) refreshSearchDocument(store, copy);
+    // A provider's own look-alike vector (the built-in analyzer's): `glimpse similar` without an embedding model.
+    if (description.appearance) {
+      const { model, vector } = description.appearance;
+      store.saveVector(store.embeddingSpace(model, 'image', vector.length), id, Float32Array.from(vector));
+    }
+    store.clearFailure(path);
+    if (sha256) store.releaseClaim(sha256);
+    return id;
+  };
+  const { writes } = options;
+  const id = writes
+    ? await timed(timings, 'store', () => writes.write(save))
+    : timed(timings, 'store', () => store.transaction(save));
   claim.released = true;
   await ensureVectors(store, embedder, id, async () => loaded, options.force);
   return 'indexed';

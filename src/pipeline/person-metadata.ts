@@ -3,20 +3,22 @@
  * become that person's own caption and tags in the library — searchable, shown before generated ones, and never
  * overwritten: a field the person already set in Glimpse (`glimpse edit`) is kept.
  */
-import { EMBEDDED_METADATA_SOURCE, readPersonMetadata } from '../metadata/read.js';
+import { EMBEDDED_METADATA_SOURCE, readPersonMetadata, type SidecarFinder } from '../metadata/read.js';
 import type { Store } from '../storage/store.js';
 
 /**
  * Returns true when something was imported. Never throws: unreadable metadata is no metadata. `bytes`: the file's
- * content, when read already, so that ExifTool is asked only about files that may hold such metadata.
+ * content, when read already, so that ExifTool is asked only about files that may hold such metadata; `sidecars`: an
+ * indexing run's folder listings (read.ts).
  */
 export async function importPersonMetadata(
   store: Store,
   path: string,
   sha256: string,
   bytes?: Buffer,
+  sidecars?: SidecarFinder,
 ): Promise<boolean> {
-  const found = await readPersonMetadata(path, { bytes }).catch(() => null);
+  const found = await readPersonMetadata(path, { bytes, sidecars }).catch(() => null);
   if (!found) return false;
   const current = store.userEdits(sha256);
   const edits: { caption?: string; tags?: string[] } = {};

@@ -3,30 +3,40 @@
  * the same image twice. A claim is taken when free, expired, already this owner's, or held by a process on this
  * host that is gone (killed); otherwise the caller does other work and asks again.
  */
+
+import type { Statement } from 'better-sqlite3';
 import { holderIsGone, type ProcessIdentity } from '../process-identity.js';
-import type { SqliteDatabase } from './database.js';
+import { type SqliteDatabase, statementCache } from './database.js';
 
 export class SqliteClaims {
   /** Whether this store ever claimed anything (only then is there something to release when it closes). */
   private claimed = false;
+  /** Prepared once: indexing claims and releases every image it describes (see statementCache). */
+  private readonly sql: (sql: string) => Statement;
 
   constructor(
     private readonly db: SqliteDatabase,
     private readonly me: ProcessIdentity,
-  ) {}
+  ) {
+    this.sql = statementCache(db);
+  }
 
   claim(sha256: string, ttlMs: number): boolean {
     return this.db
       .transaction(() => {
         const now = Date.now();
-        const holder = this.db
-          .prepare('SELECT owner, host, pid, expires_at FROM claims WHERE sha256 = ?')
-          .get(sha256) as { owner: string; host: string; pid: number; expires_at: number } | undefined;
+        const holder = this.sql('SELECT owner, host, pid, expires_at FROM claims WHERE sha256 = ?').get(sha256) as
+          | { owner: string; host: string; pid: number; expires_at: number }
+          | undefined;
         if (holder && holder.owner !== this.me.owner && holder.expires_at > now && !holderIsGone(holder)) return false;
         this.claimed = true;
-        this.db
-          .prepare('INSERT OR REPLACE INTO claims (sha256, owner, host, pid, expires_at) VALUES (?, ?, ?, ?, ?)')
-          .run(sha256, this.me.owner, this.me.host, this.me.pid, now + ttlMs);
+        this.sql('INSERT OR REPLACE INTO claims (sha256, owner, host, pid, expires_at) VALUES (?, ?, ?, ?, ?)').run(
+          sha256,
+          this.me.owner,
+          this.me.host,
+          this.me.pid,
+          now + ttlMs,
+        );
         return true;
       })
       .immediate();
@@ -38,7 +48,7 @@ export class SqliteClaims {
   }
 
   releaseClaim(sha256: string): void {
-    this.db.prepare('DELETE FROM claims WHERE sha256 = ? AND owner = ?').run(sha256, this.me.owner);
+    this.sql('DELETE FROM claims WHERE sha256 = ? AND owner = ?').run(sha256, this.me.owner);
   }
 
   /** Forget claims whose holder is gone or whose lease ran out (a killed indexer's, say). */

@@ -2,10 +2,12 @@
  * Indexing runs (`runs`), the files that failed (`failures`, one row per path until it succeeds), and the counts
  * `glimpse status` shows.
  */
+
+import type { Statement } from 'better-sqlite3';
 import type { ProcessIdentity } from '../process-identity.js';
 import { interruptedOf, type OpenRunRow, runIsGone } from '../rows.js';
 import type { FailureRecord, InterruptedRun, ProviderUsage, RunCounts, StoreCounts } from '../store.js';
-import type { SqliteDatabase } from './database.js';
+import { type SqliteDatabase, statementCache } from './database.js';
 
 const now = () => new Date().toISOString();
 
@@ -13,19 +15,28 @@ const now = () => new Date().toISOString();
 export const RUN_LEASE_MS = 120_000;
 
 export class SqliteRuns {
+  /** Prepared once: indexing clears a failure for every image it commits (see statementCache). */
+  private readonly sql: (sql: string) => Statement;
+
   constructor(
     private readonly db: SqliteDatabase,
     private readonly me: ProcessIdentity,
-  ) {}
+  ) {
+    this.sql = statementCache(db);
+  }
 
   recordFailure(path: string, code: string, message: string, runId: number | null): void {
-    this.db
-      .prepare('INSERT OR REPLACE INTO failures (path, code, message, run_id, failed_at) VALUES (?, ?, ?, ?, ?)')
-      .run(path, code, message, runId, now());
+    this.sql('INSERT OR REPLACE INTO failures (path, code, message, run_id, failed_at) VALUES (?, ?, ?, ?, ?)').run(
+      path,
+      code,
+      message,
+      runId,
+      now(),
+    );
   }
 
   clearFailure(path: string): void {
-    this.db.prepare('DELETE FROM failures WHERE path = ?').run(path);
+    this.sql('DELETE FROM failures WHERE path = ?').run(path);
   }
 
   failures(): FailureRecord[] {
