@@ -56,12 +56,13 @@ export const CANDIDATES = {
  * How the postings' sums are taken when the query's terms have `sortedFrom` postings or more (`sortedSum`): each
  * term's postings merged in image order and summed in one pass (see `rankByPostings`), rather than in a hash table,
  * which for the hundreds of thousands of images a few common words hold is slower and, past work_mem, spills to disk
- * (for fewer, the hash table is the quicker); work_mem large enough for a sort, should the planner choose one, to
+ * (for fewer, the hash table is the quicker); no bitmap scans, which a table not yet analysed gets and which return the
+ * postings in no order (each would then be sorted); work_mem large enough for a sort, should the planner choose one, to
  * stay in memory; and no JIT compilation, which the planner's estimates would start for the large ones at a cost of
  * its own.
  */
-const SORTED_SUM = "; SET enable_hashagg = off; SET work_mem = '64MB'; SET jit = off";
-const SORTED_SUM_RESET = '; RESET enable_hashagg; RESET work_mem; RESET jit';
+const SORTED_SUM = "; SET enable_hashagg = off; SET enable_bitmapscan = off; SET work_mem = '64MB'; SET jit = off";
+const SORTED_SUM_RESET = '; RESET enable_hashagg; RESET enable_bitmapscan; RESET work_mem; RESET jit';
 
 /** A filter in PostgreSQL's SQL (search.ts builds it from the search options). */
 export interface PostgresFilter {
