@@ -264,18 +264,44 @@ test("many postings are merged in image order and summed without sorting them (P
         (statement) => /search_postings/.test(statement.sql) && /score/.test(statement.sql),
       );
       assert.ok(ranking, 'the query is ranked from the postings');
+      // A single term: its postings' shares are the scores, with no grouping at all.
+      const fullText = glimpseParts(glimpse).searchIndex.postgres!;
+      const zebra = () =>
+        fullText.during(async () =>
+          fullText.rank(
+            { expression: '', weights: [], repeated: '', phrases: [{ words: ['zebra'], weight: 3 }], excluded: [] },
+            { join: '', where: '', parameters: [] },
+            10,
+          ),
+        );
+      const one = await sent(zebra);
+      CANDIDATES.postings = false;
+      try {
+        assert.deepEqual(one.value, await zebra(), 'the same scores as from the rows');
+      } finally {
+        CANDIDATES.postings = true;
+      }
+      assert.equal(one.value.length, 10);
+      const single = one.statements.find(
+        (statement) => /search_postings/.test(statement.sql) && /score/.test(statement.sql),
+      );
       const store = new PostgresConnection(url);
       try {
-        const [, plan] = store.batch([
-          {
-            sql: 'SET enable_seqscan = off; SET max_parallel_workers_per_gather = 0; SET enable_hashagg = off; SET enable_bitmapscan = off',
-          },
-          { sql: `EXPLAIN ${ranking.sql}`, params: ranking.params },
-        ]);
-        const text = plan.map((row) => row['QUERY PLAN']).join('\n');
+        const plan = (statement: { sql: string; params?: unknown[] }) =>
+          store
+            .batch([
+              {
+                sql: 'SET enable_seqscan = off; SET max_parallel_workers_per_gather = 0; SET enable_hashagg = off; SET enable_bitmapscan = off',
+              },
+              { sql: `EXPLAIN ${statement.sql}`, params: statement.params },
+            ])[1]
+            .map((row) => row['QUERY PLAN'])
+            .join('\n');
+        const text = plan(ranking);
         assert.match(text, /Merge Append/);
         // The only sort is the top-N of the sums, not one of every posting by image.
         assert.equal((text.match(/\bSort {2}\(/g) ?? []).length, 1, text);
+        assert.doesNotMatch(plan(single!), /Aggregate/);
       } finally {
         store.close();
       }

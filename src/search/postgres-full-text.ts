@@ -262,9 +262,12 @@ export class PostgresFullText {
     const shareParameters = sorted
       ? factors.flatMap(([term, factor]) => [factor, a, c, term])
       : [a, c, ...factors.flat()];
-    const best = `SELECT a.image_id, a.score FROM (
-        SELECT image_id, sum(share) AS score FROM (${shares}) shares GROUP BY image_id
-      ) a ${filter.where ? `JOIN images i ON i.id = a.image_id ${filter.join} WHERE true ${filter.where}` : ''}
+    // One term: each image has one posting, its share is its score, and there is nothing to group.
+    const scores =
+      factors.length === 1
+        ? `SELECT image_id, share AS score FROM (${shares}) shares`
+        : `SELECT image_id, sum(share) AS score FROM (${shares}) shares GROUP BY image_id`;
+    const best = `SELECT a.image_id, a.score FROM (${scores}) a ${filter.where ? `JOIN images i ON i.id = a.image_id ${filter.join} WHERE true ${filter.where}` : ''}
       ORDER BY a.score DESC, a.image_id LIMIT ?`;
     // Each term's postings through the index, whatever the planner's statistics say: before the table is analysed
     // (a library just filled) it would read every posting, in parallel, instead.
