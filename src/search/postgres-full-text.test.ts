@@ -234,3 +234,96 @@ test('terms counted only up to a bound are reported above it, and exact counts s
       await glimpse.close();
     }
   }, 'glimpse_bounded_counts'));
+
+/** The statements `run` sends, as the worker receives them (with their parameters). */
+async function sent<T>(
+  run: () => Promise<T> | T,
+): Promise<{ value: T; statements: { sql: string; params?: unknown[] }[] }> {
+  const statements: { sql: string; params?: unknown[] }[] = [];
+  const batch = PostgresConnection.prototype.batch;
+  PostgresConnection.prototype.batch = function (this: PostgresConnection, list) {
+    statements.push(...list);
+    return batch.call(this, list);
+  };
+  try {
+    return { value: await run(), statements };
+  } finally {
+    PostgresConnection.prototype.batch = batch;
+  }
+}
+
+test("many postings are merged in image order and summed without sorting them (PostgreSQL's plan)", () =>
+  withTestDatabase(async (url) => {
+    const glimpse = await createGlimpse({ db: url, embedder: null });
+    const sortedFrom = CANDIDATES.sortedFrom;
+    try {
+      await glimpse.importDescriptions(LIBRARY);
+      CANDIDATES.sortedFrom = 0;
+      const { statements } = await sent(() => glimpse.search('white horse in a field', { limit: 10 }));
+      const ranking = statements.find(
+        (statement) => /search_postings/.test(statement.sql) && /score/.test(statement.sql),
+      );
+      assert.ok(ranking, 'the query is ranked from the postings');
+      // A single term: its postings' shares are the scores, with no grouping at all.
+      const fullText = glimpseParts(glimpse).searchIndex.postgres!;
+      const zebra = () =>
+        fullText.during(async () =>
+          fullText.rank(
+            { expression: '', weights: [], repeated: '', phrases: [{ words: ['zebra'], weight: 3 }], excluded: [] },
+            { join: '', where: '', parameters: [] },
+            10,
+          ),
+        );
+      const one = await sent(zebra);
+      CANDIDATES.postings = false;
+      try {
+        assert.deepEqual(one.value, await zebra(), 'the same scores as from the rows');
+      } finally {
+        CANDIDATES.postings = true;
+      }
+      assert.equal(one.value.length, 10);
+      const single = one.statements.find(
+        (statement) => /search_postings/.test(statement.sql) && /score/.test(statement.sql),
+      );
+      const store = new PostgresConnection(url);
+      try {
+        const plan = (statement: { sql: string; params?: unknown[] }) =>
+          store
+            .batch([
+              {
+                sql: 'SET enable_seqscan = off; SET max_parallel_workers_per_gather = 0; SET enable_hashagg = off; SET enable_bitmapscan = off',
+              },
+              { sql: `EXPLAIN ${statement.sql}`, params: statement.params },
+            ])[1]
+            .map((row) => row['QUERY PLAN'])
+            .join('\n');
+        const text = plan(ranking);
+        assert.match(text, /Merge Append/);
+        // The only sort is the top-N of the sums, not one of every posting by image.
+        assert.equal((text.match(/\bSort {2}\(/g) ?? []).length, 1, text);
+        assert.doesNotMatch(plan(single!), /Aggregate/);
+      } finally {
+        store.close();
+      }
+    } finally {
+      CANDIDATES.sortedFrom = sortedFrom;
+      await glimpse.close();
+    }
+  }, 'glimpse_merged_postings'));
+
+test('whether the library has a word is one lookup in the postings, not a match against the rows', () =>
+  withTestDatabase(async (url) => {
+    const glimpse = await createGlimpse({ db: url, embedder: null });
+    try {
+      await glimpse.importDescriptions(LIBRARY);
+      const fullText = glimpseParts(glimpse).searchIndex.postgres!;
+      const { value, statements } = await sent(() =>
+        ['zebras', 'grass', 'unicorn', 'near'].map((word) => fullText.has(word)),
+      );
+      assert.deepEqual(value, [true, true, false, true]);
+      assert.ok(statements.length > 0);
+      assert.ok(statements.every((statement) => !/@@/.test(statement.sql) && /search_postings/.test(statement.sql)));
+    } finally {
+      await glimpse.close();
+    }
+  }, 'glimpse_has_word'));
