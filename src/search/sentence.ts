@@ -158,6 +158,7 @@ function compound(first: string, second: string): Word | null {
     const lemma = baseForm(candidate, 'noun');
     if (lemma) {
       found = { id: nextWordId++, lemma, forms: [lemma], surface: second };
+      compoundWords.add(found);
       break;
     }
   }
@@ -228,4 +229,84 @@ function things(tokens: string[]): Thing[] {
     found.push({ word, number, colour });
   });
   return found;
+}
+
+/**
+ * Bumped whenever analyseSentence would read a text differently (its rules, or the WordNet data it reads): analyses
+ * stored by another version are not used (see documentSentences in rerank.ts), and the text is analysed again.
+ */
+export const SENTENCE_FORMAT = 1;
+
+/** A word as stored: a single word by its surface form (lemmaWord), a joined compound as [lemma, surface]. */
+type StoredWord = string | [string, string];
+
+const storedWord = (word: Word): StoredWord => (compoundWords.has(word) ? [word.lemma, word.surface] : word.surface);
+
+/** Compounds made by compound(): they are stored as [lemma, surface], every other word by its surface. */
+const compoundWords = new WeakSet<Word>();
+
+const storedCompounds = new Map<string, Word>();
+
+function compoundWord(lemma: string, surface: string): Word {
+  const key = `${lemma}\u0000${surface}`;
+  let word = storedCompounds.get(key);
+  if (!word) {
+    word = { id: nextWordId++, lemma, forms: [lemma], surface };
+    compoundWords.add(word);
+    if (storedCompounds.size > 200_000) storedCompounds.clear();
+    storedCompounds.set(key, word);
+  }
+  return word;
+}
+
+const decodeWord = (stored: StoredWord): Word =>
+  typeof stored === 'string' ? lemmaWord(stored) : compoundWord(stored[0], stored[1]);
+
+/**
+ * An image's two readings, worked out when its search row is written so that a search need not analyse the rows it
+ * reranks: its caption and tags as the reranker reads them, and every readable column as query coverage reads them
+ * (of which only the words count; they usually begin with the first reading's words, which are then not repeated).
+ */
+export function encodeDocumentSentences(reranked: string, covered: string): string {
+  const first = analyseSentence(reranked);
+  const second = analyseSentence(covered).words.map(storedWord);
+  const words = first.words.map(storedWord);
+  let shared = 0;
+  while (shared < words.length && shared < second.length && sameStored(words[shared], second[shared])) shared++;
+  const things = first.things.map((thing) =>
+    thing.colour ? [thing.word.surface, thing.number, thing.colour] : [thing.word.surface, thing.number],
+  );
+  return JSON.stringify([SENTENCE_FORMAT, first.count, words, things, shared, second.slice(shared)]);
+}
+
+function sameStored(a: StoredWord, b: StoredWord): boolean {
+  return typeof a === 'string' ? a === b : typeof b !== 'string' && a[0] === b[0] && a[1] === b[1];
+}
+
+/** The readings encodeDocumentSentences stored, or null when they are of another format (then analysed again). */
+export function decodeDocumentSentences(encoded: string): { reranked: Sentence; covered: Sentence } | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(encoded);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(parsed) || parsed[0] !== SENTENCE_FORMAT) return null;
+  const [, count, words, things, shared, rest] = parsed as [
+    number,
+    number,
+    StoredWord[],
+    [string, number, string?][],
+    number,
+    StoredWord[],
+  ];
+  const decoded = words.map(decodeWord);
+  const reranked: Sentence = {
+    words: decoded,
+    things: things.map(([surface, number, colour]) => ({ word: lemmaWord(surface), number, colour: colour ?? null })),
+    count,
+  };
+  // Coverage reads only the words of the second reading (see queryCoverage).
+  const covered: Sentence = { words: [...decoded.slice(0, shared), ...rest.map(decodeWord)], things: [], count: 0 };
+  return { reranked, covered };
 }
