@@ -237,12 +237,20 @@ function things(tokens: string[]): Thing[] {
  */
 export const SENTENCE_FORMAT = 1;
 
-/** A word as stored: a single word by its surface form (lemmaWord), a joined compound as [lemma, surface]. */
-type StoredWord = string | [string, string];
+/**
+ * A word as stored, with all lemmaWord found for it, so that reading it back needs no WordNet lookup (a file name's
+ * number is a new word for every image): a word that is its own lemma and only form by its surface; another as
+ * [surface, lemma, its other forms...]; a joined compound (made by compound()) as [0, lemma, surface].
+ */
+type StoredWord = string | [string, string, ...string[]] | [0, string, string];
 
-const storedWord = (word: Word): StoredWord => (compoundWords.has(word) ? [word.lemma, word.surface] : word.surface);
+function storedWord(word: Word): StoredWord {
+  if (compoundWords.has(word)) return [0, word.lemma, word.surface];
+  if (word.lemma === word.surface && word.forms.length === 1) return word.surface;
+  return [word.surface, word.lemma, ...word.forms.slice(1)];
+}
 
-/** Compounds made by compound(): they are stored as [lemma, surface], every other word by its surface. */
+/** Compounds made by compound() or read back: they are stored as [0, lemma, surface]. */
 const compoundWords = new WeakSet<Word>();
 
 const storedCompounds = new Map<string, Word>();
@@ -259,8 +267,22 @@ function compoundWord(lemma: string, surface: string): Word {
   return word;
 }
 
-const decodeWord = (stored: StoredWord): Word =>
-  typeof stored === 'string' ? lemmaWord(stored) : compoundWord(stored[0], stored[1]);
+/** The word lemmaWord(surface) gives, from what it gave when the row was written (the same, without the lookups). */
+function storedLemmaWord(surface: string, lemma: string, forms: readonly string[]): Word {
+  let word = wordCache.get(surface);
+  if (word) return word;
+  word = { id: nextWordId++, lemma, forms, surface };
+  if (wordCache.size > 200_000) wordCache.clear();
+  wordCache.set(surface, word);
+  return word;
+}
+
+function decodeWord(stored: StoredWord): Word {
+  if (typeof stored === 'string') return storedLemmaWord(stored, stored, [stored]);
+  if (stored[0] === 0) return compoundWord(stored[1], stored[2]);
+  const [surface, lemma, ...others] = stored as string[];
+  return storedLemmaWord(surface, lemma, [surface, ...others]);
+}
 
 /**
  * An image's two readings, worked out when its search row is written so that a search need not analyse the rows it
@@ -280,7 +302,8 @@ export function encodeDocumentSentences(reranked: string, covered: string): stri
 }
 
 function sameStored(a: StoredWord, b: StoredWord): boolean {
-  return typeof a === 'string' ? a === b : typeof b !== 'string' && a[0] === b[0] && a[1] === b[1];
+  if (typeof a === 'string' || typeof b === 'string') return a === b;
+  return a.length === b.length && a.every((part, index) => part === b[index]);
 }
 
 /** The readings encodeDocumentSentences stored, or null when they are of another format (then analysed again). */
@@ -303,7 +326,11 @@ export function decodeDocumentSentences(encoded: string): { reranked: Sentence; 
   const decoded = words.map(decodeWord);
   const reranked: Sentence = {
     words: decoded,
-    things: things.map(([surface, number, colour]) => ({ word: lemmaWord(surface), number, colour: colour ?? null })),
+    things: things.map(([surface, number, colour]) => ({
+      word: wordCache.get(surface) ?? lemmaWord(surface),
+      number,
+      colour: colour ?? null,
+    })),
     count,
   };
   // Coverage reads only the words of the second reading (see queryCoverage).
