@@ -272,6 +272,8 @@ function storedLemmaWord(surface: string, lemma: string, forms: readonly string[
   let word = wordCache.get(surface);
   if (word) return word;
   word = { id: nextWordId++, lemma, forms, surface };
+  // A number (a file name's: one per image) is not kept, so that the words that recur stay (see NUMBER in similarity.ts).
+  if (/^\d+$/.test(surface)) return word;
   if (wordCache.size > 200_000) wordCache.clear();
   wordCache.set(surface, word);
   return word;
