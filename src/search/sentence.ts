@@ -6,6 +6,7 @@
  */
 import { namesVisibleThing } from './concepts.js';
 import { STOP_WORDS, tokenize } from './query.js';
+import { NUMBER } from './similarity.js';
 import { baseForm, isIrregularPlural, mayHaveNounBaseForm } from './wordnet.js';
 
 export interface Word {
@@ -138,6 +139,8 @@ export function lemmaWord(surface: string): Word {
     forms: [...new Set([surface, noun, verb].filter((form): form is string => !!form))],
     surface,
   };
+  // A number (a file name's: one per image) is not kept, so that the words that recur stay (see NUMBER in similarity.ts).
+  if (NUMBER.test(surface)) return word;
   if (wordCache.size > 200_000) wordCache.clear();
   wordCache.set(surface, word);
   return word;
@@ -162,6 +165,7 @@ function compound(first: string, second: string): Word | null {
       break;
     }
   }
+  if (NUMBER.test(first) || NUMBER.test(second)) return found;
   if (compoundCache.size > 200_000) compoundCache.clear();
   compoundCache.set(key, found);
   return found;
@@ -273,7 +277,7 @@ function storedLemmaWord(surface: string, lemma: string, forms: readonly string[
   if (word) return word;
   word = { id: nextWordId++, lemma, forms, surface };
   // A number (a file name's: one per image) is not kept, so that the words that recur stay (see NUMBER in similarity.ts).
-  if (/^\d+$/.test(surface)) return word;
+  if (NUMBER.test(surface)) return word;
   if (wordCache.size > 200_000) wordCache.clear();
   wordCache.set(surface, word);
   return word;
