@@ -541,6 +541,20 @@ static double kthLargest(double *values, sqlite3_int64 count, sqlite3_int64 k) {
   return values[target];
 }
 
+/*
+ * Whether k scored rows have a floor above `value`: else the k-th best is not above it and nothing can be pruned.
+ * One pass that stops at the k-th such row, where finding the k-th best copies every floor and selects among them
+ * (a few hundred thousand at a million images, at every phrase until pruning starts).
+ */
+static int atLeastAbove(const Accumulator *accumulator, int k, double value) {
+  sqlite3_int64 found = 0;
+  for (sqlite3_int64 t = 0; t < accumulator->touchedCount; t++) {
+    sqlite3_int64 rowid = accumulator->touched[t];
+    if (accumulator->states[rowid] == 1 && accumulator->scores[rowid] > value && ++found >= k) return 1;
+  }
+  return 0;
+}
+
 /* A phrase's place in the query and the most it can add to a row's score (weight × idf × (k1 + 1), a little over). */
 typedef struct {
   int place;
@@ -612,7 +626,8 @@ static void weightedBm25Top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlit
   for (int i = 0; i < ordered; i++) left += order[i].bound;
   for (int i = 0; rc == SQLITE_OK && i < ordered; i++) {
     /* The k-th best floor is at most the highest: until that is above what is left, nothing can be decided. */
-    if (accumulator->touchedCount >= k && left < accumulator->highestFloor * (1 - 1e-9)) {
+    if (accumulator->touchedCount >= k && left < accumulator->highestFloor * (1 - 1e-9) &&
+        atLeastAbove(accumulator, k, left)) {
       sqlite3_int64 count = 0;
       for (sqlite3_int64 t = 0; t < accumulator->touchedCount; t++) {
         sqlite3_int64 rowid = accumulator->touched[t];
