@@ -130,6 +130,7 @@ typedef struct {
   double averageLength; /* tokens per row, over all columns */
   double *idf;          /* per phrase */
   double *frequency;    /* per phrase, scratch space for the current row */
+  double *hits;         /* per phrase: rows holding it */
 } QueryData;
 
 static int countRow(const Fts5ExtensionApi *api, Fts5Context *fts, void *count) {
@@ -296,13 +297,14 @@ static int queryData(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_valu
   if (data == 0) {
     int phrases = api->xPhraseCount(fts);
     sqlite3_int64 rows = 0, tokens = 0;
-    sqlite3_int64 bytes = sizeof(QueryData) + (sqlite3_int64)phrases * 2 * sizeof(double);
+    sqlite3_int64 bytes = sizeof(QueryData) + (sqlite3_int64)phrases * 3 * sizeof(double);
     data = (QueryData *)sqlite3_malloc64(bytes);
     if (data == 0) return SQLITE_NOMEM;
     memset(data, 0, (size_t)bytes);
     data->phraseCount = phrases;
     data->idf = (double *)&data[1];
     data->frequency = &data->idf[phrases];
+    data->hits = &data->frequency[phrases];
     data->cache = cacheName ? lengthCache((Connection *)api->xUserData(fts), cacheName) : 0;
     rc = api->xRowCount(fts, &rows);
     if (rc == SQLITE_OK) rc = api->xColumnTotalSize(fts, -1, &tokens);
@@ -314,6 +316,7 @@ static int queryData(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_valu
       if (rc == SQLITE_OK) {
         double idf = log((rows - hits + 0.5) / (hits + 0.5));
         data->idf[phrase] = idf <= 0.0 ? 1e-6 : idf;
+        data->hits[phrase] = (double)hits;
         allHits += hits;
       }
     }
@@ -380,7 +383,7 @@ static void weightedBm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_
  * all phrases' row lists, one call of the function, FTS5's sort of the row's hits of every phrase (xInstCount) and a
  * row for SQLite's sorter. At a million images, a sentence's common words ('man', 'white') hold a few hundred
  * thousand rows, and those per-row costs were most of a query. Here each phrase's row list is read on its own
- * (xQueryPhrase), the phrase with the highest bound first, and each term is kept in a list per row; once the rows
+ * (xQueryPhrase), the phrase with the most bound per row first, and each term is kept in a list per row; once the rows
  * not found yet cannot reach the k best, the remaining (common) phrases only add to rows already found (max-score
  * pruning, exact). Each row's terms are then added up in the query's order of phrases, as weighted_bm25 adds them,
  * so the scores are equal to the last bit (src/search/full-text.test.ts compares both).
@@ -472,14 +475,16 @@ static int addPhraseTerm(const Fts5ExtensionApi *api, Fts5Context *fts, void *po
     return rc;
   }
   if (state == 2 || (state == 0 && !pass->admit)) return SQLITE_OK;
-  int instances = 0, length = 0;
+  int length = 0;
   double frequency = 0.0;
-  rc = api->xInstCount(fts, &instances);
-  for (int i = 0; rc == SQLITE_OK && i < instances; i++) {
-    int phrase, column, offset;
-    rc = api->xInst(fts, i, &phrase, &column, &offset);
-    if (rc == SQLITE_OK) frequency += column < pass->columns ? pass->columnWeights[column] : 1.0;
-  }
+  /* The phrase's hits in this row straight from its position list (the query here is the phrase alone): xInstCount
+     would first build an array of them, about half the cost of each row of a common word's long row list. The
+     weights are added in the same order (by column, then offset), so the sum is the same. */
+  Fts5PhraseIter iterator;
+  int column = -1, offset = 0;
+  rc = api->xPhraseFirst(fts, 0, &iterator, &column, &offset);
+  for (; rc == SQLITE_OK && column >= 0; api->xPhraseNext(fts, &iterator, &column, &offset))
+    frequency += column < pass->columns ? pass->columnWeights[column] : 1.0;
   if (rc == SQLITE_OK) rc = lengthOfRow(api, fts, pass->data->cache, rowid, &length);
   if (rc != SQLITE_OK) return rc;
   double norm = k1 * (1 - b + b * (double)length / pass->data->averageLength);
@@ -536,10 +541,25 @@ static double kthLargest(double *values, sqlite3_int64 count, sqlite3_int64 k) {
   return values[target];
 }
 
+/*
+ * Whether k scored rows have a floor above `value`: else the k-th best is not above it and nothing can be pruned.
+ * One pass that stops at the k-th such row, where finding the k-th best copies every floor and selects among them
+ * (a few hundred thousand at a million images, at every phrase until pruning starts).
+ */
+static int atLeastAbove(const Accumulator *accumulator, int k, double value) {
+  sqlite3_int64 found = 0;
+  for (sqlite3_int64 t = 0; t < accumulator->touchedCount; t++) {
+    sqlite3_int64 rowid = accumulator->touched[t];
+    if (accumulator->states[rowid] == 1 && accumulator->scores[rowid] > value && ++found >= k) return 1;
+  }
+  return 0;
+}
+
 /* A phrase's place in the query and the most it can add to a row's score (weight × idf × (k1 + 1), a little over). */
 typedef struct {
   int place;
   double weight, bound;
+  double order; /* what reading it first gains: its bound per row it holds */
 } PhraseBound;
 
 static void weightedBm25Top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *context,
@@ -583,10 +603,13 @@ static void weightedBm25Top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlit
       pass.weight = 0.0;
       rc = api->xQueryPhrase(fts, phrase, &pass, addPhraseTerm);
     } else {
-      /* Highest bound first (insertion sort: a query has a few dozen phrases at most). */
-      PhraseBound bound = {phrase, weight, weight * data->idf[phrase] * 2.2 * (1 + 1e-9)};
+      /* The most bound per row first (insertion sort: a query has a few dozen phrases at most): rows are admitted
+         only until the bounds left are under the k-th best, and rare phrases lower what is left at a small cost in
+         rows, where a common word read early admits a hundred thousand rows at a million images. Any order is exact. */
+      PhraseBound bound = {phrase, weight, weight * data->idf[phrase] * 2.2 * (1 + 1e-9), 0.0};
+      bound.order = bound.bound / (data->hits[phrase] + 1.0);
       int i = ordered++;
-      while (i > 0 && order[i - 1].bound < bound.bound) {
+      while (i > 0 && order[i - 1].order < bound.order) {
         order[i] = order[i - 1];
         i--;
       }
@@ -603,7 +626,8 @@ static void weightedBm25Top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlit
   for (int i = 0; i < ordered; i++) left += order[i].bound;
   for (int i = 0; rc == SQLITE_OK && i < ordered; i++) {
     /* The k-th best floor is at most the highest: until that is above what is left, nothing can be decided. */
-    if (accumulator->touchedCount >= k && left < accumulator->highestFloor * (1 - 1e-9)) {
+    if (accumulator->touchedCount >= k && left < accumulator->highestFloor * (1 - 1e-9) &&
+        atLeastAbove(accumulator, k, left)) {
       sqlite3_int64 count = 0;
       for (sqlite3_int64 t = 0; t < accumulator->touchedCount; t++) {
         sqlite3_int64 rowid = accumulator->touched[t];

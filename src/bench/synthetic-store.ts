@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { Embedder } from '../providers/spec.js';
 import { documentConcepts } from '../search/concepts.js';
-import { buildSearchDocument, pathWords } from '../search/documents.js';
+import { buildSearchDocument, documentSentences, pathWords } from '../search/documents.js';
 import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
 import { vectorTable } from '../storage/sqlite/vectors.js';
 import type { SearchDocument } from '../storage/store.js';
@@ -68,6 +68,11 @@ export async function buildSyntheticStore(
   );
   const conceptTable = searchColumns(store, 'concept_index').length > 0;
   const insertConcepts = conceptTable ? db.prepare('INSERT INTO concept_index (rowid, concepts) VALUES (?, ?)') : null;
+  // Each row read as sentences, as the store's saveSearchDocument keeps it (migration 7).
+  const insertSentences =
+    searchColumns(store, 'search_sentences').length > 0
+      ? db.prepare('INSERT INTO search_sentences (id, analysis) VALUES (?, ?)')
+      : null;
   const space = options.embedder
     ? store.embeddingSpace(options.embedder.modelId, 'text', options.embedder.dimensions)
     : null;
@@ -101,16 +106,21 @@ export async function buildSyntheticStore(
         const tags = item.description.tags.join(', ');
         insertImage.run(item.id, item.path, folder, item.path.slice(folder.length + 1), sha256, timestamp, timestamp);
         insertDescription.run(sha256, item.description.caption, JSON.stringify(item.description.tags), timestamp);
-        const document: SearchDocument = {
+        const readable = {
           caption: item.description.caption,
           tags,
           detailed: '',
           text: '',
-          concepts: documentConcepts(`${item.description.caption} ${tags}`),
           path: pathWords(item.path),
+        };
+        const document: SearchDocument = {
+          ...readable,
+          concepts: documentConcepts(`${item.description.caption} ${tags}`),
+          sentences: insertSentences ? documentSentences(readable) : undefined,
         };
         insertDocument.run(item.id, ...columns.map((column) => document[column as keyof SearchDocument] ?? ''));
         if (insertConcepts && document.concepts) insertConcepts.run(item.id, document.concepts);
+        if (insertSentences && document.sentences) insertSentences.run(item.id, document.sentences);
         if (insertVector && item.vector)
           insertVector.run(
             BigInt(item.id),
@@ -156,6 +166,11 @@ function checkAgainstSearchModule(store: SqliteStore): void {
     actual.concepts =
       (store.db.prepare('SELECT concepts FROM concept_index WHERE rowid = 1').get() as { concepts: string } | undefined)
         ?.concepts ?? '';
+  }
+  if (searchColumns(store, 'search_sentences').length > 0) {
+    actual.sentences =
+      (store.db.prepare('SELECT analysis FROM search_sentences WHERE id = 1').pluck().get() as string | undefined) ??
+      '';
   }
   for (const field of Object.keys(actual)) {
     if (actual[field] !== expected[field]) {

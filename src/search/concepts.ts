@@ -141,6 +141,8 @@ function firstNounSense(word: string): number | null {
   let found = firstNounSenses.get(word);
   if (found === undefined) {
     found = senses(baseForm(word, 'noun') ?? word, 'noun')[0] ?? null;
+    // A number (a file name's) is not kept: see NUMBER in similarity.ts.
+    if (/^\d+$/.test(word)) return found;
     if (firstNounSenses.size > 200_000) firstNounSenses.clear();
     firstNounSenses.set(word, found);
   }

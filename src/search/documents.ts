@@ -2,8 +2,11 @@
  * What the full-text index holds for an image: the caption (a person's own instead of the generated one), tags and object labels, the
  * detailed description and alt text, the text read in the image, and the file name split into words.
  */
+import type { SqliteDatabase } from '../storage/sqlite/database.js';
 import type { ImageRecord, SearchDocument, Store } from '../storage/store.js';
 import { documentConcepts } from './concepts.js';
+import { documentSentenceTexts } from './rerank.js';
+import { encodeDocumentSentences } from './sentence.js';
 
 /**
  * The readable fields of an image's search document (everything but the concept tokens). A person's own words win:
@@ -11,7 +14,7 @@ import { documentConcepts } from './concepts.js';
  * must not match), and their tags replace the generated tags and object labels. Text read in the image and the file
  * name stay.
  */
-function readableFields(store: Store, image: ImageRecord): Omit<SearchDocument, 'concepts'> {
+function readableFields(store: Store, image: ImageRecord): Omit<SearchDocument, 'concepts' | 'sentences'> {
   const description = store.description(image.sha256);
   const edits = store.userEdits(image.sha256);
   const ownCaption = edits?.caption ? edits.caption : null;
@@ -28,7 +31,17 @@ function readableFields(store: Store, image: ImageRecord): Omit<SearchDocument, 
 
 export function buildSearchDocument(store: Store, image: ImageRecord): SearchDocument {
   const fields = readableFields(store, image);
-  return { ...fields, concepts: documentConcepts(`${fields.caption} ${fields.tags}`) };
+  return {
+    ...fields,
+    concepts: documentConcepts(`${fields.caption} ${fields.tags}`),
+    sentences: documentSentences(fields),
+  };
+}
+
+/** The row as the reranker and query coverage read it, analysed once here rather than at every search that ranks it. */
+export function documentSentences(fields: Omit<SearchDocument, 'concepts' | 'sentences'>): string {
+  const texts = documentSentenceTexts(fields);
+  return encodeDocumentSentences(texts.reranked, texts.covered);
 }
 
 export function refreshSearchDocument(store: Store, image: ImageRecord): void {
@@ -52,4 +65,27 @@ export function pathWords(path: string): string {
     .join(' ')
     .replace(/[_\-.+]+/g, ' ')
     .replace(/([a-z])([A-Z])/g, '$1 $2');
+}
+
+/**
+ * Stores the reading (see documentSentences) of every search row that has none: for a library written before
+ * migration 7, whose rows search otherwise analyses at every query that reranks them. Batches of rows, each in its
+ * own transaction; returns how many rows were filled.
+ */
+export function fillSearchSentences(db: SqliteDatabase, batch = 5000): number {
+  const read = db.prepare(
+    `SELECT s.rowid AS id, s.caption, s.tags, s.detailed, s.text, s.path FROM search_index s
+     LEFT JOIN search_sentences a ON a.id = s.rowid WHERE a.id IS NULL AND s.rowid > ? ORDER BY s.rowid LIMIT ?`,
+  );
+  const insert = db.prepare('INSERT INTO search_sentences (id, analysis) VALUES (?, ?)');
+  let filled = 0;
+  for (let after = -1; ; ) {
+    const rows = read.all(after, batch) as ({ id: number } & Omit<SearchDocument, 'concepts' | 'sentences'>)[];
+    if (rows.length === 0) return filled;
+    db.transaction(() => {
+      for (const { id, ...fields } of rows) insert.run(id, documentSentences(fields));
+    })();
+    filled += rows.length;
+    after = rows[rows.length - 1].id;
+  }
 }

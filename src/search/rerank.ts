@@ -20,7 +20,7 @@ import { isKindOf } from './concepts.js';
 import type { RankedRow } from './full-text.js';
 import { tokenize } from './query.js';
 import type { SearchIndex } from './search-index.js';
-import { analyseSentence, MANY, type Sentence, type Thing, type Word } from './sentence.js';
+import { analyseSentence, decodeDocumentSentences, MANY, type Sentence, type Thing, type Word } from './sentence.js';
 import { definitionsRelate, wordSimilarity } from './similarity.js';
 import { approximateDocumentFrequencies } from './term-frequencies.js';
 
@@ -77,7 +77,7 @@ export function rerank(
   index: SearchIndex,
   queryText: string,
   rows: readonly RankedRow[],
-  texts?: ReadonlyMap<number, string>,
+  texts?: ReadonlyMap<number, string | Sentence>,
 ): RankedRow[] {
   if (rows.length < 2 || RERANKING.depth === 0) return [...rows];
   const head = rows.slice(0, RERANKING.depth);
@@ -104,11 +104,11 @@ export function queryCoverage(
   index: SearchIndex,
   queryText: string,
   ids: readonly number[],
-  texts: ReadonlyMap<number, string> = documentTexts(index, ids, COVERED_COLUMNS),
+  texts: ReadonlyMap<number, string | Sentence> = documentTexts(index, ids, COVERED_COLUMNS),
 ): Map<number, number> | null {
   const query = analyseSentence(queryText);
   if (query.words.length === 0) return null;
-  const documents = ids.map((id) => analyseSentence(texts.get(id) ?? ''));
+  const documents = ids.map((id) => sentenceOf(texts.get(id)));
   // A query's two-word compound ("coffee cup") is also covered by a row that has both words apart ("a cup" in the
   // caption, "coffee" in the file name): the compound alone would count only as a kind of "cup".
   const apartWords = tokenize(queryText).flatMap((token) => analyseSentence(token).words);
@@ -130,7 +130,7 @@ export function rerankFeatures(
   index: SearchIndex,
   queryText: string,
   rows: readonly RankedRow[],
-  texts?: ReadonlyMap<number, string>,
+  texts?: ReadonlyMap<number, string | Sentence>,
 ): Features[] | null {
   const query = analyseSentence(queryText);
   if (query.words.length === 0 || rows.length === 0) return null;
@@ -140,7 +140,7 @@ export function rerankFeatures(
       index,
       rows.map((row) => row.id),
     );
-  const documents = rows.map((row) => analyseSentence(read.get(row.id) ?? ''));
+  const documents = rows.map((row) => sentenceOf(read.get(row.id)));
   // The words of the sentences and the things they name (a compound's last word, "dog" of "hot dog", is a thing).
   const words = [query, ...documents].flatMap((sentence) => [
     ...sentence.words,
@@ -369,6 +369,74 @@ function joinedColumns(rows: readonly Record<string, string | number | null>[], 
         .join('\n'),
     ]),
   );
+}
+
+/** A row's reading: stored (see rowSentences) or analysed from its text. */
+const sentenceOf = (text: string | Sentence | undefined): Sentence =>
+  typeof text === 'object' ? text : analyseSentence(text ?? '');
+
+/** What the reranker and query coverage read of some rows, as sentences. */
+export interface RowSentences {
+  reranked: Map<number, Sentence>;
+  covered: Map<number, Sentence>;
+}
+
+/**
+ * Both readings of each row (rerank and queryCoverage judge the same rows): on SQLite, as analysed when the row was
+ * written (search_sentences, migration 7: analysing 100 texts was most of what reranking cost); rows without one
+ * (PostgreSQL, a library written before it, an analysis of another format) are read and analysed now. The same
+ * sentences either way.
+ */
+export function rowSentences(index: SearchIndex, ids: readonly number[]): RowSentences {
+  const reranked = new Map<number, Sentence>();
+  const covered = new Map<number, Sentence>();
+  let missing: readonly number[] = ids;
+  if (!index.postgres && ids.length > 0 && storedSentences(index)) {
+    const rows = index
+      .prepared(`SELECT id, analysis FROM search_sentences WHERE id IN (${ids.map(() => '?').join(',')})`)
+      .raw()
+      .all(...ids) as [number, string][];
+    for (const [id, analysis] of rows) {
+      const decoded = decodeDocumentSentences(analysis);
+      if (!decoded) continue;
+      reranked.set(id, decoded.reranked);
+      covered.set(id, decoded.covered);
+    }
+    missing = reranked.size === ids.length ? [] : ids.filter((id) => !reranked.has(id));
+  }
+  if (missing.length > 0) {
+    const texts = rowTexts(index, missing);
+    for (const id of missing) {
+      reranked.set(id, analyseSentence(texts.reranked.get(id) ?? ''));
+      covered.set(id, analyseSentence(texts.covered.get(id) ?? ''));
+    }
+  }
+  return { reranked, covered };
+}
+
+/** Whether the library has the stored readings (a database opened read-only before migration 7 has not). */
+function storedSentences(index: SearchIndex): boolean {
+  index.caches.storedSentences ??= !!index.sqlite.db
+    .prepare("SELECT 1 FROM sqlite_master WHERE name = 'search_sentences'")
+    .get();
+  return index.caches.storedSentences;
+}
+
+/** The two texts of a search document that rowTexts would read, for analysing when the row is written. */
+export function documentSentenceTexts(document: {
+  caption: string;
+  tags: string;
+  detailed: string;
+  text: string;
+  path: string;
+}): { reranked: string; covered: string } {
+  const fields = document as unknown as Record<string, string>;
+  const joined = (columns: readonly string[]) =>
+    columns
+      .map((column) => fields[column])
+      .filter(Boolean)
+      .join('\n');
+  return { reranked: joined(RERANKED_COLUMNS), covered: joined(COVERED_COLUMNS) };
 }
 
 /**

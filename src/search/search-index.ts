@@ -39,6 +39,8 @@ export interface SearchCaches {
   /** undefined: not looked up yet; null: the database has no such table (an older one opened read-only). */
   savedCounts: SavedCounts | undefined;
   approximateCounts: ApproximateCounts | null;
+  /** rerank.ts: whether the library has search_sentences (undefined: not looked up yet). */
+  storedSentences: boolean | undefined;
   /** prepared(): statements by SQL text. */
   statements: Map<string, Statement>;
   /** spelling.ts: the library's words, while the library is unchanged. */
@@ -53,6 +55,7 @@ export class SearchIndex {
     pendingCounts: null,
     savedCounts: undefined,
     approximateCounts: null,
+    storedSentences: undefined,
     statements: new Map(),
     vocabulary: null,
   };
@@ -114,6 +117,7 @@ export class SearchIndex {
     saveTermCounts(this);
     caches.exactCounts = caches.approximateCounts = null;
     caches.savedCounts = undefined;
+    caches.storedSentences = undefined;
     caches.statements.clear();
     caches.vocabulary = null;
     await Promise.all(threads);

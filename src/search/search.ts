@@ -28,7 +28,7 @@ import {
   toWeightedExpression,
   withoutExclusions,
 } from './query.js';
-import { queryCoverage, rerank, rowTexts } from './rerank.js';
+import { queryCoverage, rerank, rowSentences } from './rerank.js';
 import type { SearchIndex } from './search-index.js';
 import { checkSpelling, correctedText } from './spelling.js';
 import { documentFrequencies } from './term-frequencies.js';
@@ -48,6 +48,21 @@ const RRF_K = 60;
  * recall did not move and precision rose; 0.8 keeps most single-word results (figures in src/eval/README.md). Settable for measurements; 0 turns it off.
  */
 export const RELEVANCE_FLOOR = { coverage: 0.8 };
+/**
+ * Per-phase timing of a query, for the bench's profile (src/bench/search-latency.ts): null (the default) records
+ * nothing. Phases: spelling, concepts, fullText, texts, rerank, coverage, highlights, describe.
+ */
+export const SEARCH_PHASES: { record: ((phase: string, ms: number) => void) | null } = { record: null };
+let phaseStarted = 0;
+/** Ends the phase running since the last call (or since `begin`), when a profile is being taken. */
+function phase(name: string | null): void {
+  const record = SEARCH_PHASES.record;
+  if (!record) return;
+  const now = performance.now();
+  if (name) record(name, now - phaseStarted);
+  phaseStarted = now;
+}
+
 /** A result among the first this many of a vector ranking is never a weaker match (vectors see what text does not). */
 const VECTOR_TRUSTED = 10;
 
@@ -74,10 +89,12 @@ export async function searchImages(
   embedder: Embedder | null,
 ): Promise<SearchResponse> {
   const started = performance.now();
+  phase(null);
   const words = parseQuery(cleanQuery(typed)).words;
   // Words the library has nothing for and WordNet does not know: corrected against the library's own words.
   const spelling = options.exact ? null : checkSpelling(index, words);
   const corrected = spelling ? correctedText(cleanQuery(typed), spelling.corrections) : null;
+  phase('spelling');
   const asTyped = () => searchAsTyped(index, corrected ?? typed, options, embedder);
   const response = await (index.postgres ? index.postgres.during(asTyped) : asTyped());
   if (corrected) {
@@ -138,6 +155,7 @@ async function searchAsTyped(
   const expression = toWeightedExpression(query, conceptTokens, (word) =>
     namesVisibleThing(word) ? VISIBLE_WEIGHT : OTHER_WEIGHT,
   );
+  phase('concepts');
   const wantsVectors = embedder !== null && text.trim() !== '';
   // With vectors to find too, a large library's full-text ranking runs on worker threads while this thread scans the
   // vectors; the lists are merged below in the same order either way.
@@ -152,12 +170,15 @@ async function searchAsTyped(
   if (fullText) {
     // bm25 finds the candidates; the best of them are reranked as sentences (number, colour, coverage both ways).
     const ranked = await fullText;
-    // The same rows are reranked and judged for coverage: their texts are read once for both.
-    const texts = rowTexts(
+    phase('fullText');
+    // The same rows are reranked and judged for coverage: their readings are read once for both.
+    const texts = rowSentences(
       index,
       ranked.map((row) => row.id),
     );
+    phase('texts');
     const rows = rerank(index, withoutExclusions(text), ranked, texts.reranked);
+    phase('rerank');
     const coverage =
       RELEVANCE_FLOOR.coverage > 0
         ? queryCoverage(
@@ -167,6 +188,7 @@ async function searchAsTyped(
             texts.covered,
           )
         : null;
+    phase('coverage');
     for (const row of rows) {
       const entry = candidate(row.id);
       entry.textScore = row.score;
@@ -221,6 +243,7 @@ async function searchAsTyped(
   // Weaker matches after all others, each group best first.
   fused.sort((a, b) => Number(a.weaker) - Number(b.weaker) || b.score - a.score || a.id - b.id);
 
+  phase('fuse');
   const plainWords = toFtsExpression(query);
   const shown = fused.slice(offset, offset + limit);
   // Which columns hold the query words, and a snippet: FTS5 highlight with the plain words only (the weighted,
@@ -233,6 +256,7 @@ async function searchAsTyped(
         SHOWN_COLUMNS,
       )
     : new Map();
+  phase('highlights');
   const selective = new Set(conceptTokens);
   const queryConcepts = concepts.map((concept) => ({
     word: concept.word,
@@ -243,6 +267,7 @@ async function searchAsTyped(
   const results = shown.map((entry) =>
     describeResult(index, entry, marks.get(entry.id), queryConcepts, details?.get(entry.id)),
   );
+  phase('describe');
   return { query: text, results, ms: Math.round((performance.now() - started) * 10) / 10 };
 }
 

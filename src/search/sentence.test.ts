@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { analyseSentence, lemmaWord, MANY } from './sentence.js';
+import { analyseSentence, decodeDocumentSentences, encodeDocumentSentences, lemmaWord, MANY } from './sentence.js';
 
 const things = (text: string) =>
   analyseSentence(text).things.map((thing) => [thing.word.lemma, thing.number, thing.colour]);
@@ -61,5 +61,30 @@ describe('a caption read as a sentence', () => {
       ['dog', MANY, null],
     ]);
     assert.equal(analyseSentence('toString valueOf hasOwnProperty').count, 0);
+  });
+
+  test('a reading stored with the row reads back as the same sentences (ids aside)', () => {
+    // Without the ids (numbers of this process); everything else must be equal, down to each word's forms.
+    const plain = (sentence: ReturnType<typeof analyseSentence>) => ({
+      words: sentence.words.map(({ lemma, forms, surface }) => ({ lemma, forms, surface })),
+      things: sentence.things.map(({ word, number, colour }) => ({ lemma: word.lemma, number, colour })),
+      count: sentence.count,
+    });
+    const rows = [
+      ['Two black dogs on a red couch', 'dog, couch\nalbum 7 IMG 1234 jpg'],
+      ['A man riding a skate board next to a hot dog stand', 'skateboard\nparty IMG 0042 jpg'],
+      ['A group of horses grazing', 'horses, field'],
+      ['', 'holiday 2024 beach jpg'],
+      ['a couple of grey cats', 'hot dog'],
+    ];
+    for (const [reranked, extra] of rows) {
+      const covered = [reranked, extra].filter(Boolean).join('\n');
+      const decoded = decodeDocumentSentences(encodeDocumentSentences(reranked, covered))!;
+      assert.deepEqual(plain(decoded.reranked), plain(analyseSentence(reranked)), reranked);
+      assert.deepEqual(plain(decoded.covered).words, plain(analyseSentence(covered)).words, covered);
+    }
+    // Another format's reading (or a broken one) is not used: the row is analysed again.
+    assert.equal(decodeDocumentSentences('[0,1,[],[],0,[]]'), null);
+    assert.equal(decodeDocumentSentences('not json'), null);
   });
 });

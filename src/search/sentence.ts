@@ -6,6 +6,7 @@
  */
 import { namesVisibleThing } from './concepts.js';
 import { STOP_WORDS, tokenize } from './query.js';
+import { NUMBER } from './similarity.js';
 import { baseForm, isIrregularPlural, mayHaveNounBaseForm } from './wordnet.js';
 
 export interface Word {
@@ -138,6 +139,8 @@ export function lemmaWord(surface: string): Word {
     forms: [...new Set([surface, noun, verb].filter((form): form is string => !!form))],
     surface,
   };
+  // A number (a file name's: one per image) is not kept, so that the words that recur stay (see NUMBER in similarity.ts).
+  if (NUMBER.test(surface)) return word;
   if (wordCache.size > 200_000) wordCache.clear();
   wordCache.set(surface, word);
   return word;
@@ -158,9 +161,11 @@ function compound(first: string, second: string): Word | null {
     const lemma = baseForm(candidate, 'noun');
     if (lemma) {
       found = { id: nextWordId++, lemma, forms: [lemma], surface: second };
+      compoundWords.add(found);
       break;
     }
   }
+  if (NUMBER.test(first) || NUMBER.test(second)) return found;
   if (compoundCache.size > 200_000) compoundCache.clear();
   compoundCache.set(key, found);
   return found;
@@ -228,4 +233,113 @@ function things(tokens: string[]): Thing[] {
     found.push({ word, number, colour });
   });
   return found;
+}
+
+/**
+ * Bumped whenever analyseSentence would read a text differently (its rules, or the WordNet data it reads): analyses
+ * stored by another version are not used (see documentSentences in rerank.ts), and the text is analysed again.
+ */
+export const SENTENCE_FORMAT = 1;
+
+/**
+ * A word as stored, with all lemmaWord found for it, so that reading it back needs no WordNet lookup (a file name's
+ * number is a new word for every image): a word that is its own lemma and only form by its surface; another as
+ * [surface, lemma, its other forms...]; a joined compound (made by compound()) as [0, lemma, surface].
+ */
+type StoredWord = string | [string, string, ...string[]] | [0, string, string];
+
+function storedWord(word: Word): StoredWord {
+  if (compoundWords.has(word)) return [0, word.lemma, word.surface];
+  if (word.lemma === word.surface && word.forms.length === 1) return word.surface;
+  return [word.surface, word.lemma, ...word.forms.slice(1)];
+}
+
+/** Compounds made by compound() or read back: they are stored as [0, lemma, surface]. */
+const compoundWords = new WeakSet<Word>();
+
+const storedCompounds = new Map<string, Word>();
+
+function compoundWord(lemma: string, surface: string): Word {
+  const key = `${lemma}\u0000${surface}`;
+  let word = storedCompounds.get(key);
+  if (!word) {
+    word = { id: nextWordId++, lemma, forms: [lemma], surface };
+    compoundWords.add(word);
+    if (storedCompounds.size > 200_000) storedCompounds.clear();
+    storedCompounds.set(key, word);
+  }
+  return word;
+}
+
+/** The word lemmaWord(surface) gives, from what it gave when the row was written (the same, without the lookups). */
+function storedLemmaWord(surface: string, lemma: string, forms: readonly string[]): Word {
+  let word = wordCache.get(surface);
+  if (word) return word;
+  word = { id: nextWordId++, lemma, forms, surface };
+  // A number (a file name's: one per image) is not kept, so that the words that recur stay (see NUMBER in similarity.ts).
+  if (NUMBER.test(surface)) return word;
+  if (wordCache.size > 200_000) wordCache.clear();
+  wordCache.set(surface, word);
+  return word;
+}
+
+function decodeWord(stored: StoredWord): Word {
+  if (typeof stored === 'string') return storedLemmaWord(stored, stored, [stored]);
+  if (stored[0] === 0) return compoundWord(stored[1], stored[2]);
+  const [surface, lemma, ...others] = stored as string[];
+  return storedLemmaWord(surface, lemma, [surface, ...others]);
+}
+
+/**
+ * An image's two readings, worked out when its search row is written so that a search need not analyse the rows it
+ * reranks: its caption and tags as the reranker reads them, and every readable column as query coverage reads them
+ * (of which only the words count; they usually begin with the first reading's words, which are then not repeated).
+ */
+export function encodeDocumentSentences(reranked: string, covered: string): string {
+  const first = analyseSentence(reranked);
+  const second = analyseSentence(covered).words.map(storedWord);
+  const words = first.words.map(storedWord);
+  let shared = 0;
+  while (shared < words.length && shared < second.length && sameStored(words[shared], second[shared])) shared++;
+  const things = first.things.map((thing) =>
+    thing.colour ? [thing.word.surface, thing.number, thing.colour] : [thing.word.surface, thing.number],
+  );
+  return JSON.stringify([SENTENCE_FORMAT, first.count, words, things, shared, second.slice(shared)]);
+}
+
+function sameStored(a: StoredWord, b: StoredWord): boolean {
+  if (typeof a === 'string' || typeof b === 'string') return a === b;
+  return a.length === b.length && a.every((part, index) => part === b[index]);
+}
+
+/** The readings encodeDocumentSentences stored, or null when they are of another format (then analysed again). */
+export function decodeDocumentSentences(encoded: string): { reranked: Sentence; covered: Sentence } | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(encoded);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(parsed) || parsed[0] !== SENTENCE_FORMAT) return null;
+  const [, count, words, things, shared, rest] = parsed as [
+    number,
+    number,
+    StoredWord[],
+    [string, number, string?][],
+    number,
+    StoredWord[],
+  ];
+  const decoded = words.map(decodeWord);
+  const reranked: Sentence = {
+    words: decoded,
+    things: things.map(([surface, number, colour]) => ({
+      word: wordCache.get(surface) ?? lemmaWord(surface),
+      number,
+      colour: colour ?? null,
+    })),
+    count,
+  };
+  // Coverage reads only the words of the second reading (see queryCoverage).
+  const covered: Sentence = { words: [...decoded.slice(0, shared), ...rest.map(decodeWord)], things: [], count: 0 };
+  return { reranked, covered };
 }

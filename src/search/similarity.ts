@@ -19,6 +19,12 @@ interface Neighbourhood {
   derived: Set<string>;
 }
 
+/**
+ * A number ("1234" of IMG_1234.jpg): nearly every image has its own, so caching what is worked out for it only fills
+ * the caches (and clears them of the words that recur). The same result, worked out each time.
+ */
+export const NUMBER = /^\d+$/;
+
 const neighbourhoods = new Map<string, Neighbourhood>();
 
 function neighbourhood(lemma: string): Neighbourhood {
@@ -36,7 +42,8 @@ function neighbourhood(lemma: string): Neighbourhood {
       for (const grandparent of synset(parent, pos).hypernyms) found.grandparents.add(`${pos[0]}${grandparent}`);
     }
   }
-  neighbourhoods.set(lemma, found);
+  // Numbers are left out, as in wordSimilarity's cache: one per image's file name would never be cleared.
+  if (!NUMBER.test(lemma)) neighbourhoods.set(lemma, found);
   return found;
 }
 
@@ -50,6 +57,7 @@ const cache = new Map<number, Map<number, number>>();
 
 export function wordSimilarity(a: Word, b: Word): number {
   if (a.id === b.id) return 1;
+  if (NUMBER.test(b.surface) || NUMBER.test(a.surface)) return uncachedSimilarity(a, b);
   let row = cache.get(a.id);
   if (!row) {
     if (cache.size > 100_000) cache.clear();
@@ -86,6 +94,7 @@ function glossLemmas(lemma: string): Set<string> {
     if (first === undefined) continue;
     for (const definitionLemma of definitionLemmas(first, pos)) found.add(definitionLemma);
   }
+  if (NUMBER.test(lemma)) return found;
   if (glosses.size > 100_000) glosses.clear();
   glosses.set(lemma, found);
   return found;

@@ -45,6 +45,11 @@ export interface SearchDocument {
   text: string;
   concepts: string;
   path: string;
+  /**
+   * The row as search's reranker reads it, analysed when it is written (search/documents.ts); a store may keep it
+   * (SQLite: search_sentences) or not (search then analyses the row's text: the same result, slower).
+   */
+  sentences?: string;
 }
 
 /** The vectors of one embedding model and kind. */

@@ -98,6 +98,7 @@ export class SqliteImages {
   deleteRows(id: number): void {
     this.sql('DELETE FROM images WHERE id = ?').run(id);
     this.sql('DELETE FROM search_index WHERE rowid = ?').run(id);
+    this.sql('DELETE FROM search_sentences WHERE id = ?').run(id);
   }
 
   saveSearchDocument(imageId: number, document: SearchDocument): void {
@@ -114,6 +115,10 @@ export class SqliteImages {
         document.concepts,
         document.path,
       );
+      // The stored reading must never outlive the row it was made from: replaced, or dropped when there is none.
+      this.sql('DELETE FROM search_sentences WHERE id = ?').run(imageId);
+      if (document.sentences)
+        this.sql('INSERT INTO search_sentences (id, analysis) VALUES (?, ?)').run(imageId, document.sentences);
     })();
   }
 }

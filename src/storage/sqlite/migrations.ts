@@ -185,4 +185,16 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE user_edits ADD COLUMN source TEXT;
     `,
   },
+  {
+    version: 7,
+    name: 'search rows read as sentences',
+    sql: `
+      -- Each search row's caption and tags (and all its readable columns) as search's reranker reads them: lemmas,
+      -- joined compounds, the things named with their number and colour (search/sentence.ts), worked out when the
+      -- row is written, in the same transaction, and dropped with it (storage/sqlite/images.ts). A search reads the
+      -- fifty rows it reranks from here instead of analysing their text again. A row without one (written before
+      -- this migration) is analysed at search time, as before: the same result, slower.
+      CREATE TABLE search_sentences (id INTEGER PRIMARY KEY, analysis TEXT NOT NULL);
+    `,
+  },
 ];

@@ -60,10 +60,13 @@ test('vectors: one table per model and dimension, BigInt rowids, nearest by cosi
   store.close();
 });
 
-/** Undo migrations 5 (claims, the run's process) and 6 (an edit's source), for a database set back to version 4. */
+/**
+ * Undo migrations 5 (claims, the run's process), 6 (an edit's source) and 7 (search rows read as sentences), for a
+ * database set back to version 4.
+ */
 const UNDO_CLAIMS = `DROP TABLE claims; ALTER TABLE runs DROP COLUMN host; ALTER TABLE runs DROP COLUMN pid;
   ALTER TABLE runs DROP COLUMN alive_until; ALTER TABLE runs DROP COLUMN interrupted_at;
-  ALTER TABLE user_edits DROP COLUMN source;`;
+  ALTER TABLE user_edits DROP COLUMN source; DROP TABLE search_sentences;`;
 
 /** A database as Glimpse left it before migration 4: at version 3, with vectors and with no change log. */
 function databaseBeforeChangeLog(path: string): number {
