@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { analyseSentence, decodeDocumentSentences, encodeDocumentSentences, lemmaWord, MANY } from './sentence.js';
+import {
+  analyseSentence,
+  decodeDocumentSentences,
+  encodeDocumentSentences,
+  lemmaWord,
+  MANY,
+  SENTENCE_FORMAT,
+} from './sentence.js';
 
 const things = (text: string) =>
   analyseSentence(text).things.map((thing) => [thing.word.lemma, thing.number, thing.colour]);
@@ -87,4 +94,38 @@ describe('a caption read as a sentence', () => {
     assert.equal(decodeDocumentSentences('[0,1,[],[],0,[]]'), null);
     assert.equal(decodeDocumentSentences('not json'), null);
   });
+});
+
+/**
+ * Readings stored by format 1: a library keeps them until its rows are written again, so a change to how a text is
+ * read (analyseSentence's rules or the WordNet data it reads) must bump SENTENCE_FORMAT, or old rows would rank by
+ * the old reading. When this fails: bump SENTENCE_FORMAT in sentence.ts, then write the new readings here.
+ */
+const STORED_READINGS: [string, string, string][] = [
+  [
+    'Two brown dogs running on a sandy beach.\ndog, beach, sand',
+    'Two brown dogs running on a sandy beach.\ndog, beach, sand\nIMG_0042.jpg',
+    '[1,2,["two","brown",["dogs","dog","dog"],["running","run","run"],"sandy","beach","dog","beach","sand"],[["dogs",2,"brown"],["beach",1],["dog",1],["beach",1]],9,["img","0042","jpg"]]',
+  ],
+  [
+    'A man holding a hot dog and a coffee cup.',
+    'A man holding a hot dog and a coffee cup.\nSTARBUCKS\n2024/paris/cafe 17.png',
+    '[1,0,["man",["holding","hold","hold"],[0,"hotdog","dog"],[0,"coffee cup","cup"]],[["man",1],["dog",1],["coffee",1],["cup",1]],4,["starbucks","2024","paris","cafe","17","png"]]',
+  ],
+  [
+    'three red double-decker buses parked beside the road',
+    'three red double-decker buses parked beside the road\nLONDON TRANSPORT',
+    '[1,3,["three","red","double","decker",["buses","bus","bus"],["parked","park","park"],"beside","road"],[["decker",3,"red"],["buses",99],["road",1]],8,["london","transport"]]',
+  ],
+  ['', '', '[1,0,[],[],0,[]]'],
+];
+
+test('texts are read as the stored readings of this format say (else SENTENCE_FORMAT must be bumped)', () => {
+  assert.equal(SENTENCE_FORMAT, 1, 'SENTENCE_FORMAT was bumped: write the readings below anew for the new format');
+  for (const [reranked, covered, stored] of STORED_READINGS)
+    assert.equal(
+      encodeDocumentSentences(reranked, covered),
+      stored,
+      `"${reranked}" is read differently than format ${SENTENCE_FORMAT} stored it: bump SENTENCE_FORMAT in sentence.ts`,
+    );
 });
