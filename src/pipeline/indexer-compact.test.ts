@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { createGlimpse } from '../glimpse.js';
@@ -110,6 +111,13 @@ describe('merging the full-text index', () => {
       saved.db.prepare('SELECT block FROM search_index_data WHERE id = 10').pluck().get() as Buffer;
     assert.ok(state()?.equals(structure()), 'counts saved for the index as it was');
     const segmentsBefore = segments(saved);
+    // Not while another live process indexes this library (its writes would wait behind the merge).
+    const other = saved.db
+      .prepare('INSERT INTO runs (started_at, provider, model, host, pid, alive_until) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(new Date().toISOString(), 'p', 'm', hostname(), process.ppid, Date.now() + 60_000).lastInsertRowid;
+    assert.equal(saved.compactSearchIndex(), null);
+    assert.equal(segments(saved), segmentsBefore);
+    saved.db.prepare('DELETE FROM runs WHERE id = ?').run(other);
     const compaction = saved.compactSearchIndex();
     assert.deepEqual([compaction?.segmentsBefore, compaction?.segmentsAfter], [segmentsBefore, 1]);
     assert.ok(segmentsBefore > 1);

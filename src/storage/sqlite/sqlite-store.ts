@@ -134,7 +134,9 @@ export class SqliteStore implements Store {
   }
 
   compactSearchIndex(options: { onLong?: (segments: number) => void } = {}): SearchIndexCompaction | null {
-    if (this.db.readonly) return null;
+    // Merging holds the write lock for seconds in a large library: not while another process indexes it, whose
+    // writes would wait (and past the busy timeout, fail). That run merges when it ends, if it wrote enough.
+    if (this.db.readonly || this.runs.othersRunning()) return null;
     const started = performance.now();
     const before = this.images.searchIndexShape();
     if (before.segments <= 1) return { segmentsBefore: before.segments, segmentsAfter: before.segments, ms: 0 };
