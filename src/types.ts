@@ -106,7 +106,9 @@ export type IndexEvent =
       total: number;
       error?: { code: string; message: string };
     }
-  | { type: 'pruned'; path: string };
+  | { type: 'pruned'; path: string }
+  /** The run is merging the full-text index's segments (said only when that is likely to take over a second). */
+  | { type: 'compacting'; segments: number };
 
 export interface IndexOptions {
   /** Describe again even when nothing changed. */

@@ -44,6 +44,8 @@ function barProgress(): Progress {
         if (event.status === 'failed')
           failures.push(`failed ${displayPath(event.path)}: ${failureMessage(event.path, event.error?.message ?? '')}`);
         bar.update(event.done, { file: displayPath(event.path).slice(-40) });
+      } else if (event.type === 'compacting' && started) {
+        bar.update({ file: `merging the search index's ${event.segments} segments` });
       }
     },
     stop() {
@@ -58,6 +60,7 @@ function lineProgress(): Progress {
   return {
     update(event) {
       if (event.type === 'discovered') process.stderr.write(`found ${event.total} images\n`);
+      if (event.type === 'compacting') process.stderr.write(`merging the search index's ${event.segments} segments\n`);
       if (event.type !== 'image') return;
       if (event.status === 'failed') {
         process.stderr.write(

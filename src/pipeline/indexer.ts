@@ -89,6 +89,15 @@ export const LEASE_MS = 60_000;
 /** How often to look again at images another process holds, once everything else is done. */
 const HELD_POLL_MS = 200;
 
+/**
+ * A run that wrote or deleted at least this many search rows ends by merging the full-text index's segments (see
+ * Store.compactSearchIndex): a library built by many runs holds ten or so, and merged into one it answers searches
+ * with 10–20 % less CPU at the 95th percentile. Merging rewrites the whole index (0.3 s for 100,000 images, 4 s for
+ * a million), which a run of a thousand described images (minutes of provider calls) hardly notices, but a run that
+ * added a few photos would; below this, FTS5's own partial merges keep the count of segments in check.
+ */
+export const COMPACT_AFTER_ROWS = 1000;
+
 export async function runIndex(options: RunIndexOptions): Promise<IndexSummary> {
   const started = performance.now();
   const { store, describer } = options;
@@ -113,6 +122,19 @@ export async function runIndex(options: RunIndexOptions): Promise<IndexSummary> 
   } finally {
     clearInterval(heartbeat);
     store.finishRun(runId, counts);
+  }
+}
+
+/**
+ * Best effort: the run's rows are saved whatever happens here. Merging is one transaction (a killed process leaves
+ * the index as it was); it may fail only for want of the write lock (another indexer writing past the busy timeout)
+ * or of disk space, and the index is then as correct as before, just in more segments.
+ */
+function compact(store: Store, emit: (event: IndexEvent) => void): void {
+  try {
+    store.compactSearchIndex({ onLong: (segments) => emit({ type: 'compacting', segments }) });
+  } catch {
+    // Left for the next large run.
   }
 }
 
@@ -245,6 +267,8 @@ async function indexAll(
 
   let pruned = 0;
   if (options.prune && !fatal) pruned = await prune(store, discovered.folders, discovered.files, emit);
+
+  if (!fatal && !options.signal?.aborted && counts.indexed + pruned >= COMPACT_AFTER_ROWS) compact(store, emit);
 
   if (fatal) throw fatal;
   if (options.signal?.aborted)

@@ -82,6 +82,12 @@ export interface InterruptedRun {
   interruptedAt: string | null;
 }
 
+export interface SearchIndexCompaction {
+  segmentsBefore: number;
+  segmentsAfter: number;
+  ms: number;
+}
+
 export interface StoreCounts {
   images: number;
   described: number;
@@ -129,6 +135,13 @@ export interface Store {
   deleteImage(id: number): void;
   /** Replace the image's row in the full-text index. */
   saveSearchDocument(imageId: number, document: SearchDocument): void;
+  /**
+   * Merge the full-text index's segments into one, as after a run that wrote many search rows: SQLite's FTS5 keeps
+   * each commit's rows in a segment of their own and merges them only in part, so a query looks every term up once
+   * per segment left. Calls `onLong` first when it is likely to take more than a second. Null where there are no
+   * segments to merge (PostgreSQL, a read-only store).
+   */
+  compactSearchIndex(options?: { onLong?: (segments: number) => void }): SearchIndexCompaction | null;
 
   // ---- descriptions, a person's edits and thumbnails (per content hash) ---------------------------------
   description(sha256: string): StoredDescription | undefined;

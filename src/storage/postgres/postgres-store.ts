@@ -40,6 +40,7 @@ import type {
   ProviderUsage,
   RunCounts,
   SearchDocument,
+  SearchIndexCompaction,
   Store,
   StoreCounts,
   StoredDescription,
@@ -286,6 +287,11 @@ export class PostgresStore implements Store {
           })),
         );
     });
+  }
+
+  /** PostgreSQL's full-text index (search_documents) keeps no FTS5 segments: nothing to merge. */
+  compactSearchIndex(): SearchIndexCompaction | null {
+    return null;
   }
 
   saveSearchDocument(imageId: number, document: SearchDocument): void {

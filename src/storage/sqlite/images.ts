@@ -121,4 +121,24 @@ export class SqliteImages {
         this.sql('INSERT INTO search_sentences (id, analysis) VALUES (?, ?)').run(imageId, document.sentences);
     })();
   }
+
+  /**
+   * How many segments FTS5 keeps the full-text index in (each holds its own b-tree of terms, so a query looks a term
+   * up once per segment), and how many records (pages) those hold: what merging them would rewrite.
+   */
+  searchIndexShape(): { segments: number; records: number } {
+    return {
+      segments: this.sql('SELECT count(DISTINCT segid) FROM search_index_idx').pluck().get() as number,
+      records: this.sql('SELECT count(*) FROM search_index_data').pluck().get() as number,
+    };
+  }
+
+  /**
+   * Merge every segment into one. A single statement, so a single transaction: killed halfway, the index is the
+   * one before (SQLite rolls the unfinished transaction back), never half merged. Rows, terms and their counts are
+   * unchanged, so ranking is too (bm25 reads per-row and per-term counts, not segments).
+   */
+  optimizeSearchIndex(): void {
+    this.sql("INSERT INTO search_index(search_index) VALUES('optimize')").run();
+  }
 }

@@ -73,6 +73,13 @@ export class SqliteRuns {
     return interruptedOf(this.openRuns(), limit);
   }
 
+  /** Whether another process has a run going on this library (not finished, not interrupted, its process alive). */
+  othersRunning(): boolean {
+    return this.openRuns().some(
+      (run) => !run.interruptedAt && !runIsGone(run) && !(run.host === this.me.host && run.pid === this.me.pid),
+    );
+  }
+
   /** Unfinished runs, newest first. A database opened read-only before migration 5 has no process columns. */
   private openRuns(): OpenRunRow[] {
     const columns = (this.db.prepare('PRAGMA table_info(runs)').all() as { name: string }[]).map(({ name }) => name);
