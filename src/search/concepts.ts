@@ -7,6 +7,7 @@
  * These matches rank below exact word matches.
  */
 import { STOP_WORDS, tokenize } from './query.js';
+import { NUMBER } from './similarity.js';
 import { baseForm, type PartOfSpeech, senses, synset } from './wordnet.js';
 
 /** How many of a word's senses count (WordNet lists the most frequent first). */
@@ -142,7 +143,7 @@ function firstNounSense(word: string): number | null {
   if (found === undefined) {
     found = senses(baseForm(word, 'noun') ?? word, 'noun')[0] ?? null;
     // A number (a file name's) is not kept: see NUMBER in similarity.ts.
-    if (/^\d+$/.test(word)) return found;
+    if (NUMBER.test(word)) return found;
     if (firstNounSenses.size > 200_000) firstNounSenses.clear();
     firstNounSenses.set(word, found);
   }

@@ -34,7 +34,10 @@ export function buildSearchDocument(store: Store, image: ImageRecord): SearchDoc
   return {
     ...fields,
     concepts: documentConcepts(`${fields.caption} ${fields.tags}`),
-    sentences: documentSentences(fields),
+    // Worked out only when a store keeps it (SQLite); PostgreSQL analyses the rows it reranks as it searches.
+    get sentences() {
+      return documentSentences(fields);
+    },
   };
 }
 

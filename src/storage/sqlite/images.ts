@@ -117,8 +117,9 @@ export class SqliteImages {
       );
       // The stored reading must never outlive the row it was made from: replaced, or dropped when there is none.
       this.sql('DELETE FROM search_sentences WHERE id = ?').run(imageId);
-      if (document.sentences)
-        this.sql('INSERT INTO search_sentences (id, analysis) VALUES (?, ?)').run(imageId, document.sentences);
+      // Read once: search/documents.ts works it out when asked.
+      const sentences = document.sentences;
+      if (sentences) this.sql('INSERT INTO search_sentences (id, analysis) VALUES (?, ?)').run(imageId, sentences);
     })();
   }
 
