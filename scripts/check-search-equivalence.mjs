@@ -76,10 +76,10 @@ async function answers(folder, db, passes, fillAfter = -1) {
       const { SqliteStore } = await import(
         pathToFileURL(join(folder, 'dist', 'storage', 'sqlite', 'sqlite-store.js')).href
       );
-      const { fillSearchSentences } = await import(pathToFileURL(join(folder, 'dist', 'search', 'documents.js')).href);
+      const { fillSearchReadings } = await import(pathToFileURL(join(folder, 'dist', 'search', 'documents.js')).href);
       const store = new SqliteStore(db);
       try {
-        process.stderr.write(`stored the reading of ${fillSearchSentences(store.db)} rows\n`);
+        process.stderr.write(`stored the reading of ${(await fillSearchReadings(store))?.filled ?? 0} rows\n`);
       } finally {
         store.close();
       }

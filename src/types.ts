@@ -108,7 +108,9 @@ export type IndexEvent =
     }
   | { type: 'pruned'; path: string }
   /** The run is merging the full-text index's segments (said only when that is likely to take over a second). */
-  | { type: 'compacting'; segments: number };
+  | { type: 'compacting'; segments: number }
+  /** Once after an upgrade: storing the search readings of rows written before they were kept (done of total). */
+  | { type: 'storing-readings'; done: number; total: number };
 
 export interface IndexOptions {
   /** Describe again even when nothing changed. */

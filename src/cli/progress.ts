@@ -46,6 +46,8 @@ function barProgress(): Progress {
         bar.update(event.done, { file: displayPath(event.path).slice(-40) });
       } else if (event.type === 'compacting' && started) {
         bar.update({ file: `merging the search index's ${event.segments} segments` });
+      } else if (event.type === 'storing-readings' && started) {
+        bar.update({ file: `storing search readings (once): ${event.done}/${event.total}` });
       }
     },
     stop() {
@@ -61,6 +63,12 @@ function lineProgress(): Progress {
     update(event) {
       if (event.type === 'discovered') process.stderr.write(`found ${event.total} images\n`);
       if (event.type === 'compacting') process.stderr.write(`merging the search index's ${event.segments} segments\n`);
+      if (event.type === 'storing-readings' && (event.done === 0 || event.done === event.total))
+        process.stderr.write(
+          event.done === 0
+            ? `storing the search readings of ${event.total} rows written by an earlier version (once)\n`
+            : `stored the search readings of ${event.total} rows\n`,
+        );
       if (event.type !== 'image') return;
       if (event.status === 'failed') {
         process.stderr.write(

@@ -16,7 +16,7 @@ import { readImageHeader } from '../images/prepare.js';
 import { isUrl, readInput, readLocalFile, statInput } from '../images/read-input.js';
 import { SidecarFinder } from '../metadata/read.js';
 import type { Description, Embedder, ImageDescriber } from '../providers/spec.js';
-import { refreshSearchDocument, searchDocumentText } from '../search/documents.js';
+import { fillSearchReadings, refreshSearchDocument, searchDocumentText } from '../search/documents.js';
 import type { DescriptionKey, ImageRecord, Store } from '../storage/store.js';
 import type { FailureResult, IndexEvent, IndexOptions, IndexSummary } from '../types.js';
 import { describePrepared } from './describe.js';
@@ -135,6 +135,31 @@ function compact(store: Store, emit: (event: IndexEvent) => void): void {
     store.compactSearchIndex({ onLong: (segments) => emit({ type: 'compacting', segments }) });
   } catch {
     // Left for the next large run.
+  }
+}
+
+/**
+ * Once per library after an upgrade: search rows written before their readings were kept get them now (see
+ * fillSearchReadings), so that searches stop analysing those rows' text. Every later run finds that done in one row.
+ * Each batch commits on its own: a run stopped or killed meanwhile keeps what it filled, and the next run goes on.
+ */
+async function fillReadings(
+  store: Store,
+  emit: (event: IndexEvent) => void,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  let announced = false;
+  try {
+    await fillSearchReadings(store, {
+      signal,
+      onProgress: (done, total) => {
+        if (!announced) emit({ type: 'storing-readings', done: 0, total });
+        announced = true;
+        emit({ type: 'storing-readings', done, total });
+      },
+    });
+  } catch {
+    // Search reads the rows' text meanwhile, as before (the write lock held elsewhere past the busy timeout).
   }
 }
 
@@ -268,6 +293,7 @@ async function indexAll(
   let pruned = 0;
   if (options.prune && !fatal) pruned = await prune(store, discovered.folders, discovered.files, emit);
 
+  if (!fatal && !options.signal?.aborted) await fillReadings(store, emit, options.signal);
   if (!fatal && !options.signal?.aborted && counts.indexed + pruned >= COMPACT_AFTER_ROWS) compact(store, emit);
 
   if (fatal) throw fatal;

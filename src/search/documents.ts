@@ -2,11 +2,17 @@
  * What the full-text index holds for an image: the caption (a person's own instead of the generated one), tags and object labels, the
  * detailed description and alt text, the text read in the image, and the file name split into words.
  */
-import type { SqliteDatabase } from '../storage/sqlite/database.js';
-import type { ImageRecord, SearchDocument, Store } from '../storage/store.js';
+import type {
+  FillSearchReadingsOptions,
+  ImageRecord,
+  SearchDocument,
+  SearchFields,
+  SearchReadingsFill,
+  Store,
+} from '../storage/store.js';
 import { documentConcepts } from './concepts.js';
 import { documentSentenceTexts } from './rerank.js';
-import { encodeDocumentSentences } from './sentence.js';
+import { encodeDocumentSentences, SENTENCE_FORMAT } from './sentence.js';
 
 /**
  * The readable fields of an image's search document (everything but the concept tokens). A person's own words win:
@@ -14,7 +20,7 @@ import { encodeDocumentSentences } from './sentence.js';
  * must not match), and their tags replace the generated tags and object labels. Text read in the image and the file
  * name stay.
  */
-function readableFields(store: Store, image: ImageRecord): Omit<SearchDocument, 'concepts' | 'sentences'> {
+function readableFields(store: Store, image: ImageRecord): SearchFields {
   const description = store.description(image.sha256);
   const edits = store.userEdits(image.sha256);
   const ownCaption = edits?.caption ? edits.caption : null;
@@ -42,7 +48,7 @@ export function buildSearchDocument(store: Store, image: ImageRecord): SearchDoc
 }
 
 /** The row as the reranker and query coverage read it, analysed once here rather than at every search that ranks it. */
-export function documentSentences(fields: Omit<SearchDocument, 'concepts' | 'sentences'>): string {
+export function documentSentences(fields: SearchFields): string {
   const texts = documentSentenceTexts(fields);
   return encodeDocumentSentences(texts.reranked, texts.covered);
 }
@@ -71,24 +77,14 @@ export function pathWords(path: string): string {
 }
 
 /**
- * Stores the reading (see documentSentences) of every search row that has none: for a library written before
- * migration 7, whose rows search otherwise analyses at every query that reranks them. Batches of rows, each in its
- * own transaction; returns how many rows were filled.
+ * Stores the reading (see documentSentences) of every search row that has none in this format: rows of a library
+ * written before migration 7 (or in another SENTENCE_FORMAT), which search otherwise analyses at every query that
+ * reranks them. Once per library (a one-row check after that); null when there was nothing to do. See
+ * Store.fillSearchReadings.
  */
-export function fillSearchSentences(db: SqliteDatabase, batch = 5000): number {
-  const read = db.prepare(
-    `SELECT s.rowid AS id, s.caption, s.tags, s.detailed, s.text, s.path FROM search_index s
-     LEFT JOIN search_sentences a ON a.id = s.rowid WHERE a.id IS NULL AND s.rowid > ? ORDER BY s.rowid LIMIT ?`,
-  );
-  const insert = db.prepare('INSERT INTO search_sentences (id, analysis) VALUES (?, ?)');
-  let filled = 0;
-  for (let after = -1; ; ) {
-    const rows = read.all(after, batch) as ({ id: number } & Omit<SearchDocument, 'concepts' | 'sentences'>)[];
-    if (rows.length === 0) return filled;
-    db.transaction(() => {
-      for (const { id, ...fields } of rows) insert.run(id, documentSentences(fields));
-    })();
-    filled += rows.length;
-    after = rows[rows.length - 1].id;
-  }
+export function fillSearchReadings(
+  store: Store,
+  options: Pick<FillSearchReadingsOptions, 'onProgress' | 'signal' | 'batch'> = {},
+): Promise<SearchReadingsFill | null> {
+  return store.fillSearchReadings({ ...options, format: SENTENCE_FORMAT, read: documentSentences });
 }

@@ -82,6 +82,30 @@ export interface InterruptedRun {
   interruptedAt: string | null;
 }
 
+/** A search row's readable columns: what its stored reading is worked out from. */
+export type SearchFields = Omit<SearchDocument, 'concepts' | 'sentences'>;
+
+export interface FillSearchReadingsOptions {
+  /** The reading format the rows must have (search/sentence.ts SENTENCE_FORMAT). */
+  format: number;
+  /** Works out a row's reading (search/documents.ts documentSentences). */
+  read: (fields: SearchFields) => string;
+  /** Rows per transaction. */
+  batch?: number;
+  onProgress?: (done: number, total: number) => void;
+  /** Stops between batches; what was filled stays. */
+  signal?: AbortSignal;
+}
+
+export interface SearchReadingsFill {
+  filled: number;
+  /** Rows that lacked a reading of the format when the fill began. */
+  total: number;
+  /** Every row has one now (false: stopped by the signal). */
+  complete: boolean;
+  ms: number;
+}
+
 export interface SearchIndexCompaction {
   segmentsBefore: number;
   segmentsAfter: number;
@@ -142,6 +166,13 @@ export interface Store {
    * segments to merge (PostgreSQL, a read-only store).
    */
   compactSearchIndex(options?: { onLong?: (segments: number) => void }): SearchIndexCompaction | null;
+  /**
+   * Store the reading (see SearchDocument.sentences) of every search row that has none of `format`: rows written
+   * before readings were kept, or in another format, which search otherwise analyses at every query that reranks
+   * them. Batches, each in its own transaction, with a turn of the event loop between them (a signal can stop it). Null when there is nothing to do: every row has one already (one row
+   * looked up), or the store keeps no readings (PostgreSQL) or is read-only.
+   */
+  fillSearchReadings(options: FillSearchReadingsOptions): Promise<SearchReadingsFill | null>;
 
   // ---- descriptions, a person's edits and thumbnails (per content hash) ---------------------------------
   description(sha256: string): StoredDescription | undefined;

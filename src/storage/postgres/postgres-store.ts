@@ -41,6 +41,7 @@ import type {
   RunCounts,
   SearchDocument,
   SearchIndexCompaction,
+  SearchReadingsFill,
   Store,
   StoreCounts,
   StoredDescription,
@@ -291,6 +292,11 @@ export class PostgresStore implements Store {
 
   /** PostgreSQL's full-text index (search_documents) keeps no FTS5 segments: nothing to merge. */
   compactSearchIndex(): SearchIndexCompaction | null {
+    return null;
+  }
+
+  /** Rows keep no reading here: search analyses the rows it reranks. */
+  async fillSearchReadings(): Promise<SearchReadingsFill | null> {
     return null;
   }
 

@@ -4,7 +4,14 @@
  */
 import type { Statement } from 'better-sqlite3';
 import { fileNameOf, folderOf, rowToImage } from '../rows.js';
-import type { FileFacts, ImageRecord, SearchDocument } from '../store.js';
+import type {
+  FileFacts,
+  FillSearchReadingsOptions,
+  ImageRecord,
+  SearchDocument,
+  SearchFields,
+  SearchReadingsFill,
+} from '../store.js';
 import { type SqliteDatabase, statementCache } from './database.js';
 
 const now = () => new Date().toISOString();
@@ -141,5 +148,47 @@ export class SqliteImages {
    */
   optimizeSearchIndex(): void {
     this.sql("INSERT INTO search_index(search_index) VALUES('optimize')").run();
+  }
+
+  /** See Store.fillSearchReadings. */
+  async fillSearchReadings(options: FillSearchReadingsOptions): Promise<SearchReadingsFill | null> {
+    const { format, read, batch = 1000 } = options;
+    if (this.sql('SELECT format FROM search_sentences_state WHERE id = 1').pluck().get() === format) return null;
+    const started = performance.now();
+    // A row needs one when it has none or one of another format (each begins "[format,", see encodeDocumentSentences).
+    const stale = `[${format},%`;
+    const lacking = 'a.id IS NULL OR a.analysis NOT LIKE ?';
+    const total = this.sql(
+      `SELECT count(*) FROM search_index_docsize d LEFT JOIN search_sentences a ON a.id = d.id WHERE ${lacking}`,
+    )
+      .pluck()
+      .get(stale) as number;
+    const rows = this.sql(
+      `SELECT s.rowid AS id, s.caption, s.tags, s.detailed, s.text, s.path FROM search_index s
+       LEFT JOIN search_sentences a ON a.id = s.rowid WHERE s.rowid > ? AND (${lacking}) ORDER BY s.rowid LIMIT ?`,
+    );
+    const store = this.sql('INSERT OR REPLACE INTO search_sentences (id, analysis) VALUES (?, ?)');
+    let filled = 0;
+    let after = -1;
+    // Each batch read and written in one write transaction: a row another process rewrites meanwhile (with its own
+    // reading) is either read after that or not at all, so no reading outlives its row; a killed run keeps its batches.
+    const fillBatch = this.db.transaction(() => {
+      const found = rows.all(after, stale, batch) as ({ id: number } & SearchFields)[];
+      for (const { id, ...fields } of found) store.run(id, read(fields));
+      if (found.length > 0) after = found[found.length - 1].id;
+      return found.length;
+    });
+    for (;;) {
+      if (options.signal?.aborted)
+        return { filled, total, complete: false, ms: Math.round(performance.now() - started) };
+      const count = fillBatch.immediate();
+      if (count === 0) break;
+      filled += count;
+      options.onProgress?.(Math.min(filled, total), total);
+      // A turn for the rest of the process between batches: a server's requests, a cancelling signal.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    this.sql('INSERT OR REPLACE INTO search_sentences_state (id, format) VALUES (1, ?)').run(format);
+    return { filled, total, complete: true, ms: Math.round(performance.now() - started) };
   }
 }

@@ -197,4 +197,18 @@ export const MIGRATIONS: Migration[] = [
       CREATE TABLE search_sentences (id INTEGER PRIMARY KEY, analysis TEXT NOT NULL);
     `,
   },
+  {
+    version: 8,
+    name: 'search readings complete',
+    sql: `
+      -- The reading format (search/sentence.ts SENTENCE_FORMAT) every search row has a stored reading of, once that is
+      -- so: an index run looks here, one row, to know whether rows written before migration 7 (or in another format)
+      -- are left to fill (see fillSearchReadings in sqlite/images.ts). Every reading stored so far is format 1; a
+      -- library none of whose rows lacks one is complete already.
+      CREATE TABLE search_sentences_state (id INTEGER PRIMARY KEY CHECK (id = 1), format INTEGER NOT NULL);
+      INSERT INTO search_sentences_state (id, format)
+        SELECT 1, 1 WHERE NOT EXISTS (
+          SELECT 1 FROM search_index_docsize d WHERE NOT EXISTS (SELECT 1 FROM search_sentences a WHERE a.id = d.id));
+    `,
+  },
 ];

@@ -10,6 +10,7 @@ import type {
   EmbeddingSpace,
   FailureRecord,
   FileFacts,
+  FillSearchReadingsOptions,
   ImageRecord,
   InterruptedRun,
   Neighbour,
@@ -17,6 +18,7 @@ import type {
   RunCounts,
   SearchDocument,
   SearchIndexCompaction,
+  SearchReadingsFill,
   Store,
   StoreCounts,
   StoredDescription,
@@ -147,6 +149,10 @@ export class SqliteStore implements Store {
       segmentsAfter: this.images.searchIndexShape().segments,
       ms: Math.round(performance.now() - started),
     };
+  }
+
+  async fillSearchReadings(options: FillSearchReadingsOptions): Promise<SearchReadingsFill | null> {
+    return this.db.readonly ? null : this.images.fillSearchReadings(options);
   }
 
   // ---- descriptions, a person's edits and thumbnails ----------------------------------------------------
