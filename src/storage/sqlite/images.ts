@@ -15,6 +15,8 @@ import type {
 import { type SqliteDatabase, statementCache } from './database.js';
 
 const now = () => new Date().toISOString();
+/** Pages a step of merging the full-text index writes at most: the write lock is held a fraction of a second. */
+const MERGE_STEP_PAGES = 500;
 
 export class SqliteImages {
   /** Prepared once, used for every image (see statementCache). */
@@ -142,12 +144,19 @@ export class SqliteImages {
   }
 
   /**
-   * Merge every segment into one. A single statement, so a single transaction: killed halfway, the index is the
-   * one before (SQLite rolls the unfinished transaction back), never half merged. Rows, terms and their counts are
-   * unchanged, so ranking is too (bm25 reads per-row and per-term counts, not segments).
+   * One step of merging every segment into one: FTS5's incremental 'merge' with at most MERGE_STEP_PAGES pages
+   * written; a negative count starts a merge of all segments (as 'optimize' does), positive counts go on with it.
+   * Returns whether there is more to do (FTS5 says so by the changes it counts: fewer than 2, no work was done).
+   * Each step is complete or not at all (killed halfway, SQLite rolls it back) and the index answers the same at every
+   * step: rows, terms and their counts are unchanged, so ranking is too (bm25 reads per-row and per-term counts).
    */
-  optimizeSearchIndex(): void {
-    this.sql("INSERT INTO search_index(search_index) VALUES('optimize')").run();
+  mergeSearchIndexStep(first: boolean): boolean {
+    const changes = this.sql('SELECT total_changes()').pluck();
+    const before = changes.get() as number;
+    this.sql("INSERT INTO search_index(search_index, rank) VALUES('merge', ?)").run(
+      first ? -MERGE_STEP_PAGES : MERGE_STEP_PAGES,
+    );
+    return (changes.get() as number) - before >= 2;
   }
 
   /** See Store.fillSearchReadings. */

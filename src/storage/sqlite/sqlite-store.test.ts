@@ -61,12 +61,12 @@ test('vectors: one table per model and dimension, BigInt rowids, nearest by cosi
 });
 
 /**
- * Undo migrations 5 (claims, the run's process), 6 (an edit's source) and 7 (search rows read as sentences), for a
- * database set back to version 4.
+ * Undo migrations 5 (claims, the run's process), 6 (an edit's source), 7 (search rows read as sentences) and 8 (which
+ * reading format is complete), for a database set back to version 4.
  */
 const UNDO_CLAIMS = `DROP TABLE claims; ALTER TABLE runs DROP COLUMN host; ALTER TABLE runs DROP COLUMN pid;
   ALTER TABLE runs DROP COLUMN alive_until; ALTER TABLE runs DROP COLUMN interrupted_at;
-  ALTER TABLE user_edits DROP COLUMN source; DROP TABLE search_sentences;`;
+  ALTER TABLE user_edits DROP COLUMN source; DROP TABLE search_sentences; DROP TABLE search_sentences_state;`;
 
 /** A database as Glimpse left it before migration 4: at version 3, with vectors and with no change log. */
 function databaseBeforeChangeLog(path: string): number {

@@ -143,7 +143,9 @@ export class SqliteStore implements Store {
     const before = this.images.searchIndexShape();
     if (before.segments <= 1) return { segmentsBefore: before.segments, segmentsAfter: before.segments, ms: 0 };
     if (before.records * OPTIMIZE_MS_PER_RECORD >= 1000) options.onLong?.(before.segments);
-    this.transaction(() => this.images.optimizeSearchIndex());
+    // In steps, each its own transaction: the write lock is held for a fraction of a second at a time, so another
+    // process's write waits that long, not for the whole merge (seconds at a million images, past the busy timeout).
+    for (let first = true; this.transaction(() => this.images.mergeSearchIndexStep(first)); first = false) {}
     return {
       segmentsBefore: before.segments,
       segmentsAfter: this.images.searchIndexShape().segments,
