@@ -42,6 +42,21 @@ typedef struct {
   sqlite3_int64 hits;
 } PhraseHits;
 
+/*
+ * A common phrase's row list as weighted_bm25_top reads it: its rows (ascending) and its column-weighted frequency
+ * in each, summed hit by hit as addPhraseTerm sums it (float holds it exactly, or the list is not kept). Valid while
+ * the database and the column weights are unchanged; the rows' lengths are then all in the length cache.
+ */
+typedef struct {
+  char *key; /* as PhraseHits */
+  int keyBytes;
+  unsigned int hash;
+  int count;
+  int *rowids;
+  float *frequencies;
+  sqlite3_int64 lastUse;
+} RowList;
+
 typedef struct {
   char name[64];
   sqlite3_int64 dataVersion, changes;
@@ -50,6 +65,10 @@ typedef struct {
   int complete; /* every row's length was read in one pass over the docsize table */
   PhraseHits *hits; /* HIT_SLOTS entries, or 0 */
   int hitCount;
+  RowList *lists; /* listCount of listCapacity, in no order */
+  int listCount, listCapacity;
+  double *listWeights; /* the column weights the lists' frequencies were summed with */
+  int listColumns;
 } LengthCache;
 
 static void clearHits(LengthCache *cache) {
@@ -118,11 +137,33 @@ typedef struct {
   double highestFloor; /* the highest of the rows' floors: the k-th best is no higher */
 } Accumulator;
 
+/* Row lists are kept for phrases of at least this many rows, within this many bytes per connection (defaults). */
+#define LIST_MIN_ROWS 2048
+#define LIST_MAX_BYTES (128 * 1024 * 1024)
+
 typedef struct {
   sqlite3 *db;
   LengthCache caches[MAX_CACHES];
   Accumulator accumulator;
+  sqlite3_int64 listBytes, listClock; /* the row lists' memory, and a counter for least-recently-used eviction */
+  sqlite3_int64 listMinRows, listMaxBytes;
 } Connection;
+
+static sqlite3_int64 listSize(const RowList *list) {
+  return (sqlite3_int64)list->count * (sizeof(int) + sizeof(float)) + list->keyBytes + (sqlite3_int64)sizeof(RowList);
+}
+
+static void freeList(Connection *connection, RowList *list) {
+  connection->listBytes -= listSize(list);
+  sqlite3_free(list->key);
+  sqlite3_free(list->rowids);
+  sqlite3_free(list->frequencies);
+}
+
+static void clearLists(Connection *connection, LengthCache *cache) {
+  for (int i = 0; i < cache->listCount; i++) freeList(connection, &cache->lists[i]);
+  cache->listCount = 0;
+}
 
 typedef struct {
   int phraseCount;
@@ -131,6 +172,7 @@ typedef struct {
   double *idf;          /* per phrase */
   double *frequency;    /* per phrase, scratch space for the current row */
   double *hits;         /* per phrase: rows holding it */
+  sqlite3_int64 rows;   /* in the table */
 } QueryData;
 
 static int countRow(const Fts5ExtensionApi *api, Fts5Context *fts, void *count) {
@@ -171,6 +213,7 @@ static LengthCache *lengthCache(Connection *connection, sqlite3_value *nameValue
     if (cache->lengths) memset(cache->lengths, 0, sizeof(unsigned int) * (size_t)cache->capacity);
     cache->complete = 0;
     clearHits(cache);
+    clearLists(connection, cache);
     cache->dataVersion = version;
     cache->changes = changes;
   }
@@ -309,6 +352,7 @@ static int queryData(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_valu
     rc = api->xRowCount(fts, &rows);
     if (rc == SQLITE_OK) rc = api->xColumnTotalSize(fts, -1, &tokens);
     if (rc == SQLITE_OK) data->averageLength = rows > 0 ? (double)tokens / (double)rows : 1.0;
+    data->rows = rows;
     sqlite3_int64 allHits = 0;
     for (int phrase = 0; rc == SQLITE_OK && phrase < phrases; phrase++) {
       sqlite3_int64 hits = 0;
@@ -455,17 +499,81 @@ typedef struct {
   int place; /* the phrase's number in the query */
   int admit; /* 0: rows holding none of the phrases read so far cannot reach the k best, skip them */
   sqlite3_int64 low, high;
+  /* While a phrase's row list is being kept (see RowList): every row's frequency, whether it is scored or not. */
+  int recording; /* 0 when not, or given up */
+  int recorded, recordCapacity;
+  int *rowids;
+  float *frequencies;
 } PhrasePass;
 
-static int addPhraseTerm(const Fts5ExtensionApi *api, Fts5Context *fts, void *pointer) {
+/* What the phrase adds to a row's score: one expression for rows read through FTS5 and from a kept list alike. */
+static double phraseTerm(const PhrasePass *pass, double frequency, int length) {
   const double k1 = 1.2, b = 0.75;
+  double norm = k1 * (1 - b + b * (double)length / pass->data->averageLength);
+  return pass->weight * pass->idf * (frequency * (k1 + 1.0)) / (frequency + norm);
+}
+
+/* The phrase's term for a row found already (state 1) or just found (state 0, admitted). */
+static int scoreRow(PhrasePass *pass, sqlite3_int64 rowid, unsigned char state, double term) {
+  Accumulator *accumulator = pass->accumulator;
+  int rc = SQLITE_OK;
+  if (state == 0) {
+    rc = touch(accumulator, rowid);
+    accumulator->states[rowid] = 1;
+    accumulator->scores[rowid] = 0.0;
+    accumulator->heads[rowid] = 0;
+  }
+  return rc == SQLITE_OK ? addTerm(accumulator, rowid, term, pass->place) : rc;
+}
+
+/* The phrase's hits in this row straight from its position list (the query here is the phrase alone): xInstCount
+   would first build an array of them, about half the cost of each row of a common word's long row list. The
+   weights are added in the same order (by column, then offset), so the sum is the same. */
+static int rowFrequency(const Fts5ExtensionApi *api, Fts5Context *fts, const PhrasePass *pass, double *frequency) {
+  Fts5PhraseIter iterator;
+  int column = -1, offset = 0;
+  double sum = 0.0;
+  int rc = api->xPhraseFirst(fts, 0, &iterator, &column, &offset);
+  for (; rc == SQLITE_OK && column >= 0; api->xPhraseNext(fts, &iterator, &column, &offset))
+    sum += column < pass->columns ? pass->columnWeights[column] : 1.0;
+  *frequency = sum;
+  return rc;
+}
+
+/* Keeps the current row in the list being recorded; gives the recording up if the row cannot be kept. */
+static int recordRow(const Fts5ExtensionApi *api, Fts5Context *fts, PhrasePass *pass, sqlite3_int64 rowid,
+                     double *frequency) {
+  LengthCache *cache = pass->data->cache;
+  int length = 0;
+  int rc = rowFrequency(api, fts, pass, frequency);
+  /* The kept list's rows take their lengths from the length cache: read each now, if not there already. */
+  if (rc == SQLITE_OK && rowid >= 0 && rowid < MAX_CACHED_ROWID) rc = lengthOfRow(api, fts, cache, rowid, &length);
+  if (rc != SQLITE_OK) return rc;
+  if (rowid < 0 || rowid >= MAX_CACHED_ROWID || rowid >= cache->capacity || cache->lengths[rowid] == 0 ||
+      pass->recorded == pass->recordCapacity || (double)(float)*frequency != *frequency) {
+    pass->recording = 0;
+  } else {
+    pass->rowids[pass->recorded] = (int)rowid;
+    pass->frequencies[pass->recorded++] = (float)*frequency;
+  }
+  return SQLITE_OK;
+}
+
+static int addPhraseTerm(const Fts5ExtensionApi *api, Fts5Context *fts, void *pointer) {
   PhrasePass *pass = (PhrasePass *)pointer;
   Accumulator *accumulator = pass->accumulator;
   sqlite3_int64 rowid = api->xRowid(fts);
+  double frequency = 0.0;
+  int known = 0, rc;
+  if (pass->recording) {
+    rc = recordRow(api, fts, pass, rowid, &frequency);
+    if (rc != SQLITE_OK) return rc;
+    known = 1;
+  }
   if (rowid < pass->low || rowid >= pass->high) return SQLITE_OK;
   /* Scores are kept in arrays by rowid: for rowids beyond them, the caller ranks row by row instead. */
   if (rowid < 0 || rowid >= MAX_CACHED_ROWID) return SQLITE_RANGE;
-  int rc = reserveAccumulator(accumulator, rowid);
+  rc = reserveAccumulator(accumulator, rowid);
   if (rc != SQLITE_OK) return rc;
   unsigned char state = accumulator->states[rowid];
   if (pass->weight == 0.0) {
@@ -476,26 +584,148 @@ static int addPhraseTerm(const Fts5ExtensionApi *api, Fts5Context *fts, void *po
   }
   if (state == 2 || (state == 0 && !pass->admit)) return SQLITE_OK;
   int length = 0;
-  double frequency = 0.0;
-  /* The phrase's hits in this row straight from its position list (the query here is the phrase alone): xInstCount
-     would first build an array of them, about half the cost of each row of a common word's long row list. The
-     weights are added in the same order (by column, then offset), so the sum is the same. */
-  Fts5PhraseIter iterator;
-  int column = -1, offset = 0;
-  rc = api->xPhraseFirst(fts, 0, &iterator, &column, &offset);
-  for (; rc == SQLITE_OK && column >= 0; api->xPhraseNext(fts, &iterator, &column, &offset))
-    frequency += column < pass->columns ? pass->columnWeights[column] : 1.0;
+  if (!known) rc = rowFrequency(api, fts, pass, &frequency);
   if (rc == SQLITE_OK) rc = lengthOfRow(api, fts, pass->data->cache, rowid, &length);
   if (rc != SQLITE_OK) return rc;
-  double norm = k1 * (1 - b + b * (double)length / pass->data->averageLength);
-  double term = pass->weight * pass->idf * (frequency * (k1 + 1.0)) / (frequency + norm);
-  if (state == 0) {
-    rc = touch(accumulator, rowid);
-    accumulator->states[rowid] = 1;
-    accumulator->scores[rowid] = 0.0;
-    accumulator->heads[rowid] = 0;
+  return scoreRow(pass, rowid, state, phraseTerm(pass, frequency, length));
+}
+
+/*
+ * addPhraseTerm over a kept row list, without FTS5: the same rows in the same order, the same frequencies, the
+ * same lengths (from the length cache, which holds every kept row's), so the same terms to the bit. Once no new
+ * row is admitted and few rows are still in the running, each of those is looked up in the list instead.
+ */
+static int addKeptPhrase(PhrasePass *pass, const RowList *list) {
+  Accumulator *accumulator = pass->accumulator;
+  const unsigned int *lengths = pass->data->cache->lengths;
+  if (list->count == 0) return SQLITE_OK;
+  int rc = reserveAccumulator(accumulator, list->rowids[list->count - 1]);
+  if (rc != SQLITE_OK) return rc;
+  if (pass->weight != 0.0 && !pass->admit && accumulator->touchedCount * 16 < list->count) {
+    for (sqlite3_int64 t = 0; rc == SQLITE_OK && t < accumulator->touchedCount; t++) {
+      sqlite3_int64 rowid = accumulator->touched[t];
+      if (accumulator->states[rowid] != 1) continue;
+      int low = 0, high = list->count;
+      while (low < high) {
+        int middle = low + (high - low) / 2;
+        if (list->rowids[middle] < rowid) low = middle + 1;
+        else high = middle;
+      }
+      if (low < list->count && list->rowids[low] == rowid)
+        rc = scoreRow(pass, rowid, 1, phraseTerm(pass, (double)list->frequencies[low], (int)lengths[rowid] - 1));
+    }
+    return rc;
   }
-  return rc == SQLITE_OK ? addTerm(accumulator, rowid, term, pass->place) : rc;
+  for (int i = 0; rc == SQLITE_OK && i < list->count; i++) {
+    sqlite3_int64 rowid = list->rowids[i];
+    if (rowid < pass->low || rowid >= pass->high) continue;
+    unsigned char state = accumulator->states[rowid];
+    if (pass->weight == 0.0) {
+      if (state == 0) rc = touch(accumulator, rowid);
+      accumulator->states[rowid] = 2;
+      continue;
+    }
+    if (state == 2 || (state == 0 && !pass->admit)) continue;
+    rc = scoreRow(pass, rowid, state, phraseTerm(pass, (double)list->frequencies[i], (int)lengths[rowid] - 1));
+  }
+  return rc;
+}
+
+/* Drops the least recently used lists (of any cache) until they take at most `bytes`. */
+static void evictLists(Connection *connection, sqlite3_int64 bytes) {
+  while (connection->listBytes > bytes) {
+    LengthCache *oldestCache = 0;
+    int oldest = -1;
+    for (int c = 0; c < MAX_CACHES; c++) {
+      LengthCache *cache = &connection->caches[c];
+      for (int i = 0; i < cache->listCount; i++)
+        if (oldest < 0 || cache->lists[i].lastUse < oldestCache->lists[oldest].lastUse) {
+          oldestCache = cache;
+          oldest = i;
+        }
+    }
+    if (oldest < 0) return;
+    freeList(connection, &oldestCache->lists[oldest]);
+    oldestCache->lists[oldest] = oldestCache->lists[--oldestCache->listCount];
+  }
+}
+
+static RowList *findList(LengthCache *cache, const char *key, int bytes, unsigned int hash) {
+  for (int i = 0; i < cache->listCount; i++) {
+    RowList *list = &cache->lists[i];
+    if (list->hash == hash && list->keyBytes == bytes && memcmp(list->key, key, (size_t)bytes) == 0) return list;
+  }
+  return 0;
+}
+
+/* Keeps the recorded list (taking its arrays and key), evicting the least recently used to stay within the cap. */
+static void keepList(Connection *connection, LengthCache *cache, PhrasePass *pass, char *key, int bytes,
+                     unsigned int hash) {
+  RowList list = {key, bytes, hash, pass->recorded, pass->rowids, pass->frequencies, ++connection->listClock};
+  sqlite3_int64 size = listSize(&list);
+  evictLists(connection, connection->listMaxBytes - size);
+  if (cache->listCount == cache->listCapacity) {
+    int capacity = cache->listCapacity ? cache->listCapacity * 2 : 64;
+    RowList *grown = (RowList *)sqlite3_realloc64(cache->lists, sizeof(RowList) * (sqlite3_uint64)capacity);
+    if (grown != 0) {
+      cache->lists = grown;
+      cache->listCapacity = capacity;
+    }
+  }
+  if (connection->listBytes + size > connection->listMaxBytes || cache->listCount == cache->listCapacity) {
+    sqlite3_free(key);
+    sqlite3_free(pass->rowids);
+    sqlite3_free(pass->frequencies);
+  } else {
+    cache->lists[cache->listCount++] = list;
+    connection->listBytes += size;
+  }
+  pass->rowids = 0;
+  pass->frequencies = 0;
+}
+
+/*
+ * One phrase's terms: from its kept row list if it has one, else through FTS5 (xQueryPhrase), keeping the list when
+ * the phrase holds enough rows to be worth it. A common word's row list, read through FTS5, is most of what a
+ * sentence costs at a million images even when no new row can be admitted; a server answers many queries sharing
+ * those words, and reads them from the kept lists instead.
+ */
+static int readPhrase(const Fts5ExtensionApi *api, Fts5Context *fts, PhrasePass *pass, int phrase, int keep) {
+  Connection *connection = (Connection *)api->xUserData(fts);
+  LengthCache *cache = pass->data->cache;
+  sqlite3_int64 hits = (sqlite3_int64)pass->data->hits[phrase];
+  int bytes = 0;
+  char *key = 0;
+  if (keep && cache != 0 && hits >= connection->listMinRows && hits < MAX_CACHED_ROWID &&
+      hits * (sqlite3_int64)(sizeof(int) + sizeof(float)) <= connection->listMaxBytes)
+    key = phraseKey(api, fts, phrase, &bytes);
+  if (key == 0) return api->xQueryPhrase(fts, phrase, pass, addPhraseTerm);
+  unsigned int hash = hashBytes(key, bytes);
+  RowList *list = findList(cache, key, bytes, hash);
+  if (list != 0) {
+    sqlite3_free(key);
+    list->lastUse = ++connection->listClock;
+    return addKeptPhrase(pass, list);
+  }
+  /* A phrase held by a large share of the rows needs most lengths: one pass over them all costs less than lookups. */
+  if (!cache->complete && hits * 10 >= pass->data->rows) fillCache(connection->db, cache);
+  pass->rowids = (int *)sqlite3_malloc64(sizeof(int) * (sqlite3_uint64)hits);
+  pass->frequencies = (float *)sqlite3_malloc64(sizeof(float) * (sqlite3_uint64)hits);
+  pass->recording = pass->rowids != 0 && pass->frequencies != 0;
+  pass->recorded = 0;
+  pass->recordCapacity = (int)hits;
+  int rc = api->xQueryPhrase(fts, phrase, pass, addPhraseTerm);
+  if (rc == SQLITE_OK && pass->recording && pass->recorded == hits) {
+    keepList(connection, cache, pass, key, bytes, hash);
+  } else {
+    sqlite3_free(key);
+    sqlite3_free(pass->rowids);
+    sqlite3_free(pass->frequencies);
+    pass->rowids = 0;
+    pass->frequencies = 0;
+  }
+  pass->recording = 0;
+  return rc;
 }
 
 /* Is row a better than row b: higher score, then lower rowid. */
@@ -562,6 +792,22 @@ typedef struct {
   double order; /* what reading it first gains: its bound per row it holds */
 } PhraseBound;
 
+/* Whether the cache's row lists were summed with these column weights; if the cache has none, they will be. */
+static int useListsFor(LengthCache *cache, const double *weights, int columns) {
+  if (cache == 0 || weights == 0) return 0;
+  if (cache->listWeights != 0 && cache->listColumns == columns &&
+      memcmp(cache->listWeights, weights, sizeof(double) * (size_t)columns) == 0)
+    return 1;
+  if (cache->listCount > 0) return 0;
+  double *copy = (double *)sqlite3_malloc64(sizeof(double) * (sqlite3_uint64)(columns + 1));
+  if (copy == 0) return 0;
+  memcpy(copy, weights, sizeof(double) * (size_t)columns);
+  sqlite3_free(cache->listWeights);
+  cache->listWeights = copy;
+  cache->listColumns = columns;
+  return 1;
+}
+
 static void weightedBm25Top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *context,
                             int argumentCount, sqlite3_value **arguments) {
   /* Arguments after the table: cache name, k, low, high, column count, column weights, phrase weights. */
@@ -591,7 +837,9 @@ static void weightedBm25Top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlit
   for (int column = 0; columnWeights != 0 && column < columns; column++)
     columnWeights[column] = sqlite3_value_double(arguments[first + column]);
   PhrasePass pass = {accumulator, data, columnWeights, columns, 0.0, 0.0, 0, 1, sqlite3_value_int64(arguments[2]),
-                     sqlite3_value_int64(arguments[3])};
+                     sqlite3_value_int64(arguments[3]), 0, 0, 0, 0, 0};
+  /* Kept row lists hold frequencies summed with the column weights: other weights, other lists. */
+  int keep = useListsFor(data->cache, columnWeights, columns);
   /* Excluded phrases (weight 0) first, so that their rows are never scored. */
   PhraseBound *order = (PhraseBound *)sqlite3_malloc64(sizeof(PhraseBound) * (sqlite3_uint64)(data->phraseCount + 1));
   if (order == 0 || columnWeights == 0) rc = SQLITE_NOMEM;
@@ -601,7 +849,7 @@ static void weightedBm25Top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlit
     double weight = at < argumentCount ? sqlite3_value_double(arguments[at]) : 1.0;
     if (weight == 0.0) {
       pass.weight = 0.0;
-      rc = api->xQueryPhrase(fts, phrase, &pass, addPhraseTerm);
+      rc = readPhrase(api, fts, &pass, phrase, keep);
     } else {
       /* The most bound per row first (insertion sort: a query has a few dozen phrases at most): rows are admitted
          only until the bounds left are under the k-th best, and rare phrases lower what is left at a small cost in
@@ -657,7 +905,7 @@ static void weightedBm25Top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlit
     pass.weight = order[i].weight;
     pass.idf = data->idf[order[i].place];
     pass.place = order[i].place;
-    rc = api->xQueryPhrase(fts, order[i].place, &pass, addPhraseTerm);
+    rc = readPhrase(api, fts, &pass, order[i].place, keep);
     left -= order[i].bound;
   }
   sqlite3_free(order);
@@ -731,6 +979,20 @@ static void weightedBm25Top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlit
   sqlite3_result_blob(context, result, (int)(sizeof(double) * 2 * count), sqlite3_free);
 }
 
+/*
+ * weighted_bm25_lists([min_rows, max_bytes]): the bytes this connection's kept row lists take; with arguments, first
+ * sets which phrases' lists are kept (at least min_rows rows) and the cap (for tests and measurements).
+ */
+static void rowListSettings(sqlite3_context *context, int argumentCount, sqlite3_value **arguments) {
+  Connection *connection = (Connection *)sqlite3_user_data(context);
+  if (argumentCount >= 2) {
+    connection->listMinRows = sqlite3_value_int64(arguments[0]);
+    connection->listMaxBytes = sqlite3_value_int64(arguments[1]);
+    evictLists(connection, connection->listMaxBytes);
+  }
+  sqlite3_result_int64(context, connection->listBytes);
+}
+
 static fts5_api *fts5Api(sqlite3 *db) {
   fts5_api *api = 0;
   sqlite3_stmt *statement = 0;
@@ -748,6 +1010,9 @@ static void freeConnection(void *pointer) {
     sqlite3_free(connection->caches[i].lengths);
     clearHits(&connection->caches[i]);
     sqlite3_free(connection->caches[i].hits);
+    clearLists(connection, &connection->caches[i]);
+    sqlite3_free(connection->caches[i].lists);
+    sqlite3_free(connection->caches[i].listWeights);
   }
   sqlite3_free(connection->accumulator.scores);
   sqlite3_free(connection->accumulator.states);
@@ -774,11 +1039,15 @@ int sqlite3_weightedbm_init(sqlite3 *db, char **error, const sqlite3_api_routine
   if (connection == 0) return SQLITE_NOMEM;
   memset(connection, 0, sizeof(Connection));
   connection->db = db;
+  connection->listMinRows = LIST_MIN_ROWS;
+  connection->listMaxBytes = LIST_MAX_BYTES;
   int rc = api->xCreateFunction(api, "weighted_bm25", connection, weightedBm25, freeConnection);
   if (rc != SQLITE_OK) {
     sqlite3_free(connection);
     return rc;
   }
   /* Shares the connection's caches, which weighted_bm25's destructor frees. */
-  return api->xCreateFunction(api, "weighted_bm25_top", connection, weightedBm25Top, 0);
+  rc = api->xCreateFunction(api, "weighted_bm25_top", connection, weightedBm25Top, 0);
+  if (rc != SQLITE_OK) return rc;
+  return sqlite3_create_function_v2(db, "weighted_bm25_lists", -1, SQLITE_UTF8, connection, rowListSettings, 0, 0, 0);
 }
