@@ -121,13 +121,19 @@ static PhraseHits *hitSlot(LengthCache *cache, const char *key, int bytes) {
   return &cache->hits[slot];
 }
 
-/* weighted_bm25_top's scratch space, kept per connection: a score and a state per rowid, and the rowids touched. */
+/*
+ * weighted_bm25_top's scratch space, kept per connection. The rows found (touched) are numbered in the order found,
+ * and their scores and states kept by that number, their entry; by rowid, only the entry: the scans that decide
+ * what to prune then read entries in order, where arrays by rowid (a million rows) were read at random.
+ */
 typedef struct {
-  double *scores;        /* the terms added so far (in reading order: a floor for the row's score), then the score */
-  unsigned char *states; /* 0: no phrase yet, 1: scored, 2: holds an excluded phrase */
-  int *heads;            /* the row's last term in `terms`, numbered from 1 */
+  int *entries; /* by rowid: the row's entry + 1; 0: no phrase yet (or forgotten) */
   sqlite3_int64 capacity;
-  sqlite3_int64 *touched;
+  /* By entry: */
+  sqlite3_int64 *touched; /* the rowid */
+  double *scores;         /* the terms added so far (in reading order: a floor for the row's score), then the score */
+  unsigned char *states;  /* 1: scored, 2: holds an excluded phrase */
+  int *heads;             /* the row's last term in `terms`, numbered from 1 */
   sqlite3_int64 touchedCount, touchedCapacity;
   /* Each row's terms, linked: what the row's phrase adds, the phrase's place in the query, the row's previous term. */
   double *terms;
@@ -436,36 +442,51 @@ static int reserveAccumulator(Accumulator *accumulator, sqlite3_int64 rowid) {
   if (rowid < accumulator->capacity) return SQLITE_OK;
   sqlite3_int64 capacity = accumulator->capacity ? accumulator->capacity : 65536;
   while (capacity <= rowid) capacity *= 2;
-  double *scores = (double *)sqlite3_realloc64(accumulator->scores, sizeof(double) * capacity);
-  if (scores == 0) return SQLITE_NOMEM;
-  accumulator->scores = scores;
-  int *heads = (int *)sqlite3_realloc64(accumulator->heads, sizeof(int) * capacity);
-  if (heads == 0) return SQLITE_NOMEM;
-  accumulator->heads = heads;
-  unsigned char *states = (unsigned char *)sqlite3_realloc64(accumulator->states, (sqlite3_uint64)capacity);
-  if (states == 0) return SQLITE_NOMEM;
-  memset(states + accumulator->capacity, 0, (size_t)(capacity - accumulator->capacity));
-  accumulator->states = states;
+  int *entries = (int *)sqlite3_realloc64(accumulator->entries, sizeof(int) * capacity);
+  if (entries == 0) return SQLITE_NOMEM;
+  memset(entries + accumulator->capacity, 0, sizeof(int) * (size_t)(capacity - accumulator->capacity));
+  accumulator->entries = entries;
   accumulator->capacity = capacity;
   return SQLITE_OK;
 }
 
-static int touch(Accumulator *accumulator, sqlite3_int64 rowid) {
+/* The row's entry, -1 if it has none (reserveAccumulator first). */
+static sqlite3_int64 entryOf(const Accumulator *accumulator, sqlite3_int64 rowid) {
+  return (sqlite3_int64)accumulator->entries[rowid] - 1;
+}
+
+/* A new entry for the row, in `state`, with no terms yet. */
+static int touch(Accumulator *accumulator, sqlite3_int64 rowid, unsigned char state, sqlite3_int64 *entry) {
   if (accumulator->touchedCount == accumulator->touchedCapacity) {
     sqlite3_int64 capacity = accumulator->touchedCapacity ? accumulator->touchedCapacity * 2 : 4096;
-    sqlite3_int64 *grown = (sqlite3_int64 *)sqlite3_realloc64(accumulator->touched, sizeof(sqlite3_int64) * capacity);
-    if (grown == 0) return SQLITE_NOMEM;
-    accumulator->touched = grown;
+    sqlite3_int64 *touched = (sqlite3_int64 *)sqlite3_realloc64(accumulator->touched, sizeof(sqlite3_int64) * capacity);
+    if (touched == 0) return SQLITE_NOMEM;
+    accumulator->touched = touched;
+    double *scores = (double *)sqlite3_realloc64(accumulator->scores, sizeof(double) * capacity);
+    if (scores == 0) return SQLITE_NOMEM;
+    accumulator->scores = scores;
+    unsigned char *states = (unsigned char *)sqlite3_realloc64(accumulator->states, (sqlite3_uint64)capacity);
+    if (states == 0) return SQLITE_NOMEM;
+    accumulator->states = states;
+    int *heads = (int *)sqlite3_realloc64(accumulator->heads, sizeof(int) * capacity);
+    if (heads == 0) return SQLITE_NOMEM;
+    accumulator->heads = heads;
     double *scratch = (double *)sqlite3_realloc64(accumulator->scratch, sizeof(double) * capacity);
     if (scratch == 0) return SQLITE_NOMEM;
     accumulator->scratch = scratch;
     accumulator->touchedCapacity = capacity;
   }
-  accumulator->touched[accumulator->touchedCount++] = rowid;
+  sqlite3_int64 at = accumulator->touchedCount++;
+  accumulator->touched[at] = rowid;
+  accumulator->scores[at] = 0.0;
+  accumulator->states[at] = state;
+  accumulator->heads[at] = 0;
+  accumulator->entries[rowid] = (int)at + 1;
+  *entry = at;
   return SQLITE_OK;
 }
 
-static int addTerm(Accumulator *accumulator, sqlite3_int64 rowid, double term, int place) {
+static int addTerm(Accumulator *accumulator, sqlite3_int64 entry, double term, int place) {
   if (accumulator->termCount == accumulator->termCapacity) {
     int capacity = accumulator->termCapacity ? accumulator->termCapacity * 2 : 8192;
     double *terms = (double *)sqlite3_realloc64(accumulator->terms, sizeof(double) * capacity);
@@ -482,10 +503,10 @@ static int addTerm(Accumulator *accumulator, sqlite3_int64 rowid, double term, i
   int at = accumulator->termCount++;
   accumulator->terms[at] = term;
   accumulator->places[at] = place;
-  accumulator->previous[at] = accumulator->heads[rowid];
-  accumulator->heads[rowid] = at + 1;
-  accumulator->scores[rowid] += term;
-  if (accumulator->scores[rowid] > accumulator->highestFloor) accumulator->highestFloor = accumulator->scores[rowid];
+  accumulator->previous[at] = accumulator->heads[entry];
+  accumulator->heads[entry] = at + 1;
+  accumulator->scores[entry] += term;
+  if (accumulator->scores[entry] > accumulator->highestFloor) accumulator->highestFloor = accumulator->scores[entry];
   return SQLITE_OK;
 }
 
@@ -513,17 +534,18 @@ static double phraseTerm(const PhrasePass *pass, double frequency, int length) {
   return pass->weight * pass->idf * (frequency * (k1 + 1.0)) / (frequency + norm);
 }
 
-/* The phrase's term for a row found already (state 1) or just found (state 0, admitted). */
-static int scoreRow(PhrasePass *pass, sqlite3_int64 rowid, unsigned char state, double term) {
+/* The phrase's term for a row found already (its entry) or just found (entry -1, admitted). */
+static int scoreRow(PhrasePass *pass, sqlite3_int64 rowid, sqlite3_int64 entry, double term) {
   Accumulator *accumulator = pass->accumulator;
-  int rc = SQLITE_OK;
-  if (state == 0) {
-    rc = touch(accumulator, rowid);
-    accumulator->states[rowid] = 1;
-    accumulator->scores[rowid] = 0.0;
-    accumulator->heads[rowid] = 0;
-  }
-  return rc == SQLITE_OK ? addTerm(accumulator, rowid, term, pass->place) : rc;
+  int rc = entry < 0 ? touch(accumulator, rowid, 1, &entry) : SQLITE_OK;
+  return rc == SQLITE_OK ? addTerm(accumulator, entry, term, pass->place) : rc;
+}
+
+/* An excluded phrase's row: out, whatever it holds. */
+static int excludeRow(Accumulator *accumulator, sqlite3_int64 rowid, sqlite3_int64 entry) {
+  if (entry < 0) return touch(accumulator, rowid, 2, &entry);
+  accumulator->states[entry] = 2;
+  return SQLITE_OK;
 }
 
 /* The phrase's hits in this row straight from its position list (the query here is the phrase alone): xInstCount
@@ -575,19 +597,15 @@ static int addPhraseTerm(const Fts5ExtensionApi *api, Fts5Context *fts, void *po
   if (rowid < 0 || rowid >= MAX_CACHED_ROWID) return SQLITE_RANGE;
   rc = reserveAccumulator(accumulator, rowid);
   if (rc != SQLITE_OK) return rc;
-  unsigned char state = accumulator->states[rowid];
-  if (pass->weight == 0.0) {
-    /* An excluded phrase: the row is out, whatever it holds. */
-    if (state == 0) rc = touch(accumulator, rowid);
-    accumulator->states[rowid] = 2;
-    return rc;
-  }
+  sqlite3_int64 entry = entryOf(accumulator, rowid);
+  unsigned char state = entry < 0 ? 0 : accumulator->states[entry];
+  if (pass->weight == 0.0) return excludeRow(accumulator, rowid, entry);
   if (state == 2 || (state == 0 && !pass->admit)) return SQLITE_OK;
   int length = 0;
   if (!known) rc = rowFrequency(api, fts, pass, &frequency);
   if (rc == SQLITE_OK) rc = lengthOfRow(api, fts, pass->data->cache, rowid, &length);
   if (rc != SQLITE_OK) return rc;
-  return scoreRow(pass, rowid, state, phraseTerm(pass, frequency, length));
+  return scoreRow(pass, rowid, entry, phraseTerm(pass, frequency, length));
 }
 
 /*
@@ -603,8 +621,8 @@ static int addKeptPhrase(PhrasePass *pass, const RowList *list) {
   if (rc != SQLITE_OK) return rc;
   if (pass->weight != 0.0 && !pass->admit && accumulator->touchedCount * 16 < list->count) {
     for (sqlite3_int64 t = 0; rc == SQLITE_OK && t < accumulator->touchedCount; t++) {
+      if (accumulator->states[t] != 1) continue;
       sqlite3_int64 rowid = accumulator->touched[t];
-      if (accumulator->states[rowid] != 1) continue;
       int low = 0, high = list->count;
       while (low < high) {
         int middle = low + (high - low) / 2;
@@ -612,21 +630,21 @@ static int addKeptPhrase(PhrasePass *pass, const RowList *list) {
         else high = middle;
       }
       if (low < list->count && list->rowids[low] == rowid)
-        rc = scoreRow(pass, rowid, 1, phraseTerm(pass, (double)list->frequencies[low], (int)lengths[rowid] - 1));
+        rc = scoreRow(pass, rowid, t, phraseTerm(pass, (double)list->frequencies[low], (int)lengths[rowid] - 1));
     }
     return rc;
   }
   for (int i = 0; rc == SQLITE_OK && i < list->count; i++) {
     sqlite3_int64 rowid = list->rowids[i];
     if (rowid < pass->low || rowid >= pass->high) continue;
-    unsigned char state = accumulator->states[rowid];
+    sqlite3_int64 entry = entryOf(accumulator, rowid);
+    unsigned char state = entry < 0 ? 0 : accumulator->states[entry];
     if (pass->weight == 0.0) {
-      if (state == 0) rc = touch(accumulator, rowid);
-      accumulator->states[rowid] = 2;
+      rc = excludeRow(accumulator, rowid, entry);
       continue;
     }
     if (state == 2 || (state == 0 && !pass->admit)) continue;
-    rc = scoreRow(pass, rowid, state, phraseTerm(pass, (double)list->frequencies[i], (int)lengths[rowid] - 1));
+    rc = scoreRow(pass, rowid, entry, phraseTerm(pass, (double)list->frequencies[i], (int)lengths[rowid] - 1));
   }
   return rc;
 }
@@ -728,17 +746,18 @@ static int readPhrase(const Fts5ExtensionApi *api, Fts5Context *fts, PhrasePass 
   return rc;
 }
 
-/* Is row a better than row b: higher score, then lower rowid. */
-static int better(const double *scores, sqlite3_int64 a, sqlite3_int64 b) {
-  return scores[a] > scores[b] || (scores[a] == scores[b] && a < b);
+/* Is entry a better than entry b: higher score, then lower rowid. */
+static int better(const Accumulator *accumulator, sqlite3_int64 a, sqlite3_int64 b) {
+  const double *scores = accumulator->scores;
+  return scores[a] > scores[b] || (scores[a] == scores[b] && accumulator->touched[a] < accumulator->touched[b]);
 }
 
-/* Restores the heap (worst row at the top) below `at`. */
-static void siftDown(sqlite3_int64 *heap, int count, int at, const double *scores) {
+/* Restores the heap of entries (worst row at the top) below `at`. */
+static void siftDown(sqlite3_int64 *heap, int count, int at, const Accumulator *accumulator) {
   for (;;) {
     int worst = at, left = 2 * at + 1, right = left + 1;
-    if (left < count && better(scores, heap[worst], heap[left])) worst = left;
-    if (right < count && better(scores, heap[worst], heap[right])) worst = right;
+    if (left < count && better(accumulator, heap[worst], heap[left])) worst = left;
+    if (right < count && better(accumulator, heap[worst], heap[right])) worst = right;
     if (worst == at) return;
     sqlite3_int64 swap = heap[at];
     heap[at] = heap[worst];
@@ -778,10 +797,8 @@ static double kthLargest(double *values, sqlite3_int64 count, sqlite3_int64 k) {
  */
 static int atLeastAbove(const Accumulator *accumulator, int k, double value) {
   sqlite3_int64 found = 0;
-  for (sqlite3_int64 t = 0; t < accumulator->touchedCount; t++) {
-    sqlite3_int64 rowid = accumulator->touched[t];
-    if (accumulator->states[rowid] == 1 && accumulator->scores[rowid] > value && ++found >= k) return 1;
-  }
+  for (sqlite3_int64 t = 0; t < accumulator->touchedCount; t++)
+    if (accumulator->states[t] == 1 && accumulator->scores[t] > value && ++found >= k) return 1;
   return 0;
 }
 
@@ -877,26 +894,31 @@ static void weightedBm25Top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlit
     if (accumulator->touchedCount >= k && left < accumulator->highestFloor * (1 - 1e-9) &&
         atLeastAbove(accumulator, k, left)) {
       sqlite3_int64 count = 0;
-      for (sqlite3_int64 t = 0; t < accumulator->touchedCount; t++) {
-        sqlite3_int64 rowid = accumulator->touched[t];
-        if (accumulator->states[rowid] == 1) accumulator->scratch[count++] = accumulator->scores[rowid];
-      }
+      for (sqlite3_int64 t = 0; t < accumulator->touchedCount; t++)
+        if (accumulator->states[t] == 1) accumulator->scratch[count++] = accumulator->scores[t];
       double kth = count >= k ? kthLargest(accumulator->scratch, count, k) : 0.0;
       if (count >= k && left < kth * (1 - 1e-9)) {
         pass.admit = 0;
         /*
          * And a row found already whose floor plus all that is left is under the k-th best cannot reach the k best
-         * either: it is forgotten (its state back to 0, which no longer admits it), so that the remaining phrases,
+         * either: it is forgotten (its entry dropped, which no longer admits it), so that the remaining phrases,
          * the final sums and the heap work on the rows that still can.
          */
         sqlite3_int64 kept = 0;
         double floor = kth * (1 - 1e-9) - left;
         for (sqlite3_int64 t = 0; t < accumulator->touchedCount; t++) {
           sqlite3_int64 rowid = accumulator->touched[t];
-          if (accumulator->states[rowid] == 1 && accumulator->scores[rowid] < floor * (1 - 1e-9) - 1e-9) {
-            accumulator->states[rowid] = 0;
+          if (accumulator->states[t] == 1 && accumulator->scores[t] < floor * (1 - 1e-9) - 1e-9) {
+            accumulator->entries[rowid] = 0;
           } else {
-            accumulator->touched[kept++] = rowid;
+            if (kept != t) {
+              accumulator->touched[kept] = rowid;
+              accumulator->scores[kept] = accumulator->scores[t];
+              accumulator->states[kept] = accumulator->states[t];
+              accumulator->heads[kept] = accumulator->heads[t];
+              accumulator->entries[rowid] = (int)kept + 1;
+            }
+            kept++;
           }
         }
         accumulator->touchedCount = kept;
@@ -919,10 +941,9 @@ static void weightedBm25Top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlit
     if (sorted == 0 || places == 0) rc = SQLITE_NOMEM;
   }
   for (sqlite3_int64 t = 0; rc == SQLITE_OK && t < accumulator->touchedCount; t++) {
-    sqlite3_int64 rowid = accumulator->touched[t];
-    if (accumulator->states[rowid] != 1) continue;
+    if (accumulator->states[t] != 1) continue;
     int count = 0;
-    for (int at = accumulator->heads[rowid]; at != 0 && count < ordered; at = accumulator->previous[at - 1]) {
+    for (int at = accumulator->heads[t]; at != 0 && count < ordered; at = accumulator->previous[at - 1]) {
       int place = accumulator->places[at - 1], i = count++;
       while (i > 0 && places[i - 1] > place) {
         places[i] = places[i - 1];
@@ -934,7 +955,7 @@ static void weightedBm25Top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlit
     }
     double score = 0.0;
     for (int i = 0; i < count; i++) score += sorted[i];
-    accumulator->scores[rowid] = score;
+    accumulator->scores[t] = score;
   }
   sqlite3_free(sorted);
   sqlite3_free(places);
@@ -942,34 +963,32 @@ static void weightedBm25Top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlit
   sqlite3_int64 *heap = rc == SQLITE_OK ? (sqlite3_int64 *)sqlite3_malloc64(sizeof(sqlite3_int64) * (sqlite3_uint64)k) : 0;
   if (rc == SQLITE_OK && heap == 0) rc = SQLITE_NOMEM;
   int count = 0;
-  const double *scores = accumulator->scores;
-  for (sqlite3_int64 i = 0; rc == SQLITE_OK && i < accumulator->touchedCount; i++) {
-    sqlite3_int64 rowid = accumulator->touched[i];
-    if (accumulator->states[rowid] != 1) continue;
+  for (sqlite3_int64 entry = 0; rc == SQLITE_OK && entry < accumulator->touchedCount; entry++) {
+    if (accumulator->states[entry] != 1) continue;
     if (count < k) {
-      heap[count++] = rowid;
-      for (int at = count - 1; at > 0 && better(scores, heap[(at - 1) / 2], heap[at]); at = (at - 1) / 2) {
+      heap[count++] = entry;
+      for (int at = count - 1; at > 0 && better(accumulator, heap[(at - 1) / 2], heap[at]); at = (at - 1) / 2) {
         sqlite3_int64 swap = heap[at];
         heap[at] = heap[(at - 1) / 2];
         heap[(at - 1) / 2] = swap;
       }
-    } else if (better(scores, rowid, heap[0])) {
-      heap[0] = rowid;
-      siftDown(heap, count, 0, scores);
+    } else if (better(accumulator, entry, heap[0])) {
+      heap[0] = entry;
+      siftDown(heap, count, 0, accumulator);
     }
   }
   /* Best first: take the worst off the heap until it is empty, filling from the end. */
   double *result = rc == SQLITE_OK ? (double *)sqlite3_malloc64(sizeof(double) * 2 * (sqlite3_uint64)(count ? count : 1)) : 0;
   if (rc == SQLITE_OK && result == 0) rc = SQLITE_NOMEM;
   for (int n = count; rc == SQLITE_OK && n > 0; n--) {
-    result[2 * (n - 1)] = (double)heap[0];
-    result[2 * (n - 1) + 1] = scores[heap[0]];
+    result[2 * (n - 1)] = (double)accumulator->touched[heap[0]];
+    result[2 * (n - 1) + 1] = accumulator->scores[heap[0]];
     heap[0] = heap[n - 1];
-    siftDown(heap, n - 1, 0, scores);
+    siftDown(heap, n - 1, 0, accumulator);
   }
   sqlite3_free(heap);
-  /* Leave the states clean for the next query. */
-  for (sqlite3_int64 i = 0; i < accumulator->touchedCount; i++) accumulator->states[accumulator->touched[i]] = 0;
+  /* Leave the entries clean for the next query. */
+  for (sqlite3_int64 i = 0; i < accumulator->touchedCount; i++) accumulator->entries[accumulator->touched[i]] = 0;
   accumulator->touchedCount = 0;
   if (rc != SQLITE_OK) {
     sqlite3_free(result);
@@ -1014,6 +1033,7 @@ static void freeConnection(void *pointer) {
     sqlite3_free(connection->caches[i].lists);
     sqlite3_free(connection->caches[i].listWeights);
   }
+  sqlite3_free(connection->accumulator.entries);
   sqlite3_free(connection->accumulator.scores);
   sqlite3_free(connection->accumulator.states);
   sqlite3_free(connection->accumulator.touched);
