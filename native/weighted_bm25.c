@@ -128,6 +128,9 @@ static PhraseHits *hitSlot(LengthCache *cache, const char *key, int bytes) {
  */
 typedef struct {
   int *entries; /* by rowid: the row's entry + 1; 0: no phrase yet (or forgotten) */
+  /* By rowid, a bit: whether `entries` has one. A common word's rows mostly have none; this says so from an array
+     that stays in cache (a bit per row), not from a load in a million-entry one. */
+  sqlite3_uint64 *found;
   sqlite3_int64 capacity;
   /* By entry: */
   sqlite3_int64 *touched; /* the rowid */
@@ -446,12 +449,18 @@ static int reserveAccumulator(Accumulator *accumulator, sqlite3_int64 rowid) {
   if (entries == 0) return SQLITE_NOMEM;
   memset(entries + accumulator->capacity, 0, sizeof(int) * (size_t)(capacity - accumulator->capacity));
   accumulator->entries = entries;
+  /* Capacities are powers of two from 65536: whole words of bits. */
+  sqlite3_uint64 *found = (sqlite3_uint64 *)sqlite3_realloc64(accumulator->found, (sqlite3_uint64)capacity / 8);
+  if (found == 0) return SQLITE_NOMEM;
+  memset(found + accumulator->capacity / 64, 0, (size_t)(capacity - accumulator->capacity) / 8);
+  accumulator->found = found;
   accumulator->capacity = capacity;
   return SQLITE_OK;
 }
 
 /* The row's entry, -1 if it has none (reserveAccumulator first). */
 static sqlite3_int64 entryOf(const Accumulator *accumulator, sqlite3_int64 rowid) {
+  if (((accumulator->found[rowid >> 6] >> (rowid & 63)) & 1) == 0) return -1;
   return (sqlite3_int64)accumulator->entries[rowid] - 1;
 }
 
@@ -482,6 +491,7 @@ static int touch(Accumulator *accumulator, sqlite3_int64 rowid, unsigned char st
   accumulator->states[at] = state;
   accumulator->heads[at] = 0;
   accumulator->entries[rowid] = (int)at + 1;
+  accumulator->found[rowid >> 6] |= (sqlite3_uint64)1 << (rowid & 63);
   *entry = at;
   return SQLITE_OK;
 }
@@ -909,7 +919,7 @@ static void weightedBm25Top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlit
         for (sqlite3_int64 t = 0; t < accumulator->touchedCount; t++) {
           sqlite3_int64 rowid = accumulator->touched[t];
           if (accumulator->states[t] == 1 && accumulator->scores[t] < floor * (1 - 1e-9) - 1e-9) {
-            accumulator->entries[rowid] = 0;
+            accumulator->found[rowid >> 6] &= ~((sqlite3_uint64)1 << (rowid & 63));
           } else {
             if (kept != t) {
               accumulator->touched[kept] = rowid;
@@ -988,7 +998,10 @@ static void weightedBm25Top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlit
   }
   sqlite3_free(heap);
   /* Leave the entries clean for the next query. */
-  for (sqlite3_int64 i = 0; i < accumulator->touchedCount; i++) accumulator->entries[accumulator->touched[i]] = 0;
+  for (sqlite3_int64 i = 0; i < accumulator->touchedCount; i++) {
+    sqlite3_int64 rowid = accumulator->touched[i];
+    accumulator->found[rowid >> 6] &= ~((sqlite3_uint64)1 << (rowid & 63));
+  }
   accumulator->touchedCount = 0;
   if (rc != SQLITE_OK) {
     sqlite3_free(result);
@@ -1034,6 +1047,7 @@ static void freeConnection(void *pointer) {
     sqlite3_free(connection->caches[i].listWeights);
   }
   sqlite3_free(connection->accumulator.entries);
+  sqlite3_free(connection->accumulator.found);
   sqlite3_free(connection->accumulator.scores);
   sqlite3_free(connection->accumulator.states);
   sqlite3_free(connection->accumulator.touched);
