@@ -13,7 +13,11 @@
  * this one's), when the cache starts again empty. A library of a million images that is searched repeatedly then
  * ranks a common word about twice as fast. The same cache keeps how many rows hold each phrase (for its idf), which
  * FTS5 otherwise counts at every query by reading the phrase's whole row list (keyed by its tokens alone: Glimpse's
- * queries have no column filters).
+ * queries have no column filters). And weighted_bm25_top keeps, the same way, the row lists of phrases holding many
+ * rows (their rowids and column-weighted frequencies, see RowList), up to a cap per connection, least recently used
+ * dropped first: a sentence's common words ('man', 'white', 'top') hold hundreds of thousands of rows at a million
+ * images, and reading them from a flat array instead of through FTS5 is most of what makes a server's sentence
+ * queries fast. The first query holding such a word reads it through FTS5 as before (and keeps it).
  *
  *   weighted_bm25(fts_table, cache_name, column_count, column_weight..., phrase_weight...)
  *
@@ -147,7 +151,7 @@ typedef struct {
 } Accumulator;
 
 /* Row lists are kept for phrases of at least this many rows, within this many bytes per connection (defaults). */
-#define LIST_MIN_ROWS 2048
+#define LIST_MIN_ROWS 512
 #define LIST_MAX_BYTES (128 * 1024 * 1024)
 
 typedef struct {
