@@ -13,7 +13,11 @@
  * this one's), when the cache starts again empty. A library of a million images that is searched repeatedly then
  * ranks a common word about twice as fast. The same cache keeps how many rows hold each phrase (for its idf), which
  * FTS5 otherwise counts at every query by reading the phrase's whole row list (keyed by its tokens alone: Glimpse's
- * queries have no column filters).
+ * queries have no column filters). And weighted_bm25_top keeps, the same way, the row lists of phrases holding many
+ * rows (their rowids and column-weighted frequencies, see RowList), up to a cap per connection, least recently used
+ * dropped first: a sentence's common words ('man', 'white', 'top') hold hundreds of thousands of rows at a million
+ * images, and reading them from a flat array instead of through FTS5 is most of what makes a server's sentence
+ * queries fast. The first query holding such a word reads it through FTS5 as before (and keeps it).
  *
  *   weighted_bm25(fts_table, cache_name, column_count, column_weight..., phrase_weight...)
  *
@@ -42,6 +46,21 @@ typedef struct {
   sqlite3_int64 hits;
 } PhraseHits;
 
+/*
+ * A common phrase's row list as weighted_bm25_top reads it: its rows (ascending) and its column-weighted frequency
+ * in each, summed hit by hit as addPhraseTerm sums it (float holds it exactly, or the list is not kept). Valid while
+ * the database and the column weights are unchanged; the rows' lengths are then all in the length cache.
+ */
+typedef struct {
+  char *key; /* as PhraseHits */
+  int keyBytes;
+  unsigned int hash;
+  int count;
+  int *rowids;
+  float *frequencies;
+  sqlite3_int64 lastUse;
+} RowList;
+
 typedef struct {
   char name[64];
   sqlite3_int64 dataVersion, changes;
@@ -50,6 +69,10 @@ typedef struct {
   int complete; /* every row's length was read in one pass over the docsize table */
   PhraseHits *hits; /* HIT_SLOTS entries, or 0 */
   int hitCount;
+  RowList *lists; /* listCount of listCapacity, in no order */
+  int listCount, listCapacity;
+  double *listWeights; /* the column weights the lists' frequencies were summed with */
+  int listColumns;
 } LengthCache;
 
 static void clearHits(LengthCache *cache) {
@@ -102,13 +125,22 @@ static PhraseHits *hitSlot(LengthCache *cache, const char *key, int bytes) {
   return &cache->hits[slot];
 }
 
-/* weighted_bm25_top's scratch space, kept per connection: a score and a state per rowid, and the rowids touched. */
+/*
+ * weighted_bm25_top's scratch space, kept per connection. The rows found (touched) are numbered in the order found,
+ * and their scores and states kept by that number, their entry; by rowid, only the entry: the scans that decide
+ * what to prune then read entries in order, where arrays by rowid (a million rows) were read at random.
+ */
 typedef struct {
-  double *scores;        /* the terms added so far (in reading order: a floor for the row's score), then the score */
-  unsigned char *states; /* 0: no phrase yet, 1: scored, 2: holds an excluded phrase */
-  int *heads;            /* the row's last term in `terms`, numbered from 1 */
+  int *entries; /* by rowid: the row's entry + 1; 0: no phrase yet (or forgotten) */
+  /* By rowid, a bit: whether `entries` has one. A common word's rows mostly have none; this says so from an array
+     that stays in cache (a bit per row), not from a load in a million-entry one. */
+  sqlite3_uint64 *found;
   sqlite3_int64 capacity;
-  sqlite3_int64 *touched;
+  /* By entry: */
+  sqlite3_int64 *touched; /* the rowid */
+  double *scores;         /* the terms added so far (in reading order: a floor for the row's score), then the score */
+  unsigned char *states;  /* 1: scored, 2: holds an excluded phrase */
+  int *heads;             /* the row's last term in `terms`, numbered from 1 */
   sqlite3_int64 touchedCount, touchedCapacity;
   /* Each row's terms, linked: what the row's phrase adds, the phrase's place in the query, the row's previous term. */
   double *terms;
@@ -118,11 +150,33 @@ typedef struct {
   double highestFloor; /* the highest of the rows' floors: the k-th best is no higher */
 } Accumulator;
 
+/* Row lists are kept for phrases of at least this many rows, within this many bytes per connection (defaults). */
+#define LIST_MIN_ROWS 512
+#define LIST_MAX_BYTES (128 * 1024 * 1024)
+
 typedef struct {
   sqlite3 *db;
   LengthCache caches[MAX_CACHES];
   Accumulator accumulator;
+  sqlite3_int64 listBytes, listClock; /* the row lists' memory, and a counter for least-recently-used eviction */
+  sqlite3_int64 listMinRows, listMaxBytes;
 } Connection;
+
+static sqlite3_int64 listSize(const RowList *list) {
+  return (sqlite3_int64)list->count * (sizeof(int) + sizeof(float)) + list->keyBytes + (sqlite3_int64)sizeof(RowList);
+}
+
+static void freeList(Connection *connection, RowList *list) {
+  connection->listBytes -= listSize(list);
+  sqlite3_free(list->key);
+  sqlite3_free(list->rowids);
+  sqlite3_free(list->frequencies);
+}
+
+static void clearLists(Connection *connection, LengthCache *cache) {
+  for (int i = 0; i < cache->listCount; i++) freeList(connection, &cache->lists[i]);
+  cache->listCount = 0;
+}
 
 typedef struct {
   int phraseCount;
@@ -131,6 +185,7 @@ typedef struct {
   double *idf;          /* per phrase */
   double *frequency;    /* per phrase, scratch space for the current row */
   double *hits;         /* per phrase: rows holding it */
+  sqlite3_int64 rows;   /* in the table */
 } QueryData;
 
 static int countRow(const Fts5ExtensionApi *api, Fts5Context *fts, void *count) {
@@ -171,6 +226,7 @@ static LengthCache *lengthCache(Connection *connection, sqlite3_value *nameValue
     if (cache->lengths) memset(cache->lengths, 0, sizeof(unsigned int) * (size_t)cache->capacity);
     cache->complete = 0;
     clearHits(cache);
+    clearLists(connection, cache);
     cache->dataVersion = version;
     cache->changes = changes;
   }
@@ -309,6 +365,7 @@ static int queryData(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_valu
     rc = api->xRowCount(fts, &rows);
     if (rc == SQLITE_OK) rc = api->xColumnTotalSize(fts, -1, &tokens);
     if (rc == SQLITE_OK) data->averageLength = rows > 0 ? (double)tokens / (double)rows : 1.0;
+    data->rows = rows;
     sqlite3_int64 allHits = 0;
     for (int phrase = 0; rc == SQLITE_OK && phrase < phrases; phrase++) {
       sqlite3_int64 hits = 0;
@@ -392,36 +449,58 @@ static int reserveAccumulator(Accumulator *accumulator, sqlite3_int64 rowid) {
   if (rowid < accumulator->capacity) return SQLITE_OK;
   sqlite3_int64 capacity = accumulator->capacity ? accumulator->capacity : 65536;
   while (capacity <= rowid) capacity *= 2;
-  double *scores = (double *)sqlite3_realloc64(accumulator->scores, sizeof(double) * capacity);
-  if (scores == 0) return SQLITE_NOMEM;
-  accumulator->scores = scores;
-  int *heads = (int *)sqlite3_realloc64(accumulator->heads, sizeof(int) * capacity);
-  if (heads == 0) return SQLITE_NOMEM;
-  accumulator->heads = heads;
-  unsigned char *states = (unsigned char *)sqlite3_realloc64(accumulator->states, (sqlite3_uint64)capacity);
-  if (states == 0) return SQLITE_NOMEM;
-  memset(states + accumulator->capacity, 0, (size_t)(capacity - accumulator->capacity));
-  accumulator->states = states;
+  int *entries = (int *)sqlite3_realloc64(accumulator->entries, sizeof(int) * capacity);
+  if (entries == 0) return SQLITE_NOMEM;
+  memset(entries + accumulator->capacity, 0, sizeof(int) * (size_t)(capacity - accumulator->capacity));
+  accumulator->entries = entries;
+  /* Capacities are powers of two from 65536: whole words of bits. */
+  sqlite3_uint64 *found = (sqlite3_uint64 *)sqlite3_realloc64(accumulator->found, (sqlite3_uint64)capacity / 8);
+  if (found == 0) return SQLITE_NOMEM;
+  memset(found + accumulator->capacity / 64, 0, (size_t)(capacity - accumulator->capacity) / 8);
+  accumulator->found = found;
   accumulator->capacity = capacity;
   return SQLITE_OK;
 }
 
-static int touch(Accumulator *accumulator, sqlite3_int64 rowid) {
+/* The row's entry, -1 if it has none (reserveAccumulator first). */
+static sqlite3_int64 entryOf(const Accumulator *accumulator, sqlite3_int64 rowid) {
+  if (((accumulator->found[rowid >> 6] >> (rowid & 63)) & 1) == 0) return -1;
+  return (sqlite3_int64)accumulator->entries[rowid] - 1;
+}
+
+/* A new entry for the row, in `state`, with no terms yet. */
+static int touch(Accumulator *accumulator, sqlite3_int64 rowid, unsigned char state, sqlite3_int64 *entry) {
   if (accumulator->touchedCount == accumulator->touchedCapacity) {
     sqlite3_int64 capacity = accumulator->touchedCapacity ? accumulator->touchedCapacity * 2 : 4096;
-    sqlite3_int64 *grown = (sqlite3_int64 *)sqlite3_realloc64(accumulator->touched, sizeof(sqlite3_int64) * capacity);
-    if (grown == 0) return SQLITE_NOMEM;
-    accumulator->touched = grown;
+    sqlite3_int64 *touched = (sqlite3_int64 *)sqlite3_realloc64(accumulator->touched, sizeof(sqlite3_int64) * capacity);
+    if (touched == 0) return SQLITE_NOMEM;
+    accumulator->touched = touched;
+    double *scores = (double *)sqlite3_realloc64(accumulator->scores, sizeof(double) * capacity);
+    if (scores == 0) return SQLITE_NOMEM;
+    accumulator->scores = scores;
+    unsigned char *states = (unsigned char *)sqlite3_realloc64(accumulator->states, (sqlite3_uint64)capacity);
+    if (states == 0) return SQLITE_NOMEM;
+    accumulator->states = states;
+    int *heads = (int *)sqlite3_realloc64(accumulator->heads, sizeof(int) * capacity);
+    if (heads == 0) return SQLITE_NOMEM;
+    accumulator->heads = heads;
     double *scratch = (double *)sqlite3_realloc64(accumulator->scratch, sizeof(double) * capacity);
     if (scratch == 0) return SQLITE_NOMEM;
     accumulator->scratch = scratch;
     accumulator->touchedCapacity = capacity;
   }
-  accumulator->touched[accumulator->touchedCount++] = rowid;
+  sqlite3_int64 at = accumulator->touchedCount++;
+  accumulator->touched[at] = rowid;
+  accumulator->scores[at] = 0.0;
+  accumulator->states[at] = state;
+  accumulator->heads[at] = 0;
+  accumulator->entries[rowid] = (int)at + 1;
+  accumulator->found[rowid >> 6] |= (sqlite3_uint64)1 << (rowid & 63);
+  *entry = at;
   return SQLITE_OK;
 }
 
-static int addTerm(Accumulator *accumulator, sqlite3_int64 rowid, double term, int place) {
+static int addTerm(Accumulator *accumulator, sqlite3_int64 entry, double term, int place) {
   if (accumulator->termCount == accumulator->termCapacity) {
     int capacity = accumulator->termCapacity ? accumulator->termCapacity * 2 : 8192;
     double *terms = (double *)sqlite3_realloc64(accumulator->terms, sizeof(double) * capacity);
@@ -438,10 +517,10 @@ static int addTerm(Accumulator *accumulator, sqlite3_int64 rowid, double term, i
   int at = accumulator->termCount++;
   accumulator->terms[at] = term;
   accumulator->places[at] = place;
-  accumulator->previous[at] = accumulator->heads[rowid];
-  accumulator->heads[rowid] = at + 1;
-  accumulator->scores[rowid] += term;
-  if (accumulator->scores[rowid] > accumulator->highestFloor) accumulator->highestFloor = accumulator->scores[rowid];
+  accumulator->previous[at] = accumulator->heads[entry];
+  accumulator->heads[entry] = at + 1;
+  accumulator->scores[entry] += term;
+  if (accumulator->scores[entry] > accumulator->highestFloor) accumulator->highestFloor = accumulator->scores[entry];
   return SQLITE_OK;
 }
 
@@ -455,60 +534,244 @@ typedef struct {
   int place; /* the phrase's number in the query */
   int admit; /* 0: rows holding none of the phrases read so far cannot reach the k best, skip them */
   sqlite3_int64 low, high;
+  /* While a phrase's row list is being kept (see RowList): every row's frequency, whether it is scored or not. */
+  int recording; /* 0 when not, or given up */
+  int recorded, recordCapacity;
+  int *rowids;
+  float *frequencies;
 } PhrasePass;
 
-static int addPhraseTerm(const Fts5ExtensionApi *api, Fts5Context *fts, void *pointer) {
+/* What the phrase adds to a row's score: one expression for rows read through FTS5 and from a kept list alike. */
+static double phraseTerm(const PhrasePass *pass, double frequency, int length) {
   const double k1 = 1.2, b = 0.75;
+  double norm = k1 * (1 - b + b * (double)length / pass->data->averageLength);
+  return pass->weight * pass->idf * (frequency * (k1 + 1.0)) / (frequency + norm);
+}
+
+/* The phrase's term for a row found already (its entry) or just found (entry -1, admitted). */
+static int scoreRow(PhrasePass *pass, sqlite3_int64 rowid, sqlite3_int64 entry, double term) {
+  Accumulator *accumulator = pass->accumulator;
+  int rc = entry < 0 ? touch(accumulator, rowid, 1, &entry) : SQLITE_OK;
+  return rc == SQLITE_OK ? addTerm(accumulator, entry, term, pass->place) : rc;
+}
+
+/* An excluded phrase's row: out, whatever it holds. */
+static int excludeRow(Accumulator *accumulator, sqlite3_int64 rowid, sqlite3_int64 entry) {
+  if (entry < 0) return touch(accumulator, rowid, 2, &entry);
+  accumulator->states[entry] = 2;
+  return SQLITE_OK;
+}
+
+/* The phrase's hits in this row straight from its position list (the query here is the phrase alone): xInstCount
+   would first build an array of them, about half the cost of each row of a common word's long row list. The
+   weights are added in the same order (by column, then offset), so the sum is the same. */
+static int rowFrequency(const Fts5ExtensionApi *api, Fts5Context *fts, const PhrasePass *pass, double *frequency) {
+  Fts5PhraseIter iterator;
+  int column = -1, offset = 0;
+  double sum = 0.0;
+  int rc = api->xPhraseFirst(fts, 0, &iterator, &column, &offset);
+  for (; rc == SQLITE_OK && column >= 0; api->xPhraseNext(fts, &iterator, &column, &offset))
+    sum += column < pass->columns ? pass->columnWeights[column] : 1.0;
+  *frequency = sum;
+  return rc;
+}
+
+/* Keeps the current row in the list being recorded; gives the recording up if the row cannot be kept. */
+static int recordRow(const Fts5ExtensionApi *api, Fts5Context *fts, PhrasePass *pass, sqlite3_int64 rowid,
+                     double *frequency) {
+  LengthCache *cache = pass->data->cache;
+  int length = 0;
+  int rc = rowFrequency(api, fts, pass, frequency);
+  /* The kept list's rows take their lengths from the length cache: read each now, if not there already. */
+  if (rc == SQLITE_OK && rowid >= 0 && rowid < MAX_CACHED_ROWID) rc = lengthOfRow(api, fts, cache, rowid, &length);
+  if (rc != SQLITE_OK) return rc;
+  if (rowid < 0 || rowid >= MAX_CACHED_ROWID || rowid >= cache->capacity || cache->lengths[rowid] == 0 ||
+      pass->recorded == pass->recordCapacity || (double)(float)*frequency != *frequency) {
+    pass->recording = 0;
+  } else {
+    pass->rowids[pass->recorded] = (int)rowid;
+    pass->frequencies[pass->recorded++] = (float)*frequency;
+  }
+  return SQLITE_OK;
+}
+
+static int addPhraseTerm(const Fts5ExtensionApi *api, Fts5Context *fts, void *pointer) {
   PhrasePass *pass = (PhrasePass *)pointer;
   Accumulator *accumulator = pass->accumulator;
   sqlite3_int64 rowid = api->xRowid(fts);
+  double frequency = 0.0;
+  int known = 0, rc;
+  if (pass->recording) {
+    rc = recordRow(api, fts, pass, rowid, &frequency);
+    if (rc != SQLITE_OK) return rc;
+    known = 1;
+  }
   if (rowid < pass->low || rowid >= pass->high) return SQLITE_OK;
   /* Scores are kept in arrays by rowid: for rowids beyond them, the caller ranks row by row instead. */
   if (rowid < 0 || rowid >= MAX_CACHED_ROWID) return SQLITE_RANGE;
-  int rc = reserveAccumulator(accumulator, rowid);
+  rc = reserveAccumulator(accumulator, rowid);
   if (rc != SQLITE_OK) return rc;
-  unsigned char state = accumulator->states[rowid];
-  if (pass->weight == 0.0) {
-    /* An excluded phrase: the row is out, whatever it holds. */
-    if (state == 0) rc = touch(accumulator, rowid);
-    accumulator->states[rowid] = 2;
-    return rc;
-  }
+  sqlite3_int64 entry = entryOf(accumulator, rowid);
+  unsigned char state = entry < 0 ? 0 : accumulator->states[entry];
+  if (pass->weight == 0.0) return excludeRow(accumulator, rowid, entry);
   if (state == 2 || (state == 0 && !pass->admit)) return SQLITE_OK;
   int length = 0;
-  double frequency = 0.0;
-  /* The phrase's hits in this row straight from its position list (the query here is the phrase alone): xInstCount
-     would first build an array of them, about half the cost of each row of a common word's long row list. The
-     weights are added in the same order (by column, then offset), so the sum is the same. */
-  Fts5PhraseIter iterator;
-  int column = -1, offset = 0;
-  rc = api->xPhraseFirst(fts, 0, &iterator, &column, &offset);
-  for (; rc == SQLITE_OK && column >= 0; api->xPhraseNext(fts, &iterator, &column, &offset))
-    frequency += column < pass->columns ? pass->columnWeights[column] : 1.0;
+  if (!known) rc = rowFrequency(api, fts, pass, &frequency);
   if (rc == SQLITE_OK) rc = lengthOfRow(api, fts, pass->data->cache, rowid, &length);
   if (rc != SQLITE_OK) return rc;
-  double norm = k1 * (1 - b + b * (double)length / pass->data->averageLength);
-  double term = pass->weight * pass->idf * (frequency * (k1 + 1.0)) / (frequency + norm);
-  if (state == 0) {
-    rc = touch(accumulator, rowid);
-    accumulator->states[rowid] = 1;
-    accumulator->scores[rowid] = 0.0;
-    accumulator->heads[rowid] = 0;
+  return scoreRow(pass, rowid, entry, phraseTerm(pass, frequency, length));
+}
+
+/*
+ * addPhraseTerm over a kept row list, without FTS5: the same rows in the same order, the same frequencies, the
+ * same lengths (from the length cache, which holds every kept row's), so the same terms to the bit. Once no new
+ * row is admitted and few rows are still in the running, each of those is looked up in the list instead.
+ */
+static int addKeptPhrase(PhrasePass *pass, const RowList *list) {
+  Accumulator *accumulator = pass->accumulator;
+  const unsigned int *lengths = pass->data->cache->lengths;
+  if (list->count == 0) return SQLITE_OK;
+  int rc = reserveAccumulator(accumulator, list->rowids[list->count - 1]);
+  if (rc != SQLITE_OK) return rc;
+  if (pass->weight != 0.0 && !pass->admit && accumulator->touchedCount * 16 < list->count) {
+    for (sqlite3_int64 t = 0; rc == SQLITE_OK && t < accumulator->touchedCount; t++) {
+      if (accumulator->states[t] != 1) continue;
+      sqlite3_int64 rowid = accumulator->touched[t];
+      int low = 0, high = list->count;
+      while (low < high) {
+        int middle = low + (high - low) / 2;
+        if (list->rowids[middle] < rowid) low = middle + 1;
+        else high = middle;
+      }
+      if (low < list->count && list->rowids[low] == rowid)
+        rc = scoreRow(pass, rowid, t, phraseTerm(pass, (double)list->frequencies[low], (int)lengths[rowid] - 1));
+    }
+    return rc;
   }
-  return rc == SQLITE_OK ? addTerm(accumulator, rowid, term, pass->place) : rc;
+  for (int i = 0; rc == SQLITE_OK && i < list->count; i++) {
+    sqlite3_int64 rowid = list->rowids[i];
+    if (rowid < pass->low || rowid >= pass->high) continue;
+    sqlite3_int64 entry = entryOf(accumulator, rowid);
+    unsigned char state = entry < 0 ? 0 : accumulator->states[entry];
+    if (pass->weight == 0.0) {
+      rc = excludeRow(accumulator, rowid, entry);
+      continue;
+    }
+    if (state == 2 || (state == 0 && !pass->admit)) continue;
+    rc = scoreRow(pass, rowid, entry, phraseTerm(pass, (double)list->frequencies[i], (int)lengths[rowid] - 1));
+  }
+  return rc;
 }
 
-/* Is row a better than row b: higher score, then lower rowid. */
-static int better(const double *scores, sqlite3_int64 a, sqlite3_int64 b) {
-  return scores[a] > scores[b] || (scores[a] == scores[b] && a < b);
+/* Drops the least recently used lists (of any cache) until they take at most `bytes`. */
+static void evictLists(Connection *connection, sqlite3_int64 bytes) {
+  while (connection->listBytes > bytes) {
+    LengthCache *oldestCache = 0;
+    int oldest = -1;
+    for (int c = 0; c < MAX_CACHES; c++) {
+      LengthCache *cache = &connection->caches[c];
+      for (int i = 0; i < cache->listCount; i++)
+        if (oldest < 0 || cache->lists[i].lastUse < oldestCache->lists[oldest].lastUse) {
+          oldestCache = cache;
+          oldest = i;
+        }
+    }
+    if (oldest < 0) return;
+    freeList(connection, &oldestCache->lists[oldest]);
+    oldestCache->lists[oldest] = oldestCache->lists[--oldestCache->listCount];
+  }
 }
 
-/* Restores the heap (worst row at the top) below `at`. */
-static void siftDown(sqlite3_int64 *heap, int count, int at, const double *scores) {
+static RowList *findList(LengthCache *cache, const char *key, int bytes, unsigned int hash) {
+  for (int i = 0; i < cache->listCount; i++) {
+    RowList *list = &cache->lists[i];
+    if (list->hash == hash && list->keyBytes == bytes && memcmp(list->key, key, (size_t)bytes) == 0) return list;
+  }
+  return 0;
+}
+
+/* Keeps the recorded list (taking its arrays and key), evicting the least recently used to stay within the cap. */
+static void keepList(Connection *connection, LengthCache *cache, PhrasePass *pass, char *key, int bytes,
+                     unsigned int hash) {
+  RowList list = {key, bytes, hash, pass->recorded, pass->rowids, pass->frequencies, ++connection->listClock};
+  sqlite3_int64 size = listSize(&list);
+  evictLists(connection, connection->listMaxBytes - size);
+  if (cache->listCount == cache->listCapacity) {
+    int capacity = cache->listCapacity ? cache->listCapacity * 2 : 64;
+    RowList *grown = (RowList *)sqlite3_realloc64(cache->lists, sizeof(RowList) * (sqlite3_uint64)capacity);
+    if (grown != 0) {
+      cache->lists = grown;
+      cache->listCapacity = capacity;
+    }
+  }
+  if (connection->listBytes + size > connection->listMaxBytes || cache->listCount == cache->listCapacity) {
+    sqlite3_free(key);
+    sqlite3_free(pass->rowids);
+    sqlite3_free(pass->frequencies);
+  } else {
+    cache->lists[cache->listCount++] = list;
+    connection->listBytes += size;
+  }
+  pass->rowids = 0;
+  pass->frequencies = 0;
+}
+
+/*
+ * One phrase's terms: from its kept row list if it has one, else through FTS5 (xQueryPhrase), keeping the list when
+ * the phrase holds enough rows to be worth it. A common word's row list, read through FTS5, is most of what a
+ * sentence costs at a million images even when no new row can be admitted; a server answers many queries sharing
+ * those words, and reads them from the kept lists instead.
+ */
+static int readPhrase(const Fts5ExtensionApi *api, Fts5Context *fts, PhrasePass *pass, int phrase, int keep) {
+  Connection *connection = (Connection *)api->xUserData(fts);
+  LengthCache *cache = pass->data->cache;
+  sqlite3_int64 hits = (sqlite3_int64)pass->data->hits[phrase];
+  int bytes = 0;
+  char *key = 0;
+  if (keep && cache != 0 && hits >= connection->listMinRows && hits < MAX_CACHED_ROWID &&
+      hits * (sqlite3_int64)(sizeof(int) + sizeof(float)) <= connection->listMaxBytes)
+    key = phraseKey(api, fts, phrase, &bytes);
+  if (key == 0) return api->xQueryPhrase(fts, phrase, pass, addPhraseTerm);
+  unsigned int hash = hashBytes(key, bytes);
+  RowList *list = findList(cache, key, bytes, hash);
+  if (list != 0) {
+    sqlite3_free(key);
+    list->lastUse = ++connection->listClock;
+    return addKeptPhrase(pass, list);
+  }
+  /* A phrase held by a large share of the rows needs most lengths: one pass over them all costs less than lookups. */
+  if (!cache->complete && hits * 10 >= pass->data->rows) fillCache(connection->db, cache);
+  pass->rowids = (int *)sqlite3_malloc64(sizeof(int) * (sqlite3_uint64)hits);
+  pass->frequencies = (float *)sqlite3_malloc64(sizeof(float) * (sqlite3_uint64)hits);
+  pass->recording = pass->rowids != 0 && pass->frequencies != 0;
+  pass->recorded = 0;
+  pass->recordCapacity = (int)hits;
+  int rc = api->xQueryPhrase(fts, phrase, pass, addPhraseTerm);
+  if (rc == SQLITE_OK && pass->recording && pass->recorded == hits) {
+    keepList(connection, cache, pass, key, bytes, hash);
+  } else {
+    sqlite3_free(key);
+    sqlite3_free(pass->rowids);
+    sqlite3_free(pass->frequencies);
+    pass->rowids = 0;
+    pass->frequencies = 0;
+  }
+  pass->recording = 0;
+  return rc;
+}
+
+/* Is entry a better than entry b: higher score, then lower rowid. */
+static int better(const Accumulator *accumulator, sqlite3_int64 a, sqlite3_int64 b) {
+  const double *scores = accumulator->scores;
+  return scores[a] > scores[b] || (scores[a] == scores[b] && accumulator->touched[a] < accumulator->touched[b]);
+}
+
+/* Restores the heap of entries (worst row at the top) below `at`. */
+static void siftDown(sqlite3_int64 *heap, int count, int at, const Accumulator *accumulator) {
   for (;;) {
     int worst = at, left = 2 * at + 1, right = left + 1;
-    if (left < count && better(scores, heap[worst], heap[left])) worst = left;
-    if (right < count && better(scores, heap[worst], heap[right])) worst = right;
+    if (left < count && better(accumulator, heap[worst], heap[left])) worst = left;
+    if (right < count && better(accumulator, heap[worst], heap[right])) worst = right;
     if (worst == at) return;
     sqlite3_int64 swap = heap[at];
     heap[at] = heap[worst];
@@ -548,10 +811,8 @@ static double kthLargest(double *values, sqlite3_int64 count, sqlite3_int64 k) {
  */
 static int atLeastAbove(const Accumulator *accumulator, int k, double value) {
   sqlite3_int64 found = 0;
-  for (sqlite3_int64 t = 0; t < accumulator->touchedCount; t++) {
-    sqlite3_int64 rowid = accumulator->touched[t];
-    if (accumulator->states[rowid] == 1 && accumulator->scores[rowid] > value && ++found >= k) return 1;
-  }
+  for (sqlite3_int64 t = 0; t < accumulator->touchedCount; t++)
+    if (accumulator->states[t] == 1 && accumulator->scores[t] > value && ++found >= k) return 1;
   return 0;
 }
 
@@ -561,6 +822,22 @@ typedef struct {
   double weight, bound;
   double order; /* what reading it first gains: its bound per row it holds */
 } PhraseBound;
+
+/* Whether the cache's row lists were summed with these column weights; if the cache has none, they will be. */
+static int useListsFor(LengthCache *cache, const double *weights, int columns) {
+  if (cache == 0 || weights == 0) return 0;
+  if (cache->listWeights != 0 && cache->listColumns == columns &&
+      memcmp(cache->listWeights, weights, sizeof(double) * (size_t)columns) == 0)
+    return 1;
+  if (cache->listCount > 0) return 0;
+  double *copy = (double *)sqlite3_malloc64(sizeof(double) * (sqlite3_uint64)(columns + 1));
+  if (copy == 0) return 0;
+  memcpy(copy, weights, sizeof(double) * (size_t)columns);
+  sqlite3_free(cache->listWeights);
+  cache->listWeights = copy;
+  cache->listColumns = columns;
+  return 1;
+}
 
 static void weightedBm25Top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *context,
                             int argumentCount, sqlite3_value **arguments) {
@@ -591,7 +868,9 @@ static void weightedBm25Top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlit
   for (int column = 0; columnWeights != 0 && column < columns; column++)
     columnWeights[column] = sqlite3_value_double(arguments[first + column]);
   PhrasePass pass = {accumulator, data, columnWeights, columns, 0.0, 0.0, 0, 1, sqlite3_value_int64(arguments[2]),
-                     sqlite3_value_int64(arguments[3])};
+                     sqlite3_value_int64(arguments[3]), 0, 0, 0, 0, 0};
+  /* Kept row lists hold frequencies summed with the column weights: other weights, other lists. */
+  int keep = useListsFor(data->cache, columnWeights, columns);
   /* Excluded phrases (weight 0) first, so that their rows are never scored. */
   PhraseBound *order = (PhraseBound *)sqlite3_malloc64(sizeof(PhraseBound) * (sqlite3_uint64)(data->phraseCount + 1));
   if (order == 0 || columnWeights == 0) rc = SQLITE_NOMEM;
@@ -601,7 +880,7 @@ static void weightedBm25Top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlit
     double weight = at < argumentCount ? sqlite3_value_double(arguments[at]) : 1.0;
     if (weight == 0.0) {
       pass.weight = 0.0;
-      rc = api->xQueryPhrase(fts, phrase, &pass, addPhraseTerm);
+      rc = readPhrase(api, fts, &pass, phrase, keep);
     } else {
       /* The most bound per row first (insertion sort: a query has a few dozen phrases at most): rows are admitted
          only until the bounds left are under the k-th best, and rare phrases lower what is left at a small cost in
@@ -629,26 +908,31 @@ static void weightedBm25Top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlit
     if (accumulator->touchedCount >= k && left < accumulator->highestFloor * (1 - 1e-9) &&
         atLeastAbove(accumulator, k, left)) {
       sqlite3_int64 count = 0;
-      for (sqlite3_int64 t = 0; t < accumulator->touchedCount; t++) {
-        sqlite3_int64 rowid = accumulator->touched[t];
-        if (accumulator->states[rowid] == 1) accumulator->scratch[count++] = accumulator->scores[rowid];
-      }
+      for (sqlite3_int64 t = 0; t < accumulator->touchedCount; t++)
+        if (accumulator->states[t] == 1) accumulator->scratch[count++] = accumulator->scores[t];
       double kth = count >= k ? kthLargest(accumulator->scratch, count, k) : 0.0;
       if (count >= k && left < kth * (1 - 1e-9)) {
         pass.admit = 0;
         /*
          * And a row found already whose floor plus all that is left is under the k-th best cannot reach the k best
-         * either: it is forgotten (its state back to 0, which no longer admits it), so that the remaining phrases,
+         * either: it is forgotten (its entry dropped, which no longer admits it), so that the remaining phrases,
          * the final sums and the heap work on the rows that still can.
          */
         sqlite3_int64 kept = 0;
         double floor = kth * (1 - 1e-9) - left;
         for (sqlite3_int64 t = 0; t < accumulator->touchedCount; t++) {
           sqlite3_int64 rowid = accumulator->touched[t];
-          if (accumulator->states[rowid] == 1 && accumulator->scores[rowid] < floor * (1 - 1e-9) - 1e-9) {
-            accumulator->states[rowid] = 0;
+          if (accumulator->states[t] == 1 && accumulator->scores[t] < floor * (1 - 1e-9) - 1e-9) {
+            accumulator->found[rowid >> 6] &= ~((sqlite3_uint64)1 << (rowid & 63));
           } else {
-            accumulator->touched[kept++] = rowid;
+            if (kept != t) {
+              accumulator->touched[kept] = rowid;
+              accumulator->scores[kept] = accumulator->scores[t];
+              accumulator->states[kept] = accumulator->states[t];
+              accumulator->heads[kept] = accumulator->heads[t];
+              accumulator->entries[rowid] = (int)kept + 1;
+            }
+            kept++;
           }
         }
         accumulator->touchedCount = kept;
@@ -657,7 +941,7 @@ static void weightedBm25Top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlit
     pass.weight = order[i].weight;
     pass.idf = data->idf[order[i].place];
     pass.place = order[i].place;
-    rc = api->xQueryPhrase(fts, order[i].place, &pass, addPhraseTerm);
+    rc = readPhrase(api, fts, &pass, order[i].place, keep);
     left -= order[i].bound;
   }
   sqlite3_free(order);
@@ -671,10 +955,9 @@ static void weightedBm25Top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlit
     if (sorted == 0 || places == 0) rc = SQLITE_NOMEM;
   }
   for (sqlite3_int64 t = 0; rc == SQLITE_OK && t < accumulator->touchedCount; t++) {
-    sqlite3_int64 rowid = accumulator->touched[t];
-    if (accumulator->states[rowid] != 1) continue;
+    if (accumulator->states[t] != 1) continue;
     int count = 0;
-    for (int at = accumulator->heads[rowid]; at != 0 && count < ordered; at = accumulator->previous[at - 1]) {
+    for (int at = accumulator->heads[t]; at != 0 && count < ordered; at = accumulator->previous[at - 1]) {
       int place = accumulator->places[at - 1], i = count++;
       while (i > 0 && places[i - 1] > place) {
         places[i] = places[i - 1];
@@ -686,7 +969,7 @@ static void weightedBm25Top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlit
     }
     double score = 0.0;
     for (int i = 0; i < count; i++) score += sorted[i];
-    accumulator->scores[rowid] = score;
+    accumulator->scores[t] = score;
   }
   sqlite3_free(sorted);
   sqlite3_free(places);
@@ -694,34 +977,35 @@ static void weightedBm25Top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlit
   sqlite3_int64 *heap = rc == SQLITE_OK ? (sqlite3_int64 *)sqlite3_malloc64(sizeof(sqlite3_int64) * (sqlite3_uint64)k) : 0;
   if (rc == SQLITE_OK && heap == 0) rc = SQLITE_NOMEM;
   int count = 0;
-  const double *scores = accumulator->scores;
-  for (sqlite3_int64 i = 0; rc == SQLITE_OK && i < accumulator->touchedCount; i++) {
-    sqlite3_int64 rowid = accumulator->touched[i];
-    if (accumulator->states[rowid] != 1) continue;
+  for (sqlite3_int64 entry = 0; rc == SQLITE_OK && entry < accumulator->touchedCount; entry++) {
+    if (accumulator->states[entry] != 1) continue;
     if (count < k) {
-      heap[count++] = rowid;
-      for (int at = count - 1; at > 0 && better(scores, heap[(at - 1) / 2], heap[at]); at = (at - 1) / 2) {
+      heap[count++] = entry;
+      for (int at = count - 1; at > 0 && better(accumulator, heap[(at - 1) / 2], heap[at]); at = (at - 1) / 2) {
         sqlite3_int64 swap = heap[at];
         heap[at] = heap[(at - 1) / 2];
         heap[(at - 1) / 2] = swap;
       }
-    } else if (better(scores, rowid, heap[0])) {
-      heap[0] = rowid;
-      siftDown(heap, count, 0, scores);
+    } else if (better(accumulator, entry, heap[0])) {
+      heap[0] = entry;
+      siftDown(heap, count, 0, accumulator);
     }
   }
   /* Best first: take the worst off the heap until it is empty, filling from the end. */
   double *result = rc == SQLITE_OK ? (double *)sqlite3_malloc64(sizeof(double) * 2 * (sqlite3_uint64)(count ? count : 1)) : 0;
   if (rc == SQLITE_OK && result == 0) rc = SQLITE_NOMEM;
   for (int n = count; rc == SQLITE_OK && n > 0; n--) {
-    result[2 * (n - 1)] = (double)heap[0];
-    result[2 * (n - 1) + 1] = scores[heap[0]];
+    result[2 * (n - 1)] = (double)accumulator->touched[heap[0]];
+    result[2 * (n - 1) + 1] = accumulator->scores[heap[0]];
     heap[0] = heap[n - 1];
-    siftDown(heap, n - 1, 0, scores);
+    siftDown(heap, n - 1, 0, accumulator);
   }
   sqlite3_free(heap);
-  /* Leave the states clean for the next query. */
-  for (sqlite3_int64 i = 0; i < accumulator->touchedCount; i++) accumulator->states[accumulator->touched[i]] = 0;
+  /* Leave the entries clean for the next query. */
+  for (sqlite3_int64 i = 0; i < accumulator->touchedCount; i++) {
+    sqlite3_int64 rowid = accumulator->touched[i];
+    accumulator->found[rowid >> 6] &= ~((sqlite3_uint64)1 << (rowid & 63));
+  }
   accumulator->touchedCount = 0;
   if (rc != SQLITE_OK) {
     sqlite3_free(result);
@@ -729,6 +1013,20 @@ static void weightedBm25Top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlit
     return;
   }
   sqlite3_result_blob(context, result, (int)(sizeof(double) * 2 * count), sqlite3_free);
+}
+
+/*
+ * weighted_bm25_lists([min_rows, max_bytes]): the bytes this connection's kept row lists take; with arguments, first
+ * sets which phrases' lists are kept (at least min_rows rows) and the cap (for tests and measurements).
+ */
+static void rowListSettings(sqlite3_context *context, int argumentCount, sqlite3_value **arguments) {
+  Connection *connection = (Connection *)sqlite3_user_data(context);
+  if (argumentCount >= 2) {
+    connection->listMinRows = sqlite3_value_int64(arguments[0]);
+    connection->listMaxBytes = sqlite3_value_int64(arguments[1]);
+    evictLists(connection, connection->listMaxBytes);
+  }
+  sqlite3_result_int64(context, connection->listBytes);
 }
 
 static fts5_api *fts5Api(sqlite3 *db) {
@@ -748,7 +1046,12 @@ static void freeConnection(void *pointer) {
     sqlite3_free(connection->caches[i].lengths);
     clearHits(&connection->caches[i]);
     sqlite3_free(connection->caches[i].hits);
+    clearLists(connection, &connection->caches[i]);
+    sqlite3_free(connection->caches[i].lists);
+    sqlite3_free(connection->caches[i].listWeights);
   }
+  sqlite3_free(connection->accumulator.entries);
+  sqlite3_free(connection->accumulator.found);
   sqlite3_free(connection->accumulator.scores);
   sqlite3_free(connection->accumulator.states);
   sqlite3_free(connection->accumulator.touched);
@@ -774,11 +1077,15 @@ int sqlite3_weightedbm_init(sqlite3 *db, char **error, const sqlite3_api_routine
   if (connection == 0) return SQLITE_NOMEM;
   memset(connection, 0, sizeof(Connection));
   connection->db = db;
+  connection->listMinRows = LIST_MIN_ROWS;
+  connection->listMaxBytes = LIST_MAX_BYTES;
   int rc = api->xCreateFunction(api, "weighted_bm25", connection, weightedBm25, freeConnection);
   if (rc != SQLITE_OK) {
     sqlite3_free(connection);
     return rc;
   }
   /* Shares the connection's caches, which weighted_bm25's destructor frees. */
-  return api->xCreateFunction(api, "weighted_bm25_top", connection, weightedBm25Top, 0);
+  rc = api->xCreateFunction(api, "weighted_bm25_top", connection, weightedBm25Top, 0);
+  if (rc != SQLITE_OK) return rc;
+  return sqlite3_create_function_v2(db, "weighted_bm25_lists", -1, SQLITE_UTF8, connection, rowListSettings, 0, 0, 0);
 }

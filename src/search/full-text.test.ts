@@ -262,3 +262,44 @@ test('a query over a fifth of a large table reads every row length in one pass, 
     await glimpse.close();
   }
 });
+
+test('ranking in one call from kept row lists of common phrases gives the same rows and scores, and forgets them on a write', async () => {
+  await withNativeRanking('kept-lists.db', 4000, async (index) => {
+    const db = index.sqlite.db;
+    assert.ok(hasWeightedBm25(db));
+    const lists = (settings: number[] = []) =>
+      db
+        .prepare(`SELECT weighted_bm25_lists(${settings.map(() => '?').join(', ')})`)
+        .pluck()
+        .get(...settings) as number;
+    // Keep the list of any phrase of 50 rows or more (every word here), without a cap worth speaking of.
+    lists([50, 1 << 30]);
+    let seed = 5;
+    const next = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const queries = ['clock kite bus dog beach', 'pizza table tree bus woman man', '"red car" clock dog -kite'];
+    for (let query = 0; query < 12; query++) queries.push(words.filter(() => next() < 0.5).join(' ') || 'dog');
+    const expressions = queries.map(
+      (text) => toWeightedExpression(parseQuery(text), [], (word) => 1 + (word.length % 3))!,
+    );
+    const rankAll = async (label: string) => {
+      const all = [];
+      for (const [at, expression] of expressions.entries())
+        for (const pool of [1, 10, 60])
+          all.push(await sameBothWays(index, expression, pool, `${label}: ${queries[at]}, ${pool}`));
+      return all;
+    };
+    const first = await rankAll('filling the lists');
+    assert.ok(lists() > 0, 'lists are kept');
+    // Read from the kept lists this time: the same rows and scores as row by row, and as the first time.
+    assert.deepEqual(await rankAll('from the lists'), first);
+    // A write: the lists are dropped (and filled again) at the next query, whose scores follow the new row.
+    const top = first[0][0].id;
+    index.sqlite.db.prepare('UPDATE search_index SET caption = ? WHERE rowid = ?').run('clock kite', top);
+    const afterWrite = await rankAll('after a write');
+    assert.notDeepEqual(afterWrite, first);
+    // Under a small cap, lists are evicted and kept again as queries go: rankings still the same.
+    lists([50, 20_000]);
+    assert.deepEqual(await rankAll('evicting'), afterWrite);
+    assert.ok(lists() <= 20_000);
+  });
+});
