@@ -7,7 +7,7 @@
  * These matches rank below exact word matches.
  */
 import { STOP_WORDS, tokenize } from './query.js';
-import { NUMBER } from './similarity.js';
+import { NUMBER, numberHasSenses } from './similarity.js';
 import { baseForm, type PartOfSpeech, senses, synset } from './wordnet.js';
 
 /** How many of a word's senses count (WordNet lists the most frequent first). */
@@ -140,6 +140,8 @@ const firstNounSenses = new Map<string, number | null>();
 
 function firstNounSense(word: string): number | null {
   let found = firstNounSenses.get(word);
+  // A number's noun base form is itself if WordNet has it (no rule of baseForm applies to digits), else none.
+  if (found === undefined && NUMBER.test(word) && !numberHasSenses(word)) return null;
   if (found === undefined) {
     found = senses(baseForm(word, 'noun') ?? word, 'noun')[0] ?? null;
     // A number (a file name's) is not kept: see NUMBER in similarity.ts.
