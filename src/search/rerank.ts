@@ -78,10 +78,11 @@ export function rerank(
   queryText: string,
   rows: readonly RankedRow[],
   texts?: ReadonlyMap<number, string | Sentence>,
+  wordRows?: WordRows,
 ): RankedRow[] {
   if (rows.length < 2 || RERANKING.depth === 0) return [...rows];
   const head = rows.slice(0, RERANKING.depth);
-  const features = rerankFeatures(index, queryText, head, texts);
+  const features = rerankFeatures(index, queryText, head, texts, wordRows);
   if (!features) return [...rows];
   const rescored = head.map((row, index) => ({ id: row.id, score: score(features[index]) }));
   rescored.sort((a, b) => b.score - a.score);
@@ -105,6 +106,7 @@ export function queryCoverage(
   queryText: string,
   ids: readonly number[],
   texts: ReadonlyMap<number, string | Sentence> = documentTexts(index, ids, COVERED_COLUMNS),
+  wordRows?: WordRows,
 ): Map<number, number> | null {
   const query = analyseSentence(queryText);
   if (query.words.length === 0) return null;
@@ -114,7 +116,7 @@ export function queryCoverage(
   const apartWords = tokenize(queryText).flatMap((token) => analyseSentence(token).words);
   // Coverage weighs the query's words only: the documents' words (a file name's number each) need no count.
   const idf = inverseDocumentFrequencies(index, [...query.words, ...apartWords]);
-  const comparison = new QueryComparison(query, idf);
+  const comparison = new QueryComparison(query, idf, wordRows);
   const split =
     apartWords.length > query.words.length ? new QueryComparison({ ...query, words: apartWords }, idf) : null;
   return new Map(
@@ -131,6 +133,7 @@ export function rerankFeatures(
   queryText: string,
   rows: readonly RankedRow[],
   texts?: ReadonlyMap<number, string | Sentence>,
+  wordRows?: WordRows,
 ): Features[] | null {
   const query = analyseSentence(queryText);
   if (query.words.length === 0 || rows.length === 0) return null;
@@ -146,7 +149,7 @@ export function rerankFeatures(
     ...sentence.words,
     ...sentence.things.map((thing) => thing.word),
   ]);
-  const comparison = new QueryComparison(query, inverseDocumentFrequencies(index, words));
+  const comparison = new QueryComparison(query, inverseDocumentFrequencies(index, words), wordRows);
   const best = rows[0].score;
   return rows.map((row, index) => comparison.features(documents[index], best > 0 ? row.score / best : 0, index));
 }
@@ -163,23 +166,27 @@ export function score(features: Features): number {
  */
 export class QueryComparison {
   private readonly queryWeights: number[];
-  private readonly similarities = new Map<number, Float64Array>();
-  private readonly covers = new Map<number, Float64Array>();
-  private readonly relations = new Map<number, Uint8Array>();
+  private readonly similarities: Map<number, Float64Array>;
+  private readonly covers: Map<number, Float64Array>;
+  private readonly relations: Map<number, Uint8Array>;
 
+  /** `rows`: of this query sentence only (see WordRows). */
   constructor(
     private readonly query: Sentence,
     private readonly idf: (word: Word) => number,
+    rows: WordRows = newWordRows(),
   ) {
     this.queryWeights = query.words.map(idf);
+    ({ similarities: this.similarities, covers: this.covers, relations: this.relations } = rows);
   }
 
   /** Similarity of a document word to each query word. */
   private row(word: Word): Float64Array {
     let row = this.similarities.get(word.id);
     if (!row) {
-      row = new Float64Array(this.query.words.length);
-      this.query.words.forEach((queryWord, index) => (row![index] = wordSimilarity(queryWord, word)));
+      const words = this.query.words;
+      row = new Float64Array(words.length);
+      for (let index = 0; index < words.length; index++) row[index] = wordSimilarity(words[index], word);
       this.similarities.set(word.id, row);
     }
     return row;
@@ -190,11 +197,11 @@ export class QueryComparison {
     let row = this.covers.get(word.id);
     if (!row) {
       const similarities = this.row(word);
+      const words = this.query.words;
       row = new Float64Array(similarities.length);
       // A kind of what was asked for is what was asked for: a dog is an animal, a man is one of "people".
-      this.query.words.forEach(
-        (queryWord, index) => (row![index] = isKindOf(word.lemma, queryWord.lemma) ? 1 : similarities[index]),
-      );
+      for (let index = 0; index < words.length; index++)
+        row[index] = isKindOf(word.lemma, words[index].lemma) ? 1 : similarities[index];
       this.covers.set(word.id, row);
     }
     return row;
@@ -204,7 +211,9 @@ export class QueryComparison {
   private relateRow(word: Word): Uint8Array {
     let row = this.relations.get(word.id);
     if (!row) {
-      row = Uint8Array.from(this.query.words, (queryWord) => (definitionsRelate(queryWord, word) ? 1 : 0));
+      const words = this.query.words;
+      row = new Uint8Array(words.length);
+      for (let index = 0; index < words.length; index++) row[index] = definitionsRelate(words[index], word) ? 1 : 0;
       this.relations.set(word.id, row);
     }
     return row;
@@ -278,6 +287,21 @@ export class QueryComparison {
       documentDefined: share(documentDefined, documentTotal),
     };
   }
+}
+
+/**
+ * A query's rows of document words (see QueryComparison), which depend on the query's words alone: rerank and
+ * queryCoverage compare one query with the same rows' words, and given the same WordRows work each row out once.
+ * Made per query (not kept: rows that outlive a query only make work for the garbage collector).
+ */
+export interface WordRows {
+  similarities: Map<number, Float64Array>;
+  covers: Map<number, Float64Array>;
+  relations: Map<number, Uint8Array>;
+}
+
+export function newWordRows(): WordRows {
+  return { similarities: new Map(), covers: new Map(), relations: new Map() };
 }
 
 /**
@@ -457,7 +481,8 @@ function inverseDocumentFrequencies(index: SearchIndex, words: readonly Word[]):
     let weight = weights.get(word.id);
     if (weight === undefined) {
       // A compound ("tennis court") is as rare as its rarer part.
-      const documents = Math.min(...stems(word).map((stem) => known.get(stem) ?? 0));
+      let documents = Number.POSITIVE_INFINITY;
+      for (const stem of stems(word)) documents = Math.min(documents, known.get(stem) ?? 0);
       weights.set(word.id, (weight = Math.log((total + 1) / (documents + 0.5))));
     }
     return weight;
