@@ -21,7 +21,7 @@ import type { RankedRow } from './full-text.js';
 import { tokenize } from './query.js';
 import type { SearchIndex } from './search-index.js';
 import { analyseSentence, decodeDocumentSentences, MANY, type Sentence, type Thing, type Word } from './sentence.js';
-import { definitionsRelate, wordSimilarity } from './similarity.js';
+import { definitionWords, wordSimilarity } from './similarity.js';
 import { approximateDocumentFrequencies } from './term-frequencies.js';
 
 /**
@@ -169,6 +169,7 @@ export class QueryComparison {
   private readonly similarities: Map<number, Float64Array>;
   private readonly covers: Map<number, Float64Array>;
   private readonly relations: Map<number, Uint8Array>;
+  private queryDefinitions: ReadonlySet<string>[] | undefined;
 
   /** `rows`: of this query sentence only (see WordRows). */
   constructor(
@@ -213,7 +214,11 @@ export class QueryComparison {
     if (!row) {
       const words = this.query.words;
       row = new Uint8Array(words.length);
-      for (let index = 0; index < words.length; index++) row[index] = definitionsRelate(words[index], word) ? 1 : 0;
+      // definitionsRelate for each query word, the document word's definitions looked up once.
+      const own = definitionWords(word);
+      const definitions = (this.queryDefinitions ??= words.map(definitionWords));
+      for (let index = 0; index < words.length; index++)
+        row[index] = definitions[index].has(word.lemma) || own.has(words[index].lemma) ? 1 : 0;
       this.relations.set(word.id, row);
     }
     return row;

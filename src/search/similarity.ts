@@ -126,6 +126,11 @@ function glossLemmas(lemma: string): ReadonlySet<string> {
   return found;
 }
 
+/** The lemmas of a word's WordNet definitions (see definitionsRelate), for relating it to many words in turn. */
+export function definitionWords(word: Word): ReadonlySet<string> {
+  return glossLemmas(word.lemma);
+}
+
 /**
  * Does one word's WordNet definition use the other? "racket: a sports implement … used in playing tennis",
  * "surfboard: a narrow buoyant board for riding surf". Related words the "kind of" tree does not connect.
