@@ -21,7 +21,7 @@ import type { RankedRow } from './full-text.js';
 import { tokenize } from './query.js';
 import type { SearchIndex } from './search-index.js';
 import { analyseSentence, decodeDocumentSentences, MANY, type Sentence, type Thing, type Word } from './sentence.js';
-import { definitionWords, wordSimilarity } from './similarity.js';
+import { definitionWords, NUMBER, wordSimilarity } from './similarity.js';
 import { approximateDocumentFrequencies } from './term-frequencies.js';
 
 /**
@@ -476,23 +476,45 @@ function inverseDocumentFrequencies(index: SearchIndex, words: readonly Word[]):
   const images = index.postgres
     ? index.postgres.imageCount()
     : ((index.prepared('SELECT max(rowid) AS images FROM images').get() as { images: number | null }).images ?? 0);
-  // Only `words` are counted: the function is asked about no others.
-  const stemsUsed = new Set<string>();
-  for (const word of words) for (const stem of stems(word)) stemsUsed.add(stem);
-  const known = approximateDocumentFrequencies(index, [...stemsUsed], images);
   const total = Math.max(images, 1);
-  const weights = new Map<number, number>();
+  // Only `words` are counted: the function is asked about no others. Those with a weight kept need no count.
+  const kept = knownWeights?.total === total ? knownWeights : null;
+  const stemsOf = (all: boolean) => {
+    const used = new Set<string>();
+    for (const word of words) if (all || !kept!.weights.has(word.id)) for (const stem of stems(word)) used.add(stem);
+    return [...used];
+  };
+  let known = approximateDocumentFrequencies(index, stemsOf(!kept), images);
+  if (kept?.counts !== known) {
+    // Other counts (another library, or this one grown): the weights kept are not of them.
+    if (kept) known = approximateDocumentFrequencies(index, stemsOf(true), images);
+    knownWeights = { counts: known, total, weights: new Map() };
+  }
+  const { weights } = knownWeights!;
+  const counts = known;
   return (word) => {
     let weight = weights.get(word.id);
     if (weight === undefined) {
       // A compound ("tennis court") is as rare as its rarer part.
       let documents = Number.POSITIVE_INFINITY;
-      for (const stem of stems(word)) documents = Math.min(documents, known.get(stem) ?? 0);
-      weights.set(word.id, (weight = Math.log((total + 1) / (documents + 0.5))));
+      for (const stem of stems(word)) documents = Math.min(documents, counts.get(stem) ?? 0);
+      weight = Math.log((total + 1) / (documents + 0.5));
+      // A number is a new word at every reading (see NUMBER in similarity.ts): not kept.
+      if (!NUMBER.test(word.surface)) {
+        if (weights.size >= 200_000) weights.clear();
+        weights.set(word.id, weight);
+      }
     }
     return weight;
   };
 }
+
+/**
+ * Words' weights as last worked out, while they come from the same kept counts (approximateDocumentFrequencies keeps
+ * one object until the library's size moves by 2%) and the same library size: a query's words were mostly weighed by
+ * earlier queries already.
+ */
+let knownWeights: { counts: ReadonlyMap<string, number>; total: number; weights: Map<number, number> } | null = null;
 
 const stemCache = new Map<string, string[]>();
 
