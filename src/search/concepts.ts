@@ -138,7 +138,8 @@ const KIND_DEPTH = 8;
 /** Each word's most common noun sense (null: none). Keyed by one word, not by pair: rerank asks about every pair. */
 const firstNounSenses = new Map<string, number | null>();
 
-function firstNounSense(word: string): number | null {
+/** A word's most common noun sense (null: none), for isKindOfSense. */
+export function firstNounSense(word: string): number | null {
   let found = firstNounSenses.get(word);
   // A number's noun base form is itself if WordNet has it (no rule of baseForm applies to digits), else none.
   if (found === undefined && NUMBER.test(word) && !numberHasSenses(word)) return null;
@@ -159,8 +160,12 @@ function firstNounSense(word: string): number | null {
 export function isKindOf(specific: string, general: string): boolean {
   const target = firstNounSense(general);
   if (target === null) return false;
-  const start = firstNounSense(specific);
-  if (start === null || start === target) return false;
+  return isKindOfSense(firstNounSense(specific), target);
+}
+
+/** isKindOf by the words' first noun senses (firstNounSense), for comparing one word with many. */
+export function isKindOfSense(start: number | null, target: number | null): boolean {
+  if (target === null || start === null || start === target) return false;
   const depth = ancestorDepths(start).get(target);
   return depth !== undefined && depth <= KIND_DEPTH;
 }

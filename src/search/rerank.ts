@@ -16,7 +16,7 @@
  */
 
 import { stemmer } from 'stemmer';
-import { isKindOf } from './concepts.js';
+import { firstNounSense, isKindOfSense } from './concepts.js';
 import type { RankedRow } from './full-text.js';
 import { tokenize } from './query.js';
 import type { SearchIndex } from './search-index.js';
@@ -170,6 +170,7 @@ export class QueryComparison {
   private readonly covers: Map<number, Float64Array>;
   private readonly relations: Map<number, Uint8Array>;
   private queryDefinitions: ReadonlySet<string>[] | undefined;
+  private querySenses: (number | null)[] | undefined;
 
   /** `rows`: of this query sentence only (see WordRows). */
   constructor(
@@ -201,8 +202,11 @@ export class QueryComparison {
       const words = this.query.words;
       row = new Float64Array(similarities.length);
       // A kind of what was asked for is what was asked for: a dog is an animal, a man is one of "people".
+      // isKindOf for each query word, with the document word's sense looked up once and the query words' once.
+      const sense = firstNounSense(word.lemma);
+      const targets = (this.querySenses ??= words.map((queryWord) => firstNounSense(queryWord.lemma)));
       for (let index = 0; index < words.length; index++)
-        row[index] = isKindOf(word.lemma, words[index].lemma) ? 1 : similarities[index];
+        row[index] = isKindOfSense(sense, targets[index]) ? 1 : similarities[index];
       this.covers.set(word.id, row);
     }
     return row;
