@@ -7,7 +7,7 @@
  * These matches rank below exact word matches.
  */
 import { STOP_WORDS, tokenize } from './query.js';
-import { NUMBER } from './similarity.js';
+import { NUMBER, numberHasSenses } from './similarity.js';
 import { baseForm, type PartOfSpeech, senses, synset } from './wordnet.js';
 
 /** How many of a word's senses count (WordNet lists the most frequent first). */
@@ -138,8 +138,11 @@ const KIND_DEPTH = 8;
 /** Each word's most common noun sense (null: none). Keyed by one word, not by pair: rerank asks about every pair. */
 const firstNounSenses = new Map<string, number | null>();
 
-function firstNounSense(word: string): number | null {
+/** A word's most common noun sense (null: none), for isKindOfSense. */
+export function firstNounSense(word: string): number | null {
   let found = firstNounSenses.get(word);
+  // A number's noun base form is itself if WordNet has it (no rule of baseForm applies to digits), else none.
+  if (found === undefined && NUMBER.test(word) && !numberHasSenses(word)) return null;
   if (found === undefined) {
     found = senses(baseForm(word, 'noun') ?? word, 'noun')[0] ?? null;
     // A number (a file name's) is not kept: see NUMBER in similarity.ts.
@@ -157,8 +160,12 @@ function firstNounSense(word: string): number | null {
 export function isKindOf(specific: string, general: string): boolean {
   const target = firstNounSense(general);
   if (target === null) return false;
-  const start = firstNounSense(specific);
-  if (start === null || start === target) return false;
+  return isKindOfSense(firstNounSense(specific), target);
+}
+
+/** isKindOf by the words' first noun senses (firstNounSense), for comparing one word with many. */
+export function isKindOfSense(start: number | null, target: number | null): boolean {
+  if (target === null || start === null || start === target) return false;
   const depth = ancestorDepths(start).get(target);
   return depth !== undefined && depth <= KIND_DEPTH;
 }

@@ -6,7 +6,10 @@
  *
  * The copy lives in a private in-memory database, not in the library connection's temp schema: writes there would
  * count as changes of the library connection, and its caches (term counts, row lengths) would be dropped at every
- * search. It is emptied on every call (no await in between).
+ * search. It is emptied on every call (no await in between). Its FTS5 table keeps its text in a plain table beside
+ * it (external content), so that emptying it is one 'delete-all' rather than tokenizing every row again to remove
+ * it; and only the columns asked for are copied (the others, the concept tokens above all, are left empty: FTS5
+ * marks each column from its own text alone).
  */
 import Database, { type Statement } from 'better-sqlite3';
 import { SEARCH_COLUMNS } from '../storage/postgres/search-terms.js';
@@ -28,7 +31,10 @@ export interface HighlightCopy {
   statements: Map<string, Statement>;
 }
 
-/** Highlights and snippets of `columns` for the rows `ids` against `expression` (rows that do not match are absent). */
+/**
+ * Highlights and snippets of `columns` for the rows `ids` against `expression` (rows that do not match in one of
+ * `columns` are absent).
+ */
 export function markMatches(
   index: SearchIndex,
   expression: string,
@@ -37,22 +43,31 @@ export function markMatches(
 ): Map<number, MarkedRow> {
   if (ids.length === 0) return new Map();
   const copy = copyOf(index);
+  const shown = copy.columns.map((column) => (columns.includes(column) ? column : 'NULL'));
   const rows = index.postgres
-    ? index.postgres.rows(ids, copy.columns)
+    ? index.postgres
+        .rows(ids, copy.columns)
+        .map((row) => row.map((value, at) => (at === 0 || shown[at - 1] !== 'NULL' ? value : null)))
     : (index
         .prepared(
-          `SELECT rowid, ${copy.columns.join(', ')} FROM search_index WHERE rowid IN (${ids.map(() => '?').join(',')})`,
+          `SELECT rowid, ${shown.join(', ')} FROM search_index WHERE rowid IN (${ids.map(() => '?').join(',')})`,
         )
         .raw()
         .all(...ids) as unknown[][]);
   const prepared = (sql: string) => preparedIn(copy.statements, copy.db, sql);
   const insert = prepared(
-    `INSERT INTO shown_rows (rowid, ${copy.columns.join(', ')}) VALUES (?${', ?'.repeat(copy.columns.length)})`,
+    `INSERT INTO shown_text (id, ${copy.columns.join(', ')}) VALUES (?${', ?'.repeat(copy.columns.length)})`,
   );
-  const empty = prepared('DELETE FROM shown_rows');
+  const indexText = prepared(
+    `INSERT INTO shown_rows (rowid, ${copy.columns.join(', ')}) SELECT id, ${copy.columns.join(', ')} FROM shown_text`,
+  );
+  const emptyIndex = prepared("INSERT INTO shown_rows (shown_rows) VALUES ('delete-all')");
+  const emptyText = prepared('DELETE FROM shown_text');
   copy.db.transaction(() => {
-    empty.run();
+    emptyIndex.run();
+    emptyText.run();
     for (const row of rows) insert.run(...row);
+    indexText.run();
   })();
   const indexes = columns.map((column) => copy.columns.indexOf(column));
   const marked = prepared(
@@ -91,8 +106,9 @@ const FTS5_TOKENIZER = "'porter unicode61 remove_diacritics 2'";
 
 function newCopy(columns: string[], tokenizer: string | undefined): HighlightCopy {
   const db = new Database(':memory:');
+  db.exec(`CREATE TABLE shown_text (id INTEGER PRIMARY KEY, ${columns.join(', ')})`);
   db.exec(
-    `CREATE VIRTUAL TABLE shown_rows USING fts5(${columns.join(', ')}${tokenizer ? `, tokenize = ${tokenizer}` : ''})`,
+    `CREATE VIRTUAL TABLE shown_rows USING fts5(${columns.join(', ')}, content = 'shown_text', content_rowid = 'id'${tokenizer ? `, tokenize = ${tokenizer}` : ''})`,
   );
   return { db, columns, statements: new Map() };
 }

@@ -16,12 +16,12 @@
  */
 
 import { stemmer } from 'stemmer';
-import { isKindOf } from './concepts.js';
+import { firstNounSense, isKindOfSense } from './concepts.js';
 import type { RankedRow } from './full-text.js';
 import { tokenize } from './query.js';
 import type { SearchIndex } from './search-index.js';
 import { analyseSentence, decodeDocumentSentences, MANY, type Sentence, type Thing, type Word } from './sentence.js';
-import { definitionsRelate, wordSimilarity } from './similarity.js';
+import { definitionWords, NUMBER, wordSimilarity } from './similarity.js';
 import { approximateDocumentFrequencies } from './term-frequencies.js';
 
 /**
@@ -78,10 +78,11 @@ export function rerank(
   queryText: string,
   rows: readonly RankedRow[],
   texts?: ReadonlyMap<number, string | Sentence>,
+  wordRows?: WordRows,
 ): RankedRow[] {
   if (rows.length < 2 || RERANKING.depth === 0) return [...rows];
   const head = rows.slice(0, RERANKING.depth);
-  const features = rerankFeatures(index, queryText, head, texts);
+  const features = rerankFeatures(index, queryText, head, texts, wordRows);
   if (!features) return [...rows];
   const rescored = head.map((row, index) => ({ id: row.id, score: score(features[index]) }));
   rescored.sort((a, b) => b.score - a.score);
@@ -105,6 +106,7 @@ export function queryCoverage(
   queryText: string,
   ids: readonly number[],
   texts: ReadonlyMap<number, string | Sentence> = documentTexts(index, ids, COVERED_COLUMNS),
+  wordRows?: WordRows,
 ): Map<number, number> | null {
   const query = analyseSentence(queryText);
   if (query.words.length === 0) return null;
@@ -114,7 +116,7 @@ export function queryCoverage(
   const apartWords = tokenize(queryText).flatMap((token) => analyseSentence(token).words);
   // Coverage weighs the query's words only: the documents' words (a file name's number each) need no count.
   const idf = inverseDocumentFrequencies(index, [...query.words, ...apartWords]);
-  const comparison = new QueryComparison(query, idf);
+  const comparison = new QueryComparison(query, idf, wordRows);
   const split =
     apartWords.length > query.words.length ? new QueryComparison({ ...query, words: apartWords }, idf) : null;
   return new Map(
@@ -131,6 +133,7 @@ export function rerankFeatures(
   queryText: string,
   rows: readonly RankedRow[],
   texts?: ReadonlyMap<number, string | Sentence>,
+  wordRows?: WordRows,
 ): Features[] | null {
   const query = analyseSentence(queryText);
   if (query.words.length === 0 || rows.length === 0) return null;
@@ -146,7 +149,7 @@ export function rerankFeatures(
     ...sentence.words,
     ...sentence.things.map((thing) => thing.word),
   ]);
-  const comparison = new QueryComparison(query, inverseDocumentFrequencies(index, words));
+  const comparison = new QueryComparison(query, inverseDocumentFrequencies(index, words), wordRows);
   const best = rows[0].score;
   return rows.map((row, index) => comparison.features(documents[index], best > 0 ? row.score / best : 0, index));
 }
@@ -163,23 +166,29 @@ export function score(features: Features): number {
  */
 export class QueryComparison {
   private readonly queryWeights: number[];
-  private readonly similarities = new Map<number, Float64Array>();
-  private readonly covers = new Map<number, Float64Array>();
-  private readonly relations = new Map<number, Uint8Array>();
+  private readonly similarities: Map<number, Float64Array>;
+  private readonly covers: Map<number, Float64Array>;
+  private readonly relations: Map<number, Uint8Array>;
+  private queryDefinitions: ReadonlySet<string>[] | undefined;
+  private querySenses: (number | null)[] | undefined;
 
+  /** `rows`: of this query sentence only (see WordRows). */
   constructor(
     private readonly query: Sentence,
     private readonly idf: (word: Word) => number,
+    rows: WordRows = newWordRows(),
   ) {
     this.queryWeights = query.words.map(idf);
+    ({ similarities: this.similarities, covers: this.covers, relations: this.relations } = rows);
   }
 
   /** Similarity of a document word to each query word. */
   private row(word: Word): Float64Array {
     let row = this.similarities.get(word.id);
     if (!row) {
-      row = new Float64Array(this.query.words.length);
-      this.query.words.forEach((queryWord, index) => (row![index] = wordSimilarity(queryWord, word)));
+      const words = this.query.words;
+      row = new Float64Array(words.length);
+      for (let index = 0; index < words.length; index++) row[index] = wordSimilarity(words[index], word);
       this.similarities.set(word.id, row);
     }
     return row;
@@ -190,11 +199,14 @@ export class QueryComparison {
     let row = this.covers.get(word.id);
     if (!row) {
       const similarities = this.row(word);
+      const words = this.query.words;
       row = new Float64Array(similarities.length);
       // A kind of what was asked for is what was asked for: a dog is an animal, a man is one of "people".
-      this.query.words.forEach(
-        (queryWord, index) => (row![index] = isKindOf(word.lemma, queryWord.lemma) ? 1 : similarities[index]),
-      );
+      // isKindOf for each query word, with the document word's sense looked up once and the query words' once.
+      const sense = firstNounSense(word.lemma);
+      const targets = (this.querySenses ??= words.map((queryWord) => firstNounSense(queryWord.lemma)));
+      for (let index = 0; index < words.length; index++)
+        row[index] = isKindOfSense(sense, targets[index]) ? 1 : similarities[index];
       this.covers.set(word.id, row);
     }
     return row;
@@ -204,7 +216,13 @@ export class QueryComparison {
   private relateRow(word: Word): Uint8Array {
     let row = this.relations.get(word.id);
     if (!row) {
-      row = Uint8Array.from(this.query.words, (queryWord) => (definitionsRelate(queryWord, word) ? 1 : 0));
+      const words = this.query.words;
+      row = new Uint8Array(words.length);
+      // definitionsRelate for each query word, the document word's definitions looked up once.
+      const own = definitionWords(word);
+      const definitions = (this.queryDefinitions ??= words.map(definitionWords));
+      for (let index = 0; index < words.length; index++)
+        row[index] = definitions[index].has(word.lemma) || own.has(words[index].lemma) ? 1 : 0;
       this.relations.set(word.id, row);
     }
     return row;
@@ -278,6 +296,21 @@ export class QueryComparison {
       documentDefined: share(documentDefined, documentTotal),
     };
   }
+}
+
+/**
+ * A query's rows of document words (see QueryComparison), which depend on the query's words alone: rerank and
+ * queryCoverage compare one query with the same rows' words, and given the same WordRows work each row out once.
+ * Made per query (not kept: rows that outlive a query only make work for the garbage collector).
+ */
+export interface WordRows {
+  similarities: Map<number, Float64Array>;
+  covers: Map<number, Float64Array>;
+  relations: Map<number, Uint8Array>;
+}
+
+export function newWordRows(): WordRows {
+  return { similarities: new Map(), covers: new Map(), relations: new Map() };
 }
 
 /**
@@ -447,22 +480,45 @@ function inverseDocumentFrequencies(index: SearchIndex, words: readonly Word[]):
   const images = index.postgres
     ? index.postgres.imageCount()
     : ((index.prepared('SELECT max(rowid) AS images FROM images').get() as { images: number | null }).images ?? 0);
-  // Only `words` are counted: the function is asked about no others.
-  const stemsUsed = new Set<string>();
-  for (const word of words) for (const stem of stems(word)) stemsUsed.add(stem);
-  const known = approximateDocumentFrequencies(index, [...stemsUsed], images);
   const total = Math.max(images, 1);
-  const weights = new Map<number, number>();
+  // Only `words` are counted: the function is asked about no others. Those with a weight kept need no count.
+  const kept = knownWeights?.total === total ? knownWeights : null;
+  const stemsOf = (all: boolean) => {
+    const used = new Set<string>();
+    for (const word of words) if (all || !kept!.weights.has(word.id)) for (const stem of stems(word)) used.add(stem);
+    return [...used];
+  };
+  let known = approximateDocumentFrequencies(index, stemsOf(!kept), images);
+  if (kept?.counts !== known) {
+    // Other counts (another library, or this one grown): the weights kept are not of them.
+    if (kept) known = approximateDocumentFrequencies(index, stemsOf(true), images);
+    knownWeights = { counts: known, total, weights: new Map() };
+  }
+  const { weights } = knownWeights!;
+  const counts = known;
   return (word) => {
     let weight = weights.get(word.id);
     if (weight === undefined) {
       // A compound ("tennis court") is as rare as its rarer part.
-      const documents = Math.min(...stems(word).map((stem) => known.get(stem) ?? 0));
-      weights.set(word.id, (weight = Math.log((total + 1) / (documents + 0.5))));
+      let documents = Number.POSITIVE_INFINITY;
+      for (const stem of stems(word)) documents = Math.min(documents, counts.get(stem) ?? 0);
+      weight = Math.log((total + 1) / (documents + 0.5));
+      // A number is a new word at every reading (see NUMBER in similarity.ts): not kept.
+      if (!NUMBER.test(word.surface)) {
+        if (weights.size >= 200_000) weights.clear();
+        weights.set(word.id, weight);
+      }
     }
     return weight;
   };
 }
+
+/**
+ * Words' weights as last worked out, while they come from the same kept counts (approximateDocumentFrequencies keeps
+ * one object until the library's size moves by 2%) and the same library size: a query's words were mostly weighed by
+ * earlier queries already.
+ */
+let knownWeights: { counts: ReadonlyMap<string, number>; total: number; weights: Map<number, number> } | null = null;
 
 const stemCache = new Map<string, string[]>();
 

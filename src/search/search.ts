@@ -12,12 +12,11 @@
  * Filters (dates, tags, has text, folder) are applied inside each ranker's SQL so they never cut results short.
  */
 import type { Embedder } from '../providers/spec.js';
-import type { Store } from '../storage/store.js';
+import type { ImageRecord, Store, StoredDescription, UserEdits } from '../storage/store.js';
 import type { SearchOptions, SearchResponse, SearchResult } from '../types.js';
 import { documentWordConcepts, namesVisibleThing, queryWordConcepts } from './concepts.js';
 import { rankFullText } from './full-text.js';
 import { type MarkedRow, markMatches } from './highlights.js';
-import type { ResultDetails } from './postgres-full-text.js';
 import {
   cleanQuery,
   parseQuery,
@@ -28,7 +27,7 @@ import {
   toWeightedExpression,
   withoutExclusions,
 } from './query.js';
-import { queryCoverage, rerank, rowSentences } from './rerank.js';
+import { newWordRows, queryCoverage, rerank, rowSentences } from './rerank.js';
 import type { SearchIndex } from './search-index.js';
 import { checkSpelling, correctedText } from './spelling.js';
 import { documentFrequencies } from './term-frequencies.js';
@@ -177,15 +176,19 @@ async function searchAsTyped(
       ranked.map((row) => row.id),
     );
     phase('texts');
-    const rows = rerank(index, withoutExclusions(text), ranked, texts.reranked);
+    // Rerank and coverage compare the same sentence with the same rows' words: each word's rows are worked out once.
+    const sentence = withoutExclusions(text);
+    const wordRows = newWordRows();
+    const rows = rerank(index, sentence, ranked, texts.reranked, wordRows);
     phase('rerank');
     const coverage =
       RELEVANCE_FLOOR.coverage > 0
         ? queryCoverage(
             index,
-            withoutExclusions(text),
+            sentence,
             rows.map((row) => row.id),
             texts.covered,
+            wordRows,
           )
         : null;
     phase('coverage');
@@ -262,10 +265,13 @@ async function searchAsTyped(
     word: concept.word,
     tokens: new Set(concept.tokens.filter((token) => selective.has(token))),
   }));
-  // On PostgreSQL the page's rows come in one round trip (each lookup below would be one).
-  const details = index.postgres?.details(shown.map((entry) => entry.id));
+  // The page's rows in one statement (PostgreSQL: one round trip) rather than three lookups per result.
+  const details = pageDetails(
+    index,
+    shown.map((entry) => entry.id),
+  );
   const results = shown.map((entry) =>
-    describeResult(index, entry, marks.get(entry.id), queryConcepts, details?.get(entry.id)),
+    describeResult(index, entry, marks.get(entry.id), queryConcepts, details.get(entry.id)),
   );
   phase('describe');
   return { query: text, results, ms: Math.round((performance.now() - started) * 10) / 10 };
@@ -325,7 +331,7 @@ function selectiveTerms(index: SearchIndex, tokens: string[]): string[] {
   // max(rowid) is an O(log n) stand-in for the number of images (ids are not reused).
   const images = index.postgres
     ? index.postgres.imageCount()
-    : ((index.sqlite.db.prepare('SELECT max(rowid) FROM images').pluck().get() as number | null) ?? 0);
+    : ((index.prepared('SELECT max(rowid) FROM images').pluck().get() as number | null) ?? 0);
   const limit = Math.max(500, images * MAX_CONCEPT_SHARE);
   const frequencies = documentFrequencies(index, tokens, Math.floor(limit));
   // Tokens no image has are dropped too: they cannot match.
@@ -395,20 +401,80 @@ function endOfDay(date: string): string {
   return /^\d{4}-\d{2}-\d{2}$/.test(date) ? `${date}T99` : date;
 }
 
+/** What a result shows of its image: its file, and the caption and tags (a person's own, else the generated ones). */
+interface ShownImage {
+  id: number;
+  path: string;
+  caption: string | null;
+  tags: string[];
+}
+
+function shownImage(
+  image: ImageRecord,
+  description: StoredDescription | undefined,
+  edits: UserEdits | undefined,
+): ShownImage {
+  return {
+    id: image.id,
+    path: image.path,
+    caption: edits?.caption ?? description?.caption ?? null,
+    tags: edits?.tags ?? description?.tags ?? [],
+  };
+}
+
+/**
+ * The shown images of a page, by id. On SQLite one statement reads only the columns shown (the store's lookups read
+ * and parse every column, three statements per result); the values are those the store's records would give.
+ */
+function pageDetails(index: SearchIndex, ids: readonly number[]): Map<number, ShownImage> {
+  const found = new Map<number, ShownImage>();
+  if (ids.length === 0) return found;
+  if (index.postgres) {
+    for (const [id, details] of index.postgres.details(ids))
+      found.set(id, shownImage(details.image, details.description, details.edits));
+    return found;
+  }
+  const rows = index
+    .prepared(
+      `SELECT i.id, i.path, d.sha256 IS NOT NULL, d.caption, d.tags, u.sha256 IS NOT NULL, u.caption, u.tags
+       FROM images i LEFT JOIN descriptions d ON d.sha256 = i.sha256 LEFT JOIN user_edits u ON u.sha256 = i.sha256
+       WHERE i.id IN (${ids.map(() => '?').join(',')})`,
+    )
+    .raw()
+    .all(...ids) as [number, string, number, string | null, string, number, string | null, string | null][];
+  for (const [id, path, described, caption, tags, edited, ownCaption, ownTags] of rows) {
+    // As rowToDescription and rowToUserEdits read them.
+    const description = described ? { caption, tags: JSON.parse(tags) as string[] } : undefined;
+    const edits = edited
+      ? { caption: ownCaption, tags: ownTags ? (JSON.parse(ownTags) as string[]) : null }
+      : undefined;
+    found.set(id, {
+      id,
+      path,
+      caption: edits?.caption ?? description?.caption ?? null,
+      tags: edits?.tags ?? description?.tags ?? [],
+    });
+  }
+  return found;
+}
+
 /** Explaining a result: which readable columns hold the query words, whether its concepts matched, and a snippet. */
 function describeResult(
   index: SearchIndex,
   entry: Candidate,
   marked: MarkedRow | undefined,
   queryConcepts: readonly { word: string; tokens: ReadonlySet<string> }[],
-  details: ResultDetails | undefined,
+  details: ShownImage | undefined,
 ): SearchResult {
   const store: Store = index.store;
-  const image = details?.image ?? store.imageById(entry.id)!;
-  const description = details ? details.description : store.description(image.sha256);
-  const edits = details ? details.edits : store.userEdits(image.sha256);
-  const caption = edits?.caption ?? description?.caption ?? null;
-  const tags = edits?.tags ?? description?.tags ?? [];
+  let shown = details;
+  if (!shown) {
+    // Not read with the page (no such image): as the store's lookups would have it.
+    const image = store.imageById(entry.id)!;
+    shown = shownImage(image, store.description(image.sha256), store.userEdits(image.sha256));
+  }
+  const image = shown;
+  const { caption, tags } = shown;
   const fields: string[] = [];
   const terms = new Set<string>();
   let snippet = '';

@@ -27,9 +27,29 @@ export const NUMBER = /^\d+$/;
 
 const neighbourhoods = new Map<string, Neighbourhood>();
 
+let lastNumber = '';
+let lastNumberHasSenses = false;
+
+/**
+ * Whether WordNet has a noun or verb sense of a number ("10" has; most numbers, a file name's, have none). Numbers are
+ * not cached with the words, but each is asked about once per query word in a row: the last answer is kept.
+ */
+export function numberHasSenses(number: string): boolean {
+  if (number !== lastNumber) {
+    lastNumber = number;
+    lastNumberHasSenses = senses(number, 'noun').length > 0 || senses(number, 'verb').length > 0;
+  }
+  return lastNumberHasSenses;
+}
+
+/** What a word WordNet has no noun or verb sense of is near: nothing (shared, so that a number costs no allocation). */
+const NOWHERE: Neighbourhood = { own: new Set(), parents: new Set(), grandparents: new Set(), derived: new Set() };
+
 function neighbourhood(lemma: string): Neighbourhood {
   let found = neighbourhoods.get(lemma);
   if (found) return found;
+  // A number is not kept (below) but asked about for every query word: most are no WordNet word at all.
+  if (NUMBER.test(lemma) && !numberHasSenses(lemma)) return NOWHERE;
   found = { own: new Set(), parents: new Set(), grandparents: new Set(), derived: new Set() };
   for (const pos of ['noun', 'verb'] as const satisfies readonly PartOfSpeech[]) {
     const first = senses(lemma, pos)[0];
@@ -57,14 +77,16 @@ const cache = new Map<number, Map<number, number>>();
 
 export function wordSimilarity(a: Word, b: Word): number {
   if (a.id === b.id) return 1;
-  if (NUMBER.test(b.surface) || NUMBER.test(a.surface)) return uncachedSimilarity(a, b);
   let row = cache.get(a.id);
+  // Looked up before the number test: pairs with a number are never kept, so a pair found is not one.
+  let similarity = row?.get(b.id);
+  if (similarity !== undefined) return similarity;
+  if (NUMBER.test(b.surface) || NUMBER.test(a.surface)) return uncachedSimilarity(a, b);
   if (!row) {
     if (cache.size > 100_000) cache.clear();
     cache.set(a.id, (row = new Map()));
   }
-  let similarity = row.get(b.id);
-  if (similarity === undefined) row.set(b.id, (similarity = uncachedSimilarity(a, b)));
+  row.set(b.id, (similarity = uncachedSimilarity(a, b)));
   return similarity;
 }
 
@@ -85,9 +107,13 @@ function uncachedSimilarity(a: Word, b: Word): number {
 const glosses = new Map<string, Set<string>>();
 
 /** Lemmas of the words in the definitions (and examples) of a lemma's first noun and verb senses. */
-function glossLemmas(lemma: string): Set<string> {
-  let found = glosses.get(lemma);
+/** The gloss lemmas of a word WordNet has no noun or verb sense of (shared: see NOWHERE). */
+const NO_GLOSS: ReadonlySet<string> = new Set();
+
+function glossLemmas(lemma: string): ReadonlySet<string> {
+  let found: Set<string> | undefined = glosses.get(lemma);
   if (found) return found;
+  if (NUMBER.test(lemma) && !numberHasSenses(lemma)) return NO_GLOSS;
   found = new Set();
   for (const pos of ['noun', 'verb'] as const satisfies readonly PartOfSpeech[]) {
     const first = senses(lemma, pos)[0];
@@ -98,6 +124,11 @@ function glossLemmas(lemma: string): Set<string> {
   if (glosses.size > 100_000) glosses.clear();
   glosses.set(lemma, found);
   return found;
+}
+
+/** The lemmas of a word's WordNet definitions (see definitionsRelate), for relating it to many words in turn. */
+export function definitionWords(word: Word): ReadonlySet<string> {
+  return glossLemmas(word.lemma);
 }
 
 /**

@@ -154,8 +154,8 @@ function openSavedCounts(index: SearchIndex) {
 /** Changes when the library may have: another connection committed (data_version) or this one changed rows. */
 export function connectionStamp(index: SearchIndex): string {
   if (index.postgres) return index.postgres.stamp();
-  const store = index.sqlite;
-  return `${store.db.pragma('data_version', { simple: true })}:${store.db.prepare('SELECT total_changes()').pluck().get()}`;
+  // Prepared once (db.pragma would prepare its statement at every call, several times a query).
+  return `${index.prepared('PRAGMA data_version').pluck().get()}:${index.prepared('SELECT total_changes()').pluck().get()}`;
 }
 
 /** The library's size when the approximate counts were taken, and the counts. */
@@ -167,19 +167,22 @@ export interface ApproximateCounts {
 /**
  * Counts that may be up to 2% of the library out of date, for weighting words by rarity (the reranker's idf):
  * searching while indexing would otherwise recount hundreds of terms per query. `images`: the library's size now.
+ * The counts kept, of every term of `terms` and maybe others (not to be changed: a copy of hundreds of terms per
+ * query would be made for nothing).
  */
 export function approximateDocumentFrequencies(
   index: SearchIndex,
   terms: readonly string[],
   images: number,
-): Map<string, number> {
+): ReadonlyMap<string, number> {
   let approximate = index.caches.approximateCounts;
   if (!approximate || Math.abs(approximate.images - images) > approximate.images * 0.02) {
     index.caches.approximateCounts = approximate = { images, documents: new Map() };
   }
   const known = approximate.documents;
-  const missing = [...new Set(terms.filter((term) => !known.has(term)))];
-  if (missing.length > 0)
-    for (const [term, documents] of documentFrequencies(index, missing)) known.set(term, documents);
-  return new Map(terms.map((term) => [term, known.get(term) ?? 0]));
+  let missing: string[] | null = null;
+  for (const term of terms) if (!known.has(term)) (missing ??= []).push(term);
+  if (missing)
+    for (const [term, documents] of documentFrequencies(index, [...new Set(missing)])) known.set(term, documents);
+  return known;
 }
