@@ -29,7 +29,15 @@ const definitions = join(dist, 'search', 'definitions.js');
 const DEFINITION_CODE = /export function definitionCode\(\) \{[\s\S]*?\n\}\n/;
 
 /** A package's own modules are bundled only for these: the rest are required from node_modules at run time. */
-const BUNDLED_PACKAGES = new Set(['stemmer', 'commander', 'picocolors']);
+const BUNDLED_PACKAGES = new Set(['stemmer', 'commander', 'picocolors', 'better-sqlite3']);
+
+/**
+ * better-sqlite3 finds its native addon with `bindings`, which tells the package's folder from the stack of its
+ * caller: bundled, that would be dist/cli. It is given the folder instead, as the package's own copy would find it.
+ */
+const BETTER_SQLITE3_ADDON = "require('bindings')('better_sqlite3.node')";
+const BETTER_SQLITE3_ADDON_BUNDLED =
+  "require('bindings')({ bindings: 'better_sqlite3.node', module_root: path.dirname(require.resolve('better-sqlite3/package.json')) })";
 
 await build({
   // The CLI's exports, and what src/bench/cold-start-phases.ts times apart: opening a library as the CLI does.
@@ -49,6 +57,8 @@ await build({
   platform: 'node',
   target: 'node20',
   logLevel: 'warning',
+  // The one require.resolve of a bundled package (BETTER_SQLITE3_ADDON_BUNDLED) runs at run time, from dist/cli.
+  logOverride: { 'require-resolve-not-external': 'silent' },
   banner: {
     js: [
       '// Made by scripts/bundle-cli.mjs from dist/: do not edit. Run by bin/glimpse.js.',
@@ -73,6 +83,11 @@ await build({
         bundler.onResolve({ filter: /^[^./]/ }, (args) => {
           const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
           return BUNDLED_PACKAGES.has(name) ? undefined : { path: args.path, external: true };
+        });
+        bundler.onLoad({ filter: /[/\\]node_modules[/\\]better-sqlite3[/\\]lib[/\\]database\.js$/ }, async (args) => {
+          const text = await readFile(args.path, 'utf8');
+          if (!text.includes(BETTER_SQLITE3_ADDON)) throw new Error(`${args.path}: how it loads its addon has changed`);
+          return { contents: text.replace(BETTER_SQLITE3_ADDON, BETTER_SQLITE3_ADDON_BUNDLED), loader: 'js' };
         });
         bundler.onLoad({ filter: /\.js$/ }, async (args) => {
           if (!args.path.startsWith(dist)) return undefined;
