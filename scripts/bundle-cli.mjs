@@ -15,7 +15,7 @@
  * npm packages stay outside (required from node_modules) but for BUNDLED_PACKAGES: stemmer, an ES module only package, and
  * the small ones every search loads (commander, picocolors), which the code cache then covers too.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -112,3 +112,15 @@ await build({
     },
   ],
 });
+
+// esbuild escapes what is past ASCII in strings, not in regular expressions or comments: eight characters (« » — …)
+// that made V8 hold the whole source as two bytes a character, decoded from UTF-8 at every search. Escaped, the
+// same expressions (\uXXXX means the character in a pattern, with or without the u flag), and one byte each.
+const bundled = await readFile(outfile, 'utf8');
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the range is all of ASCII
+const escaped = bundled.replace(/[^\x00-\x7f]/g, (character) => {
+  const code = character.charCodeAt(0);
+  if (code >= 0xd800 && code <= 0xdfff) throw new Error(`${outfile}: a character past U+FFFF, ${character}`);
+  return `\\u${code.toString(16).padStart(4, '0')}`;
+});
+if (escaped !== bundled) await writeFile(outfile, escaped);
