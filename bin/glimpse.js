@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // The `glimpse` command. The CLI is written in TypeScript and compiled to dist/ by `npm install` (prepare) or `npm run build`.
-import { existsSync } from 'node:fs';
+// CommonJS (bin/package.json): a one-shot search starts without Node.js's ES module loader (see below).
+const { existsSync } = require('node:fs');
+const { join } = require('node:path');
+const { pathToFileURL } = require('node:url');
 
-const main = new URL('../dist/cli/main.js', import.meta.url);
+const main = join(__dirname, '..', 'dist', 'cli', 'main.js');
 if (!existsSync(main)) {
   console.error('glimpse: dist/ is missing — run `npm run build` in the Glimpse folder first.');
   process.exit(1);
@@ -12,7 +15,25 @@ process.stdout.on('error', (error) => {
   if (error.code === 'EPIPE') process.exit(0);
   throw error;
 });
-// A one-shot search runs from the bundled CLI (see dist/cli/search-bundle.js); everything else from the modules.
-const { runsBundled, loadBundle } = await import(new URL('../dist/cli/search-bundle.js', import.meta.url).href);
-const run = (runsBundled(process.argv) && loadBundle()?.run) || (await import(main.href)).run;
-process.exitCode = await run(process.argv);
+
+/**
+ * A one-shot search runs from the bundled CLI (see dist/cli/search-bundle.js), told and loaded by that module's
+ * CommonJS build, search-start.cjs, which the build writes with the bundle; everything else from the ES modules.
+ */
+function bundledRun() {
+  const start = join(__dirname, '..', 'dist', 'cli', 'search-start.cjs');
+  if (!existsSync(start)) return undefined;
+  const { runsBundled, loadBundle } = require(start);
+  return (runsBundled(process.argv) && loadBundle()?.run) || undefined;
+}
+
+async function glimpse() {
+  const run = bundledRun() || (await import(pathToFileURL(main).href)).run;
+  process.exitCode = await run(process.argv);
+}
+
+glimpse().catch((error) => {
+  // As an ES module's top-level await did: the error and its stack, and a failed exit.
+  process.exitCode = 1;
+  throw error;
+});

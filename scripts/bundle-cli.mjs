@@ -113,6 +113,40 @@ await build({
   ],
 });
 
+/**
+ * dist/cli/search-start.cjs: search-bundle.js (which tells a search and loads the bundle) and what it imports, as
+ * CommonJS, which bin/glimpse.js requires. Starting from ES modules set up Node.js's ES module loader, then resolved,
+ * read and compiled each module on its own, before the bundle was even read.
+ */
+await build({
+  entryPoints: [join(dist, 'cli', 'search-bundle.js')],
+  outfile: join(dist, 'cli', 'search-start.cjs'),
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+  packages: 'external',
+  banner: {
+    js: [
+      '// Made by scripts/bundle-cli.mjs from dist/: do not edit. Required by bin/glimpse.js.',
+      'var __glimpseUrl = (path) => require("node:url").pathToFileURL(require("node:path").join(__dirname, path)).href;',
+    ].join('\n'),
+  },
+  plugins: [
+    {
+      name: 'glimpse-start',
+      setup(bundler) {
+        bundler.onLoad({ filter: /\.js$/ }, async (args) => {
+          const text = await readFile(args.path, 'utf8');
+          const path = JSON.stringify(relative(join(dist, 'cli'), args.path));
+          return { contents: text.replaceAll('import.meta.url', `__glimpseUrl(${path})`), loader: 'js' };
+        });
+      },
+    },
+  ],
+});
+
 // esbuild escapes what is past ASCII in strings, not in regular expressions or comments: eight characters (« » — …)
 // that made V8 hold the whole source as two bytes a character, decoded from UTF-8 at every search. Escaped, the
 // same expressions (\uXXXX means the character in a pattern, with or without the u flag), and one byte each.

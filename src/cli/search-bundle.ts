@@ -5,7 +5,8 @@
  * than the query. One file is read and compiled at once; the code cache (bytecode of every function the last such
  * run compiled, kept beside the bundle) spares compiling again. Every other command, and `search --help`, loads the
  * ES modules as before, and so does search where the bundle cannot be used: missing, GLIMPSE_BUNDLE=0, or a
- * Node.js whose require() cannot load ES module packages (which the bundle requires).
+ * Node.js whose require() cannot load ES module packages (which the bundle requires). bin/glimpse.js requires this
+ * module as the CommonJS copy the build writes beside it (search-start.cjs), to start without the ES module loader.
  */
 import { readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
