@@ -3,14 +3,14 @@
  * reads of a synset on every query (its lexicographer file, hypernyms and derived forms) and the lemmas of its
  * definition's words, worked out once at build time. A fresh process's first search reranks some fifty captions:
  * it reads about a thousand synsets and used to tokenize and lemmatize hundreds of definitions, each read from the
- * 15 MB data file and parsed in code the JIT had not compiled yet. Here a synset's links are a binary search and a
- * few reads of typed arrays in memory, and its definition one positioned read of a short record. (`npm run bench --
- * --only cli` measures a one-shot search.)
+ * 15 MB data file and parsed in code the JIT had not compiled yet. Here a synset's links and its definition's lemmas
+ * are a binary search and reads of typed arrays. (`npm run bench -- --only cli` measures a one-shot search.)
  *
- * Only the index part (with every synset's links) is read whole; the definitions' records are read one by one when
- * asked for. Holding the whole file (3.4 MB for nouns) in a Buffer counted against V8's heap limit and made the
- * first search stop for a full, non-incremental garbage collection. The links are a third of that, and a first
- * search asks for the links of several hundred synsets: one read, where each was a read of its own.
+ * The index part (with every synset's links) is read whole when the table is opened, the records (the definitions'
+ * lemmas) in one read when a definition is first asked for: a first search asks for the links of some five hundred
+ * synsets and the definitions of some three hundred, and a positioned read each, decoded with Buffer reads in code
+ * not yet compiled, cost more than reading all. (Holding the whole file in one Buffer, as an earlier version did,
+ * was measured to bring a full garbage collection into the first search; these typed arrays have not.)
  *
  * Layout, unsigned little-endian. Index part: 32-bit words,
  *   header[HEADER_WORDS]
@@ -239,21 +239,46 @@ export class SynsetTable {
     return { lexicalFile: counts & 0xff, hypernyms, derived };
   }
 
-  /** The lemmas of the definition of the synset at `offset`, or null when none starts there. */
+  /** Every definition's lemma numbers: the records part, read whole when a definition is first asked for. */
+  private lemmaNumbers: Uint16Array | undefined;
+  /** The pool decoded at once when it is ASCII (its byte offsets are then string offsets), else null. */
+  private poolText: string | null | undefined;
+
+  /** A definition lemma by its number in the pool (decoded once). */
+  private lemma(number: number): string {
+    let found = this.pool[number];
+    if (found === undefined) {
+      const start = this.poolStarts[number];
+      const end = this.poolStarts[number + 1];
+      if (this.poolText === undefined) {
+        const text = this.poolBytes.toString('utf8');
+        this.poolText = text.length === this.poolBytes.length ? text : null;
+      }
+      found = this.poolText === null ? this.poolBytes.toString('utf8', start, end) : this.poolText.slice(start, end);
+      this.pool[number] = found;
+    }
+    return found;
+  }
+
+  /**
+   * The lemmas of the definition of the synset at `offset`, or null when none starts there. A first search asks for
+   * a few hundred definitions: the records are read in one go (1.2 MB for nouns), not a read each.
+   */
   definitionLemmas(offset: number): string[] | null {
     const number = this.find(offset);
     if (number < 0) return null;
-    const start = this.recordStarts[number];
-    const length = this.recordStarts[number + 1] - start;
-    const lemmas: string[] = [];
-    if (length === 0) return lemmas;
-    const bytes = this.readAt(this.recordsStart + start, length);
-    for (let at = 0; at < bytes.length; at += 2) {
-      const lemma = bytes.readUInt16LE(at);
-      lemmas.push(
-        (this.pool[lemma] ??= this.poolBytes.toString('utf8', this.poolStarts[lemma], this.poolStarts[lemma + 1])),
-      );
+    let numbers = this.lemmaNumbers;
+    if (numbers === undefined) {
+      const length = this.recordStarts[this.recordStarts.length - 1];
+      let bytes = this.readAt(this.recordsStart, length);
+      // A Uint16Array view needs 2-byte alignment (a file's own read has it; a slice of a whole file may not).
+      if (bytes.byteOffset % 2 !== 0) bytes = Buffer.from(bytes);
+      numbers = new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 1);
+      this.lemmaNumbers = numbers;
     }
+    const lemmas: string[] = [];
+    const end = this.recordStarts[number + 1] >>> 1;
+    for (let at = this.recordStarts[number] >>> 1; at < end; at++) lemmas.push(this.lemma(numbers[at]));
     return lemmas;
   }
 }
