@@ -10,25 +10,34 @@ if (!existsSync(main)) {
   console.error('glimpse: dist/ is missing — run `npm run build` in the Glimpse folder first.');
   process.exit(1);
 }
-// `glimpse search x | head`: the reader went away; stop quietly, as other command-line tools do.
-process.stdout.on('error', (error) => {
-  if (error.code === 'EPIPE') process.exit(0);
-  throw error;
-});
 
 /**
  * A one-shot search runs from the bundled CLI (see dist/cli/search-bundle.js), told and loaded by that module's
  * CommonJS build, search-start.cjs, which the build writes with the bundle; everything else from the ES modules.
  */
-function bundledRun() {
+function bundled() {
   const start = join(__dirname, '..', 'dist', 'cli', 'search-start.cjs');
-  if (!existsSync(start)) return undefined;
+  if (!existsSync(start)) return null;
   const { runsBundled, loadBundle } = require(start);
-  return (runsBundled(process.argv) && loadBundle()?.run) || undefined;
+  return runsBundled(process.argv) ? loadBundle() : null;
 }
 
 async function glimpse() {
-  const run = bundledRun() || (await import(pathToFileURL(main).href)).run;
+  const bundle = bundled();
+  let run;
+  if (bundle) {
+    // Its output is written without making process.stdout where that can be (see writeStdoutDirectly in
+    // cli/output.ts), which then stops quietly on a closed pipe as below.
+    bundle.writeStdoutDirectly();
+    run = bundle.run;
+  } else {
+    // `glimpse search x | head`: the reader went away; stop quietly, as other command-line tools do.
+    process.stdout.on('error', (error) => {
+      if (error.code === 'EPIPE') process.exit(0);
+      throw error;
+    });
+    run = (await import(pathToFileURL(main).href)).run;
+  }
   process.exitCode = await run(process.argv);
 }
 

@@ -32,6 +32,14 @@ const DEFINITION_CODE = /export function definitionCode\(\) \{[\s\S]*?\n\}\n/;
 const BUNDLED_PACKAGES = new Set(['stemmer', 'commander', 'picocolors', 'better-sqlite3']);
 
 /**
+ * picocolors asks process.stdout whether it is a terminal, which makes the stream (and for a pipe, loads Node.js's
+ * net modules) as the bundle starts. A file or a pipe is never one: only for anything else is process.stdout asked.
+ */
+const PICOCOLORS_TTY = '(p.stdout || {}).isTTY';
+const PICOCOLORS_TTY_BUNDLED =
+  '(() => { try { const kind = require("node:fs").fstatSync(1); if (kind.isFIFO() || kind.isFile()) return false; } catch {} return (p.stdout || {}).isTTY; })()';
+
+/**
  * better-sqlite3 finds its native addon with `bindings`, which tells the package's folder from the stack of its
  * caller: bundled, that would be dist/cli. It is given the folder instead, as the package's own copy would find it.
  */
@@ -46,6 +54,7 @@ await build({
       "export * from './main.js';",
       "export { createGlimpse } from '../glimpse.js';",
       "export { chooseProvider } from '../config/cli-settings.js';",
+      "export { writeStdoutDirectly } from './output.js';",
     ].join('\n'),
     resolveDir: join(dist, 'cli'),
     sourcefile: 'search-entry.js',
@@ -83,6 +92,11 @@ await build({
         bundler.onResolve({ filter: /^[^./]/ }, (args) => {
           const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
           return BUNDLED_PACKAGES.has(name) ? undefined : { path: args.path, external: true };
+        });
+        bundler.onLoad({ filter: /[/\\]node_modules[/\\]picocolors[/\\]picocolors\.js$/ }, async (args) => {
+          const text = await readFile(args.path, 'utf8');
+          if (!text.includes(PICOCOLORS_TTY)) throw new Error(`${args.path}: how it tells a terminal has changed`);
+          return { contents: text.replace(PICOCOLORS_TTY, PICOCOLORS_TTY_BUNDLED), loader: 'js' };
         });
         bundler.onLoad({ filter: /[/\\]node_modules[/\\]better-sqlite3[/\\]lib[/\\]database\.js$/ }, async (args) => {
           const text = await readFile(args.path, 'utf8');

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { GlimpseError } from '../errors.js';
 import type { Glimpse, GlimpseOptions } from '../glimpse.js';
-import { failureShown } from './output.js';
+import { failureShown, writeOut } from './output.js';
 
 export interface CommonOptions {
   db?: string;
@@ -163,7 +163,7 @@ export function reportError(error: unknown): number {
 }
 
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value)}\n`);
+  writeOut(`${JSON.stringify(value)}\n`);
 }
 
 /** A folder given with a flag (`--allow-index DIR`): made absolute, and a usage error when it is not a folder. */

@@ -23,6 +23,7 @@ export interface Bundle {
   buildProgram: typeof import('./main.js').buildProgram;
   createGlimpse: typeof import('../glimpse.js').createGlimpse;
   chooseProvider: typeof import('../config/cli-settings.js').chooseProvider;
+  writeStdoutDirectly: typeof import('./output.js').writeStdoutDirectly;
 }
 
 export const BUNDLE_PATH = fileURLToPath(new URL('./search.cjs', import.meta.url));
