@@ -41,11 +41,20 @@ const PICOCOLORS_TTY_BUNDLED =
 
 /**
  * better-sqlite3 finds its native addon with `bindings`, which tells the package's folder from the stack of its
- * caller: bundled, that would be dist/cli. It is given the folder instead, as the package's own copy would find it.
+ * caller: bundled, that would be dist/cli. The bundle looks in the package's folder itself: where bindings' first
+ * places (build/, build/Debug/) hold no addon and build/Release/ does, it requires that as bindings would (setting
+ * its `path` too); anywhere else bindings is asked, given the folder.
  */
 const BETTER_SQLITE3_ADDON = "require('bindings')('better_sqlite3.node')";
-const BETTER_SQLITE3_ADDON_BUNDLED =
-  "require('bindings')({ bindings: 'better_sqlite3.node', module_root: path.dirname(require.resolve('better-sqlite3/package.json')) })";
+const BETTER_SQLITE3_ADDON_BUNDLED = `((root) => {
+  const at = (...folders) => path.join(root, 'build', ...folders, 'better_sqlite3.node');
+  if (!fs.existsSync(at()) && !fs.existsSync(at('Debug')) && fs.existsSync(at('Release'))) {
+    const addon = require(at('Release'));
+    addon.path = at('Release');
+    return addon;
+  }
+  return require('bindings')({ bindings: 'better_sqlite3.node', module_root: root });
+})(path.dirname(require.resolve('better-sqlite3/package.json')))`;
 
 await build({
   // The CLI's exports, and what src/bench/cold-start-phases.ts times apart: opening a library as the CLI does.
