@@ -5,6 +5,10 @@
  * for its words and candidates' captions (then cached), which the second one skips: their difference is that work.
  * Run by cold-start.ts as `node cold-start-phases.js DB WORD…`; prints the phases in ms as JSON.
  */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
 const started = performance.now();
 const [db, ...words] = process.argv.slice(2);
 const phases: Record<string, number> = { start: started };
@@ -16,8 +20,12 @@ const phase = (name: string) => {
 };
 
 const argv = ['node', 'glimpse', 'search', ...words, '--db', db];
-// As bin/glimpse.js does: the bundled CLI (cli/search-bundle.ts) where it runs searches, else the ES modules.
-const { runsBundled, loadBundle } = await import('../cli/search-bundle.js');
+// As bin/glimpse.js does: the bundled CLI (cli/search-bundle.ts, required as the build's CommonJS copy of it,
+// search-start.cjs) where it runs searches, else the ES modules.
+const start = fileURLToPath(new URL('../cli/search-start.cjs', import.meta.url));
+const { runsBundled, loadBundle }: typeof import('../cli/search-bundle.js') = existsSync(start)
+  ? createRequire(import.meta.url)(start)
+  : await import('../cli/search-bundle.js');
 const bundle = runsBundled(argv) ? loadBundle() : null;
 const { buildProgram, createGlimpse, chooseProvider } = bundle ?? {
   ...(await import('../cli/main.js')),

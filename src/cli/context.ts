@@ -2,12 +2,13 @@
  * What every command shares: the common options (--db, --provider, --model…), opening Glimpse from them, and
  * turning errors into a message on stderr and an exit code.
  */
+import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { GlimpseError } from '../errors.js';
 import type { Glimpse, GlimpseOptions } from '../glimpse.js';
-import { failureShown } from './output.js';
+import { failureShown, writeOut } from './output.js';
 
 export interface CommonOptions {
   db?: string;
@@ -130,8 +131,6 @@ function readsOnly(command: Command, extra: Partial<GlimpseOptions>): boolean {
 async function requireLibrary(db: string | undefined): Promise<void> {
   if (db === ':memory:' || /^postgres(ql)?:\/\//i.test(db ?? process.env.GLIMPSE_DB ?? '')) return;
   const { defaultDatabasePath } = await import('../config/paths.js');
-  const { existsSync } = await import('node:fs');
-  const { resolve } = await import('node:path');
   const path = resolve(db ?? defaultDatabasePath());
   if (!existsSync(path))
     throw new GlimpseError('USAGE', `No library at ${path}`, {
@@ -164,7 +163,7 @@ export function reportError(error: unknown): number {
 }
 
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value)}\n`);
+  writeOut(`${JSON.stringify(value)}\n`);
 }
 
 /** A folder given with a flag (`--allow-index DIR`): made absolute, and a usage error when it is not a folder. */

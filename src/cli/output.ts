@@ -2,6 +2,7 @@
  * Terminal output: highlighting matched words, aligned tables, short paths. Colour only on a terminal
  * (picocolors honours NO_COLOR and FORCE_COLOR).
  */
+import { fstatSync, writeSync } from 'node:fs';
 import { relative } from 'node:path';
 import pc from 'picocolors';
 
@@ -74,3 +75,52 @@ function visibleLength(text: string): number {
 }
 
 export { pc };
+
+/** Whether a one-shot search writes its output with fs.writeSync (see writeStdoutDirectly). */
+let direct = false;
+
+/**
+ * Called by bin/glimpse.js for a bundled search: from here on writeOut writes a file or a pipe on standard output
+ * with fs.writeSync, as process.stdout writes those (at once, in order), without making process.stdout, whose
+ * stream (and, for a pipe, socket) modules Node.js would load for it. A terminal is written as before.
+ */
+export function writeStdoutDirectly(): void {
+  try {
+    const kind = fstatSync(1);
+    direct = kind.isFIFO() || kind.isFile();
+  } catch {
+    direct = false;
+  }
+}
+
+/** `glimpse search x | head`: the reader went away; stop quietly, as other command-line tools do (bin/glimpse.js). */
+let quietOnClosedPipe = false;
+function stopQuietlyOnClosedPipe(): void {
+  if (quietOnClosedPipe) return;
+  quietOnClosedPipe = true;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+}
+
+/** Writes `text` to standard output: process.stdout.write, or at once where writeStdoutDirectly allowed it. */
+export function writeOut(text: string): void {
+  if (!direct) {
+    process.stdout.write(text);
+    return;
+  }
+  const bytes = Buffer.from(text);
+  let written = 0;
+  try {
+    while (written < bytes.length) written += writeSync(1, bytes, written);
+    return;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EPIPE') process.exit(0);
+    // A pipe that takes no more now (EAGAIN, when it was left non-blocking), or another error: the stream waits
+    // for the reader, or reports the error, as it always did.
+    direct = false;
+  }
+  stopQuietlyOnClosedPipe();
+  process.stdout.write(bytes.subarray(written));
+}

@@ -5,8 +5,10 @@
  * than the query. One file is read and compiled at once; the code cache (bytecode of every function the last such
  * run compiled, kept beside the bundle) spares compiling again. Every other command, and `search --help`, loads the
  * ES modules as before, and so does search where the bundle cannot be used: missing, GLIMPSE_BUNDLE=0, or a
- * Node.js whose require() cannot load ES module packages (which the bundle requires).
+ * Node.js whose require() cannot load ES module packages (which the bundle requires). bin/glimpse.js requires this
+ * module as the CommonJS copy the build writes beside it (search-start.cjs), to start without the ES module loader.
  */
+import { isAscii } from 'node:buffer';
 import { readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
@@ -22,6 +24,7 @@ export interface Bundle {
   buildProgram: typeof import('./main.js').buildProgram;
   createGlimpse: typeof import('../glimpse.js').createGlimpse;
   chooseProvider: typeof import('../config/cli-settings.js').chooseProvider;
+  writeStdoutDirectly: typeof import('./output.js').writeStdoutDirectly;
 }
 
 export const BUNDLE_PATH = fileURLToPath(new URL('./search.cjs', import.meta.url));
@@ -45,7 +48,10 @@ export function loadBundle(path: string = BUNDLE_PATH): Bundle | null {
   let source: string;
   let stamp: string;
   try {
-    source = readFileSync(path, 'utf8');
+    // Read as bytes, in one read: as text, Node.js reads a file in 8 KB steps. The build keeps the bundle ASCII
+    // (scripts/bundle-cli.mjs), which latin1 decodes as is.
+    const bytes = readFileSync(path);
+    source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
     const info = statSync(path);
     // V8 checks a cache against its source's length only: the file's own identity tells a rebuilt bundle apart.
     stamp = JSON.stringify([process.version, process.arch, info.size, info.mtimeMs, info.ino]);

@@ -3,31 +3,33 @@
  * reads of a synset on every query (its lexicographer file, hypernyms and derived forms) and the lemmas of its
  * definition's words, worked out once at build time. A fresh process's first search reranks some fifty captions:
  * it reads about a thousand synsets and used to tokenize and lemmatize hundreds of definitions, each read from the
- * 15 MB data file and parsed in code the JIT had not compiled yet. Here a synset is a binary search in memory and
- * one positioned read of a short record. (`npm run bench -- --only cli` measures a one-shot search.)
+ * 15 MB data file and parsed in code the JIT had not compiled yet. Here a synset's links and its definition's lemmas
+ * are a binary search and reads of typed arrays. (`npm run bench -- --only cli` measures a one-shot search.)
  *
- * Only the index part is read whole; the records are read one by one when asked for. Holding the whole file
- * (3.4 MB for nouns) in a Buffer counted against V8's heap limit and made the first search stop for a full,
- * non-incremental garbage collection.
+ * The index part (with every synset's links) is read whole when the table is opened, the records (the definitions'
+ * lemmas) in one read when a definition is first asked for: a first search asks for the links of some five hundred
+ * synsets and the definitions of some three hundred, and a positioned read each, decoded with Buffer reads in code
+ * not yet compiled, cost more than reading all. (Holding the whole file in one Buffer, as an earlier version did,
+ * was measured to bring a full garbage collection into the first search; these typed arrays have not.)
  *
  * Layout, unsigned little-endian. Index part: 32-bit words,
  *   header[HEADER_WORDS]
  *   offsets[count]             synset offsets in the data file, ascending
  *   recordStarts[count + 1]    where each synset's record starts in the records part
+ *   linkStarts[count + 1]      where each synset's links start in `links`
  *   poolStarts[poolSize + 1]   where each definition lemma starts in the pool text (in bytes)
+ *   links[linkWords]           a synset's: lexicalFile | hypernymCount << 8 | derivedCount << 20, then its
+ *                              hypernyms ('@' and '@i' pointers, as offsets), then its derived forms ('+' pointers
+ *                              to nouns and verbs: offset × 2, + 1 for a verb)
  * then the pool text and the source of the code that made the definitions' lemmas, in UTF-8, each padded to 4
- * bytes. Records part, one record a synset:
- *   lexicalFile, hypernymCount, derivedCount, lemmaCount   16-bit
- *   hypernyms[]    32-bit offsets ('@' and '@i' pointers)
- *   derived[]      32-bit, offset × 2, + 1 for a verb ('+' pointers to nouns and verbs)
- *   lemmas[]       16-bit numbers of the definition's lemmas in the pool
+ * bytes. Records part, one record a synset: the numbers of its definition's lemmas in the pool, 16-bit.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 
 /** "GWNS": a Glimpse WordNet synset table. */
 const MAGIC = 0x534e5747;
 /** Bump when the layout changes: an older file is then ignored (and the data file read instead). */
-const FORMAT = 3;
+const FORMAT = 4;
 const HEADER_WORDS = 8;
 /** No record is longer (the build checks). */
 const MAX_RECORD = 4096;
@@ -55,6 +57,8 @@ export function buildSynsetTable(
   const offsets: number[] = [];
   const records: Buffer[] = [];
   const recordStarts = [0];
+  const links: number[] = [];
+  const linkStarts = [0];
   const pool = new Map<string, number>();
   for (let start = 0; start < text.length; ) {
     let end = text.indexOf('\n', start);
@@ -66,19 +70,19 @@ export function buildSynsetTable(
         if (number === undefined) pool.set(lemma, (number = pool.size));
         return number;
       });
-      const { hypernyms, derived } = synset;
-      const record = Buffer.alloc(8 + 4 * (hypernyms.length + derived.length) + 2 * lemmas.length);
-      let at = 0;
-      for (const count of [synset.lexicalFile, hypernyms.length, derived.length, lemmas.length])
-        at = record.writeUInt16LE(count, at);
-      for (const hypernym of hypernyms) at = record.writeUInt32LE(hypernym, at);
-      for (const link of derived) at = record.writeUInt32LE(link.offset * 2 + (link.pos === 'verb' ? 1 : 0), at);
-      for (const lemma of lemmas) at = record.writeUInt16LE(lemma, at);
+      const { lexicalFile, hypernyms, derived } = synset;
+      if (lexicalFile > 0xff || hypernyms.length > 0xfff || derived.length > 0xfff)
+        throw new Error(`the synset at ${start} has more links than its table entry can count`);
+      links.push(lexicalFile | (hypernyms.length << 8) | (derived.length << 20), ...hypernyms);
+      for (const link of derived) links.push(link.offset * 2 + (link.pos === 'verb' ? 1 : 0));
+      const record = Buffer.alloc(2 * lemmas.length);
+      lemmas.forEach((lemma, index) => record.writeUInt16LE(lemma, index * 2));
       if (record.length > MAX_RECORD)
         throw new Error(`the synset at ${start} needs a record of ${record.length} bytes`);
       offsets.push(start);
       records.push(record);
       recordStarts.push(recordStarts[recordStarts.length - 1] + record.length);
+      linkStarts.push(links.length);
     }
     start = end + 1;
   }
@@ -88,8 +92,16 @@ export function buildSynsetTable(
   const poolStarts = [0];
   for (const lemma of pool.keys()) poolStarts.push(poolStarts[poolStarts.length - 1] + Buffer.byteLength(lemma));
   const codeBytes = Buffer.from(code, 'utf8');
-  const header = [MAGIC, FORMAT, dataFile.length, offsets.length, pool.size, poolBytes.length, codeBytes.length, 0];
-  const words = Uint32Array.from([...header, ...offsets, ...recordStarts, ...poolStarts]);
+  const header = [MAGIC, FORMAT, dataFile.length, offsets.length, pool.size, poolBytes.length, codeBytes.length];
+  const words = Uint32Array.from([
+    ...header,
+    links.length,
+    ...offsets,
+    ...recordStarts,
+    ...linkStarts,
+    ...poolStarts,
+    ...links,
+  ]);
   return Buffer.concat([Buffer.from(words.buffer), padded(poolBytes), padded(codeBytes), ...records]);
 }
 
@@ -97,9 +109,9 @@ export function buildSynsetTable(
 function layout(header: Buffer) {
   const words = new Uint32Array(HEADER_WORDS);
   for (let index = 0; index < HEADER_WORDS; index++) words[index] = header.readUInt32LE(index * 4);
-  const [magic, format, size, count, poolSize, poolBytes, codeBytes] = words;
+  const [magic, format, size, count, poolSize, poolBytes, codeBytes, linkWords] = words;
   const padding = (bytes: number) => Math.ceil(bytes / 4) * 4;
-  const indexWords = HEADER_WORDS + count + (count + 1) + (poolSize + 1);
+  const indexWords = HEADER_WORDS + count + 2 * (count + 1) + (poolSize + 1) + linkWords;
   const indexBytes = indexWords * 4 + padding(poolBytes) + padding(codeBytes);
   return { magic, format, size, count, poolSize, poolBytes, codeBytes, indexWords, indexBytes };
 }
@@ -110,7 +122,9 @@ type ReadAt = (position: number, length: number) => Buffer;
 export class SynsetTable {
   private readonly offsets: Uint32Array;
   private readonly recordStarts: Uint32Array;
+  private readonly linkStarts: Uint32Array;
   private readonly poolStarts: Uint32Array;
+  private readonly linkWords: Uint32Array;
   /** Kept as bytes: a lemma is decoded when first asked for. */
   private readonly poolBytes: Buffer;
   private readonly pool: (string | undefined)[] = [];
@@ -129,8 +143,10 @@ export class SynsetTable {
     const take = (length: number) => words.subarray(start, (start += length));
     this.offsets = take(count);
     this.recordStarts = take(count + 1);
+    this.linkStarts = take(count + 1);
     this.poolStarts = take(poolSize + 1);
-    this.poolBytes = index.subarray(start * 4, start * 4 + poolBytes);
+    this.linkWords = words.subarray(start);
+    this.poolBytes = index.subarray(header.indexWords * 4, header.indexWords * 4 + poolBytes);
     this.recordsStart = header.indexBytes;
   }
 
@@ -154,7 +170,10 @@ export class SynsetTable {
       readAt,
       index.toString('utf8', codeStart, codeStart + header.codeBytes),
     );
-    return table.recordsStart + table.recordStarts[header.count] === fileSize ? table : null;
+    const whole =
+      table.recordsStart + table.recordStarts[header.count] === fileSize &&
+      table.linkStarts[header.count] === table.linkWords.length;
+    return whole ? table : null;
   }
 
   /** The table in `contents` (a whole file buildSynsetTable wrote), or null when it does not fit (see `open`). */
@@ -200,48 +219,66 @@ export class SynsetTable {
     return -1;
   }
 
-  /** Records decoded so far, by synset number: links and definition are asked for apart, read once. */
-  private readonly records = new Map<number, SynsetLinks & { lemmas: number[] }>();
-
-  private record(number: number): SynsetLinks & { lemmas: number[] } {
-    let found = this.records.get(number);
-    if (found) return found;
-    const start = this.recordStarts[number];
-    const bytes = this.readAt(this.recordsStart + start, this.recordStarts[number + 1] - start);
-    const hypernymCount = bytes.readUInt16LE(2);
-    const derivedCount = bytes.readUInt16LE(4);
-    const lemmaCount = bytes.readUInt16LE(6);
-    // Plain loops: a first search decodes about a thousand records, in code the JIT has not compiled yet.
-    let at = 8;
-    const hypernyms: number[] = [];
-    for (let index = 0; index < hypernymCount; index++, at += 4) hypernyms.push(bytes.readUInt32LE(at));
-    const derived: SynsetLinks['derived'] = [];
-    for (let index = 0; index < derivedCount; index++, at += 4) {
-      const value = bytes.readUInt32LE(at);
-      derived.push({ offset: value >>> 1, pos: (value & 1) === 1 ? 'verb' : 'noun' });
-    }
-    const lemmas: number[] = [];
-    for (let index = 0; index < lemmaCount; index++, at += 2) lemmas.push(bytes.readUInt16LE(at));
-    found = { lexicalFile: bytes.readUInt16LE(0), hypernyms, derived, lemmas };
-    this.records.set(number, found);
-    return found;
-  }
-
   /** The links of the synset at `offset`, or null when none starts there. */
   links(offset: number): SynsetLinks | null {
     const number = this.find(offset);
     if (number < 0) return null;
-    const { lexicalFile, hypernyms, derived } = this.record(number);
-    return { lexicalFile, hypernyms, derived };
+    const words = this.linkWords;
+    let at = this.linkStarts[number];
+    const counts = words[at++];
+    const hypernymCount = (counts >>> 8) & 0xfff;
+    const derivedCount = counts >>> 20;
+    // Plain loops: a first search reads several hundred synsets, in code the JIT has not compiled yet.
+    const hypernyms: number[] = [];
+    for (let index = 0; index < hypernymCount; index++) hypernyms.push(words[at++]);
+    const derived: SynsetLinks['derived'] = [];
+    for (let index = 0; index < derivedCount; index++) {
+      const value = words[at++];
+      derived.push({ offset: value >>> 1, pos: (value & 1) === 1 ? 'verb' : 'noun' });
+    }
+    return { lexicalFile: counts & 0xff, hypernyms, derived };
   }
 
-  /** The lemmas of the definition of the synset at `offset`, or null when none starts there. */
+  /** Every definition's lemma numbers: the records part, read whole when a definition is first asked for. */
+  private lemmaNumbers: Uint16Array | undefined;
+  /** The pool decoded at once when it is ASCII (its byte offsets are then string offsets), else null. */
+  private poolText: string | null | undefined;
+
+  /** A definition lemma by its number in the pool (decoded once). */
+  private lemma(number: number): string {
+    let found = this.pool[number];
+    if (found === undefined) {
+      const start = this.poolStarts[number];
+      const end = this.poolStarts[number + 1];
+      if (this.poolText === undefined) {
+        const text = this.poolBytes.toString('utf8');
+        this.poolText = text.length === this.poolBytes.length ? text : null;
+      }
+      found = this.poolText === null ? this.poolBytes.toString('utf8', start, end) : this.poolText.slice(start, end);
+      this.pool[number] = found;
+    }
+    return found;
+  }
+
+  /**
+   * The lemmas of the definition of the synset at `offset`, or null when none starts there. A first search asks for
+   * a few hundred definitions: the records are read in one go (1.2 MB for nouns), not a read each.
+   */
   definitionLemmas(offset: number): string[] | null {
     const number = this.find(offset);
     if (number < 0) return null;
-    return this.record(number).lemmas.map(
-      (lemma) =>
-        (this.pool[lemma] ??= this.poolBytes.toString('utf8', this.poolStarts[lemma], this.poolStarts[lemma + 1])),
-    );
+    let numbers = this.lemmaNumbers;
+    if (numbers === undefined) {
+      const length = this.recordStarts[this.recordStarts.length - 1];
+      let bytes = this.readAt(this.recordsStart, length);
+      // A Uint16Array view needs 2-byte alignment (a file's own read has it; a slice of a whole file may not).
+      if (bytes.byteOffset % 2 !== 0) bytes = Buffer.from(bytes);
+      numbers = new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 1);
+      this.lemmaNumbers = numbers;
+    }
+    const lemmas: string[] = [];
+    const end = this.recordStarts[number + 1] >>> 1;
+    for (let at = this.recordStarts[number] >>> 1; at < end; at++) lemmas.push(this.lemma(numbers[at]));
+    return lemmas;
   }
 }

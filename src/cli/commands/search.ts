@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { GlimpseError } from '../../errors.js';
 import { cleanQuery } from '../../search/query.js';
 import { addEmbedderOptions, openGlimpse, parsePositive, printJson } from '../context.js';
-import { displayPath, highlight, pc } from '../output.js';
+import { displayPath, highlight, pc, writeOut } from '../output.js';
 
 interface SearchFlags {
   limit: string;
@@ -106,46 +106,45 @@ export function register(program: Command): void {
         return;
       }
       if (response.translation)
-        process.stdout.write(
+        writeOut(
           `Showing results for "${response.correctedQuery}" ${pc.dim(`(translated${response.translation.language ? ` from ${response.translation.language}` : ''} by ${response.translation.model}; the library's text is English)`)}\n`,
         );
       else if (response.correctedQuery)
-        process.stdout.write(
+        writeOut(
           `Showing results for "${response.correctedQuery}" ${pc.dim(`(search for "${query}" as typed with --exact)`)}\n`,
         );
       if (response.results.length === 0) {
         const { images } = glimpse.status();
-        process.stdout.write(
+        writeOut(
           images === 0
             ? 'The index is empty: run `glimpse index <folder>` first.\n'
             : offset > 0
               ? `No more results for "${query}" after the first ${offset}.\n`
               : `No images match "${query}".\n`,
         );
-        if (response.notice) process.stdout.write(`${response.notice}\n`);
+        if (response.notice) writeOut(`${response.notice}\n`);
         return;
       }
       const relevance = relevances(response.results.map((result) => result.score));
       response.results.forEach((result, position) => {
-        if (result.weaker && !response.results[position - 1]?.weaker)
-          process.stdout.write(pc.dim(`${WEAKER_HEADING}:\n`));
+        if (result.weaker && !response.results[position - 1]?.weaker) writeOut(pc.dim(`${WEAKER_HEADING}:\n`));
         const rank = pc.dim(`${String(offset + position + 1).padStart(2)}.`);
-        process.stdout.write(
+        writeOut(
           `${rank} ${pc.bold(displayPath(result.path))}  ${pc.dim(`relevance ${relevance[position].toFixed(2)}`)}\n`,
         );
-        process.stdout.write(`    ${highlight(oneLine(result.snippet))}\n`);
+        writeOut(`    ${highlight(oneLine(result.snippet))}\n`);
         const reasons = [
           result.why.fields.length ? `matched in ${result.why.fields.join(', ')}` : '',
           result.why.concepts.length ? `related: ${result.why.concepts.slice(0, 3).join(', ')}` : '',
           result.why.vectorRank ? `similar meaning (#${result.why.vectorRank})` : '',
         ].filter(Boolean);
-        if (result.tags.length) process.stdout.write(`    ${pc.dim(`tags: ${result.tags.slice(0, 8).join(', ')}`)}\n`);
-        if (reasons.length) process.stdout.write(`    ${pc.dim(reasons.join('; '))}\n`);
+        if (result.tags.length) writeOut(`    ${pc.dim(`tags: ${result.tags.slice(0, 8).join(', ')}`)}\n`);
+        if (reasons.length) writeOut(`    ${pc.dim(reasons.join('; '))}\n`);
       });
       const shown =
         offset > 0 ? `results ${offset + 1}–${offset + response.results.length}` : `${response.results.length} results`;
       const more = response.results.length === limit ? ` (next: --offset ${offset + limit})` : '';
-      process.stdout.write(pc.dim(`${shown} in ${response.ms} ms${more}\n`));
+      writeOut(pc.dim(`${shown} in ${response.ms} ms${more}\n`));
     } finally {
       await glimpse.close();
     }
