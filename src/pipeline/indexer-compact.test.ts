@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { createGlimpse } from '../glimpse.js';
 import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
-import { sample, temporaryDirectory } from '../testing/fixtures.js';
+import { madeUpImage, sample, temporaryDirectory } from '../testing/fixtures.js';
 import { createRecordingProvider } from '../testing/recording-provider.js';
 import { COMPACT_AFTER_ROWS } from './indexer.js';
 
@@ -24,17 +24,7 @@ function fill(store: SqliteStore, folder: string, count: number, perCommit: numb
   for (let start = from; start < from + count; start += perCommit) {
     store.transaction(() => {
       for (let index = start; index < Math.min(from + count, start + perCommit); index++) {
-        const path = join(folder, `IMG_${index}.jpg`);
-        const id = store.upsertImage({
-          path,
-          sha256: `${index}`.padStart(64, '0'),
-          sizeBytes: 1000,
-          mtimeMs: 0,
-          width: 640,
-          height: 480,
-          format: 'jpeg',
-          exif: null,
-        });
+        const id = store.upsertImage(madeUpImage(join(folder, `IMG_${index}.jpg`), index));
         const words = [0, 1, 2, 3].map((k) => WORDS[(index * (k + 3) + k * k) % WORDS.length]);
         store.saveSearchDocument(id, {
           caption: `a ${words[0]} ${words[1]} near the ${words[2]}`,

@@ -11,7 +11,7 @@ import { createGlimpse } from '../glimpse.js';
 import { documentSentences, fillSearchReadings } from '../search/documents.js';
 import { SENTENCE_FORMAT } from '../search/sentence.js';
 import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
-import { sample, temporaryDirectory } from '../testing/fixtures.js';
+import { madeUpImage, sample, temporaryDirectory } from '../testing/fixtures.js';
 import { createRecordingProvider } from '../testing/recording-provider.js';
 
 const WORDS = ['cat', 'dog', 'red', 'car', 'beach', 'tree', 'snow', 'bus', 'pizza', 'kite', 'two', 'green', 'sky'];
@@ -21,16 +21,7 @@ const QUERIES = ['cat', 'two red cars', 'dog on the beach', 'green kite in the s
 function oldRows(store: SqliteStore, count: number): void {
   store.transaction(() => {
     for (let index = 0; index < count; index++) {
-      const id = store.upsertImage({
-        path: `/photos/IMG_${index}.jpg`,
-        sha256: `${index}`.padStart(64, '0'),
-        sizeBytes: 1000,
-        mtimeMs: 0,
-        width: 640,
-        height: 480,
-        format: 'jpeg',
-        exif: null,
-      });
+      const id = store.upsertImage(madeUpImage(`/photos/IMG_${index}.jpg`, index));
       const words = [0, 1, 2, 3].map((k) => WORDS[(index * (k + 3) + k * k) % WORDS.length]);
       store.saveSearchDocument(id, {
         caption: `${words[0]} ${words[1]}s near the ${words[2]}`,

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { crc32, deflateSync } from 'node:zlib';
+import type { FileFacts } from '../storage/store.js';
 
 /** The repository root (tests run from dist/, two levels below it). */
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -110,4 +111,18 @@ export function writePngBomb(path: string, width: number, height: number): void 
       chunk('IEND', Buffer.alloc(0)),
     ]),
   );
+}
+
+/** The facts of a made-up 640×480 JPEG at `path`, its content hash the number `index`: for search rows without files. */
+export function madeUpImage(path: string, index: number): FileFacts {
+  return {
+    path,
+    sha256: `${index}`.padStart(64, '0'),
+    sizeBytes: 1000,
+    mtimeMs: 0,
+    width: 640,
+    height: 480,
+    format: 'jpeg',
+    exif: null,
+  };
 }
