@@ -126,9 +126,10 @@ export async function runIndex(options: RunIndexOptions): Promise<IndexSummary> 
 }
 
 /**
- * Best effort: the run's rows are saved whatever happens here. Merging is one transaction (a killed process leaves
- * the index as it was); it may fail only for want of the write lock (another indexer writing past the busy timeout)
- * or of disk space, and the index is then as correct as before, just in more segments.
+ * Best effort: the run's rows are saved whatever happens here. Merging goes in steps, each its own transaction (a
+ * killed process leaves the index as the last step left it, answering the same); a step may fail only for want of
+ * the write lock (another indexer writing past the busy timeout) or of disk space, and the index is then as correct
+ * as before, just in more segments.
  */
 function compact(store: Store, emit: (event: IndexEvent) => void): void {
   try {

@@ -100,8 +100,9 @@ export async function rankFullText(
  * adds up the scores in an array, instead of scoring row by row through FTS5's merge and SQLite's sorter: the same
  * rows and scores (to the last bit, ties by rowid), several times faster where a query's common words hold much of the
  * library. Each connection keeps the row lists of common words it has read (until the library changes), so a
- * long-running process reads those from memory rather than through FTS5. On by default with the native function and no filter (filters need the images table, row by row);
- * settable for tests and the bench, which compare both, and off with GLIMPSE_RANKING_IN_ONE_CALL=0.
+ * long-running process reads those from memory rather than through FTS5. On by default with the native function and
+ * no filter (filters need the images table, row by row); settable for tests and the bench, which compare both, and
+ * off with GLIMPSE_RANKING_IN_ONE_CALL=0.
  */
 export const RANKING_IN_ONE_CALL = { enabled: process.env.GLIMPSE_RANKING_IN_ONE_CALL !== '0' };
 

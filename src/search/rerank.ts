@@ -21,7 +21,7 @@ import type { RankedRow } from './full-text.js';
 import { tokenize } from './query.js';
 import type { SearchIndex } from './search-index.js';
 import { analyseSentence, decodeDocumentSentences, MANY, type Sentence, type Thing, type Word } from './sentence.js';
-import { definitionWords, NUMBER, wordSimilarity } from './similarity.js';
+import { definitionsRelate, definitionWords, NUMBER, wordSimilarity } from './similarity.js';
 import { approximateDocumentFrequencies } from './term-frequencies.js';
 
 /**
@@ -222,7 +222,7 @@ export class QueryComparison {
       const own = definitionWords(word);
       const definitions = (this.queryDefinitions ??= words.map(definitionWords));
       for (let index = 0; index < words.length; index++)
-        row[index] = definitions[index].has(word.lemma) || own.has(words[index].lemma) ? 1 : 0;
+        row[index] = definitionsRelate(words[index], word, definitions[index], own) ? 1 : 0;
       this.relations.set(word.id, row);
     }
     return row;

@@ -410,9 +410,9 @@ interface ShownImage {
 }
 
 function shownImage(
-  image: ImageRecord,
-  description: StoredDescription | undefined,
-  edits: UserEdits | undefined,
+  image: Pick<ImageRecord, 'id' | 'path'>,
+  description: Pick<StoredDescription, 'caption' | 'tags'> | undefined,
+  edits: Pick<UserEdits, 'caption' | 'tags'> | undefined,
 ): ShownImage {
   return {
     id: image.id,
@@ -448,12 +448,7 @@ function pageDetails(index: SearchIndex, ids: readonly number[]): Map<number, Sh
     const edits = edited
       ? { caption: ownCaption, tags: ownTags ? (JSON.parse(ownTags) as string[]) : null }
       : undefined;
-    found.set(id, {
-      id,
-      path,
-      caption: edits?.caption ?? description?.caption ?? null,
-      tags: edits?.tags ?? description?.tags ?? [],
-    });
+    found.set(id, shownImage({ id, path }, description, edits));
   }
   return found;
 }

@@ -237,7 +237,7 @@ function things(tokens: string[]): Thing[] {
 
 /**
  * Bumped whenever analyseSentence would read a text differently (its rules, or the WordNet data it reads): analyses
- * stored by another version are not used (see documentSentences in rerank.ts), and the text is analysed again.
+ * stored by another version are not used (see documentSentences in documents.ts), and the text is analysed again.
  */
 export const SENTENCE_FORMAT = 1;
 

@@ -106,10 +106,10 @@ function uncachedSimilarity(a: Word, b: Word): number {
 
 const glosses = new Map<string, Set<string>>();
 
-/** Lemmas of the words in the definitions (and examples) of a lemma's first noun and verb senses. */
 /** The gloss lemmas of a word WordNet has no noun or verb sense of (shared: see NOWHERE). */
 const NO_GLOSS: ReadonlySet<string> = new Set();
 
+/** Lemmas of the words in the definitions (and examples) of a lemma's first noun and verb senses. */
 function glossLemmas(lemma: string): ReadonlySet<string> {
   let found: Set<string> | undefined = glosses.get(lemma);
   if (found) return found;
@@ -134,7 +134,13 @@ export function definitionWords(word: Word): ReadonlySet<string> {
 /**
  * Does one word's WordNet definition use the other? "racket: a sports implement … used in playing tennis",
  * "surfboard: a narrow buoyant board for riding surf". Related words the "kind of" tree does not connect.
+ * The words' definitionWords may be given, when one word is related to many in turn.
  */
-export function definitionsRelate(a: Word, b: Word): boolean {
-  return glossLemmas(a.lemma).has(b.lemma) || glossLemmas(b.lemma).has(a.lemma);
+export function definitionsRelate(
+  a: Word,
+  b: Word,
+  aDefinitions: ReadonlySet<string> = definitionWords(a),
+  bDefinitions: ReadonlySet<string> = definitionWords(b),
+): boolean {
+  return aDefinitions.has(b.lemma) || bDefinitions.has(a.lemma);
 }

@@ -136,8 +136,9 @@ export class SqliteStore implements Store {
   }
 
   compactSearchIndex(options: { onLong?: (segments: number) => void } = {}): SearchIndexCompaction | null {
-    // Merging holds the write lock for seconds in a large library: not while another process indexes it, whose
-    // writes would wait (and past the busy timeout, fail). That run merges when it ends, if it wrote enough.
+    // Merging rewrites the whole index (seconds in a large library): not while another process indexes it, whose
+    // writes would wait behind every step, and whose new segments would be merged again. That run merges when it
+    // ends, if it wrote enough.
     if (this.db.readonly || this.runs.othersRunning()) return null;
     const started = performance.now();
     const before = this.images.searchIndexShape();
